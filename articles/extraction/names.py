@@ -1,0 +1,35 @@
+"""Folding names so that spelling variants of one entity meet.
+
+"Kata'ib Hezbollah", "Kata’ib Hezbollah" and "KATAIB HEZBOLLAH" share one key;
+"Hashd al-Sha’abi" and "Hashd al-Shaabi" too. Search folds queries the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from anyascii import anyascii
+
+# Apostrophes and the letters transliterations use for ayn/hamza: dropped, not spaced.
+_APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u201b\u02bc\u02bb\u02be\u02bf\u0060\u00b4]")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def fold_text(text: str) -> str:
+    """Lower-case ASCII with apostrophes removed; other punctuation kept."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _APOSTROPHES.sub("", text)
+    return anyascii(text).lower()
+
+
+def name_key(name: str) -> str:
+    """The key an entity is stored and matched under: folded words joined by single spaces."""
+    folded = fold_text(name)
+    folded = re.sub(r"^the\s+", "", folded)
+    return _NON_WORD.sub(" ", folded).strip()
+
+
+def name_slug(name: str) -> str:
+    """URL slug for an entity or outlet name: "Kata'ib Hezbollah" -> "kataib-hezbollah"."""
+    return name_key(name).replace(" ", "-")[:200] or "unnamed"

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the system packages the test suite drives: Debian's Chromium for browser tests.
+# Playwright's own browser download cannot work here; we launch /usr/bin/chromium by path.
+set -euo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing Debian packages for the tests: ${need[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
