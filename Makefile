@@ -6,8 +6,11 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export NEWSROOM_DATA_DIR ?= $(CURDIR)/var
+# The PostgreSQL pass of `make test` runs everything but the browser tests (they exercise
+# the UI, not the database, and are the slow part); override with PG_TEST_MARKERS=... .
+PG_TEST_MARKERS ?= not browser
 
-.PHONY: run serve install test-deps test lint format demo index bench-extraction bench-search clean
+.PHONY: run serve install test-deps test test-sqlite test-postgres lint format demo index bench-extraction bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,15 +26,26 @@ $(VENV)/.test-installed: requirements.txt requirements-test.txt $(VENV)/.install
 
 install: $(VENV)/.installed
 
-## Set up (virtualenv, dependencies, database, demo articles, index) and serve on $(HOST):$(PORT).
+## Set up (virtualenv, dependencies, database, demo articles, index) and serve on $(HOST):$(PORT)
+## with `make serve` (which also runs collectstatic).
 run: install
 	$(BIN)/python manage.py migrate --no-input -v0
-	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/python manage.py load_demo
 	$(MAKE) serve
 
+## The production configuration on this machine: DEBUG off, hashed static files served by
+## whitenoise, gunicorn (newsroom/gunicorn_conf.py). A secret key is made once and kept in
+## the data folder unless SECRET_KEY or SECRET_KEY_FILE is set.
 serve: install
-	$(BIN)/gunicorn newsroom.wsgi -c newsroom/gunicorn_conf.py --bind $(HOST):$(PORT)
+	@mkdir -p "$(NEWSROOM_DATA_DIR)"
+	@[ -n "$$SECRET_KEY" ] || [ -s "$(NEWSROOM_DATA_DIR)/secret_key" ] || \
+	  (umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > "$(NEWSROOM_DATA_DIR)/secret_key")
+	export DEBUG=0 ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),localhost,127.0.0.1}"; \
+	[ -n "$$SECRET_KEY" ] || export SECRET_KEY_FILE="$${SECRET_KEY_FILE:-$(NEWSROOM_DATA_DIR)/secret_key}"; \
+	$(BIN)/python manage.py migrate --no-input -v0 && \
+	$(BIN)/python manage.py collectstatic --no-input -v0 && \
+	$(BIN)/python manage.py check --fail-level ERROR -v0 && \
+	exec $(BIN)/gunicorn newsroom.wsgi -c newsroom/gunicorn_conf.py --bind $(HOST):$(PORT)
 
 demo: install
 	$(BIN)/python manage.py migrate --no-input -v0
@@ -41,8 +55,15 @@ demo: install
 test-deps: $(VENV)/.test-installed
 	@bash scripts/ensure-test-system-deps.sh
 
-test: test-deps
-	$(BIN)/python -m pytest
+## Two passes: the whole suite on SQLite, then the database-relevant part on a private
+## PostgreSQL server started for the run (scripts/with-postgres.sh installs it if missing).
+test: test-sqlite test-postgres
+
+test-sqlite: test-deps
+	env -u DATABASE_URL bash scripts/pytest.sh
+
+test-postgres: test-deps
+	bash scripts/with-postgres.sh bash scripts/pytest.sh -m "$(PG_TEST_MARKERS)"
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

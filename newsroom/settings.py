@@ -30,9 +30,25 @@ DATA_DIR = Path(os.environ.get("NEWSROOM_DATA_DIR") or BASE_DIR / "var").resolve
 DEBUG = env_bool("DEBUG", True)
 
 DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
-SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
+
+
+def _secret_key() -> str:
+    # SECRET_KEY_FILE suits container secrets and `make serve`, which keeps one in the data folder.
+    key_file = os.environ.get("SECRET_KEY_FILE")
+    if key_file:
+        try:
+            return Path(key_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"SECRET_KEY_FILE {key_file!r} cannot be read: {exc}")
+    return os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
+
+
+SECRET_KEY = _secret_key()
 if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
-    raise ImproperlyConfigured("Set SECRET_KEY in the environment when DEBUG is off.")
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY (50 or more random characters) in the environment when DEBUG is off, "
+        "e.g. SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -51,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -58,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsroom.middleware.AdminLoginRateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -83,6 +101,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'newsroom.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -108,8 +127,75 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = DATA_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or DATA_DIR / "staticfiles")
 MEDIA_ROOT = DATA_DIR / "uploads"
+# Hashed, compressed file names served by whitenoise with far-future caching. With DEBUG on,
+# {% static %} falls back to plain names, so development needs no collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- HTTPS and security headers ------------------------------------------------------
+# BEHIND_TLS=1 when the site is reached over HTTPS (usually through a proxy that sets
+# X-Forwarded-Proto): secure cookies, HSTS and the HTTP->HTTPS redirect switch on together.
+BEHIND_TLS = env_bool("BEHIND_TLS", False)
+if BEHIND_TLS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", BEHIND_TLS)
+# Load balancers probe /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = BEHIND_TLS
+CSRF_COOKIE_SECURE = BEHIND_TLS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if BEHIND_TLS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", BEHIND_TLS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", BEHIND_TLS)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No inline scripts or styles anywhere: templates link files under static/.
+NEWSROOM_CSP = os.environ.get(
+    "NEWSROOM_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+)
+
+# --- Admin sign-in rate limit ---------------------------------------------------------
+# Failed sign-ins counted per client address and user name (and per address alone) in the
+# cache; past the limit the login answers 429 until the window has passed.
+NEWSROOM_LOGIN_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
+NEWSROOM_LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(
+    os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT_PER_ADDRESS", "50")
+)
+NEWSROOM_LOGIN_FAILURE_WINDOW = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_WINDOW", "900"))
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use the
+# connection's address). Set to 1 behind one nginx, or clients could forge their address.
+NEWSROOM_TRUSTED_PROXIES = int(os.environ.get("NEWSROOM_TRUSTED_PROXIES", "0"))
+
+
+# --- Cache ------------------------------------------------------------------------------
+def _cache(url: str) -> dict:
+    """CACHE_URL: file:///path (default: data folder), db://table (shared by several app
+    servers; run `manage.py createcachetable`), locmem:// (one process only)."""
+    scheme, _, rest = url.partition("://")
+    if scheme in ("", "file"):
+        location = rest or str(DATA_DIR / "cache")
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": location}
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": rest or "newsroom_cache",
+        }
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest}
+    raise ImproperlyConfigured(f"CACHE_URL {url!r}: use file://, db:// or locmem://")
+
+
+CACHES = {"default": _cache(os.environ.get("CACHE_URL", ""))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -134,12 +220,27 @@ NEWSROOM_MAX_ARCHIVE_BYTES = int(
 )
 NEWSROOM_MAX_ARCHIVE_ENTRIES = int(os.environ.get("NEWSROOM_MAX_ARCHIVE_ENTRIES", "20000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = NEWSROOM_MAX_FILE_BYTES
+# Larger uploads go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2621440)))
+DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FILES", "1000"))
 
+# One line per event on stderr (gunicorn and containers collect it): unhandled errors with
+# their traceback (django.request), refused hosts (django.security), health-check and
+# sign-in limit events (newsroom.*). Requests themselves are in gunicorn's access log.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"level": "WARNING"},
+        "django.security": {"level": "WARNING"},
+        # Whoosh and haystack log every search failure themselves; keep their detail.
+        "haystack": {"level": "WARNING"},
+        "elasticsearch": {"level": "WARNING"},
+    },
 }

@@ -1,4 +1,8 @@
-"""Settings for the test suite: everything under a throw-away data folder."""
+"""Settings for the test suite: everything under a throw-away data folder.
+
+The database follows DATABASE_URL like production does: SQLite by default, PostgreSQL when
+`scripts/with-postgres.sh` has started a private server (the second pass of `make test`).
+"""
 
 import os
 import tempfile
@@ -12,6 +16,7 @@ from .settings import HAYSTACK_CONNECTIONS  # noqa: E402
 
 DATA_DIR = _data
 MEDIA_ROOT = _data / "uploads"
+STATIC_ROOT = _data / "staticfiles"
 if "PATH" in HAYSTACK_CONNECTIONS["default"]:
     HAYSTACK_CONNECTIONS["default"]["PATH"] = str(_data / "whoosh")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -19,3 +24,4 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
