@@ -61,7 +61,7 @@ BOILERPLATE: dict[str, BoilerplateRules] = {
             r"all rights reserved\.?",
             r"all content by .{1,80} is licensed under a creative commons .{0,120}",
             r"this (article|story) (was|has been) (originally )?(published|posted) (on|by) .{0,80}",
-            r"(https?://)?(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+/?",  # a bare site address
+            r"(https?://)?(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}/?",  # a bare site address
             r"(loading|loading\.\.\.|please wait\.*)",
             r"(embed|image|photo|video|watch|listen)\s*:?",
         ),
@@ -513,6 +513,9 @@ def _parse_html(raw: RawDocument) -> ParsedArticle:
     source, domain = recognise_outlet(text=raw.text[-20000:], url=url, hint=hint)
     body = clean_body(data.get("text") or "", source, keep_lines=True)
     title = clean_line(data.get("title") or "")
+    first, _, after = body.partition("\n\n")
+    if title and first.casefold() == title.casefold():
+        body = after  # the <h1> repeats the title
     if not title and body:
         title = _first_sentence_title(body)
     categories = data.get("categories") or []
