@@ -6,6 +6,12 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("search/feed/", views.search_feed, name="search-feed"),
+    path("sources/", views.browse, {"kind": "sources"}, name="sources"),
+    path("places/", views.browse, {"kind": "places"}, name="places"),
+    path("organizations/", views.browse, {"kind": "organizations"}, name="organizations"),
+    path("people/", views.browse, {"kind": "people"}, name="people"),
     path("articles/<int:pk>/<slug:slug>/", views.article_detail, name="detail"),
     path("articles/<int:pk>/", views.article_detail, name="detail-short"),
 ]

@@ -1,26 +1,332 @@
 """Thin views: parse the request, call a selector, render."""
 
-from django.shortcuts import get_object_or_404, redirect, render
+from __future__ import annotations
 
-from .models import Article
+import csv
+from itertools import islice
+
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+
+from . import selectors
+from .feeds import SearchFeed
+from .forms import FILTER_FIELDS, SearchParams, parse_search
+from .models import Article, Mention
+
+BROWSE_KINDS = {
+    "sources": ("source", "Outlets", "outlet"),
+    "places": ("place", "Places", "place"),
+    "organizations": ("org", "Organizations", "organization"),
+    "people": ("person", "People", "person"),
+}
 
 
 def home(request):
-    latest = Article.objects.filter(is_published=True).select_related("source")[:30]
+    places = selectors.entity_directory("place")
+    orgs = selectors.entity_directory("organization")
     return render(
         request,
         "articles/home.html",
-        {"latest": latest, "article_count": Article.objects.filter(is_published=True).count()},
+        {
+            "article_count": selectors.article_count(),
+            "latest": selectors.latest_articles(20),
+            "sources": selectors.largest(selectors.source_directory(), 10),
+            "places": selectors.largest(places, 10),
+            "orgs": selectors.largest(orgs, 10),
+        },
     )
+
+
+def search(request):
+    """The search page; ``format=json|atom|csv`` gives the same search in another form."""
+    params, form = parse_search(request.GET)
+    canonical = reverse("articles:search") + params.querystring()
+    if form.redirects:
+        return HttpResponsePermanentRedirect(canonical)
+    problems = form.notes or form.errors_shown
+    if not problems and _pairs(request) != params.pairs():
+        return HttpResponsePermanentRedirect(canonical)
+    if params.format == "atom":
+        return SearchFeed()(request)
+    if params.format == "csv":
+        return search_csv(request, params)
+
+    page = selectors.search_page(params, names=form.names)
+    messages = [*form.errors_shown]
+    if page.total and params.page > page.num_pages:
+        messages.append(
+            f"Page {params.page} is past the end of these results: "
+            f"there {'is' if page.num_pages == 1 else 'are'} {page.num_pages} "
+            f"page{'s' if page.num_pages != 1 else ''}."
+        )
+    notes = [*form.notes, *page.notes]
+    if params.format == "json":
+        return JsonResponse(_search_json(request, page, notes, messages))
+    html_params = params.edited(format="html", page=params.page)
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "params": html_params,
+            "first_number": (params.page - 1) * selectors.PER_PAGE + 1,
+            "page": page,
+            "notes": notes,
+            "messages_shown": messages,
+            "canonical_url": request.build_absolute_uri(
+                reverse("articles:search") + html_params.querystring()
+            ),
+            "noindex": bool(problems) or params.page > 1,
+        },
+    )
+
+
+def _pairs(request) -> list[tuple[str, str]]:
+    return [(k, v) for k, values in request.GET.lists() for v in values]
+
+
+def _search_json(request, page: selectors.SearchPage, notes, messages) -> dict:
+    params: SearchParams = page.params
+    html = params.edited(format="html", page=params.page)
+
+    def absolute(p: SearchParams) -> str:
+        return request.build_absolute_uri(reverse("articles:search") + p.querystring())
+
+    links = {
+        "self": absolute(params),
+        "html": absolute(html),
+        "atom": absolute(params.edited(format="atom")),
+        "csv": absolute(params.edited(format="csv")),
+    }
+    if params.page > 1:
+        links["prev"] = absolute(params.edited(format="json", page=params.page - 1))
+    if params.page < page.num_pages:
+        links["next"] = absolute(params.edited(format="json", page=params.page + 1))
+    return {
+        "query": {
+            "q": params.q,
+            "include": {k: list(v) for k, v in params.include.items()},
+            "exclude": {k: list(v) for k, v in params.exclude.items()},
+            "from": params.date_from.isoformat() if params.date_from else None,
+            "to": params.date_to.isoformat() if params.date_to else None,
+            "sort": params.sort,
+            "page": params.page,
+        },
+        "summary": page.summary,
+        "total": page.total,
+        "page": params.page,
+        "pages": page.num_pages,
+        "per_page": selectors.PER_PAGE,
+        "results": [
+            {
+                "id": row.article.id,
+                "url": request.build_absolute_uri(row.article.get_absolute_url()),
+                "headline": row.article.headline,
+                "headline_html": row.headline_html,
+                "snippet_html": row.snippet_html,
+                "source": (
+                    {"slug": row.article.source.slug, "name": row.article.source.name}
+                    if row.article.source_id
+                    else None
+                ),
+                "published": row.article.published.isoformat() if row.article.published else None,
+                "section": row.article.section,
+                "original_url": row.article.url,
+            }
+            for row in page.results
+        ],
+        "facets": {
+            group.field: [
+                {
+                    "slug": v.slug,
+                    "name": v.name,
+                    "count": v.count,
+                    "selected": v.selected,
+                    "excluded": v.excluded,
+                }
+                for v in group.values
+            ]
+            for group in page.facets
+        },
+        "suggestion": page.suggestion,
+        "notes": [*notes, *messages],
+        "links": links,
+    }
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+CSV_HEADER = [
+    "id",
+    "published",
+    "source",
+    "section",
+    "headline",
+    "original_url",
+    "newsroom_url",
+    "places",
+    "organizations",
+    "people",
+]
+
+
+def _csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    # A cell starting like a formula would run in a spreadsheet (CSV injection).
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def search_csv(request, params: SearchParams) -> StreamingHttpResponse:
+    """Every article of the search, not one page, streamed in the search's order."""
+    from . import search
+
+    sort = params.sort if params.sort != "relevance" or params.q else "newest"
+    request = search.SearchRequest(
+        q=params.q,
+        include=dict(params.include),
+        exclude=dict(params.exclude),
+        date_from=params.date_from,
+        date_to=params.date_to,
+        sort=sort,
+        page=1,
+        per_page=selectors.PER_PAGE,
+        facets=False,
+    )
+
+    def rows():
+        writer = csv.writer(_Echo())
+        yield writer.writerow(CSV_HEADER)
+        ids = search.iter_result_ids(request)
+        while chunk := list(islice(ids, 500)):
+            articles = (
+                Article.objects.filter(id__in=chunk, is_published=True)
+                .select_related("source")
+                .only("id", "slug", "headline", "published", "section", "url", "source__name")
+                .in_bulk()
+            )
+            names: dict[int, dict[str, list[str]]] = {}
+            for article_id, kind, name in (
+                Mention.objects.filter(article_id__in=chunk, suppressed=False)
+                .order_by("-count", "entity__name")
+                .values_list("article_id", "entity__kind", "entity__name")
+            ):
+                names.setdefault(article_id, {}).setdefault(kind, []).append(name)
+            for article_id in chunk:
+                article = articles.get(article_id)
+                if article is None:
+                    continue
+                found = names.get(article_id, {})
+                yield writer.writerow(
+                    [
+                        _csv_cell(v)
+                        for v in (
+                            article.id,
+                            article.published.isoformat() if article.published else "",
+                            article.source.name if article.source_id else "",
+                            article.section,
+                            article.headline,
+                            article.url,
+                            request.build_absolute_uri(article.get_absolute_url()),
+                            "; ".join(found.get("place", [])),
+                            "; ".join(found.get("organization", [])),
+                            "; ".join(found.get("person", [])),
+                        )
+                    ]
+                )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    name = slugify(params.q)[:40] or "all"
+    response["Content-Disposition"] = f'attachment; filename="newsroom-search-{name}.csv"'
+    return response
+
+
+def search_feed(request):
+    return SearchFeed()(request)
 
 
 def article_detail(request, pk, slug=None):
-    article = get_object_or_404(
-        Article.objects.select_related("source"), pk=pk, is_published=True
-    )
+    from . import search
+
+    found = selectors.article_with_mentions(pk)
+    if found is None:
+        raise Http404("No published article with this number.")
+    article, mentions = found
     if slug != article.slug:
         return redirect(article, permanent=True)
-    mentions = (
-        article.mentions.filter(suppressed=False).select_related("entity").order_by("-count")
+    related = selectors.articles_in_order(search.more_like_this(article.pk, limit=5))
+    field_of = {"place": "place", "organization": "org", "person": "person"}
+    return render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "mentions": mentions,
+            "entity_groups": [
+                (label, field_of[kind], [m.entity for m in mentions if m.entity.kind == kind])
+                for kind, label in (
+                    ("place", "Places"),
+                    ("organization", "Organizations"),
+                    ("person", "People"),
+                )
+            ],
+            "related": [a for a in related if a.pk != article.pk],
+        },
     )
-    return render(request, "articles/article_detail.html", {"article": article, "mentions": mentions})
+
+
+def browse(request, kind: str):
+    """A–Z list of outlets, places, organizations or people, each linking to its search."""
+    field, title, singular = BROWSE_KINDS[kind]
+    entries = (
+        selectors.source_directory()
+        if field == "source"
+        else selectors.entity_directory({"org": "organization"}.get(field, field))
+    )
+    letter = request.GET.get("letter", "").strip().upper()[:1]
+    query = " ".join(request.GET.get("q", "").split())[:200]
+    letters = sorted({e.letter for e in entries}, key=lambda c: (c == "#", c))
+    if letter not in letters:
+        letter = ""
+    # Big lists open on the most named entries; a letter or a search shows the rest.
+    shown = selectors.filter_directory(entries, letter=letter, query=query)
+    top_only = not letter and not query and len(entries) > 300
+    if top_only:
+        shown = sorted(selectors.largest(entries, 100), key=lambda e: e.name.casefold())
+    groups = None
+    if field == "place":
+        codes = {e.country for e in shown}
+        countries = selectors.country_names(codes)
+        by_country: dict[str, list] = {}
+        for entry in shown:
+            by_country.setdefault(entry.country, []).append(entry)
+        groups = sorted(
+            (
+                (countries.get(code, "") if code else "Elsewhere", code, items)
+                for code, items in by_country.items()
+            ),
+            key=lambda g: (not g[1], g[0].casefold()),
+        )
+    return render(
+        request,
+        "articles/browse.html",
+        {
+            "kind": kind,
+            "nav": kind,
+            "field": field,
+            "title": title,
+            "singular": singular,
+            "entries": shown,
+            "groups": groups,
+            "letters": letters,
+            "letter": letter,
+            "query": query,
+            "total": len(entries),
+            "top_only": top_only,
+            "browse_kinds": [(k, v[1]) for k, v in BROWSE_KINDS.items()],
+            "filter_fields": FILTER_FIELDS,
+        },
+    )

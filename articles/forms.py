@@ -1,0 +1,321 @@
+"""The search querystring: parsed, validated and written back in one canonical order.
+
+The querystring is the product's API (issue 3, "Links worth sharing"): every state of the
+search page is a link someone can paste into a chat. ``SearchForm`` reads ``request.GET``;
+unknown parameters and values are dropped with a note the page shows, bad dates and pages
+give a clear message and are ignored, never a 500. ``SearchParams`` is the valid state: it
+writes the canonical querystring and makes edited copies for filter links (which always drop
+``page``).
+
+Filters: several values of one filter repeat the parameter and combine with OR; different
+filters combine with AND; a ``-`` before a value excludes it (``source=-press-tv``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+from django import forms
+
+from . import selectors
+
+FILTER_FIELDS = ("place", "org", "person", "source", "section", "year")
+ENTITY_FILTERS = {"place": "place", "org": "organization", "person": "person"}
+FILTER_LABELS = {
+    "place": ("place", "places"),
+    "org": ("organization", "organizations"),
+    "person": ("person", "people"),
+    "source": ("outlet", "outlets"),
+    "section": ("section", "sections"),
+    "year": ("year", "years"),
+}
+SORTS = ("relevance", "newest", "oldest")
+FORMATS = ("html", "json", "atom", "csv")
+# The one order parameters are written in, so one view has one URL.
+CANONICAL_ORDER = ("q", *FILTER_FIELDS, "from", "to", "sort", "page", "format")
+MAX_QUERY_CHARS = 1000
+MAX_PAGE = 500
+_YEAR = re.compile(r"^(1[89]|20|21)\d\d$")
+_SLUG = re.compile(r"^[-a-z0-9_]+$")
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """A valid search state. Values are canonical: sorted, deduplicated slugs."""
+
+    q: str = ""
+    include: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    format: str = "html"
+
+    def pairs(self, *, with_page: bool = True, with_format: bool = True) -> list[tuple[str, str]]:
+        """The canonical (name, value) list: fixed parameter order, sorted values."""
+        out: list[tuple[str, str]] = []
+        if self.q:
+            out.append(("q", self.q))
+        for name in FILTER_FIELDS:
+            out += [(name, v) for v in self.include.get(name, ())]
+            out += [(name, f"-{v}") for v in self.exclude.get(name, ())]
+        if self.date_from:
+            out.append(("from", self.date_from.isoformat()))
+        if self.date_to:
+            out.append(("to", self.date_to.isoformat()))
+        if self.sort != "relevance":
+            out.append(("sort", self.sort))
+        if with_page and self.page > 1:
+            out.append(("page", str(self.page)))
+        if with_format and self.format != "html":
+            out.append(("format", self.format))
+        return out
+
+    def querystring(self, **kwargs) -> str:
+        """``?q=...&place=...`` in canonical order, or "" for the empty search."""
+        pairs = self.pairs(**kwargs)
+        return "?" + urlencode(pairs) if pairs else ""
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.include or self.exclude or self.date_from or self.date_to)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.q and not self.has_filters
+
+    def active(self) -> list[tuple[str, str, bool]]:
+        """Every active filter value as (field, slug, excluded)."""
+        out = []
+        for name in FILTER_FIELDS:
+            out += [(name, v, False) for v in self.include.get(name, ())]
+            out += [(name, v, True) for v in self.exclude.get(name, ())]
+        return out
+
+    # Edits. Every edit of a filter returns to page 1.
+
+    def edited(self, **changes) -> SearchParams:
+        changes.setdefault("page", 1)
+        return replace(self, **changes)
+
+    def with_value(self, name: str, value: str) -> SearchParams:
+        """Add a filter value; ``-slug`` excludes. A value is never included and excluded."""
+        slug, excluded = (value[1:], True) if value.startswith("-") else (value, False)
+        include = _without(self.include, name, slug)
+        exclude = _without(self.exclude, name, slug)
+        target = exclude if excluded else include
+        target[name] = tuple(sorted({*target.get(name, ()), slug}))
+        return self.edited(include=include, exclude=exclude)
+
+    def without_value(self, name: str, value: str) -> SearchParams:
+        slug = value[1:] if value.startswith("-") else value
+        return self.edited(
+            include=_without(self.include, name, slug), exclude=_without(self.exclude, name, slug)
+        )
+
+    def without_field(self, name: str) -> SearchParams:
+        if name == "q":
+            return self.edited(q="")
+        if name == "from":
+            return self.edited(date_from=None)
+        if name == "to":
+            return self.edited(date_to=None)
+        return self.edited(
+            include={k: v for k, v in self.include.items() if k != name},
+            exclude={k: v for k, v in self.exclude.items() if k != name},
+        )
+
+
+def _without(values: dict[str, tuple[str, ...]], name: str, slug: str) -> dict:
+    out = dict(values)
+    kept = tuple(v for v in out.get(name, ()) if v != slug)
+    if kept:
+        out[name] = kept
+    else:
+        out.pop(name, None)
+    return out
+
+
+class FilterValuesField(forms.Field):
+    """Every value of a repeated parameter; checked against the archive in SearchForm.clean."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        return [v.strip() for v in value if v and v.strip()]
+
+
+class LenientDateField(forms.DateField):
+    input_formats = ["%Y-%m-%d"]
+    default_error_messages = {
+        "invalid": "Dates are written YYYY-MM-DD, for example 2020-03-29.",
+    }
+
+
+class SearchForm(forms.Form):
+    """Parses ``request.GET`` into SearchParams plus the notes the page shows.
+
+    Never raises on user input: a problem becomes a note and the offending value is left out.
+    ``redirects`` holds renamed or merged entity slugs (old -> new), which the view answers
+    with a permanent redirect to the canonical URL.
+    """
+
+    q = forms.CharField(required=False, strip=True)
+    place = FilterValuesField(required=False)
+    org = FilterValuesField(required=False)
+    person = FilterValuesField(required=False)
+    source = FilterValuesField(required=False)
+    section = FilterValuesField(required=False)
+    year = FilterValuesField(required=False)
+    sort = forms.CharField(required=False)
+    page = forms.CharField(required=False)
+    format = forms.CharField(required=False)
+
+    def __init__(self, data, *, default_format: str = "html", **kwargs):
+        super().__init__(data, **kwargs)
+        # "from" is a Python keyword, so these two cannot be class attributes.
+        self.fields["from"] = LenientDateField(required=False)
+        self.fields["to"] = LenientDateField(required=False)
+        self.default_format = default_format
+        self.notes: list[str] = []
+        self.errors_shown: list[str] = []
+        self.redirects: dict[tuple[str, str], str] = {}
+        self.names: dict[tuple[str, str], str] = {}
+
+    def clean(self):
+        known = set(CANONICAL_ORDER)
+        for name in self.data:
+            if name not in known:
+                self.notes.append(f"Unknown filter {name!r} was ignored.")
+        for name, errors in self.errors.items():
+            label = {"from": "start date", "to": "end date"}.get(name, name)
+            for message in errors:
+                self.errors_shown.append(
+                    f"The {label} {self.data.get(name, '')!r} was ignored. {message}"
+                )
+        return self.cleaned_data
+
+    def params(self) -> SearchParams:
+        """The valid search state. Call after is_valid() (which is always True)."""
+        data = self.cleaned_data
+        q = " ".join((data.get("q") or "").split())
+        if len(q) > MAX_QUERY_CHARS:
+            q = q[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
+            self.notes.append(f"The search words were cut to {MAX_QUERY_CHARS:,} characters.")
+
+        include: dict[str, set[str]] = {}
+        exclude: dict[str, set[str]] = {}
+        wanted: dict[str, set[str]] = {}
+        raw: list[tuple[str, str, bool]] = []
+        for name in FILTER_FIELDS:
+            for value in data.get(name) or []:
+                excluded = value.startswith("-")
+                slug = value[1:].strip() if excluded else value
+                if not slug:
+                    continue
+                raw.append((name, slug, excluded))
+                wanted.setdefault(name, set()).add(slug)
+        known = self._known_values(wanted)
+        for name, slug, excluded in raw:
+            canonical = known.get((name, slug))
+            if canonical is None:
+                self.notes.append(_unknown_value_note(name, slug))
+                continue
+            if canonical != slug:
+                self.redirects[(name, slug)] = canonical
+            (exclude if excluded else include).setdefault(name, set()).add(canonical)
+        for name, slugs in exclude.items():
+            if name in include:
+                include[name] -= slugs
+                if not include[name]:
+                    del include[name]
+
+        date_from, date_to = data.get("from"), data.get("to")
+        if date_from and date_to and date_from > date_to:
+            date_from, date_to = date_to, date_from
+            self.notes.append("The start date was after the end date, so the two were swapped.")
+
+        sort = (data.get("sort") or "").strip().lower() or "relevance"
+        if sort not in SORTS:
+            self.notes.append(
+                f"Unknown sort {sort!r} was ignored: use relevance, newest or oldest."
+            )
+            sort = "relevance"
+
+        page = 1
+        raw_page = (data.get("page") or "").strip()
+        if raw_page:
+            if raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE:
+                page = int(raw_page)
+            else:
+                self.errors_shown.append(
+                    f"Page {raw_page!r} does not exist: pages are numbered 1 to {MAX_PAGE}. "
+                    "Showing the first page."
+                )
+
+        fmt = (data.get("format") or "").strip().lower() or self.default_format
+        if fmt not in FORMATS:
+            self.notes.append(f"Unknown format {fmt!r} was ignored: use json, atom or csv.")
+            fmt = "html"
+
+        return SearchParams(
+            q=q,
+            include={k: tuple(sorted(v)) for k, v in include.items()},
+            exclude={k: tuple(sorted(v)) for k, v in exclude.items()},
+            date_from=date_from,
+            date_to=date_to,
+            sort=sort,
+            page=page,
+            format=fmt,
+        )
+
+    def _known_values(self, wanted: dict[str, set[str]]) -> dict[tuple[str, str], str]:
+        """(field, slug) -> canonical slug for every value that names something real."""
+        known: dict[tuple[str, str], str] = {}
+        entity_slugs = {
+            ENTITY_FILTERS[name]: {s for s in slugs if _SLUG.match(s)}
+            for name, slugs in wanted.items()
+            if name in ENTITY_FILTERS
+        }
+        if any(entity_slugs.values()):
+            resolved = selectors.resolve_entity_slugs(entity_slugs)
+            kind_to_field = {v: k for k, v in ENTITY_FILTERS.items()}
+            for (kind, slug), (canonical, name) in resolved.items():
+                known[(kind_to_field[kind], slug)] = canonical
+                self.names[(kind_to_field[kind], canonical)] = name
+        if wanted.get("source"):
+            sources = selectors.source_names()
+            for slug in wanted["source"]:
+                if slug in sources:
+                    known[("source", slug)] = slug
+        if wanted.get("section"):
+            sections = selectors.section_names()
+            for slug in wanted["section"]:
+                if slug in sections:
+                    known[("section", slug)] = slug
+        for slug in wanted.get("year", ()):
+            if _YEAR.match(slug):
+                known[("year", slug)] = slug
+        return known
+
+
+def _unknown_value_note(name: str, slug: str) -> str:
+    if name == "year":
+        return f"{slug!r} is not a year: write years as four digits, for example 2020."
+    shown = slug if len(slug) <= 60 else slug[:60] + "…"
+    return f"No {FILTER_LABELS[name][0]} called {shown!r}; that filter was ignored."
+
+
+def parse_search(querydict, *, default_format: str = "html") -> tuple[SearchParams, SearchForm]:
+    """Parse a request's querystring. Never raises on user input."""
+    form = SearchForm(querydict, default_format=default_format)
+    form.is_valid()
+    return form.params(), form

@@ -1,0 +1,462 @@
+"""Database reads for the reader's pages: slug lookups, names for facets, browse lists.
+
+Pages must stay cheap on 65,000 articles (issue 3, "Speed"): names for every facet value of a
+page come from one query; aggregate counts for the home and browse pages are cached and
+recomputed only when the archive changes (the newest ``updated_at`` and id are the version).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
+from django.utils.text import slugify
+
+from .models import Article, Entity, EntityRedirect, Mention, Source
+
+CACHE_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """One line of a browse page: an entity or outlet and how many articles name it."""
+
+    slug: str
+    name: str
+    count: int
+    country: str = ""
+    feature: str = ""
+
+    @property
+    def letter(self) -> str:
+        first = self.name[:1].upper()
+        return first if "A" <= first <= "Z" else "#"
+
+
+def archive_version() -> str:
+    """Changes whenever an article is added, edited or removed from view."""
+    latest = Article.objects.aggregate(updated=Max("updated_at"), last=Max("id"))
+    updated = latest["updated"].timestamp() if latest["updated"] else 0
+    return f"{updated:.6f}-{latest['last'] or 0}"
+
+
+def _cached(key: str, compute, *, version: str | None = None):
+    version = version if version is not None else archive_version()
+    full_key = f"newsroom:{key}:{version}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, CACHE_SECONDS)
+    return value
+
+
+def resolve_entity_slugs(
+    slugs_by_kind: dict[str, Iterable[str]],
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """(kind, slug) -> (canonical slug, name) for slugs that exist or used to (renamed, merged).
+
+    One query for current slugs, a second only when some were not found.
+    """
+    wanted = {kind: set(slugs) for kind, slugs in slugs_by_kind.items() if slugs}
+    if not wanted:
+        return {}
+    condition = Q()
+    for kind, slugs in wanted.items():
+        condition |= Q(kind=kind, slug__in=slugs)
+    found = {
+        (kind, slug): (slug, name)
+        for kind, slug, name in Entity.objects.filter(condition).values_list("kind", "slug", "name")
+    }
+    missing = {kind: {s for s in slugs if (kind, s) not in found} for kind, slugs in wanted.items()}
+    condition = Q()
+    for kind, slugs in missing.items():
+        if slugs:
+            condition |= Q(kind=kind, old_slug__in=slugs)
+    if condition:
+        for kind, old, slug, name in EntityRedirect.objects.filter(condition).values_list(
+            "kind", "old_slug", "entity__slug", "entity__name"
+        ):
+            found[(kind, old)] = (slug, name)
+    return found
+
+
+def entity_names(slugs_by_kind: dict[str, Iterable[str]]) -> dict[tuple[str, str], str]:
+    """(kind, slug) -> name for current slugs of several kinds, in one query."""
+    condition = Q()
+    for kind, slugs in slugs_by_kind.items():
+        slugs = list(slugs)
+        if slugs:
+            condition |= Q(kind=kind, slug__in=slugs)
+    if not condition:
+        return {}
+    return {
+        (kind, slug): name
+        for kind, slug, name in Entity.objects.filter(condition).values_list("kind", "slug", "name")
+    }
+
+
+def source_names() -> dict[str, str]:
+    """Outlet slug -> name. A handful of rows, cached."""
+    return _cached(
+        "source-names",
+        lambda: dict(Source.objects.values_list("slug", "name")),
+        version=str(Source.objects.aggregate(n=Max("id"))["n"]),
+    )
+
+
+def section_names() -> dict[str, str]:
+    """Section slug (as the search index stores it) -> the section's name as printed."""
+
+    def compute():
+        names: dict[str, str] = {}
+        for section in (
+            Article.objects.filter(is_published=True)
+            .exclude(section="")
+            .values_list("section", flat=True)
+            .distinct()
+        ):
+            slug = slugify(section)
+            if slug:
+                names.setdefault(slug, section)
+        return names
+
+    return _cached("section-names", compute)
+
+
+def entity_directory(kind: str) -> list[DirectoryEntry]:
+    """Every entity of one kind named in a published article, with its article count, A–Z."""
+
+    def compute():
+        counts = dict(
+            Mention.objects.filter(suppressed=False, entity__kind=kind, article__is_published=True)
+            .values("entity_id")
+            .annotate(n=Count("id"))  # one mention per (article, entity)
+            .values_list("entity_id", "n")
+        )
+        rows = Entity.objects.filter(kind=kind).values_list(
+            "id", "slug", "name", "country", "feature"
+        )
+        entries = [
+            DirectoryEntry(slug, name, counts[pk], country, feature)
+            for pk, slug, name, country, feature in rows
+            if pk in counts
+        ]
+        entries.sort(key=lambda e: (e.name.casefold(), e.slug))
+        return entries
+
+    return _cached(f"directory:{kind}", compute)
+
+
+def source_directory() -> list[DirectoryEntry]:
+    """Every outlet with its number of published articles, A–Z."""
+
+    def compute():
+        rows = Source.objects.annotate(
+            n=Count("articles", filter=Q(articles__is_published=True))
+        ).values_list("slug", "name", "n")
+        return [DirectoryEntry(slug, name, n) for slug, name, n in rows if n]
+
+    return _cached("directory:source", compute)
+
+
+def largest(entries: list[DirectoryEntry], limit: int = 10) -> list[DirectoryEntry]:
+    return sorted(entries, key=lambda e: (-e.count, e.name.casefold()))[:limit]
+
+
+def filter_directory(
+    entries: list[DirectoryEntry], *, letter: str = "", query: str = ""
+) -> list[DirectoryEntry]:
+    """Entries starting with ``letter`` ("#" for digits and others) or containing ``query``."""
+    if query:
+        folded = query.casefold()
+        entries = [e for e in entries if folded in e.name.casefold() or folded in e.slug]
+    if letter:
+        entries = [e for e in entries if e.letter == letter]
+    return entries
+
+
+def latest_articles(limit: int = 20) -> list[Article]:
+    return list(
+        Article.objects.filter(is_published=True)
+        .select_related("source")
+        .only("id", "slug", "headline", "published", "section", "source__name", "source__slug")
+        .order_by("-published", "-id")[:limit]
+    )
+
+
+def article_count() -> int:
+    return _cached("article-count", lambda: Article.objects.filter(is_published=True).count())
+
+
+def articles_for_hits(ids: list[int]) -> dict[int, Article]:
+    """The rows behind one page of search hits, without their bodies."""
+    return (
+        Article.objects.filter(id__in=ids, is_published=True)
+        .select_related("source")
+        .only(
+            "id",
+            "slug",
+            "headline",
+            "published",
+            "section",
+            "url",
+            "source__name",
+            "source__slug",
+        )
+        .in_bulk()
+    )
+
+
+def article_with_mentions(pk: int) -> tuple[Article, list[Mention]] | None:
+    article = Article.objects.filter(pk=pk, is_published=True).select_related("source").first()
+    if article is None:
+        return None
+    mentions = list(
+        article.mentions.filter(suppressed=False).select_related("entity").order_by("-count")
+    )
+    return article, mentions
+
+
+def articles_in_order(ids: list[int]) -> list[Article]:
+    by_id = articles_for_hits(ids)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def country_names(codes: Iterable[str]) -> dict[str, str]:
+    """ISO alpha-2 code -> the country entity's name, falling back to pycountry's."""
+    codes = {c for c in codes if c}
+    names = dict(
+        Entity.objects.filter(kind=Entity.Kind.PLACE, feature="country", country__in=codes)
+        .order_by("id")
+        .values_list("country", "name")
+    )
+    missing = codes - names.keys()
+    if missing:
+        import pycountry
+
+        for code in missing:
+            found = pycountry.countries.get(alpha_2=code)
+            names[code] = getattr(found, "common_name", None) or (found.name if found else code)
+    return names
+
+
+# --- The search page ---------------------------------------------------------------
+
+FACETS_SHOWN = 10
+FACETS_LISTED = 100
+PER_PAGE = 20
+_FIELD_KIND = {"place": "place", "org": "organization", "person": "person"}
+
+
+@dataclass
+class FacetValue:
+    slug: str
+    name: str
+    count: int | None
+    selected: bool = False
+    excluded: bool = False
+
+
+@dataclass
+class FacetGroup:
+    field: str
+    label: str
+    label_plural: str
+    values: list[FacetValue]
+
+    @property
+    def shown(self) -> list[FacetValue]:
+        return self.values[:FACETS_SHOWN]
+
+    @property
+    def rest(self) -> list[FacetValue]:
+        return self.values[FACETS_SHOWN:FACETS_LISTED]
+
+    @property
+    def unlisted(self) -> int:
+        return max(0, len(self.values) - FACETS_LISTED)
+
+
+@dataclass
+class ResultRow:
+    article: Article
+    headline_html: str
+    snippet_html: str
+    score: float | None = None
+
+
+@dataclass
+class Chip:
+    field: str
+    value: str  # "-slug" when excluded
+    text: str
+
+
+@dataclass
+class SearchPage:
+    params: object  # articles.forms.SearchParams
+    total: int
+    results: list[ResultRow]
+    facets: list[FacetGroup]
+    chips: list[Chip]
+    summary: str
+    suggestion: str | None
+    notes: list[str]
+    num_pages: int
+
+    @property
+    def count_text(self) -> str:
+        if not self.total:
+            return "no articles"
+        return f"{self.total:,} article{'s' if self.total != 1 else ''}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.summary} — {self.count_text}"
+
+    @property
+    def page_numbers(self) -> list[int | None]:
+        """Page numbers around the current page, None where a gap is."""
+        page, last = self.params.page, self.num_pages
+        wanted = sorted({1, last, *range(max(1, page - 2), min(last, page + 2) + 1)})
+        out: list[int | None] = []
+        for n in wanted:
+            if out and n - (out[-1] or 0) > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+def search_page(params, *, names: dict | None = None, per_page: int = PER_PAGE) -> SearchPage:
+    """Run one search and gather everything the page, JSON, feed and chips show.
+
+    Queries: the search itself, one for the hits' rows, one for every entity name the facets
+    and chips need; outlet and section names come from a cache.
+    """
+    from . import search
+    from .forms import FILTER_FIELDS, FILTER_LABELS
+
+    sort = params.sort
+    if sort == "relevance" and not params.q:
+        sort = "newest"  # nothing to rank by: newest first reads best
+    request = search.SearchRequest(
+        q=params.q,
+        include={k: tuple(v) for k, v in params.include.items()},
+        exclude={k: tuple(v) for k, v in params.exclude.items()},
+        date_from=params.date_from,
+        date_to=params.date_to,
+        sort=sort,
+        page=params.page,
+        per_page=per_page,
+        facets=True,
+    )
+    response = search.search_articles(request)
+
+    rows = articles_for_hits([hit.article_id for hit in response.hits])
+    results = [
+        ResultRow(rows[hit.article_id], hit.headline_html, hit.snippet_html, hit.score)
+        for hit in response.hits
+        if hit.article_id in rows
+    ]
+
+    facet_counts = {name: list(response.facets.get(name, [])) for name in FILTER_FIELDS}
+    wanted: dict[str, set[str]] = {}
+    for name, kind in _FIELD_KIND.items():
+        slugs = {fc.value for fc in facet_counts[name][:FACETS_LISTED]}
+        slugs |= set(params.include.get(name, ())) | set(params.exclude.get(name, ()))
+        wanted[kind] = slugs
+    entity_name = entity_names(wanted)
+    sources = source_names()
+    sections = section_names()
+
+    def name_of(field: str, slug: str) -> str:
+        if field in _FIELD_KIND:
+            return entity_name.get((_FIELD_KIND[field], slug)) or (names or {}).get(
+                (field, slug), slug
+            )
+        if field == "source":
+            return sources.get(slug, slug)
+        if field == "section":
+            return sections.get(slug, slug)
+        return slug
+
+    groups = []
+    for name in FILTER_FIELDS:
+        included = set(params.include.get(name, ()))
+        excluded = set(params.exclude.get(name, ()))
+        values = [
+            FacetValue(fc.value, name_of(name, fc.value), fc.count, fc.value in included)
+            for fc in facet_counts[name]
+            if fc.value not in excluded
+        ]
+        if name == "year":
+            values.sort(key=lambda v: v.slug, reverse=True)
+        listed = {v.slug for v in values}
+        # Active values always show, even when the search found none of them.
+        extra = [FacetValue(s, name_of(name, s), 0, True) for s in sorted(included - listed)]
+        extra += [FacetValue(s, name_of(name, s), None, False, True) for s in sorted(excluded)]
+        active = [v for v in values if v.selected]
+        others = [v for v in values if not v.selected]
+        groups.append(FacetGroup(name, *FILTER_LABELS[name], [*active, *extra, *others]))
+
+    chips = [
+        Chip(
+            field,
+            f"-{slug}" if excluded else slug,
+            _chip_text(field, name_of(field, slug), excluded),
+        )
+        for field, slug, excluded in params.active()
+    ]
+    num_pages = max(1, -(-response.total // per_page)) if response.total else 0
+    return SearchPage(
+        params=params,
+        total=response.total,
+        results=results,
+        facets=groups,
+        chips=chips,
+        summary=describe(params, name_of),
+        suggestion=response.suggestion,
+        notes=list(response.notes),
+        num_pages=min(num_pages, 500),
+    )
+
+
+def _chip_text(field: str, name: str, excluded: bool) -> str:
+    from .forms import FILTER_LABELS
+
+    label = FILTER_LABELS[field][0].capitalize()
+    return f"{label}: not {name}" if excluded else f"{label}: {name}"
+
+
+def describe(params, name_of) -> str:
+    """Words for a search: "Kata'ib Hezbollah in Iraq · Press TV · 2020"."""
+
+    def names(field: str, values) -> str:
+        return " or ".join(name_of(field, slug) for slug in values)
+
+    subject = []
+    if params.q:
+        subject.append(f"“{params.q if len(params.q) <= 80 else params.q[:80] + '…'}”")
+    for field in ("org", "person"):
+        if params.include.get(field):
+            subject.append(names(field, params.include[field]))
+    head = ", ".join(subject)
+    if params.include.get("place"):
+        places = names("place", params.include["place"])
+        head = f"{head} in {places}" if head else places
+    segments = [head] if head else []
+    for field in ("source", "section", "year"):
+        if params.include.get(field):
+            segments.append(names(field, params.include[field]))
+    if params.date_from and params.date_to:
+        segments.append(f"{params.date_from.isoformat()} to {params.date_to.isoformat()}")
+    elif params.date_from:
+        segments.append(f"from {params.date_from.isoformat()}")
+    elif params.date_to:
+        segments.append(f"until {params.date_to.isoformat()}")
+    for field, values in params.exclude.items():
+        prefix = "not in " if field == "place" else "not "
+        segments.append(prefix + names(field, values))
+    return " · ".join(segments) or "All articles"
