@@ -157,12 +157,25 @@ def is_helper_file(name: str) -> bool:
     return base.startswith(".") or bool(_HELPER_FILE.fullmatch(base))
 
 
-def _walk(folder: str) -> Iterator[str]:
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d.lower() not in _SKIPPED_DIRS)
-        for name in sorted(files):
-            if not is_helper_file(name):
-                yield os.path.join(root, name)
+def _walk(folder: str, _seen: set[str] | None = None) -> Iterator[str]:
+    """Files under a folder, sorted by their path relative to it (a.txt, b/1.txt, c.txt)."""
+    seen = _seen if _seen is not None else set()
+    real = os.path.realpath(folder)
+    if real in seen:  # a symlink loop
+        return
+    seen.add(real)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            if entry.name.lower() not in _SKIPPED_DIRS:
+                yield from _walk(entry.path, seen)
+        elif not is_helper_file(entry.name):
+            yield entry.path
 
 
 def _read_file(path: str, limits: Limits) -> Iterator[Item]:
@@ -215,11 +228,13 @@ def _starts_json_lines(handle) -> bool:
 def _stream_jsonl(origin: str, handle, limits: Limits) -> Iterator[Item]:
     for number, line in enumerate(iter(lambda: handle.readline(limits.max_file_bytes + 1), b""), 1):
         if len(line) > limits.max_file_bytes:
-            yield ReadFailure(
-                origin, _over_limit(f"line {number} is", len(line), limits.max_file_bytes), str(number)
-            )
+            size = len(line)
             while line and not line.endswith(b"\n"):  # skip the rest of the long line
                 line = handle.readline(limits.max_file_bytes + 1)
+                size += len(line)
+            yield ReadFailure(
+                origin, _over_limit(f"line {number} is", size, limits.max_file_bytes), str(number)
+            )
             continue
         if number == 1:
             line = line.removeprefix(codecs.BOM_UTF8)

@@ -1,0 +1,436 @@
+"""Reading every input format, and saying clearly what is wrong with a bad file
+(articles.extraction.readers). Synthetic bad inputs are made in tmp_path."""
+
+import io
+import json
+import os
+import random
+import struct
+import zipfile
+from itertools import islice
+
+import pytest
+
+from articles.extraction.pages import parse_document
+from articles.extraction.readers import count_documents, read_bytes, read_paths
+from articles.extraction.types import RawDocument, ReadFailure
+
+from .conftest import CORPUS, SEED
+
+ARTICLE = "A headline\n\nThe first paragraph of the story.\n\nThe second paragraph.\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+
+
+def docs(items):
+    return [i for i in items if isinstance(i, RawDocument)]
+
+
+def failures(items):
+    return [i for i in items if isinstance(i, ReadFailure)]
+
+
+def make_zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+# --- origins, folders, archives ------------------------------------------------------------
+
+
+def test_a_file_keeps_its_path_exactly_as_given(shared):
+    (raw,) = list(read_paths([str(SEED)]))
+    assert raw.origin == str(SEED) and raw.format == "text" and raw.ordinal is None
+    assert raw.text.startswith("News") and raw.text.split("\n", 1)[0].endswith("Iraq")
+
+
+def test_folder_is_walked_recursively_in_order_skipping_hidden_and_helper_files(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "2.txt").write_text(ARTICLE)
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    (tmp_path / "c.txt").write_text(ARTICLE)
+    for helper in ("README.md", "PROVENANCE.md", "notes.md", "lewis.dtd", "all-places-strings.lc.txt",
+                   ".hidden.txt", "README.TXT"):
+        (tmp_path / helper).write_text("not an article")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "x.txt").write_text(ARTICLE)
+    given = str(tmp_path)
+    origins = [item.origin for item in read_paths([given])]
+    assert origins == [
+        os.path.join(given, "a.txt"),
+        os.path.join(given, "b", "2.txt"),
+        os.path.join(given, "c.txt"),
+    ]
+
+
+def test_zip_entries_are_named_archive_bang_entry(tmp_path):
+    path = tmp_path / "upload.zip"
+    path.write_bytes(make_zip({"news/one.txt": ARTICLE.encode(), "news/two.txt": ARTICLE.encode()}))
+    items = list(read_paths([str(path)]))
+    assert [i.origin for i in items] == [f"{path}!news/one.txt", f"{path}!news/two.txt"]
+    assert all(i.format == "text" for i in items)
+
+
+def test_uploaded_bytes_are_read_like_a_file_or_an_archive():
+    (single,) = list(read_bytes("story.txt", ARTICLE.encode()))
+    assert single.origin == "story.txt" and single.format == "text"
+    items = list(read_bytes("batch.zip", make_zip({"a.txt": ARTICLE.encode()})))
+    assert [i.origin for i in items] == ["batch.zip!a.txt"]
+
+
+def test_missing_path_is_reported():
+    (failure,) = list(read_paths(["/no/such/file.txt"]))
+    assert failure.reason == "no such file or folder"
+
+
+def test_one_bad_file_never_stops_the_rest(tmp_path):
+    (tmp_path / "1.txt").write_text(ARTICLE)
+    (tmp_path / "2.png").write_bytes(PNG)
+    (tmp_path / "3.txt").write_bytes(b"")
+    (tmp_path / "4.txt").write_text(ARTICLE)
+    items = list(read_paths([str(tmp_path)]))
+    assert [type(i).__name__ for i in items] == [
+        "RawDocument",
+        "ReadFailure",
+        "ReadFailure",
+        "RawDocument",
+    ]
+
+
+# --- bad input: each failure says what is wrong ----------------------------------------------
+
+
+def test_binary_file_names_what_it_looks_like(tmp_path):
+    path = tmp_path / "photo.txt"  # the extension lies; the content decides
+    path.write_bytes(PNG)
+    (failure,) = list(read_paths([str(path)]))
+    assert failure.reason == "binary file (looks like PNG image), not an article"
+
+
+def test_unknown_binary_data_is_refused():
+    (failure,) = list(read_bytes("blob.txt", b"abc\x00\x01\x02" * 100))
+    assert failure.reason == "binary file (looks like binary data), not an article"
+
+
+@pytest.mark.parametrize("data", [b"", b"  \n\n\t "])
+def test_empty_file(data):
+    (failure,) = list(read_bytes("empty.txt", data))
+    assert failure.reason.startswith("empty file")
+
+
+def test_file_over_the_size_limit():
+    data = b"x" * (31 * 1024 * 1024)
+    (failure,) = list(read_bytes("big.txt", data, max_file_bytes=20 * 1024 * 1024))
+    assert failure.reason == "file is 31 MB, over the 20 MB limit"
+
+
+def test_file_on_disk_over_the_size_limit(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"word " * 300_000)
+    (failure,) = list(read_paths([str(path)], max_file_bytes=1024 * 1024))
+    assert failure.reason == "file is 1.4 MB, over the 1 MB limit"
+
+
+def test_zip_entry_escaping_the_archive_is_refused_and_the_rest_read():
+    data = make_zip({"../evil.txt": ARTICLE.encode(), "ok.txt": ARTICLE.encode()})
+    items = list(read_bytes("up.zip", data))
+    assert failures(items)[0].reason == "zip entry '../evil.txt' escapes the archive folder: refused"
+    assert [d.origin for d in docs(items)] == ["up.zip!ok.txt"]
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "a/../../evil.txt", "..\\evil.txt", "C:/evil.txt"])
+def test_other_escaping_entry_names_are_refused(name):
+    (failure,) = list(read_bytes("up.zip", make_zip({name: ARTICLE.encode()})))
+    assert failure.reason.endswith("escapes the archive folder: refused")
+
+
+def test_archive_whose_declared_size_is_over_the_limit_is_refused():
+    data = make_zip({f"{n}.txt": b"a" * (1024 * 1024) for n in range(3)})
+    (failure,) = list(read_bytes("up.zip", data, max_archive_bytes=2 * 1024 * 1024))
+    assert failure.reason == "archive unpacks to 3 MB, over the 2 MB limit"
+
+
+def test_zip_bomb_that_lies_about_its_sizes_is_not_unpacked():
+    data = bytearray(make_zip({"bomb.txt": b"a" * (5 * 1024 * 1024)}))
+    # claim 100 bytes in both the local header and the central directory
+    local = data.find(b"PK\x03\x04")
+    struct.pack_into("<I", data, local + 22, 100)
+    central = data.find(b"PK\x01\x02")
+    struct.pack_into("<I", data, central + 24, 100)
+    items = list(read_bytes("bomb.zip", bytes(data), max_archive_bytes=1024 * 1024))
+    assert docs(items) == []
+    (failure,) = failures(items)
+    assert failure.origin == "bomb.zip!bomb.txt"
+    assert "damaged zip entry" in failure.reason
+
+
+def test_actual_bytes_are_counted_against_the_archive_limit(monkeypatch):
+    """Even if declared sizes passed, reading stops once the real bytes pass the limit."""
+    data = make_zip({f"{n}.txt": ARTICLE.encode() * 2000 for n in range(4)})
+    real_infolist = zipfile.ZipFile.infolist
+
+    def lying_infolist(self):
+        infos = real_infolist(self)
+        for info in infos:
+            info.file_size = 10  # what a lying central directory would say
+        return infos
+
+    monkeypatch.setattr(zipfile.ZipFile, "infolist", lying_infolist)
+    items = list(read_bytes("liar.zip", data, max_archive_bytes=250_000))
+    assert len(docs(items)) < 4
+    assert any(f.origin in ("liar.zip", "liar.zip!0.txt", "liar.zip!1.txt", "liar.zip!2.txt",
+                            "liar.zip!3.txt") for f in failures(items))
+
+
+def test_too_many_entries():
+    data = make_zip({f"{n}.txt": ARTICLE.encode() for n in range(5)})
+    (failure,) = list(read_bytes("up.zip", data, max_archive_entries=3))
+    assert failure.reason.startswith("too many entries: the archive holds 5 files, the limit is 3")
+
+
+def test_broken_zip():
+    data = make_zip({"a.txt": ARTICLE.encode()})[:40]
+    (failure,) = list(read_bytes("broken.zip", data))
+    assert failure.reason.startswith("not a readable zip archive")
+
+
+def test_zip_inside_a_zip_is_refused_with_advice():
+    inner = make_zip({"a.txt": ARTICLE.encode()})
+    items = list(read_bytes("outer.zip", make_zip({"inner.zip": inner, "b.txt": ARTICLE.encode()})))
+    assert [d.origin for d in docs(items)] == ["outer.zip!b.txt"]
+    assert failures(items)[0].reason.startswith("zip inside a zip: only one level is read")
+
+
+def test_helper_and_hidden_entries_in_a_zip_are_skipped():
+    data = make_zip({"__MACOSX/._a.txt": b"\x00\x05", ".DS_Store": b"\x00", "README.md": b"#",
+                     "a.txt": ARTICLE.encode()})
+    assert [i.origin for i in read_bytes("up.zip", data)] == ["up.zip!a.txt"]
+
+
+# --- encodings -------------------------------------------------------------------------------
+
+
+def test_cp1256_arabic_windows_text_is_decoded(tmp_path):
+    text = "القوات الأمريكية تنتشر في قاعدة عين الأسد\n\n" + "أفادت مصادر أمنية عراقية بأن قوات أمريكية جديدة انتشرت في القاعدة. " * 10
+    path = tmp_path / "arabic.txt"
+    path.write_bytes(text.encode("cp1256"))
+    (raw,) = list(read_paths([str(path)]))
+    assert raw.text == text
+    assert parse_document(raw).title == "القوات الأمريكية تنتشر في قاعدة عين الأسد"
+
+
+def test_latin1_pound_sign_is_decoded():
+    (raw,) = list(read_bytes("a.txt", "Headline\n\nA £15.8m signing from Parma.".encode("latin-1")))
+    assert "£15.8m" in raw.text
+
+
+def test_utf16_with_bom_is_decoded():
+    (raw,) = list(read_bytes("a.txt", ARTICLE.encode("utf-16")))
+    assert raw.text == ARTICLE
+
+
+def test_bytes_no_encoding_fits_are_reported():
+    rng = random.Random(7)
+    data = bytes(rng.randrange(128, 256) for _ in range(3000))
+    (failure,) = list(read_bytes("mystery.txt", data))
+    assert failure.reason.startswith("not valid UTF-8 and no known encoding fits")
+
+
+# --- JSON Lines and CSV ------------------------------------------------------------------------
+
+
+def test_json_lines_with_common_field_names_and_a_bad_line():
+    lines = [
+        json.dumps({"headline": "One", "content": "Body one.", "link": "https://x.com/1",
+                    "publish_date": "2020-01-02", "publisher": "X News", "category": "World"}),
+        "{not json",
+        json.dumps(["not", "an", "object"]),
+        json.dumps({"title": "Four", "article": "Body four.", "authors": ["A", "B"]}),
+        json.dumps({"id": 5}),
+    ]
+    items = list(read_bytes("feed.jsonl", "\n".join(lines).encode()))
+    assert [(type(i).__name__, i.ordinal) for i in items] == [
+        ("RawDocument", "1"), ("ReadFailure", "2"), ("ReadFailure", "3"),
+        ("RawDocument", "4"), ("ReadFailure", "5"),
+    ]
+    one = items[0].fields
+    assert one["title"] == "One" and one["body"] == "Body one." and one["url"] == "https://x.com/1"
+    assert one["published"] == "2020-01-02" and one["source"] == "X News" and one["section"] == "World"
+    assert items[1].reason.startswith("line 2 is not valid JSON")
+    assert items[4].reason.startswith("record has no title or text field")
+    assert items[3].fields["authors"] == "A, B"
+
+
+def test_json_array_of_articles_is_read():
+    data = json.dumps([{"title": "A", "text": "x"}, {"title": "B", "text": "y"}]).encode()
+    assert [d.fields["title"] for d in read_bytes("a.json", data)] == ["A", "B"]
+
+
+def test_jsonl_line_over_the_limit_is_reported_and_the_next_line_read(tmp_path):
+    path = tmp_path / "big.jsonl"
+    big = json.dumps({"title": "Big", "text": "x" * 3000})
+    small = json.dumps({"title": "Small", "text": "y"})
+    path.write_text(f"{small}\n{big}\n{small}\n")
+    items = list(read_paths([str(path)], max_file_bytes=1000))
+    assert [(type(i).__name__, i.ordinal) for i in items] == [
+        ("RawDocument", "1"), ("ReadFailure", "2"), ("RawDocument", "3")]
+    assert items[1].reason == "line 2 is 3 KB, over the 1000 bytes limit"
+
+
+def test_newsroom_export_records_are_recognised_and_passed_whole():
+    record = {"type": "article", "headline": "H", "body": "B", "entities": [{"name": "Iraq"}]}
+    (raw,) = list(read_bytes("export.jsonl", json.dumps(record).encode()))
+    assert raw.format == "newsroom-export" and raw.fields == record and raw.ordinal == "1"
+
+
+def test_csv_with_common_field_names_numbers_rows():
+    data = (
+        "title,text,url,date,source,section\n"
+        '"Rain, again","It rained.",https://x.com/2019/05/01/rain,2019-05-01,X News,Weather\n'
+        ",,,,,\n"
+        "Sun,It shone.,,,,\n"
+    ).encode()
+    items = list(read_bytes("news.csv", data))
+    assert [(type(i).__name__, i.ordinal) for i in items] == [
+        ("RawDocument", "1"), ("ReadFailure", "2"), ("RawDocument", "3")]
+    assert items[0].fields["title"] == "Rain, again" and items[0].format == "csv"
+
+
+def test_csv_without_article_columns_says_which_columns_it_has():
+    (failure,) = list(read_bytes("x.csv", b"XML,portal,veracity\n0000.xml,abc,true\n"))
+    assert failure.reason.startswith("CSV has no title or text column (columns: XML, portal, veracity)")
+
+
+# --- corpus formats -------------------------------------------------------------------------
+
+
+def test_reuters_sgml_one_document_per_newid_with_dateline_and_gold_tags(shared):
+    items = list(read_paths([str(CORPUS / "reuters21578" / "reut2-000.sgm")]))
+    assert len(items) == 1000 and all(i.format == "reuters-sgml" for i in items)
+    first = items[0]
+    assert first.ordinal == "1"
+    assert first.fields["title"] == "BAHIA COCOA REVIEW"
+    assert first.fields["body"].startswith("SALVADOR, Feb 26 - Showers continued throughout")
+    assert first.fields["published"] == "26-FEB-1987 15:01:01.79"
+    assert first.fields["source"] == "Reuters"
+    assert first.fields["gold_places"] == ["el-salvador", "usa", "uruguay"]
+    assert first.fields["gold_topics"] == ["cocoa"]
+    assert not first.fields["body"].rstrip().endswith("Reuter")
+
+
+def test_reuters_brief_item_uses_its_title_as_body(shared):
+    items = list(read_paths([str(CORPUS / "reuters21578" / "reut2-000.sgm")]))
+    brief = next(i for i in items if i.fields["title"].startswith("ASSETS OF MONEY MARKET MUTUAL"))
+    assert brief.fields["body"] == brief.fields["title"]
+    assert "Blah" not in brief.fields["body"]
+
+
+def test_reuters_document_without_title_or_text_is_a_failure(shared):
+    items = list(read_paths([str(CORPUS / "reuters21578" / "reut2-012.sgm")]))
+    (failure,) = failures(items)
+    assert (failure.ordinal, failure.reason) == ("12793", "Reuters document has no title and no text")
+    assert len(docs(items)) == 999
+
+
+def test_reuters_folder_skips_helper_files(shared):
+    origins = {i.origin.rsplit("/", 1)[-1] for i in read_paths([str(CORPUS / "reuters21578")])}
+    assert origins == {f"reut2-{n:03d}.sgm" for n in range(18)}
+
+
+def test_bbc_file_section_from_folder_and_headline_from_first_line(shared):
+    (raw,) = list(read_paths([str(CORPUS / "bbc_news" / "tech" / "001.txt")]))
+    assert raw.format == "bbc"
+    assert raw.fields["section"] == "Tech" and raw.fields["source"] == "BBC News"
+    assert raw.fields["title"] == raw.text.split("\n", 1)[0].strip()
+
+
+def test_bbc_latin1_byte_is_read_as_pound_sign(shared):
+    (raw,) = list(read_paths([str(CORPUS / "bbc_news" / "sport" / "199.txt")]))
+    assert "a £15.8m signing" in raw.fields["body"]
+
+
+def test_buzzfeed_portals_become_outlet_names(shared):
+    expected = {
+        "abc": "ABC News", "cnn": "CNN", "politico": "Politico",
+        "right-wing-news": "Right Wing News", "eagle-rising": "Eagle Rising",
+        "addicting-info": "Addicting Info", "freedom-daily": "Freedom Daily",
+        "occupy-democrats": "Occupy Democrats", "the-other-98": "The Other 98%",
+    }
+    seen = {}
+    for raw in docs(read_paths([str(CORPUS / "buzzfeed_webis_2016" / "articles")])):
+        seen.setdefault(raw.fields["portal"], parse_document(raw).source)
+    assert seen == expected
+
+
+def test_buzzfeed_article_fields(shared):
+    (raw,) = list(read_paths([str(CORPUS / "buzzfeed_webis_2016" / "articles" / "0000.xml")]))
+    assert raw.format == "buzzfeed-xml"
+    assert raw.fields["title"] == "The Impact of Debates? It's Debatable"
+    assert raw.fields["url"].startswith("http://abcnews.go.com/Politics/impact-debates-debatable")
+    assert "&amp;" not in raw.fields["url"]
+    assert raw.fields["authors"] == "GARY LANGER"
+    assert raw.fields["body"].startswith("With the Hillary Clinton-Donald Trump debates upon us")
+    assert "\n\n" in raw.fields["body"]  # paragraphs rebuilt from the offsets
+
+
+def test_huffpost_json_lines(shared):
+    path = CORPUS / "huffpost_2018_2022" / "News_Category_Dataset_v3.head.jsonl"
+    raw = next(read_paths([str(path)]))
+    assert (raw.format, raw.ordinal) == ("jsonl", "1")
+    article = parse_document(raw)
+    assert article.source == "HuffPost"
+    assert article.section == "U.S. News"
+    assert article.body.startswith("Health experts said it is too early")
+    assert raw.fields["authors"] == "Carla K. Johnson, AP"
+
+
+def test_tehran_times_dump_bigger_than_the_file_limit_is_streamed(shared):
+    path = CORPUS / "tehran_times" / "tehran_times.jsonl"
+    assert path.stat().st_size > 20 * 1024 * 1024
+    first = list(islice(read_paths([str(path)]), 3))
+    assert all(isinstance(i, RawDocument) for i in first)
+    article = parse_document(first[0])
+    assert article.title == "Iran’s Press TV to start global broadcasts on July 2"
+    assert article.source == "Tehran Times"
+    assert article.body.startswith("TEHRAN - Islamic Republic of Iran Broadcasting")
+    assert "Creative Commons" not in article.body
+
+
+def test_conll_documents_with_gold_entities_from_iob1(shared):
+    items = list(read_paths([str(CORPUS / "conll2003_en" / "eng.testa")]))
+    assert len(items) == 216 and all(i.format == "conll" for i in items)
+    first = items[0]
+    assert first.ordinal == "1"
+    assert first.fields["title"] == "CRICKET - LEICESTERSHIRE TAKE OVER AT TOP AFTER INNINGS VICTORY ."
+    lines = first.fields["body"].split("\n")
+    assert lines[1] == "LONDON 1996-08-30"
+    assert "Phil Simmons" in first.fields["gold_entities"]["PER"]
+    assert first.fields["gold_entities"]["MISC"][0] == "West Indian"
+
+
+def test_conll_b_tag_separates_two_adjacent_entities_of_one_type():
+    text = (
+        "-DOCSTART- -X- O O\n\n"
+        "Talks NNS I-NP O\nbetween IN I-PP O\nIran NNP I-NP I-LOC\nIraq NNP I-NP B-LOC\n"
+        "and CC O O\nNew NNP I-NP I-LOC\nYork NNP I-NP I-LOC\n. . O O\n\n"
+        "-DOCSTART- -X- O O\n\nSecond NN I-NP O\ndocument NN I-NP O\n"
+    )
+    first, second = read_bytes("eng.mini", text.encode())
+    assert first.fields["gold_entities"]["LOC"] == ["Iran", "Iraq", "New York"]
+    assert first.fields["body"] == "Talks between Iran Iraq and New York ."
+    assert (second.ordinal, second.fields["title"]) == ("2", "Second document")
+
+
+# --- counting for the progress bar ---------------------------------------------------------
+
+
+def test_count_documents_matches_what_is_read(shared, tmp_path):
+    assert count_documents([str(CORPUS / "reuters21578")]) == 18000
+    assert count_documents([str(CORPUS / "conll2003_en")]) == 946 + 216
+    assert count_documents([str(CORPUS / "huffpost_2018_2022")]) == 9999
+    assert count_documents([str(SEED)]) == 1
+    archive = tmp_path / "a.zip"
+    archive.write_bytes(make_zip({"a.txt": b"x", "b.txt": b"y"}))
+    assert count_documents([str(archive)]) == 2
