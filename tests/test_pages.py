@@ -119,7 +119,8 @@ Officials said the measures would last two weeks.
 
 Follow us on Twitter
 
-All Content by Mehr News Agency is licensed under a Creative Commons Attribution 4.0 International License.
+All Content by Mehr News Agency is licensed under a Creative Commons Attribution 4.0 \
+International License.
 """
 
 
@@ -234,7 +235,9 @@ def test_a_url_with_only_year_and_month_gives_no_date():
 
 
 def test_category_in_capitals_becomes_a_readable_section():
-    raw = RawDocument("h.jsonl", "jsonl", fields={"title": "T", "body": "B", "section": "WORLD NEWS"})
+    raw = RawDocument(
+        "h.jsonl", "jsonl", fields={"title": "T", "body": "B", "section": "WORLD NEWS"}
+    )
     assert parse_document(raw).section == "World News"
 
 
@@ -325,10 +328,19 @@ def test_html_page_is_extracted_with_trafilatura():
         ({"url": "http://news.bbc.co.uk/1/hi/world/123.stm"}, ("BBC News", "bbc.co.uk")),
         ({"url": "https://www.huffingtonpost.com/entry/x"}, ("HuffPost", "huffpost.com")),
         ({"hint": "the-other-98"}, ("The Other 98%", "theother98.com")),
-        ({"hint": "eagle-rising", "url": "http://clashdaily.com/2016/09/x/"}, ("Eagle Rising", "eaglerising.com")),
+        (
+            {"hint": "eagle-rising", "url": "http://clashdaily.com/2016/09/x/"},
+            ("Eagle Rising", "eaglerising.com"),
+        ),
         ({"hint": "Associated Press"}, ("Associated Press", "apnews.com")),
-        ({"url": "https://www.dailynews-example.co.uk/story/1"}, ("Dailynews Example", "dailynews-example.co.uk")),
-        ({"hint": "Kabul Gazette", "url": "https://kabulgazette.af/x"}, ("Kabul Gazette", "kabulgazette.af")),
+        (
+            {"url": "https://www.dailynews-example.co.uk/story/1"},
+            ("Dailynews Example", "dailynews-example.co.uk"),
+        ),
+        (
+            {"hint": "Kabul Gazette", "url": "https://kabulgazette.af/x"},
+            ("Kabul Gazette", "kabulgazette.af"),
+        ),
         ({"text": "Just some text with no outlet."}, ("", "")),
         ({}, ("", "")),
     ],

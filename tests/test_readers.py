@@ -51,8 +51,15 @@ def test_folder_is_walked_recursively_in_order_skipping_hidden_and_helper_files(
     (tmp_path / "b" / "2.txt").write_text(ARTICLE)
     (tmp_path / "a.txt").write_text(ARTICLE)
     (tmp_path / "c.txt").write_text(ARTICLE)
-    for helper in ("README.md", "PROVENANCE.md", "notes.md", "lewis.dtd", "all-places-strings.lc.txt",
-                   ".hidden.txt", "README.TXT"):
+    for helper in (
+        "README.md",
+        "PROVENANCE.md",
+        "notes.md",
+        "lewis.dtd",
+        "all-places-strings.lc.txt",
+        ".hidden.txt",
+        "README.TXT",
+    ):
         (tmp_path / helper).write_text("not an article")
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "x.txt").write_text(ARTICLE)
@@ -136,7 +143,9 @@ def test_file_on_disk_over_the_size_limit(tmp_path):
 def test_zip_entry_escaping_the_archive_is_refused_and_the_rest_read():
     data = make_zip({"../evil.txt": ARTICLE.encode(), "ok.txt": ARTICLE.encode()})
     items = list(read_bytes("up.zip", data))
-    assert failures(items)[0].reason == "zip entry '../evil.txt' escapes the archive folder: refused"
+    assert (
+        failures(items)[0].reason == "zip entry '../evil.txt' escapes the archive folder: refused"
+    )
     assert [d.origin for d in docs(items)] == ["up.zip!ok.txt"]
 
 
@@ -180,8 +189,11 @@ def test_actual_bytes_are_counted_against_the_archive_limit(monkeypatch):
     monkeypatch.setattr(zipfile.ZipFile, "infolist", lying_infolist)
     items = list(read_bytes("liar.zip", data, max_archive_bytes=250_000))
     assert len(docs(items)) < 4
-    assert any(f.origin in ("liar.zip", "liar.zip!0.txt", "liar.zip!1.txt", "liar.zip!2.txt",
-                            "liar.zip!3.txt") for f in failures(items))
+    assert any(
+        f.origin
+        in ("liar.zip", "liar.zip!0.txt", "liar.zip!1.txt", "liar.zip!2.txt", "liar.zip!3.txt")
+        for f in failures(items)
+    )
 
 
 def test_too_many_entries():
@@ -204,8 +216,14 @@ def test_zip_inside_a_zip_is_refused_with_advice():
 
 
 def test_helper_and_hidden_entries_in_a_zip_are_skipped():
-    data = make_zip({"__MACOSX/._a.txt": b"\x00\x05", ".DS_Store": b"\x00", "README.md": b"#",
-                     "a.txt": ARTICLE.encode()})
+    data = make_zip(
+        {
+            "__MACOSX/._a.txt": b"\x00\x05",
+            ".DS_Store": b"\x00",
+            "README.md": b"#",
+            "a.txt": ARTICLE.encode(),
+        }
+    )
     assert [i.origin for i in read_bytes("up.zip", data)] == ["up.zip!a.txt"]
 
 
@@ -213,7 +231,10 @@ def test_helper_and_hidden_entries_in_a_zip_are_skipped():
 
 
 def test_cp1256_arabic_windows_text_is_decoded(tmp_path):
-    text = "القوات الأمريكية تنتشر في قاعدة عين الأسد\n\n" + "أفادت مصادر أمنية عراقية بأن قوات أمريكية جديدة انتشرت في القاعدة. " * 10
+    text = (
+        "القوات الأمريكية تنتشر في قاعدة عين الأسد\n\n"
+        + "أفادت مصادر أمنية عراقية بأن قوات أمريكية جديدة انتشرت في القاعدة. " * 10
+    )
     path = tmp_path / "arabic.txt"
     path.write_bytes(text.encode("cp1256"))
     (raw,) = list(read_paths([str(path)]))
@@ -243,8 +264,16 @@ def test_bytes_no_encoding_fits_are_reported():
 
 def test_json_lines_with_common_field_names_and_a_bad_line():
     lines = [
-        json.dumps({"headline": "One", "content": "Body one.", "link": "https://x.com/1",
-                    "publish_date": "2020-01-02", "publisher": "X News", "category": "World"}),
+        json.dumps(
+            {
+                "headline": "One",
+                "content": "Body one.",
+                "link": "https://x.com/1",
+                "publish_date": "2020-01-02",
+                "publisher": "X News",
+                "category": "World",
+            }
+        ),
         "{not json",
         json.dumps(["not", "an", "object"]),
         json.dumps({"title": "Four", "article": "Body four.", "authors": ["A", "B"]}),
@@ -252,12 +281,17 @@ def test_json_lines_with_common_field_names_and_a_bad_line():
     ]
     items = list(read_bytes("feed.jsonl", "\n".join(lines).encode()))
     assert [(type(i).__name__, i.ordinal) for i in items] == [
-        ("RawDocument", "1"), ("ReadFailure", "2"), ("ReadFailure", "3"),
-        ("RawDocument", "4"), ("ReadFailure", "5"),
+        ("RawDocument", "1"),
+        ("ReadFailure", "2"),
+        ("ReadFailure", "3"),
+        ("RawDocument", "4"),
+        ("ReadFailure", "5"),
     ]
     one = items[0].fields
     assert one["title"] == "One" and one["body"] == "Body one." and one["url"] == "https://x.com/1"
-    assert one["published"] == "2020-01-02" and one["source"] == "X News" and one["section"] == "World"
+    assert (
+        one["published"] == "2020-01-02" and one["source"] == "X News" and one["section"] == "World"
+    )
     assert items[1].reason.startswith("line 2 is not valid JSON")
     assert items[4].reason.startswith("record has no title or text field")
     assert items[3].fields["authors"] == "A, B"
@@ -275,7 +309,10 @@ def test_jsonl_line_over_the_limit_is_reported_and_the_next_line_read(tmp_path):
     path.write_text(f"{small}\n{big}\n{small}\n")
     items = list(read_paths([str(path)], max_file_bytes=1000))
     assert [(type(i).__name__, i.ordinal) for i in items] == [
-        ("RawDocument", "1"), ("ReadFailure", "2"), ("RawDocument", "3")]
+        ("RawDocument", "1"),
+        ("ReadFailure", "2"),
+        ("RawDocument", "3"),
+    ]
     assert items[1].reason == "line 2 is 3 KB, over the 1000 bytes limit"
 
 
@@ -287,20 +324,25 @@ def test_newsroom_export_records_are_recognised_and_passed_whole():
 
 def test_csv_with_common_field_names_numbers_rows():
     data = (
-        "title,text,url,date,source,section\n"
-        '"Rain, again","It rained.",https://x.com/2019/05/01/rain,2019-05-01,X News,Weather\n'
-        ",,,,,\n"
-        "Sun,It shone.,,,,\n"
-    ).encode()
+        b"title,text,url,date,source,section\n"
+        b'"Rain, again","It rained.",https://x.com/2019/05/01/rain,2019-05-01,X News,Weather\n'
+        b",,,,,\n"
+        b"Sun,It shone.,,,,\n"
+    )
     items = list(read_bytes("news.csv", data))
     assert [(type(i).__name__, i.ordinal) for i in items] == [
-        ("RawDocument", "1"), ("ReadFailure", "2"), ("RawDocument", "3")]
+        ("RawDocument", "1"),
+        ("ReadFailure", "2"),
+        ("RawDocument", "3"),
+    ]
     assert items[0].fields["title"] == "Rain, again" and items[0].format == "csv"
 
 
 def test_csv_without_article_columns_says_which_columns_it_has():
     (failure,) = list(read_bytes("x.csv", b"XML,portal,veracity\n0000.xml,abc,true\n"))
-    assert failure.reason.startswith("CSV has no title or text column (columns: XML, portal, veracity)")
+    assert failure.reason.startswith(
+        "CSV has no title or text column (columns: XML, portal, veracity)"
+    )
 
 
 # --- corpus formats -------------------------------------------------------------------------
@@ -330,7 +372,10 @@ def test_reuters_brief_item_uses_its_title_as_body(shared):
 def test_reuters_document_without_title_or_text_is_a_failure(shared):
     items = list(read_paths([str(CORPUS / "reuters21578" / "reut2-012.sgm")]))
     (failure,) = failures(items)
-    assert (failure.ordinal, failure.reason) == ("12793", "Reuters document has no title and no text")
+    assert (failure.ordinal, failure.reason) == (
+        "12793",
+        "Reuters document has no title and no text",
+    )
     assert len(docs(items)) == 999
 
 
@@ -353,10 +398,15 @@ def test_bbc_latin1_byte_is_read_as_pound_sign(shared):
 
 def test_buzzfeed_portals_become_outlet_names(shared):
     expected = {
-        "abc": "ABC News", "cnn": "CNN", "politico": "Politico",
-        "right-wing-news": "Right Wing News", "eagle-rising": "Eagle Rising",
-        "addicting-info": "Addicting Info", "freedom-daily": "Freedom Daily",
-        "occupy-democrats": "Occupy Democrats", "the-other-98": "The Other 98%",
+        "abc": "ABC News",
+        "cnn": "CNN",
+        "politico": "Politico",
+        "right-wing-news": "Right Wing News",
+        "eagle-rising": "Eagle Rising",
+        "addicting-info": "Addicting Info",
+        "freedom-daily": "Freedom Daily",
+        "occupy-democrats": "Occupy Democrats",
+        "the-other-98": "The Other 98%",
     }
     seen = {}
     for raw in docs(read_paths([str(CORPUS / "buzzfeed_webis_2016" / "articles")])):
@@ -403,7 +453,9 @@ def test_conll_documents_with_gold_entities_from_iob1(shared):
     assert len(items) == 216 and all(i.format == "conll" for i in items)
     first = items[0]
     assert first.ordinal == "1"
-    assert first.fields["title"] == "CRICKET - LEICESTERSHIRE TAKE OVER AT TOP AFTER INNINGS VICTORY ."
+    assert (
+        first.fields["title"] == "CRICKET - LEICESTERSHIRE TAKE OVER AT TOP AFTER INNINGS VICTORY ."
+    )
     lines = first.fields["body"].split("\n")
     assert lines[1] == "LONDON 1996-08-30"
     assert "Phil Simmons" in first.fields["gold_entities"]["PER"]

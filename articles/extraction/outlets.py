@@ -110,9 +110,7 @@ def _indexes() -> tuple[dict[str, Outlet], dict[str, Outlet], re.Pattern, list[O
             by_name.setdefault(fold(domain), outlet)
     marked = [o for o in KNOWN_OUTLETS if o.markers]
     markers = re.compile(
-        "|".join(
-            f"(?P<m{i}>{'|'.join(o.markers)})" for i, o in enumerate(marked)
-        ),
+        "|".join(f"(?P<m{i}>{'|'.join(o.markers)})" for i, o in enumerate(marked)),
         re.IGNORECASE,
     )
     return by_name, by_domain, markers, marked
@@ -136,7 +134,8 @@ def host_of(url: str) -> str:
 
 
 def main_domain(host: str) -> str:
-    """The registrable part of a host: 'edition.cnn.com' -> 'cnn.com', 'news.bbc.co.uk' -> 'bbc.co.uk'."""
+    """The registrable part of a host: 'edition.cnn.com' -> 'cnn.com', 'news.bbc.co.uk' ->
+    'bbc.co.uk'."""
     labels = host.lower().strip(".").split(".")
     if len(labels) <= 2:
         return ".".join(labels)
@@ -156,9 +155,13 @@ def outlet_for_host(host: str) -> Outlet | None:
 
 
 def name_from_domain(domain: str) -> str:
-    """A readable name for an outlet we do not know: 'dailynews-example.co.uk' -> 'Dailynews Example'."""
+    """A readable name for an unknown outlet: 'dailynews-example.co.uk' -> 'Dailynews Example'."""
     labels = domain.split(".")
-    core = labels[:-2] if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else labels[:-1]
+    core = (
+        labels[:-2]
+        if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL
+        else labels[:-1]
+    )
     words = re.split(r"[-_.]+", ".".join(core) or domain)
     return " ".join(w.capitalize() for w in words if w)
 
@@ -184,8 +187,7 @@ def recognise_outlet(text: str = "", url: str = "", hint: str = "") -> tuple[str
         if outlet:
             return outlet.name, outlet.domain
         if host:
-            known = outlet_for_host(host)
-            return hint, known.domain if known and fold(known.name) == fold(hint) else main_domain(host)
+            return hint, main_domain(host)
         return hint, ""
     if host:
         outlet = outlet_for_host(host)

@@ -84,7 +84,8 @@ BOILERPLATE: dict[str, BoilerplateRules] = {
             r"www\.presstv\.(ir|com|co\.uk|tv)",
         ),
         footer_starts=(
-            rf"press tv{_Q}s website can also be accessed at the following alternate addresses\s*:?",
+            rf"press tv{_Q}s website can also be accessed at the following alternate"
+            r" addresses\s*:?",
             r"share this article",
         ),
     ),
@@ -169,7 +170,7 @@ def remove_boilerplate(paragraphs: list[str], outlet: str) -> list[str]:
     rules = _rules_for(outlet)
     kept: list[str] = []
     seen: set[str] = set()
-    for index, paragraph in enumerate(paragraphs):
+    for paragraph in paragraphs:
         if rules.inline is not None:
             paragraph = rules.inline.sub("", paragraph).strip()
             if not paragraph:
@@ -228,14 +229,32 @@ _MONTHS = {
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?"
-_TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?(?:\s*(?:gmt|utc|[a-z]{2,4}t|[+-]\d{2}:?\d{2}))?)?"
+_TIME = (
+    r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?"
+    r"(?:\s*(?:gmt|utc|[a-z]{2,4}t|[+-]\d{2}:?\d{2}))?)?"
+)
 _DATE_PATTERNS = [
     # 2020-03-22, 2020-03-22T10:34:00Z, 2020/03/22
-    re.compile(r"(?P<year>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<day>\d{1,2})(?:[T ].*)?", re.I),
+    re.compile(
+        r"(?P<year>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<day>\d{1,2})(?:[T ].*)?", re.I
+    ),
     # Sunday, 22 March 2020 10:34 AM ; 26-FEB-1987 15:01:01.79
-    re.compile(_WEEKDAY + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?[\s-]+" + _MONTH + r"[\s,-]+(?P<year>(?:19|20)\d{2})" + _TIME, re.I),
+    re.compile(
+        _WEEKDAY
+        + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?[\s-]+"
+        + _MONTH
+        + r"[\s,-]+(?P<year>(?:19|20)\d{2})"
+        + _TIME,
+        re.I,
+    ),
     # March 22, 2020 ; Sun, Mar 22 2020 10:34
-    re.compile(_WEEKDAY + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})" + _TIME, re.I),
+    re.compile(
+        _WEEKDAY
+        + _MONTH
+        + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})"
+        + _TIME,
+        re.I,
+    ),
 ]
 _DATE_LINE_PREFIX = re.compile(
     r"^(?:(?:published|posted|updated|last updated|date|dated|released|first published)"
@@ -300,7 +319,8 @@ _PLACE_DATE_LINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,40}\s+(?P<date>(?:19|20)\d{
 
 
 def date_line(line: str) -> date | None:
-    """The date of a line that is only a date ("Sunday, 22 March 2020 10:34 AM", "LONDON 1996-08-30")."""
+    """The date of a line that is only a date: "Sunday, 22 March 2020 10:34 AM",
+    "LONDON 1996-08-30"."""
     if len(line) > 80:
         return None
     place = _PLACE_DATE_LINE.match(line)
@@ -318,7 +338,8 @@ _CAPTION = re.compile(
     r"|\((?:[A-Z][\w.&' -]{0,30}\s+)?(?:file )?(?:photo|picture|image|pic)s?"
     r"(?:\s*/\s*[^)]{1,60})?\)"
     r"|\b(?:file )?photo\s*(?:by|:|credit:)\s*[A-Z]"
-    r"|\b(?:reuters|afp|ap|getty|epa|ips|tasnim|irna|mehr|fars|xinhua|anadolu)(?: file)? (?:photo|picture|image)\b"
+    r"|\b(?:reuters|afp|ap|getty|epa|ips|tasnim|irna|mehr|fars|xinhua|anadolu)(?: file)?"
+    r" (?:photo|picture|image)\b"
     r"|\b(?:file photo|photo credit|image credit|image source|picture credit)\b"
     r"|\((?:AFP|AP|Reuters|Getty Images|EPA|IRNA|Tasnim|Xinhua)(?:/[^)]{0,40})?\)\s*$"
     r"|\bvia Getty Images\b|\bGetty Images\s*$",
@@ -369,7 +390,9 @@ def parse_document(raw: RawDocument) -> ParsedArticle:
 def _parse_text_page(text: str, fields: dict | None = None) -> ParsedArticle:
     fields = fields or {}
     paragraphs = split_paragraphs(text)
-    source, domain = recognise_outlet(text=text, url=str(fields.get("url", "")), hint=str(fields.get("source", "")))
+    source, domain = recognise_outlet(
+        text=text, url=str(fields.get("url", "")), hint=str(fields.get("source", ""))
+    )
     section = ""
     published = None
     url = ""

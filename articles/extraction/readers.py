@@ -185,7 +185,9 @@ def _read_file(path: str, limits: Limits) -> Iterator[Item]:
             head = handle.read(4)
             if _is_zip(head):
                 if size > limits.max_archive_bytes:
-                    yield ReadFailure(path, _over_limit("archive is", size, limits.max_archive_bytes))
+                    yield ReadFailure(
+                        path, _over_limit("archive is", size, limits.max_archive_bytes)
+                    )
                     return
                 handle.seek(0)
                 yield from _read_zip(path, handle, limits)
@@ -310,7 +312,9 @@ def _read_zip(origin: str, source, limits: Limits) -> Iterator[Item]:
             if is_helper_file(name):
                 continue
             if info.flag_bits & 0x1:
-                yield ReadFailure(where, "entry is password-protected: unpack it and upload the file")
+                yield ReadFailure(
+                    where, "entry is password-protected: unpack it and upload the file"
+                )
                 continue
             if info.file_size > limits.max_file_bytes:
                 yield ReadFailure(
@@ -616,7 +620,8 @@ def record_fields(record: dict) -> dict:
         else:
             extra[key] = value
     if "body" not in fields and "description" in fields:
-        fields["body"] = fields.pop("description")  # HuffPost: the short description is all there is
+        # HuffPost: the short description is all the text there is
+        fields["body"] = fields.pop("description")
     if "title" not in fields and "slug_title" in fields:
         fields["title"] = readable_slug(fields["slug_title"])
     if "title" not in fields and fields.get("url"):
@@ -641,7 +646,7 @@ _SLUG_WORD = re.compile(r"[-_+]+")
 
 
 def readable_slug(slug: str) -> str:
-    """'Iran-s-Press-TV-to-start-global-broadcasts' -> "Iran's Press TV to start global broadcasts"."""
+    """'Iran-s-Press-TV-to-start-global' -> "Iran’s Press TV to start global"."""
     text = _SLUG_WORD.sub(" ", str(slug)).strip()
     text = re.sub(r"\s+", " ", text)
     text = re.sub(r"\bU S\b", "U.S.", text)
@@ -867,7 +872,9 @@ def read_buzzfeed_xml(origin: str, text: str) -> Iterator[Item]:
     import xml.etree.ElementTree as ET
 
     if re.search(r"<!ENTITY", text[:10000]):
-        yield ReadFailure(origin, "XML declares entities: refused (possible entity expansion attack)")
+        yield ReadFailure(
+            origin, "XML declares entities: refused (possible entity expansion attack)"
+        )
         return
     try:
         root = ET.fromstring(text)
