@@ -39,7 +39,9 @@ def _secret_key() -> str:
         try:
             return Path(key_file).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise ImproperlyConfigured(f"SECRET_KEY_FILE {key_file!r} cannot be read: {exc}")
+            raise ImproperlyConfigured(
+                f"SECRET_KEY_FILE {key_file!r} cannot be read: {exc}"
+            ) from exc
     return os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 
 
@@ -184,7 +186,10 @@ def _cache(url: str) -> dict:
     scheme, _, rest = url.partition("://")
     if scheme in ("", "file"):
         location = rest or str(DATA_DIR / "cache")
-        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": location}
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": location,
+        }
     if scheme == "db":
         return {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from articles.export import looks_like_export, restore_file
 from articles.extraction.readers import count_documents, read_paths
 from articles.ingest import import_documents
 
@@ -28,7 +29,13 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-failures", action="store_true", help="only count failures")
 
     def handle(self, *args, **options):
-        paths = options["paths"]
+        # Files written by export_articles are restored as they are, not re-extracted.
+        exports = [p for p in options["paths"] if looks_like_export(p)]
+        for path in exports:
+            self.restore(path, options)
+        paths = [p for p in options["paths"] if p not in exports]
+        if not paths:
+            return
         items = read_paths(
             paths,
             max_file_bytes=settings.NEWSROOM_MAX_FILE_BYTES,
@@ -56,3 +63,12 @@ class Command(BaseCommand):
         self.stdout.write(report.summary)
         if report.failed and not report.created and not report.duplicates:
             raise CommandError("nothing could be imported")
+
+    def restore(self, path: str, options) -> None:
+        report = restore_file(path)
+        if not options["quiet_failures"]:
+            for label, reason in report.failed:
+                self.stderr.write(f"failed: {label}: {reason}")
+        self.stdout.write(f"{path}: restored from export: {report.summary}")
+        if report.failed and not report.created and not report.duplicates:
+            raise CommandError(f"nothing could be restored from {path}")
