@@ -1,23 +1,196 @@
-from django.contrib import admin
+"""The editors' admin: articles with reviewed uploads, entity corrections that last.
 
-from .models import Article, Entity, EntityAlias, Mention, Source
+Corrections go through articles.corrections so they survive re-extraction; every change is
+queued for the search index (articles.indexing) and recorded in the admin log.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE
+from django.db import transaction
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from . import admin_views, corrections
+from .indexing import enqueue
+from .ingest import EXTRACTED_FIELDS, reextract_articles
+from .models import (
+    Article,
+    Entity,
+    EntityAlias,
+    EntityRedirect,
+    IndexTask,
+    Mention,
+    Source,
+    UploadBatch,
+)
 
 
 class MentionInline(admin.TabularInline):
     model = Mention
     extra = 0
     autocomplete_fields = ["entity"]
-    fields = ["entity", "count", "surface_forms", "origin", "suppressed"]
+    fields = ["entity", "count", "surface_forms", "origin", "suppressed", "changed_by"]
+    readonly_fields = ["origin", "changed_by"]
+    verbose_name = "entity in this article"
+    verbose_name_plural = (
+        "Entities in this article (tick “Suppressed” or “Delete” to remove one: "
+        "it stays removed when extraction runs again)"
+    )
+
+
+def names_list(value: str) -> list[str]:
+    return [" ".join(n.split()) for n in value.replace("\n", ",").split(",") if n.strip()]
+
+
+class ArticleForm(forms.ModelForm):
+    add_places = forms.CharField(
+        required=False, help_text="Comma-separated names to add to this article."
+    )
+    add_organizations = forms.CharField(
+        required=False, help_text="Comma-separated names to add to this article."
+    )
+    add_people = forms.CharField(
+        required=False, help_text="Comma-separated names to add to this article."
+    )
+
+    class Meta:
+        model = Article
+        fields = "__all__"
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["headline", "source", "published", "section", "is_published"]
+    form = ArticleForm
+    list_display = ["headline", "source", "published", "section", "is_published", "view_link"]
     list_filter = ["is_published", "source"]
     search_fields = ["headline"]
     date_hierarchy = "published"
     inlines = [MentionInline]
-    readonly_fields = ["fingerprint", "original_name", "original_format", "created_at", "updated_at"]
+    readonly_fields = [
+        "fingerprint",
+        "original_name",
+        "original_format",
+        "locked_fields",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "source", "section", "published", "is_published"]}),
+        ("Text", {"fields": ["body", "caption", "url", "language"]}),
+        (
+            "Add entities",
+            {
+                "fields": ["add_places", "add_organizations", "add_people"],
+                "description": "Editors' additions stay when extraction runs again.",
+            },
+        ),
+        (
+            "Provenance",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "locked_fields",
+                    "fingerprint",
+                    "original_name",
+                    "original_format",
+                    "original_text",
+                    "created_at",
+                    "updated_at",
+                ],
+            },
+        ),
+    ]
+    actions = ["reextract_selected", "unpublish_selected", "publish_selected"]
+
+    @admin.display(description="Public page")
+    def view_link(self, obj):
+        if not obj.is_published:
+            return "—"
+        return format_html('<a href="{}">view</a>', obj.get_absolute_url())
+
+    def get_urls(self):
+        urls = super().get_urls()
+        return [
+            path(
+                "upload/",
+                self.admin_site.admin_view(self.upload_view),
+                name="articles_article_upload",
+            ),
+            *urls,
+        ]
+
+    def upload_view(self, request):
+        return admin_views.upload_view(self, request)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return admin_views.add_article_view(self, request)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            corrected = set(form.changed_data) & set(EXTRACTED_FIELDS)
+            if corrected:
+                obj.locked_fields = sorted({*(obj.locked_fields or []), *corrected})
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Mention:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        for mention in formset.deleted_objects:
+            # Deleting would let the next extraction bring it back: suppress instead.
+            corrections.remove_entity(form.instance, mention.entity, request.user)
+        for mention in instances:
+            if mention.pk is None:
+                mention.origin = Mention.Origin.EDITOR
+            mention.changed_by = request.user
+            mention.save()
+        formset.save_m2m()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for field, kind in (
+            ("add_places", "place"),
+            ("add_organizations", "organization"),
+            ("add_people", "person"),
+        ):
+            for name in names_list(form.cleaned_data.get(field, "")):
+                corrections.add_entity(form.instance, kind, name, request.user)
+
+    @admin.action(description="Re-run extraction (keeps editors' corrections)")
+    def reextract_selected(self, request, queryset):
+        report = reextract_articles(queryset)
+        for article_id in report.updated:
+            corrections.record(
+                request.user, Article(pk=article_id), "Re-ran extraction.", CHANGE
+            )
+        self.message_user(request, f"Re-extracted {len(report.updated)} article(s).")
+        for article_id, reason in report.skipped:
+            self.message_user(request, f"Article {article_id} skipped: {reason}", messages.WARNING)
+
+    @admin.action(description="Unpublish (removes from search)")
+    def unpublish_selected(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    @admin.action(description="Publish")
+    def publish_selected(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    def _set_published(self, request, queryset, published: bool):
+        with transaction.atomic():
+            changed = list(queryset.exclude(is_published=published))
+            ids = [a.pk for a in changed]
+            Article.objects.filter(pk__in=ids).update(
+                is_published=published, updated_at=timezone.now()
+            )
+            enqueue(ids, IndexTask.Action.UPDATE if published else IndexTask.Action.REMOVE)
+            for article in changed:
+                self.log_change(request, article, "Published." if published else "Unpublished.")
+        self.message_user(
+            request, f"{'Published' if published else 'Unpublished'} {len(ids)} article(s)."
+        )
 
 
 @admin.register(Source)
@@ -30,11 +203,154 @@ class AliasInline(admin.TabularInline):
     model = EntityAlias
     extra = 0
     fields = ["name", "key"]
+    readonly_fields = ["key"]
+
+
+class MergeForm(forms.Form):
+    survivor = forms.ModelChoiceField(
+        queryset=Entity.objects.none(),
+        widget=forms.RadioSelect,
+        label="Keep this one",
+        empty_label=None,
+    )
 
 
 @admin.register(Entity)
 class EntityAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "country", "slug"]
+    list_display = ["name", "kind", "country", "slug", "article_count"]
     list_filter = ["kind"]
     search_fields = ["name", "key"]
     inlines = [AliasInline]
+    readonly_fields = ["slug", "key", "created_at", "updated_at"]
+    actions = ["merge_selected"]
+
+    @admin.display(description="Articles")
+    def article_count(self, obj):
+        return obj.mentions.filter(suppressed=False).count()
+
+    def save_model(self, request, obj, form, change):
+        if change and "name" in form.changed_data:
+            new_name = obj.name
+            stored = Entity.objects.get(pk=obj.pk)
+            for name in form.changed_data:
+                if name != "name":
+                    setattr(stored, name, getattr(obj, name))
+            stored.save()
+            try:
+                renamed = corrections.rename_entity(stored, new_name, request.user)
+            except corrections.CorrectionError as exc:
+                obj.name = stored.name
+                self.message_user(request, str(exc), messages.ERROR)
+                return
+            obj.slug, obj.key = renamed.slug, renamed.key
+            return
+        if not change:
+            from .extraction.names import name_key
+
+            obj.key = name_key(obj.name)
+            obj.slug = corrections._free_slug(obj.kind, obj.name)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Merge selected entities into one…")
+    def merge_selected(self, request, queryset):
+        entities = list(queryset.order_by("name"))
+        if len(entities) < 2:
+            self.message_user(request, "Select at least two entities to merge.", messages.ERROR)
+            return None
+        kinds = {e.kind for e in entities}
+        if len(kinds) > 1:
+            self.message_user(
+                request, "Only entities of one kind can be merged.", messages.ERROR
+            )
+            return None
+        form = MergeForm(request.POST if "confirm" in request.POST else None)
+        form.fields["survivor"].queryset = queryset
+        if form.is_bound and form.is_valid():
+            survivor = form.cleaned_data["survivor"]
+            merged_names = []
+            for entity in entities:
+                if entity.pk != survivor.pk:
+                    corrections.merge_entities(entity, survivor, request.user)
+                    merged_names.append(entity.name)
+            self.message_user(
+                request,
+                format_html(
+                    "Merged {} into “<a href=\"{}\">{}</a>”; the old names are kept as aliases.",
+                    ", ".join(f"“{n}”" for n in merged_names),
+                    reverse("admin:articles_entity_change", args=[survivor.pk]),
+                    survivor.name,
+                ),
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/articles/entity/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Merge entities",
+                "entities": entities,
+                "form": form,
+                "queryset": queryset,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(EntityRedirect)
+class EntityRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "kind", "entity"]
+    search_fields = ["old_slug", "entity__name"]
+    autocomplete_fields = ["entity"]
+
+
+@admin.register(UploadBatch)
+class UploadBatchAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "status",
+        "created_by",
+        "created_at",
+        "files_done",
+        "file_count",
+        "created_count",
+        "duplicate_count",
+        "failed_count",
+    ]
+    list_filter = ["status"]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:batch_id>/report/",
+                self.admin_site.admin_view(self.report_view),
+                name="articles_uploadbatch_report",
+            ),
+            *super().get_urls(),
+        ]
+
+    def report_view(self, request, batch_id):
+        return admin_views.batch_report_view(self, request, batch_id)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return admin_views.upload_view(self, request)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from django.http import HttpResponseRedirect
+
+        return HttpResponseRedirect(reverse("admin:articles_uploadbatch_report", args=[object_id]))
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IndexTask)
+class IndexTaskAdmin(admin.ModelAdmin):
+    list_display = ["article_id", "action", "created", "attempts", "not_before", "last_error"]
+    readonly_fields = ["article_id", "action", "created", "attempts", "not_before", "last_error"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,11 +1,16 @@
 """Extracted articles in, database rows out: one transaction per article, deduplicated.
 
 The only module that writes articles, outlets and entities from extraction results.
+Every article written here is queued for the search index in the same transaction
+(articles.indexing); bulk imports drain that queue in batches under the index lock.
+Re-extraction (``reextract_articles``) never undoes an editor's correction: fields named in
+``Article.locked_fields``, mentions an editor added and mentions an editor removed stay.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -13,11 +18,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from .extraction import extract_documents
 from .extraction.names import name_key, name_slug
-from .extraction.types import ExtractedArticle, FoundEntity, ReadFailure
+from .extraction.types import ExtractedArticle, FoundEntity, RawDocument, ReadFailure
 from .models import Article, Entity, EntityAlias, Mention, Source
 
 logger = logging.getLogger(__name__)
@@ -178,7 +184,9 @@ def write_mentions(
     """Add extracted mentions, leaving editors' additions and removals in place."""
     kept = {
         m.entity_id: m
-        for m in Mention.objects.filter(article=article).exclude(origin=Mention.Origin.EXTRACTED)
+        for m in Mention.objects.filter(article=article).filter(
+            ~Q(origin=Mention.Origin.EXTRACTED) | Q(suppressed=True)
+        )
     }
     merged: dict[int, Mention] = {}
     for found in found_entities:
@@ -206,36 +214,161 @@ def import_documents(
     on_progress: Callable[[int], None] | None = None,
     index: bool = True,
 ) -> ImportReport:
-    """Extract, store and index documents; one bad document never stops the rest."""
-    from . import search
+    """Extract, store and index documents; one bad document never stops the rest.
+
+    Each stored article queues an index task in its own transaction; the queue is drained
+    every INDEX_EVERY articles under the cross-process index lock, so an import, the admin
+    and the index worker never fight over Whoosh's writer. With ``index=False`` the tasks
+    stay queued for ``manage.py index_worker`` (or the next save) to pick up.
+    """
+    from . import indexing
 
     report = ImportReport()
     entities, sources = EntityResolver(), SourceResolver()
-    pending_index: list[int] = []
-    for result in extract_documents(
-        items, model=settings.NEWSROOM_SPACY_MODEL, n_process=n_process
-    ):
-        if isinstance(result, ReadFailure):
-            report.failed.append((document_label(result.origin, result.ordinal), result.reason))
-        else:
-            label = document_label(result.origin, result.ordinal)
-            try:
-                article, created = store_article(result, entities=entities, sources=sources)
-            except (IntegrityError, ValueError) as exc:
-                logger.exception("could not store %s", label)
-                report.failed.append((label, f"could not be stored: {exc}"))
-                entities, sources = EntityResolver(), SourceResolver()
+    since_drain = 0
+    with indexing.deferred():
+        for result in extract_documents(
+            items, model=settings.NEWSROOM_SPACY_MODEL, n_process=n_process
+        ):
+            if isinstance(result, ReadFailure):
+                report.failed.append(
+                    (document_label(result.origin, result.ordinal), result.reason)
+                )
             else:
-                if created:
-                    report.created.append((label, article.id))
-                    pending_index.append(article.id)
+                label = document_label(result.origin, result.ordinal)
+                try:
+                    article, created = store_article(result, entities=entities, sources=sources)
+                except (IntegrityError, ValueError) as exc:
+                    logger.exception("could not store %s", label)
+                    report.failed.append((label, f"could not be stored: {exc}"))
+                    entities, sources = EntityResolver(), SourceResolver()
                 else:
-                    report.duplicates.append((label, article.id))
-        if on_progress:
-            on_progress(1)
-        if index and len(pending_index) >= 500:
-            search.index_articles(pending_index)
-            pending_index = []
-    if index and pending_index:
-        search.index_articles(pending_index)
+                    if created:
+                        report.created.append((label, article.id))
+                        since_drain += 1
+                    else:
+                        report.duplicates.append((label, article.id))
+            if on_progress:
+                on_progress(1)
+            if index and since_drain >= INDEX_EVERY:
+                indexing.drain(blocking=True)
+                since_drain = 0
+    if index and since_drain:
+        indexing.drain(blocking=True)
     return report
+
+
+INDEX_EVERY = 500
+
+# Fields re-extraction may overwrite unless an editor locked them.
+EXTRACTED_FIELDS = ("headline", "source", "section", "published", "caption", "body", "url")
+
+
+@dataclass
+class ReextractReport:
+    updated: list[int] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (article id, reason)
+
+
+def raw_document_for(article: Article) -> RawDocument | None:
+    """Rebuild what the reader produced from the stored original; None if nothing is stored."""
+    if not article.original_text:
+        return None
+    origin, _, ordinal = article.original_name.rpartition("#")
+    if not origin:
+        origin, ordinal = article.original_name, ""
+    fmt = article.original_format or "text"
+    if fmt not in ("text", "html"):
+        try:
+            fields = json.loads(article.original_text)
+        except ValueError:
+            fields = None
+        if isinstance(fields, dict):
+            return RawDocument(origin=origin, format=fmt, fields=fields, ordinal=ordinal or None)
+    return RawDocument(
+        origin=origin, format=fmt, text=article.original_text, ordinal=ordinal or None
+    )
+
+
+def apply_extraction(
+    article: Article,
+    extracted: ExtractedArticle,
+    *,
+    entities: EntityResolver | None = None,
+    sources: SourceResolver | None = None,
+) -> Article:
+    """Overwrite what extraction decides, except what an editor corrected."""
+    entities = entities or EntityResolver()
+    sources = sources or SourceResolver()
+    parsed = extracted.parsed
+    locked = set(article.locked_fields or [])
+    values = {
+        "headline": (parsed.title or parsed.body[:120]).strip()[:500],
+        "section": parsed.section[:200],
+        "published": parsed.published,
+        "caption": parsed.caption,
+        "body": parsed.body,
+        "url": parsed.url[:1000],
+    }
+    with transaction.atomic():
+        for name, value in values.items():
+            if name not in locked:
+                setattr(article, name, value)
+        if "source" not in locked:
+            article.source = sources.resolve(parsed.source, parsed.source_domain)
+        Mention.objects.filter(
+            article=article, origin=Mention.Origin.EXTRACTED, suppressed=False
+        ).delete()
+        write_mentions(article, extracted.entities, entities)
+        article.save()
+    return article
+
+
+def reextract_articles(
+    articles: Iterable[Article],
+    *,
+    n_process: int = 1,
+    on_progress: Callable[[int], None] | None = None,
+) -> ReextractReport:
+    """Run extraction again on stored originals, keeping every editor correction."""
+    from . import indexing
+
+    report = ReextractReport()
+    by_origin: dict[int, Article] = {}
+    raws: list[RawDocument] = []
+    for article in articles:
+        raw = raw_document_for(article)
+        if raw is None:
+            report.skipped.append((article.id, "no stored original to extract from"))
+            continue
+        # Tag each document with its article so results map back even if labels repeat.
+        raw.origin = f"{article.id}\x00{raw.origin}"
+        by_origin[article.id] = article
+        raws.append(raw)
+    entities, sources = EntityResolver(), SourceResolver()
+    with indexing.deferred():
+        for result in extract_documents(
+            raws, model=settings.NEWSROOM_SPACY_MODEL, n_process=n_process
+        ):
+            article_id = int(result.origin.split("\x00", 1)[0])
+            if isinstance(result, ReadFailure):
+                report.skipped.append((article_id, result.reason))
+            else:
+                result.origin = result.origin.split("\x00", 1)[1]
+                apply_extraction(
+                    by_origin[article_id], result, entities=entities, sources=sources
+                )
+                report.updated.append(article_id)
+            if on_progress:
+                on_progress(1)
+    transaction.on_commit(indexing.drain_after_commit)
+    return report
+
+
+def reextract_article(article: Article) -> Article:
+    """Re-run extraction on one article; editor corrections survive (see module docstring)."""
+    report = reextract_articles([article])
+    if report.skipped:
+        raise ValueError(report.skipped[0][1])
+    article.refresh_from_db()
+    return article

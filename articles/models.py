@@ -147,3 +147,117 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity} in {self.article_id}"
+
+
+class IndexTask(models.Model):
+    """Work for the one index writer: an article whose search document must follow the database.
+
+    Written in the same transaction as the change it follows, so a committed save is never
+    forgotten; drained by articles.indexing (after commit, or by `manage.py index_worker`).
+    The worker looks at the article as it is when the task runs, so ``action`` is a record
+    of why the task exists rather than an order.
+    """
+
+    class Action(models.TextChoices):
+        UPDATE = "update", "Update"
+        REMOVE = "remove", "Remove"
+
+    article_id = models.BigIntegerField(db_index=True)
+    action = models.CharField(max_length=8, choices=Action.choices, default=Action.UPDATE)
+    created = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    # Retried tasks wait here (exponential backoff) so a search outage is not hammered.
+    not_before = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} article {self.article_id}"
+
+
+def upload_path(instance: "UploadFile", filename: str) -> str:
+    return f"batches/{instance.batch_id}/{instance.position:05d}-{filename}"
+
+
+class UploadBatch(models.Model):
+    """Files an editor uploaded together; processed in the background, resumable."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    file_count = models.PositiveIntegerField(default=0)
+    files_done = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    duplicate_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "upload batches"
+
+    def __str__(self) -> str:
+        return f"Upload {self.pk} ({self.file_count} files)"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:articles_uploadbatch_report", args=[self.pk])
+
+
+class UploadFile(models.Model):
+    """One uploaded file, kept under MEDIA_ROOT until its batch is done."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        DONE = "done", "Done"
+
+    batch = models.ForeignKey(UploadBatch, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=500)
+    stored = models.FileField(upload_to=upload_path, max_length=600)
+    size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+
+    class Meta:
+        ordering = ["batch", "position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UploadResult(models.Model):
+    """What became of one document of an uploaded file."""
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", "Created"
+        DUPLICATE = "duplicate", "Duplicate"
+        FAILED = "failed", "Failed"
+
+    batch = models.ForeignKey(UploadBatch, on_delete=models.CASCADE, related_name="results")
+    upload = models.ForeignKey(UploadFile, on_delete=models.CASCADE, related_name="results")
+    label = models.CharField(max_length=600)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            # A resumed batch skips documents it already reported on: no duplicates.
+            models.UniqueConstraint(fields=["upload", "label"], name="upload_result_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.outcome}"
+
+
+from . import signals  # noqa: E402,F401  (connects the index queue to saves and deletes)

@@ -1,0 +1,213 @@
+"""Editors' corrections to entities: add, remove, rename, merge. Corrections that last.
+
+Each service writes in one transaction, records who did it in Django's admin log, and
+queues the affected articles for the search index (articles.indexing). Re-extraction
+(articles.ingest.reextract_articles) leaves every correction made here in place:
+
+- an added entity is a Mention with origin=editor;
+- a removed entity is a suppressed Mention (deleting it would let extraction bring it back);
+- a renamed or merged entity keeps its old name as an EntityAlias, so future imports resolve
+  to it, and its old slug as an EntityRedirect, so old links keep working.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+from django.db import transaction
+
+from .extraction.names import name_key, name_slug
+from .indexing import enqueue
+from .models import Article, Entity, EntityAlias, EntityRedirect, Mention
+
+
+class CorrectionError(ValueError):
+    """A correction that cannot be made as asked; the message says what to do instead."""
+
+
+def record(user, obj, message: str, flag: int = CHANGE) -> None:
+    """Write a Django admin log entry (the admin's History page shows it)."""
+    if user is None or not getattr(user, "pk", None):
+        return
+    LogEntry.objects.log_actions(
+        user_id=user.pk, queryset=[obj], action_flag=flag, change_message=message,
+        single_object=True,
+    )
+
+
+def find_entity(kind: str, name: str) -> Entity | None:
+    """The stored entity known by this name or one of its aliases."""
+    key = name_key(name)
+    if not key:
+        return None
+    entity = Entity.objects.filter(kind=kind, key=key).first()
+    if entity:
+        return entity
+    alias = EntityAlias.objects.filter(kind=kind, key=key).select_related("entity").first()
+    return alias.entity if alias else None
+
+
+def _free_slug(kind: str, name: str, *, exclude: int | None = None) -> str:
+    base = name_slug(name)
+    slug, n = base, 1
+    taken = Entity.objects.filter(kind=kind)
+    if exclude:
+        taken = taken.exclude(pk=exclude)
+    while taken.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _redirect(kind: str, old_slug: str, entity: Entity) -> None:
+    if old_slug and old_slug != entity.slug:
+        EntityRedirect.objects.update_or_create(
+            kind=kind, old_slug=old_slug, defaults={"entity": entity}
+        )
+    # A live entity owns its slug: a redirect with the same slug would shadow it.
+    EntityRedirect.objects.filter(kind=kind, old_slug=entity.slug).delete()
+
+
+def _keep_alias(entity: Entity, name: str) -> None:
+    key = name_key(name)
+    if not key or key == entity.key:
+        return
+    EntityAlias.objects.update_or_create(
+        kind=entity.kind, key=key, defaults={"entity": entity, "name": name[:300]}
+    )
+
+
+def get_or_create_entity(kind: str, name: str) -> Entity:
+    name = " ".join(name.split())
+    if not name_key(name):
+        raise CorrectionError("Give the entity a name with at least one letter or digit.")
+    if kind not in Entity.Kind.values:
+        raise CorrectionError(f"Unknown kind {kind!r}: use place, organization or person.")
+    entity = find_entity(kind, name)
+    if entity:
+        return entity
+    return Entity.objects.create(
+        kind=kind, name=name[:300], slug=_free_slug(kind, name), key=name_key(name)
+    )
+
+
+def _occurrences(article: Article, name: str) -> int:
+    text = f"{article.headline}\n{article.body}"
+    return len(re.findall(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, flags=re.IGNORECASE))
+
+
+@transaction.atomic
+def add_entity(article: Article, kind: str, name: str, user=None) -> Mention:
+    """Put an entity on an article (creating the entity if new); re-extraction keeps it."""
+    entity = get_or_create_entity(kind, name)
+    mention = Mention.objects.filter(article=article, entity=entity).first()
+    if mention is None:
+        mention = Mention(article=article, entity=entity, surface_forms=[name])
+        mention.count = max(1, _occurrences(article, name))
+    mention.origin = Mention.Origin.EDITOR
+    mention.suppressed = False
+    mention.changed_by = user if getattr(user, "pk", None) else None
+    mention.save()
+    record(user, article, f"Added {entity.get_kind_display().lower()} “{entity.name}”.")
+    return mention
+
+
+@transaction.atomic
+def remove_entity(article: Article, entity: Entity, user=None) -> Mention:
+    """Take an entity off an article; it stays off when extraction runs again."""
+    mention, _ = Mention.objects.get_or_create(
+        article=article, entity=entity, defaults={"count": 0}
+    )
+    mention.suppressed = True
+    mention.changed_by = user if getattr(user, "pk", None) else None
+    mention.save()
+    record(user, article, f"Removed {entity.get_kind_display().lower()} “{entity.name}”.")
+    return mention
+
+
+@transaction.atomic
+def rename_entity(entity: Entity, new_name: str, user=None) -> Entity:
+    """Give an entity a new canonical name; the old name and slug keep leading to it."""
+    new_name = " ".join(new_name.split())
+    new_key = name_key(new_name)
+    if not new_key:
+        raise CorrectionError("Give the entity a name with at least one letter or digit.")
+    other = Entity.objects.filter(kind=entity.kind, key=new_key).exclude(pk=entity.pk).first()
+    if other:
+        raise CorrectionError(
+            f"“{other.name}” already exists: merge “{entity.name}” into it instead of renaming."
+        )
+    entity = Entity.objects.select_for_update().get(pk=entity.pk)
+    old_name, old_slug, old_key = entity.name, entity.slug, entity.key
+    if new_name == old_name:
+        return entity
+    # The new name may be one of its own aliases: the entity's key now covers it.
+    EntityAlias.objects.filter(kind=entity.kind, key=new_key, entity=entity).delete()
+    stray = EntityAlias.objects.filter(kind=entity.kind, key=new_key).exclude(entity=entity)
+    stray.delete()  # the name now belongs to this entity, not to whoever had it as an alias
+    entity.name = new_name[:300]
+    entity.key = new_key
+    if name_slug(new_name) != old_slug:
+        entity.slug = _free_slug(entity.kind, new_name, exclude=entity.pk)
+    entity.save()  # queues every article that mentions it (articles.signals)
+    if old_key != new_key:
+        EntityAlias.objects.update_or_create(
+            kind=entity.kind, key=old_key, defaults={"entity": entity, "name": old_name}
+        )
+    _redirect(entity.kind, old_slug, entity)
+    record(user, entity, f"Renamed “{old_name}” to “{new_name}”.")
+    return entity
+
+
+@transaction.atomic
+def merge_entities(merged: Entity, survivor: Entity, user=None) -> Entity:
+    """Fold ``merged`` into ``survivor``: mentions move (counts summed), names become aliases,
+    old slugs redirect, and future imports of either name resolve to the survivor.
+    """
+    if merged.pk == survivor.pk:
+        raise CorrectionError("Choose two different entities to merge.")
+    if merged.kind != survivor.kind:
+        raise CorrectionError(
+            f"“{merged.name}” is a {merged.get_kind_display().lower()} and “{survivor.name}” "
+            f"a {survivor.get_kind_display().lower()}: only entities of one kind can be merged."
+        )
+    kind = survivor.kind
+    affected = set(Mention.objects.filter(entity=merged).values_list("article_id", flat=True))
+    survivor_mentions = {
+        m.article_id: m
+        for m in Mention.objects.filter(entity=survivor, article_id__in=affected)
+    }
+    for mention in Mention.objects.filter(entity=merged):
+        kept = survivor_mentions.get(mention.article_id)
+        if kept is None:
+            Mention.objects.filter(pk=mention.pk).update(entity=survivor)
+            continue
+        kept.count += mention.count
+        kept.surface_forms = sorted({*kept.surface_forms, *mention.surface_forms})
+        if mention.origin == Mention.Origin.EDITOR:
+            kept.origin = Mention.Origin.EDITOR
+        # Removed from the article only if the editor removed both.
+        kept.suppressed = kept.suppressed and mention.suppressed
+        kept.changed_by = user if getattr(user, "pk", None) else kept.changed_by
+        kept.save()
+        Mention.objects.filter(pk=mention.pk).delete()
+    for alias in EntityAlias.objects.filter(entity=merged):
+        if alias.key == survivor.key:
+            alias.delete()
+        else:
+            alias.entity = survivor
+            alias.save(update_fields=["entity"])
+    EntityRedirect.objects.filter(entity=merged).update(entity=survivor)
+    old_name, old_slug, old_key = merged.name, merged.slug, merged.key
+    record(user, merged, f"Merged into “{survivor.name}” (id {survivor.pk}).", DELETION)
+    merged.delete()
+    if old_key != survivor.key:
+        EntityAlias.objects.update_or_create(
+            kind=kind, key=old_key, defaults={"entity": survivor, "name": old_name}
+        )
+    _redirect(kind, old_slug, survivor)
+    enqueue(affected)
+    record(user, survivor, f"Merged “{old_name}” into this entity.")
+    return survivor
+

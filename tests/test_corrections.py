@@ -1,0 +1,341 @@
+"""Editors' corrections last: merges, renames, added and removed entities survive re-extraction."""
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.core.management import call_command
+
+from articles import corrections
+from articles.extraction.types import FoundEntity
+from articles.ingest import EntityResolver, article_fingerprint, import_documents
+from articles.models import Article, Entity, EntityAlias, EntityRedirect, IndexTask, Mention
+
+from .conftest import SEED
+
+pytestmark = pytest.mark.django_db
+
+
+def make_article(headline: str, body: str = "", **fields) -> Article:
+    body = body or f"{headline}. Body text."
+    return Article.objects.create(
+        headline=headline,
+        slug="a",
+        body=body,
+        fingerprint=article_fingerprint(headline, body),
+        **fields,
+    )
+
+
+def make_entity(name: str, kind: str = "organization") -> Entity:
+    from articles.extraction.names import name_key, name_slug
+
+    return Entity.objects.create(kind=kind, name=name, slug=name_slug(name), key=name_key(name))
+
+
+def mention(article, entity, count=1, **fields) -> Mention:
+    return Mention.objects.create(article=article, entity=entity, count=count, **fields)
+
+
+@pytest.fixture
+def pmu_and_hashd():
+    pmu = make_entity("Popular Mobilization Units")
+    hashd = make_entity("Hashd al-Shaabi")
+    EntityAlias.objects.create(entity=hashd, kind="organization", name="PMF", key="pmf")
+    both = make_article("Both names in one article")
+    only_hashd = make_article("Only the Arabic name")
+    mention(both, pmu, 2, surface_forms=["PMU"])
+    mention(both, hashd, 3, surface_forms=["Hashd al-Shaabi"])
+    mention(only_hashd, hashd, 1, surface_forms=["Hashd"])
+    return pmu, hashd, both, only_hashd
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return django_user_model.objects.create_superuser("editor", "editor@example.org", "pw")
+
+
+def test_merge_moves_mentions_and_sums_counts(pmu_and_hashd, editor):
+    pmu, hashd, both, only_hashd = pmu_and_hashd
+    corrections.merge_entities(hashd, pmu, editor)
+
+    assert not Entity.objects.filter(pk=hashd.pk).exists()
+    kept = Mention.objects.get(article=both)
+    assert (kept.entity, kept.count) == (pmu, 5)
+    assert set(kept.surface_forms) == {"PMU", "Hashd al-Shaabi"}
+    assert Mention.objects.get(article=only_hashd).entity == pmu
+
+
+def test_merge_keeps_the_old_name_as_an_alias_and_redirects_the_old_slug(pmu_and_hashd):
+    pmu, hashd, *_ = pmu_and_hashd
+    corrections.merge_entities(hashd, pmu)
+
+    assert EntityAlias.objects.get(key="hashd al shaabi").entity == pmu
+    assert EntityAlias.objects.get(key="pmf").entity == pmu  # the merged entity's aliases move
+    redirect = EntityRedirect.objects.get(old_slug="hashd-al-shaabi")
+    assert (redirect.kind, redirect.entity) == ("organization", pmu)
+
+
+def test_future_imports_resolve_the_merged_name_to_the_survivor(pmu_and_hashd):
+    pmu, hashd, *_ = pmu_and_hashd
+    corrections.merge_entities(hashd, pmu)
+
+    found = FoundEntity("organization", "Hashd al-Sha’abi", {"Hashd al-Sha’abi": 1})
+    assert EntityResolver().resolve(found) == pmu.pk
+    assert Entity.objects.filter(kind="organization").count() == 1
+
+
+def test_merge_queues_every_affected_article_for_the_index(pmu_and_hashd):
+    pmu, hashd, both, only_hashd = pmu_and_hashd
+    IndexTask.objects.all().delete()
+    corrections.merge_entities(hashd, pmu)
+    assert {both.pk, only_hashd.pk} <= set(IndexTask.objects.values_list("article_id", flat=True))
+
+
+def test_merge_is_recorded_with_who_and_when(pmu_and_hashd, editor):
+    pmu, hashd, *_ = pmu_and_hashd
+    corrections.merge_entities(hashd, pmu, editor)
+    entry = LogEntry.objects.filter(object_id=str(pmu.pk)).latest("action_time")
+    assert entry.user == editor
+    assert "Hashd al-Shaabi" in entry.get_change_message()
+
+
+def test_merging_entities_of_different_kinds_is_refused_with_a_reason():
+    place = make_entity("Georgia", "place")
+    person = make_entity("Georgia", "person")
+    with pytest.raises(corrections.CorrectionError, match="only entities of one kind"):
+        corrections.merge_entities(place, person)
+
+
+def test_rename_keeps_the_old_name_and_slug_working():
+    entity = make_entity("Hashd al-Shaabi")
+    article = make_article("Hashd article")
+    mention(article, entity)
+    IndexTask.objects.all().delete()
+
+    corrections.rename_entity(entity, "Popular Mobilization Forces")
+
+    entity.refresh_from_db()
+    assert (entity.name, entity.slug) == ("Popular Mobilization Forces", "popular-mobilization-forces")
+    assert EntityAlias.objects.get(key="hashd al shaabi").entity == entity
+    assert EntityRedirect.objects.get(old_slug="hashd-al-shaabi").entity == entity
+    assert IndexTask.objects.filter(article_id=article.pk).exists()
+
+
+def test_renaming_to_an_existing_name_asks_for_a_merge_instead():
+    make_entity("Popular Mobilization Units")
+    hashd = make_entity("Hashd al-Shaabi")
+    with pytest.raises(corrections.CorrectionError, match="merge"):
+        corrections.rename_entity(hashd, "popular mobilization units")
+
+
+def test_removed_entity_is_suppressed_not_deleted(editor):
+    article = make_article("An article")
+    entity = make_entity("Pentagon")
+    mention(article, entity)
+    corrections.remove_entity(article, entity, editor)
+    kept = Mention.objects.get(article=article, entity=entity)
+    assert kept.suppressed and kept.changed_by == editor
+
+
+def test_added_entity_counts_its_occurrences_and_is_marked_as_the_editors(editor):
+    article = make_article("Kirkuk talks", "Talks in Kirkuk. Kirkuk is calm.")
+    added = corrections.add_entity(article, "place", "Kirkuk", editor)
+    assert (added.origin, added.count, added.changed_by) == ("editor", 3, editor)
+    assert added.entity.name == "Kirkuk"
+
+
+# --- Re-extraction keeps corrections (real extraction of the seed article) --------------
+
+
+@pytest.fixture
+def seed_article(shared):
+    from articles.extraction.readers import read_paths
+
+    report = import_documents(read_paths([str(SEED)]), index=False)
+    return Article.objects.get(pk=report.created[0][1])
+
+
+def test_reextraction_keeps_locked_fields_and_editors_entities(seed_article, editor):
+    from articles.ingest import reextract_article
+
+    article = seed_article
+    pentagon = Entity.objects.get(kind="organization", name="Pentagon")
+    corrections.remove_entity(article, pentagon, editor)
+    corrections.add_entity(article, "organization", "Ain al-Asad Garrison", editor)
+    article.headline = "Edited headline"
+    article.locked_fields = ["headline"]
+    article.save()
+    extracted_before = Mention.objects.filter(article=article, origin="extracted").count()
+
+    reextract_article(article)
+
+    article.refresh_from_db()
+    assert article.headline == "Edited headline"
+    assert Mention.objects.get(article=article, entity=pentagon).suppressed
+    added = Mention.objects.get(article=article, entity__name="Ain al-Asad Garrison")
+    assert added.origin == "editor" and not added.suppressed
+    assert Mention.objects.filter(article=article, origin="extracted").count() == extracted_before
+
+
+def test_reextract_command_keeps_corrections_and_restores_the_rest(seed_article, editor, capsys):
+    article = seed_article
+    iraq = Entity.objects.get(kind="place", slug="iraq")
+    corrections.remove_entity(article, iraq, editor)
+    article.section = "Edited section"
+    article.locked_fields = ["section"]
+    article.save()
+    Article.objects.filter(pk=article.pk).update(caption="damaged by hand")
+
+    call_command("reextract", str(article.pk))
+
+    assert "1 re-extracted, 0 skipped" in capsys.readouterr().out
+    article.refresh_from_db()
+    assert article.section == "Edited section"
+    assert article.caption != "damaged by hand"
+    assert Mention.objects.get(article=article, entity=iraq).suppressed
+
+
+def test_reextraction_after_a_merge_keeps_the_merged_entity(seed_article):
+    from articles.ingest import reextract_article
+
+    article = seed_article
+    pentagon = Entity.objects.get(kind="organization", name="Pentagon")
+    dod = make_entity("US Department of Defense")
+    corrections.merge_entities(pentagon, dod)
+
+    reextract_article(article)
+
+    names = set(article.mentions.values_list("entity__name", flat=True))
+    assert "US Department of Defense" in names and "Pentagon" not in names
+
+
+# --- Through the admin ----------------------------------------------------------------
+
+
+def test_admin_merge_action_merges_into_the_chosen_entity(client, editor, pmu_and_hashd):
+    pmu, hashd, both, _ = pmu_and_hashd
+    client.force_login(editor)
+    url = "/admin/articles/entity/"
+    chooser = client.post(url, {"action": "merge_selected", "_selected_action": [pmu.pk, hashd.pk]})
+    assert chooser.status_code == 200
+    assert "Choose the entity to keep" in chooser.content.decode()
+
+    done = client.post(
+        url,
+        {
+            "action": "merge_selected",
+            "_selected_action": [pmu.pk, hashd.pk],
+            "confirm": "yes",
+            "survivor": pmu.pk,
+        },
+        follow=True,
+    )
+    assert "Merged “Hashd al-Shaabi” into" in done.content.decode()
+    assert list(Entity.objects.values_list("name", flat=True)) == ["Popular Mobilization Units"]
+    assert Mention.objects.get(article=both).count == 5
+
+
+def test_admin_rename_goes_through_the_rename_service(client, editor):
+    entity = make_entity("Hashd al-Shaabi")
+    client.force_login(editor)
+    response = client.post(
+        f"/admin/articles/entity/{entity.pk}/change/",
+        {
+            "kind": "organization",
+            "name": "Popular Mobilization Forces",
+            "country": "",
+            "feature": "",
+            "latitude": "",
+            "longitude": "",
+            "aliases-TOTAL_FORMS": "0",
+            "aliases-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    assert EntityRedirect.objects.get(old_slug="hashd-al-shaabi").entity == entity
+    assert EntityAlias.objects.get(key="hashd al shaabi").entity == entity
+
+
+def _article_form(article, **changes):
+    data = {
+        "headline": article.headline,
+        "slug": article.slug,
+        "source": article.source_id or "",
+        "section": article.section,
+        "published": article.published or "",
+        "is_published": "on" if article.is_published else "",
+        "body": article.body,
+        "caption": article.caption,
+        "url": article.url,
+        "language": article.language,
+        "original_text": article.original_text,
+        "add_places": "",
+        "add_organizations": "",
+        "add_people": "",
+    }
+    mentions = list(article.mentions.order_by("id"))
+    data.update(
+        {
+            "mentions-TOTAL_FORMS": str(len(mentions)),
+            "mentions-INITIAL_FORMS": str(len(mentions)),
+        }
+    )
+    for i, m in enumerate(mentions):
+        data.update(
+            {
+                f"mentions-{i}-id": m.pk,
+                f"mentions-{i}-article": article.pk,
+                f"mentions-{i}-entity": m.entity_id,
+                f"mentions-{i}-count": m.count,
+                f"mentions-{i}-surface_forms": "[]",
+            }
+        )
+    data.update(changes)
+    return data
+
+
+def test_admin_edit_locks_the_field_and_deleting_an_entity_suppresses_it(client, editor):
+    article = make_article("Original headline")
+    pentagon = make_entity("Pentagon")
+    mention(article, pentagon)
+    client.force_login(editor)
+    response = client.post(
+        f"/admin/articles/article/{article.pk}/change/",
+        _article_form(
+            article,
+            headline="Corrected headline",
+            **{"mentions-0-DELETE": "on", "add_places": "Kirkuk, Erbil"},
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article.refresh_from_db()
+    assert article.headline == "Corrected headline"
+    assert article.locked_fields == ["headline"]
+    assert Mention.objects.get(article=article, entity=pentagon).suppressed
+    added = set(
+        Mention.objects.filter(article=article, origin="editor").values_list(
+            "entity__name", flat=True
+        )
+    )
+    assert added == {"Kirkuk", "Erbil"}
+    assert LogEntry.objects.filter(object_id=str(article.pk), user=editor).exists()
+
+
+def test_unpublishing_from_the_admin_queues_removal_from_search(client, editor):
+    article = make_article("To unpublish")
+    IndexTask.objects.all().delete()
+    client.force_login(editor)
+    client.post(
+        "/admin/articles/article/",
+        {"action": "unpublish_selected", "_selected_action": [article.pk]},
+    )
+    article.refresh_from_db()
+    assert not article.is_published
+    assert IndexTask.objects.filter(article_id=article.pk, action="remove").exists()
+    assert LogEntry.objects.filter(object_id=str(article.pk), user=editor).exists()
+
+
+def test_deleting_an_article_queues_removal_from_search():
+    article = make_article("To delete")
+    article_id = article.pk
+    article.delete()
+    assert IndexTask.objects.filter(article_id=article_id, action="remove").exists()
