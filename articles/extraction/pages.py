@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .outlets import recognise_outlet
+from .outlets import KNOWN_OUTLETS, recognise_outlet
 from .types import ParsedArticle, RawDocument
 
 # ---------------------------------------------------------------------------------------------
@@ -57,8 +57,8 @@ BOILERPLATE: dict[str, BoilerplateRules] = {
             r"(related|related (news|articles|stories|posts|content))\s*:?",
             r"(you may|you might) also like\s*:?",
             r"(download|get) (our|the) (free )?(mobile )?app\b.*",
-            r"(copyright|©|\(c\))\s.{0,120}",
-            r"all rights reserved\.?",
+            r"(copyright\s*)?(©|\(c\)|copyright)\s*(19|20)\d{2}\b.{0,100}",
+            r".{0,100}\ball rights reserved\.?",
             r"all content by .{1,80} is licensed under a creative commons .{0,120}",
             r"this (article|story) (was|has been) (originally )?(published|posted) (on|by) .{0,80}",
             r"(https?://)?(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}/?",  # a bare site address
@@ -347,6 +347,7 @@ _CAPTION = re.compile(
 )
 _URL_LINE = re.compile(r"^(?:(?:url|link|source|permalink)\s*:\s*)?(https?://\S+/\S+)$", re.I)
 _HEADLINE_MAX = 250
+KNOWN_NAMES = {outlet.name for outlet in KNOWN_OUTLETS}
 
 
 def looks_like_caption(line: str) -> bool:
@@ -376,6 +377,10 @@ def _first_sentence_title(body: str) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Parsers per kind of document
+
+
+# Formats whose bodies are clean already: no boilerplate to remove.
+CLEAN_CORPUS_FORMATS = {"conll", "reuters-sgml"}
 
 
 def parse_document(raw: RawDocument) -> ParsedArticle:
@@ -414,6 +419,9 @@ def _parse_text_page(text: str, fields: dict | None = None) -> ParsedArticle:
             url = link.group(1)
         elif len(line) < 200 and _rules_for(source).line.fullmatch(line):
             pass  # boilerplate above the headline (menus, "Share")
+        elif len(line) < 40 and recognise_outlet(hint=line)[0] in KNOWN_NAMES:
+            if not source:  # the site's name printed above the headline
+                source, domain = recognise_outlet(hint=line)
         else:
             break
         header.append(line)
@@ -488,10 +496,11 @@ def _parse_fields(raw: RawDocument) -> ParsedArticle:
     source, domain = recognise_outlet(
         text=body_text[-2000:], url=url, hint=str(fields.get("source") or "")
     )
-    if raw.format == "conll":
-        body = clean_body(body_text, source, keep_lines=True).replace("\n\n", "\n")
-    elif raw.format == "reuters-sgml":
-        body = "\n\n".join(remove_boilerplate(body_text.split("\n\n"), source))
+    if raw.format in CLEAN_CORPUS_FORMATS:
+        # edited wire copy: nothing to remove, and repeated lines (tables, scores) are content
+        separator = "\n" if raw.format == "conll" else "\n\n"
+        lines = (clean_line(line) for line in body_text.split(separator))
+        body = separator.join(line for line in lines if line)
     else:
         body = clean_body(body_text, source, keep_lines="\n\n" not in body_text)
     title = clean_line(str(fields.get("title") or ""))

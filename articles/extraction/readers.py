@@ -767,23 +767,30 @@ def _sgml_text(value: str) -> str:
     return _CONTROL_CHARS.sub("", html.unescape(value))
 
 
+_TABLE_ROW = re.compile(r"\.{3,}|\S {3,}\S|\t")
+
+
 def reflow_wire_text(text: str) -> str:
-    """Hard-wrapped wire copy -> paragraphs: an indented line starts a new paragraph."""
+    """Hard-wrapped wire copy -> paragraphs: an indented line starts a new paragraph; table
+    rows ("Net free reserves.....644 vs.....1,337") stay one per line, spacing kept."""
     paragraphs: list[str] = []
     current: list[str] = []
     for line in text.split("\n"):
-        if not line.strip():
+        stripped = line.strip()
+        if not stripped or _TABLE_ROW.search(stripped):
             if current:
-                paragraphs.append(" ".join(current))
+                paragraphs.append(re.sub(r"\s{2,}", " ", " ".join(current)))
                 current = []
+            if stripped:
+                paragraphs.append(stripped)
             continue
         if line[:1].isspace() and current:
-            paragraphs.append(" ".join(current))
+            paragraphs.append(re.sub(r"\s{2,}", " ", " ".join(current)))
             current = []
-        current.append(line.strip())
+        current.append(stripped)
     if current:
-        paragraphs.append(" ".join(current))
-    return "\n\n".join(re.sub(r"\s{2,}", " ", p) for p in paragraphs)
+        paragraphs.append(re.sub(r"\s{2,}", " ", " ".join(current)))
+    return "\n\n".join(paragraphs)
 
 
 _REUTER_SIGNOFF = re.compile(r"\s*\bREUTER\w?\s*$", re.IGNORECASE)
@@ -816,16 +823,10 @@ def read_reuters_sgml(origin: str, text: str) -> Iterator[Item]:
         body = _REUTER_SIGNOFF.sub("", body.rstrip())
         if _BRIEF_FILLER.match(body):
             body = ""
-        if text_type and text_type.group(1) == "UNPROC":
-            lines = [line for line in body.strip().split("\n")]
-            if not title and lines:
-                title = lines[0].strip()
-                body = "\n".join(lines[1:])
-            body = "\n\n".join(
-                line.strip() for line in body.split("\n") if line.strip()
-            )  # tables: keep one line per row
-        else:
-            body = reflow_wire_text(body)
+        if text_type and text_type.group(1) == "UNPROC" and not title:
+            first, _, body = body.strip("\n").partition("\n")
+            title = first.strip()
+        body = reflow_wire_text(body)
         dateline = re.sub(r"\s+", " ", _sgml_text(dateline or "")).strip()
         if dateline:
             fields["dateline"] = dateline
