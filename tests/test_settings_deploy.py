@@ -1,0 +1,221 @@
+"""Configuration from the environment: safe development defaults, a clean `check --deploy`.
+
+Settings are read once at import, so each case runs Django in a subprocess with the
+environment a deployment would give it.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PRODUCTION_SECRET = "k3J9-production-like-secret-key-that-is-long-and-random-enough-x7Qz"
+
+
+def django_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {
+            "DATABASE_URL",
+            "SEARCH_URL",
+            "SECRET_KEY",
+            "SECRET_KEY_FILE",
+            "DEBUG",
+            "ALLOWED_HOSTS",
+            "CSRF_TRUSTED_ORIGINS",
+            "BEHIND_TLS",
+            "CACHE_URL",
+        }
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+        NEWSROOM_DATA_DIR=str(tmp_path / "data"),
+        PYTHONPATH=str(REPO),
+    )
+    env.update(overrides)
+    return env
+
+
+def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    production = {
+        "DEBUG": "0",
+        "SECRET_KEY": PRODUCTION_SECRET,
+        "ALLOWED_HOSTS": "news.example.org",
+        "CSRF_TRUSTED_ORIGINS": "https://news.example.org",
+        "BEHIND_TLS": "1",
+    }
+    return django_env(tmp_path, **{**production, **overrides})
+
+
+def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(REPO / "manage.py"), *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def settings_in_subprocess(env: dict[str, str], *names: str) -> dict:
+    """The named settings as Django computes them in that environment."""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {list(names)!r}}}, default=str))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    done = manage(production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "System check identified no issues" in done.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = production_env(tmp_path)
+    del env["SECRET_KEY"]
+    done = manage(env, "check")
+    assert done.returncode != 0
+    assert "Set SECRET_KEY" in done.stderr
+
+
+def test_production_refuses_the_development_secret_key(tmp_path):
+    env = production_env(tmp_path, SECRET_KEY="dev-only-insecure-key-do-not-use-in-production")
+    done = manage(env, "check")
+    assert done.returncode != 0
+    assert "Set SECRET_KEY" in done.stderr
+
+
+def test_secret_key_can_come_from_a_file(tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text(PRODUCTION_SECRET + "\n")
+    env = production_env(tmp_path, SECRET_KEY_FILE=str(key_file))
+    del env["SECRET_KEY"]
+    assert settings_in_subprocess(env, "SECRET_KEY") == {"SECRET_KEY": PRODUCTION_SECRET}
+
+
+def test_development_defaults_keep_everything_in_the_data_folder(tmp_path):
+    found = settings_in_subprocess(
+        django_env(tmp_path),
+        "DEBUG",
+        "ALLOWED_HOSTS",
+        "DATABASES",
+        "HAYSTACK_CONNECTIONS",
+        "SESSION_COOKIE_SECURE",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+    )
+    data = str(tmp_path / "data")
+    assert found["DEBUG"] is True
+    assert "localhost" in found["ALLOWED_HOSTS"]
+    assert found["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert found["DATABASES"]["default"]["NAME"] == f"{data}/newsroom.sqlite3"
+    assert found["HAYSTACK_CONNECTIONS"]["default"]["PATH"] == f"{data}/whoosh"
+    assert found["SESSION_COOKIE_SECURE"] is False
+    assert found["SECURE_SSL_REDIRECT"] is False
+    assert found["SECURE_HSTS_SECONDS"] == 0
+
+
+def test_database_url_selects_postgresql(tmp_path):
+    env = django_env(tmp_path, DATABASE_URL="postgres://newsroom:s3cret@db.internal:5432/archive")
+    db = settings_in_subprocess(env, "DATABASES")["DATABASES"]["default"]
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["HOST"], db["PORT"], db["NAME"], db["USER"]) == (
+        "db.internal",
+        5432,
+        "archive",
+        "newsroom",
+    )
+    assert db["CONN_HEALTH_CHECKS"] is True
+    assert "OPTIONS" not in db or "init_command" not in db["OPTIONS"]
+
+
+def test_behind_tls_turns_on_secure_cookies_hsts_and_the_redirect(tmp_path):
+    found = settings_in_subprocess(
+        production_env(tmp_path),
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_PROXY_SSL_HEADER",
+        "CSRF_TRUSTED_ORIGINS",
+        "ALLOWED_HOSTS",
+        "STORAGES",
+    )
+    assert found["SESSION_COOKIE_SECURE"] is True
+    assert found["CSRF_COOKIE_SECURE"] is True
+    assert found["SECURE_SSL_REDIRECT"] is True
+    assert found["SECURE_HSTS_SECONDS"] >= 31536000
+    assert found["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert found["CSRF_TRUSTED_ORIGINS"] == ["https://news.example.org"]
+    assert found["ALLOWED_HOSTS"] == ["news.example.org"]
+    assert found["STORAGES"]["staticfiles"]["BACKEND"] == (
+        "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
+
+
+def test_upload_limits_and_spacy_model_come_from_the_environment(tmp_path):
+    env = django_env(
+        tmp_path,
+        NEWSROOM_MAX_FILE_BYTES="1048576",
+        NEWSROOM_MAX_ARCHIVE_BYTES="10485760",
+        NEWSROOM_MAX_ARCHIVE_ENTRIES="50",
+        NEWSROOM_SPACY_MODEL="en_core_web_md",
+    )
+    found = settings_in_subprocess(
+        env,
+        "NEWSROOM_MAX_FILE_BYTES",
+        "NEWSROOM_MAX_ARCHIVE_BYTES",
+        "NEWSROOM_MAX_ARCHIVE_ENTRIES",
+        "DATA_UPLOAD_MAX_MEMORY_SIZE",
+        "NEWSROOM_SPACY_MODEL",
+    )
+    assert found == {
+        "NEWSROOM_MAX_FILE_BYTES": 1048576,
+        "NEWSROOM_MAX_ARCHIVE_BYTES": 10485760,
+        "NEWSROOM_MAX_ARCHIVE_ENTRIES": 50,
+        "DATA_UPLOAD_MAX_MEMORY_SIZE": 1048576,
+        "NEWSROOM_SPACY_MODEL": "en_core_web_md",
+    }
+
+
+def test_unknown_cache_url_says_which_ones_work(tmp_path):
+    done = manage(django_env(tmp_path, CACHE_URL="memcached://x"), "check")
+    assert done.returncode != 0
+    assert "use file://, db:// or locmem://" in done.stderr
+
+
+def test_env_example_lists_every_variable_settings_read():
+    source = (REPO / "newsroom" / "settings.py").read_text()
+    source += (REPO / "newsroom" / "gunicorn_conf.py").read_text()
+    read = set(
+        re.findall(r"""(?:environ\.get|env_bool|env_list|env_int)\(\s*["']([A-Z0-9_]+)["']""", source)
+    )
+    listed = set(re.findall(r"^#?\s*([A-Z0-9_]+)=", (REPO / ".env.example").read_text(), re.M))
+    assert read, "no variables found in settings.py"
+    assert read - listed == set(), "add these to .env.example"
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
