@@ -7,6 +7,7 @@ recomputed only when the archive changes (the newest ``updated_at`` and id are t
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -35,11 +36,23 @@ class DirectoryEntry:
         return first if "A" <= first <= "Z" else "#"
 
 
+_version_memo: tuple[float, str] = (0.0, "")
+
+
 def archive_version() -> str:
-    """Changes whenever an article is added, edited or removed from view."""
+    """Changes whenever an article is added, edited or removed from view.
+
+    Read at most once a second per process, so one page asks the database once.
+    """
+    global _version_memo
+    now = time.monotonic()
+    if now - _version_memo[0] < 1.0:
+        return _version_memo[1]
     latest = Article.objects.aggregate(updated=Max("updated_at"), last=Max("id"))
     updated = latest["updated"].timestamp() if latest["updated"] else 0
-    return f"{updated:.6f}-{latest['last'] or 0}"
+    version = f"{updated:.6f}-{latest['last'] or 0}"
+    _version_memo = (now, version)
+    return version
 
 
 def _cached(key: str, compute, *, version: str | None = None):
@@ -99,11 +112,7 @@ def entity_names(slugs_by_kind: dict[str, Iterable[str]]) -> dict[tuple[str, str
 
 def source_names() -> dict[str, str]:
     """Outlet slug -> name. A handful of rows, cached."""
-    return _cached(
-        "source-names",
-        lambda: dict(Source.objects.values_list("slug", "name")),
-        version=str(Source.objects.aggregate(n=Max("id"))["n"]),
-    )
+    return _cached("source-names", lambda: dict(Source.objects.values_list("slug", "name")))
 
 
 def section_names() -> dict[str, str]:

@@ -1,0 +1,148 @@
+"""The search querystring: parsed by one form, written back in one canonical order."""
+
+import datetime
+
+import pytest
+from django.http import QueryDict
+
+from articles.forms import SearchParams, parse_search
+from articles.models import Entity, EntityRedirect, Source
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def names():
+    iraq = Entity.objects.create(kind="place", name="Iraq", slug="iraq", key="iraq", country="IQ")
+    Entity.objects.create(kind="place", name="Syria", slug="syria", key="syria", country="SY")
+    kh = Entity.objects.create(
+        kind="organization",
+        name="Kata'ib Hezbollah",
+        slug="kataib-hezbollah",
+        key="kataib hezbollah",
+    )
+    Entity.objects.create(kind="organization", name="Pentagon", slug="pentagon", key="pentagon")
+    EntityRedirect.objects.create(kind="organization", old_slug="kh", entity=kh)
+    EntityRedirect.objects.create(kind="place", old_slug="mesopotamia", entity=iraq)
+    Source.objects.create(name="Press TV", slug="press-tv")
+    Source.objects.create(name="Reuters", slug="reuters")
+
+
+def parse(qs: str):
+    return parse_search(QueryDict(qs))
+
+
+def test_repeated_filter_values_are_kept_sorted_and_deduplicated(names):
+    params, form = parse("place=syria&place=iraq&place=iraq")
+    assert params.include == {"place": ("iraq", "syria")}
+    assert form.notes == []
+
+
+def test_a_dash_before_a_value_excludes_it(names):
+    params, _ = parse("q=troops&source=-press-tv&org=pentagon")
+    assert params.include == {"org": ("pentagon",)}
+    assert params.exclude == {"source": ("press-tv",)}
+    assert params.querystring() == "?q=troops&org=pentagon&source=-press-tv"
+
+
+def test_a_value_both_included_and_excluded_is_excluded(names):
+    params, _ = parse("source=reuters&source=-reuters")
+    assert params.include == {}
+    assert params.exclude == {"source": ("reuters",)}
+
+
+def test_canonical_order_is_fixed_whatever_the_input_order(names):
+    params, _ = parse("sort=newest&source=reuters&to=2020-12-31&q=troops&place=iraq&org=pentagon")
+    assert params.querystring() == (
+        "?q=troops&place=iraq&org=pentagon&source=reuters&to=2020-12-31&sort=newest"
+    )
+
+
+def test_defaults_are_left_out_of_the_canonical_querystring(names):
+    params, _ = parse("q=&sort=relevance&page=1&from=&to=&format=html")
+    assert params.querystring() == ""
+    assert params.is_empty
+
+
+def test_unknown_parameter_is_ignored_with_a_note(names):
+    params, form = parse("q=troops&colour=red")
+    assert params.querystring() == "?q=troops"
+    assert "Unknown filter 'colour' was ignored." in form.notes
+
+
+def test_unknown_values_are_ignored_with_a_note_naming_them(names):
+    params, form = parse("place=atlantis&place=iraq&source=daily-planet&year=20x0")
+    assert params.include == {"place": ("iraq",)}
+    assert "No place called 'atlantis'; that filter was ignored." in form.notes
+    assert "No outlet called 'daily-planet'; that filter was ignored." in form.notes
+    assert any("'20x0' is not a year" in note for note in form.notes)
+
+
+def test_a_slug_of_another_kind_is_unknown(names):
+    params, form = parse("org=iraq")
+    assert params.include == {}
+    assert "No organization called 'iraq'; that filter was ignored." in form.notes
+
+
+def test_renamed_slug_maps_to_the_canonical_one(names):
+    params, form = parse("org=kh&place=-mesopotamia")
+    assert params.include == {"org": ("kataib-hezbollah",)}
+    assert params.exclude == {"place": ("iraq",)}
+    assert form.redirects == {("org", "kh"): "kataib-hezbollah", ("place", "mesopotamia"): "iraq"}
+
+
+@pytest.mark.parametrize("value", ["2020-13-01", "yesterday", "31/12/2020", "2020-02-30"])
+def test_bad_date_is_ignored_with_a_message_saying_how_to_write_it(names, value):
+    params, form = parse(f"q=troops&from={value}")
+    assert params.date_from is None
+    assert form.errors_shown == [
+        f"The start date {value!r} was ignored. "
+        "Dates are written YYYY-MM-DD, for example 2020-03-29."
+    ]
+
+
+def test_dates_in_the_wrong_order_are_swapped_with_a_note(names):
+    params, form = parse("from=2021-01-01&to=2020-01-01")
+    assert params.date_from == datetime.date(2020, 1, 1)
+    assert params.date_to == datetime.date(2021, 1, 1)
+    assert any("swapped" in note for note in form.notes)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "1e3", "999999"])
+def test_bad_page_shows_the_first_page_with_a_message(names, value):
+    params, form = parse(f"q=troops&page={value}")
+    assert params.page == 1
+    assert form.errors_shown and "Showing the first page" in form.errors_shown[0]
+
+
+def test_unknown_sort_and_format_fall_back_with_a_note(names):
+    params, form = parse("sort=popular&format=xml")
+    assert (params.sort, params.format) == ("relevance", "html")
+    assert len(form.notes) == 2
+
+
+def test_very_long_query_is_cut_with_a_note(names):
+    params, form = parse("q=" + "word " * 1000)
+    assert len(params.q) <= 1000
+    assert any("cut" in note for note in form.notes)
+
+
+def test_whitespace_in_the_query_is_collapsed(names):
+    params, _ = parse("q=%20%20troops%20%20%20Iraq%20")
+    assert params.q == "troops Iraq"
+
+
+def test_changing_a_filter_drops_the_page():
+    params = SearchParams(q="troops", include={"place": ("iraq",)}, page=4)
+    assert params.with_value("org", "pentagon").page == 1
+    assert params.without_value("place", "iraq").page == 1
+    assert params.without_field("q").page == 1
+    assert params.edited(sort="newest").page == 1
+    assert params.querystring() == "?q=troops&place=iraq&page=4"
+
+
+def test_adding_an_exclusion_removes_the_inclusion_of_the_same_value():
+    params = SearchParams(include={"source": ("press-tv", "reuters")})
+    assert params.with_value("source", "-press-tv").querystring() == (
+        "?source=reuters&source=-press-tv"
+    )
