@@ -320,6 +320,8 @@ def test_newsroom_export_records_are_recognised_and_passed_whole():
     record = {"type": "article", "headline": "H", "body": "B", "entities": [{"name": "Iraq"}]}
     (raw,) = list(read_bytes("export.jsonl", json.dumps(record).encode()))
     assert raw.format == "newsroom-export" and raw.fields == record and raw.ordinal == "1"
+    article = parse_document(raw)
+    assert (article.title, article.body) == ("H", "B")
 
 
 def test_csv_with_common_field_names_numbers_rows():

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from .outlets import KNOWN_OUTLETS, recognise_outlet
+from .readers import record_fields
 from .types import ParsedArticle, RawDocument
 
 # ---------------------------------------------------------------------------------------------
@@ -73,7 +74,7 @@ BOILERPLATE: dict[str, BoilerplateRules] = {
             r"leave a (comment|reply)",
         ),
         inline=(
-            r"\s*All Content by [A-Z][\w ]{1,60} is licensed under a Creative Commons "
+            r"All Content by [A-Z][\w ]{1,60} is licensed under a Creative Commons "
             r"Attribution[\w .]{0,40}?License\.?",
         ),
     ),
@@ -133,13 +134,15 @@ def _rules_for(outlet: str) -> _CompiledRules:
 # ---------------------------------------------------------------------------------------------
 # Whitespace and paragraphs
 
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
 def clean_line(line: str) -> str:
-    return _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip()
+    """One line with single spaces (no-break and other Unicode spaces too), no invisibles."""
+    if _INVISIBLE.search(line):
+        line = _INVISIBLE.sub("", line)
+    return " ".join(line.split())
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -172,7 +175,9 @@ def remove_boilerplate(paragraphs: list[str], outlet: str) -> list[str]:
     seen: set[str] = set()
     for paragraph in paragraphs:
         if rules.inline is not None:
-            paragraph = rules.inline.sub("", paragraph).strip()
+            cut = rules.inline.sub("", paragraph)
+            if len(cut) != len(paragraph):
+                paragraph = clean_line(cut)
             if not paragraph:
                 continue
         if len(paragraph) < 200 and rules.footer.fullmatch(paragraph) and kept:
@@ -187,9 +192,12 @@ def remove_boilerplate(paragraphs: list[str], outlet: str) -> list[str]:
         seen.add(key)
         kept.append(paragraph)
     if kept and rules.trailing is not None:
-        kept[-1] = rules.trailing.sub("", kept[-1]).strip()
-        if not kept[-1]:
-            kept.pop()
+        last = kept[-1]
+        tail = rules.trailing.search(last, max(0, len(last) - 80))
+        if tail:
+            kept[-1] = last[: tail.start()].strip()
+            if not kept[-1]:
+                kept.pop()
     return kept
 
 
@@ -491,6 +499,9 @@ def _section_name(value) -> str:
 
 def _parse_fields(raw: RawDocument) -> ParsedArticle:
     fields = raw.fields
+    if raw.format == "newsroom-export":
+        # the object as exported; its field names are read like any JSON record's
+        fields = record_fields({k: v for k, v in fields.items() if k != "type"})
     url = str(fields.get("url") or "").strip()
     body_text = str(fields.get("body") or "")
     source, domain = recognise_outlet(

@@ -515,6 +515,8 @@ _CONLL_LINE = re.compile(r"^\S+ \S+ [IBO](?:-\S+)? [IBO](?:-\S+)?$")
 def detect_format(origin: str, text: str) -> str:
     """Name of the reader for a file, from its content first and its name second."""
     head = text.lstrip("\ufeff \t\n")[:4096]
+    if head.startswith("<?xml"):
+        head = head[head.find("?>") + 2 :].lstrip()
     lower = head.lower()
     name = origin.replace("\\", "/").rsplit("!", 1)[-1]
     base = name.rsplit("/", 1)[-1].lower()
