@@ -207,7 +207,9 @@ def test_env_example_lists_every_variable_settings_read():
     source = (REPO / "newsroom" / "settings.py").read_text()
     source += (REPO / "newsroom" / "gunicorn_conf.py").read_text()
     read = set(
-        re.findall(r"""(?:environ\.get|env_bool|env_list|env_int)\(\s*["']([A-Z0-9_]+)["']""", source)
+        re.findall(
+            r"""(?:environ\.get|env_bool|env_list|env_int)\(\s*["']([A-Z0-9_]+)["']""", source
+        )
     )
     listed = set(re.findall(r"^#?\s*([A-Z0-9_]+)=", (REPO / ".env.example").read_text(), re.M))
     assert read, "no variables found in settings.py"

@@ -1,0 +1,95 @@
+"""/healthz tells a load balancer whether this server can answer; error pages leak nothing."""
+
+import logging
+
+import pytest
+from django.urls import path
+
+from newsroom.urls import handler404, handler500  # noqa: F401 (used by this test urlconf)
+from newsroom.urls import urlpatterns as site_patterns
+
+
+def boom(request):
+    raise RuntimeError("database password is hunter2")
+
+
+# A urlconf for the 500 test: the site's URLs plus one view that fails.
+urlpatterns = [path("boom/", boom), *site_patterns]
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_for_database_and_search(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "search": "ok"}
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_healthz_names_the_database_when_it_cannot_be_reached(client, caplog):
+    # No django_db mark: pytest-django refuses every query, as a database that is down would.
+    with caplog.at_level(logging.ERROR, logger="newsroom.health"):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"database": "failed", "search": "ok"}
+    assert "health check: database failed" in caplog.text
+
+
+@pytest.mark.django_db
+def test_healthz_names_the_search_index_when_it_is_unusable(
+    client, settings, tmp_path, monkeypatch, caplog
+):
+    from haystack import connections
+
+    not_a_folder = tmp_path / "index-is-a-file"
+    not_a_folder.write_text("not an index")
+    monkeypatch.setitem(settings.HAYSTACK_CONNECTIONS["default"], "PATH", str(not_a_folder))
+    connections.reload("default")
+    try:
+        with caplog.at_level(logging.ERROR, logger="newsroom.health"):
+            response = client.get("/healthz")
+    finally:
+        monkeypatch.undo()
+        connections.reload("default")
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "search": "failed"}
+    assert "health check: search failed" in caplog.text
+    assert "index-is-a-file" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_healthz_is_not_redirected_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 301
+
+
+@pytest.mark.django_db
+def test_missing_page_is_our_404_without_details(client):
+    response = client.get("/no/such/page/", {"q": "<script>alert(1)</script>"})
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Page not found" in page
+    assert "front page" in page
+    for leak in ("Traceback", "urlpatterns", "no/such/page", "<script>alert", "Resolver404"):
+        assert leak not in page
+
+
+@pytest.mark.django_db
+def test_unknown_article_is_our_404(client):
+    response = client.get("/articles/999999/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.django_db
+def test_server_error_is_our_500_and_the_log_says_what_happened(client, caplog):
+    client.raise_request_exception = False
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = client.get("/boom/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Something went wrong" in page
+    assert "hunter2" not in page and "Traceback" not in page and "RuntimeError" not in page
+    assert "Internal Server Error: /boom/" in caplog.text
+    assert "hunter2" in caplog.text  # the traceback is in the log, for the operator

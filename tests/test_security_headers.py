@@ -1,0 +1,157 @@
+"""Security headers on every page, no inline code in templates, a limit on admin sign-ins."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/admin/login/"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.parametrize("url", ["/", LOGIN, "/no/such/page/"])
+def test_pages_carry_a_strict_content_security_policy(client, url):
+    response = client.get(url)
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+
+
+def test_pages_carry_nosniff_referrer_policy_and_frame_denial(client):
+    response = client.get("/")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_hsts_and_secure_cookies_behind_tls(client, settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    get_user_model().objects.create_superuser("chief", password="correct horse battery")
+
+    page = client.get(LOGIN, secure=True)
+    assert page["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert page.cookies["csrftoken"]["secure"]
+    signed_in = client.post(
+        LOGIN, {"username": "chief", "password": "correct horse battery"}, secure=True
+    )
+    assert signed_in.status_code == 302
+    assert signed_in.cookies["sessionid"]["secure"]
+    assert signed_in.cookies["sessionid"]["httponly"]
+
+
+def test_no_hsts_over_plain_http(client, settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    assert "Strict-Transport-Security" not in client.get("/")
+
+
+INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")")
+INLINE_CODE = {
+    "inline <script> (move it to static/js and load it with src=)": INLINE_SCRIPT,
+    "<style> element (move it to static/css)": re.compile(r"<style\b"),
+    "style= attribute (use a class)": re.compile(r"\sstyle\s*="),
+    "on...= event handler attribute (attach it from a script file)": re.compile(
+        r"\son[a-z]+\s*=", re.I
+    ),
+    "javascript: URL": re.compile(r"javascript:", re.I),
+}
+
+
+def test_templates_have_no_inline_scripts_or_styles():
+    """The CSP refuses inline code, so a template that has some is broken in the browser."""
+    folders = [Path(d) for t in django_settings.TEMPLATES for d in t["DIRS"]]
+    folders.append(Path(django_settings.BASE_DIR) / "articles" / "templates")
+    problems = []
+    for folder in folders:
+        for template in sorted(folder.rglob("*.html")):
+            text = template.read_text(encoding="utf-8")
+            for what, pattern in INLINE_CODE.items():
+                if pattern.search(text):
+                    problems.append(f"{template.relative_to(folder)}: {what}")
+    assert problems == []
+
+
+def sign_in(client, username, password, address="203.0.113.7", **extra):
+    return client.post(
+        LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address, **extra
+    )
+
+
+@pytest.fixture
+def staff():
+    return get_user_model().objects.create_superuser("chief", password="correct horse battery")
+
+
+def test_admin_sign_in_is_refused_after_five_failures(client, staff):
+    for _ in range(5):
+        assert sign_in(client, "chief", "wrong").status_code == 200
+
+    refused = sign_in(client, "chief", "correct horse battery")
+
+    assert refused.status_code == 429
+    assert "Too many failed sign-in attempts" in refused.content.decode()
+    assert "try again" in refused.content.decode()
+    assert int(refused["Retry-After"]) > 0
+
+
+def test_the_limit_is_per_address_and_user_name(client, staff):
+    for _ in range(5):
+        sign_in(client, "chief", "wrong")
+    assert sign_in(client, "someone-else", "wrong").status_code == 200
+    elsewhere = sign_in(client, "chief", "correct horse battery", address="198.51.100.9")
+    assert elsewhere.status_code == 302
+
+
+def test_user_name_case_does_not_dodge_the_limit(client, staff):
+    for name in ["chief", "Chief", "CHIEF", "chieF", "cHief"]:
+        sign_in(client, name, "wrong")
+    assert sign_in(client, "Chief", "wrong").status_code == 429
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_limit(client, staff):
+    for n in range(5):
+        sign_in(client, "chief", "wrong", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+    assert sign_in(client, "chief", "wrong", HTTP_X_FORWARDED_FOR="192.0.2.99").status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(client, settings, staff):
+    settings.NEWSROOM_TRUSTED_PROXIES = 1
+    for _ in range(5):
+        sign_in(client, "chief", "wrong", address="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    blocked = sign_in(
+        client, "chief", "wrong", address="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.7"
+    )
+    other_reader = sign_in(
+        client,
+        "chief",
+        "correct horse battery",
+        address="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.9",
+    )
+    assert blocked.status_code == 429
+    assert other_reader.status_code == 302
+
+
+def test_a_successful_sign_in_forgets_earlier_failures(client, staff):
+    for _ in range(4):
+        sign_in(client, "chief", "wrong")
+    assert sign_in(client, "chief", "correct horse battery").status_code == 302
+    client.logout()
+    for _ in range(4):
+        assert sign_in(client, "chief", "wrong").status_code == 200
