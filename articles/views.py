@@ -185,7 +185,7 @@ def search_csv(request, params: SearchParams) -> StreamingHttpResponse:
     from . import search
 
     sort = params.sort if params.sort != "relevance" or params.q else "newest"
-    request = search.SearchRequest(
+    search_request = search.SearchRequest(
         q=params.q,
         include=dict(params.include),
         exclude=dict(params.exclude),
@@ -200,7 +200,7 @@ def search_csv(request, params: SearchParams) -> StreamingHttpResponse:
     def rows():
         writer = csv.writer(_Echo())
         yield writer.writerow(CSV_HEADER)
-        ids = search.iter_result_ids(request)
+        ids = search.iter_result_ids(search_request)
         while chunk := list(islice(ids, 500)):
             articles = (
                 Article.objects.filter(id__in=chunk, is_published=True)

@@ -9,6 +9,7 @@ seed mentions Iraq and the Pentagon, outlets and sections come from the files th
 import html
 import io
 import re
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
@@ -43,17 +44,28 @@ def clear_archive():
     backend.clear()
 
 
-@pytest.fixture(scope="module")
-def archive(django_db_setup, django_db_blocker):
-    """The seed plus ~45 corpus articles, imported and indexed once for the module."""
+@contextmanager
+def imported(django_db_blocker, paths: list[str]):
+    """Import and index ``paths`` outside the per-test transaction; remove it all after."""
     if not CORPUS.exists():
         pytest.skip("../shared/corpus is not beside the repository")
     with django_db_blocker.unblock():
         clear_archive()
-        call_command("import_articles", *corpus_slice(), stdout=io.StringIO(), stderr=io.StringIO())
-        seed = Article.objects.get(source__slug="press-tv")
-        yield SimpleNamespace(seed=seed, total=Article.objects.filter(is_published=True).count())
-        clear_archive()
+        call_command("import_articles", *paths, stdout=io.StringIO(), stderr=io.StringIO())
+        try:
+            seed = Article.objects.get(source__slug="press-tv")
+            yield SimpleNamespace(
+                seed=seed, total=Article.objects.filter(is_published=True).count()
+            )
+        finally:
+            clear_archive()
+
+
+@pytest.fixture(scope="module")
+def archive(django_db_setup, django_db_blocker):
+    """The seed plus ~45 corpus articles, imported and indexed once for the module."""
+    with imported(django_db_blocker, corpus_slice()) as found:
+        yield found
 
 
 def h1(response) -> str:
