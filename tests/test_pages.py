@@ -191,6 +191,25 @@ def test_hard_wrapped_text_is_reflowed_into_paragraphs():
     assert "\n" not in body.split("\n\n")[0]
 
 
+def test_hard_wrapped_text_without_blank_lines_keeps_headline_and_paragraphs_apart():
+    text = (
+        "Floods hit the north\n"
+        "Heavy rain caused rivers to burst their banks across the northern\n"
+        "provinces on Tuesday, forcing thousands of families to leave their\n"
+        "homes, officials said.\n"
+        "Rescue teams used boats to reach villages cut off by the water, and\n"
+        "the army was sent to help.\n"
+    )
+    article = parse_text(text)
+    assert article.title == "Floods hit the north"
+    assert article.body.split("\n\n") == [
+        "Heavy rain caused rivers to burst their banks across the northern provinces on "
+        "Tuesday, forcing thousands of families to leave their homes, officials said.",
+        "Rescue teams used boats to reach villages cut off by the water, and the army was "
+        "sent to help.",
+    ]
+
+
 # --- dates --------------------------------------------------------------------------------
 
 

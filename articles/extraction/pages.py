@@ -156,9 +156,25 @@ def split_paragraphs(text: str) -> list[str]:
         if not lines:
             continue
         if len(lines) >= 3 and _hard_wrapped(lines):
-            paragraphs.append(" ".join(lines))
+            paragraphs.extend(_reflow(lines))
         else:
             paragraphs.extend(lines)
+    return paragraphs
+
+
+def _reflow(lines: list[str]) -> list[str]:
+    """Join hard-wrapped lines; a line well short of the wrap width ends a paragraph (so a
+    headline or a last line stays apart)."""
+    width = max(len(line) for line in lines)
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        current.append(line)
+        if len(line) < 0.7 * width:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
     return paragraphs
 
 
