@@ -339,7 +339,9 @@ def date_from_url(url: str) -> date | None:
     return _make_date(match) if match else None
 
 
-_PLACE_DATE_LINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,40}\s+(?P<date>(?:19|20)\d{2}-\d{2}-\d{2})$")
+_PLACE_DATE_LINE = re.compile(
+    r"^[A-Z][A-Za-z .,'()-]{1,60}\s+(?P<date>(?:19|20)\d{2}-\d{2}-\d{2})$"
+)
 
 
 def date_line(line: str) -> date | None:
@@ -535,7 +537,7 @@ def _parse_fields(raw: RawDocument) -> ParsedArticle:
         title = _first_sentence_title(body)
     published = parse_date(fields.get("published"))
     if published is None and raw.format == "conll":
-        for line in body.split("\n")[1:3]:
+        for line in body.split("\n")[1:4]:  # after the headline, maybe a byline
             published = date_line(line)
             if published:
                 break
