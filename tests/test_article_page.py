@@ -1,0 +1,95 @@
+"""The article page: what the article says, who and where it names, and what is like it."""
+
+import html
+import re
+
+import pytest
+
+from articles.models import Article
+
+from .test_search_page import corpus_slice, imported
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def archive(django_db_setup, django_db_blocker):
+    with imported(django_db_blocker, corpus_slice()) as found:
+        yield found
+
+
+def test_article_page_shows_headline_outlet_section_caption_and_body(client, archive):
+    response = client.get(archive.seed.get_absolute_url())
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "<h1>US deploys new troops to Iraq’s Ain al-Asad base: Report</h1>" in page
+    assert '<a href="/search/?source=press-tv">Press TV</a>' in page
+    assert "Section: Iraq" in page
+    assert '<p class="caption">US soldiers walk around at the K1 Air Base' in page
+    assert "Almaalomah news agency cited a security source" in page
+    assert "SHARE THIS ARTICLE" not in page
+
+
+def test_entity_names_in_the_body_link_to_their_filtered_search(client, archive):
+    page = client.get(archive.seed.get_absolute_url()).content.decode()
+    body = page[
+        page.index('<div class="body">') : page.index("</div>", page.index('<div class="body">'))
+    ]
+    assert '<a class="entity" href="/search/?place=iraq">Iraq</a>' in body
+    assert '<a class="entity" href="/search/?org=pentagon">Pentagon</a>' in body
+    assert body.count("<p>") >= 10  # paragraphs kept
+
+
+def test_entities_are_listed_with_links(client, archive):
+    page = client.get(archive.seed.get_absolute_url()).content.decode()
+    aside = page[page.index('<aside class="article-aside">') :]
+    assert "<h2>Places</h2>" in aside
+    assert '<a href="/search/?place=kirkuk">Kirkuk</a>' in aside
+
+
+def test_original_url_is_linked_when_known(client, archive):
+    with_url = Article.objects.exclude(url="").first()
+    if with_url is None:
+        pytest.skip("no imported article has its original URL")
+    page = client.get(with_url.get_absolute_url()).content.decode()
+    assert 'rel="noopener nofollow noreferrer">' in page
+    assert html.escape(with_url.url[:50]) in page
+
+
+def test_related_articles_are_shown(client, archive):
+    bbc = Article.objects.filter(source__slug="bbc-news").order_by("id").first()
+    page = client.get(bbc.get_absolute_url()).content.decode()
+    assert "<h2>Related articles</h2>" in page
+    related = re.findall(r'<h3 class="result-title"><a href="(/articles/\d+/[^"]*)">', page)
+    assert related and bbc.get_absolute_url() not in related
+    for url in related:
+        assert client.get(url).status_code == 200
+
+
+def test_a_wrong_slug_redirects_to_the_article_url(client, archive):
+    response = client.get(f"/articles/{archive.seed.pk}/old-headline/")
+    assert response.status_code == 301
+    assert response["Location"] == archive.seed.get_absolute_url()
+    assert client.get(f"/articles/{archive.seed.pk}/").status_code == 301
+
+
+def test_unpublished_or_missing_article_is_not_found(client, archive):
+    Article.objects.filter(pk=archive.seed.pk).update(is_published=False)
+    assert client.get(archive.seed.get_absolute_url()).status_code == 404
+    assert client.get("/articles/999999/nothing/").status_code == 404
+
+
+def test_linking_entities_cannot_inject_markup():
+    from types import SimpleNamespace
+
+    from articles.templatetags.search_tags import linked_body
+
+    entity = SimpleNamespace(kind="organization", name="amp", slug="amp")
+    mention = SimpleNamespace(entity=entity, surface_forms=['<b onmouseover="x">', "amp"])
+    out = linked_body('Fish & chips <b onmouseover="x"> amp\n\nSecond', [mention])
+    assert "<b " not in out
+    assert "&amp; chips" in out
+    assert (
+        '<a class="entity" href="/search/?org=amp">&lt;b onmouseover=&quot;x&quot;&gt;</a>' in out
+    )
+    assert out.count("<p>") == 2
