@@ -340,6 +340,15 @@ def test_csv_with_common_field_names_numbers_rows():
     assert items[0].fields["title"] == "Rain, again" and items[0].format == "csv"
 
 
+@pytest.mark.parametrize(
+    "first_line",
+    ["[Updated] Rockets hit the base", "{Exclusive} Rockets hit the base", "Date, time, source"],
+)
+def test_text_that_merely_starts_like_json_or_csv_is_read_as_a_page(first_line):
+    (raw,) = list(read_bytes("page.txt", f"{first_line}\n\nThe body of the story.".encode()))
+    assert raw.format == "text"
+
+
 def test_csv_without_article_columns_says_which_columns_it_has():
     (failure,) = list(read_bytes("x.csv", b"XML,portal,veracity\n0000.xml,abc,true\n"))
     assert failure.reason.startswith(
@@ -348,6 +357,13 @@ def test_csv_without_article_columns_says_which_columns_it_has():
 
 
 # --- corpus formats -------------------------------------------------------------------------
+
+
+def test_malformed_corpus_files_are_reported():
+    (bad_xml,) = list(read_bytes("0001.xml", b"<article><mainText>cut off"))
+    assert bad_xml.reason.startswith("not well-formed XML")
+    (no_docs,) = list(read_bytes("reut2-999.sgm", b'<!DOCTYPE lewis SYSTEM "lewis.dtd">\n'))
+    assert no_docs.reason == "no <REUTERS> documents found in this SGML file"
 
 
 def test_reuters_sgml_one_document_per_newid_with_dateline_and_gold_tags(shared):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from .outlets import KNOWN_OUTLETS, recognise_outlet
 from .readers import record_fields
@@ -260,7 +260,9 @@ _TIME = (
 _DATE_PATTERNS = [
     # 2020-03-22, 2020-03-22T10:34:00Z, 2020/03/22
     re.compile(
-        r"(?P<year>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<day>\d{1,2})(?:[T ].*)?", re.I
+        r"(?P<year>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<day>\d{1,2})"
+        r"(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:Z|[+-]\d{2}:?\d{2}|gmt|utc)?)?",
+        re.I,
     ),
     # Sunday, 22 March 2020 10:34 AM ; 26-FEB-1987 15:01:01.79
     re.compile(
@@ -302,12 +304,13 @@ def parse_date(value) -> date | None:
     if isinstance(value, (int, float)):
         try:  # epoch seconds (or milliseconds)
             seconds = value / 1000 if value > 10**11 else value
-            return datetime.utcfromtimestamp(seconds).date() if seconds > 0 else None
+            return datetime.fromtimestamp(seconds, tz=UTC).date() if seconds > 0 else None
         except (OverflowError, OSError, ValueError):
             return None
     text = clean_line(str(value)).strip(" .,;")
     text = _DATE_LINE_PREFIX.sub("", text)
-    text = _TRAILING_ZONE.sub("", text) if not re.search(r"\d{4}-\d", text) else text
+    if not re.search(r"\d{4}-\d", text):
+        text = _TRAILING_ZONE.sub("", text)
     for pattern in _DATE_PATTERNS:
         match = pattern.fullmatch(text)
         if match:

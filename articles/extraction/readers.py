@@ -526,7 +526,7 @@ def detect_format(origin: str, text: str) -> str:
         return "buzzfeed-xml"
     if head.startswith("-DOCSTART-") or _looks_like_conll(head):
         return "conll"
-    if head.startswith(("{", "[")):
+    if head.startswith(("{", "[")) and _looks_like_json(text):
         return "jsonl"
     if head.startswith("<") and _HTML_START.search(lower[:1024]):
         return "html"
@@ -550,11 +550,36 @@ def _looks_like_conll(head: str) -> bool:
     return len(lines) >= 5 and all(_CONLL_LINE.match(line) for line in lines[:-1])
 
 
+def _looks_like_json(text: str) -> bool:
+    """JSON Lines (first line is an object), or one JSON document; "[Updated] ..." is text."""
+    stripped = text.lstrip("\ufeff \t\n")
+    first = stripped.split("\n", 1)[0]
+    try:
+        json.loads(first)
+        return True
+    except json.JSONDecodeError:
+        pass
+    try:
+        json.loads(stripped)
+        return True
+    except json.JSONDecodeError:
+        return False
+
+
 def _looks_like_csv(head: str) -> bool:
-    first = head.split("\n", 1)[0].lower()
-    columns = {c.strip().strip('"') for c in re.split(r"[,;\t]", first)}
-    known = set(FIELD_NAMES)
-    return len(columns) >= 2 and len(columns & known) >= 2
+    """A header row naming article fields (title/text and one more), then a data row."""
+    lines = head.split("\n", 2)
+    if len(lines) < 2:
+        return False
+    first = lines[0].lower()
+    delimiter = max(",;\t|", key=first.count)
+    columns = [c.strip().strip('"') for c in first.split(delimiter)]
+    if len(columns) < 2 or any(len(c) > 40 for c in columns):
+        return False
+    mapped = [FIELD_NAMES.get(c) for c in columns]
+    has_text = any(m in ("title", "body", "description", "slug_title") for m in mapped)
+    known = sum(1 for m in mapped if m)
+    return has_text and known >= 2 and lines[1].count(delimiter) >= first.count(delimiter)
 
 
 # ---------------------------------------------------------------------------------------------
