@@ -443,6 +443,18 @@ def test_buzzfeed_article_fields(shared):
     assert "\n\n" in raw.fields["body"]  # paragraphs rebuilt from the offsets
 
 
+def test_buzzfeed_utf8_stored_as_latin1_character_references_is_repaired(shared):
+    (raw,) = list(read_paths([str(CORPUS / "buzzfeed_webis_2016" / "articles" / "0095.xml")]))
+    assert "he’s had enough" in raw.fields["body"]
+    assert "the same “race war” that" in raw.fields["body"]
+    assert "â" not in raw.fields["body"]
+
+
+def test_mojibake_in_a_text_page_is_repaired_and_real_accents_kept():
+    (raw,) = list(read_bytes("a.txt", "Headline\n\nitâ€™s a cafÃ© for a naïve £5.".encode()))
+    assert raw.text == "Headline\n\nit’s a café for a naïve £5."
+
+
 def test_huffpost_json_lines(shared):
     path = CORPUS / "huffpost_2018_2022" / "News_Category_Dataset_v3.head.jsonl"
     raw = next(read_paths([str(path)]))

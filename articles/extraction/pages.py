@@ -538,6 +538,8 @@ def _parse_fields(raw: RawDocument) -> ParsedArticle:
     title = clean_line(str(fields.get("title") or ""))
     if not title and body:
         title = _first_sentence_title(body)
+    if not body:
+        body = title  # a headline-only item (Reuters briefs, empty BuzzFeed pages)
     published = parse_date(fields.get("published"))
     if published is None and raw.format == "conll":
         for line in body.split("\n")[1:4]:  # after the headline, maybe a byline

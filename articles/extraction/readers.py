@@ -473,6 +473,38 @@ def _decode_western(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
+# UTF-8 read as latin-1 or cp1252 ("it\u00e2\u0080\u0099s", "itâ€™s"): a lead byte as a
+# character followed by continuation bytes as characters.
+_CP1252_HIGH = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+_CONT = "[\u0080-\u00bf" + re.escape(_CP1252_HIGH) + "]"
+_MOJIBAKE = re.compile(
+    f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}"
+)
+
+
+def _unmangle(match: re.Match) -> str:
+    chars = match.group(0)
+    for encoding in ("latin-1", "cp1252"):
+        try:
+            return chars.encode(encoding).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    try:  # mixed: each character through whichever code page holds it
+        raw = b"".join(
+            c.encode("cp1252") if c in _CP1252_HIGH else c.encode("latin-1") for c in chars
+        )
+        return raw.decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return chars
+
+
+def repair_mojibake(text: str) -> str:
+    """UTF-8 text that was once decoded as latin-1/cp1252, put right: "itâ€™s" -> "it’s"."""
+    if not _MOJIBAKE.search(text):
+        return text
+    return _MOJIBAKE.sub(_unmangle, text)
+
+
 def read_data(origin: str, data: bytes) -> Iterator[Item]:
     """Documents in one file's bytes (not an archive)."""
     if not data.strip():
@@ -489,7 +521,7 @@ def read_data(origin: str, data: bytes) -> Iterator[Item]:
             "not valid UTF-8 and no known encoding fits: save the file as UTF-8 and try again",
         )
         return
-    text = decoded[0].replace("\r\n", "\n").replace("\r", "\n")
+    text = repair_mojibake(decoded[0].replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         yield ReadFailure(origin, "empty file (only whitespace)")
         return
@@ -642,6 +674,8 @@ def record_fields(record: dict) -> dict:
             continue
         if isinstance(value, list) and canonical in ("section", "authors"):
             value = ", ".join(str(v) for v in value if v)
+        if isinstance(value, str):
+            value = repair_mojibake(value)
         if canonical and canonical not in fields and not isinstance(value, (dict, list)):
             fields[canonical] = value if canonical == "published" else str(value)
         else:
@@ -912,8 +946,10 @@ def read_buzzfeed_xml(origin: str, text: str) -> Iterator[Item]:
 
     def child(tag: str) -> str:
         node = root.find(tag)
-        return (node.text or "").strip() if node is not None else ""
+        return repair_mojibake(node.text or "").strip() if node is not None else ""
 
+    # the corpus stores some UTF-8 text as character references to its bytes
+    # ("&#226;&#128;&#153;" for "’"); offsets count the original characters
     main = (root.findtext("mainText") or "").strip("\n")
     spans = []
     for node in root.findall("paragraph"):
@@ -928,6 +964,7 @@ def read_buzzfeed_xml(origin: str, text: str) -> Iterator[Item]:
             body = main.strip()  # offsets do not fit the text: keep it whole
     else:
         body = main.strip()
+    body = repair_mojibake(body)
     portal = child("portal")
     fields = {
         "title": child("title"),
