@@ -9,7 +9,7 @@
   (``"entity": [kind, slug]``);
 - ``"article"``: an article with its original text, ``locked_fields`` and its
   ``"mentions"`` embedded, editors' corrections included (``origin``, ``suppressed``,
-  ``changed_by`` as a user name).
+  ``changed_by`` as a user name, linked again on restore when that account exists).
 
 Every stored column is written (new columns are picked up without changing this module);
 relations are written as natural keys (outlet name, entity kind and slug), so the file can

@@ -221,3 +221,36 @@ def test_models_and_migrations_agree():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+PRODUCTION_PROBE = """
+import django
+django.setup()
+from django.test import Client
+client = Client(HTTP_HOST="news.example.org", HTTP_X_FORWARDED_PROTO="https")
+home = client.get("/")
+css = [part.split('"')[0] for part in home.content.decode().split('href="')[1:] if ".css" in part]
+static = client.get(css[0])
+login = client.get("/admin/login/")
+print(home.status_code, login.status_code, css[0], static.status_code, static["Cache-Control"])
+"""
+
+
+def test_production_configuration_serves_pages_and_hashed_static_files(tmp_path):
+    env = production_env(tmp_path, STATIC_ROOT=str(tmp_path / "static"))
+    for command in (["migrate", "--no-input", "-v0"], ["collectstatic", "--no-input", "-v0"]):
+        done = manage(env, *command)
+        assert done.returncode == 0, done.stderr
+    done = subprocess.run(
+        [sys.executable, "-c", PRODUCTION_PROBE],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    home, login, css, static, cache_control = done.stdout.split(maxsplit=4)
+    assert (home, login, static) == ("200", "200", "200")
+    assert re.fullmatch(r"/static/css/newsroom\.[0-9a-f]{12}\.css", css)
+    assert "immutable" in cache_control
