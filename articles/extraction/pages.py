@@ -140,7 +140,7 @@ _BLANK_LINES = re.compile(r"\n\s*\n")
 
 def clean_line(line: str) -> str:
     """One line with single spaces (no-break and other Unicode spaces too), no invisibles."""
-    if _INVISIBLE.search(line):
+    if not line.isascii() and _INVISIBLE.search(line):
         line = _INVISIBLE.sub("", line)
     return " ".join(line.split())
 

@@ -500,7 +500,7 @@ def _unmangle(match: re.Match) -> str:
 
 def repair_mojibake(text: str) -> str:
     """UTF-8 text that was once decoded as latin-1/cp1252, put right: "itâ€™s" -> "it’s"."""
-    if not _MOJIBAKE.search(text):
+    if text.isascii() or not _MOJIBAKE.search(text):
         return text
     return _MOJIBAKE.sub(_unmangle, text)
 
