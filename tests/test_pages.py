@@ -152,6 +152,19 @@ def test_photo_caption_lines_under_the_headline(caption):
     assert article.body == "The body of the story."
 
 
+def test_a_page_without_headline_keeps_its_first_sentence_in_the_body():
+    text = (
+        "TEHRAN – Mohsen Rezaee has been given a new position at the Supreme National Defense "
+        "University of Iran.\nIn his new position, Rezaee will oversee theorizing sessions."
+    )
+    article = parse_text(text)
+    assert article.body.startswith("TEHRAN – Mohsen Rezaee has been given a new position")
+    assert article.title == (
+        "TEHRAN – Mohsen Rezaee has been given a new position at the Supreme National Defense "
+        "University of Iran."
+    )
+
+
 def test_first_paragraph_is_body_not_caption_when_it_is_not_a_caption():
     article = parse_text("Headline of the story\n\nThe first paragraph.\n\nThe second.")
     assert article.caption == ""

@@ -239,7 +239,9 @@ def test_cp1256_arabic_windows_text_is_decoded(tmp_path):
     path.write_bytes(text.encode("cp1256"))
     (raw,) = list(read_paths([str(path)]))
     assert raw.text == text
-    assert parse_document(raw).title == "القوات الأمريكية تنتشر في قاعدة عين الأسد"
+    article = parse_document(raw)
+    assert article.title == "القوات الأمريكية تنتشر في قاعدة عين الأسد"
+    assert article.language == "ar"
 
 
 def test_latin1_pound_sign_is_decoded():

@@ -383,6 +383,45 @@ def looks_like_caption(line: str) -> bool:
     return len(line) <= 500 and bool(_CAPTION.search(line))
 
 
+_DATELINE_START = re.compile(r"^[A-Z][A-Z .'’-]{1,40}(?:\s*\([A-Za-z .]+\))?\s*[-–—:]")
+
+
+def looks_like_headline(line: str) -> bool:
+    """A short line that is not the story's first sentence ("TEHRAN – Iran said on ...")."""
+    if len(line) > _HEADLINE_MAX or _DATELINE_START.match(line):
+        return False
+    words = len(line.split())
+    return not (line.endswith(".") and words >= 12 and not line.endswith(" ."))
+
+
+def guess_language(text: str) -> str:
+    """'en' unless the letters are mostly of another script (Arabic/Persian, Cyrillic, ...)."""
+    sample = text[:3000]
+    if sample.isascii():
+        return "en"
+    counts = {"ar": 0, "ru": 0, "he": 0, "zh": 0, "latin": 0}
+    persian = 0
+    for char in sample:
+        code = ord(char)
+        if 0x0600 <= code <= 0x06FF:
+            counts["ar"] += 1
+            persian += char in "پچژگکی"
+        elif 0x0400 <= code <= 0x04FF:
+            counts["ru"] += 1
+        elif 0x0590 <= code <= 0x05FF:
+            counts["he"] += 1
+        elif 0x4E00 <= code <= 0x9FFF:
+            counts["zh"] += 1
+        elif char.isalpha():
+            counts["latin"] += 1
+    script, count = max(counts.items(), key=lambda item: item[1])
+    if script == "latin" or count < 20:
+        return "en"
+    if script == "ar" and persian > count * 0.03:
+        return "fa"
+    return script
+
+
 def breadcrumb_section(line: str) -> str | None:
     """'News / Iraq' -> 'Iraq' (the last, most specific element); None when not a breadcrumb."""
     if len(line) > 100 or line.endswith((".", "?", "!", ":")):
@@ -456,7 +495,7 @@ def _parse_text_page(text: str, fields: dict | None = None) -> ParsedArticle:
         header.append(line)
         index += 1
     rest = paragraphs[index:]
-    if rest and len(rest[0]) <= _HEADLINE_MAX and (len(rest) > 1):
+    if len(rest) > 1 and looks_like_headline(rest[0]):
         title = rest.pop(0)
     # date / URL lines and the photo caption just under the headline
     for _ in range(3):
@@ -497,6 +536,7 @@ def _parse_text_page(text: str, fields: dict | None = None) -> ParsedArticle:
         source_domain=domain,
         published=published,
         url=url,
+        language=guess_language(body),
     )
 
 
@@ -557,7 +597,7 @@ def _parse_fields(raw: RawDocument) -> ParsedArticle:
         source_domain=domain,
         published=published,
         url=url,
-        language=str(fields.get("language") or "en"),
+        language=str(fields.get("language") or guess_language(body)),
     )
 
 
