@@ -426,7 +426,11 @@ def search_page(params, *, names: dict | None = None, per_page: int = PER_PAGE) 
         facets=groups,
         chips=chips,
         summary=describe(params, name_of),
-        suggestion=response.suggestion,
+        suggestion=(
+            response.suggestion
+            if response.suggestion and response.suggestion.casefold() != params.q.casefold()
+            else None
+        ),
         notes=list(response.notes),
         num_pages=min(num_pages, 500),
     )

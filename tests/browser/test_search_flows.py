@@ -1,0 +1,122 @@
+"""What a reader does on the search page, in real headless Chromium against a live server."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def state(page) -> dict:
+    """What the reader sees: heading, result links, every facet value's count."""
+    return {
+        "h1": page.locator("h1").inner_text(),
+        "results": page.locator("ol.results h3 a").evaluate_all("els => els.map(e => e.href)"),
+        "facets": page.locator(".facet-value").evaluate_all(
+            "els => els.map(e => e.textContent.replace(/\\s+/g, ' ').trim())"
+        ),
+    }
+
+
+def first_value(page, field: str, *, exclude: bool = False, skip: int = 0) -> str:
+    box = "input.exclude" if exclude else "input[type=checkbox]:not(.exclude)"
+    return page.locator(f"#facet-{field} {box}").nth(skip).get_attribute("id")
+
+
+def test_query_filters_exclusion_and_copied_link_reopen_the_same_view(
+    live_server, browser_archive, browser_context, chromium, screenshot
+):
+    page = browser_context.new_page()
+    page.goto(f"{live_server.url}/search/")
+    page.fill("#q", "troops")
+    with page.expect_navigation():
+        page.press("#q", "Enter")
+    assert re.search(r"/search/\?q=troops$", page.url)
+
+    place = first_value(page, "place")
+    with page.expect_navigation():
+        page.check(f"#{place}")
+    assert "place=" in page.url and page.locator(f"#{place}").is_checked()
+
+    org = first_value(page, "org")
+    with page.expect_navigation():
+        page.check(f"#{org}")
+    assert "org=" in page.url
+
+    # Leave out the outlet with the fewest results, so some articles remain.
+    sources = page.locator("#facet-source input.exclude").count()
+    source = first_value(page, "source", exclude=True, skip=max(0, sources - 1))
+    with page.expect_navigation():
+        page.check(f"#{source}")
+    assert "source=-" in page.url
+    assert page.locator(".chip-excluded").count() == 1
+    seen = state(page)
+    assert "not" in seen["h1"]
+    screenshot(page, "search-filtered")
+
+    page.click("button.copy-link")
+    expect(page.locator(".copy-status")).to_have_text("Link copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.url
+
+    fresh = chromium.new_context()
+    try:
+        again = fresh.new_page()
+        again.goto(copied)
+        assert again.url == copied
+        assert state(again) == seen
+        screenshot(again, "search-filtered-reopened")
+    finally:
+        fresh.close()
+
+
+def test_filters_work_by_keyboard_alone(live_server, browser_archive, browser_context, screenshot):
+    page = browser_context.new_page()
+    page.goto(f"{live_server.url}/search/?q=troops")
+    target = first_value(page, "place")
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == target:
+            break
+    else:
+        pytest.fail(f"Tab never reached the checkbox #{target}")
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    assert "place=" in page.url
+    screenshot(page, "search-keyboard-filter")
+
+    # The chip that removes the place filter is reachable and works with Enter.
+    chip = page.locator(".chips a[aria-label^='Remove filter Place']")
+    chip.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "place=" not in page.url
+
+    # A long list opens from the keyboard and its filter box narrows it.
+    summary = page.locator("#facet-person summary")
+    if summary.count():
+        summary.focus()
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "filter-person"
+        page.keyboard.type("zzzz-nobody")
+        assert page.locator("#more-person li:not([hidden])").count() == 0
+        screenshot(page, "search-keyboard-more")
+
+
+def test_filters_work_without_javascript(live_server, browser_archive, chromium, screenshot):
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/search/?q=troops")
+        assert page.locator("button.copy-link").is_hidden()
+        source = first_value(page, "source")
+        page.check(f"#{source}")
+        with page.expect_navigation():
+            page.locator("aside button.apply").first.click()
+        assert re.search(r"/search/\?q=troops&source=[-a-z0-9]+$", page.url)
+        assert page.locator(f"#{source}").is_checked()
+        screenshot(page, "search-without-javascript")
+    finally:
+        context.close()
