@@ -136,6 +136,12 @@ def test_text_page_with_date_line_breadcrumb_and_caption():
     )
 
 
+def test_title_bar_line_is_not_taken_for_a_breadcrumb():
+    article = parse_text("Floods hit the north | Example Tribune\n\nRain fell.\n\nRivers rose.")
+    assert article.section == ""
+    assert article.title == "Floods hit the north | Example Tribune"
+
+
 @pytest.mark.parametrize(
     "caption",
     [
@@ -320,10 +326,13 @@ HTML_PAGE = """<!DOCTYPE html>
 <meta property="og:url" content="https://www.exampletribune.com/world/2021/07/14/floods-hit-the-north">
 <meta property="og:site_name" content="Example Tribune">
 <meta property="article:published_time" content="2021-07-14T08:00:00Z">
+<meta property="article:section" content="World">
 </head><body>
 <nav><a href="/">Home</a> <a href="/world">World</a></nav>
 <article>
 <h1>Floods hit the north</h1>
+<figure><img src="f.jpg" alt=""><figcaption>A flooded street in the north. (Photo by AFP)
+</figcaption></figure>
 <p>Heavy rain caused rivers to burst their banks across the northern provinces on Tuesday,
 forcing thousands of families to leave their homes, officials said.</p>
 <p>Rescue teams used boats to reach villages cut off by the water, and the army was sent to
@@ -345,6 +354,8 @@ def test_html_page_is_extracted_with_trafilatura():
     assert article.published == date(2021, 7, 14)
     assert article.source == "Example Tribune"
     assert article.source_domain == "exampletribune.com"
+    assert article.section == "World"
+    assert article.caption == "A flooded street in the north. (Photo by AFP)"
     assert article.body.startswith("Heavy rain caused rivers to burst their banks")
     assert "Home" not in article.body and "All rights reserved" not in article.body
     assert len(article.body.split("\n\n")) == 3

@@ -429,8 +429,8 @@ def breadcrumb_section(line: str) -> str | None:
     parts = [p.strip() for p in _BREADCRUMB_SPLIT.split(line)]
     if len(parts) < 2 or len(parts) > 6:
         return None
-    if any(not p or len(p) > 40 or len(p.split()) > 5 for p in parts):
-        return None
+    if any(not p or len(p) > 30 or len(p.split()) > 3 for p in parts):
+        return None  # "Floods hit the north | Example Tribune" is a title line, not a trail
     return parts[-1]
 
 
@@ -574,7 +574,7 @@ def _parse_fields(raw: RawDocument) -> ParsedArticle:
         lines = (clean_line(line) for line in body_text.split(separator))
         body = separator.join(line for line in lines if line)
     else:
-        body = clean_body(body_text, source, keep_lines="\n\n" not in body_text)
+        body = clean_body(body_text, source)
     title = clean_line(str(fields.get("title") or ""))
     if not title and body:
         title = _first_sentence_title(body)
@@ -599,6 +599,27 @@ def _parse_fields(raw: RawDocument) -> ParsedArticle:
         url=url,
         language=str(fields.get("language") or guess_language(body)),
     )
+
+
+def _html_section_and_caption(page: str) -> tuple[str, str]:
+    """The page's declared section (article:section) and its first figure caption."""
+    try:
+        import lxml.html
+
+        tree = lxml.html.fromstring(page.encode("utf-8"))
+    except Exception:  # trafilatura read the page already; these two are extras
+        return "", ""
+    section = ""
+    for meta in tree.iterfind(".//meta"):
+        if (meta.get("property") or meta.get("name") or "").lower() == "article:section":
+            section = _section_name(meta.get("content"))
+            break
+    caption = ""
+    for node in tree.iterfind(".//figcaption"):
+        caption = clean_line(node.text_content())
+        if caption:
+            break
+    return section, caption
 
 
 def _parse_html(raw: RawDocument) -> ParsedArticle:
@@ -627,12 +648,13 @@ def _parse_html(raw: RawDocument) -> ParsedArticle:
     categories = data.get("categories") or []
     if isinstance(categories, str):
         categories = [c for c in re.split(r"[;,]", categories) if c.strip()]
+    section, caption = _html_section_and_caption(raw.text)
     published = parse_date(data.get("date")) or date_from_url(url)
     return ParsedArticle(
         title=title,
         body=body,
-        caption="",
-        section=_section_name(categories[0]) if categories else "",
+        caption=caption,
+        section=section or (_section_name(categories[0]) if categories else ""),
         source=source,
         source_domain=domain,
         published=published,

@@ -672,7 +672,9 @@ def record_fields(record: dict) -> dict:
         canonical = FIELD_NAMES.get(str(key).strip().lower())
         if value is None or value == "" or value == []:
             continue
-        if isinstance(value, list) and canonical in ("section", "authors"):
+        if isinstance(value, list) and canonical == "section":
+            value = next((str(v) for v in value if v), "")  # the first, most general category
+        elif isinstance(value, list) and canonical == "authors":
             value = ", ".join(str(v) for v in value if v)
         if isinstance(value, str):
             value = repair_mojibake(value)
