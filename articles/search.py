@@ -1,36 +1,363 @@
-"""The one module that talks to haystack: indexing and searching articles."""
+"""Searching and indexing articles: the one module the rest of the app imports for search.
+
+Two read paths behind one API:
+- a backend that offers `fast()` (Newsroom's Whoosh engine, articles.search_backends) answers
+  with cached per-segment facet arrays and filter sets in a long-lived searcher;
+- any other haystack backend (Elasticsearch 7, Solr) is driven through SearchQuerySet.
+Queries are parsed by articles.search_query (never by an engine's parser, so odd input
+cannot raise), and highlighting is done here from the database (articles.search_highlight)
+so escaping is the same everywhere.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import MappingProxyType
 
 from haystack import connections
-from haystack.query import SearchQuerySet
+from haystack.inputs import Exact
+from haystack.query import SQ, SearchQuerySet
 
+from .extraction.names import fold_text
 from .models import Article
+from .search_highlight import highlight, query_keys, snippet
+from .search_query import ParsedQuery, parse_query
+
+FACET_FIELDS = ("place", "org", "person", "source", "section", "year")
+SORTS = ("relevance", "newest", "oldest")
+MAX_PER_PAGE = 200
+_EMPTY: Mapping[str, tuple[str, ...]] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    # facet field -> values (entity/source/section slugs, "2020" for year);
+    # OR within a field, AND across fields.
+    include: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _EMPTY)
+    exclude: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _EMPTY)
+    date_from: date | None = None  # inclusive, on Article.published
+    date_to: date | None = None
+    sort: str = "relevance"  # "relevance" | "newest" | "oldest"
+    page: int = 1
+    per_page: int = 20
+    facets: bool = True
+
+
+@dataclass
+class Hit:
+    article_id: int
+    score: float
+    headline_html: str  # escaped, with <mark>…</mark> around matched words
+    snippet_html: str
+
+
+@dataclass
+class FacetCount:
+    value: str
+    count: int
+
+
+@dataclass
+class SearchResponse:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetCount]]  # every value with count > 0, count desc then value
+    suggestion: str | None = None  # "did you mean" query string
+    notes: list[str] = field(default_factory=list)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _backend():
+    return connections["default"].get_backend()
 
 
 def _index():
     return connections["default"].get_unified_index().get_index(Article)
 
 
-def index_articles(article_ids: Iterable[int]) -> None:
-    ids = list(article_ids)
-    qs = (
-        Article.objects.filter(id__in=ids, is_published=True)
-        .select_related("source")
-        .prefetch_related("mentions__entity")
+def _fast():
+    fast = getattr(_backend(), "fast", None)
+    return fast() if fast is not None else None
+
+
+def _clean_filters(filters: Mapping[str, Iterable[str]] | None) -> dict[str, tuple[str, ...]]:
+    """Known facet fields only; values as strings, deduplicated, blanks dropped."""
+    out = {}
+    for name, values in (filters or {}).items():
+        if name not in FACET_FIELDS:
+            continue
+        if isinstance(values, str):
+            values = (values,)
+        cleaned = tuple(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))
+        if cleaned:
+            out[name] = cleaned
+    return out
+
+
+def _normalise(request: SearchRequest):
+    sort = request.sort if request.sort in SORTS else "relevance"
+    page = max(1, int(request.page or 1))
+    per_page = min(MAX_PER_PAGE, max(1, int(request.per_page or 20)))
+    parsed = parse_query(request.q)
+    if parsed.is_match_all and sort == "relevance":
+        sort = "newest"  # nothing to rank by: newest first
+    return (
+        parsed,
+        _clean_filters(request.include),
+        _clean_filters(request.exclude),
+        sort,
+        page,
+        per_page,
     )
-    connections["default"].get_backend().update(_index(), qs)
 
 
-def remove_articles(article_ids: Iterable[int]) -> None:
-    backend = connections["default"].get_backend()
-    for article_id in article_ids:
+def _suggestion(q: str, corrections: dict[str, str]) -> str | None:
+    if not corrections:
+        return None
+
+    def replace(match: re.Match) -> str:
+        word = match.group()
+        fixed = corrections.get(re.sub(r"[^a-z0-9]+", "", fold_text(word)))
+        if fixed is None:
+            return word
+        if word.isupper() and len(word) > 1:
+            return fixed.upper()
+        return fixed.capitalize() if word[:1].isupper() else fixed
+
+    suggested = re.sub(r"\w+(?:['\u2019]\w+)*", replace, q)
+    return suggested if suggested != q else None
+
+
+def _hits(ids_scores: list[tuple[int, float]], parsed: ParsedQuery) -> list[Hit]:
+    keys = query_keys(parsed.positive_words())
+    rows = {
+        r["id"]: r
+        for r in Article.objects.filter(id__in=[i for i, _ in ids_scores]).values(
+            "id", "headline", "body", "caption"
+        )
+    }
+    hits = []
+    for article_id, score in ids_scores:
+        row = rows.get(article_id)
+        if row is None:  # deleted since it was indexed
+            continue
+        body = row["body"] or row["caption"]
+        hits.append(
+            Hit(article_id, score, highlight(row["headline"], keys), snippet(body, keys))
+        )
+    return hits
+
+
+def _facets(raw: dict[str, list[tuple[str, int]]]) -> dict[str, list[FacetCount]]:
+    return {name: [FacetCount(v, c) for v, c in raw.get(name, [])] for name in FACET_FIELDS if name in raw}
+
+
+# --- searching -------------------------------------------------------------------------------
+
+
+def search_articles(request: SearchRequest) -> SearchResponse:
+    """One page of results with exact total, facet counts over all matches and a suggestion."""
+    parsed, include, exclude, sort, page, per_page = _normalise(request)
+    fast = _fast()
+    if fast is not None:
+        raw = fast.search(
+            parsed, include, exclude, request.date_from, request.date_to, sort,
+            offset=(page - 1) * per_page, limit=per_page, facets=request.facets, suggest=True,
+        )
+        total, ids_scores, facets = raw.total, raw.hits, raw.facets
+        suggestion = _suggestion(request.q, raw.corrections)
+    else:
+        total, ids_scores, facets, suggestion = _generic_search(
+            parsed, include, exclude, request, sort, page, per_page
+        )
+    return SearchResponse(
+        total=total,
+        hits=_hits(ids_scores, parsed),
+        facets=_facets(facets) if request.facets else {},
+        suggestion=suggestion,
+        notes=list(parsed.notes),
+    )
+
+
+def iter_result_ids(request: SearchRequest) -> Iterator[int]:
+    """Every matching article id in sort order (for exporting the whole result set)."""
+    parsed, include, exclude, sort, _, _ = _normalise(request)
+    fast = _fast()
+    if fast is not None:
+        yield from fast.iter_ids(parsed, include, exclude, request.date_from, request.date_to, sort)
+        return
+    sqs = _generic_queryset(parsed, include, exclude, request, sort)
+    total = sqs.count()
+    for start in range(0, total, 500):
+        for result in sqs[start : start + 500]:
+            yield int(result.pk)
+
+
+def more_like_this(article_id: int, limit: int = 5) -> list[int]:
+    """Ids of published articles most similar to this one (not including it)."""
+    fast = _fast()
+    if fast is not None:
+        docs = list(_index().build_documents([article_id]))
+        if not docs:
+            return []
+        return fast.more_like_this(article_id, docs[0]["text"], limit)
+    try:
+        article = Article.objects.get(pk=article_id)
+    except Article.DoesNotExist:
+        return []
+    return [int(r.pk) for r in SearchQuerySet().models(Article).more_like_this(article)[:limit]]
+
+
+# --- the generic haystack path (Elasticsearch, Solr; also runs on Whoosh) ---------------
+
+
+def _content_sq(phrase: tuple[str, ...]) -> SQ:
+    return SQ(content=Exact(" ".join(phrase)) if len(phrase) > 1 else phrase[0])
+
+
+def _narrow_values(sqs: SearchQuerySet, name: str, values: tuple[str, ...]) -> str:
+    # Quoted with Exact(...).prepare: unquoted narrow() values silently match nothing.
+    fieldname = connections["default"].get_unified_index().get_facet_fieldname(name)
+    quoted = " OR ".join(Exact(v).prepare(sqs.query) for v in values)
+    return f"{fieldname}:({quoted})"
+
+
+def _generic_queryset(parsed, include, exclude, request, sort) -> SearchQuerySet:
+    sqs = SearchQuerySet().models(Article)
+    for clause in parsed.required:
+        sq = None
+        for alt in clause.alternatives:
+            part = _content_sq(alt)
+            sq = part if sq is None else sq | part
+        sqs = sqs.filter(sq)
+    for phrase in parsed.excluded:
+        sqs = sqs.exclude(_content_sq(phrase))
+    for name, values in include.items():
+        sqs = sqs.narrow(_narrow_values(sqs, name, values))
+    for name, values in exclude.items():
+        sqs = sqs.narrow(f"NOT {_narrow_values(sqs, name, values)}")
+    if request.date_from:
+        sqs = sqs.filter(published__gte=request.date_from)
+    if request.date_to:
+        sqs = sqs.filter(published__lte=request.date_to)
+    if sort == "newest":
+        sqs = sqs.order_by("-published", "-article_id")
+    elif sort == "oldest":
+        sqs = sqs.order_by("published", "article_id")
+    return sqs
+
+
+def _generic_search(parsed, include, exclude, request, sort, page, per_page):
+    sqs = _generic_queryset(parsed, include, exclude, request, sort)
+    if request.facets:
+        options = getattr(_backend(), "facet_options", {"limit": -1, "size": 10_000})
+        for name in FACET_FIELDS:
+            sqs = sqs.facet(name, **options)
+    start = (page - 1) * per_page
+    results = list(sqs[start : start + per_page])
+    total = sqs.count()
+    ids_scores = [(int(r.pk), float(r.score or 0.0)) for r in results]
+    facets: dict[str, list[tuple[str, int]]] = {}
+    if request.facets:
+        raw = (sqs.facet_counts() or {}).get("fields", {})
+        for name in FACET_FIELDS:
+            counts = raw.get(f"{name}_exact") or raw.get(name) or []
+            pairs = [(str(v), int(c)) for v, c in counts if c and v not in (None, "")]
+            facets[name] = sorted(pairs, key=lambda p: (-p[1], p[0]))
+    suggestion = None
+    if parsed.required and total <= 3:
+        # haystack returns None whenever there are zero hits (haystack #644); only
+        # engines that compute it independently of hits give anything here.
+        try:
+            suggestion = sqs.spelling_suggestion(" ".join(parsed.positive_words()))
+        except Exception:
+            suggestion = None
+        if suggestion and suggestion.strip().lower() == " ".join(parsed.positive_words()):
+            suggestion = None
+    return total, ids_scores, facets, suggestion
+
+
+# --- indexing --------------------------------------------------------------------------------
+
+
+def index_articles(article_ids: Iterable[int]) -> None:
+    """(Re)index these articles; unpublished or deleted ones are removed from the index.
+
+    Waits for the index's writer lock (bounded; raises IndexLockedError with advice after
+    NEWSROOM_SEARCH_LOCK_TIMEOUT seconds) instead of failing silently.
+    """
+    ids = sorted({int(i) for i in article_ids})
+    if not ids:
+        return
+    backend = _backend()
+    if hasattr(backend, "index_ids"):
+        backend.index_ids(_index(), ids)
+        return
+    index = _index()
+    objects = list(Article.objects.filter(id__in=ids, is_published=True))
+    if objects:
+        backend.update(index, objects)
+    for article_id in set(ids) - {o.pk for o in objects}:
         backend.remove(f"articles.article.{article_id}")
 
 
-def search_articles(q: str, limit: int = 20):
+def remove_articles(article_ids: Iterable[int]) -> None:
+    ids = sorted({int(i) for i in article_ids})
+    backend = _backend()
+    if hasattr(backend, "remove_ids"):
+        backend.remove_ids(ids)
+        return
+    for article_id in ids:
+        backend.remove(f"articles.article.{article_id}")
+
+
+def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
+    """Build a complete new index and switch to it; returns the number of articles indexed.
+
+    On Whoosh the live index keeps answering during the build (new folder, atomic swap).
+    Other engines are re-indexed in place with bulk-built documents.
+    """
+    backend = _backend()
+    index = _index()
+    if hasattr(backend, "rebuild"):
+        return backend.rebuild(index, progress=progress)
+    count = 0
+    ids = list(index.index_queryset().order_by("id").values_list("id", flat=True))
+    for start in range(0, len(ids), 1000):
+        objects = list(Article.objects.filter(id__in=ids[start : start + 1000]))
+        backend.update(index, objects)
+        count += len(objects)
+        if progress:
+            progress(len(objects))
+    stale = set(_generic_versions()) - set(ids)
+    for article_id in stale:
+        backend.remove(f"articles.article.{article_id}")
+    return count
+
+
+def indexed_versions() -> dict[int, datetime]:
+    """Article id -> the updated_at stored in the index (for check_index)."""
+    fast = _fast()
+    if fast is not None:
+        return fast.indexed_versions()
+    return _generic_versions()
+
+
+def _generic_versions() -> dict[int, datetime]:
     sqs = SearchQuerySet().models(Article)
-    sqs = sqs.auto_query(q) if q.strip() else sqs
-    return sqs[:limit]
+    total = sqs.count()
+    out = {}
+    for start in range(0, total, 1000):
+        for article_id, updated in sqs.values_list("article_id", "updated_at")[start : start + 1000]:
+            out[int(article_id)] = updated
+    return out
+
+
+def clear_index() -> None:
+    _backend().clear()

@@ -1,17 +1,278 @@
-"""Haystack engines used by Newsroom (see articles.search_config)."""
+"""Haystack engines used by Newsroom (chosen from SEARCH_URL by articles.search_config).
 
-from haystack.backends.whoosh_backend import WhooshEngine
+Every engine builds article documents in bulk (ArticleIndex.build_documents) instead of
+haystack's per-object prepare. The Whoosh engine adds what stock haystack lacks
+(see articles.search_whoosh): index generations swapped atomically on rebuild, a bounded
+wait for the single writer lock, and a fast read path (`fast_search`) that articles.search
+uses whenever a backend offers it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.constants import ID
+from haystack.exceptions import MissingDependency
+from whoosh import fields as wf
+from whoosh.analysis import StandardAnalyzer
+from whoosh.filedb.filestore import FileStorage
+
+from .search_whoosh import (
+    IndexLocation,
+    IndexLockedError,
+    LiveSearcher,
+    WhooshFastSearch,
+    whoosh_document,
+)
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["IndexLockedError", "NewsroomWhooshEngine", "NewsroomSolrEngine"]
+
+_LIVE: dict[str, LiveSearcher] = {}  # one long-lived searcher per index folder per process
+
+
+def _chunks(ids: list[int], size: int):
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+class BulkPrepareMixin:
+    """haystack's update() calls full_prepare per object; prepare the batch in bulk first."""
+
+    def update(self, index, iterable, commit=True):
+        objects = index.attach_documents(iterable) if hasattr(index, "attach_documents") else iterable
+        return super().update(index, objects, commit=commit)
+
+
+class NewsroomWhooshSearchBackend(WhooshSearchBackend):
+    """Whoosh with generations, a bounded writer lock and the fast read path."""
+
+    def __init__(self, connection_alias, **connection_options):
+        super().__init__(connection_alias, **connection_options)
+        self.location = IndexLocation(self.path)
+        self.lock_timeout = float(
+            connection_options.get(
+                "LOCK_TIMEOUT", getattr(settings, "NEWSROOM_SEARCH_LOCK_TIMEOUT", 60)
+            )
+        )
+        self._generation: str | None = None
+
+    # --- setup and schema ----------------------------------------------------------------
+    def setup(self):
+        live = self.location.live_dir()
+        self.path = str(live)
+        self._generation = live.name
+        super().setup()
+
+    def _sync(self):
+        """Follow the live generation if a rebuild or clear swapped it."""
+        if not self.setup_complete or self.location.current_name() != self._generation:
+            self.setup()
+
+    def build_schema(self, fields):
+        content_field_name, schema = super().build_schema(fields)
+        names = dict(schema.items())
+        # The text is only searched: storing it (haystack's default) doubles the index.
+        # Highlighting is done by articles.search from the database.
+        names[content_field_name] = wf.TEXT(
+            stored=False, analyzer=names[content_field_name].analyzer, phrase=True
+        )
+        if "headline" in names:  # unstemmed words: the "did you mean" vocabulary
+            names["headline"] = wf.TEXT(stored=False, analyzer=StandardAnalyzer(), phrase=False)
+        if "article_id" in names:
+            names["article_id"] = wf.NUMERIC(numtype=int, bits=64, stored=True, sortable=True)
+        if "updated_at" in names:
+            names["updated_at"] = wf.DATETIME(stored=False, sortable=True)
+        for name, fieldobj in list(names.items()):
+            if isinstance(fieldobj, wf.KEYWORD):
+                names[name] = wf.KEYWORD(stored=False, commas=True, scorable=False)
+        return content_field_name, wf.Schema(**names)
+
+    # --- reading ---------------------------------------------------------------------------
+    def search(self, query_string, **kwargs):
+        self._sync()
+        return super().search(query_string, **kwargs)
+
+    def more_like_this(self, model_instance, **kwargs):
+        self._sync()
+        return super().more_like_this(model_instance, **kwargs)
+
+    def fast(self) -> WhooshFastSearch:
+        if not self.setup_complete:
+            self.setup()
+        live = _LIVE.get(str(self.location.root))
+        if live is None or live.schema is not self.schema:
+            live = _LIVE[str(self.location.root)] = LiveSearcher(self.location, self.schema)
+        return WhooshFastSearch(live)
+
+    # --- writing ---------------------------------------------------------------------------
+    def update(self, index, iterable, commit=True):
+        """haystack's entry point (update_index, signals): bulk documents, one locked write."""
+        self.index_ids(index, [obj.pk for obj in iterable])
+
+    def index_ids(self, index, article_ids: Iterable[int]) -> None:
+        """(Re)index these articles; the unpublished or deleted among them are removed."""
+        ids = sorted({int(i) for i in article_ids})
+        if not ids:
+            return
+        with self.location.write_lock(self.lock_timeout):
+            self._sync()
+            writer = self.index.refresh().writer(timeout=self.lock_timeout, limitmb=256)
+            try:
+                for chunk in _chunks(ids, 5000):
+                    found = set()
+                    for doc in index.build_documents(chunk):
+                        found.add(doc["article_id"])
+                        writer.update_document(**whoosh_document(doc))
+                    for missing in set(chunk) - found:
+                        writer.delete_by_term(ID, f"articles.article.{missing}")
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+
+    def remove_ids(self, article_ids: Iterable[int]) -> None:
+        ids = sorted({int(i) for i in article_ids})
+        if not ids:
+            return
+        with self.location.write_lock(self.lock_timeout):
+            self._sync()
+            writer = self.index.refresh().writer(timeout=self.lock_timeout)
+            try:
+                for article_id in ids:
+                    writer.delete_by_term(ID, f"articles.article.{article_id}")
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+
+    def remove(self, obj_or_string, commit=True):
+        # haystack's remove() only logs a LockError and leaves the article searchable.
+        from haystack.utils import get_identifier
+
+        ident = get_identifier(obj_or_string)
+        with self.location.write_lock(self.lock_timeout):
+            self._sync()
+            writer = self.index.refresh().writer(timeout=self.lock_timeout)
+            writer.delete_by_term(ID, ident)
+            writer.commit()
+
+    def clear(self, models=None, commit=True):
+        """Swap in an empty generation (the whole index holds articles only)."""
+        with self.location.write_lock(self.lock_timeout):
+            fresh = self.location.new_generation_dir()
+            FileStorage(str(fresh)).create_index(self.schema)
+            self.location.swap(fresh)
+        self.setup()
+
+    def delete_index(self):
+        self.clear()
+
+    def rebuild(self, index, progress: Callable[[int], None] | None = None, procs: int = 1) -> int:
+        """Build a complete new generation beside the live one, then swap it in.
+
+        Articles saved during the build are caught up under the writer lock just before the
+        swap, so nothing written meanwhile is lost.
+        """
+        if not self.setup_complete:
+            self.setup()
+        started = time.time()
+        from django.utils import timezone
+
+        since = timezone.now() - timedelta(seconds=2)
+        fresh = self.location.new_generation_dir()
+        try:
+            ix = FileStorage(str(fresh)).create_index(self.schema)
+            writer_args = {"limitmb": 256}
+            if procs > 1:
+                writer_args.update(procs=procs, multisegment=False)
+            writer = ix.writer(**writer_args)
+            count = 0
+            ids = list(
+                index.index_queryset().order_by("id").values_list("id", flat=True).iterator()
+            )
+            for chunk in _chunks(ids, 1000):
+                n = 0
+                for doc in index.build_documents(chunk):
+                    writer.add_document(**whoosh_document(doc))
+                    n += 1
+                count += n
+                if progress:
+                    progress(n)
+            writer.commit()
+            with self.location.write_lock(self.lock_timeout):
+                count += self._catch_up(ix, index, since)
+                self.location.swap(fresh)
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        self.setup()
+        logger.info("search index rebuilt: %d articles in %.1f s", count, time.time() - started)
+        return count
+
+    def _catch_up(self, ix, index, since) -> int:
+        """Apply what changed in the database while a new generation was being built."""
+        model = index.get_model()
+        changed = list(
+            model.objects.filter(**{f"{index.get_updated_field()}__gte": since}).values_list(
+                "id", flat=True
+            )
+        )
+        published = set(index.index_queryset().values_list("id", flat=True))
+        with ix.searcher() as searcher:
+            in_index = {
+                int(v)
+                for sub, _ in searcher.leaf_searchers()
+                for v in sub.reader().column_reader("article_id")
+            }
+        stale = in_index - published
+        if not changed and not stale:
+            return 0
+        writer = ix.writer(limitmb=128)
+        for doc in index.build_documents(changed):
+            writer.update_document(**whoosh_document(doc))
+        for article_id in stale | (set(changed) - published):
+            writer.delete_by_term(ID, f"articles.article.{article_id}")
+        writer.commit()
+        return 0
 
 
 class NewsroomWhooshEngine(WhooshEngine):
-    pass
+    backend = NewsroomWhooshSearchBackend
+
+
+try:  # only importable when pysolr is installed
+    from haystack.backends.solr_backend import SolrEngine, SolrSearchBackend
+
+    class NewsroomSolrSearchBackend(BulkPrepareMixin, SolrSearchBackend):
+        pass
+
+    class NewsroomSolrEngine(SolrEngine):
+        backend = NewsroomSolrSearchBackend
+
+except (ImportError, MissingDependency):  # pragma: no cover - optional client
+    NewsroomSolrEngine = None
 
 
 try:  # only importable when the elasticsearch client is installed
-    from haystack.backends.elasticsearch7_backend import Elasticsearch7SearchEngine
+    from haystack.backends.elasticsearch7_backend import (
+        Elasticsearch7SearchBackend,
+        Elasticsearch7SearchEngine,
+    )
 
-    class NewsroomElasticsearchEngine(Elasticsearch7SearchEngine):
+    class NewsroomElasticsearchBackend(BulkPrepareMixin, Elasticsearch7SearchBackend):
         pass
 
-except ImportError:  # pragma: no cover - depends on optional client
+    class NewsroomElasticsearchEngine(Elasticsearch7SearchEngine):
+        backend = NewsroomElasticsearchBackend
+
+except (ImportError, MissingDependency):  # pragma: no cover - optional client
     NewsroomElasticsearchEngine = None

@@ -47,7 +47,7 @@ def haystack_connections(search_url: str, data_dir: Path) -> dict:
         web_scheme = "https" if scheme == "solrs" else "http"
         return {
             "default": {
-                "ENGINE": "haystack.backends.solr_backend.SolrEngine",
+                "ENGINE": "articles.search_backends.NewsroomSolrEngine",
                 "URL": urlunsplit((web_scheme, parts.netloc, parts.path, "", "")),
                 "INCLUDE_SPELLING": True,
             }

@@ -1,0 +1,570 @@
+"""Whoosh-only machinery behind NewsroomWhooshSearchBackend (articles.search_backends).
+
+- `IndexLocation`: index generations under the configured PATH. `PATH/current` is a symlink
+  to the live `gen-…` folder; a rebuild fills a new folder and swaps the link atomically, so
+  readers never see an empty or half-built index. One `write.lock` serialises every writer
+  with a bounded wait (haystack's `remove()` fails silently under Whoosh's own lock).
+- `LiveSearcher`: one long-lived searcher per process, reopened only when the generation or
+  the index's commit changes. Per segment it keeps numpy arrays (article id, publication
+  day, facet doc→value lists); filters, totals, facets and date sorts are numpy operations
+  over the unscored match set, and Whoosh only scores the top N for relevance.
+  (Stock haystack: 215 ms plain, 730 ms with facets, 19 s match-all with facets.)
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.filedb.filestore import FileStorage
+
+from .search_query import ParsedQuery, Phrase
+
+logger = logging.getLogger(__name__)
+
+FACET_FIELDS = ("place", "org", "person", "source", "section", "year")
+NO_DATE = -1
+
+
+class IndexLockedError(RuntimeError):
+    """Another writer kept the search index locked for longer than the allowed wait."""
+
+
+# --- generations --------------------------------------------------------------------------
+
+
+class IndexLocation:
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        self.link = self.root / "current"
+
+    def current_name(self) -> str | None:
+        try:
+            return os.readlink(self.link)
+        except OSError:
+            return None
+
+    def live_dir(self) -> Path:
+        """The live generation folder, creating an empty first one if there is none."""
+        name = self.current_name()
+        if name and (self.root / name).is_dir():
+            return self.root / name
+        with self.write_lock(timeout=30):
+            name = self.current_name()
+            if name and (self.root / name).is_dir():
+                return self.root / name
+            fresh = self.new_generation_dir()
+            self.swap(fresh)
+            return fresh
+
+    def new_generation_dir(self) -> Path:
+        self.root.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+        for n in range(1000):
+            path = self.root / f"gen-{stamp}-{os.getpid()}-{n}"
+            try:
+                path.mkdir()
+                return path
+            except FileExistsError:
+                continue
+        raise RuntimeError(f"cannot create a new index folder in {self.root}")
+
+    def swap(self, new_dir: Path) -> None:
+        """Point `current` at ``new_dir`` atomically (rename of a fresh symlink)."""
+        tmp = self.root / f".current-{os.getpid()}-{threading.get_ident()}"
+        if tmp.is_symlink():
+            tmp.unlink()
+        os.symlink(new_dir.name, tmp)
+        os.replace(tmp, self.link)
+        self.prune(keep=new_dir.name)
+
+    def prune(self, keep: str) -> None:
+        """Delete old generations, keeping the live one and the one before it.
+
+        Open readers in other processes keep their files: on POSIX, deleting an open file
+        keeps it readable; the previous generation is kept anyway for slow readers.
+        """
+        gens = sorted(
+            (p for p in self.root.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime
+        )
+        old = [p for p in gens if p.name != keep]
+        for path in old[:-1]:
+            shutil.rmtree(path, ignore_errors=True)
+
+    @contextmanager
+    def write_lock(self, timeout: float):
+        """Hold the index's single writer lock, waiting at most ``timeout`` seconds."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / "write.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            deadline = time.monotonic() + timeout
+            delay = 0.01
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise IndexLockedError(
+                            f"The search index at {self.root} is being written by another "
+                            f"process and stayed locked for {timeout:.0f} s. Retry later, or "
+                            "raise NEWSROOM_SEARCH_LOCK_TIMEOUT if imports run long batches."
+                        ) from None
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.25)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+
+# --- values in and out of Whoosh -------------------------------------------------------------
+
+
+def to_whoosh(value):
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    return value
+
+
+def whoosh_document(doc: dict) -> dict:
+    return {k: to_whoosh(v) for k, v in doc.items() if v is not None and v != []}
+
+
+# --- the fast read path ------------------------------------------------------------------------
+
+
+@dataclass
+class FacetColumn:
+    """Doc → values of one facet field, as CSR arrays over global document numbers."""
+
+    values: list[str]
+    index: dict[str, int]
+    indptr: np.ndarray  # int64, N + 1
+    vals: np.ndarray  # int32, one entry per (doc, value)
+    doc_of: np.ndarray  # int32, the doc of each entry
+    _postings: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def docs_with(self, value: str) -> np.ndarray:
+        cached = self._postings.get(value)
+        if cached is None:
+            i = self.index.get(value)
+            cached = (
+                np.empty(0, dtype=np.int32) if i is None else self.doc_of[self.vals == i]
+            )
+            if len(self._postings) > 2000:
+                self._postings.clear()
+            self._postings[value] = cached
+        return cached
+
+    def count(self, mask: np.ndarray, docs: np.ndarray) -> list[tuple[str, int]]:
+        n = len(mask)
+        if len(docs) * 8 < n:
+            starts = self.indptr[docs]
+            lengths = self.indptr[docs + 1] - starts
+            total = int(lengths.sum())
+            if not total:
+                return []
+            offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+            picked = self.vals[np.arange(total) + offsets]
+        else:
+            picked = self.vals[mask[self.doc_of]]
+        counts = np.bincount(picked, minlength=len(self.values))
+        nz = np.flatnonzero(counts)
+        pairs = [(self.values[i], int(counts[i])) for i in nz]
+        pairs.sort(key=lambda p: (-p[1], p[0]))
+        return pairs
+
+
+@dataclass
+class _Segment:
+    size: int
+    article_id: np.ndarray
+    published: np.ndarray
+    facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]]  # values, doc(local), val
+
+
+def _read_segment(reader) -> _Segment:
+    size = reader.doc_count_all()
+    aid = np.zeros(size, dtype=np.int64)
+    if reader.has_column("article_id"):
+        aid = np.fromiter(reader.column_reader("article_id"), dtype=np.int64, count=size)
+    pub = np.full(size, NO_DATE, dtype=np.int64)
+    if reader.has_column("published"):
+        col = reader.column_reader("published", translate=False)
+        raw = np.fromiter((v or 0 for v in col), dtype=np.int64, count=size)
+        # Whoosh stores microseconds since datetime.min; day number = toordinal().
+        days = raw // 86_400_000_000 + 1
+        pub = np.where(raw > 0, days, NO_DATE)
+    facets = {}
+    for name in FACET_FIELDS:
+        fieldname = f"{name}_exact"
+        values, docs, vals = [], [], []
+        if fieldname in reader.schema:
+            for i, term in enumerate(reader.field_terms(fieldname)):
+                ids = np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int32)
+                values.append(term)
+                docs.append(ids)
+                vals.append(np.full(len(ids), i, dtype=np.int32))
+        facets[name] = (
+            values,
+            np.concatenate(docs) if docs else np.empty(0, np.int32),
+            np.concatenate(vals) if vals else np.empty(0, np.int32),
+        )
+    return _Segment(size, aid, pub, facets)
+
+
+class Snapshot:
+    """Everything a query needs from one committed state of the index."""
+
+    def __init__(self, ix, segment_cache: dict):
+        self.ix = ix
+        self.searcher = ix.searcher()
+        leaves = self.searcher.leaf_searchers()
+        self.n = self.searcher.doc_count_all()
+        parts: list[tuple[_Segment, int]] = []
+        live = np.ones(self.n, dtype=bool)
+        seen = {}
+        for sub, offset in leaves:
+            reader = sub.reader()
+            seg = reader.segment() if hasattr(reader, "segment") else None
+            key = seg.segment_id() if seg is not None else None
+            cached = segment_cache.get(key) if key else None
+            if cached is None:
+                cached = _read_segment(reader)
+            if key:
+                seen[key] = cached
+            parts.append((cached, offset))
+            if reader.has_deletions():
+                deleted = [d for d in range(cached.size) if reader.is_deleted(d)]
+                live[np.asarray(deleted, dtype=np.int64) + offset] = False
+        segment_cache.clear()
+        segment_cache.update(seen)
+        self.live = live
+        self.article_id = self._cat([s.article_id for s, _ in parts], np.int64)
+        self.published = self._cat([s.published for s, _ in parts], np.int64)
+        self.facets: dict[str, FacetColumn] = {}
+        for name in FACET_FIELDS:
+            self.facets[name] = self._merge_facet(name, parts)
+        self._id_to_doc: dict[int, int] | None = None
+        self.suggestions: dict[str, str | None] = {}
+
+    @staticmethod
+    def _cat(arrays, dtype):
+        return np.concatenate(arrays) if arrays else np.empty(0, dtype=dtype)
+
+    def _merge_facet(self, name: str, parts) -> FacetColumn:
+        all_values = sorted({v for s, _ in parts for v in s.facets[name][0]})
+        index = {v: i for i, v in enumerate(all_values)}
+        docs, vals = [], []
+        for seg, offset in parts:
+            values, d, v = seg.facets[name]
+            if not len(d):
+                continue
+            remap = np.fromiter((index[x] for x in values), dtype=np.int32, count=len(values))
+            docs.append(d.astype(np.int32) + offset)
+            vals.append(remap[v])
+        doc_of = np.concatenate(docs) if docs else np.empty(0, np.int32)
+        val = np.concatenate(vals) if vals else np.empty(0, np.int32)
+        order = np.argsort(doc_of, kind="stable")
+        doc_of, val = doc_of[order], val[order]
+        indptr = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(doc_of, minlength=self.n), out=indptr[1:])
+        return FacetColumn(all_values, index, indptr, val, doc_of)
+
+    def doc_of_article(self, article_id: int) -> int | None:
+        if self._id_to_doc is None:
+            live_docs = np.flatnonzero(self.live)
+            self._id_to_doc = dict(zip(self.article_id[live_docs].tolist(), live_docs.tolist()))
+        return self._id_to_doc.get(article_id)
+
+    def close(self) -> None:
+        try:
+            self.searcher.close()
+        except Exception:  # pragma: no cover - closing twice is harmless
+            pass
+
+
+class LiveSearcher:
+    """The per-process searcher of one index location, refreshed when the index changes."""
+
+    def __init__(self, location: IndexLocation, schema):
+        self.location = location
+        self.schema = schema
+        self._lock = threading.Lock()
+        self._gen_name: str | None = None
+        self._snapshot: Snapshot | None = None
+        self._segments: dict = {}
+
+    def snapshot(self) -> Snapshot:
+        name = self.location.current_name()
+        snap = self._snapshot
+        if snap is not None and name == self._gen_name and snap.searcher.up_to_date():
+            return snap
+        with self._lock:
+            name = self.location.current_name()
+            snap = self._snapshot
+            if snap is not None and name == self._gen_name and snap.searcher.up_to_date():
+                return snap
+            if name != self._gen_name:
+                self._segments = {}
+            path = self.location.live_dir()
+            ix = FileStorage(str(path)).open_index(schema=self.schema)
+            fresh = Snapshot(ix, self._segments)
+            self._snapshot, self._gen_name = fresh, path.name
+            # The old searcher is left to the garbage collector: another thread may still
+            # be using it.
+            return fresh
+
+
+# --- query building ----------------------------------------------------------------------------
+
+
+def _phrase_query(schema, fieldname: str, words: Phrase):
+    analyzer = schema[fieldname].analyzer
+    terms = [t.text for t in analyzer(" ".join(words))]
+    if not terms:
+        return None
+    if len(terms) == 1:
+        return wq.Term(fieldname, terms[0])
+    return wq.Phrase(fieldname, terms)
+
+
+def build_text_query(schema, parsed: ParsedQuery, fieldname: str = "text"):
+    """The scored positive part of the query, or None for "everything"."""
+    clauses = []
+    for clause in parsed.required:
+        alts = [q for q in (_phrase_query(schema, fieldname, a) for a in clause.alternatives) if q]
+        if len(alts) < len(clause.alternatives):
+            # An alternative made only of stop words matches anything: the clause is void.
+            continue
+        clauses.append(alts[0] if len(alts) == 1 else wq.Or(alts))
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else wq.And(clauses)
+
+
+def build_excluded_queries(schema, parsed: ParsedQuery, fieldname: str = "text"):
+    return [q for q in (_phrase_query(schema, fieldname, p) for p in parsed.excluded) if q]
+
+
+def matching_docs(snap: Snapshot, q) -> np.ndarray:
+    """Global doc numbers matching ``q`` (unscored)."""
+    out = []
+    for sub, offset in snap.searcher.leaf_searchers():
+        try:
+            matcher = q.matcher(sub)
+        except Exception:  # pragma: no cover - an unknown term gives an empty matcher
+            continue
+        ids = np.fromiter(matcher.all_ids(), dtype=np.int64) if matcher.is_active() else None
+        if ids is not None and len(ids):
+            out.append(ids + offset)
+    return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
+
+
+@dataclass
+class RawResult:
+    total: int
+    hits: list[tuple[int, float]]  # (article id, score)
+    facets: dict[str, list[tuple[str, int]]]
+    corrections: dict[str, str]
+
+
+class WhooshFastSearch:
+    """The query side: filters, totals, facets, sorting and suggestions over a Snapshot."""
+
+    def __init__(self, live: LiveSearcher):
+        self.live = live
+
+    def match_mask(self, snap: Snapshot, parsed, include, exclude, date_from, date_to):
+        schema = snap.ix.schema
+        q = build_text_query(schema, parsed)
+        narrowed = bool(
+            parsed.excluded or any(include.values()) or any(exclude.values()) or date_from
+            or date_to
+        )
+        if q is None:
+            mask = snap.live.copy()
+        else:
+            mask = np.zeros(snap.n, dtype=bool)
+            mask[matching_docs(snap, q)] = True
+            mask &= snap.live
+        for ex in build_excluded_queries(schema, parsed):
+            mask[matching_docs(snap, ex)] = False
+        for name, values in include.items():
+            column = snap.facets.get(name)
+            if column is None or not values:
+                continue
+            allowed = np.zeros(snap.n, dtype=bool)
+            for value in values:
+                allowed[column.docs_with(value)] = True
+            mask &= allowed
+        for name, values in exclude.items():
+            column = snap.facets.get(name)
+            if column is None:
+                continue
+            for value in values:
+                mask[column.docs_with(value)] = False
+        if date_from or date_to:
+            pub = snap.published
+            ok = pub != NO_DATE
+            if date_from:
+                ok &= pub >= date_from.toordinal()
+            if date_to:
+                ok &= pub <= date_to.toordinal()
+            mask &= ok
+        return q, mask, narrowed
+
+    def _sorted_docs(self, snap, docs: np.ndarray, newest: bool, k: int | None) -> np.ndarray:
+        key = snap.published[docs] * (1 << 32) + snap.article_id[docs]
+        if newest:
+            key = -key
+        if k is not None and len(docs) > 4 * k:
+            part = np.argpartition(key, k)[:k]
+            return docs[part[np.argsort(key[part], kind="stable")]]
+        return docs[np.argsort(key, kind="stable")]
+
+    def search(
+        self, parsed, include, exclude, date_from, date_to, sort, offset, limit, facets, suggest
+    ) -> RawResult:
+        snap = self.live.snapshot()
+        q, mask, narrowed = self.match_mask(snap, parsed, include, exclude, date_from, date_to)
+        docs = np.flatnonzero(mask)
+        total = len(docs)
+        hits: list[tuple[int, float]] = []
+        end = offset + limit
+        if total and offset < total:
+            if sort == "relevance" and q is not None:
+                hits = self._scored(snap, q, docs, narrowed, end)[offset:end]
+            else:
+                top = self._sorted_docs(snap, docs, sort != "oldest", end)[offset:end]
+                hits = [(int(snap.article_id[d]), 0.0) for d in top]
+        facet_counts = {}
+        if facets:
+            facet_counts = {name: col.count(mask, docs) for name, col in snap.facets.items()}
+        corrections = {}
+        if suggest and total <= 3 and parsed.required:
+            corrections = self.corrections(snap, parsed)
+        return RawResult(total, hits, facet_counts, corrections)
+
+    def _scored(self, snap, q, docs, narrowed: bool, limit: int | None):
+        # Without filters or exclusions the text match set is the result set: no filter.
+        filter_set = set(docs.tolist()) if narrowed else None
+        results = snap.searcher.search(q, limit=limit, filter=filter_set)
+        return [(int(snap.article_id[h.docnum]), float(h.score)) for h in results]
+
+    def iter_ids(self, parsed, include, exclude, date_from, date_to, sort) -> Iterator[int]:
+        snap = self.live.snapshot()
+        q, mask, narrowed = self.match_mask(snap, parsed, include, exclude, date_from, date_to)
+        docs = np.flatnonzero(mask)
+        if sort == "relevance" and q is not None:
+            for article_id, _ in self._scored(snap, q, docs, narrowed, None):
+                yield article_id
+            return
+        for d in self._sorted_docs(snap, docs, sort != "oldest", None):
+            yield int(snap.article_id[d])
+
+    def more_like_this(self, article_id: int, text: str, limit: int) -> list[int]:
+        snap = self.live.snapshot()
+        terms = snap.searcher.key_terms_from_text("text", text, numterms=12)
+        if not terms:
+            return []
+        q = wq.Or([wq.Term("text", t, boost=w) for t, w in terms])
+        own = snap.doc_of_article(article_id)
+        allowed = snap.live.copy()
+        if own is not None:
+            allowed[own] = False
+        results = snap.searcher.search(
+            q, limit=limit, filter=set(np.flatnonzero(allowed).tolist())
+        )
+        return [int(snap.article_id[h.docnum]) for h in results]
+
+    def corrections(self, snap: Snapshot, parsed: ParsedQuery) -> dict[str, str]:
+        """Folded query words that are not in the index → the likeliest indexed word."""
+        out = {}
+        text_analyzer = snap.ix.schema["text"].analyzer
+        reader = snap.searcher.reader()
+        for word in dict.fromkeys(parsed.positive_words()):
+            if word in snap.suggestions:
+                if snap.suggestions[word]:
+                    out[word] = snap.suggestions[word]
+                continue
+            stems = [t.text for t in text_analyzer(word)]
+            best = None
+            if stems and len(word) >= 3 and not word.isdigit():
+                seen = sum(reader.doc_frequency("text", s) for s in stems)
+                if seen < 50:  # a word many articles use is not a typo
+                    candidate = self._closest(snap, word)
+                    if candidate and (not seen or candidate[1] >= 20 * seen):
+                        best = candidate[0]
+            if len(snap.suggestions) > 5000:
+                snap.suggestions.clear()
+            snap.suggestions[word] = best
+            if best:
+                out[word] = best
+        return out
+
+    @staticmethod
+    def _closest(snap: Snapshot, word: str) -> tuple[str, int] | None:
+        """The most frequent headline word within edit distance 1 (short words) or 2."""
+        maxdist = 1 if len(word) <= 4 else 2
+        scores: dict[str, int] = {}
+        for sub, _ in snap.searcher.leaf_searchers():
+            reader = sub.reader()
+            # Levenshtein automaton one wider, then the swap-aware distance decides.
+            for candidate in reader.terms_within("headline", word, maxdist + 1, prefix=1):
+                if candidate != word and _distance(word, candidate) <= maxdist:
+                    scores[candidate] = scores.get(candidate, 0) + reader.doc_frequency(
+                        "headline", candidate
+                    )
+        if not scores:
+            return None
+        return min(scores.items(), key=lambda kv: (_distance(word, kv[0]), -kv[1], kv[0]))
+
+    def indexed_versions(self) -> dict[int, datetime]:
+        snap = self.live.snapshot()
+        out = {}
+        for sub, offset in snap.searcher.leaf_searchers():
+            reader = sub.reader()
+            if not reader.has_column("updated_at"):
+                continue
+            for local, value in enumerate(reader.column_reader("updated_at")):
+                doc = local + offset
+                if snap.live[doc] and value is not None:
+                    out[int(snap.article_id[doc])] = value.replace(tzinfo=timezone.utc)
+        return out
+
+
+def _distance(a: str, b: str) -> int:
+    """Optimal-string-alignment distance: a swap of two letters ("irqa") counts once."""
+    prev2, prev = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
