@@ -142,6 +142,17 @@ def test_title_bar_line_is_not_taken_for_a_breadcrumb():
     assert article.title == "Floods hit the north | Example Tribune"
 
 
+def test_date_line_under_the_headline_is_the_publication_date():
+    text = (
+        "News / Iran\n\nA headline\n\nSunday, 22 March 2020 10:34 AM\n\n"
+        "Health workers disinfect a street. (Photo by AFP)\n\nThe body."
+    )
+    article = parse_text(text)
+    assert (article.title, article.published) == ("A headline", date(2020, 3, 22))
+    assert article.caption == "Health workers disinfect a street. (Photo by AFP)"
+    assert article.body == "The body."
+
+
 @pytest.mark.parametrize(
     "caption",
     [

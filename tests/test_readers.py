@@ -161,6 +161,14 @@ def test_archive_whose_declared_size_is_over_the_limit_is_refused():
     assert failure.reason == "archive unpacks to 3 MB, over the 2 MB limit"
 
 
+def test_archive_declaring_gigabytes_is_refused_before_anything_is_unpacked():
+    data = bytearray(make_zip({"huge.txt": ARTICLE.encode()}))
+    central = data.find(b"PK\x01\x02")
+    struct.pack_into("<I", data, central + 24, int(2.1 * 1024**3))  # declared size
+    (failure,) = list(read_bytes("huge.zip", bytes(data)))
+    assert failure.reason == "archive unpacks to 2.1 GB, over the 500 MB limit"
+
+
 def test_zip_bomb_that_lies_about_its_sizes_is_not_unpacked():
     data = bytearray(make_zip({"bomb.txt": b"a" * (5 * 1024 * 1024)}))
     # claim 100 bytes in both the local header and the central directory

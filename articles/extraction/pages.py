@@ -65,6 +65,9 @@ BOILERPLATE: dict[str, BoilerplateRules] = {
             r"(https?://)?(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}/?",  # a bare site address
             r"(loading|loading\.\.\.|please wait\.*)",
             r"(embed|image|photo|video|watch|listen)\s*:?",
+            # WordPress embeds left as shortcodes: [scribd id=1 key=k], [youtube]...[/youtube]
+            r"\[(scribd|embed|youtube|video|audio|gallery|tweet|caption|iframe|playlist)\b[^\]]*\]"
+            r"(.{0,300}\[/\w+\])?",
         ),
         footer_starts=(
             r"(read|see) more (news|stories|articles) (on|from|at)\b.*",
