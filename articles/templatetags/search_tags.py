@@ -117,3 +117,50 @@ def linked_body(text: str, mentions) -> str:
         joined = "".join(str(p) for p in pieces).replace("\n", "<br>")
         html.append(f"<p>{joined}</p>")
     return mark_safe("\n".join(html))  # noqa: S308 - every piece escaped above
+
+
+@register.simple_tag
+def facet_values(group, values) -> str:
+    """The checkboxes of a facet group: include a value, or tick "not" to leave it out.
+
+    Written in Python rather than an include per value: a page can list hundreds of values.
+    """
+    rows = []
+    for value in values:
+        state = " is-selected" if value.selected else " is-excluded" if value.excluded else ""
+        include_id = f"f-{group.field}-{value.slug}"
+        exclude_id = f"x-{group.field}-{value.slug}"
+        name = format_html("<s>{}</s>", value.name) if value.excluded else value.name
+        count = (
+            format_html(' <span class="count">{}</span>', f"{value.count:,}")
+            if value.count is not None
+            else ""
+        )
+        rows.append(
+            format_html(
+                '<li class="facet-value{}"{}>'
+                '<input type="checkbox" name="{}" value="{}" id="{}"{}>'
+                '<label for="{}">{}{}</label>'
+                '<input type="checkbox" class="exclude" name="{}" value="-{}" id="{}"{}>'
+                '<label class="exclude-label" for="{}" title="Leave out {}">'
+                '<span aria-hidden="true">not</span>'
+                '<span class="visually-hidden">Leave out {}</span></label></li>',
+                state,
+                mark_safe(' aria-current="true"') if state else "",
+                group.field,
+                value.slug,
+                include_id,
+                mark_safe(" checked") if value.selected else "",
+                include_id,
+                name,
+                count,
+                group.field,
+                value.slug,
+                exclude_id,
+                mark_safe(" checked") if value.excluded else "",
+                exclude_id,
+                value.name,
+                value.name,
+            )
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - each row built by format_html
