@@ -262,7 +262,10 @@ def _generic_search(parsed, include, exclude, request, sort, page, per_page):
     start = (page - 1) * per_page
     results = list(sqs[start : start + per_page])
     total = sqs.count()
-    ids_scores = [(int(r.pk), float(r.score or 0.0)) for r in results]
+    ids_scores = [
+        (int(r.pk), float(r.score) if isinstance(r.score, (int, float)) else 0.0)
+        for r in results
+    ]
     facets: dict[str, list[tuple[str, int]]] = {}
     if request.facets:
         raw = (sqs.facet_counts() or {}).get("fields", {})

@@ -165,6 +165,8 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
 
     def clear(self, models=None, commit=True):
         """Swap in an empty generation (the whole index holds articles only)."""
+        if not self.setup_complete:
+            self.setup()
         with self.location.write_lock(self.lock_timeout):
             fresh = self.location.new_generation_dir()
             FileStorage(str(fresh)).create_index(self.schema)

@@ -1,0 +1,163 @@
+"""Backend selection, the Elasticsearch / Solr schemas, and the generic SearchQuerySet path."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from haystack import connections
+
+from articles import search
+from articles.models import Article
+from articles.search import SearchRequest, search_articles
+from articles.search_config import SearchURLError, haystack_connections
+
+from .test_search_engine import ids, newsroom  # noqa: F401  (fixture)
+
+FIELDS = {"text", "headline", "article_id", "published", "updated_at"}
+FACETS = set(search.FACET_FIELDS)
+
+
+# --- SEARCH_URL ----------------------------------------------------------------------------
+
+
+def test_default_is_whoosh_under_the_data_folder():
+    conf = haystack_connections("", Path("/data"))["default"]
+    assert conf["ENGINE"] == "articles.search_backends.NewsroomWhooshEngine"
+    assert conf["PATH"] == "/data/whoosh"
+    assert conf["INCLUDE_SPELLING"] is False  # Whoosh's corrector: 5.5 s per query
+
+
+def test_whoosh_url_with_a_path():
+    conf = haystack_connections("whoosh:///srv/index", Path("/data"))["default"]
+    assert conf["PATH"] == "/srv/index"
+
+
+def test_elasticsearch_url():
+    conf = haystack_connections("elasticsearchs://es.example:9200/news", Path("/d"))["default"]
+    assert conf["ENGINE"] == "articles.search_backends.NewsroomElasticsearchEngine"
+    assert conf["URL"] == "https://es.example:9200"
+    assert conf["INDEX_NAME"] == "news"
+
+
+def test_solr_url():
+    conf = haystack_connections("solr://solr.example:8983/solr/news", Path("/d"))["default"]
+    assert conf["ENGINE"] == "articles.search_backends.NewsroomSolrEngine"
+    assert conf["URL"] == "http://solr.example:8983/solr/news"
+
+
+def test_unknown_scheme_says_what_is_supported():
+    with pytest.raises(SearchURLError, match="whoosh://, elasticsearch:// or solr://"):
+        haystack_connections("mysql://x", Path("/d"))
+
+
+def test_configured_engine_is_newsroom_whoosh():
+    from articles.search_backends import NewsroomWhooshSearchBackend
+
+    assert isinstance(connections["default"].get_backend(), NewsroomWhooshSearchBackend)
+
+
+# --- generated schemas -------------------------------------------------------------------------
+
+
+def _searchfields():
+    return connections["default"].get_unified_index().all_searchfields()
+
+
+def test_elasticsearch_mapping_has_every_field_and_facet():
+    pytest.importorskip("elasticsearch")
+    from articles.search_backends import NewsroomElasticsearchBackend
+
+    backend = NewsroomElasticsearchBackend("es", URL="http://localhost:9200", INDEX_NAME="x")
+    content_field, mapping = backend.build_schema(_searchfields())
+    assert content_field == "text"
+    assert FIELDS | FACETS | {f"{f}_exact" for f in FACETS} <= set(mapping)
+    for facet in FACETS:  # keyword (not analysed) values for exact facets
+        assert mapping[f"{facet}_exact"]["type"] == "keyword"
+    assert mapping["published"]["type"] == "date"
+    assert mapping["article_id"]["type"] == "long"
+
+
+def test_solr_schema_has_every_field_and_facet():
+    pytest.importorskip("pysolr")
+    from articles.search_backends import NewsroomSolrEngine
+
+    backend = NewsroomSolrEngine.backend("solr", URL="http://localhost:8983/solr/x")
+    content_field, schema = backend.build_schema(_searchfields())
+    by_name = {f["field_name"]: f for f in schema}
+    assert content_field == "text"
+    assert FIELDS | FACETS | {f"{f}_exact" for f in FACETS} <= set(by_name)
+    for facet in FACETS:
+        assert by_name[f"{facet}_exact"]["type"] == "string"
+        assert by_name[f"{facet}_exact"]["multi_valued"] == "true"
+    assert by_name["published"]["type"] == "date"
+
+
+def test_whoosh_schema_keeps_facets_as_exact_keywords(clean_index):
+    from whoosh.fields import KEYWORD
+
+    schema = clean_index.schema
+    for facet in FACETS:
+        assert isinstance(schema[f"{facet}_exact"], KEYWORD)
+    assert not schema["text"].stored  # highlighting comes from the database
+
+
+# --- the generic SearchQuerySet path, run on Whoosh --------------------------------------------
+
+
+@pytest.fixture
+def generic(monkeypatch):
+    """Search as on Elasticsearch or Solr: no fast path, only SearchQuerySet."""
+    monkeypatch.setattr(search, "_fast", lambda: None)
+
+
+@pytest.mark.django_db
+def test_generic_path_words_phrases_exclusions_or(newsroom, generic):  # noqa: F811
+    assert ids(search_articles(SearchRequest(q="Kata'ib"))) == {newsroom["kirkuk"].id}
+    assert ids(search_articles(SearchRequest(q='"oil prices"'))) == {newsroom["biden"].id}
+    assert newsroom["baghdad"].id not in ids(search_articles(SearchRequest(q="troops -pentagon")))
+    assert ids(search_articles(SearchRequest(q="Tehran OR Kirkuk"))) == {
+        newsroom["kirkuk"].id, newsroom["tehran"].id,
+    }
+
+
+@pytest.mark.django_db
+def test_generic_path_filters_facets_dates_and_sort(newsroom, generic):  # noqa: F811
+    response = search_articles(
+        SearchRequest(include={"place": ("iraq",)}, exclude={"org": ("pentagon",)})
+    )
+    assert ids(response) == {newsroom["kirkuk"].id, newsroom["biden"].id}
+    assert response.total == 2
+    assert {f.value: f.count for f in response.facets["source"]} == {"press-tv": 1, "reuters": 1}
+    dated = search_articles(SearchRequest(date_from=date(2020, 1, 3), date_to=date(2020, 1, 5)))
+    assert ids(dated) == {newsroom["kirkuk"].id, newsroom["baghdad"].id}
+    newest = search_articles(SearchRequest(q="troops", sort="newest")).hits
+    assert newest[0].article_id == newsroom["biden"].id
+    assert list(search.iter_result_ids(SearchRequest(q="troops", sort="newest")))[0] == (
+        newsroom["biden"].id
+    )
+
+
+@pytest.mark.django_db
+def test_generic_path_odd_queries(newsroom, generic):  # noqa: F811
+    for q in ['"', "(", "AND", "*", "x" * 5000, "كتائب", ""]:
+        assert search_articles(SearchRequest(q=q)).total >= 0
+
+
+# --- haystack's own commands use the bulk document builder ---------------------------------------
+
+
+@pytest.mark.django_db
+def test_update_index_with_age_reindexes_recent_articles(newsroom):  # noqa: F811
+    Article.objects.filter(pk=newsroom["tehran"].pk).update(headline="Saffron harvest")
+    call_command("update_index", age=1, verbosity=0)
+    assert ids(search_articles(SearchRequest(q="saffron"))) == {newsroom["tehran"].id}
+
+
+@pytest.mark.django_db
+def test_rebuild_search_index_command(newsroom, capsys):  # noqa: F811
+    call_command("rebuild_search_index")
+    assert "5 articles" in capsys.readouterr().out
+    assert search_articles(SearchRequest()).total == 5

@@ -1,0 +1,362 @@
+"""The search layer (articles.search) on a real Whoosh index in the test's data folder."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from articles import search
+from articles.models import Article, Entity, Mention, Source
+from articles.search import FacetCount, SearchRequest, search_articles
+from articles.search_query import NOTE_UNREADABLE, parse_query
+
+from .conftest import SEED
+
+pytestmark = pytest.mark.django_db
+
+
+def ids(response):
+    return {h.article_id for h in response.hits}
+
+
+def entity(kind, name, slug, country="", feature=""):
+    return Entity.objects.create(
+        kind=kind, name=name, slug=slug, key=slug.replace("-", " "), country=country,
+        feature=feature,
+    )
+
+
+@pytest.fixture
+def newsroom(clean_index):
+    """A small archive: two outlets, Iraq with Kirkuk, Iran, an organization and a person."""
+    press_tv = Source.objects.create(name="Press TV", slug="press-tv")
+    reuters = Source.objects.create(name="Reuters", slug="reuters")
+    iraq = entity("place", "Iraq", "iraq", "IQ", "country")
+    kirkuk = entity("place", "Kirkuk", "kirkuk", "IQ", "city")
+    iran = entity("place", "Iran", "iran", "IR", "country")
+    kh = entity("organization", "Kata'ib Hezbollah", "kataib-hezbollah")
+    pentagon = entity("organization", "Pentagon", "pentagon")
+    biden = entity("person", "Joe Biden", "joe-biden")
+    made = {}
+
+    def article(key, headline, body, source, published, mentions=(), section="", **extra):
+        a = Article.objects.create(
+            source=source, headline=headline, slug=key, body=body, section=section,
+            published=published, fingerprint=key, **extra,
+        )
+        for e in mentions:
+            Mention.objects.create(article=a, entity=e)
+        made[key] = a
+        return a
+
+    article("kirkuk", "Rockets hit base near Kirkuk", "Kata’ib Hezbollah was blamed for the "
+            "attack on troops near Kirkuk oil fields.", press_tv, date(2020, 1, 5),
+            [kirkuk, kh], section="Middle East")
+    article("baghdad", "Pentagon sends more troops to Iraq", "The Pentagon said troops would "
+            "deploy to Iraq to protect the embassy.", reuters, date(2020, 1, 3),
+            [iraq, pentagon], section="World")
+    article("tehran", "Iran oil exports rise", "Iranian crude oil exports rose in March, "
+            "officials in Tehran said.", press_tv, date(2019, 3, 20), [iran], section="Economy")
+    article("biden", "Biden meets allies on Iraq", "President Joe Biden discussed troops and "
+            "oil prices with allies.", reuters, date(2021, 6, 1), [iraq, biden],
+            section="World")
+    article("script", "Markup <script>alert(1)</script> in a headline",
+            "The body says <b>bold</b> & troops <script>x</script>.", reuters, date(2018, 1, 1))
+    article("hidden", "Unpublished troops story", "troops troops", reuters, date(2020, 2, 2),
+            is_published=False)
+    search.index_articles(a.id for a in made.values())
+    return made
+
+
+# --- query syntax ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", ['"', "(", "AND", "*", "x" * 5000, "كتائب حزب الله", "", "OR",
+                               "-", '"unclosed phrase', "troops)", "a OR", "[oil]", "né:é"])
+def test_odd_queries_never_raise(newsroom, q):
+    response = search_articles(SearchRequest(q=q))
+    assert response.total >= 0
+
+
+def test_unreadable_query_is_searched_as_words_with_a_note(newsroom):
+    response = search_articles(SearchRequest(q='troops "Kirkuk'))
+    assert NOTE_UNREADABLE in response.notes
+    assert ids(response) == {newsroom["kirkuk"].id}
+
+
+def test_empty_query_matches_every_published_article_newest_first(newsroom):
+    response = search_articles(SearchRequest())
+    assert response.total == 5
+    assert response.hits[0].article_id == newsroom["biden"].id
+    assert newsroom["hidden"].id not in ids(response)
+
+
+def test_long_query_is_cut_with_a_note():
+    parsed = parse_query(" ".join(["word"] * 100 + ["other"] * 100))
+    assert parsed.notes and "first" in parsed.notes[0]
+
+
+@pytest.mark.parametrize("q", ["Kataib", "Kata'ib", "Kata’ib", "KATAIB", "kata'ib hezbollah"])
+def test_apostrophes_accents_and_case_are_folded(newsroom, q):
+    assert ids(search_articles(SearchRequest(q=q))) == {newsroom["kirkuk"].id}
+
+
+def test_accents_fold_in_query_and_text(newsroom):
+    assert ids(search_articles(SearchRequest(q="Kírkük"))) == {newsroom["kirkuk"].id}
+
+
+def test_words_are_anded(newsroom):
+    assert ids(search_articles(SearchRequest(q="troops oil"))) == {
+        newsroom["kirkuk"].id, newsroom["biden"].id,
+    }
+
+
+def test_exact_phrase(newsroom):
+    assert ids(search_articles(SearchRequest(q='"oil prices"'))) == {newsroom["biden"].id}
+    assert ids(search_articles(SearchRequest(q='"prices oil"'))) == set()
+
+
+def test_excluded_word_and_phrase(newsroom):
+    troops = ids(search_articles(SearchRequest(q="troops -pentagon")))
+    assert newsroom["baghdad"].id not in troops and newsroom["kirkuk"].id in troops
+    assert newsroom["biden"].id not in ids(
+        search_articles(SearchRequest(q='troops -"oil prices"'))
+    )
+
+
+def test_or(newsroom):
+    assert ids(search_articles(SearchRequest(q="Tehran OR Kirkuk"))) == {
+        newsroom["kirkuk"].id, newsroom["tehran"].id,
+    }
+    # Lower-case "or" is a word, not an operator (and a stop word).
+    assert search_articles(SearchRequest(q="tehran or kirkuk")).total == 0
+
+
+def test_entity_names_are_searchable_text(newsroom):
+    # "Joe" only appears in the body of one article, Biden's name via the entity.
+    assert newsroom["biden"].id in ids(search_articles(SearchRequest(q="Biden")))
+
+
+def test_stemming_finds_other_forms(newsroom):
+    assert newsroom["tehran"].id in ids(search_articles(SearchRequest(q="export")))
+
+
+# --- filters and facets ------------------------------------------------------------------------
+
+
+def test_facets_count_over_all_matches_not_one_page(newsroom):
+    response = search_articles(SearchRequest(q="troops", per_page=1))
+    assert len(response.hits) == 1 and response.total == 4
+    assert response.facets["source"] == [FacetCount("reuters", 3), FacetCount("press-tv", 1)]
+    assert set(response.facets) == set(search.FACET_FIELDS)
+
+
+def test_facets_sorted_by_count_then_value(newsroom):
+    response = search_articles(SearchRequest())
+    years = response.facets["year"]
+    assert years == sorted(years, key=lambda f: (-f.count, f.value))
+    assert FacetCount("2020", 2) in years
+    assert {f.value for f in response.facets["section"]} == {"middle-east", "world", "economy"}
+
+
+def test_place_rolls_up_to_its_country(newsroom):
+    response = search_articles(SearchRequest(include={"place": ("iraq",)}))
+    assert ids(response) == {newsroom["kirkuk"].id, newsroom["baghdad"].id, newsroom["biden"].id}
+    places = {f.value: f.count for f in search_articles(SearchRequest()).facets["place"]}
+    assert places["iraq"] == 3 and places["kirkuk"] == 1
+
+
+def test_values_of_one_field_or_and_fields_and(newsroom):
+    either = search_articles(SearchRequest(include={"place": ("kirkuk", "iran")}))
+    assert ids(either) == {newsroom["kirkuk"].id, newsroom["tehran"].id}
+    both = search_articles(SearchRequest(include={"place": ("iraq",), "source": ("reuters",)}))
+    assert ids(both) == {newsroom["baghdad"].id, newsroom["biden"].id}
+
+
+def test_any_value_can_be_excluded(newsroom):
+    response = search_articles(
+        SearchRequest(include={"place": ("iraq",)}, exclude={"org": ("pentagon",)})
+    )
+    assert ids(response) == {newsroom["kirkuk"].id, newsroom["biden"].id}
+    assert newsroom["kirkuk"].id not in ids(
+        search_articles(SearchRequest(exclude={"year": ("2020",)}))
+    )
+
+
+def test_unknown_filter_fields_and_values_match_nothing_or_are_ignored(newsroom):
+    assert search_articles(SearchRequest(include={"colour": ("red",)})).total == 5
+    assert search_articles(SearchRequest(include={"place": ("atlantis",)})).total == 0
+
+
+def test_suppressed_mentions_are_not_facets(newsroom):
+    Mention.objects.filter(article=newsroom["baghdad"], entity__slug="pentagon").update(
+        suppressed=True
+    )
+    search.index_articles([newsroom["baghdad"].id])
+    orgs = {f.value for f in search_articles(SearchRequest()).facets["org"]}
+    assert "pentagon" not in orgs
+
+
+def test_date_range_is_inclusive(newsroom):
+    response = search_articles(
+        SearchRequest(date_from=date(2020, 1, 3), date_to=date(2020, 1, 5))
+    )
+    assert ids(response) == {newsroom["kirkuk"].id, newsroom["baghdad"].id}
+
+
+def test_sort_orders(newsroom):
+    newest = [h.article_id for h in search_articles(SearchRequest(q="troops", sort="newest")).hits]
+    oldest = [h.article_id for h in search_articles(SearchRequest(q="troops", sort="oldest")).hits]
+    assert newest == oldest[::-1]
+    assert newest[0] == newsroom["biden"].id
+    relevance = search_articles(SearchRequest(q="troops")).hits
+    assert [h.score for h in relevance] == sorted((h.score for h in relevance), reverse=True)
+
+
+def test_pagination_and_whole_result_set_export(newsroom):
+    pages = [
+        search_articles(SearchRequest(q="troops", sort="newest", page=p, per_page=2)).hits
+        for p in (1, 2, 3)
+    ]
+    paged = [h.article_id for page in pages for h in page]
+    assert paged == list(search.iter_result_ids(SearchRequest(q="troops", sort="newest")))
+    assert len(paged) == 4
+
+
+def test_json_without_facets_has_no_facets(newsroom):
+    assert search_articles(SearchRequest(q="troops", facets=False)).facets == {}
+
+
+# --- highlighting and suggestions ------------------------------------------------------------
+
+
+def test_highlights_are_escaped_and_marked(newsroom):
+    hit = search_articles(SearchRequest(q="troops markup")).hits[0]
+    assert "<script>" not in hit.headline_html + hit.snippet_html
+    assert "&lt;script&gt;" in hit.headline_html
+    assert "<mark>Markup</mark>" in hit.headline_html
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; <mark>troops</mark>" in hit.snippet_html
+
+
+def test_highlight_marks_folded_forms(newsroom):
+    hit = search_articles(SearchRequest(q="kataib")).hits[0]
+    assert "<mark>Kata’ib</mark>" in hit.snippet_html
+
+
+def test_did_you_mean_on_zero_hits(newsroom):
+    response = search_articles(SearchRequest(q="Pentagn troops"))
+    assert response.total == 0
+    assert response.suggestion == "Pentagon troops"
+    assert search_articles(SearchRequest(q=response.suggestion)).total == 1
+    assert search_articles(SearchRequest(q="troops")).suggestion is None
+
+
+def test_more_like_this(newsroom):
+    similar = search.more_like_this(newsroom["baghdad"].id, limit=3)
+    assert newsroom["baghdad"].id not in similar
+    assert similar and similar[0] in {newsroom["biden"].id, newsroom["kirkuk"].id}
+
+
+# --- indexing --------------------------------------------------------------------------------
+
+
+def test_unpublishing_and_removing(newsroom):
+    Article.objects.filter(pk=newsroom["tehran"].pk).update(is_published=False)
+    search.index_articles([newsroom["tehran"].id])
+    assert newsroom["tehran"].id not in ids(search_articles(SearchRequest(q="oil")))
+    search.remove_articles([newsroom["biden"].id])
+    assert newsroom["biden"].id not in ids(search_articles(SearchRequest(q="oil")))
+
+
+def test_indexed_versions_match_the_database(newsroom):
+    versions = search.indexed_versions()
+    published = Article.objects.filter(is_published=True)
+    assert versions == {a.id: a.updated_at for a in published}
+
+
+def test_rebuild_swaps_in_a_complete_index_and_never_serves_an_empty_one(newsroom):
+    seen = []
+    stop = threading.Event()
+
+    def reader():  # ids only: the thread must not share the test's database connection
+        while not stop.is_set():
+            seen.append(len(list(search.iter_result_ids(SearchRequest()))))
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        count = search.rebuild_index(progress=lambda n: time.sleep(0.05))
+    finally:
+        stop.set()
+        thread.join()
+    assert count == 5
+    assert seen and all(total == 5 for total in seen)
+    assert search_articles(SearchRequest()).total == 5
+
+
+def test_rebuild_keeps_changes_made_while_it_ran(newsroom):
+    def edit_during_build(_n):
+        if not Article.objects.filter(headline__startswith="Edited").exists():
+            Article.objects.filter(pk=newsroom["tehran"].pk).update(
+                headline="Edited zanzibar headline"
+            )
+            Article.objects.filter(pk=newsroom["biden"].pk).delete()
+
+    search.rebuild_index(progress=edit_during_build)
+    assert ids(search_articles(SearchRequest(q="zanzibar"))) == {newsroom["tehran"].id}
+    assert newsroom["biden"].id not in ids(search_articles(SearchRequest()))
+
+
+def test_clear_index(newsroom):
+    search.clear_index()
+    assert search_articles(SearchRequest()).total == 0
+
+
+def test_writers_wait_for_the_lock_then_write(newsroom):
+    backend = search._backend()
+    released = threading.Event()
+
+    def hold():
+        with backend.location.write_lock(5):
+            released.wait(0.5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    time.sleep(0.1)
+    Article.objects.filter(pk=newsroom["tehran"].pk).delete()
+    search.remove_articles([newsroom["tehran"].id])  # waits ~0.4 s, then removes
+    holder.join()
+    assert newsroom["tehran"].id not in ids(search_articles(SearchRequest()))
+
+
+def test_writer_gives_up_with_a_clear_error_after_the_bounded_wait(newsroom):
+    from articles.search_backends import IndexLockedError
+
+    backend = search._backend()
+    backend.lock_timeout = 0.3
+    with backend.location.write_lock(5):
+        errors = []
+
+        def write():
+            try:
+                search.index_articles([newsroom["tehran"].id])
+            except IndexLockedError as exc:
+                errors.append(str(exc))
+
+        t = threading.Thread(target=write)
+        t.start()
+        t.join()
+    assert errors and "locked" in errors[0]
+
+
+def test_imported_seed_is_found_by_search_with_roll_up(clean_index, shared):
+    call_command("import_articles", str(SEED))
+    article = Article.objects.get()
+    response = search_articles(SearchRequest(q="Kirkuk", include={"place": ("iraq",)}))
+    assert ids(response) == {article.id}
+    assert {"iraq"} <= {f.value for f in response.facets["place"]}
+    assert ids(search_articles(SearchRequest(q="Ain al-Asad"))) == {article.id}
