@@ -321,6 +321,15 @@ def test_tehran_times_record_keeps_dateline_and_drops_footer_and_initials():
     assert article.published is None
 
 
+def test_tehran_times_initials_on_a_line_of_their_own_are_dropped():
+    raw = RawDocument(
+        "tt.jsonl",
+        "jsonl",
+        fields={"title": "T", "body": "Exports rose.\nAK/PA", "source": "Tehran Times"},
+    )
+    assert parse_document(raw).body == "Exports rose."
+
+
 def test_record_without_title_gets_its_first_sentence_as_title():
     raw = RawDocument(
         "a.jsonl", "jsonl", fields={"body": "Rockets hit the base on Sunday. Nobody was hurt."}

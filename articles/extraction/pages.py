@@ -64,6 +64,16 @@ BOILERPLATE: dict[str, BoilerplateRules] = {
             r"this (article|story) (was|has been) (originally )?(published|posted) (on|by) .{0,80}",
             r"(https?://)?(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}/?",  # a bare site address
             r"(loading|loading\.\.\.|please wait\.*)",
+            r"featured image (via|from|credit|:).{0,120}",
+            r"(the )?document has moved here\.?|(301 )?moved permanently",  # a saved redirect
+            r"the views (and opinions )?expressed (in|on|here)\b.{0,200}",
+            r"(please go to .{0,60} to )?read the rest of (the|this) (story|article)\b.{0,120}",
+            r"(continue|keep) reading (at|on) .{0,80}",
+            r"(reposted|republished|reprinted) with permission (from|of) .{0,80}",
+            r"(read the )?full story here\s*:?",
+            r"[*#~=_\-–—•·]{3,}",  # separators
+            r"Â",  # a no-break space mangled twice
+            r".{0,60}\b(like|follow) \w+( \w+)? on (facebook|twitter|instagram)\b.{0,80}",
             r"(embed|image|photo|video|watch|listen)\s*:?",
             # WordPress embeds left as shortcodes: [scribd id=1 key=k], [youtube]...[/youtube]
             r"\[(scribd|embed|youtube|video|audio|gallery|tweet|caption|iframe|playlist)\b[^\]]*\]"
@@ -95,12 +105,23 @@ BOILERPLATE: dict[str, BoilerplateRules] = {
     ),
     "Tehran Times": BoilerplateRules(
         # editors' initials the crawler caught before the footer: "... said. SP/PA"
-        trailing=(r"\s+[A-Z]{1,3}/[A-Z]{1,3}(/[A-Z]{1,3})?\s*$",),
+        trailing=(r"(?:^|\s+)(?:[A-Z]{1,3}/[A-Z]{1,3}(/[A-Z]{1,3})?|END)\.?\s*$",),
     ),
     "Mehr News Agency": BoilerplateRules(
-        trailing=(r"\s+[A-Z]{1,3}/[A-Z]{1,3}(/[A-Z]{1,3})?\s*$",),
+        trailing=(r"(?:^|\s+)(?:[A-Z]{1,3}/[A-Z]{1,3}(/[A-Z]{1,3})?|END)\.?\s*$",),
     ),
     "Reuters": BoilerplateRules(trailing=(r"\s+Reuter\s*$",)),
+    "Politico": BoilerplateRules(
+        lines=(r"story continued below",),
+        footer_starts=(
+            r"log in to access content and manage your profile\b.*",
+            r"subscribe to the playbook family\b.*",
+        ),
+    ),
+    "Eagle Rising": BoilerplateRules(
+        lines=(r"subscribe",),
+        footer_starts=(r"get your daily dose of eagle rising\b.*",),
+    ),
 }
 
 
@@ -199,9 +220,9 @@ def remove_boilerplate(paragraphs: list[str], outlet: str) -> list[str]:
                 paragraph = clean_line(cut)
             if not paragraph:
                 continue
-        if len(paragraph) < 200 and rules.footer.fullmatch(paragraph) and kept:
+        if len(paragraph) < 600 and rules.footer.fullmatch(paragraph) and kept:
             break
-        if len(paragraph) < 200 and rules.line.fullmatch(paragraph):
+        if len(paragraph) < 300 and rules.line.fullmatch(paragraph):
             continue
         key = paragraph.casefold()
         if key in seen:

@@ -960,13 +960,15 @@ def read_buzzfeed_xml(origin: str, text: str) -> Iterator[Item]:
         except (TypeError, ValueError):
             continue
     if spans and main:
-        paragraphs = [main[s:e].strip() for s, e in sorted(spans)]
-        body = "\n\n".join(p for p in paragraphs if p)
-        if len(body.replace("\n\n", " ")) < len(main.strip()) * 0.9:
-            body = main.strip()  # offsets do not fit the text: keep it whole
+        paragraphs = [main[s:e] for s, e in sorted(spans)]
+        covered = sum(len(p.strip()) for p in paragraphs)
+        if covered < len(main.strip()) * 0.9:
+            paragraphs = [main]  # offsets do not fit the text: keep it whole
     else:
-        body = main.strip()
-    body = repair_mojibake(body)
+        paragraphs = [main]
+    # repaired before stripping: a mangled no-break space is "Â" + U+00A0
+    paragraphs = [repair_mojibake(p).strip() for p in paragraphs]
+    body = "\n\n".join(p for p in paragraphs if p)
     portal = child("portal")
     fields = {
         "title": child("title"),
