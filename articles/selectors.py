@@ -270,10 +270,14 @@ class FacetValue:
 
 @dataclass
 class FacetGroup:
+    """One filter's values: the active ones first, then the most frequent in the results."""
+
     field: str
     label: str
     label_plural: str
     values: list[FacetValue]
+    value_count: int = 0  # distinct values in all the results
+    unlisted: int = 0  # values with fewer articles, left off this page
 
     @property
     def shown(self) -> list[FacetValue]:
@@ -281,11 +285,36 @@ class FacetGroup:
 
     @property
     def rest(self) -> list[FacetValue]:
-        return self.values[FACETS_SHOWN:FACETS_LISTED]
+        return self.values[FACETS_SHOWN:]
 
-    @property
-    def unlisted(self) -> int:
-        return max(0, len(self.values) - FACETS_LISTED)
+
+def _facet_group(field, counts, included: set, excluded: set, name_of) -> FacetGroup:
+    """Only the values a page lists become objects: a match-all search can have 30,000 people."""
+    from .forms import FILTER_LABELS
+
+    if field == "year":
+        counts = sorted(counts, key=lambda fc: fc.value, reverse=True)
+    top = counts[:FACETS_LISTED]
+    count_of = {fc.value: fc.count for fc in top}
+    if included - count_of.keys():
+        count_of.update((fc.value, fc.count) for fc in counts if fc.value in included)
+    active = sorted(
+        (FacetValue(s, name_of(field, s), count_of.get(s, 0), True) for s in included),
+        key=lambda v: (-(v.count or 0), v.name.casefold()),
+    )
+    left_out = [FacetValue(s, name_of(field, s), None, False, True) for s in sorted(excluded)]
+    others = [
+        FacetValue(fc.value, name_of(field, fc.value), fc.count)
+        for fc in top
+        if fc.value not in included and fc.value not in excluded
+    ]
+    return FacetGroup(
+        field,
+        *FILTER_LABELS[field],
+        [*active, *left_out, *others],
+        value_count=len(counts),
+        unlisted=max(0, len(counts) - len(top)),
+    )
 
 
 @dataclass
@@ -345,7 +374,7 @@ def search_page(params, *, names: dict | None = None, per_page: int = PER_PAGE) 
     and chips need; outlet and section names come from a cache.
     """
     from . import search
-    from .forms import FILTER_FIELDS, FILTER_LABELS
+    from .forms import FILTER_FIELDS
 
     sort = params.sort
     if sort == "relevance" and not params.q:
@@ -393,22 +422,15 @@ def search_page(params, *, names: dict | None = None, per_page: int = PER_PAGE) 
 
     groups = []
     for name in FILTER_FIELDS:
-        included = set(params.include.get(name, ()))
-        excluded = set(params.exclude.get(name, ()))
-        values = [
-            FacetValue(fc.value, name_of(name, fc.value), fc.count, fc.value in included)
-            for fc in facet_counts[name]
-            if fc.value not in excluded
-        ]
-        if name == "year":
-            values.sort(key=lambda v: v.slug, reverse=True)
-        listed = {v.slug for v in values}
-        # Active values always show, even when the search found none of them.
-        extra = [FacetValue(s, name_of(name, s), 0, True) for s in sorted(included - listed)]
-        extra += [FacetValue(s, name_of(name, s), None, False, True) for s in sorted(excluded)]
-        active = [v for v in values if v.selected]
-        others = [v for v in values if not v.selected]
-        groups.append(FacetGroup(name, *FILTER_LABELS[name], [*active, *extra, *others]))
+        groups.append(
+            _facet_group(
+                name,
+                facet_counts[name],
+                set(params.include.get(name, ())),
+                set(params.exclude.get(name, ())),
+                name_of,
+            )
+        )
 
     chips = [
         Chip(
@@ -473,3 +495,68 @@ def describe(params, name_of) -> str:
         prefix = "not in " if field == "place" else "not "
         segments.append(prefix + names(field, values))
     return " · ".join(segments) or "All articles"
+
+
+@dataclass
+class FacetListing:
+    label: str
+    label_plural: str
+    summary: str
+    total: int  # distinct values in the results
+    values: list[FacetValue]
+    matching: int  # values matching the find box
+
+
+FACET_LISTING_LIMIT = 1000
+
+
+def facet_value_listing(params, field: str, *, find: str = "") -> FacetListing:
+    """All values of one filter in a search's results, most frequent first.
+
+    ``find`` narrows by the value's slug, which is its folded name ("kataib" finds Kata'ib).
+    """
+    from . import search
+    from .extraction.names import name_slug
+    from .forms import FILTER_LABELS
+
+    response = search.search_articles(
+        search.SearchRequest(
+            q=params.q,
+            include={k: tuple(v) for k, v in params.include.items()},
+            exclude={k: tuple(v) for k, v in params.exclude.items()},
+            date_from=params.date_from,
+            date_to=params.date_to,
+            sort="newest",
+            page=1,
+            per_page=1,
+            facets=True,
+        )
+    )
+    counts = list(response.facets.get(field, []))
+    wanted = name_slug(find) if find else ""
+    matching = [fc for fc in counts if wanted in fc.value] if wanted else counts
+    top = matching[:FACET_LISTING_LIMIT]
+    wanted: dict[str, set[str]] = {}
+    for name, kind in _FIELD_KIND.items():
+        wanted[kind] = set(params.include.get(name, ())) | set(params.exclude.get(name, ()))
+    if field in _FIELD_KIND:
+        wanted[_FIELD_KIND[field]] |= {fc.value for fc in top}
+    found = entity_names(wanted)
+    sources, sections = source_names(), section_names()
+
+    def name_of(f: str, slug: str) -> str:
+        if f in _FIELD_KIND:
+            return found.get((_FIELD_KIND[f], slug), slug)
+        return {"source": sources, "section": sections}.get(f, {}).get(slug, slug)
+
+    included = set(params.include.get(field, ()))
+    values = [
+        FacetValue(fc.value, name_of(field, fc.value), fc.count, fc.value in included) for fc in top
+    ]
+    return FacetListing(
+        *FILTER_LABELS[field],
+        summary=describe(params, name_of),
+        total=len(counts),
+        values=values,
+        matching=len(matching),
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("search/feed/", views.search_feed, name="search-feed"),
+    path("search/values/<str:field>/", views.search_values, name="search-values"),
     path("sources/", views.browse, {"kind": "sources"}, name="sources"),
     path("places/", views.browse, {"kind": "places"}, name="places"),
     path("organizations/", views.browse, {"kind": "organizations"}, name="organizations"),

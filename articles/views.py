@@ -149,6 +149,7 @@ def _search_json(request, page: selectors.SearchPage, notes, messages) -> dict:
             ]
             for group in page.facets
         },
+        "facet_value_counts": {group.field: group.value_count for group in page.facets},
         "suggestion": page.suggestion,
         "notes": [*notes, *messages],
         "links": links,
@@ -242,6 +243,28 @@ def search_csv(request, params: SearchParams) -> StreamingHttpResponse:
     name = slugify(params.q)[:40] or "all"
     response["Content-Disposition"] = f'attachment; filename="newsroom-search-{name}.csv"'
     return response
+
+
+def search_values(request, field: str):
+    """Every value of one filter in the current search's results, with a box to find one."""
+    if field not in FILTER_FIELDS:
+        raise Http404("No such filter.")
+    query = request.GET.copy()
+    find = " ".join(query.pop("find", [""])[-1].split())[:100]
+    params, form = parse_search(query)
+    listing = selectors.facet_value_listing(params, field, find=find)
+    return render(
+        request,
+        "articles/search_values.html",
+        {
+            "params": params.edited(format="html"),
+            "field": field,
+            "listing": listing,
+            "find": find,
+            "notes": form.notes + form.errors_shown,
+            "hidden_pairs": params.pairs(with_page=False, with_format=False),
+        },
+    )
 
 
 def search_feed(request):

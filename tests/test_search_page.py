@@ -177,6 +177,23 @@ def test_long_facet_lists_show_the_top_ten_and_a_filterable_list_of_the_rest(cli
     assert '<label class="facet-filter" for="filter-person">Find a person</label>' in group
 
 
+def test_every_value_of_a_filter_can_be_listed_and_searched(client, archive):
+    data = as_json(client, "q=said")
+    people = data["facet_value_counts"]["person"]
+    response = client.get("/search/values/person/?q=said")
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert f"<h1>All {people:,} people in these results</h1>" in page
+    assert page.count('<a href="/search/?q=said&person=') == min(people, 1000)
+    assert '<label for="find">Find a person</label>' in page
+    assert '<input type="hidden" name="q" value="said">' in page
+
+    found = html.unescape(client.get("/search/values/org/?find=penta").content.decode())
+    assert '<a href="/search/?org=pentagon">Pentagon</a>' in found
+    assert "matching “penta”" in found
+    assert client.get("/search/values/colour/").status_code == 404
+
+
 def test_active_filters_are_chips_that_remove_themselves(client, archive):
     page = client.get("/search/?q=troops&place=iraq&source=-bbc-news").content.decode()
     assert 'aria-label="Remove filter Place: Iraq"' in page

@@ -64,6 +64,15 @@ def search_url(
     return _url(replace(params, format=format or "html"))
 
 
+@register.simple_tag(takes_context=True)
+def search_values_url(context, field: str) -> str:
+    """The page listing every value of one filter for the current search."""
+    params: SearchParams = context.get("params") or SearchParams()
+    return reverse("articles:search-values", kwargs={"field": field}) + params.querystring(
+        with_page=False, with_format=False
+    )
+
+
 @register.simple_tag
 def filter_search_url(field: str, slug: str) -> str:
     """A fresh search filtered on one value: /search/?place=iraq."""
