@@ -188,6 +188,41 @@ def test_first_paragraph_is_body_not_caption_when_it_is_not_a_caption():
     assert article.body == "The first paragraph.\n\nThe second."
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Jeff Rainforth Like Jeff on Facebook Follow Jeff on Twitter",
+        "Featured image via screengrab",
+        "Story Continued Below",
+        "[scribd id=324251965 key=key-2XEsBrU2vkK8S40trOMu mode=scroll]",
+        "The views expressed in this opinion article are solely those of their author",
+        "Reposted With Permission From Constitution.com",
+        "***",
+    ],
+)
+def test_generic_and_outlet_boilerplate_lines_are_dropped(line):
+    raw = RawDocument(
+        "x.jsonl",
+        "jsonl",
+        fields={"title": "T", "body": f"First.\n\n{line}\n\nLast.", "source": "Politico"},
+    )
+    assert parse_document(raw).body == "First.\n\nLast."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Trump supporters follow him on Twitter in large numbers, aides say.",
+        "The views expressed in the letter alarmed diplomats.",
+        "Copyright lawsuits rose sharply last year.",
+        "Share prices fell.",
+    ],
+)
+def test_news_sentences_that_resemble_boilerplate_are_kept(line):
+    raw = RawDocument("x.jsonl", "jsonl", fields={"title": "T", "body": f"First.\n\n{line}"})
+    assert parse_document(raw).body == f"First.\n\n{line}"
+
+
 def test_licence_sentence_glued_to_the_last_paragraph_is_removed():
     text = (
         "A headline\n\nThe minister spoke on Sunday. All Content by Mehr News Agency is "

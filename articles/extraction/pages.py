@@ -66,14 +66,16 @@ BOILERPLATE: dict[str, BoilerplateRules] = {
             r"(loading|loading\.\.\.|please wait\.*)",
             r"featured image (via|from|credit|:).{0,120}",
             r"(the )?document has moved here\.?|(301 )?moved permanently",  # a saved redirect
-            r"the views (and opinions )?expressed (in|on|here)\b.{0,200}",
+            r"the views (and opinions )?expressed (in|on|here)\b.{0,120}"
+            r"\b(are (solely|those|the)|(do|does|are) not necessarily)\b.{0,150}",
             r"(please go to .{0,60} to )?read the rest of (the|this) (story|article)\b.{0,120}",
             r"(continue|keep) reading (at|on) .{0,80}",
             r"(reposted|republished|reprinted) with permission (from|of) .{0,80}",
             r"(read the )?full story here\s*:?",
             r"[*#~=_\-–—•·]{3,}",  # separators
             r"Â",  # a no-break space mangled twice
-            r".{0,60}\b(like|follow) \w+( \w+)? on (facebook|twitter|instagram)\b.{0,80}",
+            r"(by [^.]{1,60}\s)?(like|follow) \w+( \w+)? on (facebook|twitter|instagram)\b"
+            r"[^.]{0,80}\.?",
             r"(embed|image|photo|video|watch|listen)\s*:?",
             # WordPress embeds left as shortcodes: [scribd id=1 key=k], [youtube]...[/youtube]
             r"\[(scribd|embed|youtube|video|audio|gallery|tweet|caption|iframe|playlist)\b[^\]]*\]"
