@@ -204,6 +204,27 @@ def test_actual_bytes_are_counted_against_the_archive_limit(monkeypatch):
     )
 
 
+def test_symbolic_link_in_a_zip_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        link = zipfile.ZipInfo("passwd.txt")
+        link.external_attr = (0o120777) << 16
+        archive.writestr(link, "/etc/passwd")
+        archive.writestr("a.txt", ARTICLE)
+    items = list(read_bytes("links.zip", buffer.getvalue()))
+    assert failures(items)[0].reason == "zip entry is a symbolic link: refused"
+    assert [d.origin for d in docs(items)] == ["links.zip!a.txt"]
+
+
+def test_a_pipe_is_not_read(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    (failure,) = list(read_paths([str(fifo)]))
+    assert failure.reason.startswith("not a regular file")
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    assert [i.origin for i in read_paths([str(tmp_path)])] == [str(tmp_path / "a.txt")]
+
+
 def test_too_many_entries():
     data = make_zip({f"{n}.txt": ARTICLE.encode() for n in range(5)})
     (failure,) = list(read_bytes("up.zip", data, max_archive_entries=3))

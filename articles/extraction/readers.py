@@ -33,6 +33,7 @@ import io
 import json
 import os
 import re
+import stat
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -79,8 +80,10 @@ def read_paths(
                 yield from _read_file(path, limits)
             if not found:
                 yield ReadFailure(given, "folder holds no article files")
-        elif os.path.exists(given):
+        elif os.path.isfile(given):
             yield from _read_file(given, limits)
+        elif os.path.exists(given):
+            yield ReadFailure(given, "not a regular file (a device, pipe or socket): skipped")
         else:
             yield ReadFailure(given, "no such file or folder")
 
@@ -174,7 +177,7 @@ def _walk(folder: str, _seen: set[str] | None = None) -> Iterator[str]:
         if entry.is_dir():
             if entry.name.lower() not in _SKIPPED_DIRS:
                 yield from _walk(entry.path, seen)
-        elif not is_helper_file(entry.name):
+        elif entry.is_file() and not is_helper_file(entry.name):
             yield entry.path
 
 
@@ -310,6 +313,9 @@ def _read_zip(origin: str, source, limits: Limits) -> Iterator[Item]:
             if any(p.startswith(".") or p.lower() in _SKIPPED_DIRS for p in name.split("/")):
                 continue
             if is_helper_file(name):
+                continue
+            if stat.S_ISLNK(info.external_attr >> 16):
+                yield ReadFailure(where, "zip entry is a symbolic link: refused")
                 continue
             if info.flag_bits & 0x1:
                 yield ReadFailure(
