@@ -11,6 +11,7 @@ from itertools import islice
 
 import pytest
 
+from articles.extraction import readers
 from articles.extraction.pages import parse_document
 from articles.extraction.readers import count_documents, read_bytes, read_paths
 from articles.extraction.types import RawDocument, ReadFailure
@@ -184,23 +185,15 @@ def test_zip_bomb_that_lies_about_its_sizes_is_not_unpacked():
 
 
 def test_actual_bytes_are_counted_against_the_archive_limit(monkeypatch):
-    """Even if declared sizes passed, reading stops once the real bytes pass the limit."""
-    data = make_zip({f"{n}.txt": ARTICLE.encode() * 2000 for n in range(4)})
-    real_infolist = zipfile.ZipFile.infolist
-
-    def lying_infolist(self):
-        infos = real_infolist(self)
-        for info in infos:
-            info.file_size = 10  # what a lying central directory would say
-        return infos
-
-    monkeypatch.setattr(zipfile.ZipFile, "infolist", lying_infolist)
-    items = list(read_bytes("liar.zip", data, max_archive_bytes=250_000))
-    assert len(docs(items)) < 4
-    assert any(
-        f.origin
-        in ("liar.zip", "liar.zip!0.txt", "liar.zip!1.txt", "liar.zip!2.txt", "liar.zip!3.txt")
-        for f in failures(items)
+    """Even when the declared sizes pass, reading stops once the real bytes pass the limit."""
+    monkeypatch.setattr(readers, "declared_size", lambda entries: 0)  # a directory that lies
+    data = make_zip({f"{n}.txt": ARTICLE.encode() * 2000 for n in range(4)})  # 4 x 140 KB
+    items = list(read_bytes("liar.zip", data, max_archive_bytes=300_000))
+    assert len(docs(items)) == 2
+    assert items[-1].origin == "liar.zip"
+    assert items[-1].reason == (
+        "archive unpacks to more than its declared size and over the 293 KB limit: "
+        "stopped reading it"
     )
 
 
@@ -345,6 +338,23 @@ def test_jsonl_line_over_the_limit_is_reported_and_the_next_line_read(tmp_path):
         ("RawDocument", "3"),
     ]
     assert items[1].reason == "line 2 is 3 KB, over the 1000 bytes limit"
+
+
+def test_json_lines_in_a_zip_are_streamed_past_the_file_limit():
+    lines = "".join(json.dumps({"title": f"T{n}", "text": "x" * 500}) + "\n" for n in range(50))
+    data = make_zip({"dump.jsonl": lines.encode()})
+    items = list(read_bytes("dump.zip", data, max_file_bytes=2000))
+    assert len(docs(items)) == 50 and not failures(items)
+    assert (items[49].origin, items[49].ordinal) == ("dump.zip!dump.jsonl", "50")
+
+
+def test_json_lines_in_a_zip_stop_at_the_archive_limit_even_if_sizes_lie(monkeypatch):
+    lines = "".join(json.dumps({"title": f"T{n}", "text": "x" * 500}) + "\n" for n in range(50))
+    data = make_zip({"dump.jsonl": lines.encode()})
+    monkeypatch.setattr(readers, "declared_size", lambda entries: 0)
+    items = list(read_bytes("dump.zip", data, max_archive_bytes=10_000))
+    assert 0 < len(docs(items)) < 50
+    assert failures(items)[-1].reason.startswith("archive unpacks to more than its declared size")
 
 
 def test_newsroom_export_records_are_recognised_and_passed_whole():

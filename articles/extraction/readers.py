@@ -17,11 +17,15 @@ Formats are told apart by content first, file name second:
 - "buzzfeed-xml": BuzzFeed-Webis 2016 ``articles/NNNN.xml``.
 - "conll": CoNLL-2003 ``eng.*`` token files, one document per -DOCSTART-.
 
+Limits: ``max_file_bytes`` applies to one document file; JSON Lines files (on disk or in a
+zip) are streamed line by line instead, each line within the limit, so a 94 MB dump of 33,000
+articles is read while a 31 MB single page is refused.
+
 Archives: .zip only, read one level deep. A zip inside a zip is refused with a message
 (unpack it and upload the inner archive itself), so that archive limits cannot be dodged by
-nesting. Entry names that leave the archive folder are refused; declared sizes are checked
-before reading and actual bytes are counted while reading, because a zip bomb can lie about
-its sizes.
+nesting. Entry names that leave the archive folder and symbolic links are refused; declared
+sizes are checked before reading and actual bytes are counted while reading, because a zip
+bomb can lie about its sizes.
 """
 
 from __future__ import annotations
@@ -217,10 +221,11 @@ def _read_file(path: str, limits: Limits) -> Iterator[Item]:
     yield from read_data(path, data)
 
 
-def _starts_json_lines(handle) -> bool:
+def _starts_json_lines(handle, *, rewind: bool = True) -> bool:
     """Whether a file's first line is a complete JSON object (the handle is rewound)."""
     first = handle.readline(1 * MB)
-    handle.seek(0)
+    if rewind:
+        handle.seek(0)
     first = first.removeprefix(codecs.BOM_UTF8).strip()
     if not first.startswith(b"{"):
         return False
@@ -293,7 +298,7 @@ def _read_zip(origin: str, source, limits: Limits) -> Iterator[Item]:
                 f"{limits.max_archive_entries:,}; split it into smaller archives",
             )
             return
-        declared = sum(i.file_size for i in entries)
+        declared = declared_size(entries)
         if declared > limits.max_archive_bytes:
             yield ReadFailure(
                 origin, _over_limit("archive unpacks to", declared, limits.max_archive_bytes)
@@ -322,6 +327,20 @@ def _read_zip(origin: str, source, limits: Limits) -> Iterator[Item]:
                     where, "entry is password-protected: unpack it and upload the file"
                 )
                 continue
+            if _entry_is_json_lines(archive, info):
+                # streamed like a JSON Lines file on disk; every byte counts against the archive
+                reader = _BudgetReader(budget)
+                try:
+                    with archive.open(info) as stream:
+                        reader.stream = stream
+                        yield from _stream_jsonl(where, reader, limits)
+                except _OverBudget:
+                    yield ReadFailure(origin, _stopped_over(limits.max_archive_bytes))
+                    return
+                except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+                    yield ReadFailure(where, f"damaged zip entry, cannot unpack it ({exc})")
+                budget = reader.left
+                continue
             if info.file_size > limits.max_file_bytes:
                 yield ReadFailure(
                     where, _over_limit("file is", info.file_size, limits.max_file_bytes)
@@ -339,11 +358,7 @@ def _read_zip(origin: str, source, limits: Limits) -> Iterator[Item]:
                 continue
             if len(data) > cap:
                 if cap == budget and budget < limits.max_file_bytes:
-                    yield ReadFailure(
-                        origin,
-                        f"archive unpacks to more than its declared size and over the "
-                        f"{_size(limits.max_archive_bytes)} limit: stopped reading it",
-                    )
+                    yield ReadFailure(origin, _stopped_over(limits.max_archive_bytes))
                     return
                 yield ReadFailure(
                     where,
@@ -361,6 +376,45 @@ def _read_zip(origin: str, source, limits: Limits) -> Iterator[Item]:
                 )
                 continue
             yield from read_data(where, data)
+
+
+def declared_size(entries: list[zipfile.ZipInfo]) -> int:
+    """What the archive's directory says its files unpack to (a zip bomb may lie)."""
+    return sum(i.file_size for i in entries)
+
+
+class _OverBudget(Exception):
+    pass
+
+
+class _BudgetReader:
+    """readline() over a zip entry that stops once the archive's byte budget is spent."""
+
+    def __init__(self, left: int):
+        self.left = left
+        self.stream = None
+
+    def readline(self, limit: int) -> bytes:
+        line = self.stream.readline(limit)
+        self.left -= len(line)
+        if self.left < 0:
+            raise _OverBudget
+        return line
+
+
+def _entry_is_json_lines(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    try:
+        with archive.open(info) as stream:
+            return _starts_json_lines(io.BufferedReader(stream, 64 * 1024), rewind=False)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
+        return False  # reported when the entry is read
+
+
+def _stopped_over(limit: int) -> str:
+    return (
+        f"archive unpacks to more than its declared size and over the {_size(limit)} limit: "
+        "stopped reading it"
+    )
 
 
 def _size(n: int) -> str:
