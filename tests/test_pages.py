@@ -442,6 +442,8 @@ def test_html_page_is_extracted_with_trafilatura():
             {"hint": "Kabul Gazette", "url": "https://kabulgazette.af/x"},
             ("Kabul Gazette", "kabulgazette.af"),
         ),
+        ({"text": "© 2016 Cable News Network. All rights reserved."}, ("CNN", "cnn.com")),
+        ({"text": "Copyright 2020 The Associated Press."}, ("Associated Press", "apnews.com")),
         ({"text": "Just some text with no outlet."}, ("", "")),
         ({}, ("", "")),
     ],
