@@ -450,3 +450,16 @@ def test_html_page_is_extracted_with_trafilatura():
 )
 def test_recognise_outlet(kwargs, expected):
     assert recognise_outlet(**kwargs) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("“Quoted” text about a café in Tehran.", "en"),
+        ("القوات الأمريكية تنتشر في قاعدة عين الأسد " * 3, "ar"),
+        ("ایران پیشنهاد کرد که گفتگو ادامه یابد " * 3, "fa"),
+        ("Москва заявила сегодня о новых мерах " * 3, "ru"),
+    ],
+)
+def test_language_is_guessed_from_the_script(text, language):
+    assert parse_text(f"A headline\n\n{text}").language == language

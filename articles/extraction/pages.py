@@ -420,30 +420,30 @@ def looks_like_headline(line: str) -> bool:
     return not (line.endswith(".") and words >= 12 and not line.endswith(" ."))
 
 
+_SCRIPTS = {
+    "ar": re.compile("[\u0600-\u06ff]"),
+    "ru": re.compile("[\u0400-\u04ff]"),
+    "he": re.compile("[\u0590-\u05ff]"),
+    "zh": re.compile("[\u4e00-\u9fff]"),
+}
+_NON_LATIN = re.compile("[\u0400-\u06ff\u4e00-\u9fff]")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
+_PERSIAN_LETTER = re.compile("[\u067e\u0686\u0698\u06af\u06a9\u06cc]")  # پ چ ژ گ ک ی
+
+
 def guess_language(text: str) -> str:
     """'en' unless the letters are mostly of another script (Arabic/Persian, Cyrillic, ...)."""
     sample = text[:3000]
-    if sample.isascii():
+    if sample.isascii() or not _NON_LATIN.search(sample):
         return "en"
-    counts = {"ar": 0, "ru": 0, "he": 0, "zh": 0, "latin": 0}
-    persian = 0
-    for char in sample:
-        code = ord(char)
-        if 0x0600 <= code <= 0x06FF:
-            counts["ar"] += 1
-            persian += char in "پچژگکی"
-        elif 0x0400 <= code <= 0x04FF:
-            counts["ru"] += 1
-        elif 0x0590 <= code <= 0x05FF:
-            counts["he"] += 1
-        elif 0x4E00 <= code <= 0x9FFF:
-            counts["zh"] += 1
-        elif char.isalpha():
-            counts["latin"] += 1
-    script, count = max(counts.items(), key=lambda item: item[1])
-    if script == "latin" or count < 20:
+    latin = len(_LATIN_LETTER.findall(sample))
+    script, count = max(
+        ((name, len(pattern.findall(sample))) for name, pattern in _SCRIPTS.items()),
+        key=lambda item: item[1],
+    )
+    if count < 20 or count <= latin:
         return "en"
-    if script == "ar" and persian > count * 0.03:
+    if script == "ar" and len(_PERSIAN_LETTER.findall(sample)) > count * 0.03:
         return "fa"
     return script
 
