@@ -7,17 +7,15 @@ recomputed only when the archive changes (the newest ``updated_at`` and id are t
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.utils.text import slugify
 
 from .models import Article, Entity, EntityRedirect, Mention, Source
-
-CACHE_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -29,11 +27,32 @@ class DirectoryEntry:
     count: int
     country: str = ""
     feature: str = ""
+    letter: str = dataclasses.field(init=False)  # A–Z, "#" for anything else
+    count_text: str = dataclasses.field(init=False)  # "1,234", formatted once rather than per page
 
-    @property
-    def letter(self) -> str:
+    def __post_init__(self):
         first = self.name[:1].upper()
-        return first if "A" <= first <= "Z" else "#"
+        object.__setattr__(self, "letter", first if "A" <= first <= "Z" else "#")
+        object.__setattr__(self, "count_text", f"{self.count:,}")
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Every entry of one browse page, A–Z, with the most named ones precomputed."""
+
+    entries: list[DirectoryEntry]
+    by_count: list[DirectoryEntry]
+    letters: list[str]
+
+    @classmethod
+    def of(cls, entries: list[DirectoryEntry]) -> Directory:
+        entries = sorted(entries, key=lambda e: (e.name.casefold(), e.slug))
+        by_count = sorted(entries, key=lambda e: (-e.count, e.name.casefold()))
+        letters = sorted({e.letter for e in entries}, key=lambda c: (c == "#", c))
+        return cls(entries, by_count, letters)
+
+    def largest(self, limit: int = 10) -> list[DirectoryEntry]:
+        return self.by_count[:limit]
 
 
 _version_memo: tuple[float, str] = (0.0, "")
@@ -55,6 +74,11 @@ def archive_version() -> str:
     return version
 
 
+# Kept in this process's memory, not Django's cache: unpickling 10,000 directory entries from
+# a shared cache on every request costs more than the page itself.
+_memo: dict[str, tuple[str, float, object]] = {}
+
+
 def _cached(key: str, compute, *, stale_seconds: float = 0):
     """``compute()``, kept until the archive changes.
 
@@ -62,14 +86,20 @@ def _cached(key: str, compute, *, stale_seconds: float = 0):
     archive changes all the time, so those may be served up to ``stale_seconds`` old.
     """
     version = archive_version()
-    full_key = f"newsroom:{key}"
-    entry = cache.get(full_key)
-    now = time.time()
+    entry = _memo.get(key)
+    now = time.monotonic()
     if entry is not None and (entry[0] == version or now - entry[1] < stale_seconds):
         return entry[2]
     value = compute()
-    cache.set(full_key, (version, now, value), CACHE_SECONDS)
+    _memo[key] = (version, now, value)
     return value
+
+
+def clear_caches() -> None:
+    """Forget every cached count and name (tests that swap the whole archive call this)."""
+    global _version_memo
+    _memo.clear()
+    _version_memo = (0.0, "")
 
 
 def resolve_entity_slugs(
@@ -141,7 +171,7 @@ def section_names() -> dict[str, str]:
     return _cached("section-names", compute, stale_seconds=10)
 
 
-def entity_directory(kind: str) -> list[DirectoryEntry]:
+def entity_directory(kind: str) -> Directory:
     """Every entity of one kind named in a published article, with its article count, A–Z."""
 
     def compute():
@@ -154,31 +184,27 @@ def entity_directory(kind: str) -> list[DirectoryEntry]:
         rows = Entity.objects.filter(kind=kind).values_list(
             "id", "slug", "name", "country", "feature"
         )
-        entries = [
-            DirectoryEntry(slug, name, counts[pk], country, feature)
-            for pk, slug, name, country, feature in rows
-            if pk in counts
-        ]
-        entries.sort(key=lambda e: (e.name.casefold(), e.slug))
-        return entries
+        return Directory.of(
+            [
+                DirectoryEntry(slug, name, counts[pk], country, feature)
+                for pk, slug, name, country, feature in rows
+                if pk in counts
+            ]
+        )
 
     return _cached(f"directory:{kind}", compute, stale_seconds=120)
 
 
-def source_directory() -> list[DirectoryEntry]:
+def source_directory() -> Directory:
     """Every outlet with its number of published articles, A–Z."""
 
     def compute():
         rows = Source.objects.annotate(
             n=Count("articles", filter=Q(articles__is_published=True))
         ).values_list("slug", "name", "n")
-        return [DirectoryEntry(slug, name, n) for slug, name, n in rows if n]
+        return Directory.of([DirectoryEntry(slug, name, n) for slug, name, n in rows if n])
 
     return _cached("directory:source", compute, stale_seconds=120)
-
-
-def largest(entries: list[DirectoryEntry], limit: int = 10) -> list[DirectoryEntry]:
-    return sorted(entries, key=lambda e: (-e.count, e.name.casefold()))[:limit]
 
 
 def filter_directory(

@@ -32,9 +32,9 @@ def home(request):
         {
             "article_count": selectors.article_count(),
             "latest": selectors.latest_articles(20),
-            "sources": selectors.largest(selectors.source_directory(), 10),
-            "places": selectors.largest(places, 10),
-            "orgs": selectors.largest(orgs, 10),
+            "sources": selectors.source_directory().largest(10),
+            "places": places.largest(10),
+            "orgs": orgs.largest(10),
         },
     )
 
@@ -304,21 +304,21 @@ def article_detail(request, pk, slug=None):
 def browse(request, kind: str):
     """A–Z list of outlets, places, organizations or people, each linking to its search."""
     field, title, singular = BROWSE_KINDS[kind]
-    entries = (
+    directory = (
         selectors.source_directory()
         if field == "source"
         else selectors.entity_directory({"org": "organization"}.get(field, field))
     )
+    entries, letters = directory.entries, directory.letters
     letter = request.GET.get("letter", "").strip().upper()[:1]
     query = " ".join(request.GET.get("q", "").split())[:200]
-    letters = sorted({e.letter for e in entries}, key=lambda c: (c == "#", c))
     if letter not in letters:
         letter = ""
     # Big lists open on the most named entries; a letter or a search shows the rest.
     shown = selectors.filter_directory(entries, letter=letter, query=query)
     top_only = not letter and not query and len(entries) > 300
     if top_only:
-        shown = sorted(selectors.largest(entries, 100), key=lambda e: e.name.casefold())
+        shown = sorted(directory.largest(100), key=lambda e: e.name.casefold())
     groups = None
     if field == "place":
         codes = {e.country for e in shown}

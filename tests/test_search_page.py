@@ -29,10 +29,11 @@ def corpus_slice() -> list[str]:
 
 
 def clear_archive():
-    from django.core.cache import cache
     from haystack import connections
 
-    cache.clear()  # counts cached for the home and browse pages belong to the old archive
+    from articles import selectors
+
+    selectors.clear_caches()  # counts cached for the home and browse pages
     Mention.objects.all().delete()
     Article.objects.all().delete()
     EntityRedirect.objects.all().delete()

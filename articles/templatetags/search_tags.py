@@ -6,6 +6,7 @@ change applied, in canonical order. Changing a filter or the sort always drops `
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
@@ -19,8 +20,14 @@ from articles.forms import SearchParams
 register = template.Library()
 
 
+@functools.cache
+def _search_path() -> str:
+    # A page has dozens of filter links; reverse() once per process, not once per link.
+    return reverse("articles:search")
+
+
 def _url(params: SearchParams, **kwargs) -> str:
-    return reverse("articles:search") + params.querystring(**kwargs)
+    return _search_path() + params.querystring(**kwargs)
 
 
 @register.simple_tag(takes_context=True)
