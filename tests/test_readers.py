@@ -271,6 +271,13 @@ def test_latin1_pound_sign_is_decoded():
     assert "£15.8m" in raw.text
 
 
+def test_utf8_with_one_stray_windows_byte_keeps_its_utf8_and_reads_the_byte():
+    text = "“Quoted” words and café. " * 40
+    data = text.encode("utf-8") + b"Price: \xa315m."
+    (raw,) = list(read_bytes("a.txt", b"Headline\n\n" + data))
+    assert raw.text.endswith(text + "Price: £15m.")
+
+
 def test_utf16_with_bom_is_decoded():
     (raw,) = list(read_bytes("a.txt", ARTICLE.encode("utf-16")))
     assert raw.text == ARTICLE

@@ -509,6 +509,9 @@ def decode_text(data: bytes) -> tuple[str, str] | None:
     guess = None
     if sparse:  # a few stray high bytes in ASCII text: Western letters or "£", not a guess
         return _decode_western(data)
+    replaced = data.decode("utf-8", "replace").count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    if replaced <= max(4, len(data) // 5000):  # UTF-8 with a few stray Windows bytes
+        return data.decode("utf-8", _STRAY_BYTES_AS_CP1252), "utf-8"
     try:
         from charset_normalizer import from_bytes
 
@@ -524,6 +527,14 @@ def decode_text(data: bytes) -> tuple[str, str] | None:
     if guess in _WESTERN:
         return _decode_western(data)
     return None
+
+
+def _stray_bytes_as_cp1252(error: UnicodeDecodeError) -> tuple[str, int]:
+    return error.object[error.start : error.end].decode("cp1252", "replace"), error.end
+
+
+_STRAY_BYTES_AS_CP1252 = "newsroom-stray-bytes-as-cp1252"
+codecs.register_error(_STRAY_BYTES_AS_CP1252, _stray_bytes_as_cp1252)
 
 
 def _decode_western(data: bytes) -> tuple[str, str]:
