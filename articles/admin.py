@@ -163,9 +163,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def reextract_selected(self, request, queryset):
         report = reextract_articles(queryset)
         for article_id in report.updated:
-            corrections.record(
-                request.user, Article(pk=article_id), "Re-ran extraction.", CHANGE
-            )
+            corrections.record(request.user, Article(pk=article_id), "Re-ran extraction.", CHANGE)
         self.message_user(request, f"Re-extracted {len(report.updated)} article(s).")
         for article_id, reason in report.skipped:
             self.message_user(request, f"Article {article_id} skipped: {reason}", messages.WARNING)
@@ -259,9 +257,7 @@ class EntityAdmin(admin.ModelAdmin):
             return None
         kinds = {e.kind for e in entities}
         if len(kinds) > 1:
-            self.message_user(
-                request, "Only entities of one kind can be merged.", messages.ERROR
-            )
+            self.message_user(request, "Only entities of one kind can be merged.", messages.ERROR)
             return None
         form = MergeForm(request.POST if "confirm" in request.POST else None)
         form.fields["survivor"].queryset = queryset
@@ -275,7 +271,7 @@ class EntityAdmin(admin.ModelAdmin):
             self.message_user(
                 request,
                 format_html(
-                    "Merged {} into “<a href=\"{}\">{}</a>”; the old names are kept as aliases.",
+                    'Merged {} into “<a href="{}">{}</a>”; the old names are kept as aliases.',
                     ", ".join(f"“{n}”" for n in merged_names),
                     reverse("admin:articles_entity_change", args=[survivor.pk]),
                     survivor.name,

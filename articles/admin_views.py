@@ -36,11 +36,14 @@ class MultipleFileField(forms.FileField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        kwargs.setdefault("allow_empty_file", True)  # refused per file, with its name
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
         single = super().clean
         if isinstance(data, (list, tuple)):
+            if not data and self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
             return [single(d, initial) for d in data]
         return [single(data, initial)]
 
@@ -93,9 +96,10 @@ class ReviewForm(forms.Form):
     source = forms.CharField(label="Outlet", max_length=200, required=False)
     section = forms.CharField(max_length=200, required=False)
     published = forms.DateField(
-        label="Date", required=False, help_text="YYYY-MM-DD", widget=forms.DateInput(
-            attrs={"type": "date"}
-        )
+        label="Date",
+        required=False,
+        help_text="YYYY-MM-DD",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     places = names_field("Places")
     organizations = names_field("Organizations")
@@ -182,9 +186,13 @@ def read_files(request) -> tuple[dict, dict, str | None]:
     try:
         return request.POST, request.FILES, None
     except TooManyFilesSent:
-        return {}, {}, (
-            f"Upload at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files at once, "
-            "or put them in a .zip archive."
+        return (
+            {},
+            {},
+            (
+                f"Upload at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files at once, "
+                "or put them in a .zip archive."
+            ),
         )
     except RequestDataTooBig:
         return {}, {}, "This upload is too large: send the files in several smaller uploads."
@@ -216,20 +224,20 @@ def add_article_view(model_admin, request):
         return TemplateResponse(
             request, "admin/articles/article/add_source.html", {**context, "form": SourcePageForm()}
         )
-    too_big = refuse_oversized_request(request)
-    if too_big:
-        form = SourcePageForm()
-        form.add_error(None, too_big)
+    error = refuse_oversized_request(request)
+    if not error:
+        post, files, error = read_files(request)
+    if error:
         return TemplateResponse(
-            request, "admin/articles/article/add_source.html", {**context, "form": form}
+            request,
+            "admin/articles/article/add_source.html",
+            {**context, "form": SourcePageForm(), "refusal": error},
+            status=400,
         )
-    post, files, error = read_files(request)
     if "payload" in post:
         return _save_reviewed(model_admin, request, context)
     form = SourcePageForm(post, files)
-    if error:
-        form.add_error(None, error)
-    if not error and form.is_valid():
+    if form.is_valid():
         name, data = form.name_and_bytes()
         raw, refusal = uploads.read_single_document(name, data)
         extracted = uploads.extract_single(raw) if raw else None
@@ -322,15 +330,14 @@ def upload_view(model_admin, request):
     template = "admin/articles/uploadbatch/upload.html"
     if request.method != "POST":
         return TemplateResponse(request, template, {**context, "form": UploadForm()})
-    form = UploadForm()
     error = refuse_oversized_request(request)
     if not error:
         post, files, error = read_files(request)
-        if not error:
-            form = UploadForm(post, files)
     if error:
-        form.add_error(None, error)
-        return TemplateResponse(request, template, {**context, "form": form}, status=400)
+        return TemplateResponse(
+            request, template, {**context, "form": UploadForm(), "refusal": error}, status=400
+        )
+    form = UploadForm(post, files)
     if not form.is_valid():
         return TemplateResponse(request, template, {**context, "form": form}, status=400)
     batch = uploads.create_batch(form.cleaned_data["files"], user=request.user)
@@ -372,4 +379,3 @@ def batch_report_view(model_admin, request, batch_id: int):
             "refresh": batch.status != UploadBatch.Status.DONE,
         },
     )
-

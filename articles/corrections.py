@@ -31,7 +31,10 @@ def record(user, obj, message: str, flag: int = CHANGE) -> None:
     if user is None or not getattr(user, "pk", None):
         return
     LogEntry.objects.log_actions(
-        user_id=user.pk, queryset=[obj], action_flag=flag, change_message=message,
+        user_id=user.pk,
+        queryset=[obj],
+        action_flag=flag,
+        change_message=message,
         single_object=True,
     )
 
@@ -175,8 +178,7 @@ def merge_entities(merged: Entity, survivor: Entity, user=None) -> Entity:
     kind = survivor.kind
     affected = set(Mention.objects.filter(entity=merged).values_list("article_id", flat=True))
     survivor_mentions = {
-        m.article_id: m
-        for m in Mention.objects.filter(entity=survivor, article_id__in=affected)
+        m.article_id: m for m in Mention.objects.filter(entity=survivor, article_id__in=affected)
     }
     for mention in Mention.objects.filter(entity=merged):
         kept = survivor_mentions.get(mention.article_id)
@@ -210,4 +212,3 @@ def merge_entities(merged: Entity, survivor: Entity, user=None) -> Entity:
     enqueue(affected)
     record(user, survivor, f"Merged “{old_name}” into this entity.")
     return survivor
-

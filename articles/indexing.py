@@ -189,4 +189,3 @@ def _postpone(tasks: list[IndexTask], exc: Exception) -> None:
 
 def queue_length() -> int:
     return IndexTask.objects.count()
-

@@ -231,9 +231,7 @@ def import_documents(
             items, model=settings.NEWSROOM_SPACY_MODEL, n_process=n_process
         ):
             if isinstance(result, ReadFailure):
-                report.failed.append(
-                    (document_label(result.origin, result.ordinal), result.reason)
-                )
+                report.failed.append((document_label(result.origin, result.ordinal), result.reason))
             else:
                 label = document_label(result.origin, result.ordinal)
                 try:
@@ -355,9 +353,7 @@ def reextract_articles(
                 report.skipped.append((article_id, result.reason))
             else:
                 result.origin = result.origin.split("\x00", 1)[1]
-                apply_extraction(
-                    by_origin[article_id], result, entities=entities, sources=sources
-                )
+                apply_extraction(by_origin[article_id], result, entities=entities, sources=sources)
                 report.updated.append(article_id)
             if on_progress:
                 on_progress(1)

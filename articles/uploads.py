@@ -61,15 +61,17 @@ def max_request_bytes() -> int:
 
 def inline_limit_bytes() -> int:
     """Batches up to this size are processed while the editor waits; bigger ones in the background."""
-    return getattr(settings, "NEWSROOM_UPLOAD_INLINE_BYTES", 512 * 1024)
+    return getattr(settings, "NEWSROOM_UPLOAD_INLINE_BYTES", 256 * 1024)
 
 
 def refusal_for_size(name: str, size: int) -> str | None:
     """Upload-level checks made before a file is stored; None when the file may go on."""
     if size == 0:
         return f"{name} is empty: choose the file again, or check it was saved completely."
-    limit = settings.NEWSROOM_MAX_ARCHIVE_BYTES if is_archive(name) else (
-        settings.NEWSROOM_MAX_FILE_BYTES
+    limit = (
+        settings.NEWSROOM_MAX_ARCHIVE_BYTES
+        if is_archive(name)
+        else (settings.NEWSROOM_MAX_FILE_BYTES)
     )
     if size > limit:
         return (
@@ -80,16 +82,22 @@ def refusal_for_size(name: str, size: int) -> str | None:
     return None
 
 
-def archive_refusal(name: str, data: bytes) -> str | None:
+def archive_refusal(name: str, data) -> str | None:
     """Whole-archive checks made before any entry is read: one bad entry refuses the upload.
 
     The readers skip an entry that escapes its folder and read the rest; an upload with such
     an entry is refused outright instead, since nobody should trust the rest of that archive.
     """
-    if data[:4] not in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
+    if isinstance(data, bytes):
+        head, source = data[:4], io.BytesIO(data)
+    else:  # an uploaded file, possibly on disk: not read into memory
+        data.seek(0)
+        head, source = data.read(4), data
+        data.seek(0)
+    if head not in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
         return None
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(source) as archive:
             entries = [i for i in archive.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
         return f"{name}: not a readable zip archive ({exc}); re-create it and upload it again."
@@ -195,19 +203,22 @@ def create_batch(files: Iterable, user=None) -> UploadBatch:
     Files refused by ``refusal_for_size`` are stored as an immediate failed result, not kept.
     """
     with transaction.atomic():
-        batch = UploadBatch.objects.create(
-            created_by=user if getattr(user, "pk", None) else None
-        )
+        batch = UploadBatch.objects.create(created_by=user if getattr(user, "pk", None) else None)
         for position, upload in enumerate(files):
             name = Path(upload.name).name[:400] or f"file-{position}"
-            refusal = refusal_for_size(name, upload.size)
+            refusal = refusal_for_size(name, upload.size) or archive_refusal(name, upload.file)
+            if not refusal:
+                upload.file.seek(0)
             stored = UploadFile(batch=batch, position=position, name=name, size=upload.size)
             if refusal:
                 stored.status = UploadFile.Status.DONE
                 stored.save()
                 UploadResult.objects.create(
-                    batch=batch, upload=stored, label=name,
-                    outcome=UploadResult.Outcome.FAILED, reason=refusal,
+                    batch=batch,
+                    upload=stored,
+                    label=name,
+                    outcome=UploadResult.Outcome.FAILED,
+                    reason=refusal,
                 )
             else:
                 stored.stored.save(name, upload, save=False)
@@ -218,10 +229,20 @@ def create_batch(files: Iterable, user=None) -> UploadBatch:
     return batch
 
 
+def _unpacked_size(upload: UploadFile) -> int:
+    if not is_archive(upload.name):
+        return upload.size
+    try:
+        with upload.stored.open("rb") as handle, zipfile.ZipFile(handle) as archive:
+            return sum(i.file_size for i in archive.infolist())
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return upload.size
+
+
 def batch_is_small(batch: UploadBatch) -> bool:
+    """Small enough to process while the editor waits (a few seconds of extraction)."""
     pending = batch.files.filter(status=UploadFile.Status.PENDING)
-    total = sum(f.size for f in pending)
-    return total <= inline_limit_bytes() and not any(is_archive(f.name) for f in pending)
+    return sum(_unpacked_size(f) for f in pending) <= inline_limit_bytes()
 
 
 def _lock_path(batch_id: int) -> Path:

@@ -114,7 +114,10 @@ def test_rename_keeps_the_old_name_and_slug_working():
     corrections.rename_entity(entity, "Popular Mobilization Forces")
 
     entity.refresh_from_db()
-    assert (entity.name, entity.slug) == ("Popular Mobilization Forces", "popular-mobilization-forces")
+    assert (entity.name, entity.slug) == (
+        "Popular Mobilization Forces",
+        "popular-mobilization-forces",
+    )
     assert EntityAlias.objects.get(key="hashd al shaabi").entity == entity
     assert EntityRedirect.objects.get(old_slug="hashd-al-shaabi").entity == entity
     assert IndexTask.objects.filter(article_id=article.pk).exists()

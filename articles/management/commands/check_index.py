@@ -35,9 +35,7 @@ def compare_index() -> dict[str, list[int]]:
     indexed = {int(k): v for k, v in search.indexed_versions().items()}
     published = dict(Article.objects.filter(is_published=True).values_list("id", "updated_at"))
     missing = sorted(set(published) - set(indexed))
-    stale = sorted(
-        i for i in set(published) & set(indexed) if is_stale(published[i], indexed[i])
-    )
+    stale = sorted(i for i in set(published) & set(indexed) if is_stale(published[i], indexed[i]))
     extra = sorted(set(indexed) - set(published))
     return {"missing": missing, "stale": stale, "extra": extra}
 
