@@ -123,3 +123,35 @@ def test_filters_work_without_javascript(live_server, browser_archive, chromium,
         screenshot(page, "search-without-javascript")
     finally:
         context.close()
+
+
+def test_from_home_to_a_place_an_article_and_back_to_a_search(
+    live_server, browser_archive, browser_context, screenshot
+):
+    page = browser_context.new_page()
+    page.goto(f"{live_server.url}/")
+    screenshot(page, "home")
+    place = page.locator("#h-places + ul.directory a").first
+    name = place.inner_text()
+    with page.expect_navigation():
+        place.click()
+    assert re.search(r"/search/\?place=[-a-z0-9]+$", page.url)
+    assert page.locator("h1").inner_text().startswith(name)
+
+    with page.expect_navigation():
+        page.locator("ol.results h3 a").first.click()
+    assert "/articles/" in page.url
+    screenshot(page, "article")
+    entity = page.locator(".body a.entity").first
+    with page.expect_navigation():
+        entity.click()
+    assert re.search(r"/search/\?(place|org|person)=[-a-z0-9]+$", page.url)
+    assert page.locator("ol.results li").count() >= 1
+
+    with page.expect_navigation():
+        page.click("text=Places")
+    screenshot(page, "browse-places")
+    page.fill("#browse-q", name[:4])
+    with page.expect_navigation():
+        page.press("#browse-q", "Enter")
+    assert page.locator(f".directory a:has-text('{name}')").count() >= 1
