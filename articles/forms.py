@@ -9,6 +9,11 @@ writes the canonical querystring and makes edited copies for filter links (which
 
 Filters: several values of one filter repeat the parameter and combine with OR; different
 filters combine with AND; a ``-`` before a value excludes it (``source=-press-tv``).
+
+Parameters, in canonical order: ``q``, ``place``, ``org``, ``person`` (entity slugs),
+``source`` (outlet slug), ``section`` (slugified section), ``year`` (four digits), ``from``
+and ``to`` (YYYY-MM-DD), ``sort`` (relevance, newest, oldest), ``page``, ``format`` (json,
+atom, csv) and ``facets=off`` (JSON without filter counts).
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ FILTER_LABELS = {
 SORTS = ("relevance", "newest", "oldest")
 FORMATS = ("html", "json", "atom", "csv")
 # The one order parameters are written in, so one view has one URL.
-CANONICAL_ORDER = ("q", *FILTER_FIELDS, "from", "to", "sort", "page", "format")
+CANONICAL_ORDER = ("q", *FILTER_FIELDS, "from", "to", "sort", "page", "format", "facets")
 MAX_QUERY_CHARS = 1000
 MAX_PAGE = 500
 _YEAR = re.compile(r"^(1[89]|20|21)\d\d$")
@@ -54,6 +59,7 @@ class SearchParams:
     sort: str = "relevance"
     page: int = 1
     format: str = "html"
+    facets: bool = True  # facets=off: JSON without filter counts, for speed
 
     def pairs(self, *, with_page: bool = True, with_format: bool = True) -> list[tuple[str, str]]:
         """The canonical (name, value) list: fixed parameter order, sorted values."""
@@ -73,6 +79,8 @@ class SearchParams:
             out.append(("page", str(self.page)))
         if with_format and self.format != "html":
             out.append(("format", self.format))
+        if with_format and not self.facets:
+            out.append(("facets", "off"))
         return out
 
     def querystring(self, **kwargs) -> str:
@@ -178,6 +186,7 @@ class SearchForm(forms.Form):
     sort = forms.CharField(required=False)
     page = forms.CharField(required=False)
     format = forms.CharField(required=False)
+    facets = forms.CharField(required=False)
 
     def __init__(self, data, *, default_format: str = "html", **kwargs):
         super().__init__(data, **kwargs)
@@ -266,6 +275,10 @@ class SearchForm(forms.Form):
             self.notes.append(f"Unknown format {fmt!r} was ignored: use json, atom or csv.")
             fmt = "html"
 
+        facets = (data.get("facets") or "").strip().lower()
+        if facets not in ("", "on", "off"):
+            self.notes.append(f"Unknown facets value {facets!r} was ignored: use on or off.")
+
         return SearchParams(
             q=q,
             include={k: tuple(sorted(v)) for k, v in include.items()},
@@ -275,6 +288,7 @@ class SearchForm(forms.Form):
             sort=sort,
             page=page,
             format=fmt,
+            facets=facets != "off",
         )
 
     def _known_values(self, wanted: dict[str, set[str]]) -> dict[tuple[str, str], str]:

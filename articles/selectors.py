@@ -425,7 +425,7 @@ def search_page(params, *, names: dict | None = None, per_page: int = PER_PAGE) 
         sort=sort,
         page=params.page,
         per_page=per_page,
-        facets=True,
+        facets=params.facets or params.format != "json",
     )
     response = search.search_articles(request)
 

@@ -64,7 +64,7 @@ def search(request):
     notes = [*form.notes, *page.notes]
     if params.format == "json":
         return JsonResponse(_search_json(request, page, notes, messages))
-    html_params = params.edited(format="html", page=params.page)
+    html_params = params.edited(format="html", page=params.page, facets=True)
     return render(
         request,
         "articles/search.html",
@@ -148,8 +148,11 @@ def _search_json(request, page: selectors.SearchPage, notes, messages) -> dict:
                 for v in group.values
             ]
             for group in page.facets
+            if params.facets
         },
-        "facet_value_counts": {group.field: group.value_count for group in page.facets},
+        "facet_value_counts": {
+            group.field: group.value_count for group in page.facets if params.facets
+        },
         "suggestion": page.suggestion,
         "notes": [*notes, *messages],
         "links": links,

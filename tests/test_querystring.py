@@ -146,3 +146,12 @@ def test_adding_an_exclusion_removes_the_inclusion_of_the_same_value():
     assert params.with_value("source", "-press-tv").querystring() == (
         "?source=reuters&source=-press-tv"
     )
+
+
+def test_facets_off_comes_last_and_other_values_are_noted(names):
+    params, form = parse("facets=off&format=json&q=troops")
+    assert params.querystring() == "?q=troops&format=json&facets=off"
+    params, form = parse("q=troops&facets=maybe")
+    assert (
+        params.facets and "Unknown facets value 'maybe' was ignored: use on or off." in form.notes
+    )

@@ -75,6 +75,13 @@ def test_json_facet_values_carry_slug_name_and_count(client, archive):
     assert sources["bbc-news"]["count"] == 20
 
 
+def test_json_without_facets_for_speed(client, archive):
+    data = get_json(client, "q=troops&format=json&facets=off")
+    assert data["facets"] == {}
+    assert data["total"] == get_json(client, "q=troops&format=json")["total"]
+    assert data["links"]["self"] == "http://testserver/search/?q=troops&format=json&facets=off"
+
+
 def test_json_and_page_show_the_same_search(client, archive):
     data = get_json(client, "q=troops&place=iraq&format=json")
     page = client.get("/search/?q=troops&place=iraq").content.decode()
