@@ -58,7 +58,19 @@ class ArticleForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = [
+            "headline",
+            "slug",
+            "source",
+            "section",
+            "published",
+            "is_published",
+            "body",
+            "caption",
+            "url",
+            "language",
+            "original_text",
+        ]
 
 
 @admin.register(Article)

@@ -32,7 +32,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files from one <input type=file multiple> (Django docs, "Uploading multiple files")."""
+    """Several files from one <input type=file multiple> (Django docs: "Uploading multiple
+    files")."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))

@@ -84,6 +84,9 @@ class EntityRedirect(models.Model):
             models.UniqueConstraint(fields=["kind", "old_slug"], name="redirect_unique_slug"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.old_slug} → {self.entity_id}"
+
 
 class Article(models.Model):
     source = models.ForeignKey(

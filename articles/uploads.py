@@ -60,7 +60,7 @@ def max_request_bytes() -> int:
 
 
 def inline_limit_bytes() -> int:
-    """Batches up to this size are processed while the editor waits; bigger ones in the background."""
+    """Batches up to this size (unpacked) are processed while the editor waits."""
     return getattr(settings, "NEWSROOM_UPLOAD_INLINE_BYTES", 256 * 1024)
 
 
