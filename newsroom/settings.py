@@ -235,10 +235,10 @@ NEWSROOM_SPACY_MODEL = os.environ.get("NEWSROOM_SPACY_MODEL", "en_core_web_sm_vb
 NEWSROOM_MAX_FILE_BYTES = env_int("NEWSROOM_MAX_FILE_BYTES", 20 * 1024 * 1024)
 NEWSROOM_MAX_ARCHIVE_BYTES = env_int("NEWSROOM_MAX_ARCHIVE_BYTES", 500 * 1024 * 1024)
 NEWSROOM_MAX_ARCHIVE_ENTRIES = env_int("NEWSROOM_MAX_ARCHIVE_ENTRIES", 20000)
-# Largest upload request (several files or one archive) accepted from an editor.
-NEWSROOM_MAX_UPLOAD_BYTES = env_int(
-    "NEWSROOM_MAX_UPLOAD_BYTES", NEWSROOM_MAX_ARCHIVE_BYTES + NEWSROOM_MAX_FILE_BYTES
-)
+# Largest upload request (several files or one archive) accepted from an editor. Unset, it
+# follows the two limits above where it is used (articles.uploads.max_request_bytes).
+if os.environ.get("NEWSROOM_MAX_UPLOAD_BYTES"):
+    NEWSROOM_MAX_UPLOAD_BYTES = env_int("NEWSROOM_MAX_UPLOAD_BYTES", 0)
 # Upload batches up to this size are processed while the editor waits; larger ones in a
 # background thread of the web process, or by `manage.py index_worker` when that is off.
 NEWSROOM_UPLOAD_INLINE_BYTES = env_int("NEWSROOM_UPLOAD_INLINE_BYTES", 512 * 1024)
