@@ -331,10 +331,14 @@ def browse(request, kind: str):
             by_country.setdefault(entry.country, []).append(entry)
         groups = sorted(
             (
-                (countries.get(code, "") if code else "Elsewhere", code, items)
+                (
+                    countries.get(code, "") if code else "Elsewhere",
+                    next((e for e in items if e.feature == "country"), None),
+                    items,
+                )
                 for code, items in by_country.items()
             ),
-            key=lambda g: (not g[1], g[0].casefold()),
+            key=lambda g: (g[0] == "Elsewhere", g[0].casefold()),
         )
     return render(
         request,
