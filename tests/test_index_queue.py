@@ -5,7 +5,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -288,7 +287,7 @@ def test_parallel_writers_and_readers_leave_the_index_equal_to_the_database(site
     stop.touch()
     reader_outputs = [r.communicate(timeout=120) for r in readers]
 
-    for process, (out, err) in zip(writers, outputs, strict=True):
+    for process, (_out, err) in zip(writers, outputs, strict=True):
         assert process.returncode == 0, err[-3000:]
         assert "LockError" not in err and "locked" not in err.lower(), err[-3000:]
     assert "8 created" in outputs[4][0]
@@ -328,12 +327,3 @@ def test_parallel_writers_and_readers_leave_the_index_equal_to_the_database(site
     expected_per_writer = sum(1 for i in range(40) if i % 7 != 2 and i % 5 != 1)
     assert published == 4 * expected_per_writer + 40
     assert (indexed, differ) == (published, 0)
-
-
-def wait_for(predicate, seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
