@@ -44,43 +44,228 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 BUILTIN_MODEL = PACKAGE_DIR / "ner_model"
 BUILTIN_NAMES = {"", "builtin", "newsroom", "ner_model"}
 
-KIND_OF_LABEL = {"PERSON": "person", "PER": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place"}
+KIND_OF_LABEL = {
+    "PERSON": "person",
+    "PER": "person",
+    "ORG": "organization",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+}
 KINDS = ("place", "organization", "person")
 
 # Words that introduce a name without being part of it.
 TITLES = {
-    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "sen", "senator",
-    "rep", "representative", "gov", "governor", "president", "vice", "prime", "minister", "premier",
-    "chancellor", "secretary", "general", "gen", "lt", "lieutenant", "col", "colonel", "maj", "major",
-    "capt", "captain", "cmdr", "commander", "adm", "admiral", "sgt", "sergeant", "brig", "brigadier",
-    "field", "marshal", "gen.", "king", "queen", "prince", "princess", "sheikh", "ayatollah", "imam",
-    "pope", "rev", "reverend", "father", "judge", "justice", "chief", "deputy", "ambassador", "mayor",
-    "coach", "spokesman", "spokeswoman", "army", "foreign", "defense", "defence", "interior", "us",
-    "u.s.", "former", "late", "top", "senior", "new", "head", "leader", "chairman", "director",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "sen",
+    "senator",
+    "rep",
+    "representative",
+    "gov",
+    "governor",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "premier",
+    "chancellor",
+    "secretary",
+    "general",
+    "gen",
+    "lt",
+    "lieutenant",
+    "col",
+    "colonel",
+    "maj",
+    "major",
+    "capt",
+    "captain",
+    "cmdr",
+    "commander",
+    "adm",
+    "admiral",
+    "sgt",
+    "sergeant",
+    "brig",
+    "brigadier",
+    "field",
+    "marshal",
+    "gen.",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "sheikh",
+    "ayatollah",
+    "imam",
+    "pope",
+    "rev",
+    "reverend",
+    "father",
+    "judge",
+    "justice",
+    "chief",
+    "deputy",
+    "ambassador",
+    "mayor",
+    "coach",
+    "spokesman",
+    "spokeswoman",
+    "army",
+    "foreign",
+    "defense",
+    "defence",
+    "interior",
+    "us",
+    "u.s.",
+    "former",
+    "late",
+    "top",
+    "senior",
+    "new",
+    "head",
+    "leader",
+    "chairman",
+    "director",
 }
 LEADING_DROP = {"the", "a", "an"}
 WEAPON_NOUNS = {
-    "missile", "missiles", "rocket", "rockets", "system", "systems", "battery", "batteries", "tank",
-    "tanks", "jet", "jets", "fighter", "fighters", "drone", "drones", "launcher", "launchers",
-    "rifle", "rifles", "helicopter", "helicopters", "bomber", "bombers", "warship", "warships",
-    "submarine", "submarines", "interceptor", "interceptors", "aircraft", "carrier",
+    "missile",
+    "missiles",
+    "rocket",
+    "rockets",
+    "system",
+    "systems",
+    "battery",
+    "batteries",
+    "tank",
+    "tanks",
+    "jet",
+    "jets",
+    "fighter",
+    "fighters",
+    "drone",
+    "drones",
+    "launcher",
+    "launchers",
+    "rifle",
+    "rifles",
+    "helicopter",
+    "helicopters",
+    "bomber",
+    "bombers",
+    "warship",
+    "warships",
+    "submarine",
+    "submarines",
+    "interceptor",
+    "interceptors",
+    "aircraft",
+    "carrier",
 }
 DEMONYM_ENDINGS = ("an", "ian", "ese", "ish", "i", "ic", "ean", "ch")
-ACRONYM_STOP = {"of", "the", "and", "for", "al", "el", "de", "du", "des", "la", "le", "in", "on", "&", "to", "at"}
-FEATURE_WORDS = {
-    "base": "base", "airbase": "base", "airport": "airport", "province": "region", "governorate": "region",
-    "region": "region", "state": "region", "district": "region", "county": "region", "town": "city",
-    "city": "city", "village": "city", "capital": "city", "port": "city", "camp": "camp", "river": "river",
-    "mountains": "mountain", "mountain": "mountain", "island": "island", "islands": "island",
+ACRONYM_STOP = {
+    "of",
+    "the",
+    "and",
+    "for",
+    "al",
+    "el",
+    "de",
+    "du",
+    "des",
+    "la",
+    "le",
+    "in",
+    "on",
+    "&",
+    "to",
+    "at",
 }
-NOT_NAMES = {"photo", "photos", "file photo", "video", "getty images", "image", "images", "twitter", "facebook"}
+FEATURE_WORDS = {
+    "base": "base",
+    "airbase": "base",
+    "airport": "airport",
+    "province": "region",
+    "governorate": "region",
+    "region": "region",
+    "state": "region",
+    "district": "region",
+    "county": "region",
+    "town": "city",
+    "city": "city",
+    "village": "city",
+    "capital": "city",
+    "port": "city",
+    "camp": "camp",
+    "river": "river",
+    "mountains": "mountain",
+    "mountain": "mountain",
+    "island": "island",
+    "islands": "island",
+}
+NOT_NAMES = {
+    "photo",
+    "photos",
+    "file photo",
+    "video",
+    "getty images",
+    "image",
+    "images",
+    "twitter",
+    "facebook",
+}
 PLACE_NEXT = {
-    "base", "bases", "airbase", "airbases", "airport", "province", "governorate", "region", "district",
-    "town", "city", "village", "port", "border", "crossing", "neighbourhood", "neighborhood", "suburb",
+    "base",
+    "bases",
+    "airbase",
+    "airbases",
+    "airport",
+    "province",
+    "governorate",
+    "region",
+    "district",
+    "town",
+    "city",
+    "village",
+    "port",
+    "border",
+    "crossing",
+    "neighbourhood",
+    "neighborhood",
+    "suburb",
 }
 PLACE_PREV = {"in", "near", "outside", "across", "into", "around", "towards", "toward"}
-PLACE_PREV2 = {"town", "city", "village", "province", "region", "district", "governorate", "capital", "port"}
-ORG_NEXT = {"spokesman", "spokeswoman", "spokesperson", "fighters", "militants", "militia", "militiamen"}
+PLACE_PREV2 = {
+    "town",
+    "city",
+    "village",
+    "province",
+    "region",
+    "district",
+    "governorate",
+    "capital",
+    "port",
+}
+ORG_NEXT = {
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "fighters",
+    "militants",
+    "militia",
+    "militiamen",
+}
 _CONTAINER_GAP = re.compile(r"\s*,\s*")
 _PHOTO_CREDIT = re.compile(
     r"\((?:Photo|Photos|Image|Picture|File photo)\s*(?:by|:|via|courtesy of)\s*"
@@ -97,6 +282,37 @@ class EntityResult:
     places: list[FoundEntity] = field(default_factory=list)
     organizations: list[FoundEntity] = field(default_factory=list)
     people: list[FoundEntity] = field(default_factory=list)
+    countries: list[str] = field(
+        default_factory=list
+    )  # article_countries(): what the story is about
+
+
+def article_countries(
+    places, title: str, body: str, *, lead_chars: int = 200, min_mentions: int = 2
+) -> list[str]:
+    """Country roll-up: the ISO codes of the countries an article is about.
+
+    A country counts when one of its places is named in the title or the lead (the first
+    ``lead_chars`` characters of the body, where a wire dateline sits) or when its places are
+    mentioned at least ``min_mentions`` times in all; a country named once in passing deep in
+    the story does not. ``places`` are FoundEntity objects or dicts as `manage.py extract`
+    prints them ({"country", "mentions": [surfaces], "count"}). Most-mentioned first.
+    """
+    lead = f"{title}\n\n{body[:lead_chars]}".lower()
+    counts: Counter = Counter()
+    in_lead: set[str] = set()
+    for place in places:
+        if isinstance(place, dict):
+            cc, surfaces = place.get("country"), list(place.get("mentions") or [])
+            n = int(place.get("count") or len(surfaces))
+        else:
+            cc, surfaces, n = place.country, list(place.mentions), place.count
+        if not cc:
+            continue
+        counts[cc] += n
+        if any(s and s.lower() in lead for s in surfaces):
+            in_lead.add(cc)
+    return [cc for cc, n in counts.most_common() if n >= min_mentions or cc in in_lead]
 
 
 # --------------------------------------------------------------------------- pipeline
@@ -121,7 +337,10 @@ def load_pipeline(model: str):
     import spacy
 
     name = resolve_model(model)
-    nlp = spacy.load(name, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer"])
+    nlp = spacy.load(
+        name,
+        exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer"],
+    )
     if "ner" not in nlp.pipe_names:
         raise ValueError(f"spaCy pipeline {model!r} has no 'ner' component")
     for pipe_name in list(nlp.pipe_names):
@@ -151,14 +370,23 @@ def find_entities(
         return []
     texts = [article_text(a) for a in articles]
     if n_process > 1 and len(texts) >= 2 * max(8, batch_size // 4):
-        return _pool_map(model, n_process, texts, batch_size)
-    return _run(model, texts, batch_size)
+        return _with_countries(_pool_map(model, n_process, texts, batch_size), articles)
+    return _with_countries(_run(model, texts, batch_size), articles)
 
 
 def _run(model: str, texts: list[str], batch_size: int) -> list[EntityResult]:
     nlp = load_pipeline(model)
     docs = nlp.pipe(texts, batch_size=batch_size)
     return [entities_from_doc(doc, text) for doc, text in zip(docs, texts)]
+
+
+def _with_countries(
+    results: list[EntityResult], articles: Sequence[ParsedArticle]
+) -> list[EntityResult]:
+    for result, article in zip(results, articles):
+        body = "\n\n".join(p for p in (article.caption, article.body) if p)
+        result.countries = article_countries(result.places, article.title, body)
+    return results
 
 
 # Worker processes stay alive between calls: forking and loading a model per chunk of 256
@@ -182,15 +410,24 @@ def _pool_map(model: str, n_process: int, texts: list[str], batch_size: int) -> 
     pool = _POOLS.get(key)
     if pool is None:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        if not _POOLS:
+            import atexit
+
+            atexit.register(shutdown_pools)
         pool = ProcessPoolExecutor(
-            n_process, mp_context=multiprocessing.get_context(method), initializer=_worker_init, initargs=(model,)
+            n_process,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_worker_init,
+            initargs=(model,),
         )
         _POOLS[key] = pool
     step = max(1, min(batch_size, -(-len(texts) // n_process)))
     chunks = [texts[i : i + step] for i in range(0, len(texts), step)]
     out: list[EntityResult] = []
     try:
-        for part in pool.map(_worker_run, [model] * len(chunks), chunks, [batch_size] * len(chunks)):
+        for part in pool.map(
+            _worker_run, [model] * len(chunks), chunks, [batch_size] * len(chunks)
+        ):
             out.extend(part)
     except Exception:
         _POOLS.pop(key, None)
@@ -251,8 +488,17 @@ def _clean_span(doc, ent) -> Mention | None:
     if start >= end:
         return None
     span = doc[start:end]
-    text = _POSSESSIVE.sub("", span.text).strip(" -–—\"“”'’.,;:") if span.text.endswith(("'s", "’s")) else span.text.strip(" -–—\"“”,;:")
-    if "\n" in text or len(text) < 2 or not _HAS_UPPER.search(text) or not any(c.isalpha() for c in text):
+    text = (
+        _POSSESSIVE.sub("", span.text).strip(" -–—\"“”'’.,;:")
+        if span.text.endswith(("'s", "’s"))
+        else span.text.strip(' -–—"“”,;:')
+    )
+    if (
+        "\n" in text
+        or len(text) < 2
+        or not _HAS_UPPER.search(text)
+        or not any(c.isalpha() for c in text)
+    ):
         return None
     nxt = doc[end] if end < len(doc) else None
     if nxt is not None and nxt.lower_ in WEAPON_NOUNS:
@@ -268,7 +514,9 @@ def _clean_span(doc, ent) -> Mention | None:
         return None  # "Lt", "General" alone
     cued = _context_kind(doc, start, end, kind)
     weight = 2 if cued != kind else 1
-    return Mention(text, key, cued, start, end, span.start_char, span.start_char + len(text), weight)
+    return Mention(
+        text, key, cued, start, end, span.start_char, span.start_char + len(text), weight
+    )
 
 
 def _context_kind(doc, start: int, end: int, kind: str) -> str:
@@ -280,12 +528,20 @@ def _context_kind(doc, start: int, end: int, kind: str) -> str:
     prev2 = doc[start - 2].lower_ if start > 1 else ""
     if kind == "place":
         return kind
-    if nxt in PLACE_NEXT or (nxt == "air" and nxt2 == "base") or (prev == "of" and prev2 in PLACE_PREV2):
+    if (
+        nxt in PLACE_NEXT
+        or (nxt == "air" and nxt2 == "base")
+        or (prev == "of" and prev2 in PLACE_PREV2)
+    ):
         return "place"
     if kind == "person":
         if prev in PLACE_PREV and gazetteer().lookup(doc[start:end].text) is not None:
             return "place"
-        if prev in ("in", "near") and doc[start].is_title and not (end < len(doc) and doc[end].lower_ in ("'s", "’s")):
+        if (
+            prev in ("in", "near")
+            and doc[start].is_title
+            and not (end < len(doc) and doc[end].lower_ in ("'s", "’s"))
+        ):
             return "place"
         if nxt in ORG_NEXT or (nxt == "," and nxt2 == "which"):
             return "organization"
@@ -394,13 +650,23 @@ def _dateline_mentions(doc, text: str, mentions: list[Mention]) -> list[Mention]
         span = doc.char_span(start, start + len(surface), alignment_mode="expand")
         if span is None:
             continue
-        out.append(Mention(surface, name_key(surface), "place", span.start, span.end, start, start + len(surface)))
+        out.append(
+            Mention(
+                surface,
+                name_key(surface),
+                "place",
+                span.start,
+                span.end,
+                start,
+                start + len(surface),
+            )
+        )
         break  # one dateline per story
     return out
 
 
 def _credit_mentions(doc, text: str, mentions: list[Mention]) -> list[Mention]:
-    """"(Photo by AFP)": the agency is an organization, a named photographer a person."""
+    """ "(Photo by AFP)": the agency is an organization, a named photographer a person."""
     out = []
     taken = [(m.start_char, m.end_char) for m in mentions]
     for match in _PHOTO_CREDIT.finditer(text):
@@ -411,7 +677,9 @@ def _credit_mentions(doc, text: str, mentions: list[Mention]) -> list[Mention]:
         kind = "organization" if _all_caps(who) or " " not in who else "person"
         span = doc.char_span(start, start + len(who), alignment_mode="expand")
         if span is not None:
-            out.append(Mention(who, name_key(who), kind, span.start, span.end, start, start + len(who)))
+            out.append(
+                Mention(who, name_key(who), kind, span.start, span.end, start, start + len(who))
+            )
     return out
 
 
@@ -440,7 +708,9 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
         if long_key not in known:
             # the long form was not tagged: add it as a mention of its own
             start = text.find(long_text)
-            mentions.append(Mention(long_text, long_key, "organization", -1, -1, start, start + len(long_text)))
+            mentions.append(
+                Mention(long_text, long_key, "organization", -1, -1, start, start + len(long_text))
+            )
         uf.union(long_key, short_key)
         acronym_keys.add(long_key)
         if short.isupper() and short_key not in counted_acronyms:
@@ -448,10 +718,22 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
             counted_acronyms.add(short_key)
             tagged = {m.start_char for m in mentions if m.key == short_key}
             for occ in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
-                if occ.start() not in tagged and not any(m.start_char <= occ.start() < m.end_char for m in mentions):
+                if occ.start() not in tagged and not any(
+                    m.start_char <= occ.start() < m.end_char for m in mentions
+                ):
                     span = doc.char_span(occ.start(), occ.end(), alignment_mode="expand")
                     if span is not None:
-                        mentions.append(Mention(short, short_key, "organization", span.start, span.end, occ.start(), occ.end()))
+                        mentions.append(
+                            Mention(
+                                short,
+                                short_key,
+                                "organization",
+                                span.start,
+                                span.end,
+                                occ.start(),
+                                occ.end(),
+                            )
+                        )
 
     # 2. short names -> full names (unique match only)
     keys_by_kind: dict[str, Counter] = defaultdict(Counter)
@@ -496,7 +778,11 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
         roots = org_first.get(key)
         if roots and len(roots) == 1 and not gazetteer().lookup(ent.text):
             root = next(iter(roots))
-            mentions.append(Mention(ent.text, key, "organization", ent.start, ent.end, ent.start_char, ent.end_char))
+            mentions.append(
+                Mention(
+                    ent.text, key, "organization", ent.start, ent.end, ent.start_char, ent.end_char
+                )
+            )
             uf.union(root, key)
 
     # 3. groups and their kind
@@ -516,7 +802,9 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
             tied = {k for k, c in top if c == top[0][1]}
             if "place" in tied and any(gaz.lookup(m.text) for m in ms):
                 kind = "place"
-            elif "organization" in tied and any(m.key in acronym_keys or (m.kind == "organization" and m.weight > 1) for m in ms):
+            elif "organization" in tied and any(
+                m.key in acronym_keys or (m.kind == "organization" and m.weight > 1) for m in ms
+            ):
                 kind = "organization"
             else:
                 longest = max(ms, key=lambda m: (len(m.key.split()), len(m.text)))
@@ -538,10 +826,21 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
             if owner == id(entity):
                 continue
             outer = gaz.lookup(m2.text)
-            if outer is not None and outer.country:
-                containers[id(entity)].append(outer.country)
+            if (
+                outer is None
+                or not outer.country
+                or outer.feature not in ("country", "us-state", "region")
+            ):
+                continue
+            inner = gaz.lookup(m.text)
+            if inner is not None and inner.feature in ("country", "continent", "us-state"):
+                continue  # "Bahrain, Kuwait": a list, not "City, Country"
+            if inner is not None and inner.feature == "region" and outer.feature == "region":
+                continue
+            containers[id(entity)].append(outer.country)
     resolved_spans: list[tuple[int, int, str]] = []
     pending: list[tuple[FoundEntity, list[Mention]]] = []
+    resolved_to: dict = {}
     for entity, ms in place_entities:
         surfaces = [entity.name, *sorted(entity.mentions, key=lambda s: -entity.mentions[s])]
         candidates: list = []
@@ -552,7 +851,9 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
         inside = containers.get(id(entity))
         place = None
         if inside:
-            place = next((c for c in candidates if c.country in inside and c.feature != "country"), None)
+            place = next(
+                (c for c in candidates if c.country in inside and c.feature != "country"), None
+            )
             if place is None:
                 entity.country = Counter(inside).most_common(1)[0][0]
         elif candidates:
@@ -562,9 +863,12 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
             entity.feature = place.feature
             entity.latitude = place.latitude
             entity.longitude = place.longitude
-            if place.feature == "country":
+            if place.feature in ("country", "us-state"):
                 official = re.sub(r"^The ", "", place.name)
-                if name_key(official) != name_key(entity.name) and entity.name not in entity.aliases:
+                if (
+                    name_key(official) != name_key(entity.name)
+                    and entity.name not in entity.aliases
+                ):
                     entity.aliases.insert(0, entity.name)
                 entity.name = official
         if entity.country:
@@ -573,6 +877,23 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
                     resolved_spans.append((m.start, m.end, entity.country))
         if place is None:
             pending.append((entity, ms))
+        else:
+            resolved_to[id(entity)] = place
+    # "U.S." and "United States" are one place once the gazetteer has spoken
+    first_of: dict = {}
+    for _, entity, ms in entities:
+        place = resolved_to.get(id(entity))
+        if place is None:
+            continue
+        keep = first_of.setdefault(place, entity)
+        if keep is entity:
+            continue
+        for surface, n in entity.mentions.items():
+            keep.mentions[surface] = keep.mentions.get(surface, 0) + n
+        for alias in [entity.name, *entity.aliases]:
+            if name_key(alias) != name_key(keep.name) and alias not in keep.aliases:
+                keep.aliases.append(alias)
+        entity.kind = "merged"
     for entity, ms in pending:
         entity.feature = _feature_from_context(doc, ms)
         if not entity.country:
@@ -619,7 +940,11 @@ def _make_entity(kind: str, ms: list[Mention], acronym_keys: set[str]) -> FoundE
     for m in sorted(ms, key=lambda m: m.start_char):
         if m.key not in seen:
             seen.add(m.key)
-            if m.key in acronym_keys or len(m.key.split()) >= len(best.key.split()) or m.text.isupper():
+            if (
+                m.key in acronym_keys
+                or len(m.key.split()) >= len(best.key.split())
+                or m.text.isupper()
+            ):
                 aliases.append(m.text)
     return FoundEntity(kind=kind, name=name, mentions=dict(counts), aliases=aliases)
 
@@ -643,7 +968,9 @@ def _feature_from_context(doc, ms: list[Mention]) -> str:
     return votes.most_common(1)[0][0] if votes else ""
 
 
-def _country_from_context(ms: list[Mention], resolved: list[tuple[int, int, str]], window: int = 10) -> str:
+def _country_from_context(
+    ms: list[Mention], resolved: list[tuple[int, int, str]], window: int = 10
+) -> str:
     votes: Counter = Counter()
     for m in ms:
         if m.start < 0:
