@@ -154,3 +154,30 @@ def test_elasticsearch_without_its_client_says_what_to_install(tmp_path):
     assert done.returncode != 0
     assert "elasticsearch" in done.stderr.splitlines()[-1].lower()
     assert "install" in done.stderr.splitlines()[-1].lower()
+
+
+def article_index_fields() -> dict:
+    from haystack import connections
+
+    return connections["default"].get_unified_index().all_searchfields()
+
+
+def test_elasticsearch_backend_from_search_url_maps_every_index_field():
+    pytest.importorskip("elasticsearch", reason="the elasticsearch 7 client is not installed")
+    fields = article_index_fields()
+    content_field, mapping = backend_for("elasticsearch://es:9200/newsroom").build_schema(fields)
+    assert content_field == "text"
+    assert set(fields) <= set(mapping)
+    # haystack adds a "<name>_exact" field per facet; a cluster facets on it, unanalysed.
+    facets = [name for name, f in fields.items() if hasattr(f, "facet_for")]
+    assert facets, "the article index declares no facet"
+    for name in facets:
+        assert mapping[name]["type"] in {"keyword", "date", "long"}, name
+
+
+def test_solr_backend_from_search_url_has_a_schema_field_for_every_index_field():
+    pytest.importorskip("pysolr", reason="pysolr is not installed")
+    fields = article_index_fields()
+    content_field, schema = backend_for("solr://solr:8983/solr/newsroom").build_schema(fields)
+    assert content_field == "text"
+    assert set(fields) <= {f["field_name"] for f in schema}
