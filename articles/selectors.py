@@ -291,7 +291,7 @@ def country_names(codes: Iterable[str]) -> dict[str, str]:
 # --- The search page ---------------------------------------------------------------
 
 FACETS_SHOWN = 10
-FACETS_LISTED = 100
+FACETS_LISTED = 50
 PER_PAGE = 20
 _FIELD_KIND = {"place": "place", "org": "organization", "person": "person"}
 
@@ -544,7 +544,7 @@ class FacetListing:
     matching: int  # values matching the find box
 
 
-FACET_LISTING_LIMIT = 1000
+FACET_LISTING_LIMIT = 300
 
 
 def facet_value_listing(params, field: str, *, find: str = "") -> FacetListing:

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from django import template
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 
 from articles.forms import SearchParams
@@ -139,44 +139,27 @@ def linked_body(text: str, mentions) -> str:
 def facet_values(group, values) -> str:
     """The checkboxes of a facet group: include a value, or tick "not" to leave it out.
 
-    Written in Python rather than an include per value: a page can list hundreds of values.
+    Built with plain string joins rather than an include or format_html per value: a page
+    lists hundreds of values and this is the hot loop of the search page. Every value
+    from the archive (field, slug, name) goes through escape().
     """
+    field = escape(group.field)
     rows = []
     for value in values:
+        slug, name = escape(value.slug), escape(value.name)
         state = " is-selected" if value.selected else " is-excluded" if value.excluded else ""
-        include_id = f"f-{group.field}-{value.slug}"
-        exclude_id = f"x-{group.field}-{value.slug}"
-        name = format_html("<s>{}</s>", value.name) if value.excluded else value.name
-        count = (
-            format_html(' <span class="count">{}</span>', f"{value.count:,}")
-            if value.count is not None
-            else ""
-        )
+        current = ' aria-current="true"' if state else ""
+        shown_name = f"<s>{name}</s>" if value.excluded else name
+        count = f' <span class="count">{value.count:,}</span>' if value.count is not None else ""
         rows.append(
-            format_html(
-                '<li class="facet-value{}"{}>'
-                '<input type="checkbox" name="{}" value="{}" id="{}"{}>'
-                '<label for="{}">{}{}</label>'
-                '<input type="checkbox" class="exclude" name="{}" value="-{}" id="{}"{}>'
-                '<label class="exclude-label" for="{}" title="Leave out {}">'
-                '<span aria-hidden="true">not</span>'
-                '<span class="visually-hidden">Leave out {}</span></label></li>',
-                state,
-                mark_safe(' aria-current="true"') if state else "",
-                group.field,
-                value.slug,
-                include_id,
-                mark_safe(" checked") if value.selected else "",
-                include_id,
-                name,
-                count,
-                group.field,
-                value.slug,
-                exclude_id,
-                mark_safe(" checked") if value.excluded else "",
-                exclude_id,
-                value.name,
-                value.name,
-            )
+            f'<li class="facet-value{state}"{current}>'
+            f'<input type="checkbox" name="{field}" value="{slug}" id="f-{field}-{slug}"'
+            f'{" checked" if value.selected else ""}>'
+            f'<label for="f-{field}-{slug}">{shown_name}{count}</label>'
+            f'<input type="checkbox" class="exclude" name="{field}" value="-{slug}" '
+            f'id="x-{field}-{slug}"{" checked" if value.excluded else ""}>'
+            f'<label class="exclude-label" for="x-{field}-{slug}" title="Leave out {name}">'
+            f'<span aria-hidden="true">not</span>'
+            f'<span class="visually-hidden">Leave out {name}</span></label></li>'
         )
-    return mark_safe("\n".join(rows))  # noqa: S308 - each row built by format_html
+    return mark_safe("\n".join(rows))  # noqa: S308 - every interpolated value escaped above
