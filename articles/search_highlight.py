@@ -17,8 +17,8 @@ from whoosh.lang.porter import stem
 
 from .extraction.names import fold_text
 
-SNIPPET_WORDS = 36
-_WORD = re.compile(r"\w+(?:['\u2019\u02bc]\w+)*")
+SNIPPET_CHARS = 240
+MAX_SNIPPET_SOURCE = 40_000  # characters of the body looked at for a snippet
 _ALNUM = re.compile(r"[^a-z0-9]+")
 
 
@@ -31,14 +31,31 @@ def query_keys(words: list[str]) -> frozenset[str]:
     return frozenset(stem(w) for w in words if w and w not in STOP_WORDS)
 
 
-def _spans(text: str, keys: frozenset[str]) -> list[tuple[int, int, bool]]:
-    return [(m.start(), m.end(), word_key(m.group()) in keys) for m in _WORD.finditer(text)]
+@lru_cache(maxsize=1024)
+def _candidates(heads: tuple[str, ...]) -> re.Pattern:
+    """Words that could match: starting with a query stem's first letters, or non-ASCII."""
+    alternatives = "|".join(re.escape(h) for h in heads)
+    return re.compile(
+        rf"(?<!\w)(?:(?i:{alternatives})|[^\W\x00-\x7f])\w*(?:['\u2019\u02bc]\w+)*"
+    )
 
 
-def _render(text: str, spans, start: int, end: int) -> str:
+def _hits(text: str, keys: frozenset[str]) -> list[tuple[int, int]]:
+    """(start, end) of the words of ``text`` whose folded stem is a query key.
+
+    Only candidate words are folded and stemmed: doing it for every word of a long
+    article was most of a results page's time.
+    """
+    if not keys:
+        return []
+    pattern = _candidates(tuple(sorted({k[:2] for k in keys})))
+    return [(m.start(), m.end()) for m in pattern.finditer(text) if word_key(m.group()) in keys]
+
+
+def _render(text: str, hits: list[tuple[int, int]], start: int, end: int) -> str:
     out, pos = [], start
-    for s, e, hit in spans:
-        if s < start or e > end or not hit:
+    for s, e in hits:
+        if s < start or e > end:
             continue
         out.append(escape(text[pos:s], quote=False))
         out.append(f"<mark>{escape(text[s:e], quote=False)}</mark>")
@@ -49,28 +66,29 @@ def _render(text: str, spans, start: int, end: int) -> str:
 
 def highlight(text: str, keys: frozenset[str]) -> str:
     """The whole text, escaped, with query words marked."""
-    if not keys:
-        return escape(text, quote=False)
-    return _render(text, _spans(text, keys), 0, len(text))
+    return _render(text, _hits(text, keys), 0, len(text))
 
 
-def snippet(text: str, keys: frozenset[str], words: int = SNIPPET_WORDS) -> str:
-    """An escaped passage of about ``words`` words around the densest run of query words."""
-    text = text.strip()
-    spans = _spans(text, keys) if keys else [(m.start(), m.end(), False) for m in _WORD.finditer(text)]
-    if not spans:
-        return escape(text[:240], quote=False)
-    first = 0
-    hits = [i for i, s in enumerate(spans) if s[2]]
+def snippet(text: str, keys: frozenset[str], length: int = SNIPPET_CHARS) -> str:
+    """An escaped passage of about ``length`` characters around the densest query words."""
+    text = " ".join(text[:MAX_SNIPPET_SOURCE].split())
+    if not text:
+        return ""
+    hits = _hits(text, keys)
+    anchor = 0
     if hits:
-        best, best_distinct = hits[0], 0
-        for i in hits:
-            window = {word_key(text[s:e]) for s, e, h in spans[i : i + words] if h}
-            if len(window) > best_distinct:
-                best, best_distinct = i, len(window)
-        first = max(0, best - words // 4)
-    last = min(len(spans), first + words) - 1
-    start = 0 if first == 0 else spans[first][0]
-    end = len(text) if last == len(spans) - 1 else spans[last][1]
-    body = _render(text, spans, start, end)
-    return ("… " if start else "") + body.strip() + (" …" if end < len(text) else "")
+        best, best_distinct = hits[0][0], 0
+        for i, (s, _) in enumerate(hits[:50]):
+            window = hits[i : i + 30]
+            distinct = {word_key(text[a:b]) for a, b in window if a < s + length * 2 // 3}
+            if len(distinct) > best_distinct:
+                best, best_distinct = s, len(distinct)
+        anchor = max(0, best - length // 4)
+    start = 0 if anchor == 0 else text.find(" ", anchor - 1) + 1
+    if start <= 0 or start >= len(text):
+        start = 0 if anchor == 0 else anchor
+    end = len(text) if start + length >= len(text) else text.find(" ", start + length)
+    if end == -1:
+        end = len(text)
+    body = _render(text, hits, start, end)
+    return ("… " if start else "") + body + (" …" if end < len(text) else "")

@@ -23,11 +23,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching.wrappers import WrappingMatcher
+from whoosh.util.numeric import byte_to_length
 from whoosh.filedb.filestore import FileStorage
 
 from .search_query import ParsedQuery, Phrase
@@ -36,6 +39,9 @@ logger = logging.getLogger(__name__)
 
 FACET_FIELDS = ("place", "org", "person", "source", "section", "year")
 NO_DATE = -1
+_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+# Whoosh's BM25F defaults, so scores rank as Whoosh would rank them.
+BM25_B, BM25_K1 = 0.75, 1.2
 
 
 class IndexLockedError(RuntimeError):
@@ -149,8 +155,24 @@ def to_whoosh(value):
     return value
 
 
-def whoosh_document(doc: dict) -> dict:
-    return {k: to_whoosh(v) for k, v in doc.items() if v is not None and v != []}
+_EPOCH = datetime(1970, 1, 1)
+
+
+def whoosh_document(doc: dict, schema) -> dict:
+    """A prepared index document as Whoosh takes it (fields of the schema only)."""
+    out = {}
+    for key, value in doc.items():
+        if key not in schema or value is None or value == []:
+            continue
+        value = to_whoosh(value)
+        if key == "updated_at":  # a column of microseconds since the epoch
+            value = (value - _EPOCH) // timedelta(microseconds=1)
+        out[key] = value
+    return out
+
+
+def from_epoch_micros(value: int) -> datetime:
+    return (_EPOCH + timedelta(microseconds=int(value))).replace(tzinfo=timezone.utc)
 
 
 # --- the fast read path ------------------------------------------------------------------------
@@ -171,9 +193,7 @@ class FacetColumn:
         cached = self._postings.get(value)
         if cached is None:
             i = self.index.get(value)
-            cached = (
-                np.empty(0, dtype=np.int32) if i is None else self.doc_of[self.vals == i]
-            )
+            cached = np.empty(0, dtype=np.int32) if i is None else self.doc_of[self.vals == i]
             if len(self._postings) > 2000:
                 self._postings.clear()
             self._postings[value] = cached
@@ -203,6 +223,7 @@ class _Segment:
     size: int
     article_id: np.ndarray
     published: np.ndarray
+    text_len: np.ndarray  # decoded field length of `text` per doc (BM25)
     facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]]  # values, doc(local), val
 
 
@@ -218,6 +239,14 @@ def _read_segment(reader) -> _Segment:
         # Whoosh stores microseconds since datetime.min; day number = toordinal().
         days = raw // 86_400_000_000 + 1
         pub = np.where(raw > 0, days, NO_DATE)
+    text_len = np.zeros(size, dtype=np.float32)
+    lengths_field = _lenfield("text")
+    perdoc = getattr(reader, "_perdoc", None)
+    if perdoc is not None and perdoc.has_column(lengths_field):
+        raw = np.fromiter(
+            perdoc.column_reader(lengths_field, LENGTHS_COLUMN), dtype=np.int64, count=size
+        )
+        text_len = _BYTE_TO_LENGTH[raw]
     facets = {}
     for name in FACET_FIELDS:
         fieldname = f"{name}_exact"
@@ -233,7 +262,7 @@ def _read_segment(reader) -> _Segment:
             np.concatenate(docs) if docs else np.empty(0, np.int32),
             np.concatenate(vals) if vals else np.empty(0, np.int32),
         )
-    return _Segment(size, aid, pub, facets)
+    return _Segment(size, aid, pub, text_len, facets)
 
 
 class Snapshot:
@@ -258,13 +287,17 @@ class Snapshot:
                 seen[key] = cached
             parts.append((cached, offset))
             if reader.has_deletions():
-                deleted = [d for d in range(cached.size) if reader.is_deleted(d)]
-                live[np.asarray(deleted, dtype=np.int64) + offset] = False
+                deleted = np.fromiter(reader.segment().deleted_docs(), dtype=np.int64)
+                live[deleted + offset] = False
         segment_cache.clear()
         segment_cache.update(seen)
         self.live = live
         self.article_id = self._cat([s.article_id for s, _ in parts], np.int64)
         self.published = self._cat([s.published for s, _ in parts], np.int64)
+        self.text_len = self._cat([s.text_len for s, _ in parts], np.float32)
+        n_docs = max(1, self.searcher.doc_count_all())
+        self.avg_text_len = max(1.0, self.searcher.field_length("text") / n_docs)
+        self._postings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.facets: dict[str, FacetColumn] = {}
         for name in FACET_FIELDS:
             self.facets[name] = self._merge_facet(name, parts)
@@ -294,6 +327,33 @@ class Snapshot:
         np.cumsum(np.bincount(doc_of, minlength=self.n), out=indptr[1:])
         return FacetColumn(all_values, index, indptr, val, doc_of)
 
+    def postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(global doc numbers, term frequencies) of one term, cached per snapshot."""
+        key = (fieldname, term)
+        cached = self._postings.get(key)
+        if cached is None:
+            ids_parts, tf_parts = [], []
+            for sub, offset in self.searcher.leaf_searchers():
+                ids, tfs = _leaf_postings(sub.reader(), fieldname, term)
+                if len(ids):
+                    ids_parts.append(ids + offset)
+                    tf_parts.append(tfs)
+            cached = (
+                np.concatenate(ids_parts) if ids_parts else np.empty(0, np.int64),
+                np.concatenate(tf_parts) if tf_parts else np.empty(0, np.float32),
+            )
+            if len(self._postings) > 1000:
+                self._postings.clear()
+            self._postings[key] = cached
+        return cached
+
+    def bm25(self, ids: np.ndarray, tfs: np.ndarray) -> np.ndarray:
+        idf = np.log(self.n / (len(ids) + 1)) + 1
+        lengths = self.text_len[ids]
+        norm = BM25_K1 * ((1 - BM25_B) + BM25_B * lengths / self.avg_text_len)
+        return idf * (tfs * (BM25_K1 + 1)) / (tfs + norm)
+
+
     def doc_of_article(self, article_id: int) -> int | None:
         if self._id_to_doc is None:
             live_docs = np.flatnonzero(self.live)
@@ -305,6 +365,40 @@ class Snapshot:
             self.searcher.close()
         except Exception:  # pragma: no cover - closing twice is harmless
             pass
+
+
+def _leaf_postings(reader, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+    """Doc numbers and weights of a term in one segment, decoded a block at a time.
+
+    Whoosh's matchers yield one posting per Python call; a common word has tens of
+    thousands, so reading whole blocks into numpy is an order of magnitude faster.
+    """
+    try:
+        matcher = reader.postings(fieldname, term)
+    except Exception:  # TermNotFound
+        return np.empty(0, np.int64), np.empty(0, np.float32)
+    while isinstance(matcher, WrappingMatcher):  # deletions are applied by the live mask
+        matcher = matcher.child
+    ids_parts, tf_parts = [], []
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        while matcher.is_active():
+            if matcher._data is None:
+                matcher._read_data()
+            ids_parts.append(np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)))
+            matcher._read_weights()
+            tf_parts.append(np.asarray(matcher._weights, dtype=np.float32))
+            matcher._next_block()
+    else:  # pragma: no cover - other codecs
+        ids, tfs = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            tfs.append(matcher.weight())
+            matcher.next()
+        ids_parts, tf_parts = [np.asarray(ids, np.int64)], [np.asarray(tfs, np.float32)]
+    if not ids_parts:
+        return np.empty(0, np.int64), np.empty(0, np.float32)
+    return np.concatenate(ids_parts), np.concatenate(tf_parts)
+
 
 
 class LiveSearcher:
@@ -342,46 +436,61 @@ class LiveSearcher:
 # --- query building ----------------------------------------------------------------------------
 
 
-def _phrase_query(schema, fieldname: str, words: Phrase):
-    analyzer = schema[fieldname].analyzer
-    terms = [t.text for t in analyzer(" ".join(words))]
-    if not terms:
-        return None
-    if len(terms) == 1:
-        return wq.Term(fieldname, terms[0])
-    return wq.Phrase(fieldname, terms)
+def analyze(schema, words: Phrase, fieldname: str = "text") -> list[str]:
+    """The index terms of a folded phrase (stop words dropped, stemmed)."""
+    return [t.text for t in schema[fieldname].analyzer(" ".join(words))]
 
 
-def build_text_query(schema, parsed: ParsedQuery, fieldname: str = "text"):
-    """The scored positive part of the query, or None for "everything"."""
-    clauses = []
-    for clause in parsed.required:
-        alts = [q for q in (_phrase_query(schema, fieldname, a) for a in clause.alternatives) if q]
-        if len(alts) < len(clause.alternatives):
-            # An alternative made only of stop words matches anything: the clause is void.
-            continue
-        clauses.append(alts[0] if len(alts) == 1 else wq.Or(alts))
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else wq.And(clauses)
-
-
-def build_excluded_queries(schema, parsed: ParsedQuery, fieldname: str = "text"):
-    return [q for q in (_phrase_query(schema, fieldname, p) for p in parsed.excluded) if q]
-
-
-def matching_docs(snap: Snapshot, q) -> np.ndarray:
-    """Global doc numbers matching ``q`` (unscored)."""
+def phrase_docs(snap: Snapshot, terms: list[str], fieldname: str = "text") -> np.ndarray:
+    """Global doc numbers containing ``terms`` as a phrase (Whoosh reads the positions)."""
+    q = wq.Phrase(fieldname, terms)
     out = []
     for sub, offset in snap.searcher.leaf_searchers():
-        try:
-            matcher = q.matcher(sub)
-        except Exception:  # pragma: no cover - an unknown term gives an empty matcher
-            continue
-        ids = np.fromiter(matcher.all_ids(), dtype=np.int64) if matcher.is_active() else None
-        if ids is not None and len(ids):
-            out.append(ids + offset)
+        matcher = q.matcher(sub)
+        if matcher.is_active():
+            ids = np.fromiter(matcher.all_ids(), dtype=np.int64)
+            if len(ids):
+                out.append(ids + offset)
     return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
+
+
+def phrase_postings(snap: Snapshot, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(docs, scores) of one word or phrase; a phrase scores the sum of its words."""
+    if len(terms) == 1:
+        ids, tfs = snap.postings("text", terms[0])
+        return ids, snap.bm25(ids, tfs)
+    docs = phrase_docs(snap, terms)
+    scores = np.zeros(len(docs), dtype=np.float32)
+    for term in dict.fromkeys(terms):
+        ids, tfs = snap.postings("text", term)
+        pos = np.searchsorted(ids, docs)
+        pos[pos >= len(ids)] = 0
+        found = ids[pos] == docs if len(ids) else np.zeros(len(docs), bool)
+        scores[found] += snap.bm25(ids[pos[found]], tfs[pos[found]])
+    return docs, scores
+
+
+def text_scores(snap: Snapshot, parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray] | None:
+    """(mask, BM25 scores) of the positive query over all docs, or None for "everything".
+
+    Clauses are ANDed, alternatives ORed with summed scores (as Whoosh's And/Or score).
+    """
+    schema = snap.ix.schema
+    mask = None
+    total = np.zeros(snap.n, dtype=np.float32)
+    for clause in parsed.required:
+        alts = [analyze(schema, alt) for alt in clause.alternatives]
+        if not all(alts):
+            continue  # an alternative of only stop words matches anything: no constraint
+        clause_mask = np.zeros(snap.n, dtype=bool)
+        for terms in alts:
+            docs, scores = phrase_postings(snap, terms)
+            clause_mask[docs] = True
+            total[docs] += scores  # docs are unique within one posting list
+        mask = clause_mask if mask is None else (mask & clause_mask)
+    if mask is None:
+        return None
+    return mask, total
 
 
 @dataclass
@@ -399,20 +508,20 @@ class WhooshFastSearch:
         self.live = live
 
     def match_mask(self, snap: Snapshot, parsed, include, exclude, date_from, date_to):
-        schema = snap.ix.schema
-        q = build_text_query(schema, parsed)
-        narrowed = bool(
-            parsed.excluded or any(include.values()) or any(exclude.values()) or date_from
-            or date_to
-        )
-        if q is None:
-            mask = snap.live.copy()
+        """(scores or None when nothing is ranked, mask of matching live docs)."""
+        scored = text_scores(snap, parsed)
+        if scored is None:
+            scores, mask = None, snap.live.copy()
         else:
-            mask = np.zeros(snap.n, dtype=bool)
-            mask[matching_docs(snap, q)] = True
+            mask, scores = scored
             mask &= snap.live
-        for ex in build_excluded_queries(schema, parsed):
-            mask[matching_docs(snap, ex)] = False
+        for words in parsed.excluded:
+            terms = analyze(snap.ix.schema, words)
+            if terms:
+                docs = (
+                    snap.postings("text", terms[0])[0] if len(terms) == 1 else phrase_docs(snap, terms)
+                )
+                mask[docs] = False
         for name, values in include.items():
             column = snap.facets.get(name)
             if column is None or not values:
@@ -435,7 +544,7 @@ class WhooshFastSearch:
             if date_to:
                 ok &= pub <= date_to.toordinal()
             mask &= ok
-        return q, mask, narrowed
+        return scores, mask
 
     def _sorted_docs(self, snap, docs: np.ndarray, newest: bool, k: int | None) -> np.ndarray:
         key = snap.published[docs] * (1 << 32) + snap.article_id[docs]
@@ -450,14 +559,15 @@ class WhooshFastSearch:
         self, parsed, include, exclude, date_from, date_to, sort, offset, limit, facets, suggest
     ) -> RawResult:
         snap = self.live.snapshot()
-        q, mask, narrowed = self.match_mask(snap, parsed, include, exclude, date_from, date_to)
+        scores, mask = self.match_mask(snap, parsed, include, exclude, date_from, date_to)
         docs = np.flatnonzero(mask)
         total = len(docs)
         hits: list[tuple[int, float]] = []
         end = offset + limit
         if total and offset < total:
-            if sort == "relevance" and q is not None:
-                hits = self._scored(snap, q, docs, narrowed, end)[offset:end]
+            if sort == "relevance" and scores is not None:
+                top = self._ranked_docs(scores, docs, end)[offset:end]
+                hits = [(int(snap.article_id[d]), float(scores[d])) for d in top]
             else:
                 top = self._sorted_docs(snap, docs, sort != "oldest", end)[offset:end]
                 hits = [(int(snap.article_id[d]), 0.0) for d in top]
@@ -469,22 +579,25 @@ class WhooshFastSearch:
             corrections = self.corrections(snap, parsed)
         return RawResult(total, hits, facet_counts, corrections)
 
-    def _scored(self, snap, q, docs, narrowed: bool, limit: int | None):
-        # Without filters or exclusions the text match set is the result set: no filter.
-        filter_set = set(docs.tolist()) if narrowed else None
-        results = snap.searcher.search(q, limit=limit, filter=filter_set)
-        return [(int(snap.article_id[h.docnum]), float(h.score)) for h in results]
+    @staticmethod
+    def _ranked_docs(scores: np.ndarray, docs: np.ndarray, k: int | None) -> np.ndarray:
+        """Docs by descending score (ties: lower doc number first), the top ``k`` only."""
+        key = -scores[docs]
+        if k is not None and len(docs) > 4 * k:
+            part = np.argpartition(key, k)[:k]
+            return docs[part[np.lexsort((docs[part], key[part]))]]
+        return docs[np.lexsort((docs, key))]
 
     def iter_ids(self, parsed, include, exclude, date_from, date_to, sort) -> Iterator[int]:
         snap = self.live.snapshot()
-        q, mask, narrowed = self.match_mask(snap, parsed, include, exclude, date_from, date_to)
+        scores, mask = self.match_mask(snap, parsed, include, exclude, date_from, date_to)
         docs = np.flatnonzero(mask)
-        if sort == "relevance" and q is not None:
-            for article_id, _ in self._scored(snap, q, docs, narrowed, None):
-                yield article_id
-            return
-        for d in self._sorted_docs(snap, docs, sort != "oldest", None):
-            yield int(snap.article_id[d])
+        if sort == "relevance" and scores is not None:
+            ordered = self._ranked_docs(scores, docs, None)
+        else:
+            ordered = self._sorted_docs(snap, docs, sort != "oldest", None)
+        for article_id in snap.article_id[ordered].tolist():
+            yield article_id
 
     def more_like_this(self, article_id: int, text: str, limit: int) -> list[int]:
         snap = self.live.snapshot()
@@ -496,9 +609,7 @@ class WhooshFastSearch:
         allowed = snap.live.copy()
         if own is not None:
             allowed[own] = False
-        results = snap.searcher.search(
-            q, limit=limit, filter=set(np.flatnonzero(allowed).tolist())
-        )
+        results = snap.searcher.search(q, limit=limit, filter=set(np.flatnonzero(allowed).tolist()))
         return [int(snap.article_id[h.docnum]) for h in results]
 
     def corrections(self, snap: Snapshot, parsed: ParsedQuery) -> dict[str, str]:
@@ -513,7 +624,7 @@ class WhooshFastSearch:
                 continue
             stems = [t.text for t in text_analyzer(word)]
             best = None
-            if stems and len(word) >= 3 and not word.isdigit():
+            if stems and 3 <= len(word) <= 24 and not word.isdigit():
                 seen = sum(reader.doc_frequency("text", s) for s in stems)
                 if seen < 50:  # a word many articles use is not a typo
                     candidate = self._closest(snap, word)
@@ -552,8 +663,8 @@ class WhooshFastSearch:
                 continue
             for local, value in enumerate(reader.column_reader("updated_at")):
                 doc = local + offset
-                if snap.live[doc] and value is not None:
-                    out[int(snap.article_id[doc])] = value.replace(tzinfo=timezone.utc)
+                if snap.live[doc] and value:
+                    out[int(snap.article_id[doc])] = from_epoch_micros(value)
         return out
 
 

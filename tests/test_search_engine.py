@@ -337,20 +337,23 @@ def test_writer_gives_up_with_a_clear_error_after_the_bounded_wait(newsroom):
     from articles.search_backends import IndexLockedError
 
     backend = search._backend()
+    held, done = threading.Event(), threading.Event()
+
+    def hold():
+        with backend.location.write_lock(5):
+            held.set()
+            done.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(5)
     backend.lock_timeout = 0.3
-    with backend.location.write_lock(5):
-        errors = []
-
-        def write():
-            try:
-                search.index_articles([newsroom["tehran"].id])
-            except IndexLockedError as exc:
-                errors.append(str(exc))
-
-        t = threading.Thread(target=write)
-        t.start()
-        t.join()
-    assert errors and "locked" in errors[0]
+    try:
+        with pytest.raises(IndexLockedError, match="stayed locked"):
+            search.index_articles([newsroom["tehran"].id])
+    finally:
+        done.set()
+        holder.join()
 
 
 def test_imported_seed_is_found_by_search_with_roll_up(clean_index, shared):

@@ -1,0 +1,329 @@
+"""Search benchmark: the whole shared corpus, served by gunicorn as `make run` serves it.
+
+    .venv/bin/python bench/search.py                 # import ../shared/corpus (re-used if built)
+    .venv/bin/python bench/search.py --quick-load    # bypass entity recognition (bench/quickload.py)
+    .venv/bin/python bench/search.py --limit 10000 --data-dir var/bench-10k
+
+Steps: (1) import the corpus into a separate data folder (NEWSROOM_DATA_DIR, default
+var/bench) with `manage.py import_articles --processes 2`, timed end to end including
+indexing; re-used when the folder already holds articles; (2) re-index with
+`manage.py rebuild_search_index` while a client keeps searching, to show the live index is
+never empty; (3) the 250 queries of ../shared/bench/queries.json in-process through
+`articles.search.search_articles`; (4) the same over HTTP against gunicorn
+(newsroom/gunicorn_conf.py): full page, page with filters, JSON without facets, landing and
+browse pages, median and p95 per kind, requests/s at 4 concurrent clients and peak RSS per
+worker. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+QUERIES = SHARED / "bench" / "queries.json"
+PYTHON = REPO / ".venv" / "bin" / "python"
+GUNICORN = REPO / ".venv" / "bin" / "gunicorn"
+
+
+def log(*args):
+    print(*args, flush=True)
+
+
+def figures(times_ms: list[float]) -> str:
+    if not times_ms:
+        return "no samples"
+    ordered = sorted(times_ms)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return (
+        f"median {statistics.median(ordered):6.1f} ms   p95 {p95:6.1f} ms   "
+        f"max {ordered[-1]:6.1f} ms   n={len(ordered)}"
+    )
+
+
+def load_queries() -> list[tuple[str, str]]:
+    data = json.loads(QUERIES.read_text())
+    out = [("keyword", " ".join(words)) for words in data["keyword"]]
+    out += [("phrase", f'"{" ".join(words)}"') for words in data["phrase"]]
+    return out
+
+
+def manage(env, *args, check=True) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(PYTHON), "manage.py", *args], cwd=REPO, env=env, check=check, text=True,
+        capture_output=True,
+    )
+
+
+def django_setup(data_dir: Path):
+    os.environ["NEWSROOM_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+
+
+# --- 1. data ------------------------------------------------------------------------------------
+
+
+def ensure_data(args, env) -> None:
+    manage(env, "migrate", "--no-input", "-v0")
+    from articles.models import Article
+
+    existing = Article.objects.count()
+    if existing:
+        log(f"[data] re-using {args.data_dir}: {existing} articles")
+        return
+    started = time.monotonic()
+    if args.quick_load:
+        sys.path.insert(0, str(REPO / "bench"))
+        from quickload import quick_load
+
+        n = quick_load(args.limit, progress=lambda n: None)
+        log(f"[data] quick-loaded {n} articles in {time.monotonic() - started:.0f} s "
+            "(no entity recognition; gold and dictionary entities)")
+        from articles import search
+
+        t = time.monotonic()
+        search.rebuild_index()
+        log(f"[data] indexed in {time.monotonic() - t:.0f} s")
+        return
+    cmd = ["import_articles", str(SHARED / "corpus"), "--processes", "2", "--quiet-failures"]
+    if args.limit:
+        cmd += ["--limit", str(args.limit)]
+    log(f"[data] $ NEWSROOM_DATA_DIR={args.data_dir} python manage.py {' '.join(cmd)}")
+    result = manage(env, *cmd, check=False)
+    elapsed = time.monotonic() - started
+    log(f"[data] {result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-500:]}")
+    n = Article.objects.count()
+    log(f"[data] import incl. indexing: {n} articles in {elapsed:.0f} s = {n / elapsed:.1f} articles/s")
+
+
+# --- 2. re-index while searching ------------------------------------------------------------------
+
+
+def reindex(env, probe) -> None:
+    seen: list[int] = []
+    stop = threading.Event()
+
+    def watch():
+        while not stop.is_set():
+            try:
+                seen.append(probe())
+            except Exception as exc:  # noqa: BLE001 - report, keep watching
+                seen.append(-1)
+                log(f"[reindex] probe failed: {exc}")
+            time.sleep(0.2)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    result = manage(env, "rebuild_search_index")
+    elapsed = time.monotonic() - started
+    stop.set()
+    thread.join()
+    log(f"[reindex] $ python manage.py rebuild_search_index -> {result.stdout.strip()}")
+    log(f"[reindex] {elapsed:.0f} s wall; searches during it: {len(seen)}, "
+        f"smallest total seen {min(seen) if seen else 'n/a'} (never 0 = never empty)")
+
+
+# --- 3. in-process ---------------------------------------------------------------------------------
+
+
+def in_process(queries, filters) -> None:
+    from articles.search import SearchRequest, search_articles
+
+    search_articles(SearchRequest(q="warm up"))
+    kinds: dict[str, list[float]] = {}
+
+    def timed(kind, request):
+        t = time.perf_counter()
+        search_articles(request)
+        kinds.setdefault(kind, []).append((time.perf_counter() - t) * 1000)
+
+    for i, (kind, q) in enumerate(queries):
+        timed(f"{kind} + all facets", SearchRequest(q=q))
+        timed("no facets (JSON)", SearchRequest(q=q, facets=False))
+        timed("with filters + facets", SearchRequest(q=q, include=filters[i % len(filters)]))
+    for _ in range(30):
+        timed("landing (match-all + facets)", SearchRequest())
+    for i in range(30):
+        timed("match-all + filter", SearchRequest(include=filters[i % len(filters)]))
+    log("[in-process] articles.search.search_articles, one process, warm searcher:")
+    for kind, times in kinds.items():
+        log(f"  {kind:32s} {figures(times)}")
+
+
+# --- 4. HTTP ------------------------------------------------------------------------------------------
+
+
+def start_gunicorn(env, port: int, workers: int) -> subprocess.Popen:
+    env = dict(env, WEB_CONCURRENCY=str(workers), GUNICORN_ACCESS_LOG="/dev/null",
+               DEBUG="0", SECRET_KEY=secrets.token_urlsafe(40),
+               ALLOWED_HOSTS="127.0.0.1,localhost")
+    proc = subprocess.Popen(
+        [str(GUNICORN), "newsroom.wsgi", "-c", "newsroom/gunicorn_conf.py",
+         "--bind", f"127.0.0.1:{port}"],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+            return proc
+        except (urllib.error.URLError, ConnectionError, OSError):
+            if proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {proc.stderr.read()[-2000:]}")
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+
+def fetch(url: str) -> tuple[float, int]:
+    t = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            response.read()
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    return (time.perf_counter() - t) * 1000, status
+
+
+def worker_pids(master: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def over_http(base: str, queries, filters, clients: int, seconds: float, master: int) -> None:
+    def qs(**params):
+        pairs = []
+        for key, value in params.items():
+            for v in value if isinstance(value, tuple) else (value,):
+                pairs.append((key, v))
+        return urllib.parse.urlencode(pairs)
+
+    kinds: dict[str, list[str]] = {"full page (all filter groups)": [], "page with filters": [],
+                                   "JSON, facets=off": [], "JSON with facets": []}
+    for i, (_, q) in enumerate(queries):
+        f = {k: v for k, v in filters[i % len(filters)].items()}
+        kinds["full page (all filter groups)"].append(f"{base}/search/?{qs(q=q)}")
+        kinds["page with filters"].append(f"{base}/search/?{qs(q=q, **f)}")
+        kinds["JSON, facets=off"].append(f"{base}/search/?{qs(q=q, format='json', facets='off')}")
+        kinds["JSON with facets"].append(f"{base}/search/?{qs(q=q, format='json')}")
+    kinds["landing /search/ (match-all)"] = [f"{base}/search/"] * 30
+    kinds["home /"] = [f"{base}/"] * 20
+    for page in ("sources", "places", "organizations", "people"):
+        kinds[f"browse /{page}/"] = [f"{base}/{page}/"] * 10
+    for urls in kinds.values():  # warm every worker's searcher and caches
+        for url in urls[:4]:
+            fetch(url)
+    log(f"[http] {base}, gunicorn as `make serve` (newsroom/gunicorn_conf.py), one client:")
+    for kind, urls in kinds.items():
+        results = [fetch(url) for url in urls]
+        bad = sum(1 for _, status in results if status != 200)
+        log(f"  {kind:32s} {figures([t for t, _ in results])}" + (f"  non-200: {bad}" if bad else ""))
+
+    mixed = kinds["full page (all filter groups)"] + kinds["page with filters"]
+    random.Random(7).shuffle(mixed)
+    done: list[float] = []
+    stop_at = time.monotonic() + seconds
+
+    def client(offset):
+        i = offset
+        while time.monotonic() < stop_at:
+            done.append(fetch(mixed[i % len(mixed)])[0])
+            i += clients
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client, range(clients)))
+    elapsed = time.monotonic() - started
+    log(f"[http] {clients} concurrent clients, full pages: {len(done) / elapsed:.1f} requests/s "
+        f"({figures(done)})")
+    for pid in worker_pids(master):
+        log(f"[http] worker {pid}: peak RSS {peak_rss_mb(pid):.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data-dir", default=str(REPO / "var" / "bench"))
+    parser.add_argument("--limit", type=int, default=0, help="import only N documents")
+    parser.add_argument("--quick-load", action="store_true",
+                        help="load without entity recognition (bench/quickload.py)")
+    parser.add_argument("--skip-reindex", action="store_true")
+    parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=30)
+    args = parser.parse_args()
+    args.data_dir = str(Path(args.data_dir).resolve())
+    Path(args.data_dir).mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, NEWSROOM_DATA_DIR=args.data_dir, DJANGO_SETTINGS_MODULE="newsroom.settings")
+    django_setup(Path(args.data_dir))
+    log(f"[env] {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    ensure_data(args, env)
+
+    from articles.search import SearchRequest, search_articles
+
+    landing = search_articles(SearchRequest())
+    log(f"[data] {landing.total} articles in the index")
+    top = {name: [f.value for f in counts[:8]] for name, counts in landing.facets.items()}
+    filters = []
+    for i in range(8):
+        f = {}
+        if top.get("place"):
+            f["place"] = (top["place"][i % len(top["place"])],)
+        if i % 2 and top.get("source"):
+            f["source"] = (top["source"][i % len(top["source"])],)
+        if i % 3 == 0 and top.get("org"):
+            f["org"] = (top["org"][i % len(top["org"])],)
+        filters.append(f)
+    queries = load_queries()
+    in_process(queries, filters)
+
+    if args.skip_http:
+        if not args.skip_reindex:
+            reindex(env, lambda: search_articles(SearchRequest(facets=False)).total)
+        return
+    proc = start_gunicorn(env, args.port, args.workers)
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        over_http(base, queries, filters, args.clients, args.seconds, proc.pid)
+        if not args.skip_reindex:
+            def probe():
+                with urllib.request.urlopen(f"{base}/search/?format=json&facets=off") as r:
+                    return int(json.loads(r.read())["total"])
+
+            reindex(env, probe)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
