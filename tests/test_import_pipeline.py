@@ -38,8 +38,8 @@ def test_imported_article_is_found_by_search(clean_index, shared):
     from articles import search
 
     call_command("import_articles", str(SEED))
-    results = search.search_articles("Kirkuk")
-    assert [int(r.pk) for r in results] == [Article.objects.get().pk]
+    response = search.search_articles(search.SearchRequest(q="Kirkuk"))
+    assert [hit.article_id for hit in response.hits] == [Article.objects.get().pk]
 
 
 def test_extract_prints_json_lines_and_stores_nothing(shared, capsys):
