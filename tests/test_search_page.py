@@ -178,6 +178,8 @@ def test_long_facet_lists_show_the_top_ten_and_a_filterable_list_of_the_rest(cli
     assert len(re.findall(r'class="facet-value[ "]', top)) == 10
     assert "<summary>All " in group and "people</summary>" in group
     assert '<label class="facet-filter" for="filter-person">Find a person</label>' in group
+    if data["facet_value_counts"]["person"] > 50:  # more than the page lists
+        assert 'href="/search/values/person/">see and search all' in group
 
 
 def test_every_value_of_a_filter_can_be_listed_and_searched(client, archive):
@@ -318,6 +320,26 @@ def test_bad_dates_and_pages_give_a_clear_message(client, archive, querystring, 
     response = client.get(f"/search/?{querystring}")
     assert response.status_code == 200
     assert message in html.unescape(response.content.decode())
+
+
+@pytest.mark.parametrize(
+    "querystring",
+    [
+        "from=0001-01-01",
+        "to=9999-12-31",
+        "from=1900-01-01&to=2100-12-31&sort=oldest",
+        "year=1800",
+        "year=2020&year=-2016",
+        "page=500",
+        "place=" + "x" * 3000,
+        "source=-",
+        "org=%00",
+    ],
+)
+def test_odd_filters_never_fail(client, archive, querystring):
+    for fmt in ("html", "json", "csv", "atom"):
+        response = client.get(f"/search/?{querystring}&format={fmt}", follow=True)
+        assert response.status_code == 200, (fmt, response.content[:300])
 
 
 def test_share_link_and_preview_tags_carry_the_filter_summary(client, archive):
