@@ -154,7 +154,7 @@ def facet_values(group, values) -> str:
         rows.append(
             f'<li class="facet-value{state}"{current}>'
             f'<input type="checkbox" name="{field}" value="{slug}" id="f-{field}-{slug}"'
-            f'{" checked" if value.selected else ""}>'
+            f"{' checked' if value.selected else ''}>"
             f'<label for="f-{field}-{slug}">{shown_name}{count}</label>'
             f'<input type="checkbox" class="exclude" name="{field}" value="-{slug}" '
             f'id="x-{field}-{slug}"{" checked" if value.excluded else ""}>'
