@@ -26,8 +26,20 @@
     });
   });
 
-  // Ticking a filter or changing the sort applies it at once.
+  // Ticking a filter or changing the sort applies it at once. The page reloads, so the
+  // control that was used gets the focus back: keyboard users keep their place.
   var form = document.getElementById("search-form");
+  var FOCUS_KEY = "newsroom:focus";
+  try {
+    var focusId = window.sessionStorage.getItem(FOCUS_KEY);
+    window.sessionStorage.removeItem(FOCUS_KEY);
+    var again = focusId && document.getElementById(focusId);
+    if (again) {
+      var details = again.closest("details");
+      if (details) details.open = true;
+      again.focus();
+    }
+  } catch (e) { /* storage disabled: nothing to restore */ }
   if (form) {
     form.addEventListener("change", function (event) {
       var target = event.target;
@@ -39,6 +51,7 @@
             if (box.name === target.name && box.value === other) box.checked = false;
           });
         }
+        try { window.sessionStorage.setItem(FOCUS_KEY, target.id); } catch (e) { /* ignore */ }
         form.requestSubmit ? form.requestSubmit() : form.submit();
       }
     });

@@ -87,6 +87,9 @@ def test_filters_work_by_keyboard_alone(live_server, browser_archive, browser_co
     with page.expect_navigation():
         page.keyboard.press("Space")
     assert "place=" in page.url
+    # The page reloaded with the filter applied, and the focus is back on the checkbox.
+    expect(page.locator(f"#{target}")).to_be_focused()
+    expect(page.locator(f"#{target}")).to_be_checked()
     screenshot(page, "search-keyboard-filter")
 
     # The chip that removes the place filter is reachable and works with Enter.
