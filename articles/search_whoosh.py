@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.columns import NumericColumn
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.util.numeric import byte_to_length
@@ -227,15 +228,26 @@ class _Segment:
     facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]]  # values, doc(local), val
 
 
+def _numeric_column(creader, size: int) -> np.ndarray:
+    """All values of a Whoosh numeric column as int64, read in one go (not per document)."""
+    if isinstance(creader, NumericColumn.Reader):
+        count = min(creader._count, size)
+        raw = creader._dbfile.get(creader._basepos, count * creader._fixedlen)
+        values = np.frombuffer(raw, dtype=">" + creader._typecode).astype(np.int64)
+        if count < size:
+            values = np.concatenate([values, np.full(size - count, creader._default, np.int64)])
+        return values
+    return np.fromiter((v or 0 for v in creader), dtype=np.int64, count=size)
+
+
 def _read_segment(reader) -> _Segment:
     size = reader.doc_count_all()
     aid = np.zeros(size, dtype=np.int64)
     if reader.has_column("article_id"):
-        aid = np.fromiter(reader.column_reader("article_id"), dtype=np.int64, count=size)
+        aid = _numeric_column(reader.column_reader("article_id", translate=False), size)
     pub = np.full(size, NO_DATE, dtype=np.int64)
     if reader.has_column("published"):
-        col = reader.column_reader("published", translate=False)
-        raw = np.fromiter((v or 0 for v in col), dtype=np.int64, count=size)
+        raw = _numeric_column(reader.column_reader("published", translate=False), size)
         # Whoosh stores microseconds since datetime.min; day number = toordinal().
         days = raw // 86_400_000_000 + 1
         pub = np.where(raw > 0, days, NO_DATE)
@@ -243,9 +255,7 @@ def _read_segment(reader) -> _Segment:
     lengths_field = _lenfield("text")
     perdoc = getattr(reader, "_perdoc", None)
     if perdoc is not None and perdoc.has_column(lengths_field):
-        raw = np.fromiter(
-            perdoc.column_reader(lengths_field, LENGTHS_COLUMN), dtype=np.int64, count=size
-        )
+        raw = _numeric_column(perdoc.column_reader(lengths_field, LENGTHS_COLUMN), size)
         text_len = _BYTE_TO_LENGTH[raw]
     facets = {}
     for name in FACET_FIELDS:
@@ -253,7 +263,7 @@ def _read_segment(reader) -> _Segment:
         values, docs, vals = [], [], []
         if fieldname in reader.schema:
             for i, term in enumerate(reader.field_terms(fieldname)):
-                ids = np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int32)
+                ids = _leaf_postings(reader, fieldname, term)[0].astype(np.int32)
                 values.append(term)
                 docs.append(ids)
                 vals.append(np.full(len(ids), i, dtype=np.int32))
@@ -661,10 +671,14 @@ class WhooshFastSearch:
             reader = sub.reader()
             if not reader.has_column("updated_at"):
                 continue
-            for local, value in enumerate(reader.column_reader("updated_at")):
-                doc = local + offset
-                if snap.live[doc] and value:
-                    out[int(snap.article_id[doc])] = from_epoch_micros(value)
+            size = reader.doc_count_all()
+            micros = _numeric_column(reader.column_reader("updated_at", translate=False), size)
+            docs = np.arange(size) + offset
+            live = snap.live[docs] & (micros != 0)
+            for article_id, value in zip(
+                snap.article_id[docs[live]].tolist(), micros[live].tolist()
+            ):
+                out[article_id] = from_epoch_micros(value)
         return out
 
 

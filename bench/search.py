@@ -84,6 +84,7 @@ def django_setup(data_dir: Path):
 
 def ensure_data(args, env) -> None:
     manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "collectstatic", "--no-input", "-v0")  # as `make run`: DEBUG=0 needs it
     from articles.models import Article
 
     existing = Article.objects.count()
