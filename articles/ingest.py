@@ -59,19 +59,40 @@ class EntityResolver:
     """Finds or creates the stored entity for an extracted one, by name key and aliases.
 
     Keeps a per-import cache so a bulk import does not query for "Iraq" ten thousand times.
+    With ``preload=True`` (bulk imports) every entity and alias key is read in two queries
+    up front, so only new entities cost queries; an entity another process creates meanwhile
+    is caught by the unique key and looked up.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, preload: bool = False) -> None:
         self._by_key: dict[tuple[str, str], int] = {}
+        self._preload = preload
+        self._preloaded = False
+        self._slugs: set[tuple[str, str]] = set()
+
+    def _load_all(self) -> None:
+        for kind, key, alias_of in EntityAlias.objects.values_list("kind", "key", "entity_id"):
+            self._by_key[(kind, key)] = alias_of
+        for kind, key, slug, entity_id in Entity.objects.values_list("kind", "key", "slug", "id"):
+            self._by_key[(kind, key)] = entity_id  # an entity's own key wins over an alias
+            self._slugs.add((kind, slug))
+        self._preloaded = True
+
+    def _slug_taken(self, kind: str, slug: str) -> bool:
+        if self._preloaded:
+            return (kind, slug) in self._slugs
+        return Entity.objects.filter(kind=kind, slug=slug).exists()
 
     def resolve(self, found: FoundEntity) -> int:
+        if self._preload and not self._preloaded:
+            self._load_all()
         keys = [name_key(found.name), *(name_key(a) for a in found.aliases)]
         keys = [k for k in dict.fromkeys(keys) if k]
         for key in keys:
             cached = self._by_key.get((found.kind, key))
             if cached:
                 return cached
-        entity_id = self._lookup(found.kind, keys)
+        entity_id = None if self._preloaded else self._lookup(found.kind, keys)
         if entity_id is None:
             entity_id = self._create(found, keys[0] if keys else name_key(found.name) or "unnamed")
         for key in keys:
@@ -94,29 +115,48 @@ class EntityResolver:
                 return entity_id
         return None
 
-    def _create(self, found: FoundEntity, key: str) -> int:
+    def _create(self, found: FoundEntity, key: str, *, retry: bool = True) -> int:
         base = name_slug(found.name)
         slug = base
         n = 1
-        while Entity.objects.filter(kind=found.kind, slug=slug).exists():
+        while self._slug_taken(found.kind, slug):
             n += 1
             slug = f"{base}-{n}"
-        entity = Entity.objects.create(
-            kind=found.kind,
-            name=found.name[:300],
-            slug=slug,
-            key=key,
-            country=found.country or "",
-            feature=found.feature or "",
-            latitude=found.latitude,
-            longitude=found.longitude,
-        )
+        try:
+            with transaction.atomic():
+                entity = Entity.objects.create(
+                    kind=found.kind,
+                    name=found.name[:300],
+                    slug=slug,
+                    key=key,
+                    country=found.country or "",
+                    feature=found.feature or "",
+                    latitude=found.latitude,
+                    longitude=found.longitude,
+                )
+        except IntegrityError:
+            # Created meanwhile by another process (or known under an alias we did not load).
+            existing = self._lookup(found.kind, [key])
+            if existing is not None:
+                return existing
+            if not retry:
+                raise
+            self._preloaded = False  # the slug was taken meanwhile: ask the database
+            return self._create(found, key, retry=False)
+        self._slugs.add((found.kind, slug))
+        aliases = {}
         for alias in dict.fromkeys([*found.aliases, *found.mentions]):
             alias_key = name_key(alias)
             if alias_key and alias_key != key:
-                _, _ = EntityAlias.objects.get_or_create(
-                    kind=found.kind, key=alias_key, defaults={"entity": entity, "name": alias[:300]}
-                )
+                aliases.setdefault(alias_key, alias)
+        # A name already known as another entity's alias stays with that entity.
+        EntityAlias.objects.bulk_create(
+            [
+                EntityAlias(entity=entity, kind=found.kind, key=k, name=name[:300])
+                for k, name in aliases.items()
+            ],
+            ignore_conflicts=True,
+        )
         return entity.id
 
 
@@ -174,20 +214,29 @@ def store_article(
             original_format=extracted.format,
             fingerprint=fingerprint,
         )
-        write_mentions(article, extracted.entities, entities)
+        write_mentions(article, extracted.entities, entities, fresh=True)
     return article, True
 
 
 def write_mentions(
-    article: Article, found_entities: Iterable[FoundEntity], entities: EntityResolver
+    article: Article,
+    found_entities: Iterable[FoundEntity],
+    entities: EntityResolver,
+    *,
+    fresh: bool = False,
 ) -> None:
-    """Add extracted mentions, leaving editors' additions and removals in place."""
-    kept = {
-        m.entity_id: m
-        for m in Mention.objects.filter(article=article).filter(
-            ~Q(origin=Mention.Origin.EXTRACTED) | Q(suppressed=True)
-        )
-    }
+    """Add extracted mentions, leaving editors' additions and removals in place.
+
+    ``fresh``: the article was just created, so it has no mentions to keep yet.
+    """
+    kept = {}
+    if not fresh:
+        kept = {
+            m.entity_id: m
+            for m in Mention.objects.filter(article=article).filter(
+                ~Q(origin=Mention.Origin.EXTRACTED) | Q(suppressed=True)
+            )
+        }
     merged: dict[int, Mention] = {}
     for found in found_entities:
         entity_id = entities.resolve(found)
@@ -224,7 +273,7 @@ def import_documents(
     from . import indexing
 
     report = ImportReport()
-    entities, sources = EntityResolver(), SourceResolver()
+    entities, sources = EntityResolver(preload=True), SourceResolver()
     since_drain = 0
     with indexing.deferred():
         for result in extract_documents(
@@ -235,11 +284,17 @@ def import_documents(
             else:
                 label = document_label(result.origin, result.ordinal)
                 try:
-                    article, created = store_article(result, entities=entities, sources=sources)
+                    try:
+                        article, created = store_article(result, entities=entities, sources=sources)
+                    except IntegrityError:
+                        # Stale caches: another process merged or deleted an entity or an
+                        # outlet meanwhile. Once more with fresh ones.
+                        entities, sources = EntityResolver(preload=True), SourceResolver()
+                        article, created = store_article(result, entities=entities, sources=sources)
                 except (IntegrityError, ValueError) as exc:
                     logger.exception("could not store %s", label)
                     report.failed.append((label, f"could not be stored: {exc}"))
-                    entities, sources = EntityResolver(), SourceResolver()
+                    entities, sources = EntityResolver(preload=True), SourceResolver()
                 else:
                     if created:
                         report.created.append((label, article.id))
