@@ -136,13 +136,15 @@ def test_seed_every_entity_once_and_no_adjectives_or_weapons(seed):
     assert seed.countries[:2] == ["US", "IQ"] or set(seed.countries[:2]) == {"US", "IQ"}
 
 
-# --------------------------------------------------------------------------- rules on real sentences
+# ------------------------------------------------------------------ rules on real sentences
 
 
 def test_acronym_defined_in_text_is_an_alias():
     r = extract(
-        "Several American officials told the paper that the Pentagon had ordered planners to draw up a "
-        "strategy to dismantle Kata'ib Hezbollah, which is part of the anti-terror Popular Mobilization "
+        "Several American officials told the paper that the Pentagon had ordered planners to draw "
+        "up a "
+        "strategy to dismantle Kata'ib Hezbollah, which is part of the anti-terror Popular "
+        "Mobilization "
         "Units (PMU) or Hashd al-Sha’abi.\n\nThe US has time and again targeted PMU's positions."
     )
     pmu = [e for e in r.organizations if "PMU" in e.mentions]
@@ -154,8 +156,10 @@ def test_acronym_defined_in_text_is_an_alias():
 
 def test_short_name_resolves_to_full_name():
     r = extract(
-        "On Sunday, Almaalomah quoted Qusay al-Anbari, a high-ranking member of Hashd al-Shaabi forces, as "
-        "saying that US troops had evacuated some units in Anbar and Kirkuk.\n\nAccording to al-Anbari, US "
+        "On Sunday, Almaalomah quoted Qusay al-Anbari, a high-ranking member of Hashd al-Shaabi "
+        "forces, as "
+        "saying that US troops had evacuated some units in Anbar and Kirkuk.\n\nAccording to "
+        "al-Anbari, US "
         "troops have deployed Patriot missiles in Ain al-Asad."
     )
     people = by_name(r.people)
@@ -171,8 +175,10 @@ def test_short_name_resolves_to_full_name():
 
 def test_title_and_surname_resolve_to_full_name():
     r = extract(
-        "The New York Times reported on Friday that US army lieutenant general Robert P. White had warned "
-        "about the costs and risks of a new escalation.\n\nGeneral White had cautioned that a new military "
+        "The New York Times reported on Friday that US army lieutenant general Robert P. White "
+        "had warned "
+        "about the costs and risks of a new escalation.\n\nGeneral White had cautioned that a new "
+        "military "
         "action would require thousands more American troops be deployed to Iraq."
     )
     people = by_name(r.people)
@@ -183,8 +189,10 @@ def test_title_and_surname_resolve_to_full_name():
 
 def test_straight_and_curly_apostrophes_are_one_entity():
     r = extract(
-        "Washington has blamed Kata'ib Hezbollah, which is part of the Popular Mobilization Units, for about a "
-        "dozen rocket attacks.\n\nLast week, Kata’ib Hezbollah held a military drill in the town of Jurf al-Nasr "
+        "Washington has blamed Kata'ib Hezbollah, which is part of the Popular Mobilization "
+        "Units, for about a "
+        "dozen rocket attacks.\n\nLast week, Kata’ib Hezbollah held a military drill in the town "
+        "of Jurf al-Nasr "
         "near Baghdad."
     )
     everything = [*r.places, *r.organizations, *r.people]
@@ -197,7 +205,8 @@ def test_straight_and_curly_apostrophes_are_one_entity():
 
 def test_wire_dateline_and_city_state():
     r = extract(
-        "SAN MATEO, Calif., March 2 - Franklin Michigan Insured Tax-Free Income Fund said its monthly dividend "
+        "SAN MATEO, Calif., March 2 - Franklin Michigan Insured Tax-Free Income Fund said its "
+        "monthly dividend "
         "was unchanged.",
         title="FRANKLIN MICHIGAN INSURED SETS PAYOUT",
     )
@@ -209,7 +218,8 @@ def test_wire_dateline_and_city_state():
 
 def test_country_names_fold_to_one_place():
     r = extract(
-        "The U.S. and Britain agreed. The United States said the UK would follow, U.S. officials said."
+        "The U.S. and Britain agreed. The United States said the UK would follow, U.S. officials "
+        "said."
     )
     places = by_name(r.places)
     assert set(places) == {"United States", "United Kingdom"}

@@ -288,7 +288,7 @@ class EntityResult:
 
 
 def article_countries(
-    places, title: str, body: str, *, lead_chars: int = 200, min_mentions: int = 2
+    places, title: str, body: str, *, lead_chars: int = 200, min_mentions: int = 3
 ) -> list[str]:
     """Country roll-up: the ISO codes of the countries an article is about.
 
@@ -377,13 +377,13 @@ def find_entities(
 def _run(model: str, texts: list[str], batch_size: int) -> list[EntityResult]:
     nlp = load_pipeline(model)
     docs = nlp.pipe(texts, batch_size=batch_size)
-    return [entities_from_doc(doc, text) for doc, text in zip(docs, texts)]
+    return [entities_from_doc(doc, text) for doc, text in zip(docs, texts, strict=False)]
 
 
 def _with_countries(
     results: list[EntityResult], articles: Sequence[ParsedArticle]
 ) -> list[EntityResult]:
-    for result, article in zip(results, articles):
+    for result, article in zip(results, articles, strict=False):
         body = "\n\n".join(p for p in (article.caption, article.body) if p)
         result.countries = article_countries(result.places, article.title, body)
     return results
@@ -792,7 +792,7 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
     result = EntityResult()
     entities: list[tuple[int, FoundEntity, list[Mention]]] = []
     gaz = gazetteer()
-    for root, ms in groups.items():
+    for ms in groups.values():
         votes: Counter = Counter()
         for m in ms:
             votes[m.kind] += m.weight
@@ -881,7 +881,7 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
             resolved_to[id(entity)] = place
     # "U.S." and "United States" are one place once the gazetteer has spoken
     first_of: dict = {}
-    for _, entity, ms in entities:
+    for _, entity, _ms in entities:
         place = resolved_to.get(id(entity))
         if place is None:
             continue
@@ -905,7 +905,7 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
             result.places.append(entity)
         elif entity.kind == "organization":
             result.organizations.append(entity)
-        else:
+        elif entity.kind == "person":
             result.people.append(entity)
     return result
 

@@ -85,7 +85,8 @@ COUNTRY_ALIASES = {
     "TT": ["Trinidad", "Tobago", "Trinidad and Tobago"],
 }
 
-# AP-style and postal abbreviations of US states, as wire datelines write them ("SAN MATEO, Calif.").
+# AP-style and postal abbreviations of US states, as wire datelines write them
+# ("SAN MATEO, Calif.").
 US_STATE_ABBREVIATIONS = {
     "Alabama": "Ala.",
     "Arizona": "Ariz.",
@@ -242,7 +243,7 @@ class Gazetteer:
                         add(value, place)
             for alias in COUNTRY_ALIASES.get(cc, []):
                 add(alias, place, variants=False)
-        for code, cont in gc.get_continents().items():
+        for _code, cont in gc.get_continents().items():
             try:
                 lat, lon = float(cont.get("lat")), float(cont.get("lng"))
             except (TypeError, ValueError):
