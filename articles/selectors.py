@@ -408,8 +408,19 @@ def search_page(params, *, names: dict | None = None, per_page: int = PER_PAGE) 
     """Run one search and gather everything the page, JSON, feed and chips show.
 
     Queries: the search itself, one for the hits' rows, one for every entity name the facets
-    and chips need; outlet and section names come from a cache.
+    and chips need; outlet and section names come from a cache. The landing search (no words,
+    no filters: facets over the whole archive) is the same for everyone and is kept until the
+    archive changes.
     """
+    if params.is_empty and params.page == 1 and per_page == PER_PAGE and params.facets:
+        return _cached(
+            f"landing-search:{params.sort}:{params.format}",
+            lambda: _search_page(params, names=names, per_page=per_page),
+        )
+    return _search_page(params, names=names, per_page=per_page)
+
+
+def _search_page(params, *, names: dict | None, per_page: int) -> SearchPage:
     from . import search
     from .forms import FILTER_FIELDS
 
