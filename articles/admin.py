@@ -225,8 +225,35 @@ class MergeForm(forms.Form):
     )
 
 
+class EntityForm(forms.ModelForm):
+    class Meta:
+        model = Entity
+        fields = ["kind", "name", "country", "feature", "latitude", "longitude"]
+
+    def clean(self):
+        from .extraction.names import name_key
+
+        data = super().clean()
+        kind, name = data.get("kind") or self.instance.kind, data.get("name", "")
+        key = name_key(name)
+        if name and not key:
+            self.add_error("name", "Give the entity a name with at least one letter or digit.")
+            return data
+        other = Entity.objects.filter(kind=kind, key=key).exclude(pk=self.instance.pk).first()
+        if name and other:
+            message = f"“{other.name}” already exists"
+            if self.instance.pk:
+                message += (
+                    ": to make these one entity, select both in the list and use "
+                    "“Merge selected entities into one…”."
+                )
+            self.add_error("name", message + ".")
+        return data
+
+
 @admin.register(Entity)
 class EntityAdmin(admin.ModelAdmin):
+    form = EntityForm
     list_display = ["name", "kind", "country", "slug", "article_count"]
     list_filter = ["kind"]
     search_fields = ["name", "key"]
@@ -234,9 +261,18 @@ class EntityAdmin(admin.ModelAdmin):
     readonly_fields = ["slug", "key", "created_at", "updated_at"]
     actions = ["merge_selected"]
 
-    @admin.display(description="Articles")
+    def get_queryset(self, request):
+        from django.db.models import Count, Q
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_articles=Count("mentions", filter=Q(mentions__suppressed=False)))
+        )
+
+    @admin.display(description="Articles", ordering="n_articles")
     def article_count(self, obj):
-        return obj.mentions.filter(suppressed=False).count()
+        return obj.n_articles
 
     def save_model(self, request, obj, form, change):
         if change and "name" in form.changed_data:

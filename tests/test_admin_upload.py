@@ -405,3 +405,34 @@ def test_tampered_review_payload_is_refused(editor_client, shared):
     response = editor_client.post(ADD_URL, data, follow=True)
     assert Article.objects.count() == 0
     assert "paste the page again" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_background_batch_finishes_in_a_thread_after_the_request(
+    client, django_user_model, settings, clean_index, shared
+):
+    import time
+
+    settings.NEWSROOM_UPLOAD_INLINE_BYTES = 0
+    client.force_login(django_user_model.objects.create_superuser("bg", "bg@example.org", "pw"))
+    files = [(name.split("/")[-1], data) for name, data in corpus_files(2).items()]
+    first = upload(client, *files, follow=False)
+    report_url = first["Location"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        page = client.get(report_url).content.decode()
+        if "Finished:" in page:
+            break
+        time.sleep(0.5)
+    assert "Finished:" in page and "2 created" in page
+    assert Article.objects.count() == 2
+
+
+def test_index_worker_resumes_an_unfinished_batch(editor, clean_index, shared):
+    from django.core.management import call_command
+
+    batch = uploads.create_batch([SimpleUploadedFile("seed.txt", SEED.read_bytes())], editor)
+    call_command("index_worker", "--once")
+    batch.refresh_from_db()
+    assert (batch.status, batch.created_count) == ("done", 1)
+    assert not batch.files.get().stored  # the stored original is removed once done

@@ -342,3 +342,55 @@ def test_deleting_an_article_queues_removal_from_search():
     article_id = article.pk
     article.delete()
     assert IndexTask.objects.filter(article_id=article_id, action="remove").exists()
+
+
+def test_admin_rename_onto_an_existing_name_says_to_merge_instead(client, editor):
+    make_entity("Popular Mobilization Units")
+    hashd = make_entity("Hashd al-Shaabi")
+    client.force_login(editor)
+    response = client.post(
+        f"/admin/articles/entity/{hashd.pk}/change/",
+        {
+            "kind": "organization",
+            "name": "Popular Mobilization Units",
+            "aliases-TOTAL_FORMS": "0",
+            "aliases-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Merge selected entities into one" in response.content.decode()
+    hashd.refresh_from_db()
+    assert hashd.name == "Hashd al-Shaabi"
+
+
+def test_admin_adding_an_entity_that_exists_is_refused(client, editor):
+    make_entity("Pentagon")
+    client.force_login(editor)
+    response = client.post(
+        "/admin/articles/entity/add/",
+        {
+            "kind": "organization",
+            "name": "the Pentagon",
+            "aliases-TOTAL_FORMS": "0",
+            "aliases-INITIAL_FORMS": "0",
+        },
+    )
+    assert "“Pentagon” already exists." in response.content.decode()
+    assert Entity.objects.count() == 1
+
+
+def test_admin_reextract_action_keeps_corrections(client, editor, seed_article):
+    article = seed_article
+    pentagon = Entity.objects.get(kind="organization", name="Pentagon")
+    corrections.remove_entity(article, pentagon, editor)
+    client.force_login(editor)
+    response = client.post(
+        "/admin/articles/article/",
+        {"action": "reextract_selected", "_selected_action": [article.pk]},
+        follow=True,
+    )
+    assert "Re-extracted 1 article(s)." in response.content.decode()
+    assert Mention.objects.get(article=article, entity=pentagon).suppressed
+    assert LogEntry.objects.filter(
+        object_id=str(article.pk), user=editor, change_message="Re-ran extraction."
+    ).exists()
