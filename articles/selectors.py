@@ -79,8 +79,8 @@ def archive_version() -> str:
 _memo: dict[str, tuple[str, float, object]] = {}
 
 
-def _cached(key: str, compute, *, stale_seconds: float = 0):
-    """``compute()``, kept until the archive changes.
+def _cached(key: str, compute, *, stale_seconds: float = 0, max_age: float = 3600):
+    """``compute()``, kept until the archive changes (and at most ``max_age`` seconds).
 
     Aggregates over every mention take a second on 65,000 articles; during a bulk import the
     archive changes all the time, so those may be served up to ``stale_seconds`` old.
@@ -88,7 +88,11 @@ def _cached(key: str, compute, *, stale_seconds: float = 0):
     version = archive_version()
     entry = _memo.get(key)
     now = time.monotonic()
-    if entry is not None and (entry[0] == version or now - entry[1] < stale_seconds):
+    if (
+        entry is not None
+        and now - entry[1] < max_age
+        and (entry[0] == version or now - entry[1] < stale_seconds)
+    ):
         return entry[2]
     value = compute()
     _memo[key] = (version, now, value)
@@ -416,6 +420,9 @@ def search_page(params, *, names: dict | None = None, per_page: int = PER_PAGE) 
         return _cached(
             f"landing-search:{params.sort}:{params.format}",
             lambda: _search_page(params, names=names, per_page=per_page),
+            # The index is updated after the database commits, perhaps by a worker: a page
+            # computed in between must not outlive the next half minute.
+            max_age=30,
         )
     return _search_page(params, names=names, per_page=per_page)
 
