@@ -201,9 +201,12 @@ class SearchForm(forms.Form):
 
     def clean(self):
         known = set(CANONICAL_ORDER)
-        for name in self.data:
-            if name not in known:
-                self.notes.append(f"Unknown filter {name!r} was ignored.")
+        unknown = [name for name in self.data if name not in known]
+        for name in unknown[:5]:
+            shown = name if len(name) <= 40 else name[:40] + "…"
+            self.notes.append(f"Unknown filter {shown!r} was ignored.")
+        if len(unknown) > 5:
+            self.notes.append(f"{len(unknown) - 5} more unknown parameters were ignored.")
         for name, errors in self.errors.items():
             label = {"from": "start date", "to": "end date"}.get(name, name)
             for message in errors:

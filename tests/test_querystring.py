@@ -155,3 +155,11 @@ def test_facets_off_comes_last_and_other_values_are_noted(names):
     assert (
         params.facets and "Unknown facets value 'maybe' was ignored: use on or off." in form.notes
     )
+
+
+def test_many_or_long_unknown_parameters_give_short_notes(names):
+    params, form = parse("&".join(f"p{i}=1" for i in range(20)) + "&" + "z" * 500 + "=1")
+    assert params.is_empty
+    assert len(form.notes) == 6
+    assert form.notes[-1] == "16 more unknown parameters were ignored."
+    assert all(len(note) < 100 for note in form.notes)
