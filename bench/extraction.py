@@ -355,7 +355,17 @@ def throughput(model: str, n_process: int, n_docs: int, reuters: list[dict]) -> 
     for i in range(0, len(articles), 256):  # the importer's chunk size
         find_entities(articles[i : i + 256], model=model, n_process=n_process)
     dt = time.perf_counter() - t0
+    load = os.getloadavg()[0]
+    # CPU time of one process on a sample: what a core does when nothing else competes for it
+    sample = articles[:400]
+    sample_words = sum(len(f"{a.title} {a.body}".split()) for a in sample)
+    c0 = time.process_time()
+    find_entities(sample, model=model, n_process=1)
+    cpu = time.process_time() - c0
     return {
+        "load_average": round(load, 2),
+        "cpu_docs_per_s_per_core": round(len(sample) / cpu, 1),
+        "cpu_words_per_s_per_core": round(sample_words / cpu),
         "docs": len(articles),
         "avg_words": round(words / len(articles)),
         "seconds": round(dt, 2),
@@ -476,7 +486,12 @@ def main(argv=None) -> int:
         print(
             f"Throughput, find_entities n_process={t['n_process']}: {t['docs']} docs "
             f"(avg {t['avg_words']} words) "
-            f"in {t['seconds']}s = {t['docs_per_s']} docs/s, {t['words_per_s']} words/s"
+            f"in {t['seconds']}s = {t['docs_per_s']} docs/s, {t['words_per_s']} words/s "
+            f"(wall clock; load average {t['load_average']})"
+        )
+        print(
+            f"  CPU time, one process: {t['cpu_docs_per_s_per_core']} docs/s, "
+            f"{t['cpu_words_per_s_per_core']} words/s per core"
         )
         figures["throughput"] = t
     if args.json:

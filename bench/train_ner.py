@@ -104,7 +104,7 @@ def biluo(n: int, spans, fill="O") -> list[str]:
     return tags
 
 
-def conll_examples(nlp, docs) -> list[Example]:
+def conll_examples(nlp, docs, keep: set[str] | None = None) -> list[Example]:
     sentences = [s for d in docs for s in d]
     preds = nlp.pipe((Doc(nlp.vocab, words=w) for w, _ in sentences), batch_size=256)
     examples = []
@@ -128,6 +128,13 @@ def conll_examples(nlp, docs) -> list[Example]:
         for (s, e), label in stock.items():
             if label in KEEP_OUTSIDE and not covered.intersection(range(s, e)):
                 spans.append((s, e, label))
+        if keep is not None:
+            # labels the model will not have: unknown inside MISC spans, "O" elsewhere
+            spans = [
+                (s, e, lab if lab is None or lab in keep else None)
+                for s, e, lab in spans
+                if lab is None or lab in keep or lab not in KEEP_OUTSIDE
+            ]
         doc = Doc(nlp.vocab, words=words)
         examples.append(Example.from_dict(doc, {"entities": biluo(len(words), spans)}))
     return examples
@@ -165,12 +172,14 @@ def rehearsal_texts(rng: random.Random, n_bbc: int, n_tt: int) -> tuple[list[str
     return paragraphs, headlines
 
 
-def pseudo_examples(nlp, texts: list[str], upper: bool = False) -> list[Example]:
+def pseudo_examples(
+    nlp, texts: list[str], upper: bool = False, keep: set[str] | None = None
+) -> list[Example]:
     examples = []
     for doc in nlp.pipe(texts, batch_size=128):
         words = [t.text for t in doc]
         spaces = [bool(t.whitespace_) for t in doc]
-        spans = [(e.start, e.end, e.label_) for e in doc.ents]
+        spans = [(e.start, e.end, e.label_) for e in doc.ents if keep is None or e.label_ in keep]
         if upper:
             words = [w.upper() for w in words]
         ref = Doc(nlp.vocab, words=words, spaces=spaces)
@@ -258,6 +267,11 @@ def main(argv=None):
         help="train a new, narrower NER from scratch (e.g. 64) instead of fine-tuning",
     )
     ap.add_argument("--depth", type=int, default=2, help="CNN depth of a --width model")
+    ap.add_argument(
+        "--labels",
+        default="",
+        help="comma-separated labels of a --width model (default: the base model's 18)",
+    )
     args = ap.parse_args(argv)
     rng = random.Random(args.seed)
     spacy.util.fix_random_seed(args.seed)
@@ -272,13 +286,14 @@ def main(argv=None):
     docs = read_conll(CORPUS / "conll2003_en" / "eng.train")
     train_docs, dev_docs = docs[:-60], docs[-60:]
     t0 = time.time()
-    train = conll_examples(stock, train_docs)
-    dev = conll_examples(stock, dev_docs)
+    keep = set(args.labels.split(",")) if args.labels else None
+    train = conll_examples(stock, train_docs, keep)
+    dev = conll_examples(stock, dev_docs, keep)
     paras, heads = rehearsal_texts(rng, args.rehearsal // 2, args.rehearsal // 2)
-    rehearse = pseudo_examples(stock, paras)
+    rehearse = pseudo_examples(stock, paras, keep=keep)
     rng.shuffle(heads)
-    rehearse += pseudo_examples(stock, heads[:600], upper=True)
-    rehearse += pseudo_examples(stock, heads[600:1200])
+    rehearse += pseudo_examples(stock, heads[:600], upper=True, keep=keep)
+    rehearse += pseudo_examples(stock, heads[600:1200], keep=keep)
     print(
         f"conll train {len(train)} dev {len(dev)} rehearsal {len(rehearse)} "
         f"({time.time() - t0:.0f}s)",
@@ -287,7 +302,7 @@ def main(argv=None):
     print("stock dev", ent_f1(stock, dev), flush=True)
 
     if args.width:
-        for label in stock.get_pipe("ner").labels:
+        for label in sorted(keep) if keep else stock.get_pipe("ner").labels:
             nlp.get_pipe("ner").add_label(label)
         sample = train[:2000] + rehearse[:1000]
         optimizer = nlp.initialize(lambda: sample)

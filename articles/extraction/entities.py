@@ -357,7 +357,11 @@ def load_pipeline(model: str):
 
 def article_text(article: ParsedArticle) -> str:
     """The text entities are looked for in: title, photo caption, body."""
-    parts = [p.strip() for p in (article.title, article.caption, article.body) if p and p.strip()]
+    title = (article.title or "").strip()
+    body = (article.body or "").strip()
+    if title and body.startswith(title):
+        title = ""  # readers that repeat the headline as the first line of the body
+    parts = [p.strip() for p in (title, article.caption, body) if p and p.strip()]
     return "\n\n".join(parts)
 
 
@@ -467,6 +471,35 @@ def _is_demonym(doc, start: int, end: int, text: str) -> bool:
     return nxt is None or nxt.is_lower or nxt.is_punct
 
 
+NAME_PARTICLES = {
+    "al",
+    "el",
+    "bin",
+    "ibn",
+    "abu",
+    "de",
+    "da",
+    "di",
+    "du",
+    "van",
+    "von",
+    "der",
+    "den",
+    "la",
+    "le",
+}
+
+
+def _is_role_word(token) -> bool:
+    """ "Lt.", "General", "fullback", "ex-Yankee": words before a person's name, not part of it."""
+    low = token.lower_.rstrip(".")
+    if low in TITLES:
+        return True
+    if token.is_lower and token.is_alpha and low not in NAME_PARTICLES:
+        return True
+    return "-" in low and low.split("-", 1)[0] in ("ex", "former", "then")
+
+
 def _clean_span(doc, ent) -> Mention | None:
     kind = KIND_OF_LABEL.get(ent.label_)
     if kind is None:
@@ -475,7 +508,7 @@ def _clean_span(doc, ent) -> Mention | None:
     # drop leading articles and, for people, titles ("Lt. Gen.", "President")
     while start < end and (
         doc[start].lower_ in LEADING_DROP
-        or (kind == "person" and doc[start].lower_.rstrip(".") in TITLES and end - start > 1)
+        or (kind == "person" and end - start > 1 and _is_role_word(doc[start]))
         or doc[start].is_punct
     ):
         start += 1
