@@ -7,7 +7,7 @@ Bulk operations that bypass signals (``bulk_create``, ``QuerySet.update``) enque
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Article, Entity, IndexTask, Mention
+from .models import Article, Entity, IndexTask, Mention, Source
 
 
 @receiver(post_save, sender=Article, dispatch_uid="newsroom_index_article_saved")
@@ -45,3 +45,15 @@ def entity_saved(sender, instance: Entity, created: bool, raw: bool = False, **k
     from .indexing import enqueue
 
     enqueue(Mention.objects.filter(entity=instance).values_list("article_id", flat=True))
+
+
+@receiver(post_save, sender=Source, dispatch_uid="newsroom_index_source_saved")
+def source_saved(
+    sender, instance: Source, created: bool, raw: bool = False, update_fields=None, **kwargs
+) -> None:
+    """A renamed outlet changes the source facet of all its articles."""
+    if raw or created or (update_fields and set(update_fields) <= {"domains"}):
+        return
+    from .indexing import enqueue
+
+    enqueue(Article.objects.filter(source=instance).values_list("id", flat=True))

@@ -35,20 +35,22 @@ def search_shows(page, url: str, article_id: int, *, seconds: float = 10) -> boo
         time.sleep(0.5)
 
 
-def test_editor_uploads_corrects_merges_and_finds_the_change_in_search(
-    live_server, clean_index, browser_context, screenshot, django_user_model, tmp_path, shared
-):
+def log_in(page, django_user_model, next_url: str) -> None:
     django_user_model.objects.create_superuser("editor", "editor@example.org", "a-long-passphrase")
-    page = browser_context.new_page()
-    page.set_default_navigation_timeout(120_000)  # the first upload loads the language model
-
-    # Log in as staff.
-    page.goto(f"{live_server.url}/admin/articles/article/upload/")
+    page.set_default_navigation_timeout(120_000)  # the first extraction loads the language model
+    page.goto(next_url)
     assert "/admin/login/" in page.url
     page.fill("#id_username", "editor")
     page.fill("#id_password", "a-long-passphrase")
     with page.expect_navigation():
         page.click("input[type=submit]")
+
+
+def test_editor_uploads_corrects_merges_and_finds_the_change_in_search(
+    live_server, clean_index, browser_context, screenshot, django_user_model, tmp_path, shared
+):
+    page = browser_context.new_page()
+    log_in(page, django_user_model, f"{live_server.url}/admin/articles/article/upload/")
     expect(page.locator("h1")).to_have_text("Upload articles")
 
     # Upload the seed page and a zip of corpus files; read the per-file report.
@@ -114,3 +116,36 @@ def test_editor_uploads_corrects_merges_and_finds_the_change_in_search(
         f"{live_server.url}/search/?q=Labour+maternity+pay",
         Article.objects.get(original_name="bbc-politics.zip!politics/001.txt").pk,
     )
+
+
+def test_editor_reviews_a_pasted_page_fixes_it_and_the_fix_is_searchable(
+    live_server, clean_index, browser_context, screenshot, django_user_model, shared
+):
+    page = browser_context.new_page()
+    log_in(page, django_user_model, f"{live_server.url}/admin/articles/article/add/")
+    expect(page.locator("h1")).to_have_text("Add article")
+
+    page.fill("#id_page", SEED.read_text())
+    with page.expect_navigation():
+        page.click("input[name=preview]")
+    expect(page.locator("h1")).to_have_text("Review the extracted article")
+    expect(page.locator("#id_headline")).to_have_value(
+        "US deploys new troops to Iraq’s Ain al-Asad base: Report"
+    )
+    expect(page.locator("#id_source")).to_have_value("Press TV")
+    organizations = page.locator("#id_organizations").input_value().splitlines()
+    assert "AFP" in organizations
+    assert Article.objects.count() == 0  # nothing saved before the editor says so
+    screenshot(page, "admin-add-review")
+
+    page.fill("#id_headline", "Quagga battalion lands at Ain al-Asad")
+    page.fill("#id_organizations", "\n".join(n for n in organizations if n != "AFP"))
+    with page.expect_navigation():
+        page.click("input[name=save]")
+    expect(page.locator(".messagelist")).to_contain_text("Added “Quagga battalion")
+    article = Article.objects.get()
+    assert article.locked_fields == ["headline"]
+    assert Mention.objects.get(article=article, entity__name="AFP").suppressed
+
+    assert search_shows(page, f"{live_server.url}/search/?q=quagga", article.pk)
+    screenshot(page, "public-search-after-review")
