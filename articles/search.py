@@ -148,14 +148,16 @@ def _hits(ids_scores: list[tuple[int, float]], parsed: ParsedQuery) -> list[Hit]
         if row is None:  # deleted since it was indexed
             continue
         body = row["body"] or row["caption"]
-        hits.append(
-            Hit(article_id, score, highlight(row["headline"], keys), snippet(body, keys))
-        )
+        hits.append(Hit(article_id, score, highlight(row["headline"], keys), snippet(body, keys)))
     return hits
 
 
 def _facets(raw: dict[str, list[tuple[str, int]]]) -> dict[str, list[FacetCount]]:
-    return {name: [FacetCount(v, c) for v, c in raw.get(name, [])] for name in FACET_FIELDS if name in raw}
+    return {
+        name: [FacetCount(v, c) for v, c in raw.get(name, [])]
+        for name in FACET_FIELDS
+        if name in raw
+    }
 
 
 # --- searching -------------------------------------------------------------------------------
@@ -167,8 +169,16 @@ def search_articles(request: SearchRequest) -> SearchResponse:
     fast = _fast()
     if fast is not None:
         raw = fast.search(
-            parsed, include, exclude, request.date_from, request.date_to, sort,
-            offset=(page - 1) * per_page, limit=per_page, facets=request.facets, suggest=True,
+            parsed,
+            include,
+            exclude,
+            request.date_from,
+            request.date_to,
+            sort,
+            offset=(page - 1) * per_page,
+            limit=per_page,
+            facets=request.facets,
+            suggest=True,
         )
         total, ids_scores, facets = raw.total, raw.hits, raw.facets
         suggestion = _suggestion(request.q, raw.corrections)
@@ -263,8 +273,7 @@ def _generic_search(parsed, include, exclude, request, sort, page, per_page):
     results = list(sqs[start : start + per_page])
     total = sqs.count()
     ids_scores = [
-        (int(r.pk), float(r.score) if isinstance(r.score, (int, float)) else 0.0)
-        for r in results
+        (int(r.pk), float(r.score) if isinstance(r.score, (int, float)) else 0.0) for r in results
     ]
     facets: dict[str, list[tuple[str, int]]] = {}
     if request.facets:
@@ -357,7 +366,9 @@ def _generic_versions() -> dict[int, datetime]:
     total = sqs.count()
     out = {}
     for start in range(0, total, 1000):
-        for article_id, updated in sqs.values_list("article_id", "updated_at")[start : start + 1000]:
+        for article_id, updated in sqs.values_list("article_id", "updated_at")[
+            start : start + 1000
+        ]:
             out[int(article_id)] = updated
     return out
 

@@ -14,7 +14,8 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
-from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import ID
 from haystack.exceptions import MissingDependency
@@ -60,11 +61,7 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
         self.location = IndexLocation(self.path)
-        self.lock_timeout = float(
-            connection_options.get(
-                "LOCK_TIMEOUT", getattr(settings, "NEWSROOM_SEARCH_LOCK_TIMEOUT", 60)
-            )
-        )
+        self.lock_timeout = float(connection_options.get("LOCK_TIMEOUT", 60))
         self._generation: str | None = None
 
     # --- setup and schema ----------------------------------------------------------------
@@ -260,6 +257,19 @@ class NewsroomWhooshEngine(WhooshEngine):
     backend = NewsroomWhooshSearchBackend
 
 
+def _engine_without_client(service: str, requirement: str) -> type[BaseEngine]:
+    """An engine that says which client to install instead of failing obscurely."""
+
+    class MissingClientBackend:
+        def __init__(self, *args, **kwargs):
+            raise ImproperlyConfigured(
+                f"SEARCH_URL selects {service}, but its Python client is not installed: "
+                f"install it with pip install '{requirement}', or unset SEARCH_URL for Whoosh."
+            )
+
+    return type(f"{service}EngineWithoutClient", (BaseEngine,), {"backend": MissingClientBackend})
+
+
 try:  # only importable when pysolr is installed
     from haystack.backends.solr_backend import SolrEngine, SolrSearchBackend
 
@@ -270,7 +280,7 @@ try:  # only importable when pysolr is installed
         backend = NewsroomSolrSearchBackend
 
 except (ImportError, MissingDependency):  # pragma: no cover - optional client
-    NewsroomSolrEngine = None
+    NewsroomSolrEngine = _engine_without_client("Solr", "pysolr")
 
 
 try:  # only importable when the elasticsearch client is installed
@@ -286,4 +296,4 @@ try:  # only importable when the elasticsearch client is installed
         backend = NewsroomElasticsearchBackend
 
 except (ImportError, MissingDependency):  # pragma: no cover - optional client
-    NewsroomElasticsearchEngine = None
+    NewsroomElasticsearchEngine = _engine_without_client("Elasticsearch", "elasticsearch>=7,<8")

@@ -3,6 +3,7 @@
 Kept free of Django imports so settings.py can call it.
 """
 
+import os
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -28,8 +29,13 @@ def haystack_connections(search_url: str, data_dir: Path) -> dict:
             "default": {
                 "ENGINE": "articles.search_backends.NewsroomWhooshEngine",
                 "PATH": path,
+                # Whoosh's corrector scans every term (5.5 s a query); Newsroom suggests
+                # from the index's headline words itself (articles.search_whoosh).
                 "INCLUDE_SPELLING": False,
                 "BATCH_SIZE": 1000,
+                # Seconds a writer waits for the index's single writer lock before
+                # index_articles()/remove_articles() raise IndexLockedError.
+                "LOCK_TIMEOUT": float(os.environ.get("NEWSROOM_SEARCH_LOCK_TIMEOUT") or 60),
             }
         }
     if scheme in ("elasticsearch", "elasticsearchs", "es", "https", "http"):

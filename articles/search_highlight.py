@@ -35,9 +35,7 @@ def query_keys(words: list[str]) -> frozenset[str]:
 def _candidates(heads: tuple[str, ...]) -> re.Pattern:
     """Words that could match: starting with a query stem's first letters, or non-ASCII."""
     alternatives = "|".join(re.escape(h) for h in heads)
-    return re.compile(
-        rf"(?<!\w)(?:(?i:{alternatives})|[^\W\x00-\x7f])\w*(?:['\u2019\u02bc]\w+)*"
-    )
+    return re.compile(rf"(?<!\w)(?:(?i:{alternatives})|[^\W\x00-\x7f])\w*(?:['\u2019\u02bc]\w+)*")
 
 
 def _hits(text: str, keys: frozenset[str]) -> list[tuple[int, int]]:

@@ -84,7 +84,13 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
             Article.objects.filter(id__in=ids, is_published=True)
             .order_by("id")
             .values(
-                "id", "headline", "body", "caption", "section", "published", "updated_at",
+                "id",
+                "headline",
+                "body",
+                "caption",
+                "section",
+                "published",
+                "updated_at",
                 "source__slug",
             )
         )
@@ -117,8 +123,14 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
             if row["published"]:
                 facets["year"].append(str(row["published"].year))
             text = "\n".join(
-                [row["headline"], row["headline"], row["caption"], row["section"], row["body"],
-                 " ".join(dict.fromkeys(names))]
+                [
+                    row["headline"],
+                    row["headline"],
+                    row["caption"],
+                    row["section"],
+                    row["body"],
+                    " ".join(dict.fromkeys(names)),
+                ]
             )
             doc = {
                 ID: f"{ct}.{row['id']}",

@@ -23,16 +23,16 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.columns import NumericColumn
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.columns import NumericColumn
+from whoosh.filedb.filestore import FileStorage
 from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.util.numeric import byte_to_length
-from whoosh.filedb.filestore import FileStorage
 
 from .search_query import ParsedQuery, Phrase
 
@@ -147,7 +147,7 @@ class IndexLocation:
 def to_whoosh(value):
     if isinstance(value, datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(UTC).replace(tzinfo=None)
         return value
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
@@ -173,7 +173,7 @@ def whoosh_document(doc: dict, schema) -> dict:
 
 
 def from_epoch_micros(value: int) -> datetime:
-    return (_EPOCH + timedelta(microseconds=int(value))).replace(tzinfo=timezone.utc)
+    return (_EPOCH + timedelta(microseconds=int(value))).replace(tzinfo=UTC)
 
 
 # --- the fast read path ------------------------------------------------------------------------
@@ -363,11 +363,11 @@ class Snapshot:
         norm = BM25_K1 * ((1 - BM25_B) + BM25_B * lengths / self.avg_text_len)
         return idf * (tfs * (BM25_K1 + 1)) / (tfs + norm)
 
-
     def doc_of_article(self, article_id: int) -> int | None:
         if self._id_to_doc is None:
             live_docs = np.flatnonzero(self.live)
-            self._id_to_doc = dict(zip(self.article_id[live_docs].tolist(), live_docs.tolist()))
+            ids = self.article_id[live_docs].tolist()
+            self._id_to_doc = dict(zip(ids, live_docs.tolist(), strict=True))
         return self._id_to_doc.get(article_id)
 
     def close(self) -> None:
@@ -408,7 +408,6 @@ def _leaf_postings(reader, fieldname: str, term: str) -> tuple[np.ndarray, np.nd
     if not ids_parts:
         return np.empty(0, np.int64), np.empty(0, np.float32)
     return np.concatenate(ids_parts), np.concatenate(tf_parts)
-
 
 
 class LiveSearcher:
@@ -529,7 +528,9 @@ class WhooshFastSearch:
             terms = analyze(snap.ix.schema, words)
             if terms:
                 docs = (
-                    snap.postings("text", terms[0])[0] if len(terms) == 1 else phrase_docs(snap, terms)
+                    snap.postings("text", terms[0])[0]
+                    if len(terms) == 1
+                    else phrase_docs(snap, terms)
                 )
                 mask[docs] = False
         for name, values in include.items():
@@ -606,8 +607,7 @@ class WhooshFastSearch:
             ordered = self._ranked_docs(scores, docs, None)
         else:
             ordered = self._sorted_docs(snap, docs, sort != "oldest", None)
-        for article_id in snap.article_id[ordered].tolist():
-            yield article_id
+        yield from snap.article_id[ordered].tolist()
 
     def more_like_this(self, article_id: int, text: str, limit: int) -> list[int]:
         snap = self.live.snapshot()
@@ -676,7 +676,7 @@ class WhooshFastSearch:
             docs = np.arange(size) + offset
             live = snap.live[docs] & (micros != 0)
             for article_id, value in zip(
-                snap.article_id[docs[live]].tolist(), micros[live].tolist()
+                snap.article_id[docs[live]].tolist(), micros[live].tolist(), strict=True
             ):
                 out[article_id] = from_epoch_micros(value)
         return out

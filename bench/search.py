@@ -1,7 +1,7 @@
 """Search benchmark: the whole shared corpus, served by gunicorn as `make run` serves it.
 
     .venv/bin/python bench/search.py                 # import ../shared/corpus (re-used if built)
-    .venv/bin/python bench/search.py --quick-load    # bypass entity recognition (bench/quickload.py)
+    .venv/bin/python bench/search.py --quick-load    # no entity recognition (bench/quickload.py)
     .venv/bin/python bench/search.py --limit 10000 --data-dir var/bench-10k
 
 Steps: (1) import the corpus into a separate data folder (NEWSROOM_DATA_DIR, default
@@ -65,7 +65,11 @@ def load_queries() -> list[tuple[str, str]]:
 
 def manage(env, *args, check=True) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(PYTHON), "manage.py", *args], cwd=REPO, env=env, check=check, text=True,
+        [str(PYTHON), "manage.py", *args],
+        cwd=REPO,
+        env=env,
+        check=check,
+        text=True,
         capture_output=True,
     )
 
@@ -79,7 +83,7 @@ def django_setup(data_dir: Path):
     django.setup()
 
 
-# --- 1. data ------------------------------------------------------------------------------------
+# --- 1. data --------------------------------------------------------------------------------------
 
 
 def ensure_data(args, env) -> None:
@@ -97,8 +101,10 @@ def ensure_data(args, env) -> None:
         from quickload import quick_load
 
         n = quick_load(args.limit, progress=lambda n: None)
-        log(f"[data] quick-loaded {n} articles in {time.monotonic() - started:.0f} s "
-            "(no entity recognition; gold and dictionary entities)")
+        log(
+            f"[data] quick-loaded {n} articles in {time.monotonic() - started:.0f} s "
+            "(no entity recognition; gold and dictionary entities)"
+        )
         from articles import search
 
         t = time.monotonic()
@@ -111,9 +117,19 @@ def ensure_data(args, env) -> None:
     log(f"[data] $ NEWSROOM_DATA_DIR={args.data_dir} python manage.py {' '.join(cmd)}")
     result = manage(env, *cmd, check=False)
     elapsed = time.monotonic() - started
-    log(f"[data] {result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-500:]}")
+    log(
+        "[data] "
+        + (
+            result.stdout.strip().splitlines()[-1]
+            if result.stdout.strip()
+            else result.stderr[-500:]
+        )
+    )
     n = Article.objects.count()
-    log(f"[data] import incl. indexing: {n} articles in {elapsed:.0f} s = {n / elapsed:.1f} articles/s")
+    log(
+        f"[data] import incl. indexing: {n} articles in {elapsed:.0f} s "
+        f"= {n / elapsed:.1f} articles/s"
+    )
 
 
 # --- 2. re-index while searching ------------------------------------------------------------------
@@ -140,11 +156,13 @@ def reindex(env, probe) -> None:
     stop.set()
     thread.join()
     log(f"[reindex] $ python manage.py rebuild_search_index -> {result.stdout.strip()}")
-    log(f"[reindex] {elapsed:.0f} s wall; searches during it: {len(seen)}, "
-        f"smallest total seen {min(seen) if seen else 'n/a'} (never 0 = never empty)")
+    log(
+        f"[reindex] {elapsed:.0f} s wall; searches during it: {len(seen)}, "
+        f"smallest total seen {min(seen) if seen else 'n/a'} (never 0 = never empty)"
+    )
 
 
-# --- 3. in-process ---------------------------------------------------------------------------------
+# --- 3. in-process --------------------------------------------------------------------------------
 
 
 def in_process(queries, filters) -> None:
@@ -171,17 +189,32 @@ def in_process(queries, filters) -> None:
         log(f"  {kind:32s} {figures(times)}")
 
 
-# --- 4. HTTP ------------------------------------------------------------------------------------------
+# --- 4. HTTP --------------------------------------------------------------------------------------
 
 
 def start_gunicorn(env, port: int, workers: int) -> subprocess.Popen:
-    env = dict(env, WEB_CONCURRENCY=str(workers), GUNICORN_ACCESS_LOG="/dev/null",
-               DEBUG="0", SECRET_KEY=secrets.token_urlsafe(40),
-               ALLOWED_HOSTS="127.0.0.1,localhost")
+    env = dict(
+        env,
+        WEB_CONCURRENCY=str(workers),
+        GUNICORN_ACCESS_LOG="/dev/null",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(40),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+    )
     proc = subprocess.Popen(
-        [str(GUNICORN), "newsroom.wsgi", "-c", "newsroom/gunicorn_conf.py",
-         "--bind", f"127.0.0.1:{port}"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [
+            str(GUNICORN),
+            "newsroom.wsgi",
+            "-c",
+            "newsroom/gunicorn_conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
         start_new_session=True,
     )
     deadline = time.monotonic() + 60
@@ -191,7 +224,7 @@ def start_gunicorn(env, port: int, workers: int) -> subprocess.Popen:
             return proc
         except (urllib.error.URLError, ConnectionError, OSError):
             if proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {proc.stderr.read()[-2000:]}")
+                raise RuntimeError(f"gunicorn exited: {proc.stderr.read()[-2000:]}") from None
             time.sleep(0.3)
     raise RuntimeError("gunicorn did not answer /healthz within 60 s")
 
@@ -227,8 +260,12 @@ def over_http(base: str, queries, filters, clients: int, seconds: float, master:
                 pairs.append((key, v))
         return urllib.parse.urlencode(pairs)
 
-    kinds: dict[str, list[str]] = {"full page (all filter groups)": [], "page with filters": [],
-                                   "JSON, facets=off": [], "JSON with facets": []}
+    kinds: dict[str, list[str]] = {
+        "full page (all filter groups)": [],
+        "page with filters": [],
+        "JSON, facets=off": [],
+        "JSON with facets": [],
+    }
     for i, (_, q) in enumerate(queries):
         f = {k: v for k, v in filters[i % len(filters)].items()}
         kinds["full page (all filter groups)"].append(f"{base}/search/?{qs(q=q)}")
@@ -246,7 +283,10 @@ def over_http(base: str, queries, filters, clients: int, seconds: float, master:
     for kind, urls in kinds.items():
         results = [fetch(url) for url in urls]
         bad = sum(1 for _, status in results if status != 200)
-        log(f"  {kind:32s} {figures([t for t, _ in results])}" + (f"  non-200: {bad}" if bad else ""))
+        log(
+            f"  {kind:32s} {figures([t for t, _ in results])}"
+            + (f"  non-200: {bad}" if bad else "")
+        )
 
     mixed = kinds["full page (all filter groups)"] + kinds["page with filters"]
     random.Random(7).shuffle(mixed)
@@ -263,8 +303,10 @@ def over_http(base: str, queries, filters, clients: int, seconds: float, master:
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(client, range(clients)))
     elapsed = time.monotonic() - started
-    log(f"[http] {clients} concurrent clients, full pages: {len(done) / elapsed:.1f} requests/s "
-        f"({figures(done)})")
+    log(
+        f"[http] {clients} concurrent clients, full pages: {len(done) / elapsed:.1f} requests/s "
+        f"({figures(done)})"
+    )
     for pid in worker_pids(master):
         log(f"[http] worker {pid}: peak RSS {peak_rss_mb(pid):.0f} MB")
 
@@ -273,8 +315,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", default=str(REPO / "var" / "bench"))
     parser.add_argument("--limit", type=int, default=0, help="import only N documents")
-    parser.add_argument("--quick-load", action="store_true",
-                        help="load without entity recognition (bench/quickload.py)")
+    parser.add_argument(
+        "--quick-load",
+        action="store_true",
+        help="load without entity recognition (bench/quickload.py)",
+    )
     parser.add_argument("--skip-reindex", action="store_true")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--port", type=int, default=8765)
@@ -284,7 +329,9 @@ def main() -> None:
     args = parser.parse_args()
     args.data_dir = str(Path(args.data_dir).resolve())
     Path(args.data_dir).mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, NEWSROOM_DATA_DIR=args.data_dir, DJANGO_SETTINGS_MODULE="newsroom.settings")
+    env = dict(
+        os.environ, NEWSROOM_DATA_DIR=args.data_dir, DJANGO_SETTINGS_MODULE="newsroom.settings"
+    )
     django_setup(Path(args.data_dir))
     log(f"[env] {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     ensure_data(args, env)
@@ -316,6 +363,7 @@ def main() -> None:
     try:
         over_http(base, queries, filters, args.clients, args.seconds, proc.pid)
         if not args.skip_reindex:
+
             def probe():
                 with urllib.request.urlopen(f"{base}/search/?format=json&facets=off") as r:
                     return int(json.loads(r.read())["total"])

@@ -28,6 +28,12 @@ def test_default_is_whoosh_under_the_data_folder():
     assert conf["ENGINE"] == "articles.search_backends.NewsroomWhooshEngine"
     assert conf["PATH"] == "/data/whoosh"
     assert conf["INCLUDE_SPELLING"] is False  # Whoosh's corrector: 5.5 s per query
+    assert conf["LOCK_TIMEOUT"] == 60
+
+
+def test_writer_lock_wait_is_configurable(monkeypatch):
+    monkeypatch.setenv("NEWSROOM_SEARCH_LOCK_TIMEOUT", "5")
+    assert haystack_connections("", Path("/data"))["default"]["LOCK_TIMEOUT"] == 5
 
 
 def test_whoosh_url_with_a_path():
@@ -119,7 +125,8 @@ def test_generic_path_words_phrases_exclusions_or(newsroom, generic):  # noqa: F
     assert ids(search_articles(SearchRequest(q='"oil prices"'))) == {newsroom["biden"].id}
     assert newsroom["baghdad"].id not in ids(search_articles(SearchRequest(q="troops -pentagon")))
     assert ids(search_articles(SearchRequest(q="Tehran OR Kirkuk"))) == {
-        newsroom["kirkuk"].id, newsroom["tehran"].id,
+        newsroom["kirkuk"].id,
+        newsroom["tehran"].id,
     }
 
 

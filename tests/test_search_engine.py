@@ -25,7 +25,11 @@ def ids(response):
 
 def entity(kind, name, slug, country="", feature=""):
     return Entity.objects.create(
-        kind=kind, name=name, slug=slug, key=slug.replace("-", " "), country=country,
+        kind=kind,
+        name=name,
+        slug=slug,
+        key=slug.replace("-", " "),
+        country=country,
         feature=feature,
     )
 
@@ -45,29 +49,71 @@ def newsroom(clean_index):
 
     def article(key, headline, body, source, published, mentions=(), section="", **extra):
         a = Article.objects.create(
-            source=source, headline=headline, slug=key, body=body, section=section,
-            published=published, fingerprint=key, **extra,
+            source=source,
+            headline=headline,
+            slug=key,
+            body=body,
+            section=section,
+            published=published,
+            fingerprint=key,
+            **extra,
         )
         for e in mentions:
             Mention.objects.create(article=a, entity=e)
         made[key] = a
         return a
 
-    article("kirkuk", "Rockets hit base near Kirkuk", "Kata’ib Hezbollah was blamed for the "
-            "attack on troops near Kirkuk oil fields.", press_tv, date(2020, 1, 5),
-            [kirkuk, kh], section="Middle East")
-    article("baghdad", "Pentagon sends more troops to Iraq", "The Pentagon said troops would "
-            "deploy to Iraq to protect the embassy.", reuters, date(2020, 1, 3),
-            [iraq, pentagon], section="World")
-    article("tehran", "Iran oil exports rise", "Iranian crude oil exports rose in March, "
-            "officials in Tehran said.", press_tv, date(2019, 3, 20), [iran], section="Economy")
-    article("biden", "Biden meets allies on Iraq", "President Joe Biden discussed troops and "
-            "oil prices with allies.", reuters, date(2021, 6, 1), [iraq, biden],
-            section="World")
-    article("script", "Markup <script>alert(1)</script> in a headline",
-            "The body says <b>bold</b> & troops <script>x</script>.", reuters, date(2018, 1, 1))
-    article("hidden", "Unpublished troops story", "troops troops", reuters, date(2020, 2, 2),
-            is_published=False)
+    article(
+        "kirkuk",
+        "Rockets hit base near Kirkuk",
+        "Kata’ib Hezbollah was blamed for the attack on troops near Kirkuk oil fields.",
+        press_tv,
+        date(2020, 1, 5),
+        [kirkuk, kh],
+        section="Middle East",
+    )
+    article(
+        "baghdad",
+        "Pentagon sends more troops to Iraq",
+        "The Pentagon said troops would deploy to Iraq to protect the embassy.",
+        reuters,
+        date(2020, 1, 3),
+        [iraq, pentagon],
+        section="World",
+    )
+    article(
+        "tehran",
+        "Iran oil exports rise",
+        "Iranian crude oil exports rose in March, officials in Tehran said.",
+        press_tv,
+        date(2019, 3, 20),
+        [iran],
+        section="Economy",
+    )
+    article(
+        "biden",
+        "Biden meets allies on Iraq",
+        "President Joe Biden discussed troops and oil prices with allies.",
+        reuters,
+        date(2021, 6, 1),
+        [iraq, biden],
+        section="World",
+    )
+    article(
+        "script",
+        "Markup <script>alert(1)</script> in a headline",
+        "The body says <b>bold</b> & troops <script>x</script>.",
+        reuters,
+        date(2018, 1, 1),
+    )
+    article(
+        "hidden",
+        "Unpublished troops story",
+        "troops troops",
+        reuters,
+        date(2020, 2, 2),
+        is_published=False,
+    )
     search.index_articles(a.id for a in made.values())
     return made
 
@@ -75,8 +121,25 @@ def newsroom(clean_index):
 # --- query syntax ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("q", ['"', "(", "AND", "*", "x" * 5000, "كتائب حزب الله", "", "OR",
-                               "-", '"unclosed phrase', "troops)", "a OR", "[oil]", "né:é"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"',
+        "(",
+        "AND",
+        "*",
+        "x" * 5000,
+        "كتائب حزب الله",
+        "",
+        "OR",
+        "-",
+        '"unclosed phrase',
+        "troops)",
+        "a OR",
+        "[oil]",
+        "né:é",
+    ],
+)
 def test_odd_queries_never_raise(newsroom, q):
     response = search_articles(SearchRequest(q=q))
     assert response.total >= 0
@@ -111,7 +174,8 @@ def test_accents_fold_in_query_and_text(newsroom):
 
 def test_words_are_anded(newsroom):
     assert ids(search_articles(SearchRequest(q="troops oil"))) == {
-        newsroom["kirkuk"].id, newsroom["biden"].id,
+        newsroom["kirkuk"].id,
+        newsroom["biden"].id,
     }
 
 
@@ -123,14 +187,13 @@ def test_exact_phrase(newsroom):
 def test_excluded_word_and_phrase(newsroom):
     troops = ids(search_articles(SearchRequest(q="troops -pentagon")))
     assert newsroom["baghdad"].id not in troops and newsroom["kirkuk"].id in troops
-    assert newsroom["biden"].id not in ids(
-        search_articles(SearchRequest(q='troops -"oil prices"'))
-    )
+    assert newsroom["biden"].id not in ids(search_articles(SearchRequest(q='troops -"oil prices"')))
 
 
 def test_or(newsroom):
     assert ids(search_articles(SearchRequest(q="Tehran OR Kirkuk"))) == {
-        newsroom["kirkuk"].id, newsroom["tehran"].id,
+        newsroom["kirkuk"].id,
+        newsroom["tehran"].id,
     }
     # Lower-case "or" is a word, not an operator (and a stop word).
     assert search_articles(SearchRequest(q="tehran or kirkuk")).total == 0
@@ -202,9 +265,7 @@ def test_suppressed_mentions_are_not_facets(newsroom):
 
 
 def test_date_range_is_inclusive(newsroom):
-    response = search_articles(
-        SearchRequest(date_from=date(2020, 1, 3), date_to=date(2020, 1, 5))
-    )
+    response = search_articles(SearchRequest(date_from=date(2020, 1, 3), date_to=date(2020, 1, 5)))
     assert ids(response) == {newsroom["kirkuk"].id, newsroom["baghdad"].id}
 
 
