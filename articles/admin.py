@@ -392,6 +392,21 @@ class UploadBatchAdmin(admin.ModelAdmin):
 class IndexTaskAdmin(admin.ModelAdmin):
     list_display = ["article_id", "action", "created", "attempts", "not_before", "last_error"]
     readonly_fields = ["article_id", "action", "created", "attempts", "not_before", "last_error"]
+    actions = ["retry_now"]
+
+    @admin.action(description="Retry now")
+    def retry_now(self, request, queryset):
+        from .indexing import drain
+
+        queryset.update(not_before=None)
+        done = drain(blocking=False)
+        left = IndexTask.objects.count()
+        self.message_user(
+            request,
+            f"Indexed {done} article(s); {left} task(s) still queued"
+            + (" (see the last error of each)." if left else "."),
+            messages.WARNING if left else messages.SUCCESS,
+        )
 
     def has_add_permission(self, request):
         return False

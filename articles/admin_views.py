@@ -87,7 +87,7 @@ def names_field(label: str) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 60}),
         help_text="One name per line. Remove a line to drop it, add a line to add one.",
     )
 
@@ -97,10 +97,7 @@ class ReviewForm(forms.Form):
     source = forms.CharField(label="Outlet", max_length=200, required=False)
     section = forms.CharField(max_length=200, required=False)
     published = forms.DateField(
-        label="Date",
-        required=False,
-        help_text="YYYY-MM-DD",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     places = names_field("Places")
     organizations = names_field("Organizations")

@@ -156,11 +156,16 @@ def drain(*, blocking: bool = True, max_batches: int | None = None) -> int:
 
 
 def _run_batch() -> int:
+    """Index one batch. Retried tasks go in ever smaller batches (halved per attempt), so
+    one article the engine keeps refusing ends up alone instead of holding back the rest.
+    """
     from . import search
 
-    tasks = list(pending_tasks().order_by("id")[:BATCH_SIZE])
-    if not tasks:
+    first = pending_tasks().order_by("attempts", "id").first()
+    if first is None:
         return 0
+    size = max(1, BATCH_SIZE >> first.attempts)
+    tasks = list(pending_tasks().filter(attempts=first.attempts).order_by("id")[:size])
     ids = list(dict.fromkeys(t.article_id for t in tasks))
     live = set(Article.objects.filter(id__in=ids, is_published=True).values_list("id", flat=True))
     to_update = [i for i in ids if i in live]

@@ -87,6 +87,26 @@ def test_a_search_engine_failure_keeps_the_save_and_retries_later(clean_index, m
     assert found("quokka") == {article.pk}
 
 
+def test_one_article_the_engine_refuses_does_not_hold_back_the_others(clean_index, monkeypatch):
+    poison = make_article("Quokka poison")
+    good = [make_article(f"Quokka good {n}") for n in range(3)]
+    real = search.index_articles
+
+    def refuses_poison(ids):
+        if poison.pk in set(ids):
+            raise ValueError("cannot index this one")
+        real(ids)
+
+    monkeypatch.setattr(search, "index_articles", refuses_poison)
+    for _ in range(12):  # each retry halves the batch until the poison is alone
+        indexing.drain()
+        IndexTask.objects.update(not_before=None)
+    assert found("quokka") == {a.pk for a in good}
+    left = IndexTask.objects.get()
+    assert left.article_id == poison.pk and left.attempts > 1
+    assert "cannot index this one" in left.last_error
+
+
 def hold_lock_in_another_process(path: Path, seconds: float) -> subprocess.Popen:
     code = textwrap.dedent(
         f"""
