@@ -334,6 +334,18 @@ def _process_file(batch: UploadBatch, upload: UploadFile) -> None:
                 "reason": outcome.reason,
             },
         )
+        if outcome.outcome == UploadResult.Outcome.CREATED and batch.created_by_id:
+            from django.contrib.admin.models import ADDITION
+
+            from .corrections import record as log_change
+            from .models import Article
+
+            log_change(
+                batch.created_by,
+                Article(pk=outcome.article_id, headline=extracted.parsed.title[:200]),
+                f"Added by upload {batch.pk} from {outcome.label}.",
+                ADDITION,
+            )
 
     try:
         with upload.stored.open("rb") as handle:

@@ -436,3 +436,15 @@ def test_index_worker_resumes_an_unfinished_batch(editor, clean_index, shared):
     batch.refresh_from_db()
     assert (batch.status, batch.created_count) == ("done", 1)
     assert not batch.files.get().stored  # the stored original is removed once done
+
+
+def test_articles_added_by_an_upload_record_who_added_them(editor_client, editor, shared):
+    from django.contrib.admin.models import ADDITION, LogEntry
+
+    upload(editor_client, ("seed.txt", SEED.read_bytes()))
+    article = Article.objects.get()
+    entry = LogEntry.objects.get(
+        content_type__model="article", object_id=str(article.pk), action_flag=ADDITION
+    )
+    assert entry.user == editor
+    assert "Added by upload" in entry.change_message
