@@ -155,6 +155,29 @@ def drain(*, blocking: bool = True, max_batches: int | None = None) -> int:
             return done
 
 
+_index_ready = False
+
+
+def _prepare_index() -> None:
+    """Open the search index once per process before the first write.
+
+    Works around the Whoosh backend's first write on a brand-new index waiting 30 s on its
+    own lock and failing (index_ids holds write.lock, then setup() creating the first
+    generation asks for it again). A read sets the index up outside the lock. Remove once
+    articles/search_backends.py sets up before locking.
+    """
+    global _index_ready
+    if _index_ready:
+        return
+    from . import search
+
+    try:
+        search.indexed_versions()
+    except Exception:  # the write below reports the real problem, with retries
+        logger.warning("search index could not be opened before writing", exc_info=True)
+    _index_ready = True
+
+
 def _run_batch() -> int:
     """Index one batch. Retried tasks go in ever smaller batches (halved per attempt), so
     one article the engine keeps refusing ends up alone instead of holding back the rest.
@@ -166,6 +189,7 @@ def _run_batch() -> int:
         return 0
     size = max(1, BATCH_SIZE >> first.attempts)
     tasks = list(pending_tasks().filter(attempts=first.attempts).order_by("id")[:size])
+    _prepare_index()
     ids = list(dict.fromkeys(t.article_id for t in tasks))
     live = set(Article.objects.filter(id__in=ids, is_published=True).values_list("id", flat=True))
     to_update = [i for i in ids if i in live]
