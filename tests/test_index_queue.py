@@ -285,8 +285,6 @@ def site(tmp_path):
 
     migrated = run("manage.py", "migrate", "--no-input", "-v0")
     assert migrated.returncode == 0, migrated.stderr
-    cleared = run("manage.py", "shell", "-c", "from articles import search; search.clear_index()")
-    assert cleared.returncode == 0, cleared.stderr
     return run, start, tmp_path
 
 
