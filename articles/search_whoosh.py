@@ -235,7 +235,9 @@ def _numeric_column(creader, size: int) -> np.ndarray:
         raw = creader._dbfile.get(creader._basepos, count * creader._fixedlen)
         values = np.frombuffer(raw, dtype=">" + creader._typecode).astype(np.int64)
         if count < size:
-            values = np.concatenate([values, np.full(size - count, creader._default, np.int64)])
+            # An unsigned column's "missing" default (2**64 - 1) wraps like the stored values.
+            default = np.array([creader._default], dtype=np.uint64).astype(np.int64)[0]
+            values = np.concatenate([values, np.full(size - count, default, np.int64)])
         return values
     return np.fromiter((v or 0 for v in creader), dtype=np.int64, count=size)
 
