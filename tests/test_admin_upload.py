@@ -448,3 +448,34 @@ def test_articles_added_by_an_upload_record_who_added_them(editor_client, editor
     )
     assert entry.user == editor
     assert "Added by upload" in entry.change_message
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/",
+        "/admin/articles/article/",
+        "/admin/articles/article/upload/",
+        "/admin/articles/article/add/",
+        "/admin/articles/entity/",
+        "/admin/articles/entityredirect/",
+        "/admin/articles/uploadbatch/",
+        "/admin/articles/uploadbatch/add/",
+        "/admin/articles/indextask/",
+    ],
+)
+def test_editor_admin_pages_open(editor_client, url):
+    response = editor_client.get(url)
+    assert response.status_code == 200
+
+
+def test_article_change_page_and_batch_pages_open(editor_client, shared):
+    upload(editor_client, ("seed.txt", SEED.read_bytes()))
+    article = Article.objects.get()
+    batch = UploadBatch.objects.get()
+    page = editor_client.get(f"/admin/articles/article/{article.pk}/change/")
+    assert page.status_code == 200
+    assert "Add entities" in page.content.decode()
+    assert editor_client.get(f"/admin/articles/uploadbatch/{batch.pk}/change/").status_code == 302
+    changelist = editor_client.get("/admin/articles/article/").content.decode()
+    assert "Upload articles" in changelist
