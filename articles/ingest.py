@@ -398,7 +398,7 @@ def reextract_articles(
         raw.origin = f"{article.id}\x00{raw.origin}"
         by_origin[article.id] = article
         raws.append(raw)
-    entities, sources = EntityResolver(), SourceResolver()
+    entities, sources = EntityResolver(preload=True), SourceResolver()
     with indexing.deferred():
         for result in extract_documents(
             raws, model=settings.NEWSROOM_SPACY_MODEL, n_process=n_process
