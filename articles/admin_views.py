@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.views.decorators.csrf import csrf_protect
 
 from . import uploads
 from .extraction.types import RawDocument, ReadFailure
@@ -313,9 +314,32 @@ def _save_reviewed(model_admin, request, context):
 
 
 def upload_view(model_admin, request):
-    """Many files or a .zip: stored as a batch, then processed now or in the background."""
+    """Many files or a .zip: stored as a batch, then processed now or in the background.
+
+    Registered csrf_exempt so that an upload too large, or with too many files, is refused
+    with a message before anything parses its body (CsrfViewMiddleware would read it first
+    and answer a bare 400); the CSRF check itself runs right after, via csrf_protect.
+    """
     if not request.user.has_perm("articles.add_article"):
         raise PermissionDenied
+    if request.method == "POST":
+        error = refuse_oversized_request(request)
+        if error:
+            return _upload_page(model_admin, request, refusal=error, status=413)
+        try:
+            return csrf_protect(lambda req: _upload(model_admin, req))(request)
+        except TooManyFilesSent:
+            error = (
+                f"Upload at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files at once, "
+                "or put them in a .zip archive."
+            )
+        except RequestDataTooBig:
+            error = "This upload is too large: send the files in several smaller uploads."
+        return _upload_page(model_admin, request, refusal=error, status=400)
+    return _upload_page(model_admin, request)
+
+
+def _upload_page(model_admin, request, *, form=None, refusal: str = "", status: int = 200):
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
@@ -324,20 +348,21 @@ def upload_view(model_admin, request):
         "max_archive_bytes": settings.NEWSROOM_MAX_ARCHIVE_BYTES,
         "max_archive_entries": settings.NEWSROOM_MAX_ARCHIVE_ENTRIES,
         "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+        "form": form or UploadForm(),
+        "refusal": refusal,
     }
-    template = "admin/articles/uploadbatch/upload.html"
-    if request.method != "POST":
-        return TemplateResponse(request, template, {**context, "form": UploadForm()})
-    error = refuse_oversized_request(request)
-    if not error:
-        post, files, error = read_files(request)
+    return TemplateResponse(
+        request, "admin/articles/uploadbatch/upload.html", context, status=status
+    )
+
+
+def _upload(model_admin, request):
+    post, files, error = read_files(request)
     if error:
-        return TemplateResponse(
-            request, template, {**context, "form": UploadForm(), "refusal": error}, status=400
-        )
+        return _upload_page(model_admin, request, refusal=error, status=400)
     form = UploadForm(post, files)
     if not form.is_valid():
-        return TemplateResponse(request, template, {**context, "form": form}, status=400)
+        return _upload_page(model_admin, request, form=form, status=400)
     batch = uploads.create_batch(form.cleaned_data["files"], user=request.user)
     model_admin.log_addition(request, batch, f"Uploaded {batch.file_count} file(s).")
     if uploads.batch_is_small(batch):
