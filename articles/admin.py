@@ -219,8 +219,15 @@ class AliasInline(admin.TabularInline):
     readonly_fields = ["key"]
 
 
+class EntityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        count = getattr(obj, "n_articles", None)
+        articles = f", {count} article{'s' if count != 1 else ''}" if count is not None else ""
+        return f"{obj.name} ({obj.slug}{articles})"
+
+
 class MergeForm(forms.Form):
-    survivor = forms.ModelChoiceField(
+    survivor = EntityChoiceField(
         queryset=Entity.objects.none(),
         widget=forms.RadioSelect,
         label="Keep this one",
