@@ -274,7 +274,11 @@ def score_countries(
             continue
         n += 1
         places = pred.get("places", [])
-        if rollup:
+        if rollup and pred.get("countries") is not None:
+            got = set(
+                pred["countries"]
+            )  # the product's roll-up, as find_entities / extract give it
+        elif rollup:
             got = set(
                 article_countries(
                     places, pred.get("title", doc["title"]), pred.get("body", doc["body"])
@@ -305,7 +309,13 @@ def run_direct(docs: list[dict], model: str, n_process: int) -> list[dict]:
     articles = [ParsedArticle(title=d["title"], body=d["body"]) for d in docs]
     results = find_entities(articles, model=model, n_process=n_process)
     return [
-        {"places": r.places, "organizations": r.organizations, "people": r.people} for r in results
+        {
+            "places": r.places,
+            "organizations": r.organizations,
+            "people": r.people,
+            "countries": r.countries,
+        }
+        for r in results
     ]
 
 

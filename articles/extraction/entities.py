@@ -37,7 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .names import name_key
-from .places import gazetteer
+from .places import demonym_country, gazetteer
 from .types import FoundEntity, ParsedArticle
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -282,13 +282,19 @@ class EntityResult:
     places: list[FoundEntity] = field(default_factory=list)
     organizations: list[FoundEntity] = field(default_factory=list)
     people: list[FoundEntity] = field(default_factory=list)
-    countries: list[str] = field(
-        default_factory=list
-    )  # article_countries(): what the story is about
+    countries: list[str] = field(default_factory=list)  # article_countries(): what it is about
+    # nationality adjectives seen (not entities): country -> {surface: count}, for the roll-up
+    nationalities: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def article_countries(
-    places, title: str, body: str, *, lead_chars: int = 200, min_mentions: int = 3
+    places,
+    title: str,
+    body: str,
+    *,
+    nationalities: dict[str, dict[str, int]] | None = None,
+    lead_chars: int = 200,
+    min_mentions: int = 3,
 ) -> list[str]:
     """Country roll-up: the ISO codes of the countries an article is about.
 
@@ -296,7 +302,9 @@ def article_countries(
     ``lead_chars`` characters of the body, where a wire dateline sits) or when its places are
     mentioned at least ``min_mentions`` times in all; a country named once in passing deep in
     the story does not. ``places`` are FoundEntity objects or dicts as `manage.py extract`
-    prints them ({"country", "mentions": [surfaces], "count"}). Most-mentioned first.
+    prints them ({"country", "mentions": [surfaces], "count"}). Nationality adjectives
+    (``EntityResult.nationalities``: "Swiss industrial output") count like places of their
+    country. Most-mentioned first.
     """
     lead = f"{title}\n\n{body[:lead_chars]}".lower()
     counts: Counter = Counter()
@@ -311,6 +319,10 @@ def article_countries(
             continue
         counts[cc] += n
         if any(s and s.lower() in lead for s in surfaces):
+            in_lead.add(cc)
+    for cc, forms in (nationalities or {}).items():
+        counts[cc] += sum(forms.values())
+        if any(re.search(rf"\b{re.escape(f.lower())}\b", lead) for f in forms):
             in_lead.add(cc)
     return [cc for cc, n in counts.most_common() if n >= min_mentions or cc in in_lead]
 
@@ -389,7 +401,9 @@ def _with_countries(
 ) -> list[EntityResult]:
     for result, article in zip(results, articles, strict=False):
         body = "\n\n".join(p for p in (article.caption, article.body) if p)
-        result.countries = article_countries(result.places, article.title, body)
+        result.countries = article_countries(
+            result.places, article.title, body, nationalities=result.nationalities
+        )
     return results
 
 
@@ -471,6 +485,31 @@ def _is_demonym(doc, start: int, end: int, text: str) -> bool:
     return nxt is None or nxt.is_lower or nxt.is_punct
 
 
+FACILITY_HEADS = {"airbase", "airport", "airfield"}
+CUE_BEFORE_PLACE = {
+    "in",
+    "at",
+    "near",
+    "from",
+    "to",
+    "into",
+    "across",
+    "outside",
+    "around",
+    "toward",
+    "towards",
+    "via",
+    "between",
+    "through",
+    "inside",
+    "throughout",
+    "of",
+    "and",
+    "or",
+    "within",
+    "on",
+    "off",
+}
 NAME_PARTICLES = {
     "al",
     "el",
@@ -561,6 +600,9 @@ def _context_kind(doc, start: int, end: int, kind: str) -> str:
     prev2 = doc[start - 2].lower_ if start > 1 else ""
     if kind == "place":
         return kind
+    last = doc[end - 1].lower_
+    if last in FACILITY_HEADS or (last == "base" and end - start > 1):
+        return "place"  # "K1 Air Base", "Ain al-Asad Airbase", "Kabul Airport"
     if (
         nxt in PLACE_NEXT
         or (nxt == "air" and nxt2 == "base")
@@ -660,6 +702,7 @@ def _strip_title_key(key: str) -> str:
 
 _DATELINE = re.compile(
     r"^[ \t]*(?P<place>[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3})"
+    r"(?:, (?P<region>[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+){0,2}))?"
     r"(?:(?:,| -)? +(?:\(\w[\w ]*\) +)?(?:(?:[A-Z][a-z]{2,8}\.? +\d{1,2}|\d{4}-\d\d-\d\d)\b *)?)?"
     r"(?:[-–—]+ |$)",
     re.M,
@@ -667,34 +710,50 @@ _DATELINE = re.compile(
 
 
 def _dateline_mentions(doc, text: str, mentions: list[Mention]) -> list[Mention]:
-    """The wire-story dateline ("SALVADOR, Feb 26 - ", "TEHRAN - ", "BRUSSELS 1996-08-22")
-    names where the story was filed: a place even when NER missed it."""
-    out = []
-    taken = [(m.start_char, m.end_char) for m in mentions]
+    """The wire-story dateline ("SALVADOR, Feb 26 - ", "ANGLETON, Tex. March 3 - ",
+    "TEHRAN - ", "BRUSSELS 1996-08-22") names where the story was filed: a place even when
+    NER missed it or took it for something else."""
+    out: list[Mention] = []
     for match in _DATELINE.finditer(text[:2000]):
         if match.start() > 0 and text[match.start() - 1] != "\n":
             continue
-        start, end = match.span("place")
-        if any(s < end and start < e for s, e in taken):
-            continue
-        surface = match.group("place").strip(" -.")
-        if gazetteer().lookup(surface) is None:
-            continue
-        span = doc.char_span(start, start + len(surface), alignment_mode="expand")
-        if span is None:
-            continue
-        out.append(
-            Mention(
-                surface,
-                name_key(surface),
-                "place",
-                span.start,
-                span.end,
-                start,
-                start + len(surface),
-            )
-        )
-        break  # one dateline per story
+        found = False
+        for group in ("place", "region"):
+            if match.group(group) is None:
+                continue
+            start = match.start(group)
+            surface = match.group(group).rstrip(" -,")
+            if gazetteer().lookup(surface) is None:
+                continue
+            found = True
+            end = start + len(surface)
+            overlapping = [m for m in mentions if m.start_char < end and start < m.end_char]
+            if overlapping:
+                for m in overlapping:
+                    m.kind, m.weight = "place", 3
+                continue
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None:
+                out.append(
+                    Mention(
+                        surface, name_key(surface), "place", span.start, span.end, start, end, 3
+                    )
+                )
+        if found:
+            break  # one dateline per story
+    return out
+
+
+def _nationalities(doc, mentions: list[Mention]) -> dict[str, dict[str, int]]:
+    """Nationality words ("Swiss", "Japanese") by the country they name."""
+    kept = {(m.start_char, m.end_char) for m in mentions}
+    out: dict[str, dict[str, int]] = {}
+    for ent in doc.ents:
+        if ent.label_ in ("NORP", "GPE", "ORG") and (ent.start_char, ent.end_char) not in kept:
+            cc = demonym_country(ent.text)
+            if cc:
+                forms = out.setdefault(cc, {})
+                forms[ent.text] = forms.get(ent.text, 0) + 1
     return out
 
 
@@ -723,7 +782,7 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
     mentions += _dateline_mentions(doc, text, mentions)
     mentions += _credit_mentions(doc, text, mentions)
     if not mentions:
-        return EntityResult()
+        return EntityResult(nationalities=_nationalities(doc, mentions))
     uf = _Union()
     for m in mentions:
         uf.find(m.key)
@@ -931,6 +990,12 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
         entity.feature = _feature_from_context(doc, ms)
         if not entity.country:
             entity.country = _country_from_context(ms, resolved_spans)
+        if not entity.feature and not _place_cue(doc, ms):
+            entity.kind = (
+                "dropped"  # "Hunting the Crow", "...: Report": a capitalised word, no place
+            )
+
+    result.nationalities = _nationalities(doc, mentions)
 
     entities.sort(key=lambda t: (-t[1].count, t[0]))
     for _, entity, _ms in entities:
@@ -980,6 +1045,18 @@ def _make_entity(kind: str, ms: list[Mention], acronym_keys: set[str]) -> FoundE
             ):
                 aliases.append(m.text)
     return FoundEntity(kind=kind, name=name, mentions=dict(counts), aliases=aliases)
+
+
+def _place_cue(doc, ms: list[Mention]) -> bool:
+    """Does any mention of an unknown one-word place stand where places stand ("in X")?"""
+    for m in ms:
+        if m.start < 0 or m.end - m.start > 1:
+            return True  # several words ("Jurf al-Nasr"), or added by a rule: keep
+        if m.start > 0 and doc[m.start - 1].lower_ in CUE_BEFORE_PLACE:
+            return True
+        if m.start == 0 or doc[m.start - 1].is_space or "\n" in doc[m.start - 1].whitespace_:
+            return True  # starts a line: a dateline ("SEOUL 1996-08-22", "TEHRAN - ")
+    return False
 
 
 def _feature_from_context(doc, ms: list[Mention]) -> str:

@@ -317,3 +317,71 @@ def gazetteer() -> Gazetteer:
 def resolve_place(name: str) -> Place | None:
     """The gazetteer's best reading of a place name, or None."""
     return gazetteer().lookup(name)
+
+
+# Nationality adjectives are not entities, but they say which country a story is about
+# ("Swiss industrial output rose"): the country roll-up counts them. Regular forms are
+# derived from country names; these are the irregular ones.
+IRREGULAR_DEMONYMS = {
+    "swiss": "CH", "british": "GB", "briton": "GB", "britons": "GB", "english": "GB", "scottish": "GB",
+    "welsh": "GB", "scots": "GB", "french": "FR", "dutch": "NL", "danish": "DK", "dane": "DK",
+    "greek": "GR", "soviet": "RU", "soviets": "RU", "filipino": "PH", "philippine": "PH", "thai": "TH",
+    "irish": "IE", "turkish": "TR", "turk": "TR", "polish": "PL", "pole": "PL", "spanish": "ES",
+    "swedish": "SE", "swede": "SE", "finnish": "FI", "finn": "FI", "norwegian": "NO", "peruvian": "PE",
+    "american": "US", "americans": "US", "saudi": "SA", "kuwaiti": "KW", "emirati": "AE",
+    "argentine": "AR", "argentinian": "AR", "icelandic": "IS", "portuguese": "PT", "belgian": "BE",
+    "israeli": "IL", "iraqi": "IQ", "pakistani": "PK", "bangladeshi": "BD", "yemeni": "YE",
+    "omani": "OM", "qatari": "QA", "bahraini": "BH", "afghan": "AF", "nepali": "NP", "malagasy": "MG",
+    "chinese": "CN", "japanese": "JP", "lebanese": "LB", "vietnamese": "VN", "taiwanese": "TW",
+    "sudanese": "SD", "senegalese": "SN", "congolese": "CD", "maltese": "MT", "burmese": "MM",
+    "german": "DE", "mexican": "MX", "venezuelan": "VE", "ecuadorean": "EC", "ecuadorian": "EC",
+    "new zealand": "NZ", "kiwi": "NZ", "luxembourg": "LU", "hong kong": "HK", "czech": "CZ",
+    "slovak": "SK", "croat": "HR", "croatian": "HR", "serb": "RS", "serbian": "RS", "bosnian": "BA",
+    "kazakh": "KZ", "uzbek": "UZ", "tajik": "TJ", "kyrgyz": "KG", "azeri": "AZ", "azerbaijani": "AZ",
+    "uruguayan": "UY", "paraguayan": "PY", "colombian": "CO", "chilean": "CL", "cuban": "CU",
+    "iranian": "IR", "syrian": "SY", "egyptian": "EG", "indian": "IN", "indonesian": "ID",
+    "malaysian": "MY", "australian": "AU", "canadian": "CA", "brazilian": "BR", "italian": "IT",
+    "russian": "RU", "korean": "", "south korean": "KR", "north korean": "KP", "nigerian": "NG",
+    "kenyan": "KE", "ghanaian": "GH", "ethiopian": "ET", "algerian": "DZ", "moroccan": "MA",
+    "tunisian": "TN", "libyan": "LY", "jordanian": "JO", "palestinian": "PS", "austrian": "AT",
+    "hungarian": "HU", "romanian": "RO", "bulgarian": "BG", "ukrainian": "UA", "singaporean": "SG",
+    "zimbabwean": "ZW", "zambian": "ZM", "south african": "ZA", "ivorian": "CI", "cameroonian": "CM",
+    "bolivian": "BO", "nicaraguan": "NI", "panamanian": "PA", "honduran": "HN", "guatemalan": "GT",
+    "salvadorean": "SV", "salvadoran": "SV", "haitian": "HT", "jamaican": "JM", "dominican": "DO",
+    "sri lankan": "LK", "yugoslav": "RS", "lithuanian": "LT", "latvian": "LV", "estonian": "EE",
+    "belarusian": "BY", "georgian": "GE", "armenian": "AM", "mongolian": "MN", "cambodian": "KH",
+    "laotian": "LA", "tanzanian": "TZ", "ugandan": "UG", "angolan": "AO", "mozambican": "MZ",
+}
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    table: dict[str, str] = {}
+    gaz = gazetteer()
+    for cc, name in gaz.country_names.items():
+        base = name_key(name)
+        if " " in base:
+            continue
+        forms = {base + "n", base + "an", base + "ian", base + "ese", base + "i"}
+        if base[-1] in "aeiouy":
+            stem = base[:-1]
+            forms |= {stem + "ian", stem + "an", stem + "ese", stem + "i"}
+        for form in forms:
+            table.setdefault(form, cc)
+    for form, cc in IRREGULAR_DEMONYMS.items():
+        if cc:
+            table[form] = cc
+        else:
+            table.pop(form, None)
+    return table
+
+
+def demonym_country(word: str) -> str:
+    """ISO code of the country a nationality adjective or noun names ("Swiss" -> CH), or ""."""
+    key = name_key(word)
+    table = _demonyms()
+    if key in table:
+        return table[key]
+    if key.endswith("s") and key[:-1] in table:  # "Iranians"
+        return table[key[:-1]]
+    return ""
