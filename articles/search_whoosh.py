@@ -16,6 +16,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import logging
+import mmap
 import os
 import shutil
 import threading
@@ -31,6 +32,7 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.columns import NumericColumn
 from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.util.numeric import byte_to_length
 
@@ -139,6 +141,23 @@ class IndexLocation:
                 fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
+
+
+class MappedFileStorage(FileStorage):
+    """Reads index files through mmap: shared page cache, no per-read system calls.
+
+    Whoosh's FileStorage reads plain segment files with seek()+read() (slow for the first
+    read of a long posting list), and its compound segments are copied into each process's
+    private memory. Writers keep using FileStorage.
+    """
+
+    def open_file(self, name, **kwargs):
+        path = self._fpath(name)
+        with open(path, "rb") as fh:
+            if os.fstat(fh.fileno()).st_size == 0:
+                return super().open_file(name, **kwargs)
+            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        return StructFile(mapped, name=name, **kwargs)
 
 
 # --- values in and out of Whoosh -------------------------------------------------------------
@@ -436,7 +455,7 @@ class LiveSearcher:
             if name != self._gen_name:
                 self._segments = {}
             path = self.location.live_dir()
-            ix = FileStorage(str(path)).open_index(schema=self.schema)
+            ix = MappedFileStorage(str(path), readonly=True).open_index(schema=self.schema)
             fresh = Snapshot(ix, self._segments)
             self._snapshot, self._gen_name = fresh, path.name
             # The old searcher is left to the garbage collector: another thread may still
