@@ -744,6 +744,33 @@ def _dateline_mentions(doc, text: str, mentions: list[Mention]) -> list[Mention]
     return out
 
 
+def _join_split_names(doc, text: str, mentions: list[Mention]) -> list[Mention]:
+    """ "Kata’ib" (tagged NORP) + "Hezbollah" (ORG) is "Kata’ib Hezbollah" when the document
+    names it whole elsewhere."""
+    known = {m.key: m.kind for m in mentions}
+    by_start = {m.start: m for m in mentions if m.start >= 0}
+    covered = {i for m in mentions if m.start >= 0 for i in range(m.start, m.end)}
+    heads = [e for e in doc.ents if e.label_ == "NORP"]
+    heads += [
+        doc[m.start - 1 : m.start]
+        for m in mentions
+        if m.start > 0 and m.start - 1 not in covered and doc[m.start - 1].text[:1].isupper()
+    ]
+    out = mentions
+    for ent in heads:
+        m = by_start.get(ent.end)
+        if m is None or text[ent.end_char : m.start_char].strip():
+            continue
+        whole = text[ent.start_char : m.end_char]
+        key = name_key(whole)
+        if key in known and key != m.key:
+            joined = Mention(
+                whole, key, known[key], ent.start, m.end, ent.start_char, m.end_char, m.weight
+            )
+            out = [joined if x is m else x for x in out]
+    return out
+
+
 def _nationalities(doc, mentions: list[Mention]) -> dict[str, dict[str, int]]:
     """Nationality words ("Swiss", "Japanese") by the country they name."""
     kept = {(m.start_char, m.end_char) for m in mentions}
@@ -781,6 +808,7 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
     mentions = [m for m in (_clean_span(doc, ent) for ent in doc.ents) if m is not None]
     mentions += _dateline_mentions(doc, text, mentions)
     mentions += _credit_mentions(doc, text, mentions)
+    mentions = _join_split_names(doc, text, mentions)
     if not mentions:
         return EntityResult(nationalities=_nationalities(doc, mentions))
     uf = _Union()
@@ -1023,7 +1051,19 @@ def _display_score(m: Mention, counts: Counter) -> tuple:
     return (not all_caps, len(m.key.split()), counts[m.text], -m.start_char)
 
 
+def _strip_titles_text(text: str) -> str:
+    words = text.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
 def _make_entity(kind: str, ms: list[Mention], acronym_keys: set[str]) -> FoundEntity:
+    if kind == "person":  # tagged as something else, then merged into a person: "General White"
+        for m in ms:
+            stripped = _strip_titles_text(m.text)
+            if stripped != m.text:
+                m.text, m.key = stripped, name_key(stripped)
     counts = Counter(m.text for m in ms)
     long_forms = [m for m in ms if m.key in acronym_keys]
     pool = long_forms or ms
