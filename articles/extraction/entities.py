@@ -876,6 +876,8 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
                 if kinds.get("place", 0) > kinds.get("person", 0) and gazetteer().lookup(short):
                     continue
                 candidates.add(uf.find(other))
+            elif o_kind == "organization" and len(words) > 1 and o_words[-len(words) :] == words:
+                candidates.add(uf.find(other))  # "Aqsa Mosque" -> "Al-Aqsa Mosque"
             elif o_kind == "organization" and o_words[: len(words)] == words and len(words) == 1:
                 if kinds.get("place") and gazetteer().lookup(short):
                     continue  # "Iraq" is not short for "Iraq Petroleum"
