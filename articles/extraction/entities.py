@@ -427,7 +427,10 @@ def _pool_map(model: str, n_process: int, texts: list[str], batch_size: int) -> 
     key = (model, n_process)
     pool = _POOLS.get(key)
     if pool is None:
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        # forkserver: forking a process that already runs threads (a web server, a test
+        # browser) can deadlock the child on a lock held by another thread.
+        methods = multiprocessing.get_all_start_methods()
+        method = "forkserver" if "forkserver" in methods else "spawn"
         if not _POOLS:
             import atexit
 

@@ -78,6 +78,9 @@ class ExtractedArticle:
     places: list[FoundEntity] = field(default_factory=list)
     organizations: list[FoundEntity] = field(default_factory=list)
     people: list[FoundEntity] = field(default_factory=list)
+    # ISO 3166-1 alpha-2 codes of the countries the article is about (places in the title or
+    # lead, repeated places, nationality words): the country roll-up.
+    countries: list[str] = field(default_factory=list)
     original_text: str = ""
 
     @property

@@ -74,6 +74,7 @@ class Command(BaseCommand):
                 "places": [entity_json(e) for e in result.places],
                 "organizations": [entity_json(e) for e in result.organizations],
                 "people": [entity_json(e) for e in result.people],
+                "countries": result.countries,
             }
             self.stdout.write(json.dumps(record, ensure_ascii=False))
         if failures:
