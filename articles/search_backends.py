@@ -90,7 +90,12 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
 
     # --- setup and schema ----------------------------------------------------------------
     def setup(self):
-        live = self.location.live_dir()
+        from haystack import connections
+
+        _, schema = self.build_schema(
+            connections[self.connection_alias].get_unified_index().all_searchfields()
+        )
+        live = self.location.live_dir(schema)
         self.path = str(live)
         self._generation = live.name
         super().setup()

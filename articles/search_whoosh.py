@@ -65,8 +65,12 @@ class IndexLocation:
         except OSError:
             return None
 
-    def live_dir(self) -> Path:
-        """The live generation folder, creating an empty first one if there is none."""
+    def live_dir(self, schema=None) -> Path:
+        """The live generation folder, creating an empty first one if there is none.
+
+        The empty index is created before `current` points at it, under the writer lock,
+        so processes starting together never race to create it.
+        """
         name = self.current_name()
         if name and (self.root / name).is_dir():
             return self.root / name
@@ -75,6 +79,8 @@ class IndexLocation:
             if name and (self.root / name).is_dir():
                 return self.root / name
             fresh = self.new_generation_dir()
+            if schema is not None:
+                FileStorage(str(fresh)).create_index(schema)
             self.swap(fresh)
             return fresh
 

@@ -424,3 +424,28 @@ def test_imported_seed_is_found_by_search_with_roll_up(clean_index, shared):
     assert ids(response) == {article.id}
     assert {"iraq"} <= {f.value for f in response.facets["place"]}
     assert ids(search_articles(SearchRequest(q="Ain al-Asad"))) == {article.id}
+
+
+def test_undated_articles_are_found_but_never_match_a_date_range(newsroom):
+    undated = Article.objects.create(
+        headline="Undated zebra report", slug="undated", body="zebra", fingerprint="undated"
+    )
+    search.index_articles([undated.id])
+    assert ids(search_articles(SearchRequest(q="zebra"))) == {undated.id}
+    assert undated.id not in ids(search_articles(SearchRequest(date_from=date(1900, 1, 1))))
+    assert search_articles(SearchRequest(sort="newest")).hits[-1].article_id == undated.id
+
+
+def test_processes_starting_on_a_missing_index_share_one_empty_index(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from whoosh.fields import ID, Schema
+    from whoosh.filedb.filestore import FileStorage
+
+    from articles.search_whoosh import IndexLocation
+
+    schema = Schema(id=ID(stored=True))
+    with ThreadPoolExecutor(4) as pool:
+        dirs = set(pool.map(lambda _: IndexLocation(tmp_path).live_dir(schema), range(8)))
+    assert len(dirs) == 1
+    assert FileStorage(str(dirs.pop())).open_index().doc_count() == 0
