@@ -152,12 +152,21 @@ def _hits(ids_scores: list[tuple[int, float]], parsed: ParsedQuery) -> list[Hit]
     return hits
 
 
+_converted_facets: tuple[object, dict[str, list[FacetCount]]] | None = None
+
+
 def _facets(raw: dict[str, list[tuple[str, int]]]) -> dict[str, list[FacetCount]]:
-    return {
+    global _converted_facets
+    cached = _converted_facets
+    if cached is not None and cached[0] is raw:  # the landing page's counts, reused
+        return {name: list(values) for name, values in cached[1].items()}
+    converted = {
         name: [FacetCount(v, c) for v, c in raw.get(name, [])]
         for name in FACET_FIELDS
         if name in raw
     }
+    _converted_facets = (raw, converted)
+    return {name: list(values) for name, values in converted.items()}
 
 
 # --- searching -------------------------------------------------------------------------------

@@ -239,9 +239,11 @@ class FacetColumn:
             picked = self.vals[mask[self.doc_of]]
         counts = np.bincount(picked, minlength=len(self.values))
         nz = np.flatnonzero(counts)
-        pairs = [(self.values[i], int(counts[i])) for i in nz]
-        pairs.sort(key=lambda p: (-p[1], p[0]))
-        return pairs
+        # `values` is sorted, so value order is index order: count desc, then value, in numpy
+        # (tens of thousands of people and organizations on a match-all page).
+        order = nz[np.lexsort((nz, -counts[nz]))]
+        values = self.values
+        return [(values[i], c) for i, c in zip(order.tolist(), counts[order].tolist(), strict=True)]
 
 
 @dataclass
@@ -339,6 +341,7 @@ class Snapshot:
         for name in FACET_FIELDS:
             self.facets[name] = self._merge_facet(name, parts)
         self._id_to_doc: dict[int, int] | None = None
+        self.all_facets: dict[str, list[tuple[str, int]]] | None = None  # match-all counts
         self.suggestions: dict[str, str | None] = {}
 
     @staticmethod
@@ -611,7 +614,15 @@ class WhooshFastSearch:
                 hits = [(int(snap.article_id[d]), 0.0) for d in top]
         facet_counts = {}
         if facets:
-            facet_counts = {name: col.count(mask, docs) for name, col in snap.facets.items()}
+            unfiltered = scores is None and not (
+                parsed.excluded or include or exclude or date_from or date_to
+            )
+            if unfiltered and snap.all_facets is not None:  # the landing page, cached
+                facet_counts = snap.all_facets
+            else:
+                facet_counts = {name: col.count(mask, docs) for name, col in snap.facets.items()}
+                if unfiltered:
+                    snap.all_facets = facet_counts
         corrections = {}
         if suggest and total <= 3 and parsed.required:
             corrections = self.corrections(snap, parsed)
