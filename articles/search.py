@@ -384,3 +384,18 @@ def _generic_versions() -> dict[int, datetime]:
 
 def clear_index() -> None:
     _backend().clear()
+
+
+def warm_up() -> None:
+    """Open the index and fill this process's caches before it serves its first reader.
+
+    gunicorn calls this in each new worker (newsroom/gunicorn_conf.py), so the first search
+    after a start or a worker recycle does not pay for opening the index. Never raises: a
+    worker with a cold cache is better than no worker.
+    """
+    import logging
+
+    try:
+        search_articles(SearchRequest())
+    except Exception:  # noqa: BLE001 - the index may not exist yet on a fresh install
+        logging.getLogger(__name__).warning("search warm-up failed", exc_info=True)

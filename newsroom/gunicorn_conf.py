@@ -42,3 +42,10 @@ if os.path.isdir("/dev/shm"):
 
 # Load the app once in the master so workers share its memory pages.
 preload_app = True
+
+
+def post_worker_init(worker):
+    """Open the search index before the worker takes its first request."""
+    from articles import search
+
+    search.warm_up()

@@ -140,11 +140,6 @@ def test_whoosh_works_without_the_cluster_clients_installed(tmp_path):
     assert done.stdout.split() == ["NewsroomWhooshSearchBackend", "0"]
 
 
-@pytest.mark.xfail(
-    reason="articles.search_backends sets NewsroomElasticsearchEngine = None without the "
-    "client, so haystack fails with \"'NoneType' object is not callable\" (reported, issue 5)",
-    strict=False,
-)
 def test_elasticsearch_without_its_client_says_what_to_install(tmp_path):
     done = run_without_cluster_clients(
         tmp_path,
