@@ -39,9 +39,21 @@ def main() -> None:
     ]
     started = time.perf_counter()
     proc = subprocess.run(
-        [py, "manage.py", "import_articles", *paths, "--limit", str(args.count),
-         "--processes", str(args.processes), "--quiet-failures"],
-        cwd=REPO, env=env, capture_output=True, text=True,
+        [
+            py,
+            "manage.py",
+            "import_articles",
+            *paths,
+            "--limit",
+            str(args.count),
+            "--processes",
+            str(args.processes),
+            "--quiet-failures",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     elapsed = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

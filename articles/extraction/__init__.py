@@ -1,8 +1,8 @@
 """Text in, metadata out: pure functions, no database.
 
-    raw file -> readers.read_paths -> RawDocument
-             -> pages.parse_document -> ParsedArticle
-             -> entities.find_entities -> places, organizations, people
+raw file -> readers.read_paths -> RawDocument
+         -> pages.parse_document -> ParsedArticle
+         -> entities.find_entities -> places, organizations, people
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def extract_documents(
             parsed.append((item, article))
             results.append(None)
         found = find_entities([a for _, a in parsed], model=model, n_process=n_process)
-        found_iter = iter(zip(parsed, found))
+        found_iter = iter(zip(parsed, found, strict=True))
         for result in results:
             if result is not None:
                 yield result

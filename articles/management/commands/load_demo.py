@@ -54,7 +54,9 @@ class Command(BaseCommand):
             paths.append((str(seed), None))
         if corpus.is_dir():
             if (corpus / DEMO_SLICES[0][0]).exists():
-                paths += [(str(corpus / rel), n) for rel, n in DEMO_SLICES if (corpus / rel).exists()]
+                paths += [
+                    (str(corpus / rel), n) for rel, n in DEMO_SLICES if (corpus / rel).exists()
+                ]
             else:  # DEMO_CORPUS points at some other folder of articles: take it whole
                 paths.append((str(corpus), None))
         if not paths:
@@ -77,7 +79,9 @@ class Command(BaseCommand):
                 yield from islice(items, limit) if limit else items
 
         total = sum(n or 1 for _, n in paths)
-        with tqdm(total=total, unit="doc", desc="Importing demo articles", file=self.stderr._out) as bar:
+        with tqdm(
+            total=total, unit="doc", desc="Importing demo articles", file=self.stderr._out
+        ) as bar:
             report = import_documents(
                 documents(), n_process=max(1, options["processes"]), on_progress=bar.update
             )
