@@ -12,6 +12,7 @@ so escaping is the same everywhere.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -399,3 +400,24 @@ def warm_up() -> None:
         search_articles(SearchRequest())
     except Exception:  # noqa: BLE001 - the index may not exist yet on a fresh install
         logging.getLogger(__name__).warning("search warm-up failed", exc_info=True)
+
+
+_health_probe = threading.local()
+
+
+def check_health() -> None:
+    """Raise if the search engine cannot answer one cheap query (for /healthz).
+
+    The site's own backend runs with SILENTLY_FAIL (a search outage shows an empty result
+    page, not a 500), which would make every probe look healthy; so the probe has its own
+    backend instance that raises.
+    """
+    engine = connections["default"]
+    options = {**engine.options, "SILENTLY_FAIL": False}
+    key = repr(sorted(options.items()))
+    if getattr(_health_probe, "key", None) != key:
+        _health_probe.backend = engine.backend(engine.using, **options)
+        _health_probe.key = key
+    result = _health_probe.backend.search("newsroomhealthprobe", end_offset=1)
+    if not isinstance(result, dict) or "hits" not in result:
+        raise RuntimeError(f"unexpected answer from the search backend: {result!r}")
