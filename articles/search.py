@@ -398,6 +398,8 @@ def warm_up() -> None:
 
     try:
         search_articles(SearchRequest())
+        # A word no article has builds the "did you mean" table now, not for a reader.
+        search_articles(SearchRequest(q="newsroomwarmupword", facets=False))
     except Exception:  # noqa: BLE001 - the index may not exist yet on a fresh install
         logging.getLogger(__name__).warning("search warm-up failed", exc_info=True)
 

@@ -687,20 +687,24 @@ class WhooshFastSearch:
 
     @staticmethod
     def _closest(snap: Snapshot, word: str) -> tuple[str, int] | None:
-        """The most frequent headline word within edit distance 1 (short words) or 2."""
-        maxdist = 1 if len(word) <= 4 else 2
-        scores: dict[str, int] = {}
-        for sub, _ in snap.searcher.leaf_searchers():
-            reader = sub.reader()
-            # Levenshtein automaton one wider, then the swap-aware distance decides.
-            for candidate in reader.terms_within("headline", word, maxdist + 1, prefix=1):
-                if candidate != word and _distance(word, candidate) <= maxdist:
-                    scores[candidate] = scores.get(candidate, 0) + reader.doc_frequency(
-                        "headline", candidate
-                    )
+        """The most frequent headline word one edit away (a swap of two letters is one edit).
+
+        Candidates come from a symmetric-delete table (SymSpell) built once per index state,
+        instead of Whoosh's Levenshtein automaton, which cost 100-450 ms per unknown word on
+        66,000 articles and dominated the p95 of searches with few or no hits.
+        """
+        table, freq = _spelling_table(snap)
+        candidates: set[str] = set()
+        for variant in {word, *_deletes(word)}:
+            candidates.update(table.get(variant, ()))
+        scores = {
+            c: freq[c]
+            for c in candidates
+            if c != word and c[:1] == word[:1] and _distance(word, c) <= 1
+        }
         if not scores:
             return None
-        return min(scores.items(), key=lambda kv: (_distance(word, kv[0]), -kv[1], kv[0]))
+        return min(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def indexed_versions(self) -> dict[int, datetime]:
         snap = self.live.snapshot()
@@ -718,6 +722,35 @@ class WhooshFastSearch:
             ):
                 out[article_id] = from_epoch_micros(value)
         return out
+
+
+def _deletes(word: str) -> list[str]:
+    return [word[:i] + word[i + 1 :] for i in range(len(word))]
+
+
+_SPELLING_TABLES: dict[int, tuple[object, tuple[dict[str, list[str]], dict[str, int]]]] = {}
+
+
+def _spelling_table(snap: Snapshot) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """Headline words, keyed by themselves and by each of their one-letter deletes."""
+    cached = _SPELLING_TABLES.get(id(snap))
+    if cached is not None and cached[0] is snap:
+        return cached[1]
+    freq: dict[str, int] = {}
+    for sub, _ in snap.searcher.leaf_searchers():
+        for raw, info in sub.reader().iter_field("headline"):
+            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            if 3 <= len(term) <= 24 and not term.isdigit():
+                freq[term] = freq.get(term, 0) + info.doc_frequency()
+    if len(freq) > 20_000:  # a large archive: words seen once are mostly typos themselves
+        freq = {t: n for t, n in freq.items() if n >= 2}
+    table: dict[str, list[str]] = {}
+    for term in freq:
+        for variant in (term, *_deletes(term)):
+            table.setdefault(variant, []).append(term)
+    _SPELLING_TABLES.clear()  # one index state at a time per process
+    _SPELLING_TABLES[id(snap)] = (snap, (table, freq))
+    return table, freq
 
 
 def _distance(a: str, b: str) -> int:
