@@ -343,6 +343,8 @@ class Snapshot:
         self._id_to_doc: dict[int, int] | None = None
         self.all_facets: dict[str, list[tuple[str, int]]] | None = None  # match-all counts
         self.suggestions: dict[str, str | None] = {}
+        # "did you mean" table (see _spelling_table), built the first time it is needed
+        self.spelling: tuple[dict[str, list[str]], dict[str, int]] | None = None
 
     @staticmethod
     def _cat(arrays, dtype):
@@ -728,14 +730,10 @@ def _deletes(word: str) -> list[str]:
     return [word[:i] + word[i + 1 :] for i in range(len(word))]
 
 
-_SPELLING_TABLES: dict[int, tuple[object, tuple[dict[str, list[str]], dict[str, int]]]] = {}
-
-
 def _spelling_table(snap: Snapshot) -> tuple[dict[str, list[str]], dict[str, int]]:
     """Headline words, keyed by themselves and by each of their one-letter deletes."""
-    cached = _SPELLING_TABLES.get(id(snap))
-    if cached is not None and cached[0] is snap:
-        return cached[1]
+    if snap.spelling is not None:
+        return snap.spelling
     freq: dict[str, int] = {}
     for sub, _ in snap.searcher.leaf_searchers():
         for raw, info in sub.reader().iter_field("headline"):
@@ -748,9 +746,8 @@ def _spelling_table(snap: Snapshot) -> tuple[dict[str, list[str]], dict[str, int
     for term in freq:
         for variant in (term, *_deletes(term)):
             table.setdefault(variant, []).append(term)
-    _SPELLING_TABLES.clear()  # one index state at a time per process
-    _SPELLING_TABLES[id(snap)] = (snap, (table, freq))
-    return table, freq
+    snap.spelling = (table, freq)
+    return snap.spelling
 
 
 def _distance(a: str, b: str) -> int:
