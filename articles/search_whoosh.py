@@ -307,8 +307,11 @@ def _read_segment(reader) -> _Segment:
 class Snapshot:
     """Everything a query needs from one committed state of the index."""
 
-    def __init__(self, ix, segment_cache: dict):
+    def __init__(self, ix, schema, segment_cache: dict):
         self.ix = ix
+        # The schema given at open time: `ix.schema` re-reads the newest TOC file, which a
+        # concurrent writer's commit may delete between listing and opening it.
+        self.schema = schema
         self.searcher = ix.searcher()
         leaves = self.searcher.leaf_searchers()
         self.n = self.searcher.doc_count_all()
@@ -465,13 +468,29 @@ class LiveSearcher:
                 return snap
             if name != self._gen_name:
                 self._segments = {}
-            path = self.location.live_dir()
-            ix = MappedFileStorage(str(path), readonly=True).open_index(schema=self.schema)
-            fresh = Snapshot(ix, self._segments)
+            path, fresh = self._open()
             self._snapshot, self._gen_name = fresh, path.name
             # The old searcher is left to the garbage collector: another thread may still
             # be using it.
             return fresh
+
+    def _open(self, attempts: int = 20) -> tuple[Path, Snapshot]:
+        """Open the newest commit, retrying when a writer's commit removes it under us.
+
+        A commit writes a new TOC and deletes the previous TOC and merged-away segments, so
+        the files named by the TOC a reader just listed can vanish before they are opened.
+        Once open, files stay readable (mmap; POSIX keeps deleted open files).
+        """
+        for attempt in range(attempts):
+            path = self.location.live_dir()
+            try:
+                ix = MappedFileStorage(str(path), readonly=True).open_index(schema=self.schema)
+                return path, Snapshot(ix, self.schema, self._segments)
+            except FileNotFoundError:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.005 * (attempt + 1))
+        raise AssertionError("unreachable")
 
 
 # --- query building ----------------------------------------------------------------------------
@@ -516,7 +535,7 @@ def text_scores(snap: Snapshot, parsed: ParsedQuery) -> tuple[np.ndarray, np.nda
 
     Clauses are ANDed, alternatives ORed with summed scores (as Whoosh's And/Or score).
     """
-    schema = snap.ix.schema
+    schema = snap.schema
     mask = None
     total = np.zeros(snap.n, dtype=np.float32)
     for clause in parsed.required:
@@ -557,7 +576,7 @@ class WhooshFastSearch:
             mask, scores = scored
             mask &= snap.live
         for words in parsed.excluded:
-            terms = analyze(snap.ix.schema, words)
+            terms = analyze(snap.schema, words)
             if terms:
                 docs = (
                     snap.postings("text", terms[0])[0]
@@ -665,7 +684,7 @@ class WhooshFastSearch:
     def corrections(self, snap: Snapshot, parsed: ParsedQuery) -> dict[str, str]:
         """Folded query words that are not in the index → the likeliest indexed word."""
         out = {}
-        text_analyzer = snap.ix.schema["text"].analyzer
+        text_analyzer = snap.schema["text"].analyzer
         reader = snap.searcher.reader()
         for word in dict.fromkeys(parsed.positive_words()):
             if word in snap.suggestions:

@@ -125,6 +125,27 @@ def test_development_defaults_keep_everything_in_the_data_folder(tmp_path):
     assert found["SECURE_HSTS_SECONDS"] == 0
 
 
+def test_migrate_creates_a_missing_data_folder_whatever_the_cache(tmp_path):
+    # SQLite creates its file but not the folder; nothing else may be relied on to make it.
+    data = tmp_path / "not" / "yet" / "there"
+    done = manage(
+        django_env(tmp_path, NEWSROOM_DATA_DIR=str(data), CACHE_URL="locmem://"),
+        "migrate",
+        "--no-input",
+        "-v0",
+    )
+    assert done.returncode == 0, done.stderr
+    assert (data / "newsroom.sqlite3").is_file()
+
+
+def test_an_unwritable_data_folder_is_named_in_the_error(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    done = manage(django_env(tmp_path, NEWSROOM_DATA_DIR=str(blocker / "data")), "check")
+    assert done.returncode != 0
+    assert "cannot be created" in done.stderr and "NEWSROOM_DATA_DIR" in done.stderr
+
+
 def test_database_url_selects_postgresql(tmp_path):
     env = django_env(tmp_path, DATABASE_URL="postgres://newsroom:s3cret@db.internal:5432/archive")
     db = settings_in_subprocess(env, "DATABASES")["DATABASES"]["default"]
