@@ -266,3 +266,31 @@ def test_production_configuration_serves_pages_and_hashed_static_files(tmp_path)
     assert (home, login, static) == ("200", "200", "200")
     assert re.fullmatch(r"/static/css/newsroom\.[0-9a-f]{12}\.css", css)
     assert "immutable" in cache_control
+
+
+def requirement_pins(*files: Path) -> dict[str, str]:
+    """Package name (extras dropped, lower case) -> pinned version, over these files."""
+    pins = {}
+    for file in files:
+        for line in file.read_text().splitlines():
+            line = line.split("#", 1)[0].strip()
+            if "==" in line:
+                name, version = line.split("==", 1)
+                pins[re.sub(r"\[.*\]", "", name).strip().lower()] = version.strip()
+    return pins
+
+
+def test_the_image_installs_the_postgresql_driver():
+    # DATABASE_URL=postgres://... fails at start ("Error loading psycopg2 or psycopg
+    # module") unless the driver is among the packages the Dockerfile installs.
+    dockerfile = (REPO / "deploy" / "Dockerfile").read_text()
+    installed = re.findall(r"-r\s+(\S+)", dockerfile)
+    assert "requirements.txt" in installed
+    runtime = requirement_pins(REPO / "requirements.txt")
+    assert "psycopg" in runtime, "psycopg[binary] belongs in requirements.txt"
+    assert "[binary]" in (REPO / "requirements.txt").read_text()
+    assert "psycopg" not in requirement_pins(REPO / "requirements-test.txt")
+
+    from importlib.metadata import version
+
+    assert version("psycopg") == runtime["psycopg"]
