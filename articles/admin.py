@@ -177,8 +177,9 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Re-run extraction (keeps editors' corrections)")
     def reextract_selected(self, request, queryset):
         report = reextract_articles(queryset)
-        for article_id in report.updated:
-            corrections.record(request.user, Article(pk=article_id), "Re-ran extraction.", CHANGE)
+        # The log shows each article by its headline, so read the rows rather than Article(pk=).
+        for article in Article.objects.filter(pk__in=report.updated).only("id", "headline"):
+            corrections.record(request.user, article, "Re-ran extraction.", CHANGE)
         self.message_user(request, f"Re-extracted {len(report.updated)} article(s).")
         for article_id, reason in report.skipped:
             self.message_user(request, f"Article {article_id} skipped: {reason}", messages.WARNING)
@@ -251,13 +252,13 @@ class EntityForm(forms.ModelForm):
             return data
         other = Entity.objects.filter(kind=kind, key=key).exclude(pk=self.instance.pk).first()
         if name and other:
-            message = f"“{other.name}” already exists"
+            message = f"“{other.name}” already exists."
             if self.instance.pk:
-                message += (
-                    ": to make these one entity, select both in the list and use "
-                    "“Merge selected entities into one…”."
+                message = (
+                    f"“{other.name}” already exists: to make these one entity, select both "
+                    "in the list and use “Merge selected entities into one…”."
                 )
-            self.add_error("name", message + ".")
+            self.add_error("name", message)
         return data
 
 

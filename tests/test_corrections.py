@@ -358,7 +358,8 @@ def test_admin_rename_onto_an_existing_name_says_to_merge_instead(client, editor
         },
     )
     assert response.status_code == 200
-    assert "Merge selected entities into one" in response.content.decode()
+    page = response.content.decode()
+    assert "use “Merge selected entities into one…”.</li>" in page  # one full stop, not two
     hashd.refresh_from_db()
     assert hashd.name == "Hashd al-Shaabi"
 
@@ -391,6 +392,7 @@ def test_admin_reextract_action_keeps_corrections(client, editor, seed_article):
     )
     assert "Re-extracted 1 article(s)." in response.content.decode()
     assert Mention.objects.get(article=article, entity=pentagon).suppressed
-    assert LogEntry.objects.filter(
+    entry = LogEntry.objects.get(
         object_id=str(article.pk), user=editor, change_message="Re-ran extraction."
-    ).exists()
+    )
+    assert entry.object_repr == article.headline  # the History page names the article
