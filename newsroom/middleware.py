@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import logging
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.filebased import FileBasedCache
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -55,15 +61,47 @@ def _keys(address: str, username: str) -> tuple[str, str]:
     return f"login-fail:user:{digest}", f"login-fail:addr:{address}"
 
 
-def _add(key: str) -> int:
-    window = settings.NEWSROOM_LOGIN_FAILURE_WINDOW
-    if cache.add(key, 1, window):
-        return 1
+@contextlib.contextmanager
+def _counter_lock(key: str) -> Iterator[None]:
+    """Serialise the read-modify-write of one failure counter across worker processes.
+
+    Django's file and database caches have no atomic incr (it is get + set), and the file
+    cache's add() is has_key + set, so the file cache is locked with flock on a file beside
+    its entries; other caches with an add()-based lock (atomic on the database cache).
+    """
+    backend = caches["default"]
+    if isinstance(backend, FileBasedCache):
+        folder = Path(backend._dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        # No .djcache suffix: cache.clear() and culling leave the lock file alone.
+        with open(folder / "login-failures.lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield  # closing the file releases the lock
+        return
+    lock_key = f"{key}:lock"
+    deadline = time.monotonic() + 2
+    acquired = cache.add(lock_key, 1, 10)
+    while not acquired and time.monotonic() < deadline:
+        time.sleep(0.01)
+        acquired = cache.add(lock_key, 1, 10)
     try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        return 1
+        yield  # after 2 s without the lock, count anyway rather than not at all
+    finally:
+        if acquired:
+            cache.delete(lock_key)
+
+
+def _add(key: str) -> int:
+    """Count one failure; the count is forgotten a full window after the latest failure.
+
+    Every write passes the window explicitly: cache.incr() on file and database caches
+    re-writes the entry with the default 300 s timeout, which ended lockouts after 5 minutes.
+    """
+    window = settings.NEWSROOM_LOGIN_FAILURE_WINDOW
+    with _counter_lock(key):
+        failures = (cache.get(key) or 0) + 1
+        cache.set(key, failures, window)
+    return failures
 
 
 def _username(credentials: dict) -> str:

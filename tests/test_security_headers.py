@@ -1,12 +1,22 @@
 """Security headers on every page, no inline code in templates, a limit on admin sign-ins."""
 
+import multiprocessing
+import pickle
 import re
+import time
+from datetime import UTC
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.core.management import call_command
+from django.db import connection
+from django.utils.dateparse import parse_datetime
+
+from newsroom import middleware
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +165,80 @@ def test_a_successful_sign_in_forgets_earlier_failures(client, staff):
     client.logout()
     for _ in range(4):
         assert sign_in(client, "chief", "wrong").status_code == 200
+
+
+@pytest.fixture(params=["file", "db"])
+def shared_cache(request, settings, tmp_path):
+    """The caches deployments use (CACHE_URL file:// and db://), not the tests' locmem."""
+    if request.param == "file":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(tmp_path / "cache"),
+            }
+        }
+    else:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": "test_login_cache",
+            }
+        }
+        call_command("createcachetable", verbosity=0)
+    return caches["default"]
+
+
+def stored_expiry(backend, key: str) -> float:
+    """The expiry time the cache wrote for ``key`` (its file or its table row)."""
+    if isinstance(backend, DatabaseCache):
+        table = connection.ops.quote_name(backend._table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT expires FROM {table} WHERE cache_key = %s", [backend.make_key(key)]
+            )
+            (expires,) = cursor.fetchone()
+        if isinstance(expires, str):  # SQLite: the raw column, no converters
+            expires = parse_datetime(expires)
+        if expires.tzinfo is None:
+            expires = expires.replace(tzinfo=UTC)
+        return expires.timestamp()
+    with open(backend._key_to_file(key), "rb") as entry:
+        return pickle.load(entry)
+
+
+def test_a_lockout_lasts_the_whole_window_on_file_and_database_caches(client, staff, shared_cache):
+    for _ in range(5):
+        sign_in(client, "chief", "wrong")
+
+    refused = sign_in(client, "chief", "correct horse battery")
+
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "900"
+    assert "Wait 15 minutes" in refused.content.decode()
+    # Django's incr() re-wrote these entries with its default 300 s timeout.
+    for key in middleware._keys("203.0.113.7", "chief"):
+        remaining = stored_expiry(shared_cache, key) - time.time()
+        assert 900 - 60 < remaining <= 900, (key, remaining)
+
+
+def _count_failures(key: str, times: int) -> None:
+    for _ in range(times):
+        middleware._add(key)
+
+
+def test_failures_counted_by_several_workers_at_once_are_all_counted(settings, tmp_path):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    # gunicorn workers are forked processes sharing the cache folder.
+    fork = multiprocessing.get_context("fork")
+    workers = [fork.Process(target=_count_failures, args=("race", 25)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]
+    assert caches["default"].get("race") == 100
