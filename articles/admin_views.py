@@ -378,7 +378,10 @@ def batch_report_view(model_admin, request, batch_id: int):
     batch = get_object_or_404(UploadBatch, pk=batch_id)
     if not model_admin.has_view_permission(request, batch):
         raise PermissionDenied
+    may_resume = request.user.has_perm("articles.add_article")  # as for uploading
     if request.method == "POST" and "resume" in request.POST:
+        if not may_resume:
+            raise PermissionDenied
         if not uploads.batch_is_running(batch):
             uploads.start_in_background(batch.pk)
             messages.info(request, "Resuming the upload: finished files are not read again.")
@@ -399,6 +402,7 @@ def batch_report_view(model_admin, request, batch_id: int):
             "results": results,
             "running": running,
             "stalled": stalled,
+            "may_resume": may_resume,
             "refresh": batch.status != UploadBatch.Status.DONE,
         },
     )

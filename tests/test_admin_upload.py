@@ -519,3 +519,22 @@ def test_article_change_page_and_batch_pages_open(editor_client, shared):
     assert editor_client.get(f"/admin/articles/uploadbatch/{batch.pk}/change/").status_code == 302
     changelist = editor_client.get("/admin/articles/article/").content.decode()
     assert "Upload articles" in changelist
+
+
+def test_resuming_a_batch_needs_the_permission_to_add_articles(client, django_user_model, shared):
+    from django.contrib.auth.models import Permission
+
+    batch = uploads.create_batch([SimpleUploadedFile("seed.txt", SEED.read_bytes())])
+    viewer = django_user_model.objects.create_user("viewer", password="pw", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_uploadbatch"))
+    client.force_login(viewer)
+    url = f"/admin/articles/uploadbatch/{batch.pk}/report/"
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Resume upload" not in page.content.decode()
+    assert "An editor who may add articles can resume it." in page.content.decode()
+    assert client.post(url, {"resume": "Resume upload"}).status_code == 403
+    batch.refresh_from_db()
+    assert (batch.status, batch.files_done) == ("pending", 0)
+    assert Article.objects.count() == 0
