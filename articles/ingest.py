@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from .extraction import extract_documents
+from .extraction import MAX_ARTICLE_CHARS, extract_documents
 from .extraction.names import name_key, name_slug
 from .extraction.types import ExtractedArticle, FoundEntity, RawDocument, ReadFailure
 from .models import Article, Entity, EntityAlias, Mention, Source
@@ -43,6 +43,11 @@ class ImportReport:
             f"{len(self.created)} created, {len(self.duplicates)} duplicates, "
             f"{len(self.failed)} failed"
         )
+
+
+def max_article_chars() -> int:
+    """The per-article length limit for entity recognition (0: none)."""
+    return getattr(settings, "NEWSROOM_MAX_ARTICLE_CHARS", MAX_ARTICLE_CHARS)
 
 
 def document_label(origin: str, ordinal: str | None) -> str:
@@ -277,7 +282,10 @@ def import_documents(
     since_drain = 0
     with indexing.deferred():
         for result in extract_documents(
-            items, model=settings.NEWSROOM_SPACY_MODEL, n_process=n_process
+            items,
+            model=settings.NEWSROOM_SPACY_MODEL,
+            n_process=n_process,
+            max_chars=max_article_chars(),
         ):
             if isinstance(result, ReadFailure):
                 report.failed.append((document_label(result.origin, result.ordinal), result.reason))
@@ -401,7 +409,10 @@ def reextract_articles(
     entities, sources = EntityResolver(preload=True), SourceResolver()
     with indexing.deferred():
         for result in extract_documents(
-            raws, model=settings.NEWSROOM_SPACY_MODEL, n_process=n_process
+            raws,
+            model=settings.NEWSROOM_SPACY_MODEL,
+            n_process=n_process,
+            max_chars=max_article_chars(),
         ):
             article_id = int(result.origin.split("\x00", 1)[0])
             if isinstance(result, ReadFailure):

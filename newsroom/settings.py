@@ -242,6 +242,9 @@ NEWSROOM_SEARCH_LOCK_TIMEOUT = env_int("NEWSROOM_SEARCH_LOCK_TIMEOUT", 60)
 # "builtin" is the NER pipeline shipped in articles/extraction/ner_model (fine-tuned from
 # en_core_web_sm; see its README). Any installed spaCy package name or a path also works.
 NEWSROOM_SPACY_MODEL = os.environ.get("NEWSROOM_SPACY_MODEL") or "builtin"
+# Longest article text (characters) entity recognition accepts; longer documents are refused
+# with a message (articles.extraction.MAX_ARTICLE_CHARS explains the default).
+NEWSROOM_MAX_ARTICLE_CHARS = env_int("NEWSROOM_MAX_ARTICLE_CHARS", 200_000)
 
 # --- Uploads ----------------------------------------------------------------------
 NEWSROOM_MAX_FILE_BYTES = env_int("NEWSROOM_MAX_FILE_BYTES", 20 * 1024 * 1024)

@@ -1,13 +1,17 @@
 """The thin end-to-end path: a real file in, a stored article out, findable in search."""
 
+import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
+from articles.extraction import extract_documents
+from articles.extraction.readers import read_paths
+from articles.extraction.types import RawDocument
 from articles.models import Article, Entity, Mention
 
-from .conftest import SEED
+from .conftest import CORPUS, SEED
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +53,59 @@ def test_extract_prints_json_lines_and_stores_nothing(shared, capsys):
     assert record["source"] == "Press TV"
     assert any(p["name"] == "Iraq" and p["country"] == "IQ" for p in record["places"])
     assert Article.objects.count() == 0
+
+
+# --- one bad document never stops the rest -------------------------------------------------
+
+
+def long_page(path, chars: int):
+    """A text page of real Tehran Times stories run together: far longer than one article."""
+    texts, size = ["A page of many stories"], 0
+    with open(CORPUS / "tehran_times" / "tehran_times.jsonl", encoding="utf-8") as lines:
+        for line in lines:
+            texts.append(json.loads(line)["text"])
+            size += len(texts[-1]) + 2
+            if size > chars:
+                break
+    path.write_text("\n\n".join(texts), encoding="utf-8")
+    return path
+
+
+def test_a_document_too_long_for_entity_recognition_fails_alone(clean_index, shared, tmp_path):
+    big = long_page(tmp_path / "dump.txt", 2_550_000)
+    assert big.stat().st_size < 20 * 1024 * 1024  # within the file limit: read, then refused
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_articles", str(SEED), str(big), stdout=out, stderr=err)
+    assert "1 created, 0 duplicates, 1 failed" in out.getvalue()
+    assert f"failed: {big}: article text is 2," in err.getvalue()
+    assert "over the 200,000-character limit" in err.getvalue()
+    assert Article.objects.get().source.name == "Press TV"
+
+
+def test_the_article_length_limit_is_a_setting(clean_index, shared, tmp_path, settings):
+    settings.NEWSROOM_MAX_ARTICLE_CHARS = 1000
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="nothing could be imported"):
+        call_command("import_articles", str(SEED), stdout=out, stderr=err)
+    assert "0 created, 0 duplicates, 1 failed" in out.getvalue()
+    assert "over the 1,000-character limit" in err.getvalue()
+
+
+def test_extract_reports_the_long_document_and_prints_the_others(shared, tmp_path):
+    big = long_page(tmp_path / "dump.txt", 2_550_000)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("extract", str(big), str(SEED), stdout=out, stderr=err)
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r["file"] for r in records] == [str(SEED)]
+    assert f"failed: {big}: article text is" in err.getvalue()
+
+
+def test_a_document_that_breaks_the_ner_batch_fails_alone_with_its_reason(shared):
+    seed = next(read_paths([str(SEED)]))
+    broken = RawDocument("broken.jsonl", "jsonl", fields={"title": "Iran \ud800", "body": "x"})
+    huge = RawDocument("huge.jsonl", "jsonl", fields={"title": "Huge", "body": "Word " * 420_000})
+    results = list(extract_documents([broken, seed, huge], model="builtin", max_chars=None))
+    assert [type(r).__name__ for r in results] == ["ReadFailure", "ExtractedArticle", "ReadFailure"]
+    assert "entity recognition failed (UnicodeEncodeError" in results[0].reason
+    assert "entity recognition failed (ValueError: [E088]" in results[2].reason
+    assert {"Iraq", "Baghdad"} <= {p.name for p in results[1].places}

@@ -7,10 +7,18 @@ raw file -> readers.read_paths -> RawDocument
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from .types import ExtractedArticle, ParsedArticle, RawDocument, ReadFailure
+
+logger = logging.getLogger(__name__)
+
+# Longest text (headline, caption and body) entity recognition runs on. A long-form feature
+# is 50,000 characters; 200,000 take the pipeline about 5 s. A file far longer is a dump of
+# many articles or a book, not one article, and storing it whole as one would mislead.
+MAX_ARTICLE_CHARS = 200_000
 
 
 def extract_documents(
@@ -19,13 +27,15 @@ def extract_documents(
     model: str,
     n_process: int = 1,
     batch_size: int = 256,
+    max_chars: int | None = MAX_ARTICLE_CHARS,
 ) -> Iterator[ExtractedArticle | ReadFailure]:
     """Parse and recognise entities in documents, in input order.
 
-    Read failures pass straight through; a document that cannot be parsed becomes a
-    ReadFailure naming the reason, and never stops the rest.
+    Read failures pass straight through; a document that cannot be parsed, is longer than
+    ``max_chars`` (None: no limit) or makes entity recognition fail becomes a ReadFailure
+    naming the reason, and never stops the rest.
     """
-    from .entities import find_entities
+    from .entities import article_text
     from .pages import parse_document
 
     iterator = iter(items)
@@ -47,15 +57,27 @@ def extract_documents(
             if not article.body.strip() and not article.title.strip():
                 results.append(ReadFailure(item.origin, "no article text found", item.ordinal))
                 continue
+            length = len(article_text(article))
+            if max_chars and length > max_chars:
+                results.append(ReadFailure(item.origin, too_long(length, max_chars), item.ordinal))
+                continue
             parsed.append((item, article))
             results.append(None)
-        found = find_entities([a for _, a in parsed], model=model, n_process=n_process)
+        found = recognise(
+            [a for _, a in parsed],
+            labels=[_label(r) for r, _ in parsed],
+            model=model,
+            n_process=n_process,
+        )
         found_iter = iter(zip(parsed, found, strict=True))
         for result in results:
             if result is not None:
                 yield result
                 continue
             (raw, article), entities = next(found_iter)
+            if isinstance(entities, str):
+                yield ReadFailure(raw.origin, entities, raw.ordinal)
+                continue
             yield ExtractedArticle(
                 origin=raw.origin,
                 format=raw.format,
@@ -67,6 +89,42 @@ def extract_documents(
                 countries=list(entities.countries),
                 original_text=raw.text or raw_fields_text(raw),
             )
+
+
+def too_long(length: int, limit: int) -> str:
+    return (
+        f"article text is {length:,} characters, over the {limit:,}-character limit for one "
+        "article (NEWSROOM_MAX_ARTICLE_CHARS): a file this long usually holds many articles; "
+        "split it into one file per article, or as JSON Lines with one article per line"
+    )
+
+
+def recognise(articles: list[ParsedArticle], *, labels: list[str], model: str, n_process: int):
+    """Entities of each article, or the reason recognition failed on it (a str).
+
+    The batch runs as one; if it raises, each article runs alone, so one document that
+    breaks the pipeline fails by itself and the others keep their entities.
+    """
+    from .entities import find_entities
+
+    if not articles:
+        return []
+    try:
+        return find_entities(articles, model=model, n_process=n_process)
+    except Exception:  # retried one by one below; the culprit gets its own reason
+        logger.info("entity recognition failed on a batch; retrying document by document")
+    out: list = []
+    for article, label in zip(articles, labels, strict=True):
+        try:
+            out.extend(find_entities([article], model=model))
+        except Exception as exc:
+            logger.warning("entity recognition failed on %s", label, exc_info=True)
+            out.append(f"entity recognition failed ({type(exc).__name__}: {str(exc)[:300]})")
+    return out
+
+
+def _label(raw: RawDocument) -> str:
+    return f"{raw.origin}#{raw.ordinal}" if raw.ordinal else raw.origin
 
 
 def raw_fields_text(raw: RawDocument) -> str:

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from articles.extraction import extract_documents
 from articles.extraction.readers import read_paths
 from articles.extraction.types import FoundEntity, ReadFailure
+from articles.ingest import max_article_chars
 
 
 def entity_json(entity: FoundEntity) -> dict:
@@ -52,7 +53,10 @@ class Command(BaseCommand):
             items = islice(items, options["limit"])
         failures = 0
         for result in extract_documents(
-            items, model=settings.NEWSROOM_SPACY_MODEL, n_process=max(1, options["processes"])
+            items,
+            model=settings.NEWSROOM_SPACY_MODEL,
+            n_process=max(1, options["processes"]),
+            max_chars=max_article_chars(),
         ):
             if isinstance(result, ReadFailure):
                 failures += 1
