@@ -423,3 +423,39 @@ def check_health() -> None:
     result = _health_probe.backend.search("newsroomhealthprobe", end_offset=1)
     if not isinstance(result, dict) or "hits" not in result:
         raise RuntimeError(f"unexpected answer from the search backend: {result!r}")
+
+
+def probe_index() -> int:
+    """How many articles the index holds, read without creating or changing anything.
+
+    For /healthz. Searching sets a missing Whoosh index up as a new empty one (which would
+    hide a lost index behind a 200), so a Whoosh index is opened read-only here and a missing
+    one raises FileNotFoundError. Other engines answer one match-all query through the
+    probe backend of check_health(), which raises instead of failing silently.
+    """
+    location = getattr(_backend(), "location", None)
+    if location is None:
+        check_health()
+        result = _health_probe.backend.search("*:*", end_offset=1)
+        return int(result.get("hits") or 0)
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import EmptyIndexError
+
+    for attempt in range(5):
+        name = location.current_name()
+        folder = location.root / name if name else None
+        if folder is None or not folder.is_dir():
+            raise FileNotFoundError(f"no search index at {location.root}")
+        try:
+            ix = FileStorage(str(folder), readonly=True).open_index()
+        except EmptyIndexError:
+            raise FileNotFoundError(f"no search index in {folder}") from None
+        except FileNotFoundError as exc:  # a commit replaced the table of contents as we read
+            if attempt == 4:
+                raise RuntimeError(f"the search index in {folder} kept changing") from exc
+            continue
+        try:
+            return ix.doc_count()
+        finally:
+            ix.close()
+    raise AssertionError("unreachable")

@@ -1,10 +1,12 @@
 """/healthz tells a load balancer whether this server can answer; error pages leak nothing."""
 
+import datetime
 import logging
 
 import pytest
 from django.urls import path
 
+from articles.models import Article
 from newsroom.urls import handler404, handler500  # noqa: F401 (used by this test urlconf)
 from newsroom.urls import urlpatterns as site_patterns
 
@@ -17,15 +19,38 @@ def boom(request):
 urlpatterns = [path("boom/", boom), *site_patterns]
 
 
+@pytest.fixture
+def index_folder(settings, tmp_path, monkeypatch):
+    """A real Whoosh index of this test's own, in tmp_path/whoosh (created empty)."""
+    from haystack import connections
+
+    folder = tmp_path / "whoosh"
+    monkeypatch.setitem(settings.HAYSTACK_CONNECTIONS["default"], "PATH", str(folder))
+    connections.reload("default")
+    connections["default"].get_backend().clear()
+    yield folder
+    monkeypatch.undo()
+    connections.reload("default")
+
+
+def published_article(headline: str) -> Article:
+    return Article.objects.create(
+        headline=headline,
+        body=f"{headline}. Reported from Kirkuk.",
+        fingerprint=headline.encode().hex().ljust(64, "0")[:64],
+        published=datetime.date(2020, 1, 1),
+    )
+
+
 @pytest.mark.django_db
-def test_healthz_answers_ok_for_database_and_search(client):
+def test_healthz_answers_ok_for_database_and_search(client, index_folder):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "search": "ok"}
     assert "no-store" in response["Cache-Control"]
 
 
-def test_healthz_names_the_database_when_it_cannot_be_reached(client, caplog):
+def test_healthz_names_the_database_when_it_cannot_be_reached(client, index_folder, caplog):
     # No django_db mark: pytest-django refuses every query, as a database that is down would.
     with caplog.at_level(logging.ERROR, logger="newsroom.health"):
         response = client.get("/healthz")
@@ -35,8 +60,53 @@ def test_healthz_names_the_database_when_it_cannot_be_reached(client, caplog):
 
 
 @pytest.mark.django_db
-def test_healthz_names_the_search_index_when_it_is_unusable(
-    client, settings, tmp_path, monkeypatch, caplog
+def test_healthz_says_the_index_is_missing_and_does_not_create_one(client, index_folder, caplog):
+    from articles import search
+
+    article = published_article("Ain al-Asad base")
+    search.index_articles([article.id])
+    assert client.get("/healthz").json() == {"database": "ok", "search": "ok"}
+    index_folder.rename(index_folder.with_name("moved-away"))
+
+    with caplog.at_level(logging.ERROR, logger="newsroom.health"):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "search": "index missing"}
+    assert not index_folder.exists(), "the health check created a new, empty index"
+    assert "health check: search: index missing" in caplog.text
+    assert str(index_folder) in caplog.text
+    assert str(index_folder) not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_healthz_says_the_index_is_empty_while_articles_are_published(client, index_folder):
+    published_article("Troops at Ain al-Asad")
+    published_article("Pentagon statement")
+    Article.objects.create(headline="Withdrawn", body="x", fingerprint="f" * 64, is_published=False)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "search": "index empty, 2 published articles"}
+
+
+@pytest.mark.django_db
+def test_healthz_says_failed_when_the_index_cannot_be_read(client, index_folder, caplog):
+    [toc] = (index_folder / "current").glob("*.toc")
+    toc.write_bytes(b"not a table of contents")
+
+    with caplog.at_level(logging.ERROR, logger="newsroom.health"):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "search": "failed"}
+    assert "health check: search failed" in caplog.text
+
+
+@pytest.mark.django_db
+def test_healthz_names_the_search_index_when_its_folder_is_a_file(
+    client, settings, tmp_path, monkeypatch
 ):
     from haystack import connections
 
@@ -45,19 +115,17 @@ def test_healthz_names_the_search_index_when_it_is_unusable(
     monkeypatch.setitem(settings.HAYSTACK_CONNECTIONS["default"], "PATH", str(not_a_folder))
     connections.reload("default")
     try:
-        with caplog.at_level(logging.ERROR, logger="newsroom.health"):
-            response = client.get("/healthz")
+        response = client.get("/healthz")
     finally:
         monkeypatch.undo()
         connections.reload("default")
     assert response.status_code == 503
-    assert response.json() == {"database": "ok", "search": "failed"}
-    assert "health check: search failed" in caplog.text
+    assert response.json() == {"database": "ok", "search": "index missing"}
     assert "index-is-a-file" not in response.content.decode()
 
 
 @pytest.mark.django_db
-def test_healthz_is_not_redirected_to_https(client, settings):
+def test_healthz_is_not_redirected_to_https(client, settings, index_folder):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/healthz").status_code == 200
     assert client.get("/").status_code == 301
