@@ -9,8 +9,11 @@ writes to the index directly:
 - after the commit, whoever made the change tries to drain the queue itself; only the
   process holding the cross-process lock (``fcntl.flock`` on a file in the data folder)
   writes, everyone else leaves the tasks to it;
-- ``manage.py index_worker`` drains it continuously for deployments that want indexing
-  off the request path entirely.
+- in gunicorn, each worker runs a background drainer thread (``start_drainer``, started by
+  newsroom/gunicorn_conf.py): a commit only wakes it, so requests never wait for the index,
+  and it polls for retries and interrupted upload batches;
+- ``manage.py index_worker`` does the same job as a separate process for deployments with
+  several app servers (NEWSROOM_INDEX_ON_COMMIT and NEWSROOM_INDEX_DRAINER off there).
 
 A search-engine failure leaves the task in the queue with ``attempts``, ``last_error``
 and a backoff time; the editor's save is already committed and is never lost.
@@ -22,12 +25,13 @@ import contextlib
 import fcntl
 import logging
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -118,7 +122,14 @@ def enqueue(article_ids: Iterable[int], action: str = IndexTask.Action.UPDATE) -
 
 
 def drain_after_commit() -> None:
-    """Drain in this process if nobody else is writing; never raises into the request."""
+    """Drain in this process if nobody else is writing; never raises into the request.
+
+    Where a drainer thread runs (gunicorn workers) the commit only wakes it: the request
+    returns at once, whatever the size of the change (an entity in 10,000 articles).
+    """
+    if drainer_running():
+        _wake.set()
+        return
     try:
         drain(blocking=False)
     except Exception:  # the save is committed; the task stays queued for the next drain
@@ -218,3 +229,71 @@ def _postpone(tasks: list[IndexTask], exc: Exception) -> None:
 
 def queue_length() -> int:
     return IndexTask.objects.count()
+
+
+# --- The background drainer ----------------------------------------------------------------
+
+DRAINER_INTERVAL_SECONDS = 2.0
+RESUME_BATCHES_EVERY_SECONDS = 15.0
+
+_wake = threading.Event()
+_drainer_stop = threading.Event()
+_drainer: threading.Thread | None = None
+
+
+def drainer_running() -> bool:
+    return _drainer is not None and _drainer.is_alive()
+
+
+def start_drainer(interval: float = DRAINER_INTERVAL_SECONDS) -> threading.Thread:
+    """Start this process's drainer thread (once): index queued work off the request path.
+
+    It wakes on every commit that queued work (``drain_after_commit``) and every
+    ``interval`` seconds, for tasks whose retry time has come and for upload batches a
+    stopped process left half done. Several processes may run one each: they take turns
+    through the index lock and the batch locks, so the work is done once.
+    """
+    global _drainer
+    if drainer_running():
+        return _drainer
+    _drainer_stop.clear()
+    _drainer = threading.Thread(
+        target=_drainer_loop, args=(interval,), name="newsroom-index-drainer", daemon=True
+    )
+    _drainer.start()
+    return _drainer
+
+
+def stop_drainer(timeout: float = 10.0) -> None:
+    """Ask the drainer to stop after its current batch, and wait for it a little."""
+    global _drainer
+    thread = _drainer
+    if thread is None:
+        return
+    _drainer_stop.set()
+    _wake.set()
+    thread.join(timeout)
+    _drainer = None
+
+
+def _drainer_loop(interval: float) -> None:
+    from . import uploads
+
+    next_resume = 0.0
+    failures = 0
+    while not _drainer_stop.is_set():
+        _wake.wait(interval if not failures else min(60.0, interval * 2**failures))
+        _wake.clear()
+        if _drainer_stop.is_set():
+            break
+        close_old_connections()
+        try:
+            drain(blocking=False)
+            if time.monotonic() >= next_resume:
+                next_resume = time.monotonic() + RESUME_BATCHES_EVERY_SECONDS
+                uploads.resume_unfinished_batches()
+            failures = 0
+        except Exception:  # the database may be briefly unavailable; try again later
+            failures += 1
+            logger.exception("background indexing failed; retrying")
+    connection.close()

@@ -322,6 +322,9 @@ def process_batch(batch_id: int, *, max_files: int | None = None) -> bool:
     return True
 
 
+PROGRESS_EVERY_DOCUMENTS = 50
+
+
 def _process_file(batch: UploadBatch, upload: UploadFile) -> None:
     def record(outcome: DocumentOutcome, extracted) -> None:
         UploadResult.objects.get_or_create(
@@ -358,9 +361,15 @@ def _process_file(batch: UploadBatch, upload: UploadFile) -> None:
         with transaction.atomic():
             record(DocumentOutcome(upload.name, UploadResult.Outcome.FAILED, reason=refusal), None)
     else:
+        from . import indexing
+
         done = set(upload.results.values_list("label", flat=True))
-        for _ in store_documents(items, record=record, skip_labels=done):
-            pass
+        for n, _ in enumerate(store_documents(items, record=record, skip_labels=done), 1):
+            if n % PROGRESS_EVERY_DOCUMENTS == 0:
+                # An archive is one file: show its progress and make what is stored so far
+                # searchable without waiting for the whole archive.
+                _update_counts(batch)
+                indexing.drain(blocking=False)
     UploadFile.objects.filter(pk=upload.pk).update(status=UploadFile.Status.DONE)
 
 

@@ -42,10 +42,24 @@ if os.path.isdir("/dev/shm"):
 
 # Load the app once in the master so workers share its memory pages.
 preload_app = True
+# gunicorn 27's control socket lives in ~/.gunicorn, shared by every gunicorn of the user
+# (and not writable in the container); nothing here uses it.
+control_socket_disable = True
 
 
 def post_worker_init(worker):
-    """Open the search index before the worker takes its first request."""
-    from articles import search
+    """Open the search index before the first request; start the background indexer."""
+    from django.conf import settings
+
+    from articles import indexing, search
 
     search.warm_up()
+    if settings.NEWSROOM_INDEX_DRAINER:
+        indexing.start_drainer()
+
+
+def worker_exit(server, worker):
+    """Let the background indexer finish its batch before the worker goes."""
+    from articles import indexing
+
+    indexing.stop_drainer()

@@ -235,6 +235,10 @@ HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 # Web processes index an article right after its save commits; turn off where
 # `manage.py index_worker` runs beside them (deploy/), so requests never wait for the index.
 NEWSROOM_INDEX_ON_COMMIT = env_bool("NEWSROOM_INDEX_ON_COMMIT", True)
+# Each gunicorn worker runs a background thread that indexes committed changes off the
+# request path, retries failed index work and resumes interrupted upload batches (the
+# workers take turns through one lock). Off where `manage.py index_worker` does that job.
+NEWSROOM_INDEX_DRAINER = env_bool("NEWSROOM_INDEX_DRAINER", NEWSROOM_INDEX_ON_COMMIT)
 # Seconds a writer waits for the Whoosh index lock before giving up (the task is retried).
 NEWSROOM_SEARCH_LOCK_TIMEOUT = env_int("NEWSROOM_SEARCH_LOCK_TIMEOUT", 60)
 

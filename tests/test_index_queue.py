@@ -2,20 +2,25 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import textwrap
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
 
-from articles import indexing, search
+from articles import indexing, search, uploads
 from articles.ingest import article_fingerprint
-from articles.models import Article, IndexTask
+from articles.models import Article, IndexTask, UploadBatch
 
-from .conftest import CORPUS, REPO
+from .conftest import CORPUS, REPO, SEED
 
 pytestmark = pytest.mark.django_db
 
@@ -183,6 +188,69 @@ def test_a_bulk_import_indexes_through_the_queue(clean_index, shared, capsys):
     assert set(search.indexed_versions()) == set(Article.objects.values_list("id", flat=True))
 
 
+# --- The background drainer (one per gunicorn worker) ------------------------------------
+
+
+def wait_for(predicate, timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
+
+
+def whoosh_write_lock() -> Path:
+    return Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"]) / "write.lock"
+
+
+@pytest.fixture
+def drainer(monkeypatch):
+    # The drainer's thread builds its own haystack backend from these options.
+    monkeypatch.setitem(settings.HAYSTACK_CONNECTIONS["default"], "LOCK_TIMEOUT", 0.3)
+    thread = indexing.start_drainer(interval=0.1)
+    yield thread
+    indexing.stop_drainer()
+    assert not thread.is_alive()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_drainer_a_save_never_waits_for_the_index(clean_index, drainer):
+    holder = hold_lock_in_another_process(whoosh_write_lock(), 30)
+    try:
+        article = make_article("Quokka saved while the index is busy")
+        # Indexing in the request would have waited for the lock (or failed on it).
+        assert holder.poll() is None
+        assert found("quokka") == set()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert wait_for(lambda: found("quokka") == {article.pk})
+    assert wait_for(lambda: not IndexTask.objects.exists())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_drainer_retries_failed_index_work_without_another_save(clean_index, drainer):
+    holder = hold_lock_in_another_process(whoosh_write_lock(), 3)
+    try:
+        article = make_article("Quokka during a lock-up")
+        assert wait_for(lambda: IndexTask.objects.filter(attempts__gte=1).exists())
+        assert "locked" in IndexTask.objects.get().last_error
+    finally:
+        holder.wait()
+    assert wait_for(lambda: found("quokka") == {article.pk})
+    assert not IndexTask.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_drainer_finishes_an_upload_batch_nobody_is_working_on(clean_index, shared, drainer):
+    batch = uploads.create_batch([SimpleUploadedFile("seed.txt", SEED.read_bytes())])
+    assert wait_for(lambda: UploadBatch.objects.get(pk=batch.pk).status == UploadBatch.Status.DONE)
+    batch.refresh_from_db()
+    assert batch.created_count == 1
+    assert wait_for(lambda: found("kataib") == set(Article.objects.values_list("id", flat=True)))
+
+
 # --- Writers in parallel processes, readers searching meanwhile -------------------------
 
 WRITER = r"""
@@ -264,22 +332,22 @@ def site(tmp_path):
         LOG_LEVEL="WARNING",
     )
 
-    def run(*args, **kwargs) -> subprocess.CompletedProcess:
+    def run(*args, extra_env=None, **kwargs) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, *args],
             cwd=REPO,
-            env=env,
+            env={**env, **(extra_env or {})},
             capture_output=True,
             text=True,
             timeout=600,
             **kwargs,
         )
 
-    def start(*args) -> subprocess.Popen:
+    def start(*args, extra_env=None) -> subprocess.Popen:
         return subprocess.Popen(
             [sys.executable, *args],
             cwd=REPO,
-            env=env,
+            env={**env, **(extra_env or {})},
             text=True,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -351,3 +419,62 @@ def test_parallel_writers_and_readers_leave_the_index_equal_to_the_database(site
     expected_per_writer = sum(1 for i in range(40) if i % 7 != 2 and i % 5 != 1)
     assert published == 4 * expected_per_writer + 40
     assert (indexed, differ) == (published, 0)
+
+
+QUEUE_ONLY = r"""
+import sys
+import django
+django.setup()
+from pathlib import Path
+from django.core.files.uploadedfile import SimpleUploadedFile
+from articles import uploads
+from articles.ingest import article_fingerprint
+from articles.models import Article, IndexTask
+
+body = "The okapi census counted more okapis than ever."
+Article.objects.create(headline="Okapi census", slug="o", body=body,
+                       fingerprint=article_fingerprint("Okapi census", body))
+seed = Path(sys.argv[1])
+uploads.create_batch([SimpleUploadedFile(seed.name, seed.read_bytes())])  # left unprocessed
+print(IndexTask.objects.count(), "queued")
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def search_total(port: int, q: str) -> int | None:
+    url = f"http://127.0.0.1:{port}/search/?q={q}&format=json"
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return json.loads(response.read())["total"]
+    except OSError:
+        return None
+
+
+def test_gunicorn_workers_index_what_other_processes_only_queued(site, shared):
+    """`make serve` runs no separate worker: gunicorn's workers drain the queue themselves."""
+    run, start, tmp_path = site
+    port = free_port()
+    server = start(
+        "-m", "gunicorn", "newsroom.wsgi", "-c", "newsroom/gunicorn_conf.py",
+        "--bind", f"127.0.0.1:{port}",
+        extra_env={"WEB_CONCURRENCY": "2"},
+    )  # fmt: skip
+    try:
+        assert wait_for(lambda: search_total(port, "okapi") == 0, timeout=60)
+        script = tmp_path / "queue_only.py"
+        script.write_text(QUEUE_ONLY)
+        queued = run(str(script), str(SEED), extra_env={"NEWSROOM_INDEX_ON_COMMIT": "0"})
+        assert queued.returncode == 0, queued.stderr
+        assert queued.stdout.split()[0] != "0"  # the writer itself indexed nothing
+        assert wait_for(lambda: search_total(port, "okapi") == 1, timeout=60)
+        assert wait_for(lambda: search_total(port, "kataib") == 1, timeout=90)
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=60)
+    assert server.returncode == 0, err[-3000:]
+    assert "Traceback" not in err, err[-3000:]
