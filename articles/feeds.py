@@ -63,8 +63,12 @@ class SearchFeed(Feed):
     def item_pubdate(self, row):
         published = row.article.published
         if published is None:
-            return None
+            return None  # an undated article has no <published>, but still its <updated>
         return datetime.datetime.combine(published, datetime.time(), tzinfo=datetime.UTC)
+
+    def item_updateddate(self, row):
+        # RFC 4287 requires <updated> on every entry: the last change to the article here.
+        return row.article.updated_at
 
     def item_author_name(self, row):
         return row.article.source.name if row.article.source_id else None

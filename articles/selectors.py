@@ -252,6 +252,7 @@ def articles_for_hits(ids: list[int]) -> dict[int, Article]:
             "published",
             "section",
             "url",
+            "updated_at",  # the feed's <updated>
             "source__name",
             "source__slug",
         )
