@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.db.models import Count, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -173,15 +173,26 @@ def store_documents(
             yield outcome
             continue
         try:
-            with transaction.atomic():
-                article, created = store_article(result, entities=entities, sources=sources)
-                outcome = DocumentOutcome(
-                    label,
-                    UploadResult.Outcome.CREATED if created else UploadResult.Outcome.DUPLICATE,
-                    article.id,
-                )
-                if record:
-                    record(outcome, result)
+            for attempt in (1, 2):
+                try:
+                    with transaction.atomic():
+                        article, created = store_article(result, entities=entities, sources=sources)
+                        outcome = DocumentOutcome(
+                            label,
+                            UploadResult.Outcome.CREATED
+                            if created
+                            else UploadResult.Outcome.DUPLICATE,
+                            article.id,
+                        )
+                        if record:
+                            record(outcome, result)
+                    break
+                except IntegrityError:
+                    # Another process stored the same article, or merged an entity we had
+                    # cached, meanwhile: once more with fresh caches (then it is a duplicate).
+                    if attempt == 2:
+                        raise
+                    entities, sources = EntityResolver(), SourceResolver()
         except Exception as exc:  # one bad document never stops the rest
             logger.exception("could not store %s", label)
             entities, sources = EntityResolver(), SourceResolver()
