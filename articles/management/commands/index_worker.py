@@ -1,10 +1,11 @@
 """The one indexing worker: drains the index queue and resumes unfinished upload batches.
 
-Saves and deletes queue index work in the database (articles.indexing); by default the
-process that made the change drains the queue after its commit. Run this command to keep
-that work off the request path (set NEWSROOM_INDEX_ON_COMMIT=False for the web processes)
-and to resume upload batches a restarted server left half done. Any number of copies may
-run: they take turns through the same cross-process lock.
+Saves and deletes queue index work in the database (articles.indexing). On one machine
+(`make serve`) every gunicorn worker runs a drainer thread that does this job; run this
+command instead where several app servers share the database (deploy/: set
+NEWSROOM_INDEX_ON_COMMIT=0 and NEWSROOM_INDEX_DRAINER=0 for the web processes), or once
+(`--once`) after a bulk change made with indexing off. Any number of copies may run: they
+take turns through the same cross-process lock.
 """
 
 import signal
