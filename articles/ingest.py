@@ -23,6 +23,7 @@ from django.utils.text import slugify
 
 from .extraction import MAX_ARTICLE_CHARS, extract_documents
 from .extraction.names import name_key, name_slug
+from .extraction.readers import sanitize_item
 from .extraction.types import ExtractedArticle, FoundEntity, RawDocument, ReadFailure
 from .models import Article, Entity, EntityAlias, Mention, Source
 
@@ -345,10 +346,12 @@ def raw_document_for(article: Article) -> RawDocument | None:
         except ValueError:
             fields = None
         if isinstance(fields, dict):
-            return RawDocument(origin=origin, format=fmt, fields=fields, ordinal=ordinal or None)
-    return RawDocument(
+            raw = RawDocument(origin=origin, format=fmt, fields=fields, ordinal=ordinal or None)
+            return sanitize_item(raw)  # originals stored before readers cleaned them
+    raw = RawDocument(
         origin=origin, format=fmt, text=article.original_text, ordinal=ordinal or None
     )
+    return sanitize_item(raw)
 
 
 def apply_extraction(

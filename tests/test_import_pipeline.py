@@ -109,3 +109,19 @@ def test_a_document_that_breaks_the_ner_batch_fails_alone_with_its_reason(shared
     assert "entity recognition failed (UnicodeEncodeError" in results[0].reason
     assert "entity recognition failed (ValueError: [E088]" in results[2].reason
     assert {"Iraq", "Baghdad"} <= {p.name for p in results[1].places}
+
+
+def test_a_lone_surrogate_or_nul_in_json_lines_loses_no_record(clean_index, tmp_path):
+    path = tmp_path / "dump.jsonl"
+    path.write_bytes(
+        b'{"title": "Oil prices rise in Tehran", "text": "Iran said oil prices rose."}\n'
+        b'{"title": "Lone \\ud800 surrogate in Baghdad", "text": "Iraq said \\udfff so."}\n'
+        b'{"title": "Talks in Kabul", "text": "Afghan officials\\u0000 met in Kabul."}\n'
+    )
+    out = io.StringIO()
+    call_command("import_articles", str(path), stdout=out, stderr=io.StringIO())
+    assert "3 created, 0 duplicates, 0 failed" in out.getvalue()
+    lone = Article.objects.get(headline__startswith="Lone")
+    assert lone.headline == "Lone \ufffd surrogate in Baghdad"
+    assert Article.objects.get(headline="Talks in Kabul").body == "Afghan officials met in Kabul."
+    assert all("\x00" not in a.original_text for a in Article.objects.all())

@@ -5,6 +5,7 @@ import io
 import json
 import os
 import random
+import re
 import struct
 import zipfile
 from itertools import islice
@@ -402,6 +403,67 @@ def test_csv_without_article_columns_says_which_columns_it_has():
     assert failure.reason.startswith(
         "CSV has no title or text column (columns: XML, portal, veracity)"
     )
+
+
+# --- unsafe characters: cleaned once, whatever the reader ------------------------------------
+
+# JSON escapes put lone surrogates and control characters into any string field.
+UNSAFE_JSONL = (
+    b'{"title": "Fine", "text": "A quiet day in Tehran."}\n'
+    b'{"title": "Lone \\ud800 surrogate", "text": "Text \\udfff here", "x\\ud83d": ["a\\u0000"]}\n'
+    b'{"title": "Nul\\u0000 byte", "text": "Body\\u0000 with \\u001b[31m escapes\\u0007,'
+    b' tabs\\tand\\r\\nbreaks\\u000cand a form feed."}\n'
+)
+
+
+def assert_safe(value):
+    if isinstance(value, str):
+        value.encode("utf-8")  # a lone surrogate cannot be encoded
+        assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", value), repr(value)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            assert_safe(k)
+            assert_safe(v)
+    elif isinstance(value, list):
+        for v in value:
+            assert_safe(v)
+
+
+def test_lone_surrogates_and_control_characters_are_cleaned_from_json_lines(tmp_path):
+    path = tmp_path / "dump.jsonl"
+    path.write_bytes(UNSAFE_JSONL)
+    for items in (list(read_paths([str(path)])), list(read_bytes("dump.jsonl", UNSAFE_JSONL))):
+        fine, lone, nul = docs(items)
+        assert fine.fields["title"] == "Fine"
+        assert lone.fields["title"] == "Lone \ufffd surrogate"
+        assert lone.fields["body"] == "Text \ufffd here"
+        assert lone.fields["x\ufffd"] == ["a"]
+        assert nul.fields["title"] == "Nul byte"
+        assert nul.fields["body"] == "Body with [31m escapes, tabs\tand\r\nbreaks\nand a form feed."
+        for doc in items:
+            assert_safe(doc.fields)
+
+
+def test_control_characters_in_text_pages_csv_and_archives_are_cleaned(tmp_path):
+    page = ("A headline\n\n" + "Plain words. " * 800 + "A late NUL\x00 and DEL\x7f.\n").encode()
+    csv_data = b"title,text\nA row,Cell with a bell\x07 in it\n"
+    archive = make_zip({"page.txt": page, "rows.csv": csv_data})
+    (tmp_path / "page.txt").write_bytes(page)
+    items = [*read_paths([str(tmp_path / "page.txt")]), *read_bytes("a.zip", archive)]
+    assert [i.format for i in docs(items)] == ["text", "text", "csv"]
+    assert "A late NUL and DEL." in items[0].text and items[1].text == items[0].text
+    assert items[2].fields["body"] == "Cell with a bell in it"
+    for doc in items:
+        assert_safe(doc.text)
+        assert_safe(doc.fields)
+
+
+def test_a_file_name_that_is_not_valid_utf8_is_reported_safely(tmp_path):
+    name = os.fsdecode(b"caf\xe9.txt")  # undecodable bytes come in as lone surrogates
+    (tmp_path / name).write_text(ARTICLE)
+    (doc,) = read_paths([str(tmp_path)])
+    assert doc.origin.endswith("caf\ufffd.txt")
+    assert_safe(doc.origin)
 
 
 # --- corpus formats -------------------------------------------------------------------------

@@ -76,6 +76,11 @@ def read_paths(
     inside folders; a file named explicitly is always read.
     """
     limits = Limits(max_file_bytes, max_archive_bytes, max_archive_entries)
+    for item in _read_paths(paths, limits):
+        yield sanitize_item(item)
+
+
+def _read_paths(paths: Sequence[str], limits: Limits) -> Iterator[Item]:
     for given in paths:
         if os.path.isdir(given):
             found = False
@@ -102,6 +107,11 @@ def read_bytes(
 ) -> Iterator[Item]:
     """Documents from one uploaded file (or .zip archive) held in memory; ``name`` is its origin."""
     limits = Limits(max_file_bytes, max_archive_bytes, max_archive_entries)
+    for item in _read_bytes(name, data, limits):
+        yield sanitize_item(item)
+
+
+def _read_bytes(name: str, data: bytes, limits: Limits) -> Iterator[Item]:
     if _is_zip(data[:4]):
         if len(data) > limits.max_archive_bytes:
             yield ReadFailure(name, _over_limit("archive is", len(data), limits.max_archive_bytes))
@@ -112,6 +122,51 @@ def read_bytes(
         yield ReadFailure(name, _over_limit("file is", len(data), limits.max_file_bytes))
         return
     yield from read_data(name, data)
+
+
+# Characters no article contains on purpose and that break what comes after: lone UTF-16
+# surrogates (JSON "\ud800") cannot be encoded, so the tokenizer and the database fail on
+# them; C0 controls (NUL, ESC...) other than tab and line breaks are invisible debris that
+# PostgreSQL refuses (NUL) and HTML cannot show.
+_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _safe_char(match: re.Match) -> str:
+    char = match.group(0)
+    if char >= "\ud800":
+        return "\ufffd"  # the replacement character marks where something was lost
+    return "\n" if char in "\x0b\x0c" else ""  # vertical tab, form feed: line breaks
+
+
+def sanitize_text(text: str) -> str:
+    """Text without lone surrogates (replaced by U+FFFD) and C0 controls except \\t \\n \\r."""
+    return _UNSAFE_CHARS.sub(_safe_char, text) if _UNSAFE_CHARS.search(text) else text
+
+
+def _sanitize_value(value):
+    if isinstance(value, str):
+        return sanitize_text(value)
+    if isinstance(value, list):
+        return [_sanitize_value(v) for v in value]
+    if isinstance(value, dict):
+        return {_sanitize_value(k): _sanitize_value(v) for k, v in value.items()}
+    return value
+
+
+def sanitize_item(item: Item) -> Item:
+    """Every text a reader produced (text, fields, origin, reason), made safe; see _UNSAFE_CHARS.
+
+    Applied once to everything ``read_paths`` and ``read_bytes`` yield, whatever the format.
+    """
+    if isinstance(item, RawDocument):
+        item.text = sanitize_text(item.text)
+        item.fields = _sanitize_value(item.fields)
+    else:
+        item.reason = sanitize_text(item.reason)
+    item.origin = sanitize_text(item.origin)
+    if item.ordinal is not None:
+        item.ordinal = sanitize_text(item.ordinal)
+    return item
 
 
 def count_documents(paths: Iterable[str]) -> int | None:
