@@ -35,7 +35,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from .ingest import ImportReport
+from .ingest import INDEX_EVERY, ImportReport
 from .models import Article, Entity, EntityAlias, EntityRedirect, Mention, Source
 
 logger = logging.getLogger(__name__)
@@ -306,42 +306,55 @@ def _label(record: dict[str, Any], number: int) -> str:
     return f"{kind} #{number}" + (f" {name!r}" if name else "")
 
 
-def restore_records(records: Iterable[dict[str, Any]]) -> ImportReport:
+def restore_records(records: Iterable[dict[str, Any]], *, index: bool = True) -> ImportReport:
     """Write exported records into the database; return what was created, found, refused.
 
     ``created``/``duplicates`` list articles (label, id); ``failed`` lists any record that
     could not be stored, with the reason. Each record is written in its own transaction.
-    Articles are queued for the search index like any other save (articles.signals).
+    Restored articles are queued for the search index like any other save, and the queue is
+    drained every INDEX_EVERY articles (as bulk imports do), not after each article's commit;
+    with ``index=False`` the tasks stay queued for ``manage.py index_worker``.
     """
+    from . import indexing
+
     report = ImportReport()
     restorer = _Restorer(report)
-    for number, record in enumerate(records, 1):
-        kind = record.get("type") if isinstance(record, dict) else None
-        if kind == FORMAT:
-            if int(record.get("version", 0)) > VERSION:
-                report.failed.append(
-                    (
-                        _label(record, number),
-                        f"export format version {record.get('version')} is newer than this "
-                        f"Newsroom reads ({VERSION}): upgrade Newsroom first",
+    since_drain = 0
+    with indexing.deferred():
+        for number, record in enumerate(records, 1):
+            kind = record.get("type") if isinstance(record, dict) else None
+            if kind == FORMAT:
+                if int(record.get("version", 0)) > VERSION:
+                    report.failed.append(
+                        (
+                            _label(record, number),
+                            f"export format version {record.get('version')} is newer than "
+                            f"this Newsroom reads ({VERSION}): upgrade Newsroom first",
+                        )
                     )
-                )
-                break
-            continue
-        label = _label(record, number) if isinstance(record, dict) else f"record #{number}"
-        if kind not in RECORD_TYPES:
-            report.failed.append((label, f"unknown record type {kind!r}"))
-            continue
-        try:
-            with transaction.atomic():
-                if kind == "article":
-                    restorer.article(record, label)
-                else:
-                    getattr(restorer, kind)(record)
-        except (IntegrityError, ValidationError, ValueError, KeyError, TypeError) as exc:
-            logger.warning("could not restore %s: %s", label, exc)
-            report.failed.append((label, f"could not be restored: {exc}"))
+                    break
+                continue
+            label = _label(record, number) if isinstance(record, dict) else f"record #{number}"
+            if kind not in RECORD_TYPES:
+                report.failed.append((label, f"unknown record type {kind!r}"))
+                continue
+            created_before = len(report.created)
+            try:
+                with transaction.atomic():
+                    if kind == "article":
+                        restorer.article(record, label)
+                    else:
+                        getattr(restorer, kind)(record)
+            except (IntegrityError, ValidationError, ValueError, KeyError, TypeError) as exc:
+                logger.warning("could not restore %s: %s", label, exc)
+                report.failed.append((label, f"could not be restored: {exc}"))
+            since_drain += len(report.created) - created_before
+            if index and since_drain >= INDEX_EVERY:
+                indexing.drain(blocking=True)
+                since_drain = 0
     restorer.reset_sequences()
+    if index and since_drain:
+        indexing.drain(blocking=True)
     return report
 
 
@@ -358,7 +371,7 @@ def looks_like_export(path: str) -> bool:
     return False
 
 
-def restore_file(path: str) -> ImportReport:
+def restore_file(path: str, *, index: bool = True) -> ImportReport:
     """Restore an ``export_articles`` file (see ``restore_records``)."""
     with open(path, encoding="utf-8") as stream:
-        return restore_records(read_records(stream))
+        return restore_records(read_records(stream), index=index)

@@ -15,10 +15,18 @@ from django.core.management import call_command
 from django.db import models
 from django.utils import timezone
 
-from articles import export
-from articles.models import Article, Entity, EntityAlias, EntityRedirect, Mention, Source
+from articles import export, indexing, search
+from articles.models import (
+    Article,
+    Entity,
+    EntityAlias,
+    EntityRedirect,
+    IndexTask,
+    Mention,
+    Source,
+)
 
-from .conftest import SEED
+from .conftest import CORPUS, SEED
 
 pytestmark = pytest.mark.django_db
 
@@ -261,3 +269,79 @@ def test_every_archive_column_is_exported():
             if not f.primary_key and not isinstance(f, models.ForeignKey)
         }
         assert exported == stored, model.__name__
+
+
+def bbc_articles(n: int) -> list[Article]:
+    """``n`` real BBC articles stored without touching the index (first line: headline)."""
+    files = sorted((CORPUS / "bbc_news" / "politics").glob("*.txt"))[:n]
+    if len(files) < n:
+        pytest.skip("../shared/corpus/bbc_news is not beside the repository")
+    bbc = Source.objects.create(name="BBC", slug="bbc", domains=["bbc.co.uk"])
+    articles = []
+    with indexing.deferred():
+        for number, path in enumerate(files):
+            headline, _, body = path.read_text(encoding="latin-1").strip().partition("\n")
+            articles.append(
+                Article.objects.create(
+                    source=bbc,
+                    headline=headline.strip(),
+                    slug=f"bbc-{number}",
+                    body=body.strip(),
+                    published=datetime.date(2005, 1, 1 + number),
+                    fingerprint=f"{number:064x}",
+                )
+            )
+    IndexTask.objects.all().delete()
+    return articles
+
+
+def index_commits(backend) -> int:
+    """Whoosh's commit counter of the live index: one more per write to it."""
+    from whoosh.index import open_dir
+
+    live = backend.location.root / backend.location.current_name()
+    return open_dir(str(live)).latest_generation()
+
+
+@pytest.fixture
+def exported_bbc(clean_index):
+    articles = bbc_articles(8)
+    stream = io.StringIO()
+    export.export_archive(stream)
+    empty_archive()
+    clean_index.clear()
+    return [a.headline for a in articles], stream.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_indexes_its_articles_in_one_batch_not_one_write_each(
+    exported_bbc, clean_index, settings
+):
+    settings.NEWSROOM_INDEX_ON_COMMIT = True
+    headlines, backup = exported_bbc
+    before = index_commits(clean_index)
+
+    report = export.restore_records(export.read_records(io.StringIO(backup)))
+
+    assert len(report.created) == 8
+    assert index_commits(clean_index) == before + 1
+    assert search.probe_index() == 8
+    assert not IndexTask.objects.exists()
+    # The restored text is what is searched.
+    assert list(search.iter_result_ids(search.SearchRequest(q=f'"{headlines[3]}"'))) == [
+        Article.objects.get(headline=headlines[3]).id
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_without_indexing_leaves_the_work_queued(exported_bbc, clean_index, settings):
+    settings.NEWSROOM_INDEX_ON_COMMIT = True
+    _, backup = exported_bbc
+    before = index_commits(clean_index)
+
+    export.restore_records(export.read_records(io.StringIO(backup)), index=False)
+
+    assert index_commits(clean_index) == before
+    assert IndexTask.objects.count() == 8
+    assert indexing.drain() == 8
+    assert search.probe_index() == 8
