@@ -6,9 +6,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export NEWSROOM_DATA_DIR ?= $(CURDIR)/var
-# The PostgreSQL pass of `make test` runs everything but the browser tests (they exercise
-# the UI, not the database, and are the slow part); override with PG_TEST_MARKERS=... .
-PG_TEST_MARKERS ?= not browser
+# The PostgreSQL pass of `make test` runs the whole suite too, browser tests included;
+# PG_TEST_MARKERS="not browser" narrows it (a pytest -m expression).
+PG_TEST_MARKERS ?=
 
 .PHONY: run serve install test-deps test test-sqlite test-postgres lint format demo index bench-extraction bench-search clean
 
@@ -55,15 +55,15 @@ demo: install
 test-deps: $(VENV)/.test-installed
 	@bash scripts/ensure-test-system-deps.sh
 
-## Two passes: the whole suite on SQLite, then the database-relevant part on a private
-## PostgreSQL server started for the run (scripts/with-postgres.sh installs it if missing).
+## Two passes: the whole suite on SQLite, then again on a private PostgreSQL server
+## started for the run (scripts/with-postgres.sh installs it if missing).
 test: test-sqlite test-postgres
 
 test-sqlite: test-deps
 	env -u DATABASE_URL bash scripts/pytest.sh
 
 test-postgres: test-deps
-	bash scripts/with-postgres.sh bash scripts/pytest.sh -m "$(PG_TEST_MARKERS)"
+	bash scripts/with-postgres.sh bash scripts/pytest.sh $(if $(PG_TEST_MARKERS),-m "$(PG_TEST_MARKERS)")
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
