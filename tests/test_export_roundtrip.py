@@ -8,11 +8,12 @@ is then rebuilt from the database alone and finds the restored article.
 import datetime
 import io
 import json
+import threading
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import models
+from django.db import OperationalError, connection, connections, models, transaction
 from django.utils import timezone
 
 from articles import export, indexing, search
@@ -345,3 +346,50 @@ def test_a_restore_without_indexing_leaves_the_work_queued(exported_bbc, clean_i
     assert IndexTask.objects.count() == 8
     assert indexing.drain() == 8
     assert search.probe_index() == 8
+
+
+class SaveMidway(io.StringIO):
+    """An output stream that lets an editor save a new article while the export is running:
+    after the outlets were written and before the articles are read."""
+
+    def __init__(self):
+        super().__init__()
+        self.outcome = None
+
+    def write(self, text):
+        if self.outcome is None and '"type": "entity"' in text:
+            worker = threading.Thread(target=self.save_late_article)
+            worker.start()
+            worker.join(30)
+        return super().write(text)
+
+    def save_late_article(self):
+        try:
+            with transaction.atomic():
+                late = Source.objects.create(name="Late outlet", slug="late-outlet")
+                Article.objects.create(
+                    source=late, headline="Saved during the export", body="x", fingerprint="d" * 64
+                )
+            self.outcome = "saved"
+        except OperationalError as exc:  # SQLite's shared in-memory test database locks
+            self.outcome = exc
+        finally:
+            connections.close_all()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_is_one_snapshot_even_while_articles_are_saved(archive, settings):
+    settings.NEWSROOM_INDEX_ON_COMMIT = False
+    stream = SaveMidway()
+
+    counts = export.export_archive(stream)
+
+    records = [json.loads(line) for line in stream.getvalue().splitlines()]
+    outlets = {r["name"] for r in records if r["type"] == "source"}
+    articles = [r for r in records if r["type"] == "article"]
+    assert {a["source"] for a in articles if a["source"]} <= outlets, "an outlet is missing"
+    assert "Saved during the export" not in {a["headline"] for a in articles}
+    assert counts["article"] == 2
+    if connection.vendor == "postgresql":  # the editor was not kept waiting
+        assert stream.outcome == "saved"
+        assert Article.objects.filter(headline="Saved during the export").exists()

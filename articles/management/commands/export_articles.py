@@ -2,7 +2,9 @@
 
 Articles with their original text, outlets, entities, aliases, redirects and mentions with
 editors' corrections (see articles.export for the format). Read it back with
-``manage.py import_articles FILE``. Reads only; safe to run at any time, also on a live site.
+``manage.py import_articles FILE``. Reads only, in one snapshot of the database (a read
+transaction: REPEATABLE READ on PostgreSQL, a WAL read on SQLite, neither blocks editors), so
+it is safe to run at any time, also on a live site.
 """
 
 from pathlib import Path
