@@ -13,9 +13,11 @@ queues the affected articles for the search index (articles.indexing). Re-extrac
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.db import transaction
+from django.utils import timezone
 
 from .extraction.names import name_key, name_slug
 from .indexing import enqueue
@@ -24,6 +26,29 @@ from .models import Article, Entity, EntityAlias, EntityRedirect, Mention
 
 class CorrectionError(ValueError):
     """A correction that cannot be made as asked; the message says what to do instead."""
+
+
+def articles_changed(article_ids: Iterable[int]) -> list[int]:
+    """Mark articles whose search document changed without a save of the row itself (an
+    entity renamed or merged, an outlet renamed, an alias added) and queue them for the index.
+
+    ``updated_at`` is what `check_index` and `update_index --age` compare, so it must move
+    with the document; one UPDATE, not a save per article (a country can have 10,000).
+    Call inside the transaction that makes the change.
+    """
+    ids = list(dict.fromkeys(article_ids))
+    for start in range(0, len(ids), 900):  # SQLite's limit on query parameters
+        Article.objects.filter(pk__in=ids[start : start + 900]).update(updated_at=timezone.now())
+    enqueue(ids)
+    return ids
+
+
+def entity_articles(*entity_ids: int) -> list[int]:
+    return list(
+        Mention.objects.filter(entity_id__in=entity_ids)
+        .values_list("article_id", flat=True)
+        .distinct()
+    )
 
 
 def record(user, obj, message: str, flag: int = CHANGE) -> None:
@@ -153,7 +178,7 @@ def rename_entity(entity: Entity, new_name: str, user=None) -> Entity:
     entity.key = new_key
     if name_slug(new_name) != old_slug:
         entity.slug = _free_slug(entity.kind, new_name, exclude=entity.pk)
-    entity.save()  # queues every article that mentions it (articles.signals)
+    entity.save()  # marks and queues every article that mentions it (articles.signals)
     if old_key != new_key:
         EntityAlias.objects.update_or_create(
             kind=entity.kind, key=old_key, defaults={"entity": entity, "name": old_name}
@@ -176,7 +201,8 @@ def merge_entities(merged: Entity, survivor: Entity, user=None) -> Entity:
             f"a {survivor.get_kind_display().lower()}: only entities of one kind can be merged."
         )
     kind = survivor.kind
-    affected = set(Mention.objects.filter(entity=merged).values_list("article_id", flat=True))
+    # The survivor's own articles change too: its new aliases are indexed with its name.
+    affected = set(entity_articles(merged.pk, survivor.pk))
     survivor_mentions = {
         m.article_id: m for m in Mention.objects.filter(entity=survivor, article_id__in=affected)
     }
@@ -209,6 +235,6 @@ def merge_entities(merged: Entity, survivor: Entity, user=None) -> Entity:
             kind=kind, key=old_key, defaults={"entity": survivor, "name": old_name}
         )
     _redirect(kind, old_slug, survivor)
-    enqueue(affected)
+    articles_changed(affected)
     record(user, survivor, f"Merged “{old_name}” into this entity.")
     return survivor

@@ -42,9 +42,9 @@ def entity_saved(sender, instance: Entity, created: bool, raw: bool = False, **k
     """A renamed entity changes the text and facets of every article that mentions it."""
     if raw or created:
         return
-    from .indexing import enqueue
+    from .corrections import articles_changed, entity_articles
 
-    enqueue(Mention.objects.filter(entity=instance).values_list("article_id", flat=True))
+    articles_changed(entity_articles(instance.pk))
 
 
 @receiver(post_save, sender=Source, dispatch_uid="newsroom_index_source_saved")
@@ -54,6 +54,6 @@ def source_saved(
     """A renamed outlet changes the source facet of all its articles."""
     if raw or created or (update_fields and set(update_fields) <= {"domains"}):
         return
-    from .indexing import enqueue
+    from .corrections import articles_changed
 
-    enqueue(Article.objects.filter(source=instance).values_list("id", flat=True))
+    articles_changed(Article.objects.filter(source=instance).values_list("id", flat=True))

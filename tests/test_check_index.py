@@ -1,14 +1,15 @@
 """`manage.py check_index` finds articles missing from, stale in or wrongly left in the index."""
 
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from articles import indexing, search
+from articles import corrections, indexing, search
 from articles.ingest import article_fingerprint
-from articles.models import Article, IndexTask
+from articles.models import Article, Entity, IndexTask, Mention, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +85,86 @@ def test_fix_says_what_to_do_when_the_search_engine_keeps_failing(drifted, monke
     with pytest.raises(CommandError, match="see Index tasks in the admin"):
         check("--fix")
     assert IndexTask.objects.filter(last_error="OSError: disk full").exists()
+
+
+# --- Renames and merges change the articles' documents without saving them ------------
+
+
+def org(name: str) -> Entity:
+    from articles.extraction.names import name_key, name_slug
+
+    return Entity.objects.create(
+        kind="organization", name=name, slug=name_slug(name), key=name_key(name)
+    )
+
+
+def org_hits(slug: str) -> set[int]:
+    request = search.SearchRequest(include={"org": (slug,)}, sort="newest", facets=False)
+    return {h.article_id for h in search.search_articles(request).hits}
+
+
+@pytest.fixture
+def indexed_mentions(clean_index):
+    hashd, pmu = org("Hashd al-Shaabi"), org("Popular Mobilization Units")
+    named = make_article("Okapi named")
+    other = make_article("Okapi other")
+    Mention.objects.create(article=named, entity=hashd)
+    Mention.objects.create(article=other, entity=pmu)
+    indexing.drain()
+    assert "The index matches the database." in check()
+    return SimpleNamespace(hashd=hashd, pmu=pmu, named=named, other=other)
+
+
+def test_a_rename_whose_index_tasks_were_lost_is_found_stale_and_fixed(indexed_mentions):
+    corrections.rename_entity(indexed_mentions.hashd, "Popular Mobilization Forces")
+    IndexTask.objects.all().delete()
+
+    report = check()
+    stale = indexed_mentions.named.pk
+    assert f"1 article(s) stale in the index (changed since indexed): {stale}" in report
+    assert org_hits("popular-mobilization-forces") == set()
+    assert "Fixed 1 article(s)." in check("--fix")
+    assert org_hits("popular-mobilization-forces") == {stale}
+
+
+def test_a_merge_whose_index_tasks_were_lost_is_found_stale_and_fixed(indexed_mentions):
+    corrections.merge_entities(indexed_mentions.hashd, indexed_mentions.pmu)
+    IndexTask.objects.all().delete()
+
+    report = check()
+    # Both: one moved to the survivor, the other's document now carries the survivor's alias.
+    both = sorted([indexed_mentions.named.pk, indexed_mentions.other.pk])
+    assert f"2 article(s) stale in the index (changed since indexed): {both[0]}, {both[1]}" in (
+        report
+    )
+    check("--fix")
+    assert org_hits("popular-mobilization-units") == set(both)
+    assert org_hits("hashd-al-shaabi") == set()
+
+
+def test_an_outlet_rename_whose_index_tasks_were_lost_is_found_stale_and_fixed(clean_index):
+    press = Source.objects.create(name="Press TV", slug="press-tv")
+    article = make_article("Okapi on air")
+    Article.objects.filter(pk=article.pk).update(source=press)
+    indexing.drain()
+    assert "The index matches the database." in check()
+
+    press.name, press.slug = "PressTV", "presstv"
+    press.save()
+    IndexTask.objects.all().delete()
+
+    assert f"1 article(s) stale in the index (changed since indexed): {article.pk}" in check()
+    check("--fix")
+    request = search.SearchRequest(include={"source": ("presstv",)}, facets=False)
+    assert [h.article_id for h in search.search_articles(request).hits] == [article.pk]
+
+
+def test_renames_mark_articles_changed_in_one_update_not_a_save_each(
+    indexed_mentions, django_assert_max_num_queries
+):
+    for n in range(100):
+        Mention.objects.create(article=make_article(f"Okapi {n}"), entity=indexed_mentions.hashd)
+    # The entity row, its aliases and redirects, then the articles: not a query per article.
+    with django_assert_max_num_queries(40):
+        corrections.rename_entity(indexed_mentions.hashd, "Popular Mobilization Forces")
+    assert Article.objects.filter(updated_at__gt=indexed_mentions.other.updated_at).count() == 101
