@@ -18,6 +18,7 @@ import fcntl
 import logging
 import mmap
 import os
+import secrets
 import shutil
 import threading
 import time
@@ -87,8 +88,12 @@ class IndexLocation:
     def new_generation_dir(self) -> Path:
         self.root.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+        # A name is never reused, not even once prune() has deleted its folder: searchers
+        # recognise "the same generation" by name, and a new folder under an old name can
+        # carry the same commit number, which would look up to date to them.
+        token = secrets.token_hex(4)
         for n in range(1000):
-            path = self.root / f"gen-{stamp}-{os.getpid()}-{n}"
+            path = self.root / f"gen-{stamp}-{os.getpid()}-{token}-{n}"
             try:
                 path.mkdir()
                 return path

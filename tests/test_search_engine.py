@@ -449,3 +449,29 @@ def test_processes_starting_on_a_missing_index_share_one_empty_index(tmp_path):
         dirs = set(pool.map(lambda _: IndexLocation(tmp_path).live_dir(schema), range(8)))
     assert len(dirs) == 1
     assert FileStorage(str(dirs.pop())).open_index().doc_count() == 0
+
+
+def test_threads_share_one_snapshot_instead_of_rebuilding_it(newsroom):
+    """haystack gives each thread its own backend and schema: the searcher must not care."""
+    assert search_articles(SearchRequest(q="troops")).total == 4
+    first = search._fast().live.snapshot()
+    seen, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def reader():  # ids only: the thread must not share the test's database connection
+        try:
+            barrier.wait(5)
+            for _ in range(3):
+                assert len(list(search.iter_result_ids(SearchRequest(q="troops")))) == 4
+                seen.append(search._fast().live.snapshot())
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(seen) == 6 and all(snap is first for snap in seen)
+    assert search._fast().live.snapshot() is first
