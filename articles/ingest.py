@@ -15,14 +15,16 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
 from .extraction import MAX_ARTICLE_CHARS, extract_documents
 from .extraction.names import name_key, name_slug
+from .extraction.pages import safe_url
 from .extraction.readers import sanitize_item
 from .extraction.types import ExtractedArticle, FoundEntity, RawDocument, ReadFailure
 from .models import Article, Entity, EntityAlias, Mention, Source
@@ -53,6 +55,35 @@ def max_article_chars() -> int:
 
 def document_label(origin: str, ordinal: str | None) -> str:
     return f"{origin}#{ordinal}" if ordinal else origin
+
+
+@cache
+def max_lengths(model) -> dict[str, int]:
+    """Field name -> max_length of a model's text columns (CharField, SlugField, URLField)."""
+    return {
+        f.name: f.max_length
+        for f in model._meta.concrete_fields
+        if isinstance(getattr(f, "max_length", None), int) and not f.is_relation
+    }
+
+
+def fit(model, **values):
+    """Values cut to their column's max_length: SQLite would store a 400-character outlet
+    name, PostgreSQL refuses it (DataError) and the article with it."""
+    limits = max_lengths(model)
+    return {
+        k: v[: limits[k]] if isinstance(v, str) and k in limits else v for k, v in values.items()
+    }
+
+
+def entity_key(name: str) -> str:
+    return name_key(name)[: max_lengths(Entity)["key"]].strip()
+
+
+def stored_url(url: str) -> str:
+    """An http(s) URL short enough for its column; a cut URL would point elsewhere, so none."""
+    url = safe_url(url)
+    return url if len(url) <= max_lengths(Article)["url"] else ""
 
 
 def article_fingerprint(title: str, body: str) -> str:
@@ -92,7 +123,7 @@ class EntityResolver:
     def resolve(self, found: FoundEntity) -> int:
         if self._preload and not self._preloaded:
             self._load_all()
-        keys = [name_key(found.name), *(name_key(a) for a in found.aliases)]
+        keys = [entity_key(found.name), *(entity_key(a) for a in found.aliases)]
         keys = [k for k in dict.fromkeys(keys) if k]
         for key in keys:
             cached = self._by_key.get((found.kind, key))
@@ -100,7 +131,7 @@ class EntityResolver:
                 return cached
         entity_id = None if self._preloaded else self._lookup(found.kind, keys)
         if entity_id is None:
-            entity_id = self._create(found, keys[0] if keys else name_key(found.name) or "unnamed")
+            entity_id = self._create(found, keys[0] if keys else "unnamed")
         for key in keys:
             self._by_key[(found.kind, key)] = entity_id
         return entity_id
@@ -131,14 +162,17 @@ class EntityResolver:
         try:
             with transaction.atomic():
                 entity = Entity.objects.create(
-                    kind=found.kind,
-                    name=found.name[:300],
-                    slug=slug,
-                    key=key,
-                    country=found.country or "",
-                    feature=found.feature or "",
-                    latitude=found.latitude,
-                    longitude=found.longitude,
+                    **fit(
+                        Entity,
+                        kind=found.kind,
+                        name=found.name,
+                        slug=slug,
+                        key=key,
+                        country=found.country or "",
+                        feature=found.feature or "",
+                        latitude=found.latitude,
+                        longitude=found.longitude,
+                    )
                 )
         except IntegrityError:
             # Created meanwhile by another process (or known under an alias we did not load).
@@ -152,13 +186,13 @@ class EntityResolver:
         self._slugs.add((found.kind, slug))
         aliases = {}
         for alias in dict.fromkeys([*found.aliases, *found.mentions]):
-            alias_key = name_key(alias)
+            alias_key = entity_key(alias)
             if alias_key and alias_key != key:
                 aliases.setdefault(alias_key, alias)
         # A name already known as another entity's alias stays with that entity.
         EntityAlias.objects.bulk_create(
             [
-                EntityAlias(entity=entity, kind=found.kind, key=k, name=name[:300])
+                EntityAlias(**fit(EntityAlias, entity=entity, kind=found.kind, key=k, name=name))
                 for k, name in aliases.items()
             ],
             ignore_conflicts=True,
@@ -171,19 +205,32 @@ class SourceResolver:
         self._cache: dict[str, Source] = {}
 
     def resolve(self, name: str, domain: str) -> Source | None:
-        name = name.strip()
+        name = fit(Source, name=" ".join(name.split()))["name"].strip()
         if not name:
             return None
         source = self._cache.get(name)
         if source is None:
-            source, _ = Source.objects.get_or_create(
-                name=name, defaults={"slug": name_slug(name), "domains": [domain] if domain else []}
-            )
+            source = Source.objects.filter(name=name).first() or self._create(name, domain)
             self._cache[name] = source
         if domain and domain not in source.domains:
             source.domains = [*source.domains, domain]
             source.save(update_fields=["domains"])
         return source
+
+    def _create(self, name: str, domain: str) -> Source:
+        base = name_slug(name)[: max_lengths(Source)["slug"] - 4]
+        slug, n = base, 1
+        # "Press-TV" and "Press TV" share a slug; the second one gets "-2"
+        while Source.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        try:
+            with transaction.atomic():
+                return Source.objects.create(
+                    name=name, slug=slug, domains=[domain] if domain else []
+                )
+        except IntegrityError:  # created meanwhile by another process
+            return Source.objects.get(name=name)
 
 
 def store_article(
@@ -206,19 +253,22 @@ def store_article(
         return existing, False
     with transaction.atomic():
         article = Article.objects.create(
-            source=sources.resolve(parsed.source, parsed.source_domain),
-            headline=(parsed.title or parsed.body[:120]).strip()[:500],
-            slug=slugify(parsed.title)[:80] or "article",
-            body=parsed.body,
-            caption=parsed.caption,
-            section=parsed.section[:200],
-            url=parsed.url[:1000],
-            published=parsed.published,
-            language=parsed.language or "en",
-            original_text=extracted.original_text,
-            original_name=document_label(extracted.origin, extracted.ordinal)[:500],
-            original_format=extracted.format,
-            fingerprint=fingerprint,
+            **fit(
+                Article,
+                source=sources.resolve(parsed.source, parsed.source_domain),
+                headline=(parsed.title or parsed.body[:120]).strip(),
+                slug=slugify(parsed.title)[:80] or "article",
+                body=parsed.body,
+                caption=parsed.caption,
+                section=parsed.section,
+                url=stored_url(parsed.url),
+                published=parsed.published,
+                language=parsed.language or "en",
+                original_text=extracted.original_text,
+                original_name=document_label(extracted.origin, extracted.ordinal),
+                original_format=extracted.format,
+                fingerprint=fingerprint,
+            )
         )
         write_mentions(article, extracted.entities, entities, fresh=True)
     return article, True
@@ -300,9 +350,12 @@ def import_documents(
                         # outlet meanwhile. Once more with fresh ones.
                         entities, sources = EntityResolver(preload=True), SourceResolver()
                         article, created = store_article(result, entities=entities, sources=sources)
-                except (IntegrityError, ValueError) as exc:
+                except (DatabaseError, ValueError) as exc:
+                    # the article's transaction is rolled back; the rest of the import goes on
                     logger.exception("could not store %s", label)
-                    report.failed.append((label, f"could not be stored: {exc}"))
+                    report.failed.append(
+                        (label, f"could not be stored ({type(exc).__name__}: {exc})")
+                    )
                     entities, sources = EntityResolver(preload=True), SourceResolver()
                 else:
                     if created:
@@ -366,14 +419,15 @@ def apply_extraction(
     sources = sources or SourceResolver()
     parsed = extracted.parsed
     locked = set(article.locked_fields or [])
-    values = {
-        "headline": (parsed.title or parsed.body[:120]).strip()[:500],
-        "section": parsed.section[:200],
-        "published": parsed.published,
-        "caption": parsed.caption,
-        "body": parsed.body,
-        "url": parsed.url[:1000],
-    }
+    values = fit(
+        Article,
+        headline=(parsed.title or parsed.body[:120]).strip(),
+        section=parsed.section,
+        published=parsed.published,
+        caption=parsed.caption,
+        body=parsed.body,
+        url=stored_url(parsed.url),
+    )
     with transaction.atomic():
         for name, value in values.items():
             if name not in locked:

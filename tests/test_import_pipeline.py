@@ -5,11 +5,12 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from articles.extraction import extract_documents
 from articles.extraction.readers import read_paths
 from articles.extraction.types import RawDocument
-from articles.models import Article, Entity, Mention
+from articles.models import Article, Entity, Mention, Source
 
 from .conftest import CORPUS, SEED
 
@@ -125,3 +126,100 @@ def test_a_lone_surrogate_or_nul_in_json_lines_loses_no_record(clean_index, tmp_
     assert lone.headline == "Lone \ufffd surrogate in Baghdad"
     assert Article.objects.get(headline="Talks in Kabul").body == "Afghan officials met in Kabul."
     assert all("\x00" not in a.original_text for a in Article.objects.all())
+
+
+# --- values the database or a page must not take as they come --------------------------------
+
+
+def import_jsonl(tmp_path, *records) -> tuple[str, str]:
+    path = tmp_path / "records.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_articles", str(path), stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_only_http_urls_are_kept(clean_index, tmp_path, capsys):
+    records = [
+        {"title": "Script link", "text": "Talks in Geneva.", "url": "javascript:alert(1)"},
+        {"title": "Data link", "text": "Talks in Oslo.", "url": "data:text/html,<b>x</b>"},
+        {"title": "No host", "text": "Talks in Rome.", "url": "https:///path"},
+        {"title": "Good link", "text": "Talks in Paris.", "url": "https://example.org/a?b=1"},
+    ]
+    out, _ = import_jsonl(tmp_path, *records)
+    assert "4 created" in out
+    urls = dict(Article.objects.values_list("headline", "url"))
+    assert urls == {
+        "Script link": "",
+        "Data link": "",
+        "No host": "",
+        "Good link": "https://example.org/a?b=1",
+    }
+    call_command("extract", str(tmp_path / "records.jsonl"))
+    printed = [json.loads(line)["url"] for line in capsys.readouterr().out.splitlines()]
+    assert printed == [None, None, None, "https://example.org/a?b=1"]
+
+
+def test_values_longer_than_their_column_are_cut_to_fit(clean_index, tmp_path):
+    long_source = "The Daily " + "Very " * 80 + "Long Gazette"
+    record = {
+        "title": "Floods in Dhaka " + "and more " * 80,
+        "text": "Floods hit Dhaka on Monday.",
+        "source": long_source,
+        "section": "World " * 60,
+        "url": "https://example.org/" + "a" * 1200,
+        "language": "english-as-spoken-in-dhaka",
+    }
+    out, err = import_jsonl(tmp_path, record, {**record, "title": "Second story", "text": "More."})
+    assert "2 created, 0 duplicates, 0 failed" in out, err
+    article = Article.objects.get(headline__startswith="Floods")
+    assert article.source.name == long_source[:200].strip() and len(article.source.slug) <= 200
+    assert len(article.headline) == 500 and len(article.section) <= 200
+    assert article.url == ""  # a cut URL would lead somewhere else
+    assert article.language == "english-"
+    assert Article.objects.get(headline="Second story").source == article.source
+
+
+def test_two_outlet_names_with_one_slug_are_two_outlets(clean_index, tmp_path):
+    out, _ = import_jsonl(
+        tmp_path,
+        {"title": "One", "text": "Rain in Oslo.", "source": "Gazette Today"},
+        {"title": "Two", "text": "Rain in Bergen.", "source": "Gazette-Today"},
+    )
+    assert "2 created, 0 duplicates, 0 failed" in out
+    assert sorted(Source.objects.values_list("slug", flat=True)) == [
+        "gazette-today",
+        "gazette-today-2",
+    ]
+
+
+REFUSE_POISON = {
+    # A database-side refusal of one row, like PostgreSQL's DataError for an over-long value.
+    "sqlite": [
+        "CREATE TRIGGER refuse_poison BEFORE INSERT ON articles_article "
+        "WHEN NEW.headline LIKE '%poison%' BEGIN SELECT abs(-9223372036854775807 - 1); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF NEW.headline LIKE '%poison%' THEN RAISE EXCEPTION 'value too long for type' "
+        "USING ERRCODE = '22001'; END IF; RETURN NEW; END $$",
+        "CREATE TRIGGER refuse_poison BEFORE INSERT ON articles_article "
+        "FOR EACH ROW EXECUTE FUNCTION refuse_poison()",
+    ],
+}
+
+
+def test_a_database_error_fails_one_article_and_rolls_it_back(clean_index, tmp_path):
+    with connection.cursor() as cursor:
+        for statement in REFUSE_POISON[connection.vendor]:
+            cursor.execute(statement)
+    out, err = import_jsonl(
+        tmp_path,
+        {"title": "Rain in Oslo", "text": "Rain fell in Oslo.", "source": "Oslo Post"},
+        {"title": "A poison story", "text": "Talks in Vienna.", "source": "Vienna Herald"},
+        {"title": "Sun in Rome", "text": "The sun shone in Rome.", "source": "Rome Daily"},
+    )
+    assert "2 created, 0 duplicates, 1 failed" in out
+    assert "records.jsonl#2: could not be stored (" in err
+    assert not Article.objects.filter(headline__contains="poison").exists()
+    assert set(Source.objects.values_list("name", flat=True)) == {"Oslo Post", "Rome Daily"}

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from urllib.parse import urlsplit
 
 from .outlets import KNOWN_OUTLETS, recognise_outlet
 from .readers import record_fields
@@ -169,6 +170,23 @@ def clean_line(line: str) -> str:
     if not line.isascii() and _INVISIBLE.search(line):
         line = _INVISIBLE.sub("", line)
     return " ".join(line.split())
+
+
+def safe_url(value) -> str:
+    """The article's address when it is a plain http(s) URL with a host, else "".
+
+    Pages render it as a link: "javascript:", "data:" and other schemes must never get there.
+    """
+    url = str(value or "").strip()
+    if not url or any(c.isspace() or not c.isprintable() for c in url):
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    return url
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -561,7 +579,7 @@ def _parse_text_page(text: str, fields: dict | None = None) -> ParsedArticle:
         source=source,
         source_domain=domain,
         published=published,
-        url=url,
+        url=safe_url(url),
         language=guess_language(body),
     )
 
@@ -622,7 +640,7 @@ def _parse_fields(raw: RawDocument) -> ParsedArticle:
         source=source,
         source_domain=domain,
         published=published,
-        url=url,
+        url=safe_url(url),
         language=str(fields.get("language") or guess_language(body)),
     )
 
@@ -684,6 +702,6 @@ def _parse_html(raw: RawDocument) -> ParsedArticle:
         source=source,
         source_domain=domain,
         published=published,
-        url=url,
+        url=safe_url(url),
         language=str(data.get("language") or "en")[:8] or "en",
     )
