@@ -9,7 +9,8 @@
   (``"entity": [kind, slug]``);
 - ``"article"``: an article with its original text, ``locked_fields`` and its
   ``"mentions"`` embedded, editors' corrections included (``origin``, ``suppressed``,
-  ``changed_by`` as a user name, linked again on restore when that account exists).
+  ``changed_by`` as a user name, linked again on restore when that account exists; the
+  restore report counts the corrections whose editor has no account there).
 
 Every stored column is written (new columns are picked up without changing this module);
 relations are written as natural keys (outlet name, entity kind and slug), so the file can
@@ -27,6 +28,7 @@ import datetime
 import json
 import logging
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.contrib.auth import get_user_model
@@ -48,6 +50,28 @@ RECORD_TYPES = ("source", "entity", "alias", "redirect", "article")
 
 class ExportFormatError(ValueError):
     pass
+
+
+@dataclass
+class RestoreReport(ImportReport):
+    """An import report that also says which editors' names a restore could not keep."""
+
+    # user name -> editors' corrections restored without it (no such account here: Mention
+    # links its editor to an account, so the name itself cannot be kept).
+    unlinked_editors: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> str:
+        text = super().summary
+        lost = sum(self.unlinked_editors.values())
+        if lost:
+            names = ", ".join(repr(name) for name in sorted(self.unlinked_editors))
+            text += (
+                f"; {lost} editor correction{'' if lost == 1 else 's'} restored without the "
+                f"editor's name (no account named {names} here: create the accounts before "
+                "restoring to keep the names)"
+            )
+        return text
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -211,7 +235,7 @@ def _keep_timestamps(obj: models.Model, values: dict[str, Any]) -> None:
 
 
 class _Restorer:
-    def __init__(self, report: ImportReport) -> None:
+    def __init__(self, report: RestoreReport) -> None:
         self.report = report
         self.sources: dict[str, int] = {}
         self.entities: dict[tuple[str, str], int] = {}
@@ -298,14 +322,19 @@ class _Restorer:
         if existing is not None:
             self.report.duplicates.append((label, existing.id))
             return
-        mentions = [
-            Mention(
-                entity_id=self.entity_id(m["entity"]),
-                changed_by_id=self.user_id(m.get("changed_by")),
-                **_field_values(Mention, m),
+        mentions, unlinked = [], []
+        for m in record.get("mentions") or []:
+            editor = m.get("changed_by")
+            editor_id = self.user_id(editor)
+            if editor and editor_id is None:
+                unlinked.append(editor)
+            mentions.append(
+                Mention(
+                    entity_id=self.entity_id(m["entity"]),
+                    changed_by_id=editor_id,
+                    **_field_values(Mention, m),
+                )
             )
-            for m in record.get("mentions") or []
-        ]
         article = Article(source_id=self.source_id(record.get("source")), **values)
         wanted_id = record.get("id")
         if isinstance(wanted_id, int) and not Article.objects.filter(id=wanted_id).exists():
@@ -317,6 +346,8 @@ class _Restorer:
             mention.article = article
         Mention.objects.bulk_create(mentions)
         self.report.created.append((label, article.id))
+        for editor in unlinked:
+            self.report.unlinked_editors[editor] = self.report.unlinked_editors.get(editor, 0) + 1
         self.article_ids.append(article.id)
 
     def reset_sequences(self) -> None:
@@ -342,18 +373,20 @@ def _label(record: dict[str, Any], number: int) -> str:
     return f"{kind} #{number}" + (f" {name!r}" if name else "")
 
 
-def restore_records(records: Iterable[dict[str, Any]], *, index: bool = True) -> ImportReport:
+def restore_records(records: Iterable[dict[str, Any]], *, index: bool = True) -> RestoreReport:
     """Write exported records into the database; return what was created, found, refused.
 
     ``created``/``duplicates`` list articles (label, id); ``failed`` lists any record that
-    could not be stored, with the reason. Each record is written in its own transaction.
+    could not be stored, with the reason; ``unlinked_editors`` counts editors' corrections
+    whose editor has no account in this database (restored without the name, which the
+    summary says). Each record is written in its own transaction.
     Restored articles are queued for the search index like any other save, and the queue is
     drained every INDEX_EVERY articles (as bulk imports do), not after each article's commit;
     with ``index=False`` the tasks stay queued for ``manage.py index_worker``.
     """
     from . import indexing
 
-    report = ImportReport()
+    report = RestoreReport()
     restorer = _Restorer(report)
     since_drain = 0
     with indexing.deferred():
@@ -407,7 +440,7 @@ def looks_like_export(path: str) -> bool:
     return False
 
 
-def restore_file(path: str, *, index: bool = True) -> ImportReport:
+def restore_file(path: str, *, index: bool = True) -> RestoreReport:
     """Restore an ``export_articles`` file (see ``restore_records``)."""
     with open(path, encoding="utf-8") as stream:
         return restore_records(read_records(stream), index=index)

@@ -393,3 +393,33 @@ def test_an_export_is_one_snapshot_even_while_articles_are_saved(archive, settin
     if connection.vendor == "postgresql":  # the editor was not kept waiting
         assert stream.outcome == "saved"
         assert Article.objects.filter(headline="Saved during the export").exists()
+
+
+def test_the_restore_report_counts_corrections_that_lost_their_editor(archive, tmp_path, capsys):
+    output = tmp_path / "backup.jsonl"
+    call_command("export_articles", "--output", str(output))
+    empty_archive()
+    archive.delete()  # the editor has no account on the new machine
+
+    call_command("import_articles", str(output))
+
+    printed = capsys.readouterr().out
+    assert "2 created, 0 duplicates, 0 failed; 2 editor corrections restored without the " in (
+        printed
+    )
+    assert "no account named 'editor' here: create the accounts before restoring" in printed
+    pentagon = Mention.objects.get(entity__slug="pentagon")
+    assert (pentagon.origin, pentagon.changed_by) == (Mention.Origin.EDITOR, None)
+    assert Mention.objects.get(entity__slug="ain-al-asad").suppressed
+
+
+def test_editors_with_an_account_are_linked_again_and_not_counted(archive):
+    stream = io.StringIO()
+    export.export_archive(stream)
+    empty_archive()
+
+    report = export.restore_records(export.read_records(io.StringIO(stream.getvalue())))
+
+    assert report.unlinked_editors == {}
+    assert report.summary == "2 created, 0 duplicates, 0 failed"
+    assert Mention.objects.filter(changed_by=archive).count() == 2
