@@ -213,8 +213,66 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+MERGE_HINT = (
+    "to make them one entity, select both in the entity list and use "
+    "“Merge selected entities into one…”."
+)
+
+
+class AliasFormSet(forms.BaseInlineFormSet):
+    """Aliases are looked up by (kind, folded name): each must be new to every entity."""
+
+    def clean(self):
+        from .extraction.names import name_key
+
+        super().clean()
+        entity = self.instance
+        own_key = entity.key or name_key(entity.name)
+        kind_label = entity.get_kind_display().lower() if entity.kind else "entity"
+        seen: dict[str, str] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("name"):
+                continue
+            name = " ".join(data["name"].split())
+            key = name_key(name)
+            if not key:
+                form.add_error("name", "Give the alias at least one letter or digit.")
+                continue
+            taken = EntityAlias.objects.filter(kind=entity.kind, key=key).select_related("entity")
+            if form.instance.pk:
+                taken = taken.exclude(pk=form.instance.pk)
+            taken = taken.first()
+            owner = (
+                Entity.objects.filter(kind=entity.kind, key=key).exclude(pk=entity.pk).first()
+                if entity.kind
+                else None
+            )
+            if key == own_key:
+                form.add_error("name", f"“{name}” is this {kind_label}’s own name.")
+            elif key in seen:
+                form.add_error("name", f"“{name}” is the same alias as “{seen[key]}”.")
+            elif owner is not None:
+                form.add_error(
+                    "name",
+                    f"“{name}” is the name of another {kind_label}, “{owner.name}”: " + MERGE_HINT,
+                )
+            elif taken is not None and taken.entity_id == entity.pk:
+                form.add_error("name", f"“{name}” is already an alias (“{taken.name}”).")
+            elif taken is not None:
+                form.add_error(
+                    "name",
+                    f"“{name}” is already an alias of “{taken.entity.name}”: " + MERGE_HINT,
+                )
+            else:
+                seen[key] = name
+                form.instance.name, form.instance.key = name[:300], key
+                form.instance.kind = entity.kind
+
+
 class AliasInline(admin.TabularInline):
     model = EntityAlias
+    formset = AliasFormSet
     extra = 0
     fields = ["name", "key"]
     readonly_fields = ["key"]
@@ -259,7 +317,23 @@ class EntityForm(forms.ModelForm):
                     "in the list and use “Merge selected entities into one…”."
                 )
             self.add_error("name", message)
+        if self.instance.pk and "kind" in self.changed_data and kind:
+            self._check_kind_change(kind)
         return data
+
+    def _check_kind_change(self, kind: str) -> None:
+        """Aliases and old slugs follow the entity to its new kind; none may be taken there."""
+        keys = dict(self.instance.aliases.values_list("key", "name"))
+        taken = EntityAlias.objects.filter(kind=kind, key__in=keys).select_related("entity").first()
+        owner = Entity.objects.filter(kind=kind, key__in=keys).first()
+        if taken or owner:
+            alias = keys[taken.key if taken else owner.key]
+            holder = taken.entity.name if taken else owner.name
+            self.add_error(
+                "kind",
+                f"Its alias “{alias}” already belongs to the {kind} “{holder}”: remove the "
+                "alias first, or change the kind and then merge the two.",
+            )
 
 
 @admin.register(Entity)
@@ -286,6 +360,11 @@ class EntityAdmin(admin.ModelAdmin):
         return obj.n_articles
 
     def save_model(self, request, obj, form, change):
+        if change and "kind" in form.changed_data:
+            EntityAlias.objects.filter(entity=obj).update(kind=obj.kind)
+            EntityRedirect.objects.filter(entity=obj).exclude(
+                old_slug__in=EntityRedirect.objects.filter(kind=obj.kind).values("old_slug")
+            ).update(kind=obj.kind)
         if change and "name" in form.changed_data:
             new_name = obj.name
             stored = Entity.objects.get(pk=obj.pk)
@@ -307,6 +386,14 @@ class EntityAdmin(admin.ModelAdmin):
             obj.key = name_key(obj.name)
             obj.slug = corrections._free_slug(obj.kind, obj.name)
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is EntityAlias and (
+            formset.new_objects or formset.changed_objects or formset.deleted_objects
+        ):
+            # Aliases are indexed with the entity's name: its articles' documents change.
+            corrections.articles_changed(corrections.entity_articles(form.instance.pk))
 
     @admin.action(description="Merge selected entities into one…")
     def merge_selected(self, request, queryset):

@@ -71,6 +71,17 @@ class EntityAlias(models.Model):
     def __str__(self) -> str:
         return f"{self.name} → {self.entity.name}"
 
+    def save(self, *args, **kwargs):
+        # Lookups (articles.corrections.find_entity, imports) go by (kind, key): an alias
+        # saved without them, as the admin inline once did, is never found.
+        from .extraction.names import name_key
+
+        if self.entity_id:
+            self.kind = self.entity.kind
+        if not self.key:
+            self.key = name_key(self.name)
+        super().save(*args, **kwargs)
+
 
 class EntityRedirect(models.Model):
     """An old slug that must keep working after a rename or merge."""

@@ -396,3 +396,108 @@ def test_admin_reextract_action_keeps_corrections(client, editor, seed_article):
         object_id=str(article.pk), user=editor, change_message="Re-ran extraction."
     )
     assert entry.object_repr == article.headline  # the History page names the article
+
+
+# --- Aliases in the entity admin ------------------------------------------------------
+
+
+def _entity_form(entity, aliases=(), **changes):
+    """The entity change form as the admin posts it; ``aliases``: (id or "", name) rows."""
+    existing = sum(1 for pk, _ in aliases if pk)
+    data = {
+        "kind": entity.kind,
+        "name": entity.name,
+        "country": entity.country,
+        "feature": entity.feature,
+        "latitude": "",
+        "longitude": "",
+        "aliases-TOTAL_FORMS": str(len(aliases)),
+        "aliases-INITIAL_FORMS": str(existing),
+    }
+    for i, (pk, name) in enumerate(aliases):
+        data.update(
+            {f"aliases-{i}-id": pk, f"aliases-{i}-entity": entity.pk, f"aliases-{i}-name": name}
+        )
+    data.update(changes)
+    return data
+
+
+def test_an_alias_added_in_the_admin_is_found_by_lookups_and_imports(client, editor):
+    fed = make_entity("Federal Reserve")
+    article = make_article("Rates held", "The Federal Reserve held rates.")
+    mention(article, fed)
+    IndexTask.objects.all().delete()
+    client.force_login(editor)
+    url = f"/admin/articles/entity/{fed.pk}/change/"
+
+    response = client.post(url, _entity_form(fed, [("", "FRB")]))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    alias = EntityAlias.objects.get(entity=fed)
+    assert (alias.kind, alias.name, alias.key) == ("organization", "FRB", "frb")
+    assert corrections.find_entity("organization", "FRB") == fed
+    found = FoundEntity("organization", "FRB", {"FRB": 1})
+    assert EntityResolver().resolve(found) == fed.pk
+    # Aliases are indexed with the entity's name, so its articles go back to the index.
+    assert IndexTask.objects.filter(article_id=article.pk).exists()
+
+    second = client.post(url, _entity_form(fed, [(alias.pk, "FRB"), ("", "the Fed")]))
+    assert second.status_code == 302
+    assert set(EntityAlias.objects.filter(entity=fed).values_list("key", flat=True)) == {
+        "frb",
+        "fed",
+    }
+
+
+def test_an_alias_another_entity_uses_is_refused_naming_it_and_suggesting_a_merge(client, editor):
+    fed = make_entity("Federal Reserve")
+    EntityAlias.objects.create(entity=fed, name="FRB")
+    board = make_entity("Federal Reserve Board")
+    client.force_login(editor)
+
+    response = client.post(
+        f"/admin/articles/entity/{board.pk}/change/", _entity_form(board, [("", "frb")])
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "“frb” is already an alias of “Federal Reserve”" in page
+    assert "“Merge selected entities into one…”" in page
+    assert not EntityAlias.objects.filter(entity=board).exists()
+
+    named = client.post(
+        f"/admin/articles/entity/{board.pk}/change/",
+        _entity_form(board, [("", "federal reserve")]),
+    )
+    assert "is the name of another organization, “Federal Reserve”" in named.content.decode()
+    twice = client.post(
+        f"/admin/articles/entity/{board.pk}/change/",
+        _entity_form(board, [("", "FOMC"), ("", "the fomc")]),
+    )
+    assert "“the fomc” is the same alias as “FOMC”." in twice.content.decode()
+    assert not EntityAlias.objects.filter(entity=board).exists()
+
+
+def test_changing_an_entitys_kind_takes_its_aliases_along_or_says_what_is_in_the_way(
+    client, editor
+):
+    georgia = make_entity("Georgia", "person")
+    EntityAlias.objects.create(entity=georgia, name="Sakartvelo")
+    client.force_login(editor)
+    url = f"/admin/articles/entity/{georgia.pk}/change/"
+    alias = EntityAlias.objects.get(entity=georgia)
+
+    moved = client.post(url, _entity_form(georgia, [(alias.pk, "Sakartvelo")], kind="place"))
+    assert moved.status_code == 302
+    assert EntityAlias.objects.get(pk=alias.pk).kind == "place"
+    assert corrections.find_entity("place", "Sakartvelo") == georgia
+
+    other = make_entity("Sakartvelo Holdings", "organization")
+    EntityAlias.objects.create(entity=other, name="Sakartvelo")
+    response = client.post(
+        url, _entity_form(georgia, [(alias.pk, "Sakartvelo")], kind="organization")
+    )
+    assert response.status_code == 200
+    assert "Its alias “Sakartvelo” already belongs to the organization “Sakartvelo Holdings”" in (
+        response.content.decode()
+    )
+    georgia.refresh_from_db()
+    assert georgia.kind == "place"
