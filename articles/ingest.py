@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from .extraction import MAX_ARTICLE_CHARS, extract_documents
-from .extraction.names import name_key, name_slug
+from .extraction.names import is_short_form, name_key, name_slug
 from .extraction.pages import safe_url
 from .extraction.readers import sanitize_item
 from .extraction.types import ExtractedArticle, FoundEntity, RawDocument, ReadFailure
@@ -123,7 +123,7 @@ class EntityResolver:
     def resolve(self, found: FoundEntity) -> int:
         if self._preload and not self._preloaded:
             self._load_all()
-        keys = [entity_key(found.name), *(entity_key(a) for a in found.aliases)]
+        keys = [entity_key(found.name), *(entity_key(a) for a in archive_aliases(found))]
         keys = [k for k in dict.fromkeys(keys) if k]
         for key in keys:
             cached = self._by_key.get((found.kind, key))
@@ -185,7 +185,7 @@ class EntityResolver:
             return self._create(found, key, retry=False)
         self._slugs.add((found.kind, slug))
         aliases = {}
-        for alias in dict.fromkeys([*found.aliases, *found.mentions]):
+        for alias in archive_aliases(found, with_mentions=True):
             alias_key = entity_key(alias)
             if alias_key and alias_key != key:
                 aliases.setdefault(alias_key, alias)
@@ -198,6 +198,14 @@ class EntityResolver:
             ignore_conflicts=True,
         )
         return entity.id
+
+
+def archive_aliases(found: FoundEntity, *, with_mentions: bool = False) -> list[str]:
+    """The other names an entity is known by in the whole archive: acronyms, spelling and
+    transliteration variants, long forms; never a short form ("White" of "Robert P. White")
+    that only one document resolved."""
+    names = [*found.aliases, *found.mentions] if with_mentions else found.aliases
+    return [n for n in dict.fromkeys(names) if not is_short_form(n, found.name)]
 
 
 class SourceResolver:

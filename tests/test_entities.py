@@ -15,7 +15,7 @@ from articles.extraction.entities import (
     find_entities,
     load_pipeline,
 )
-from articles.extraction.names import fold_text, name_key, name_slug
+from articles.extraction.names import fold_text, is_short_form, name_key, name_slug
 from articles.extraction.places import resolve_place
 from articles.extraction.types import ParsedArticle
 
@@ -270,6 +270,16 @@ def test_name_key_folds_variants():
     assert name_key("The Pentagon") == name_key("Pentagon")
     assert fold_text("Kirkūk") == "kirkuk"
     assert name_slug("Kata'ib Hezbollah") == "kataib-hezbollah"
+
+
+def test_short_forms_are_told_from_other_names():
+    assert is_short_form("White", "Robert P. White")
+    assert is_short_form("al-Anbari", "Qusay al-Anbari")
+    assert is_short_form("Kata’ib", "Kata'ib Hezbollah")
+    assert not is_short_form("PMU", "Popular Mobilization Units")
+    assert not is_short_form("US", "United States")
+    assert not is_short_form("Hashd al-Sha’abi", "Popular Mobilization Units")
+    assert not is_short_form("Robert White", "Robert White")
 
 
 def test_gazetteer():

@@ -223,3 +223,31 @@ def test_a_database_error_fails_one_article_and_rolls_it_back(clean_index, tmp_p
     assert "records.jsonl#2: could not be stored (" in err
     assert not Article.objects.filter(headline__contains="poison").exists()
     assert set(Source.objects.values_list("name", flat=True)) == {"Oslo Post", "Rome Daily"}
+
+
+# --- what the archive remembers of one document's names -------------------------------------
+
+
+def aliases_of(name: str) -> set[str]:
+    return set(Entity.objects.get(name=name).aliases.values_list("key", flat=True))
+
+
+def test_short_names_resolved_in_one_article_are_not_archive_aliases(clean_index, shared, tmp_path):
+    call_command("import_articles", str(SEED), stdout=io.StringIO())
+    assert "white" not in aliases_of("Robert P. White")
+    assert "al anbari" not in aliases_of("Qusay al-Anbari")
+    # acronyms and other names defined in the text stay
+    assert {"pmu", "hashd al shaabi"} <= aliases_of("Popular Mobilization Units")
+
+    out, _ = import_jsonl(
+        tmp_path,
+        {
+            "title": "Poor harvest in Scotland",
+            "text": "Mr White, a sheep farmer near Perth, said the harvest in Scotland had been "
+            "the worst in a decade. Mr White said prices would rise.",
+        },
+    )
+    assert "1 created" in out
+    harvest = Article.objects.get(headline="Poor harvest in Scotland")
+    people = set(harvest.mentions.values_list("entity__name", flat=True))
+    assert "Robert P. White" not in people and "White" in people

@@ -33,3 +33,15 @@ def name_key(name: str) -> str:
 def name_slug(name: str) -> str:
     """URL slug for an entity or outlet name: "Kata'ib Hezbollah" -> "kataib-hezbollah"."""
     return name_key(name).replace(" ", "-")[:200] or "unnamed"
+
+
+def is_short_form(surface: str, name: str) -> bool:
+    """Is ``surface`` a shortened ``name``: fewer words, every one of them in it?
+
+    "White" and "al-Anbari" are short forms of "Robert P. White" and "Qusay al-Anbari"; "PMU"
+    is not one of "Popular Mobilization Units" (an acronym), nor "US" of "United States".
+    A document resolves its short forms to the full name; another document's "Mr White" is
+    someone else, so short forms are never kept as an entity's aliases in the archive.
+    """
+    short, full = name_key(surface).split(), name_key(name).split()
+    return 0 < len(short) < len(full) and set(short) <= set(full)
