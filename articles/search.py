@@ -212,11 +212,11 @@ def iter_result_ids(request: SearchRequest) -> Iterator[int]:
     if fast is not None:
         yield from fast.iter_ids(parsed, include, exclude, request.date_from, request.date_to, sort)
         return
-    sqs = _generic_queryset(parsed, include, exclude, request, sort)
-    total = sqs.count()
-    for start in range(0, total, 500):
-        for result in sqs[start : start + 500]:
-            yield int(result.pk)
+    for part in _sorted_parts(_generic_queryset(parsed, include, exclude, request, sort), sort):
+        total = part.count()
+        for start in range(0, total, 500):
+            for result in part[start : start + 500]:
+                yield int(result.pk)
 
 
 def more_like_this(article_id: int, limit: int = 5) -> list[int]:
@@ -273,14 +273,49 @@ def _generic_queryset(parsed, include, exclude, request, sort) -> SearchQuerySet
     return sqs
 
 
+# Earlier than any article: "has a date" for engines that have no "field exists" query here.
+_DATED_SINCE = date(1000, 1, 1)
+
+
+def _sorted_parts(sqs: SearchQuerySet, sort: str) -> list[SearchQuerySet]:
+    """The result list as consecutive parts: undated articles after the dated ones.
+
+    Engines differ on where documents without a date go (Solr: first when ascending,
+    Whoosh: first when descending, Elasticsearch: last), and an archive can hold tens of
+    thousands of undated articles, which would fill the first pages.
+    """
+    if sort not in ("newest", "oldest"):
+        return [sqs]
+    return [sqs.filter(published__gte=_DATED_SINCE), sqs.exclude(published__gte=_DATED_SINCE)]
+
+
+def _slice_parts(parts: list[SearchQuerySet], start: int, stop: int) -> list:
+    if len(parts) == 1:
+        return list(parts[0][start:stop])
+    out: list = []
+    for n, part in enumerate(parts):
+        if start >= stop:
+            break
+        size = part.count() if n < len(parts) - 1 else stop
+        if start < size:
+            chunk = list(part[start : min(size, stop)])
+            out += chunk
+            stop -= start + len(chunk)
+            start = 0
+        else:
+            start, stop = start - size, stop - size
+    return out
+
+
 def _generic_search(parsed, include, exclude, request, sort, page, per_page):
     sqs = _generic_queryset(parsed, include, exclude, request, sort)
+    parts = _sorted_parts(sqs, sort)
     if request.facets:
         options = getattr(_backend(), "facet_options", {"limit": -1, "size": 10_000})
         for name in FACET_FIELDS:
             sqs = sqs.facet(name, **options)
     start = (page - 1) * per_page
-    results = list(sqs[start : start + per_page])
+    results = _slice_parts(parts, start, start + per_page)
     total = sqs.count()
     ids_scores = [
         (int(r.pk), float(r.score) if isinstance(r.score, (int, float)) else 0.0) for r in results

@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 
 FACET_FIELDS = ("place", "org", "person", "source", "section", "year")
 NO_DATE = -1
+UNDATED_LAST = 1 << 60  # above any (day << 32 | article id) sort key
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 # Whoosh's BM25F defaults, so scores rank as Whoosh would rank them.
 BM25_B, BM25_K1 = 0.75, 1.2
@@ -614,9 +615,17 @@ class WhooshFastSearch:
         return scores, mask
 
     def _sorted_docs(self, snap, docs: np.ndarray, newest: bool, k: int | None) -> np.ndarray:
-        key = snap.published[docs] * (1 << 32) + snap.article_id[docs]
+        """Docs by date (then article id), undated ones last in both directions.
+
+        An archive can hold tens of thousands of undated articles (Tehran Times): first,
+        they would fill every page of "oldest first".
+        """
+        published = snap.published[docs]
+        key = published * (1 << 32) + snap.article_id[docs]
         if newest:
             key = -key
+        undated_key = UNDATED_LAST + (-1 if newest else 1) * snap.article_id[docs]
+        key = np.where(published == NO_DATE, undated_key, key)
         if k is not None and len(docs) > 4 * k:
             part = np.argpartition(key, k)[:k]
             return docs[part[np.argsort(key[part], kind="stable")]]

@@ -168,3 +168,19 @@ def test_rebuild_search_index_command(newsroom, capsys):  # noqa: F811
     call_command("rebuild_search_index")
     assert "5 articles" in capsys.readouterr().out
     assert search_articles(SearchRequest()).total == 5
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["oldest", "newest"])
+def test_generic_path_sorts_undated_articles_last(newsroom, generic, sort):  # noqa: F811
+    undated = Article.objects.create(
+        headline="Undated troops report", slug="undated", body="troops", fingerprint="undated"
+    )
+    search.index_articles([undated.id])
+    everything = list(search.iter_result_ids(SearchRequest(q="troops", sort=sort)))
+    assert len(everything) == 5 and everything[-1] == undated.id
+    pages = [
+        search_articles(SearchRequest(q="troops", sort=sort, page=p, per_page=2)) for p in (1, 2, 3)
+    ]
+    assert [h.article_id for page in pages for h in page.hits] == everything
+    assert all(page.total == 5 for page in pages)

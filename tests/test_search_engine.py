@@ -475,3 +475,36 @@ def test_threads_share_one_snapshot_instead_of_rebuilding_it(newsroom):
     assert not errors
     assert len(seen) == 6 and all(snap is first for snap in seen)
     assert search._fast().live.snapshot() is first
+
+
+@pytest.fixture
+def with_undated(newsroom):
+    made = []
+    for n in range(3):
+        made.append(
+            Article.objects.create(
+                headline=f"Undated troops report {n}",
+                slug=f"undated-{n}",
+                body="troops",
+                fingerprint=f"undated-{n}",
+            )
+        )
+    search.index_articles(a.id for a in made)
+    return {a.id for a in made}
+
+
+@pytest.mark.parametrize("sort", ["oldest", "newest"])
+@pytest.mark.parametrize("q", ["", "troops"])
+def test_undated_articles_sort_last_both_ways(with_undated, sort, q):
+    everything = list(search.iter_result_ids(SearchRequest(q=q, sort=sort)))
+    dated = [i for i in everything if i not in with_undated]
+    assert everything[len(dated) :] == sorted(everything[len(dated) :], reverse=sort == "newest")
+    assert set(everything[len(dated) :]) == with_undated
+    first = search_articles(SearchRequest(q=q, sort=sort, per_page=1)).hits  # top-k path
+    assert first[0].article_id == dated[0]
+    pages = [
+        h.article_id
+        for p in (1, 2, 3, 4)
+        for h in search_articles(SearchRequest(q=q, sort=sort, page=p, per_page=2)).hits
+    ]
+    assert pages == everything
