@@ -153,11 +153,32 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Mention:
             return super().save_formset(request, form, formset, change)
+        article = form.instance
         instances = formset.save(commit=False)
+        # The forms' instances already carry the edited entity: the row's own is in the database.
+        stored = {
+            m.pk: m.entity
+            for m in Mention.objects.filter(
+                pk__in=[f.instance.pk for f in formset.initial_forms]
+            ).select_related("entity")
+        }
         for mention in formset.deleted_objects:
             # Deleting would let the next extraction bring it back: suppress instead.
-            corrections.remove_entity(form.instance, mention.entity, request.user)
+            corrections.remove_entity(article, stored[mention.pk], request.user)
+        replaced = set()
+        for mention, changed in formset.changed_objects:
+            if "entity" in changed and stored[mention.pk].pk != mention.entity_id:
+                # Saving the row would leave extraction free to bring the old entity back
+                # and drop the new one: record both corrections instead.
+                corrections.replace_entity(
+                    article, stored[mention.pk], mention.entity, request.user
+                )
+                replaced.add(mention.pk)
+            elif "suppressed" in changed and not mention.suppressed:
+                mention.origin = Mention.Origin.EDITOR  # put back by hand: keep it
         for mention in instances:
+            if mention.pk in replaced:
+                continue
             if mention.pk is None:
                 mention.origin = Mention.Origin.EDITOR
             mention.changed_by = request.user

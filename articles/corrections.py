@@ -128,7 +128,10 @@ def _occurrences(article: Article, name: str) -> int:
 @transaction.atomic
 def add_entity(article: Article, kind: str, name: str, user=None) -> Mention:
     """Put an entity on an article (creating the entity if new); re-extraction keeps it."""
-    entity = get_or_create_entity(kind, name)
+    return _put_entity(article, get_or_create_entity(kind, name), name, user)
+
+
+def _put_entity(article: Article, entity: Entity, name: str, user) -> Mention:
     mention = Mention.objects.filter(article=article, entity=entity).first()
     if mention is None:
         mention = Mention(article=article, entity=entity, surface_forms=[name])
@@ -139,6 +142,17 @@ def add_entity(article: Article, kind: str, name: str, user=None) -> Mention:
     mention.save()
     record(user, article, f"Added {entity.get_kind_display().lower()} “{entity.name}”.")
     return mention
+
+
+@transaction.atomic
+def replace_entity(article: Article, old: Entity, new: Entity, user=None) -> Mention:
+    """The article names ``new`` where extraction saw ``old`` (Washington was the United
+    Nations): ``old`` is removed and ``new`` added, so re-extraction brings neither back.
+    """
+    if old.pk == new.pk:
+        return Mention.objects.get(article=article, entity=old)
+    remove_entity(article, old, user)
+    return _put_entity(article, new, new.name, user)
 
 
 @transaction.atomic

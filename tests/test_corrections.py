@@ -501,3 +501,50 @@ def test_changing_an_entitys_kind_takes_its_aliases_along_or_says_what_is_in_the
     )
     georgia.refresh_from_db()
     assert georgia.kind == "place"
+
+
+# --- Changing a mention's entity in the article admin ---------------------------------
+
+
+def test_changing_a_mentions_entity_in_the_admin_survives_reextraction(
+    client, editor, seed_article
+):
+    article = seed_article
+    washington = Entity.objects.get(kind="place", name="Washington")
+    un = make_entity("United Nations")
+    rows = list(article.mentions.order_by("id"))
+    row = next(i for i, m in enumerate(rows) if m.entity_id == washington.pk)
+    client.force_login(editor)
+
+    response = client.post(
+        f"/admin/articles/article/{article.pk}/change/",
+        _article_form(article, **{f"mentions-{row}-entity": un.pk}),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    call_command("reextract", str(article.pk))
+
+    shown = set(article.mentions.filter(suppressed=False).values_list("entity__name", flat=True))
+    assert "United Nations" in shown and "Washington" not in shown
+    assert Mention.objects.get(article=article, entity=washington).suppressed
+    assert Mention.objects.get(article=article, entity=un).origin == "editor"
+    assert article.mentions.filter(entity=washington).count() == 1
+
+
+def test_a_row_deleted_after_its_entity_was_changed_removes_the_entity_it_had(
+    client, editor, seed_article
+):
+    article = seed_article
+    washington = Entity.objects.get(kind="place", name="Washington")
+    un = make_entity("United Nations")
+    rows = list(article.mentions.order_by("id"))
+    row = next(i for i, m in enumerate(rows) if m.entity_id == washington.pk)
+    client.force_login(editor)
+
+    client.post(
+        f"/admin/articles/article/{article.pk}/change/",
+        _article_form(article, **{f"mentions-{row}-entity": un.pk, f"mentions-{row}-DELETE": "on"}),
+    )
+    call_command("reextract", str(article.pk))
+
+    assert Mention.objects.get(article=article, entity=washington).suppressed
+    assert not Mention.objects.filter(article=article, entity=un).exists()
