@@ -1,14 +1,34 @@
 """Settings for the test suite: everything under a throw-away data folder.
 
+The folder (/tmp/newsroom-test-*) is removed when the test run's process exits.
+
 The database follows DATABASE_URL like production does: SQLite by default, PostgreSQL when
 `scripts/with-postgres.sh` has started a private server (the second pass of `make test`).
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
-_data = Path(tempfile.mkdtemp(prefix="newsroom-test-"))
+
+def _remove_data_folder(folder: Path, creator: int) -> None:
+    # Forked children inherit this exit handler; only the process that made the folder
+    # removes it, once the whole run is over.
+    if os.getpid() == creator:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# Child processes of a test run (spawned or forkserver workers re-import these settings)
+# use the run's folder instead of making one of their own.
+_inherited = os.environ.get("NEWSROOM_TEST_DATA_DIR", "")
+if _inherited and Path(_inherited).is_dir():
+    _data = Path(_inherited)
+else:
+    _data = Path(tempfile.mkdtemp(prefix="newsroom-test-"))
+    os.environ["NEWSROOM_TEST_DATA_DIR"] = str(_data)
+    atexit.register(_remove_data_folder, _data, os.getpid())
 os.environ["NEWSROOM_DATA_DIR"] = str(_data)
 
 from .settings import *  # noqa: E402,F403

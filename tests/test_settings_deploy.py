@@ -294,3 +294,53 @@ def test_the_image_installs_the_postgresql_driver():
     from importlib.metadata import version
 
     assert version("psycopg") == runtime["psycopg"]
+
+
+TEST_SETTINGS_PROBE = """
+import multiprocessing, os, sys
+from pathlib import Path
+import django
+django.setup()
+from django.conf import settings
+
+
+def report_folder(queue):
+    import django
+    django.setup()
+    from django.conf import settings
+    queue.put(str(settings.DATA_DIR))
+
+
+if __name__ == "__main__":
+    folder = Path(settings.DATA_DIR)
+    spawn = multiprocessing.get_context("spawn")
+    queue = spawn.Queue()
+    child = spawn.Process(target=report_folder, args=(queue,))
+    child.start()
+    child_folder = queue.get(timeout=60)
+    child.join(60)
+    pid = os.fork()
+    if pid == 0:
+        sys.exit(0)  # runs the exit handlers a forked child inherited
+    os.waitpid(pid, 0)
+    print(folder, child_folder, folder.is_dir())
+"""
+
+
+def test_the_test_settings_remove_their_data_folder_at_exit_and_only_then(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text(TEST_SETTINGS_PROBE)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = django_env(tmp_path, DJANGO_SETTINGS_MODULE="newsroom.test_settings", TMPDIR=str(temp))
+    done = subprocess.run(
+        [sys.executable, str(probe)], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    folder, child_folder, alive = done.stdout.split()
+    assert Path(folder).parent == temp and Path(folder).name.startswith("newsroom-test-")
+    # A spawned child re-importing the settings used the run's folder and left it in place,
+    # and so did a forked child exiting with the inherited exit handlers.
+    assert child_folder == folder
+    assert alive == "True"
+    assert list(temp.iterdir()) == [], "the data folder outlived the test run"
