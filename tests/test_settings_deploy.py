@@ -80,6 +80,20 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     assert "System check identified no issues" in done.stdout
 
 
+def test_hsts_subdomains_and_preload_are_opt_in_and_check_deploy_stays_clean(tmp_path):
+    env = production_env(tmp_path, HSTS_INCLUDE_SUBDOMAINS="1", HSTS_PRELOAD="1")
+    found = settings_in_subprocess(
+        env, "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SILENCED_SYSTEM_CHECKS"
+    )
+    assert found == {
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_HSTS_PRELOAD": True,
+        "SILENCED_SYSTEM_CHECKS": [],
+    }
+    done = manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env = production_env(tmp_path)
     del env["SECRET_KEY"]
@@ -167,6 +181,8 @@ def test_behind_tls_turns_on_secure_cookies_hsts_and_the_redirect(tmp_path):
         "CSRF_COOKIE_SECURE",
         "SECURE_SSL_REDIRECT",
         "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
         "SECURE_PROXY_SSL_HEADER",
         "CSRF_TRUSTED_ORIGINS",
         "ALLOWED_HOSTS",
@@ -176,6 +192,9 @@ def test_behind_tls_turns_on_secure_cookies_hsts_and_the_redirect(tmp_path):
     assert found["CSRF_COOKIE_SECURE"] is True
     assert found["SECURE_SSL_REDIRECT"] is True
     assert found["SECURE_HSTS_SECONDS"] >= 31536000
+    # Subdomains and the preload list are the operator's decision, not a default.
+    assert found["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is False
+    assert found["SECURE_HSTS_PRELOAD"] is False
     assert found["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     assert found["CSRF_TRUSTED_ORIGINS"] == ["https://news.example.org"]
     assert found["ALLOWED_HOSTS"] == ["news.example.org"]
