@@ -227,6 +227,37 @@ def test_country_names_fold_to_one_place():
     assert {"Britain", "UK"} <= set(places["United Kingdom"].mentions)
 
 
+def test_parts_of_a_country_are_places_of_their_own_in_that_country():
+    r = extract(
+        "Farmers in Scotland said the harvest was the worst in a decade, while England "
+        "fared better than the rest of the UK. Israeli troops raided towns in the West Bank "
+        "and Gaza, Palestinian officials said."
+    )
+    places = {e.name: (e.country, e.feature, e.aliases) for e in r.places}
+    assert places["Scotland"] == ("GB", "country-part", [])
+    assert places["England"] == ("GB", "country-part", [])
+    assert places["United Kingdom"] == ("GB", "country", ["UK"])
+    assert places["West Bank"] == ("PS", "country-part", [])
+    assert places["Gaza Strip"] == ("PS", "country-part", ["Gaza"])
+    assert set(r.countries) >= {"GB", "PS"}
+
+
+def test_historic_states_are_their_own_places_filed_under_their_capital_s_country():
+    r = extract(
+        "MOSCOW, March 3 - The Soviet Union said grain imports from West Germany and East "
+        "Germany would rise, and the U.S.S.R. would buy more from Yugoslavia."
+    )
+    places = {e.name: (e.country, e.feature) for e in r.places}
+    assert places["Soviet Union"] == ("RU", "historic-country")
+    assert places["West Germany"] == ("DE", "historic-country")
+    assert places["East Germany"] == ("DE", "historic-country")
+    assert places["Yugoslavia"] == ("RS", "historic-country")
+    assert "Russia" not in places and "Germany" not in places
+    assert {"Soviet Union", "U.S.S.R."} <= set(
+        next(e for e in r.places if e.name == "Soviet Union").mentions
+    )
+
+
 def test_document_level_majority_kind():
     """A name tagged place three times and person once is one place (tags set by hand)."""
     nlp = spacy.blank("en")

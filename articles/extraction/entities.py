@@ -37,7 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .names import name_key
-from .places import demonym_country, gazetteer
+from .places import CONTAINER_FEATURES, NAMED_FEATURES, demonym_country, gazetteer
 from .types import FoundEntity, ParsedArticle
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -951,14 +951,10 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
             if owner == id(entity):
                 continue
             outer = gaz.lookup(m2.text)
-            if (
-                outer is None
-                or not outer.country
-                or outer.feature not in ("country", "us-state", "region")
-            ):
+            if outer is None or not outer.country or outer.feature not in CONTAINER_FEATURES:
                 continue
             inner = gaz.lookup(m.text)
-            if inner is not None and inner.feature in ("country", "continent", "us-state"):
+            if inner is not None and inner.feature in (*NAMED_FEATURES, "continent"):
                 continue  # "Bahrain, Kuwait": a list, not "City, Country"
             if inner is not None and inner.feature == "region" and outer.feature == "region":
                 continue
@@ -988,7 +984,7 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
             entity.feature = place.feature
             entity.latitude = place.latitude
             entity.longitude = place.longitude
-            if place.feature in ("country", "us-state"):
+            if place.feature in NAMED_FEATURES:
                 official = re.sub(r"^The ", "", place.name)
                 if (
                     name_key(official) != name_key(entity.name)

@@ -23,7 +23,9 @@ from .names import name_key
 class Place:
     name: str  # gazetteer's English name
     country: str  # ISO 3166-1 alpha-2, "" for continents
-    feature: str  # "country" | "continent" | "us-state" | "city" | "region"
+    # "country" | "historic-country" | "country-part" | "continent" | "us-state" | "city" |
+    # "region"; only "country" places stand for their country code (search, browse pages)
+    feature: str
     latitude: float | None = None
     longitude: float | None = None
     population: int = 0
@@ -41,26 +43,16 @@ COUNTRY_ALIASES = {
         "United States of America",
         "the States",
     ],
-    "GB": [
-        "UK",
-        "U.K.",
-        "Britain",
-        "Great Britain",
-        "England",
-        "Scotland",
-        "Wales",
-        "Northern Ireland",
-    ],
+    "GB": ["UK", "U.K.", "Britain", "Great Britain"],
     "AE": ["UAE", "U.A.E.", "Emirates"],
     "KR": ["South Korea", "S. Korea"],
     "KP": ["North Korea", "N. Korea"],
-    "RU": ["Russia", "Soviet Union", "USSR", "U.S.S.R."],
-    "CZ": ["Czech Republic", "Czechia", "Czechoslovakia"],
+    "RU": ["Russia"],
+    "CZ": ["Czech Republic", "Czechia"],
     "CD": ["Congo-Kinshasa", "DR Congo", "DRC", "Zaire"],
     "CG": ["Congo-Brazzaville"],
     "CI": ["Ivory Coast"],
     "NL": ["Holland", "the Netherlands"],
-    "DE": ["West Germany", "East Germany"],
     "VA": ["Vatican", "Holy See"],
     "TW": ["Taiwan"],
     "IR": ["Iran", "Persia"],
@@ -72,10 +64,9 @@ COUNTRY_ALIASES = {
     "VE": ["Venezuela"],
     "TZ": ["Tanzania"],
     "MD": ["Moldova"],
-    "PS": ["Palestine", "Palestinian territories", "West Bank", "Gaza", "Gaza Strip"],
+    "PS": ["Palestine", "Palestinian territories"],
     "MK": ["Macedonia", "North Macedonia"],
     "BA": ["Bosnia", "Bosnia-Herzegovina", "Bosnia and Herzegovina"],
-    "YU": [],
     "CV": ["Cape Verde"],
     "SZ": ["Swaziland", "Eswatini"],
     "TL": ["East Timor"],
@@ -84,6 +75,33 @@ COUNTRY_ALIASES = {
     "SA": ["Saudi"],
     "TT": ["Trinidad", "Tobago", "Trinidad and Tobago"],
 }
+
+# Parts of a country that the news names like countries. Each is a place of its own (an
+# article about Scotland is not about "United Kingdom ['Scotland']"); its country code rolls it
+# up to the country in search. (name, country, capital or centre, other names)
+COUNTRY_PARTS: tuple[tuple[str, str, tuple[float, float], tuple[str, ...]], ...] = (
+    ("England", "GB", (52.56, -1.46), ()),
+    ("Scotland", "GB", (56.49, -4.20), ()),
+    ("Wales", "GB", (52.29, -3.74), ("Cymru",)),
+    ("Northern Ireland", "GB", (54.61, -6.63), ()),
+    ("West Bank", "PS", (31.95, 35.23), ()),
+    ("Gaza Strip", "PS", (31.42, 34.36), ("Gaza",)),
+)
+# States that no longer exist, as 1980s wire copy names them: places of their own, filed under
+# the country that holds their capital today (ISO 3166-1 has no codes for them any more, and
+# the roll-up answers "which country is this about" in today's terms). Coordinates: capitals.
+HISTORIC_STATES: tuple[tuple[str, str, tuple[float, float], tuple[str, ...]], ...] = (
+    (
+        "Soviet Union",
+        "RU",
+        (55.76, 37.62),
+        ("USSR", "U.S.S.R.", "Union of Soviet Socialist Republics"),
+    ),
+    ("East Germany", "DE", (52.52, 13.40), ("German Democratic Republic", "GDR")),
+    ("West Germany", "DE", (50.73, 7.10), ()),
+    ("Czechoslovakia", "CZ", (50.09, 14.42), ()),
+    ("Yugoslavia", "RS", (44.80, 20.47), ()),
+)
 
 # AP-style and postal abbreviations of US states, as wire datelines write them
 # ("SAN MATEO, Calif.").
@@ -171,7 +189,19 @@ _STRIP_PREFIX = re.compile(r"^(?:al|el|as|an|ar|ash|ad|at)\s+")
 _STRIP_SUFFIX = re.compile(
     r"\s+(?:province|governorate|region|state|prefecture|oblast|district|county)$"
 )
-_RANK = {"country": 0, "continent": 1, "us-state": 2, "region": 2.8, "city": 3}
+_RANK = {
+    "country": 0,
+    "historic-country": 0.5,
+    "country-part": 0.5,
+    "continent": 1,
+    "us-state": 2,
+    "region": 2.8,
+    "city": 3,
+}
+# Features whose places are known by the gazetteer's own name ("USSR" -> "Soviet Union").
+NAMED_FEATURES = ("country", "historic-country", "country-part", "us-state")
+# Features of places that contain cities and regions: "Perth, Scotland", "Atlanta, Georgia".
+CONTAINER_FEATURES = ("country", "historic-country", "country-part", "us-state", "region")
 
 
 def _rank(p: Place) -> tuple[float, int]:
@@ -249,6 +279,14 @@ class Gazetteer:
             except (TypeError, ValueError):
                 lat = lon = None
             add(cont["name"], Place(cont["name"], "", "continent", lat, lon))
+        for feature, table in (
+            ("country-part", COUNTRY_PARTS),
+            ("historic-country", HISTORIC_STATES),
+        ):
+            for name, cc, (lat, lon), others in table:
+                place = Place(name, cc, feature, lat, lon)
+                for alias in (name, *others):
+                    add(alias, place, variants=False)
         add("Middle East", Place("Middle East", "", "region"))
         add("Gulf", Place("Persian Gulf", "", "region"))
         add("Persian Gulf", Place("Persian Gulf", "", "region"))
