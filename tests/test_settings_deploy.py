@@ -363,3 +363,26 @@ def test_the_test_settings_remove_their_data_folder_at_exit_and_only_then(tmp_pa
     assert child_folder == folder
     assert alive == "True"
     assert list(temp.iterdir()) == [], "the data folder outlived the test run"
+
+
+def test_env_example_can_be_sourced_by_a_shell_and_keeps_the_defaults(tmp_path):
+    # The header says `set -a; . ./.env; set +a`: an unquoted value with spaces broke that.
+    print_environment = [sys.executable, "-c", "import json, os; print(json.dumps({**os.environ}))"]
+    done = subprocess.run(
+        ["bash", "-c", 'set -a; . ./.env.example; set +a; exec "$@"', "bash", *print_environment],
+        cwd=REPO,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    sourced = json.loads(done.stdout)
+    listed = set(re.findall(r"^([A-Z0-9_]+)=", (REPO / ".env.example").read_text(), re.M))
+    assert listed <= set(sourced)
+    defaults = settings_in_subprocess(django_env(tmp_path), "NEWSROOM_CSP")
+    assert sourced["NEWSROOM_CSP"] == defaults["NEWSROOM_CSP"]
+    # Every value in the file is one the settings accept.
+    env = django_env(tmp_path, **{name: sourced[name] for name in listed})
+    env["NEWSROOM_DATA_DIR"] = str(tmp_path / "data")
+    assert settings_in_subprocess(env, "NEWSROOM_CSP") == defaults
