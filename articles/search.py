@@ -11,9 +11,11 @@ so escaping is the same everywhere.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType
@@ -31,6 +33,7 @@ FACET_FIELDS = ("place", "org", "person", "source", "section", "year")
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 200
 _EMPTY: Mapping[str, tuple[str, ...]] = MappingProxyType({})
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,16 @@ class SearchResponse:
     facets: dict[str, list[FacetCount]]  # every value with count > 0, count desc then value
     suggestion: str | None = None  # "did you mean" query string
     notes: list[str] = field(default_factory=list)
+
+
+class SearchUnavailable(RuntimeError):
+    """The search engine did not answer (a cluster that is down, or refused the request)."""
+
+
+SEARCH_UNAVAILABLE = (
+    "Search is unavailable right now: the search engine did not answer. "
+    "Try again in a minute; if it keeps happening, tell the site's operator."
+)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -213,10 +226,12 @@ def iter_result_ids(request: SearchRequest) -> Iterator[int]:
         yield from fast.iter_ids(parsed, include, exclude, request.date_from, request.date_to, sort)
         return
     for part in _sorted_parts(_generic_queryset(parsed, include, exclude, request, sort), sort):
-        total = part.count()
+        with _reporting_outages():
+            total = part.count()
         for start in range(0, total, 500):
-            for result in part[start : start + 500]:
-                yield int(result.pk)
+            with _reporting_outages():
+                chunk = [int(result.pk) for result in part[start : start + 500]]
+            yield from chunk
 
 
 def more_like_this(article_id: int, limit: int = 5) -> list[int]:
@@ -307,13 +322,68 @@ def _slice_parts(parts: list[SearchQuerySet], start: int, stop: int) -> list:
     return out
 
 
+@contextmanager
+def _reporting_outages():
+    """Raise SearchUnavailable when the engine fails, instead of haystack's empty answer.
+
+    The site's backends run with SILENTLY_FAIL (haystack's default), under which a cluster
+    that is down or rejects a request gives 0 results on every page, which reads as "no
+    articles match". Reads turn it off for their own requests; writes keep it.
+    """
+    backend = _backend()
+    silent = getattr(backend, "silently_fail", False)
+    backend.silently_fail = False
+    try:
+        yield
+    except SearchUnavailable:
+        raise
+    except Exception as exc:
+        logger.exception("search backend failed")
+        raise SearchUnavailable(SEARCH_UNAVAILABLE) from exc
+    finally:
+        backend.silently_fail = silent
+
+
+def _facet_options() -> dict:
+    """Facet options in the dialect of the configured backend.
+
+    haystack copies them into the engine's request as they are: Elasticsearch 7 rejects
+    a terms aggregation with Solr's `limit`, so each Newsroom backend says what it takes
+    (articles.search_backends); a backend that does not gets haystack's defaults.
+    """
+    return dict(getattr(_backend(), "facet_options", None) or {})
+
+
+def _with_facets(sqs: SearchQuerySet, names: Iterable[str]) -> SearchQuerySet:
+    options = _facet_options()
+    for name in names:
+        sqs = sqs.facet(name, **options)
+    return sqs
+
+
+def _facet_pairs(sqs: SearchQuerySet, names: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
+    raw = (sqs.facet_counts() or {}).get("fields", {})
+    out = {}
+    for name in names:
+        counts = raw.get(f"{name}_exact") or raw.get(name) or []
+        pairs = [(str(v), int(c)) for v, c in counts if c and v not in (None, "")]
+        out[name] = sorted(pairs, key=lambda p: (-p[1], p[0]))
+    return out
+
+
 def _generic_search(parsed, include, exclude, request, sort, page, per_page):
+    with _reporting_outages():
+        return _generic_search_unguarded(parsed, include, exclude, request, sort, page, per_page)
+
+
+def _generic_search_unguarded(parsed, include, exclude, request, sort, page, per_page):
     sqs = _generic_queryset(parsed, include, exclude, request, sort)
     parts = _sorted_parts(sqs, sort)
+    # Fields with a selection are counted without it (disjunctive facets, as on the fast
+    # path): one more request for each, with the other filters and the words kept.
+    plain = [name for name in FACET_FIELDS if name not in include]
     if request.facets:
-        options = getattr(_backend(), "facet_options", {"limit": -1, "size": 10_000})
-        for name in FACET_FIELDS:
-            sqs = sqs.facet(name, **options)
+        sqs = _with_facets(sqs, plain)
     start = (page - 1) * per_page
     results = _slice_parts(parts, start, start + per_page)
     total = sqs.count()
@@ -322,11 +392,12 @@ def _generic_search(parsed, include, exclude, request, sort, page, per_page):
     ]
     facets: dict[str, list[tuple[str, int]]] = {}
     if request.facets:
-        raw = (sqs.facet_counts() or {}).get("fields", {})
-        for name in FACET_FIELDS:
-            counts = raw.get(f"{name}_exact") or raw.get(name) or []
-            pairs = [(str(v), int(c)) for v, c in counts if c and v not in (None, "")]
-            facets[name] = sorted(pairs, key=lambda p: (-p[1], p[0]))
+        facets = _facet_pairs(sqs, plain)
+        for name in include:
+            others = {k: v for k, v in include.items() if k != name}
+            scope = _generic_queryset(parsed, others, exclude, request, "relevance")
+            facets.update(_facet_pairs(_with_facets(scope, [name]), [name]))
+        facets = {name: facets[name] for name in FACET_FIELDS if name in facets}
     suggestion = None
     if parsed.required and total <= 3:
         # haystack returns None whenever there are zero hits (haystack #644); only

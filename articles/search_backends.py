@@ -101,8 +101,17 @@ def _write(ix, documents: Iterable[dict], delete_ids: list[int], timeout: float)
     writer.commit()
 
 
+# Facet values asked of a cluster per field: every value, as on Whoosh, up to a bound. Six
+# terms aggregations of 10,000 stay under Elasticsearch's search.max_buckets (65,535 from
+# 7.9 on).
+CLUSTER_FACET_VALUES = 10_000
+
+
 class NewsroomWhooshSearchBackend(WhooshSearchBackend):
     """Whoosh with generations, a bounded writer lock and the fast read path."""
+
+    # haystack's Whoosh backend takes no facet options (the fast path counts every value).
+    facet_options: dict = {}
 
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
@@ -300,7 +309,8 @@ try:  # only importable when pysolr is installed
     from haystack.backends.solr_backend import SolrEngine, SolrSearchBackend
 
     class NewsroomSolrSearchBackend(BulkPrepareMixin, SolrSearchBackend):
-        pass
+        # Sent as f.<field>.facet.limit / .mincount: every value that occurs, none that don't.
+        facet_options = {"limit": -1, "mincount": 1}
 
     class NewsroomSolrEngine(SolrEngine):
         backend = NewsroomSolrSearchBackend
@@ -316,7 +326,8 @@ try:  # only importable when the elasticsearch client is installed
     )
 
     class NewsroomElasticsearchBackend(BulkPrepareMixin, Elasticsearch7SearchBackend):
-        pass
+        # Copied into the terms aggregation, which takes `size` (a `limit` is rejected).
+        facet_options = {"size": CLUSTER_FACET_VALUES}
 
     class NewsroomElasticsearchEngine(Elasticsearch7SearchEngine):
         backend = NewsroomElasticsearchBackend

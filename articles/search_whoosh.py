@@ -575,6 +575,17 @@ class WhooshFastSearch:
 
     def match_mask(self, snap: Snapshot, parsed, include, exclude, date_from, date_to):
         """(scores or None when nothing is ranked, mask of matching live docs)."""
+        scores, mask, groups = self.match_masks(snap, parsed, include, exclude, date_from, date_to)
+        for allowed in groups.values():
+            mask &= allowed
+        return scores, mask
+
+    def match_masks(self, snap: Snapshot, parsed, include, exclude, date_from, date_to):
+        """(scores, mask of everything but the include filters, {field: docs it allows}).
+
+        The include filters are kept apart so a field's facet counts can leave out that
+        field's own selection (disjunctive facets).
+        """
         scored = text_scores(snap, parsed)
         if scored is None:
             scores, mask = None, snap.live.copy()
@@ -590,6 +601,7 @@ class WhooshFastSearch:
                     else phrase_docs(snap, terms)
                 )
                 mask[docs] = False
+        groups: dict[str, np.ndarray] = {}
         for name, values in include.items():
             column = snap.facets.get(name)
             if column is None or not values:
@@ -597,7 +609,7 @@ class WhooshFastSearch:
             allowed = np.zeros(snap.n, dtype=bool)
             for value in values:
                 allowed[column.docs_with(value)] = True
-            mask &= allowed
+            groups[name] = allowed
         for name, values in exclude.items():
             column = snap.facets.get(name)
             if column is None:
@@ -612,7 +624,7 @@ class WhooshFastSearch:
             if date_to:
                 ok &= pub <= date_to.toordinal()
             mask &= ok
-        return scores, mask
+        return scores, mask, groups
 
     def _sorted_docs(self, snap, docs: np.ndarray, newest: bool, k: int | None) -> np.ndarray:
         """Docs by date (then article id), undated ones last in both directions.
@@ -635,7 +647,10 @@ class WhooshFastSearch:
         self, parsed, include, exclude, date_from, date_to, sort, offset, limit, facets, suggest
     ) -> RawResult:
         snap = self.live.snapshot()
-        scores, mask = self.match_mask(snap, parsed, include, exclude, date_from, date_to)
+        scores, base, groups = self.match_masks(snap, parsed, include, exclude, date_from, date_to)
+        mask = base.copy() if groups else base
+        for allowed in groups.values():
+            mask &= allowed
         docs = np.flatnonzero(mask)
         total = len(docs)
         hits: list[tuple[int, float]] = []
@@ -655,13 +670,30 @@ class WhooshFastSearch:
             if unfiltered and snap.all_facets is not None:  # the landing page, cached
                 facet_counts = snap.all_facets
             else:
-                facet_counts = {name: col.count(mask, docs) for name, col in snap.facets.items()}
+                facet_counts = {
+                    name: col.count(*self._facet_scope(name, base, groups, mask, docs))
+                    for name, col in snap.facets.items()
+                }
                 if unfiltered:
                     snap.all_facets = facet_counts
         corrections = {}
         if suggest and total <= 3 and parsed.required:
             corrections = self.corrections(snap, parsed)
         return RawResult(total, hits, facet_counts, corrections)
+
+    @staticmethod
+    def _facet_scope(name, base, groups, mask, docs) -> tuple[np.ndarray, np.ndarray]:
+        """(mask, docs) a field's counts are taken over: the matches, except that a field
+        with a selection is counted without that selection (the other filters still apply).
+        A value's count is then what selecting only that value of the field would find, and
+        a second outlet can be added while the first is selected."""
+        if name not in groups:
+            return mask, docs
+        scope = base.copy()
+        for other, allowed in groups.items():
+            if other != name:
+                scope &= allowed
+        return scope, np.flatnonzero(scope)
 
     @staticmethod
     def _ranked_docs(scores: np.ndarray, docs: np.ndarray, k: int | None) -> np.ndarray:

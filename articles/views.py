@@ -53,7 +53,12 @@ def search(request):
     if params.format == "csv":
         return search_csv(request, params)
 
-    page = selectors.search_page(params, names=form.names)
+    from .search import SearchUnavailable
+
+    try:
+        page = selectors.search_page(params, names=form.names)
+    except SearchUnavailable as exc:
+        return _search_unavailable(request, params, form, str(exc))
     messages = [*form.errors_shown]
     if page.total and params.page > page.num_pages:
         messages.append(
@@ -80,6 +85,43 @@ def search(request):
             "noindex": bool(problems) or params.page > 1,
         },
     )
+
+
+def _search_unavailable(request, params: SearchParams, form, message: str):
+    """The engine is down: say so (503), rather than "no articles match"."""
+    if params.format == "json":
+        return JsonResponse({"error": message, "notes": [*form.notes, message]}, status=503)
+    html_params = params.edited(format="html", page=params.page, facets=True)
+    summary = selectors.describe(params, lambda field, slug: form.names.get((field, slug), slug))
+    page = selectors.SearchPage(
+        params=html_params,
+        total=0,
+        results=[],
+        facets=[],
+        chips=[],
+        summary=summary,
+        suggestion=None,
+        notes=[],
+        num_pages=0,
+    )
+    response = render(
+        request,
+        "articles/search.html",
+        {
+            "params": html_params,
+            "page": page,
+            "notes": form.notes,
+            "messages_shown": [*form.errors_shown, message],
+            "unavailable": True,
+            "canonical_url": request.build_absolute_uri(
+                reverse("articles:search") + html_params.querystring()
+            ),
+            "noindex": True,
+        },
+        status=503,
+    )
+    response["Retry-After"] = "60"
+    return response
 
 
 def _pairs(request) -> list[tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +15,11 @@ from articles.models import Article
 from articles.search import SearchRequest, search_articles
 from articles.search_config import SearchURLError, haystack_connections
 
-from .test_search_engine import ids, newsroom  # noqa: F401  (fixture)
+from .test_search_engine import (  # noqa: F401  (fixture)
+    assert_counts_are_what_a_click_finds,
+    ids,
+    newsroom,
+)
 
 FIELDS = {"text", "headline", "article_id", "published", "updated_at"}
 FACETS = set(search.FACET_FIELDS)
@@ -184,3 +189,90 @@ def test_generic_path_sorts_undated_articles_last(newsroom, generic, sort):  # n
     ]
     assert [h.article_id for page in pages for h in page.hits] == everything
     assert all(page.total == 5 for page in pages)
+
+
+@pytest.mark.django_db
+def test_generic_path_facets_are_disjunctive(newsroom, generic):  # noqa: F811
+    counts = assert_counts_are_what_a_click_finds(SearchRequest(include={"source": ("reuters",)}))
+    assert counts["source"] == {"reuters": 3, "press-tv": 2}
+    assert counts["place"] == {"iraq": 2}
+    counts = assert_counts_are_what_a_click_finds(
+        SearchRequest(q="troops", include={"place": ("iraq",), "source": ("reuters",)})
+    )
+    assert counts["source"] == {"reuters": 2, "press-tv": 1}
+    assert counts["place"] == {"iraq": 2}
+
+
+# --- what the cluster backends are sent (no server: haystack builds the request) -------------
+
+
+@contextmanager
+def default_connection(search_url: str):
+    """Point haystack's default connection at ``search_url`` for this thread."""
+    info = connections.connections_info
+    saved = info["default"]
+    info["default"] = haystack_connections(search_url, Path("/nonexistent"))["default"]
+    connections.reload("default")
+    try:
+        yield connections["default"].get_backend()
+    finally:
+        info["default"] = saved
+        connections.reload("default")
+
+
+def _request_kwargs(backend, include) -> dict:
+    """The request search.py's haystack path makes, as the backend itself builds it."""
+    from articles.search_query import parse_query
+
+    sqs = search._with_facets(
+        search._generic_queryset(parse_query("troops"), include, {}, SearchRequest(), "newest"),
+        search.FACET_FIELDS,
+    )
+    return backend.build_search_kwargs(sqs.query.build_query(), **sqs.query.build_params())
+
+
+# Parameters of an Elasticsearch 7 terms aggregation (a "limit" makes it reject the search).
+ES7_TERMS_KEYS = {
+    "field", "size", "shard_size", "min_doc_count", "shard_min_doc_count", "order",
+    "include", "exclude", "missing", "execution_hint", "collect_mode", "script",
+    "show_term_doc_count_error", "value_type",
+}  # fmt: skip
+
+
+def test_elasticsearch_terms_aggregations_take_only_elasticsearch_options():
+    pytest.importorskip("elasticsearch")
+    with default_connection("elasticsearch://127.0.0.1:9/newsroom") as backend:
+        body = _request_kwargs(backend, {"place": ("iraq",)})
+    aggs = body["aggs"]
+    assert {agg["terms"]["field"] for agg in aggs.values()} == {
+        f"{name}_exact" for name in search.FACET_FIELDS
+    }
+    for agg in aggs.values():
+        assert set(agg["terms"]) <= ES7_TERMS_KEYS, agg
+        assert agg["terms"]["size"] >= 1000  # every value, not the 10 of ES's default
+
+
+def test_solr_facet_parameters_take_only_solr_options():
+    pytest.importorskip("pysolr")
+    with default_connection("solr://127.0.0.1:9/solr/newsroom") as backend:
+        params = _request_kwargs(backend, {"place": ("iraq",)})
+    assert params["facet"] == "on"
+    assert set(params["facet.field"]) == {f"{name}_exact" for name in search.FACET_FIELDS}
+    options = {key.rsplit(".", 1)[-1] for key in params if key.startswith("f.")}
+    assert options == {"limit", "mincount"}
+    assert all(params[f"f.{f}_exact.facet.limit"] == "-1" for f in search.FACET_FIELDS)
+
+
+@pytest.mark.django_db
+def test_a_cluster_that_does_not_answer_says_search_is_unavailable(newsroom, client):  # noqa: F811
+    pytest.importorskip("elasticsearch")
+    with default_connection("elasticsearch://127.0.0.1:9/newsroom"):  # nothing listens on 9
+        with pytest.raises(search.SearchUnavailable):
+            search_articles(SearchRequest(q="troops"))
+        page = client.get("/search/?q=troops")
+        as_json = client.get("/search/?q=troops&format=json")
+    assert page.status_code == 503
+    text = page.content.decode()
+    assert "Search is unavailable right now" in text
+    assert "No articles match" not in text
+    assert as_json.status_code == 503 and "unavailable" in as_json.json()["error"]

@@ -508,3 +508,53 @@ def test_undated_articles_sort_last_both_ways(with_undated, sort, q):
         for h in search_articles(SearchRequest(q=q, sort=sort, page=p, per_page=2)).hits
     ]
     assert pages == everything
+
+
+# --- disjunctive facets ------------------------------------------------------------------
+
+
+def assert_counts_are_what_a_click_finds(request: SearchRequest) -> dict:
+    """Every count shown next to a value equals the hits of selecting just that value."""
+    response = search_articles(request)
+    assert response.total == len(list(search.iter_result_ids(request)))
+    for name in request.include:
+        for fc in response.facets[name]:
+            alone = SearchRequest(
+                q=request.q,
+                include={**request.include, name: (fc.value,)},
+                exclude=request.exclude,
+                facets=False,
+            )
+            assert search_articles(alone).total == fc.count, (name, fc)
+    return {name: {f.value: f.count for f in values} for name, values in response.facets.items()}
+
+
+def test_a_selected_filter_still_counts_its_other_values(newsroom):
+    counts = assert_counts_are_what_a_click_finds(SearchRequest(include={"source": ("reuters",)}))
+    assert counts["source"] == {"reuters": 3, "press-tv": 2}  # a second outlet can be added
+    assert counts["place"] == {"iraq": 2}  # other groups count within the selection
+    both = search_articles(SearchRequest(include={"source": ("reuters", "press-tv")}))
+    assert both.total == 3 + 2
+
+
+def test_disjunctive_counts_keep_the_other_filters_and_the_words(newsroom):
+    request = SearchRequest(
+        q="troops",
+        include={"place": ("iraq",), "source": ("reuters",)},
+        exclude={"year": ("2021",)},
+    )
+    counts = assert_counts_are_what_a_click_finds(request)
+    assert counts["place"] == {"iraq": 1}  # troops in Reuters, not 2021: Baghdad only
+    assert counts["source"] == {"reuters": 1, "press-tv": 1}  # troops in Iraq, not 2021
+    assert counts["year"] == {"2020": 1}  # unselected group: over the matches
+    kirkuk = assert_counts_are_what_a_click_finds(SearchRequest(include={"place": ("kirkuk",)}))
+    assert kirkuk["place"] == {"iraq": 3, "kirkuk": 1, "iran": 1}
+
+
+def test_landing_page_counts_are_still_cached(newsroom):
+    search_articles(SearchRequest())
+    snap = search._fast().live.snapshot()
+    cached = snap.all_facets
+    assert cached is not None
+    search_articles(SearchRequest(include={"place": ("iraq",)}))
+    assert search_articles(SearchRequest()).facets["place"] and snap.all_facets is cached
