@@ -216,6 +216,17 @@ def test_wire_dateline_and_city_state():
     assert r.countries == ["US"]
 
 
+def test_an_ambiguous_container_takes_the_reading_the_place_lies_in():
+    atlanta = by_name(extract("Delta Air Lines will hire 500 pilots in Atlanta, Georgia.").places)
+    assert (atlanta["Atlanta"].country, atlanta["Atlanta"].feature) == ("US", "city")
+    assert (atlanta["Georgia"].country, atlanta["Georgia"].feature) == ("US", "us-state")
+    tbilisi = by_name(extract("Protesters gathered in Tbilisi, Georgia on Monday.").places)
+    assert tbilisi["Tbilisi"].country == "GE"
+    assert (tbilisi["Georgia"].country, tbilisi["Georgia"].feature) == ("GE", "country")
+    perth = by_name(extract("He grew up in Perth, Scotland, and farms there.").places)
+    assert perth["Perth"].country == "GB"  # not Perth, Australia, the bigger one
+
+
 def test_country_names_fold_to_one_place():
     r = extract(
         "The U.S. and Britain agreed. The United States said the UK would follow, U.S. officials "

@@ -941,7 +941,8 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
     # 4. places: gazetteer (guided by "City, State" containers), then neighbours
     place_entities = [(entity, ms) for _, entity, ms in entities if entity.kind == "place"]
     starts = {m.start_char: (id(entity), m) for entity, ms in place_entities for m in ms}
-    containers: dict[int, list[str]] = defaultdict(list)
+    containers: dict[int, list] = defaultdict(list)  # entity -> the containers it is in
+    container_reading: dict[int, Counter] = defaultdict(Counter)  # container -> its reading
     for entity, ms in place_entities:
         for m in ms:
             gap = _CONTAINER_GAP.match(text, m.end_char)
@@ -950,15 +951,29 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
             owner, m2 = starts[gap.end()]
             if owner == id(entity):
                 continue
-            outer = gaz.lookup(m2.text)
-            if outer is None or not outer.country or outer.feature not in CONTAINER_FEATURES:
-                continue
-            inner = gaz.lookup(m.text)
+            inner_places = gaz.candidates(m.text)
+            inner = inner_places[0] if inner_places else None
             if inner is not None and inner.feature in (*NAMED_FEATURES, "continent"):
                 continue  # "Bahrain, Kuwait": a list, not "City, Country"
+            # "Atlanta, Georgia": of the container's readings, the one the place lies in
+            outer = next(
+                (
+                    o
+                    for o in gaz.candidates(m2.text)
+                    if o.country
+                    and o.feature in CONTAINER_FEATURES
+                    and any(gaz.inside(p, o) for p in inner_places)
+                ),
+                None,
+            )
+            if outer is None:
+                outer = gaz.lookup(m2.text)
+                if outer is None or not outer.country or outer.feature not in CONTAINER_FEATURES:
+                    continue
             if inner is not None and inner.feature == "region" and outer.feature == "region":
                 continue
-            containers[id(entity)].append(outer.country)
+            containers[id(entity)].append(outer)
+            container_reading[owner][outer] += 1
     resolved_spans: list[tuple[int, int, str]] = []
     pending: list[tuple[FoundEntity, list[Mention]]] = []
     resolved_to: dict = {}
@@ -970,13 +985,18 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
                 if cand not in candidates:
                     candidates.append(cand)
         inside = containers.get(id(entity))
+        reading = container_reading.get(id(entity))
         place = None
         if inside:
             place = next(
-                (c for c in candidates if c.country in inside and c.feature != "country"), None
-            )
+                (c for c in candidates if any(gaz.inside(c, o) for o in inside)), None
+            ) or next((c for c in candidates if c.country in {o.country for o in inside}), None)
+            if place is not None and place.feature == "country":
+                place = None
             if place is None:
-                entity.country = Counter(inside).most_common(1)[0][0]
+                entity.country = Counter(o.country for o in inside).most_common(1)[0][0]
+        elif reading:
+            place = reading.most_common(1)[0][0]  # Georgia the state, once Atlanta is in it
         elif candidates:
             place = candidates[0]
         if place is not None:

@@ -29,6 +29,9 @@ class Place:
     latitude: float | None = None
     longitude: float | None = None
     population: int = 0
+    # first-level division as GeoNames codes it: a US state's postal code ("GA"), "SCT" for
+    # Scotland; cities carry theirs, so "Atlanta, Georgia" can tell the state from the country
+    admin1: str = ""
 
 
 # Common English short forms of country names that neither library lists as names.
@@ -78,29 +81,30 @@ COUNTRY_ALIASES = {
 
 # Parts of a country that the news names like countries. Each is a place of its own (an
 # article about Scotland is not about "United Kingdom ['Scotland']"); its country code rolls it
-# up to the country in search. (name, country, capital or centre, other names)
-COUNTRY_PARTS: tuple[tuple[str, str, tuple[float, float], tuple[str, ...]], ...] = (
-    ("England", "GB", (52.56, -1.46), ()),
-    ("Scotland", "GB", (56.49, -4.20), ()),
-    ("Wales", "GB", (52.29, -3.74), ("Cymru",)),
-    ("Northern Ireland", "GB", (54.61, -6.63), ()),
-    ("West Bank", "PS", (31.95, 35.23), ()),
-    ("Gaza Strip", "PS", (31.42, 34.36), ("Gaza",)),
+# up to the country in search. (name, country, capital or centre, other names, GeoNames admin1)
+COUNTRY_PARTS: tuple[tuple[str, str, tuple[float, float], tuple[str, ...], str], ...] = (
+    ("England", "GB", (52.56, -1.46), (), "ENG"),
+    ("Scotland", "GB", (56.49, -4.20), (), "SCT"),
+    ("Wales", "GB", (52.29, -3.74), ("Cymru",), "WLS"),
+    ("Northern Ireland", "GB", (54.61, -6.63), (), "NIR"),
+    ("West Bank", "PS", (31.95, 35.23), (), "WE"),
+    ("Gaza Strip", "PS", (31.42, 34.36), ("Gaza",), "GZ"),
 )
 # States that no longer exist, as 1980s wire copy names them: places of their own, filed under
 # the country that holds their capital today (ISO 3166-1 has no codes for them any more, and
 # the roll-up answers "which country is this about" in today's terms). Coordinates: capitals.
-HISTORIC_STATES: tuple[tuple[str, str, tuple[float, float], tuple[str, ...]], ...] = (
+HISTORIC_STATES: tuple[tuple[str, str, tuple[float, float], tuple[str, ...], str], ...] = (
     (
         "Soviet Union",
         "RU",
         (55.76, 37.62),
         ("USSR", "U.S.S.R.", "Union of Soviet Socialist Republics"),
+        "",
     ),
-    ("East Germany", "DE", (52.52, 13.40), ("German Democratic Republic", "GDR")),
-    ("West Germany", "DE", (50.73, 7.10), ()),
-    ("Czechoslovakia", "CZ", (50.09, 14.42), ()),
-    ("Yugoslavia", "RS", (44.80, 20.47), ()),
+    ("East Germany", "DE", (52.52, 13.40), ("German Democratic Republic", "GDR"), ""),
+    ("West Germany", "DE", (50.73, 7.10), (), ""),
+    ("Czechoslovakia", "CZ", (50.09, 14.42), (), ""),
+    ("Yugoslavia", "RS", (44.80, 20.47), (), ""),
 )
 
 # AP-style and postal abbreviations of US states, as wire datelines write them
@@ -283,8 +287,8 @@ class Gazetteer:
             ("country-part", COUNTRY_PARTS),
             ("historic-country", HISTORIC_STATES),
         ):
-            for name, cc, (lat, lon), others in table:
-                place = Place(name, cc, feature, lat, lon)
+            for name, cc, (lat, lon), others, admin1 in table:
+                place = Place(name, cc, feature, lat, lon, admin1=admin1)
                 for alias in (name, *others):
                     add(alias, place, variants=False)
         add("Middle East", Place("Middle East", "", "region"))
@@ -293,7 +297,7 @@ class Gazetteer:
         add("Latin America", Place("Latin America", "", "continent"))
         add("Caribbean", Place("Caribbean", "", "region"))
         for st in gc.get_us_states().values():
-            place = Place(st["name"], "US", "us-state")
+            place = Place(st["name"], "US", "us-state", admin1=st["code"])
             add(st["name"], place)
             for abbr in US_STATE_ABBREVIATIONS.get(st["name"], "").split():
                 add(abbr, place, variants=False)
@@ -306,6 +310,7 @@ class Gazetteer:
                 city["latitude"],
                 city["longitude"],
                 int(city.get("population") or 0),
+                city.get("admin1code") or "",
             )
             add(city["name"], place)
             for alt in city.get("alternatenames") or []:
@@ -347,6 +352,16 @@ class Gazetteer:
                 out.remove(big)
                 out.insert(0, big)
         return out
+
+    @staticmethod
+    def inside(place: Place, outer: Place) -> bool:
+        """Can ``place`` lie within ``outer`` (a country, state or region)? Same country, and
+        the same first-level division when both say which."""
+        if place is outer or place.country != outer.country or not place.country:
+            return False
+        if place.feature in (*NAMED_FEATURES, "continent"):
+            return False
+        return not (place.admin1 and outer.admin1) or place.admin1 == outer.admin1
 
     def lookup(self, name: str) -> Place | None:
         found = self.candidates(name)
