@@ -26,6 +26,7 @@ from .models import (
     IndexTask,
     Mention,
     Source,
+    SourceRedirect,
     UploadBatch,
 )
 
@@ -232,6 +233,19 @@ class ArticleAdmin(admin.ModelAdmin):
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        old_slug = form.initial.get("slug", "") if change else ""
+        super().save_model(request, obj, form, change)  # re-indexes its articles (signals)
+        if change and "slug" in form.changed_data:
+            corrections.source_slug_changed(obj, old_slug, request.user)
+
+
+@admin.register(SourceRedirect)
+class SourceRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "source"]
+    search_fields = ["old_slug", "source__name"]
+    autocomplete_fields = ["source"]
 
 
 MERGE_HINT = (

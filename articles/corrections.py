@@ -7,7 +7,8 @@ queues the affected articles for the search index (articles.indexing). Re-extrac
 - an added entity is a Mention with origin=editor;
 - a removed entity is a suppressed Mention (deleting it would let extraction bring it back);
 - a renamed or merged entity keeps its old name as an EntityAlias, so future imports resolve
-  to it, and its old slug as an EntityRedirect, so old links keep working.
+  to it, and its old slug as an EntityRedirect, so old links keep working;
+- an outlet whose slug changes keeps its old slug as a SourceRedirect.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from .extraction.names import name_key, name_slug
 from .indexing import enqueue
-from .models import Article, Entity, EntityAlias, EntityRedirect, Mention
+from .models import Article, Entity, EntityAlias, EntityRedirect, Mention, Source, SourceRedirect
 
 
 class CorrectionError(ValueError):
@@ -252,3 +253,16 @@ def merge_entities(merged: Entity, survivor: Entity, user=None) -> Entity:
     articles_changed(affected)
     record(user, survivor, f"Merged “{old_name}” into this entity.")
     return survivor
+
+
+@transaction.atomic
+def source_slug_changed(source: Source, old_slug: str, user=None) -> None:
+    """Keep ``old_slug`` leading to ``source`` (shared ``?source=`` links redirect).
+
+    Call after saving the new slug, in the same transaction.
+    """
+    if old_slug and old_slug != source.slug:
+        SourceRedirect.objects.update_or_create(old_slug=old_slug, defaults={"source": source})
+        record(user, source, f"Address changed from “{old_slug}” to “{source.slug}”.")
+    # A live outlet owns its slug: a redirect with the same slug would shadow it.
+    SourceRedirect.objects.filter(old_slug=source.slug).delete()

@@ -309,10 +309,8 @@ class SearchForm(forms.Form):
                 known[(kind_to_field[kind], slug)] = canonical
                 self.names[(kind_to_field[kind], canonical)] = name
         if wanted.get("source"):
-            sources = selectors.source_names()
-            for slug in wanted["source"]:
-                if slug in sources:
-                    known[("source", slug)] = slug
+            for slug, canonical in selectors.resolve_source_slugs(wanted["source"]).items():
+                known[("source", slug)] = canonical
         if wanted.get("section"):
             sections = selectors.section_names()
             for slug in wanted["section"]:

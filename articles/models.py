@@ -99,6 +99,16 @@ class EntityRedirect(models.Model):
         return f"{self.kind}/{self.old_slug} → {self.entity_id}"
 
 
+class SourceRedirect(models.Model):
+    """An outlet's old slug that must keep working after the slug changes (shared links)."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="redirects")
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.source_id}"
+
+
 class Article(models.Model):
     source = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"

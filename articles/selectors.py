@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Q
 from django.utils.text import slugify
 
-from .models import Article, Entity, EntityRedirect, Mention, Source
+from .models import Article, Entity, EntityRedirect, Mention, Source, SourceRedirect
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,23 @@ def entity_names(slugs_by_kind: dict[str, Iterable[str]]) -> dict[tuple[str, str
 def source_names() -> dict[str, str]:
     """Outlet slug -> name. A handful of rows, cached."""
     return _cached("source-names", lambda: dict(Source.objects.values_list("slug", "name")))
+
+
+def resolve_source_slugs(slugs: Iterable[str]) -> dict[str, str]:
+    """Outlet slug -> its current slug, for slugs that exist or used to (the slug changed).
+
+    Current slugs come from the cached names; a query only when some were not found.
+    """
+    current = source_names()
+    found = {slug: slug for slug in slugs if slug in current}
+    missing = set(slugs) - found.keys()
+    if missing:
+        found.update(
+            SourceRedirect.objects.filter(old_slug__in=missing).values_list(
+                "old_slug", "source__slug"
+            )
+        )
+    return found
 
 
 def section_names() -> dict[str, str]:

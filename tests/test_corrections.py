@@ -548,3 +548,45 @@ def test_a_row_deleted_after_its_entity_was_changed_removes_the_entity_it_had(
 
     assert Mention.objects.get(article=article, entity=washington).suppressed
     assert not Mention.objects.filter(article=article, entity=un).exists()
+
+
+# --- Outlets --------------------------------------------------------------------------
+
+
+def test_an_outlet_slug_changed_in_the_admin_keeps_old_links_working(client, editor):
+    from articles.models import Source, SourceRedirect
+
+    press = Source.objects.create(name="Press TV", slug="press-tv")
+    client.force_login(editor)
+    change = f"/admin/articles/source/{press.pk}/change/"
+
+    response = client.post(change, {"name": "Press TV", "slug": "presstv", "domains": "[]"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert SourceRedirect.objects.get(old_slug="press-tv").source == press
+
+    old_link = client.get("/search/?source=press-tv&q=troops")
+    assert old_link.status_code == 301
+    assert old_link["Location"] == "/search/?q=troops&source=presstv"
+    excluded = client.get("/search/?source=-press-tv")
+    assert (excluded.status_code, excluded["Location"]) == (301, "/search/?source=-presstv")
+
+    # Moving again keeps the first old slug working; taking a slug back retires its redirect.
+    client.post(change, {"name": "Press TV", "slug": "press-tv-news", "domains": "[]"})
+    assert client.get("/search/?source=press-tv")["Location"] == "/search/?source=press-tv-news"
+    client.post(change, {"name": "Press TV", "slug": "press-tv", "domains": "[]"})
+    assert not SourceRedirect.objects.filter(old_slug="press-tv").exists()
+    assert SourceRedirect.objects.get(old_slug="presstv").source == press
+
+
+def test_the_migration_repairs_an_alias_stored_without_kind_or_key():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("articles.migrations.0003_source_redirects_and_alias_keys")
+    fed = make_entity("Federal Reserve")
+    EntityAlias.objects.bulk_create([EntityAlias(entity=fed, name="FRB", kind="", key="")])
+
+    migration.repair_alias_keys(apps, None)
+
+    assert corrections.find_entity("organization", "FRB") == fed
