@@ -2,16 +2,20 @@
 
 Pages must stay cheap on 65,000 articles (issue 3, "Speed"): names for every facet value of a
 page come from one query; aggregate counts for the home and browse pages are cached and
-recomputed only when the archive changes (the newest ``updated_at`` and id are the version).
+recomputed only when the archive changes (the newest ``updated_at`` and id, plus a shared
+version editors' corrections bump: ``catalog_changed``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils.text import slugify
 
@@ -55,47 +59,85 @@ class Directory:
         return self.by_count[:limit]
 
 
-_version_memo: tuple[float, str] = (0.0, "")
+# The shared half of the version: bumped by editors' changes to outlets, entities, aliases
+# and mentions (catalog_changed), which the articles' updated_at does not always show.
+CATALOG_VERSION_KEY = "newsroom:catalog-version"
+
+_version_memo: tuple[float, tuple[str, str]] = (0.0, ("", ""))
+# Changes made by this process count at once, even inside their transaction.
+_local_changes = itertools.count(1)
+_local_generation = 0
 
 
-def archive_version() -> str:
-    """Changes whenever an article is added, edited or removed from view.
+def _versions() -> tuple[str, str]:
+    """(articles, catalog): the first changes whenever an article is added, edited or removed
+    from view, the second whenever an editor changes an outlet, entity, alias or mention.
 
     Read at most once a second per process, so one page asks the database once.
     """
     global _version_memo
     now = time.monotonic()
-    if now - _version_memo[0] < 1.0:
-        return _version_memo[1]
-    latest = Article.objects.aggregate(updated=Max("updated_at"), last=Max("id"))
-    updated = latest["updated"].timestamp() if latest["updated"] else 0
-    version = f"{updated:.6f}-{latest['last'] or 0}"
-    _version_memo = (now, version)
-    return version
+    if now - _version_memo[0] >= 1.0:
+        latest = Article.objects.aggregate(updated=Max("updated_at"), last=Max("id"))
+        updated = latest["updated"].timestamp() if latest["updated"] else 0
+        shared = cache.get(CATALOG_VERSION_KEY, 0)
+        _version_memo = (now, (f"{updated:.6f}-{latest['last'] or 0}", str(shared)))
+    articles, shared = _version_memo[1]
+    return articles, f"{shared}.{_local_generation}"
+
+
+def archive_version() -> str:
+    """Changes whenever an article, outlet, entity, alias or mention changes."""
+    return "-".join(_versions())
+
+
+def catalog_changed() -> None:
+    """An outlet, entity, alias or mention changed: every cached name and count is out of date.
+
+    This process sees a new version at once; every other process after the commit (a shared
+    bump before it would let another process cache the old rows under the new version).
+    """
+    global _version_memo, _local_generation
+    _version_memo = (0.0, ("", ""))
+    _local_generation = next(_local_changes)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block or not any(
+        callback is _bump_catalog_version for _, callback, _ in connection.run_on_commit
+    ):
+        transaction.on_commit(_bump_catalog_version)
+
+
+def _bump_catalog_version() -> None:
+    global _version_memo
+    cache.set(CATALOG_VERSION_KEY, time.time_ns(), timeout=None)
+    _version_memo = (0.0, ("", ""))
 
 
 # Kept in this process's memory, not Django's cache: unpickling 10,000 directory entries from
 # a shared cache on every request costs more than the page itself.
-_memo: dict[str, tuple[str, float, object]] = {}
+_memo: dict[str, tuple[tuple[str, str], float, object]] = {}
 
 
 def _cached(key: str, compute, *, stale_seconds: float = 0, max_age: float = 3600):
     """``compute()``, kept until the archive changes (and at most ``max_age`` seconds).
 
     Aggregates over every mention take a second on 65,000 articles; during a bulk import the
-    archive changes all the time, so those may be served up to ``stale_seconds`` old.
+    articles change all the time, so those may be served up to ``stale_seconds`` old. An
+    editor's correction (the catalog version) is never served stale: a merged place must
+    leave the browse page at once.
     """
-    version = archive_version()
+    articles, catalog = _versions()
     entry = _memo.get(key)
     now = time.monotonic()
     if (
         entry is not None
         and now - entry[1] < max_age
-        and (entry[0] == version or now - entry[1] < stale_seconds)
+        and entry[0][1] == catalog
+        and (entry[0][0] == articles or now - entry[1] < stale_seconds)
     ):
         return entry[2]
     value = compute()
-    _memo[key] = (version, now, value)
+    _memo[key] = ((articles, catalog), now, value)
     return value
 
 
@@ -103,7 +145,7 @@ def clear_caches() -> None:
     """Forget every cached count and name (tests that swap the whole archive call this)."""
     global _version_memo
     _memo.clear()
-    _version_memo = (0.0, "")
+    _version_memo = (0.0, ("", ""))
 
 
 def resolve_entity_slugs(

@@ -2,12 +2,14 @@
 
 The task row is written in the same transaction as the change (articles.indexing).
 Bulk operations that bypass signals (``bulk_create``, ``QuerySet.update``) enqueue explicitly.
+Editors' changes to outlets, entities, aliases and mentions also retire the cached names and
+counts of the reader's pages (articles.selectors.catalog_changed).
 """
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Article, Entity, IndexTask, Mention, Source
+from .models import Article, Entity, EntityAlias, IndexTask, Mention, Source
 
 
 @receiver(post_save, sender=Article, dispatch_uid="newsroom_index_article_saved")
@@ -57,3 +59,41 @@ def source_saved(
     from .corrections import articles_changed
 
     articles_changed(Article.objects.filter(source=instance).values_list("id", flat=True))
+
+
+# --- Cached names and counts (articles.selectors) ---------------------------------------
+
+
+@receiver(post_save, sender=Source, dispatch_uid="newsroom_catalog_source_saved")
+@receiver(post_delete, sender=Source, dispatch_uid="newsroom_catalog_source_deleted")
+@receiver(post_save, sender=EntityAlias, dispatch_uid="newsroom_catalog_alias_saved")
+@receiver(post_delete, sender=EntityAlias, dispatch_uid="newsroom_catalog_alias_deleted")
+@receiver(post_delete, sender=Entity, dispatch_uid="newsroom_catalog_entity_deleted")
+def catalog_row_changed(sender, instance, raw: bool = False, update_fields=None, **kwargs):
+    """A renamed outlet must be found by its new slug at once, a merged place leave /places/."""
+    if raw or (sender is Source and update_fields and set(update_fields) <= {"domains"}):
+        return
+    from .selectors import catalog_changed
+
+    catalog_changed()
+
+
+@receiver(post_save, sender=Entity, dispatch_uid="newsroom_catalog_entity_saved")
+def catalog_entity_saved(sender, instance: Entity, created: bool, raw: bool = False, **kwargs):
+    if raw or created:  # a new entity is in no list until an article names it
+        return
+    from .selectors import catalog_changed
+
+    catalog_changed()
+
+
+@receiver(post_save, sender=Mention, dispatch_uid="newsroom_catalog_mention_saved")
+@receiver(post_delete, sender=Mention, dispatch_uid="newsroom_catalog_mention_deleted")
+def catalog_mention_changed(sender, instance: Mention, raw: bool = False, **kwargs):
+    """Editors' additions and removals; extraction's own rows come and go with their article,
+    whose updated_at already moves the version (re-extraction need not empty the caches)."""
+    if raw or (instance.origin == Mention.Origin.EXTRACTED and not instance.suppressed):
+        return
+    from .selectors import catalog_changed
+
+    catalog_changed()

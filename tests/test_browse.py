@@ -113,3 +113,91 @@ def test_unknown_letter_shows_everything(client, archive):
     response = client.get("/people/?letter=%3Cscript%3E")
     assert response.status_code == 200
     assert "<script>" not in response.content.decode().split("<main", 1)[1].split("</main>")[0]
+
+
+# --- Editors' corrections show at once ------------------------------------------------
+
+
+@pytest.fixture
+def correcting(settings):
+    """Corrections in a test's transaction, with their on-commit work run by hand.
+
+    The shared index is left alone (its articles must not follow a rolled-back rename), and
+    the caches are emptied after, since the database goes back to how it was.
+    """
+    from articles import selectors
+
+    settings.NEWSROOM_INDEX_ON_COMMIT = False
+    selectors.clear_caches()
+    yield
+    selectors.clear_caches()
+
+
+def test_a_merged_place_leaves_the_places_page_at_once(
+    client, archive, correcting, django_capture_on_commit_callbacks
+):
+    from articles import corrections
+    from articles.models import Entity
+
+    assert '<a href="/search/?place=kirkuk">Kirkuk</a>' in text(client.get("/places/"))
+    kirkuk = Entity.objects.get(kind="place", slug="kirkuk")
+    baghdad = Entity.objects.get(kind="place", slug="baghdad")
+    with django_capture_on_commit_callbacks(execute=True):
+        corrections.merge_entities(kirkuk, baghdad)
+
+    page = text(client.get("/places/"))
+    assert '<a href="/search/?place=kirkuk">' not in page
+    assert '<a href="/search/?place=baghdad">Baghdad</a>' in page
+
+
+def test_a_renamed_organization_shows_its_new_name_at_once(
+    client, archive, correcting, django_capture_on_commit_callbacks
+):
+    from articles import corrections
+    from articles.models import Entity
+
+    assert '<a href="/search/?org=pentagon">Pentagon</a>' in text(client.get("/organizations/"))
+    pentagon = Entity.objects.get(kind="organization", slug="pentagon")
+    with django_capture_on_commit_callbacks(execute=True):
+        corrections.rename_entity(pentagon, "US Department of Defense")
+
+    page = text(client.get("/organizations/"))
+    assert '<a href="/search/?org=us-department-of-defense">US Department of Defense</a>' in page
+    assert ">Pentagon</a>" not in page
+
+
+def test_a_renamed_outlet_is_listed_and_found_by_its_new_slug_at_once(
+    client, archive, correcting, django_capture_on_commit_callbacks
+):
+    from articles.models import Source
+
+    assert client.get("/search/?source=press-tv").status_code == 200  # names cached
+    assert '<a href="/search/?source=press-tv">Press TV</a>' in text(client.get("/sources/"))
+    press = Source.objects.get(slug="press-tv")
+    with django_capture_on_commit_callbacks(execute=True):
+        press.name, press.slug = "PressTV", "presstv"
+        press.save()
+
+    assert '<a href="/search/?source=presstv">PressTV</a>' in text(client.get("/sources/"))
+    found = text(client.get("/search/?source=presstv"))
+    assert "No outlet called" not in found
+    assert "PressTV" in found
+
+
+def test_other_processes_see_a_correction_once_it_is_committed(
+    archive, correcting, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from articles.models import Source
+    from articles.selectors import CATALOG_VERSION_KEY
+
+    before = cache.get(CATALOG_VERSION_KEY)
+    with django_capture_on_commit_callbacks() as after_commit:
+        press = Source.objects.get(slug="press-tv")
+        press.name = "PressTV"
+        press.save()
+        assert cache.get(CATALOG_VERSION_KEY) == before  # nobody may cache the old rows as new
+    for callback in after_commit:
+        callback()
+    assert cache.get(CATALOG_VERSION_KEY) != before

@@ -576,6 +576,8 @@ def test_an_outlet_slug_changed_in_the_admin_keeps_old_links_working(client, edi
     client.post(change, {"name": "Press TV", "slug": "press-tv", "domains": "[]"})
     assert not SourceRedirect.objects.filter(old_slug="press-tv").exists()
     assert SourceRedirect.objects.get(old_slug="presstv").source == press
+    # The cached outlet names follow at once: "presstv" is an old slug now, not a current one.
+    assert client.get("/search/?source=presstv")["Location"] == "/search/?source=press-tv"
 
 
 def test_the_migration_repairs_an_alias_stored_without_kind_or_key():
