@@ -37,6 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .names import name_key
+from .outlets import is_outlet_name
 from .places import CONTAINER_FEATURES, NAMED_FEATURES, demonym_country, gazetteer
 from .types import FoundEntity, ParsedArticle
 
@@ -934,6 +935,8 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
             else:
                 longest = max(ms, key=lambda m: (len(m.key.split()), len(m.text)))
                 kind = longest.kind if longest.kind in tied else kind
+        if kind == "person" and all(is_outlet_name(m.text) for m in ms):
+            kind = "organization"  # "Al Jazeera said": the outlet, never a person
         entity = _make_entity(kind, ms, acronym_keys)
         first = min(m.start_char for m in ms)
         entities.append((first, entity, ms))

@@ -84,8 +84,12 @@ KNOWN_OUTLETS: tuple[Outlet, ...] = (
         "Al Jazeera",
         "aljazeera.com",
         ("aljazeera.net",),
-        ("al-jazeera", "aljazeera"),
-        (r"Al Jazeera Media Network",),
+        ("al-jazeera", "aljazeera", "al jazeera english"),
+        (
+            r"Al Jazeera Media Network",
+            r"Follow Al Jazeera English",
+            r"^SOURCE:\s*AL JAZEERA(?: AND NEWS AGENCIES)?\s*$",
+        ),
     ),
     Outlet(
         "Associated Press",
@@ -131,9 +135,35 @@ def _indexes() -> tuple[dict[str, Outlet], dict[str, Outlet], re.Pattern, list[O
     marked = [o for o in KNOWN_OUTLETS if o.markers]
     markers = re.compile(
         "|".join(f"(?P<m{i}>{'|'.join(o.markers)})" for i, o in enumerate(marked)),
-        re.IGNORECASE,
+        re.IGNORECASE | re.MULTILINE,
     )
     return by_name, by_domain, markers, marked
+
+
+# A site footer's copyright line: "© Copyright 2020 Press TV", "Copyright © 2021 Kabul
+# Gazette. All rights reserved." A year is required: photo credits ("© Reuters") have none.
+_COPYRIGHT = re.compile(
+    r"(?:^|>)[ \t]*(?:(?i:©|\(c\)|&copy;|copyright)[ \t]*){1,3}"
+    r"(?:19|20)\d{2}(?:[ \t]*[-–][ \t]*(?:19|20)\d{2})?[ \t,]*"
+    r"(?P<name>[A-Z][\w&'’-]*(?:[ \t]+[\w&'’-]+){0,5}?)"
+    r"[ \t]*(?:[.,|<]|(?i:all rights reserved)|$)",
+    re.M,
+)
+
+
+def copyright_holder(text: str) -> str:
+    """The name in the last copyright line of a page ("© Copyright 2020 Press TV" ->
+    "Press TV"), or ""."""
+    found = ""
+    for match in _COPYRIGHT.finditer(text):
+        found = match.group("name")
+    return found
+
+
+def is_outlet_name(name: str) -> bool:
+    """Is this exactly how a known outlet is named ("Al Jazeera", "Press TV", "BBC")?"""
+    by_name, _, _, _ = _indexes()
+    return fold(name) in by_name
 
 
 def host_of(url: str) -> str:
@@ -190,8 +220,9 @@ def recognise_outlet(text: str = "", url: str = "", hint: str = "") -> tuple[str
     """(outlet name, main domain) of a page, or ("", "") when nothing says.
 
     Evidence in order of trust: an explicit source field or corpus label (``hint``), the
-    URL's domain, then boilerplate only the outlet's own site prints (``text``). A hint that
-    names no known outlet is kept as written; an unknown domain gives a name derived from it.
+    URL's domain, then boilerplate only the outlet's own site prints (``text``), then the
+    holder named in the page's copyright line. A hint or copyright holder that names no known
+    outlet is kept as written; an unknown domain gives a name derived from it.
     """
     by_name, _, markers, marked = _indexes()
     host = host_of(url)
@@ -220,4 +251,12 @@ def recognise_outlet(text: str = "", url: str = "", hint: str = "") -> tuple[str
         if match:
             outlet = marked[int(match.lastgroup[1:])]
             return outlet.name, outlet.domain
+        holder = copyright_holder(text[-3000:])
+        if holder:
+            words = holder.split()
+            for n in range(len(words), 0, -1):  # "Al Jazeera English", "Press TV Ltd"
+                outlet = by_name.get(fold(" ".join(words[:n])))
+                if outlet:
+                    return outlet.name, outlet.domain
+            return holder, ""
     return "", ""

@@ -59,9 +59,24 @@ BOILERPLATE: dict[str, BoilerplateRules] = {
             r"(related|related (news|articles|stories|posts|content))\s*:?",
             r"(you may|you might) also like\s*:?",
             r"(download|get) (our|the) (free )?(mobile )?app\b.*",
-            r"(copyright\s*)?(©|\(c\)|copyright)\s*(19|20)\d{2}\b.{0,100}",
+            # app links: "Download the Press TV app for Android and iOS"
+            r"(download|get|install) (the|our)( free| new| official)? [\w .&'’-]{0,40}?"
+            r"\bapps?\b.{0,80}",
+            r"(available|download it|get it) on (the )?(app store|google play)\b.{0,80}",
+            # social links and their headers: "Follow Al Jazeera English:", "Share this:"
+            r"(follow|share|like|join) [\w .&'’-]{1,40}\s*:",
+            r"(follow|like|join) (us|[\w .&'’-]{1,40}?) on (twitter|facebook|instagram|telegram|x"
+            r"|youtube|tiktok|linkedin|whatsapp|threads|google news)\b.{0,80}",
+            # "SOURCE: AL JAZEERA AND NEWS AGENCIES", "Source: Reuters"
+            r"sources?\s*:\s*[^.:]{1,80}",
+            r"((copyright|©|\(c\))\s*){1,3}(19|20)\d{2}\b.{0,100}",
+            r"©\s*[\w .&'’-]{1,80}",
             r".{0,100}\ball rights reserved\.?",
             r"all content by .{1,80} is licensed under a creative commons .{0,120}",
+            # "This article is licensed under a Creative Commons Attribution 4.0 International
+            # License"
+            r".{0,100}\b(is|are) (licensed|available|published|distributed) under (a|the) "
+            r"creative commons( [\w.-]+){0,8} licen[cs]e( \([^)]{0,30}\))?\.?",
             r"this (article|story) (was|has been) (originally )?(published|posted) (on|by) .{0,80}",
             r"(https?://)?(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}/?",  # a bare site address
             r"(loading|loading\.\.\.|please wait\.*)",
@@ -92,6 +107,8 @@ BOILERPLATE: dict[str, BoilerplateRules] = {
         inline=(
             r"All Content by [A-Z][\w ]{1,60} is licensed under a Creative Commons "
             r"Attribution[\w .]{0,40}?License\.?",
+            r"(?:This|The) (?:article|story|work|content|text) is licensed under a Creative "
+            r"Commons [\w .-]{0,60}?Licen[cs]e\.?",
         ),
     ),
     "Press TV": BoilerplateRules(
