@@ -148,6 +148,31 @@ def _suggestion(q: str, corrections: dict[str, str]) -> str | None:
     return suggested if suggested != q else None
 
 
+def _quoted(phrases: list[tuple[str, ...]]) -> str:
+    shown = [f"“{' '.join(p)}”" for p in phrases]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _unsearchable_note(parsed: ParsedQuery, dropped: list[tuple[tuple[str, ...], str]]) -> str:
+    """Say which words could not be searched, and what that did to the search."""
+    phrases = [p for p, _ in dropped]
+    reasons = {why for _, why in dropped}
+    reason = "too short" if reasons == {"short"} else "too common"
+    if len(reasons) > 1:
+        reason = "too common or too short"
+    if len(phrases) == 1:
+        too, pronoun = f"is {reason} a word", "it was"
+    else:
+        too, pronoun = f"are {reason} words", "they were"
+    searched = {alt for c in parsed.required for alt in c.alternatives} - set(phrases)
+    if parsed.required and not searched:
+        return (
+            f"{_quoted(phrases)} {too} to search for, so no article can match. "
+            "Search for rarer or longer words."
+        )
+    return f"{_quoted(phrases)} {too} to search for; {pronoun} left out."
+
+
 def _hits(ids_scores: list[tuple[int, float]], parsed: ParsedQuery) -> list[Hit]:
     keys = query_keys(parsed.positive_words())
     rows = {
@@ -189,6 +214,7 @@ def _facets(raw: dict[str, list[tuple[str, int]]]) -> dict[str, list[FacetCount]
 def search_articles(request: SearchRequest) -> SearchResponse:
     """One page of results with exact total, facet counts over all matches and a suggestion."""
     parsed, include, exclude, sort, page, per_page = _normalise(request)
+    notes = list(parsed.notes)
     fast = _fast()
     if fast is not None:
         raw = fast.search(
@@ -205,6 +231,8 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         )
         total, ids_scores, facets = raw.total, raw.hits, raw.facets
         suggestion = _suggestion(request.q, raw.corrections)
+        if raw.unsearchable:
+            notes.append(_unsearchable_note(parsed, raw.unsearchable))
     else:
         total, ids_scores, facets, suggestion = _generic_search(
             parsed, include, exclude, request, sort, page, per_page
@@ -214,7 +242,7 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         hits=_hits(ids_scores, parsed),
         facets=_facets(facets) if request.facets else {},
         suggestion=suggestion,
-        notes=list(parsed.notes),
+        notes=notes,
     )
 
 

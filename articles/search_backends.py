@@ -31,6 +31,7 @@ from .search_whoosh import (
     IndexLockedError,
     LiveSearcher,
     WhooshFastSearch,
+    text_analyzer,
     whoosh_document,
 )
 
@@ -141,9 +142,7 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
         names = dict(schema.items())
         # The text is only searched: storing it (haystack's default) doubles the index.
         # Highlighting is done by articles.search from the database.
-        names[content_field_name] = wf.TEXT(
-            stored=False, analyzer=names[content_field_name].analyzer, phrase=True
-        )
+        names[content_field_name] = wf.TEXT(stored=False, analyzer=text_analyzer(), phrase=True)
         if "headline" in names:  # unstemmed words: the "did you mean" vocabulary
             names["headline"] = wf.TEXT(stored=False, analyzer=StandardAnalyzer(), phrase=False)
         # Column-only values (no index terms): a 64-bit NUMERIC adds 16 terms per document.

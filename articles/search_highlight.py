@@ -12,10 +12,10 @@ import re
 from functools import lru_cache
 from html import escape
 
-from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
 
 from .extraction.names import fold_text
+from .search_whoosh import STOP_WORDS
 
 SNIPPET_CHARS = 240
 MAX_SNIPPET_SOURCE = 40_000  # characters of the body looked at for a snippet
@@ -28,14 +28,19 @@ def word_key(word: str) -> str:
 
 
 def query_keys(words: list[str]) -> frozenset[str]:
-    return frozenset(stem(w) for w in words if w and w not in STOP_WORDS)
+    return frozenset(
+        stem(key) for key in (_ALNUM.sub("", w) for w in words if w not in STOP_WORDS) if key
+    )
 
 
 @lru_cache(maxsize=1024)
 def _candidates(heads: tuple[str, ...]) -> re.Pattern:
     """Words that could match: starting with a query stem's first letters, or non-ASCII."""
     alternatives = "|".join(re.escape(h) for h in heads)
-    return re.compile(rf"(?<!\w)(?:(?i:{alternatives})|[^\W\x00-\x7f])\w*(?:['\u2019\u02bc]\w+)*")
+    # Dotted words ("U.S.", "3.5") are one word to the index, whatever their first letters.
+    return re.compile(
+        rf"(?<!\w)(?:\w(?:\.\w)+|(?:(?i:{alternatives})|[^\W\x00-\x7f])\w*(?:['\u2019\u02bc]\w+)*)"
+    )
 
 
 def _hits(text: str, keys: frozenset[str]) -> list[tuple[int, int]]:

@@ -44,7 +44,9 @@ class ParsedQuery:
 
 
 _TOKEN = re.compile(r'-?"[^"]*"|\S+')
-_WORD = re.compile(r"[a-z0-9]+")
+# Dots inside a word keep it whole ("u.s", "3.5"), as the index's tokenizer does; any other
+# punctuation splits it into a phrase of its parts ("al-asad").
+_WORD = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*")
 
 
 def _words(text: str) -> Phrase:
@@ -70,7 +72,8 @@ def parse_query(q: str) -> ParsedQuery:
 
     Syntax: words are ANDed; ``"a phrase"``; ``-word`` or ``-"a phrase"`` excludes;
     ``a OR b`` (upper case) matches either; ``AND`` between words is accepted and redundant.
-    A word with inner punctuation (``al-Asad``, ``U.S.``) is searched as a phrase of its parts.
+    A word with inner punctuation (``al-Asad``) is searched as a phrase of its parts; dots
+    between letters or digits keep one word (``U.S.``, ``3.5``).
     Empty input (or input with no words) matches everything.
     """
     q = (q or "").strip()

@@ -18,6 +18,7 @@ import fcntl
 import logging
 import mmap
 import os
+import re
 import secrets
 import shutil
 import threading
@@ -30,6 +31,14 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
+from whoosh.analysis import (
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.columns import NumericColumn
 from whoosh.filedb.filestore import FileStorage
@@ -47,6 +56,38 @@ UNDATED_LAST = 1 << 60  # above any (day << 32 | article id) sort key
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 # Whoosh's BM25F defaults, so scores rank as Whoosh would rank them.
 BM25_B, BM25_K1 = 0.75, 1.2
+
+
+# Whoosh's English stop words, but "us": in a news archive "US" is the United States far more
+# often than the pronoun (the text is lower-cased before analysis, so the two cannot be told
+# apart), and a search for "US" or "U.S." matching every article helps nobody.
+STOP_WORDS = frozenset(WHOOSH_STOP_WORDS - {"us"})
+MIN_WORD_LENGTH = 2  # one-letter words are not indexed
+_ACRONYM = re.compile(r"[a-z](?:\.[a-z])+")
+
+
+class AcronymFilter(Filter):
+    """ "u.s" -> "us", "u.n" -> "un": letters joined by dots become one word.
+
+    The tokenizer keeps "U.S." as one token "u.s"; without this, "US" and "U.S." never meet.
+    """
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if "." in t.text and _ACRONYM.fullmatch(t.text):
+                t.text = t.text.replace(".", "")
+            yield t
+
+
+def text_analyzer():
+    """The analyzer of the searched text (changing it needs a full re-index)."""
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | AcronymFilter()
+        | StopFilter(stoplist=STOP_WORDS, minsize=MIN_WORD_LENGTH)
+        | StemFilter()
+    )
 
 
 class IndexLockedError(RuntimeError):
@@ -545,9 +586,9 @@ def text_scores(snap: Snapshot, parsed: ParsedQuery) -> tuple[np.ndarray, np.nda
     mask = None
     total = np.zeros(snap.n, dtype=np.float32)
     for clause in parsed.required:
-        alts = [analyze(schema, alt) for alt in clause.alternatives]
-        if not all(alts):
-            continue  # an alternative of only stop words matches anything: no constraint
+        alts = [terms for terms in (analyze(schema, alt) for alt in clause.alternatives) if terms]
+        if not alts:
+            continue  # only stop words or one-letter words (reported by `unsearchable`)
         clause_mask = np.zeros(snap.n, dtype=bool)
         for terms in alts:
             docs, scores = phrase_postings(snap, terms)
@@ -555,8 +596,21 @@ def text_scores(snap: Snapshot, parsed: ParsedQuery) -> tuple[np.ndarray, np.nda
             total[docs] += scores  # docs are unique within one posting list
         mask = clause_mask if mask is None else (mask & clause_mask)
     if mask is None:
+        if parsed.required:  # words were asked for and none can be searched: none match
+            return np.zeros(snap.n, dtype=bool), total
         return None
     return mask, total
+
+
+def unsearchable(schema, parsed: ParsedQuery) -> list[tuple[Phrase, str]]:
+    """Query words and phrases with no index terms, each with why: "common" or "short"."""
+    out: dict[Phrase, str] = {}
+    phrases = [alt for c in parsed.required for alt in c.alternatives] + list(parsed.excluded)
+    for phrase in phrases:
+        if phrase not in out and not analyze(schema, phrase):
+            short = all(len(w) < MIN_WORD_LENGTH for w in phrase)
+            out[phrase] = "short" if short else "common"
+    return list(out.items())
 
 
 @dataclass
@@ -565,6 +619,7 @@ class RawResult:
     hits: list[tuple[int, float]]  # (article id, score)
     facets: dict[str, list[tuple[str, int]]]
     corrections: dict[str, str]
+    unsearchable: list[tuple[Phrase, str]] = field(default_factory=list)
 
 
 class WhooshFastSearch:
@@ -679,7 +734,8 @@ class WhooshFastSearch:
         corrections = {}
         if suggest and total <= 3 and parsed.required:
             corrections = self.corrections(snap, parsed)
-        return RawResult(total, hits, facet_counts, corrections)
+        dropped = unsearchable(snap.schema, parsed) if parsed.required or parsed.excluded else []
+        return RawResult(total, hits, facet_counts, corrections, dropped)
 
     @staticmethod
     def _facet_scope(name, base, groups, mask, docs) -> tuple[np.ndarray, np.ndarray]:

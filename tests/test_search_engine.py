@@ -558,3 +558,57 @@ def test_landing_page_counts_are_still_cached(newsroom):
     assert cached is not None
     search_articles(SearchRequest(include={"place": ("iraq",)}))
     assert search_articles(SearchRequest()).facets["place"] and snap.all_facets is cached
+
+
+# --- words too common or too short to search for -------------------------------------------
+
+
+@pytest.fixture
+def us_articles(newsroom):
+    made = {}
+    for key, headline, body in [
+        ("us", "US troops leave Syria", "The US said its troops would go home."),
+        ("dotted", "U.S. envoy in Baghdad", "A U.S. envoy met officials."),
+        ("pronoun", "Farmers speak", "They told us the harvest was poor."),
+    ]:
+        made[key] = Article.objects.create(
+            headline=headline, slug=key, body=body, fingerprint=key, published=date(2022, 1, 1)
+        )
+    search.index_articles(a.id for a in made.values())
+    return made
+
+
+@pytest.mark.parametrize("q", ["US", "U.S.", "u.s", "us"])
+def test_us_and_u_s_are_searchable_and_meet(us_articles, q):
+    response = search_articles(SearchRequest(q=q))
+    found = ids(response)
+    assert {us_articles["us"].id, us_articles["dotted"].id} <= found
+    # Only articles that say US, U.S. or us (the text is lower-cased: the pronoun matches too).
+    assert found <= {a.id for a in us_articles.values()}
+    assert not response.notes
+    marked = " ".join(h.headline_html for h in response.hits)
+    assert "<mark>US</mark> troops" in marked and "<mark>U.S</mark>. envoy" in marked
+
+
+def test_a_query_of_only_stop_words_matches_nothing_and_says_why(us_articles):
+    response = search_articles(SearchRequest(q="the"))
+    assert response.total == 0 and response.hits == []
+    assert response.notes == [
+        "“the” is too common a word to search for, so no article can match. "
+        "Search for rarer or longer words."
+    ]
+    assert list(search.iter_result_ids(SearchRequest(q="the"))) == []
+    both = search_articles(SearchRequest(q="a AND b"))
+    assert both.total == 0
+    assert both.notes[0].startswith("“a” and “b” are too short words to search for")
+
+
+def test_common_words_among_others_are_left_out_with_a_note(us_articles, newsroom):
+    response = search_articles(SearchRequest(q="the troops"))
+    assert ids(response) == ids(search_articles(SearchRequest(q="troops")))
+    assert response.notes == ["“the” is too common a word to search for; it was left out."]
+    either = search_articles(SearchRequest(q="the OR Kirkuk"))
+    assert ids(either) == {newsroom["kirkuk"].id}
+    excluded = search_articles(SearchRequest(q="Kirkuk -the"))
+    assert ids(excluded) == {newsroom["kirkuk"].id}
+    assert "“the” is too common a word" in excluded.notes[0]

@@ -264,6 +264,30 @@ def test_zero_results_offer_to_drop_each_filter(client, archive):
     assert 'href="/search/?q=Kirkuk&source=bbc-news">Drop “Place: Iraq”' in page
 
 
+def test_us_and_u_s_find_the_same_articles_not_the_whole_archive(client, archive):
+    us, dotted = as_json(client, "q=US"), as_json(client, "q=U.S.")
+    assert 0 < us["total"] < archive.total
+    assert us["total"] == dotted["total"] and us["notes"] == dotted["notes"] == []
+
+
+def test_a_query_of_only_common_words_says_so_instead_of_matching_everything(client, archive):
+    response = client.get("/search/?q=the")
+    page = html.unescape(response.content.decode())
+    assert "“the” is too common a word to search for, so no article can match." in page
+    assert h1(response) == "“the” — no articles"
+    assert as_json(client, "q=the")["total"] == 0
+
+
+def test_a_selected_outlet_still_lists_the_other_outlets_to_add(client, archive):
+    data = as_json(client, "source=bbc-news")
+    sources = {f["slug"]: f["count"] for f in data["facets"]["source"]}
+    assert sources["bbc-news"] == 20 and sources["press-tv"] == 1
+    for slug, count in sources.items():
+        assert as_json(client, f"source={slug}&facets=off")["total"] == count
+    page = client.get("/search/?source=bbc-news").content.decode()
+    assert 'id="f-source-press-tv"' in page
+
+
 def test_a_misspelt_word_offers_did_you_mean_keeping_the_filters(client, archive):
     data = as_json(client, "q=troopps")
     assert data["total"] == 0
