@@ -235,7 +235,10 @@ def section_names() -> dict[str, str]:
 
 
 def entity_directory(kind: str) -> Directory:
-    """Every entity of one kind named in a published article, with its article count, A–Z."""
+    """Every entity of one kind named in a published article, with its article count, A–Z.
+
+    A country counts the articles naming it or any place in it, as its search link finds.
+    """
 
     def compute():
         counts = dict(
@@ -244,6 +247,8 @@ def entity_directory(kind: str) -> Directory:
             .annotate(n=Count("id"))  # one mention per (article, entity)
             .values_list("entity_id", "n")
         )
+        if kind == Entity.Kind.PLACE:
+            counts.update(country_roll_up_counts())
         rows = Entity.objects.filter(kind=kind).values_list(
             "id", "slug", "name", "country", "feature"
         )
@@ -256,6 +261,38 @@ def entity_directory(kind: str) -> Directory:
         )
 
     return _cached(f"directory:{kind}", compute, stale_seconds=120)
+
+
+def country_roll_up_counts() -> dict[int, int]:
+    """Country entity id -> published articles naming the country or any place in it.
+
+    Mirrors the index (articles.search_indexes): each place is filed under its country too,
+    the country being the first place entity with feature "country" and that ISO code, so
+    ``?place=<country>`` finds exactly these articles.
+    """
+    country_of: dict[str, int] = {}
+    for pk, code in (
+        Entity.objects.filter(kind=Entity.Kind.PLACE, feature="country")
+        .exclude(country="")
+        .order_by("id")
+        .values_list("id", "country")
+    ):
+        country_of.setdefault(code, pk)
+    if not country_of:
+        return {}
+    rows = (
+        Mention.objects.filter(
+            suppressed=False,
+            article__is_published=True,
+            entity__kind=Entity.Kind.PLACE,
+            entity__country__in=list(country_of),
+        )
+        .filter(~Q(entity__feature="country") | Q(entity_id__in=list(country_of.values())))
+        .values("entity__country")
+        .annotate(n=Count("article_id", distinct=True))
+        .values_list("entity__country", "n")
+    )
+    return {country_of[code]: n for code, n in rows}
 
 
 def source_directory() -> Directory:

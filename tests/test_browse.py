@@ -201,3 +201,42 @@ def test_other_processes_see_a_correction_once_it_is_committed(
     for callback in after_commit:
         callback()
     assert cache.get(CATALOG_VERSION_KEY) != before
+
+
+# --- Countries count their places ------------------------------------------------------
+
+
+def place_hits(slug: str) -> int:
+    from articles import search
+
+    request = search.SearchRequest(include={"place": (slug,)}, sort="newest", facets=False)
+    return search.search_articles(request).total
+
+
+def test_a_countrys_count_is_what_its_link_finds_cities_included(client, archive):
+    from articles.models import Mention
+
+    page = text(client.get("/places/"))
+    headings = re.findall(
+        r'<h2><a href="/search/\?place=([^"]+)">[^<]+</a> <span class="count">([\d,]+)</span>',
+        page,
+    )
+    assert len(headings) >= 3
+    rolled_up = 0
+    for slug, shown in headings:
+        count = int(shown.replace(",", ""))
+        assert count == place_hits(slug), f"/places/ shows {count} for {slug}"
+        own = Mention.objects.filter(
+            entity__kind="place", entity__slug=slug, suppressed=False, article__is_published=True
+        ).count()
+        rolled_up += count > own
+    assert rolled_up, "no country counted an article that names only one of its places"
+
+
+def test_the_home_page_counts_countries_as_their_links_do(client, archive):
+    page = text(client.get("/"))
+    places = page[page.index('id="h-places"') : page.index('id="h-orgs"')]
+    listed = re.findall(
+        r'<a href="/search/\?place=([^"]+)">[^<]+</a> <span class="count">([\d,]+)</span>', places
+    )
+    assert ("united-states", str(place_hits("united-states"))) in listed
