@@ -246,6 +246,16 @@ def search_articles(request: SearchRequest) -> SearchResponse:
     )
 
 
+def count_articles(request: SearchRequest) -> int:
+    """How many articles match (no page, no facets: cheap enough to ask several times)."""
+    parsed, include, exclude, _, _, _ = _normalise(request)
+    fast = _fast()
+    if fast is not None:
+        return fast.count(parsed, include, exclude, request.date_from, request.date_to)
+    with _reporting_outages():
+        return _generic_queryset(parsed, include, exclude, request, "relevance").count()
+
+
 def iter_result_ids(request: SearchRequest) -> Iterator[int]:
     """Every matching article id in sort order (for exporting the whole result set)."""
     parsed, include, exclude, sort, _, _ = _normalise(request)

@@ -760,6 +760,12 @@ class WhooshFastSearch:
             return docs[part[np.lexsort((docs[part], key[part]))]]
         return docs[np.lexsort((docs, key))]
 
+    def count(self, parsed, include, exclude, date_from, date_to) -> int:
+        """How many documents match: masks only, no ranking, no facets."""
+        snap = self.live.snapshot()
+        _, mask = self.match_mask(snap, parsed, include, exclude, date_from, date_to)
+        return int(np.count_nonzero(mask))
+
     def iter_ids(self, parsed, include, exclude, date_from, date_to, sort) -> Iterator[int]:
         snap = self.live.snapshot()
         scores, mask = self.match_mask(snap, parsed, include, exclude, date_from, date_to)

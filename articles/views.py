@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from itertools import islice
 
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse, StreamingHttpResponse
@@ -77,6 +78,7 @@ def search(request):
             "params": html_params,
             "first_number": (params.page - 1) * selectors.PER_PAGE + 1,
             "page": page,
+            "changes": None if page.total else zero_result_changes(html_params, page),
             "notes": notes,
             "messages_shown": messages,
             "canonical_url": request.build_absolute_uri(
@@ -85,6 +87,92 @@ def search(request):
             "noindex": bool(problems) or params.page > 1,
         },
     )
+
+
+def _search_request(params: SearchParams, **changes):
+    """The articles.search request for a search state (one page, no facets by default)."""
+    from . import search
+
+    fields = {
+        "q": params.q,
+        "include": dict(params.include),
+        "exclude": dict(params.exclude),
+        "date_from": params.date_from,
+        "date_to": params.date_to,
+        "sort": params.sort,
+        "page": 1,
+        "per_page": selectors.PER_PAGE,
+        "facets": False,
+    }
+    return search.SearchRequest(**{**fields, **changes})
+
+
+@dataclass
+class Change:
+    """One edit of a search with no results, and how many articles it would find."""
+
+    text: str
+    url: str
+    count: int
+
+
+@dataclass
+class ZeroResultChanges:
+    helpful: list[Change]  # most articles first
+    unhelpful: list[Change]  # still no articles
+    everything: Change | None  # all filters dropped, offered when no single change helps
+
+
+MAX_CHANGES = 12  # each is a count over the index; a pasted URL can carry many filters
+
+
+def zero_result_changes(params: SearchParams, page) -> ZeroResultChanges | None:
+    """For each active filter, what dropping it alone would find (counts only)."""
+    from django.template.defaultfilters import truncatechars
+
+    from . import search
+
+    def url(p: SearchParams) -> str:
+        return reverse("articles:search") + p.querystring()
+
+    candidates: list[tuple[str, SearchParams]] = []
+    if params.q and params.has_filters:
+        words = truncatechars(params.q, 60)
+        candidates.append((f"Search without the words “{words}”", params.without_field("q")))
+    by_field: dict[str, list] = {}
+    for chip in page.chips:
+        if chip.value.startswith("-"):  # leaving out one exclusion can only add articles
+            candidates.append((f"Drop “{chip.text}”", params.without_value(chip.field, chip.value)))
+        else:  # one value of several (OR) only narrows: drop the field's whole selection
+            by_field.setdefault(chip.field, []).append(chip)
+    for field_name, chips in by_field.items():
+        without = params.edited(
+            include={k: v for k, v in params.include.items() if k != field_name}
+        )
+        text = " or ".join(c.text.split(": ", 1)[-1] for c in chips)
+        label = chips[0].text.split(": ", 1)[0]
+        candidates.append((f"Drop “{label}: {text}”", without))
+    if params.date_from:
+        candidates.append(("Drop the start date", params.without_field("from")))
+    if params.date_to:
+        candidates.append(("Drop the end date", params.without_field("to")))
+    if not candidates:
+        return None
+    changes = [
+        Change(text, url(p), search.count_articles(_search_request(p)))
+        for text, p in candidates[:MAX_CHANGES]
+    ]
+    helpful = sorted((c for c in changes if c.count), key=lambda c: -c.count)
+    everything = None
+    if not helpful and len(candidates) - bool(params.q) > 1:
+        bare = params.edited(include={}, exclude={}, date_from=None, date_to=None)
+        text = (
+            f"Keep only the words “{truncatechars(params.q, 60)}”"
+            if params.q
+            else ("Drop every filter")
+        )
+        everything = Change(text, url(bare), search.count_articles(_search_request(bare)))
+    return ZeroResultChanges(helpful, [c for c in changes if not c.count], everything)
 
 
 def _search_unavailable(request, params: SearchParams, form, message: str):
@@ -231,17 +319,7 @@ def search_csv(request, params: SearchParams) -> StreamingHttpResponse:
     from . import search
 
     sort = params.sort if params.sort != "relevance" or params.q else "newest"
-    search_request = search.SearchRequest(
-        q=params.q,
-        include=dict(params.include),
-        exclude=dict(params.exclude),
-        date_from=params.date_from,
-        date_to=params.date_to,
-        sort=sort,
-        page=1,
-        per_page=selectors.PER_PAGE,
-        facets=False,
-    )
+    search_request = _search_request(params, sort=sort)
 
     def rows():
         writer = csv.writer(_Echo())

@@ -276,3 +276,11 @@ def test_a_cluster_that_does_not_answer_says_search_is_unavailable(newsroom, cli
     assert "Search is unavailable right now" in text
     assert "No articles match" not in text
     assert as_json.status_code == 503 and "unavailable" in as_json.json()["error"]
+
+
+@pytest.mark.django_db
+def test_generic_path_counts_articles(newsroom, generic):  # noqa: F811
+    from .test_search_engine import COUNTED
+
+    for request in COUNTED:
+        assert search.count_articles(request) == search_articles(request).total

@@ -612,3 +612,17 @@ def test_common_words_among_others_are_left_out_with_a_note(us_articles, newsroo
     excluded = search_articles(SearchRequest(q="Kirkuk -the"))
     assert ids(excluded) == {newsroom["kirkuk"].id}
     assert "“the” is too common a word" in excluded.notes[0]
+
+
+COUNTED = [
+    SearchRequest(),
+    SearchRequest(q="troops"),
+    SearchRequest(q="troops", include={"place": ("iraq",)}, exclude={"source": ("press-tv",)}),
+    SearchRequest(q="the"),
+    SearchRequest(date_from=date(2020, 1, 1)),
+]
+
+
+@pytest.mark.parametrize("request_", COUNTED, ids=range(len(COUNTED)))
+def test_count_articles_is_the_total_of_the_search(newsroom, request_):
+    assert search.count_articles(request_) == search_articles(request_).total

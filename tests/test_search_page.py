@@ -255,6 +255,12 @@ def test_a_page_past_the_end_says_so(client, archive):
 # --- Zero results and spelling ----------------------------------------------------
 
 
+def zero_result_changes(page: str) -> list[tuple[str, str, str]]:
+    """(link, text, count shown) of each change a zero-results page offers, in order."""
+    section = re.search(r'<section class="zero".*?</section>', page, re.S).group(0)
+    return re.findall(r'<a href="([^"]+)">([^<]+)</a> <span class="count">([^<]+)</span>', section)
+
+
 def test_zero_results_offer_to_drop_each_filter(client, archive):
     response = client.get("/search/?q=Kirkuk&place=iraq&source=bbc-news")
     page = html.unescape(response.content.decode())
@@ -262,6 +268,34 @@ def test_zero_results_offer_to_drop_each_filter(client, archive):
     assert 'href="/search/?place=iraq&source=bbc-news">Search without the words “Kirkuk”' in page
     assert 'href="/search/?q=Kirkuk&place=iraq">Drop “Outlet: BBC News”' in page
     assert 'href="/search/?q=Kirkuk&source=bbc-news">Drop “Place: Iraq”' in page
+
+
+def test_zero_results_say_how_many_articles_each_drop_finds_most_first(client, archive):
+    page = html.unescape(
+        client.get("/search/?q=Kirkuk&place=iraq&source=bbc-news").content.decode()
+    )
+    changes = zero_result_changes(page)
+    assert len(changes) == 3
+    found = []
+    for link, _text, shown in changes:
+        total = client.get(link + "&format=json", follow=True).json()["total"]
+        found.append(total)
+        assert shown == (
+            f"{total:,} article{'s' if total != 1 else ''}" if total else "still no articles"
+        )
+    assert found == sorted(found, reverse=True) and found[-1] == 0 and found[0] > 0
+    assert changes[-1][1] == "Drop “Place: Iraq”"  # Kirkuk in BBC News: still nothing
+
+
+def test_when_no_single_drop_helps_the_page_says_so_and_offers_dropping_all(client, archive):
+    # Kirkuk is only in the Press TV page; BBC News has no 2016 articles, and no BBC article
+    # names Kirkuk: each drop still leaves two conditions that never meet.
+    response = client.get("/search/?q=Kirkuk&source=bbc-news&year=2016")
+    page = html.unescape(response.content.decode())
+    assert "No single change finds anything" in page
+    changes = zero_result_changes(page)
+    assert [shown for _, _, shown in changes[:-1]] == ["still no articles"] * 3
+    assert changes[-1] == ("/search/?q=Kirkuk", "Keep only the words “Kirkuk”", "1 article")
 
 
 def test_us_and_u_s_find_the_same_articles_not_the_whole_archive(client, archive):
