@@ -189,6 +189,7 @@ class SearchForm(forms.Form):
     facets = forms.CharField(required=False)
 
     def __init__(self, data, *, default_format: str = "html", **kwargs):
+        data, controls = _without_control_characters(data)
         super().__init__(data, **kwargs)
         # "from" is a Python keyword, so these two cannot be class attributes.
         self.fields["from"] = LenientDateField(required=False)
@@ -198,6 +199,10 @@ class SearchForm(forms.Form):
         self.errors_shown: list[str] = []
         self.redirects: dict[tuple[str, str], str] = {}
         self.names: dict[tuple[str, str], str] = {}
+        if "q" in controls:
+            self.notes.append("The search text contained a control character; it was removed.")
+        if controls - {"q"}:
+            self.notes.append("A filter contained a control character; it was removed.")
 
     def clean(self):
         known = set(CANONICAL_ORDER)
@@ -295,10 +300,13 @@ class SearchForm(forms.Form):
         )
 
     def _known_values(self, wanted: dict[str, set[str]]) -> dict[tuple[str, str], str]:
-        """(field, slug) -> canonical slug for every value that names something real."""
+        """(field, slug) -> canonical slug for every value that names something real.
+
+        Slugs are lower case; ``place=Iraq`` is taken for ``iraq`` (and redirected to it).
+        """
         known: dict[tuple[str, str], str] = {}
         entity_slugs = {
-            ENTITY_FILTERS[name]: {s for s in slugs if _SLUG.match(s)}
+            ENTITY_FILTERS[name]: {s.lower() for s in slugs if _SLUG.match(s.lower())}
             for name, slugs in wanted.items()
             if name in ENTITY_FILTERS
         }
@@ -309,17 +317,43 @@ class SearchForm(forms.Form):
                 known[(kind_to_field[kind], slug)] = canonical
                 self.names[(kind_to_field[kind], canonical)] = name
         if wanted.get("source"):
-            for slug, canonical in selectors.resolve_source_slugs(wanted["source"]).items():
+            lowered = {slug.lower() for slug in wanted["source"]}
+            for slug, canonical in selectors.resolve_source_slugs(lowered).items():
                 known[("source", slug)] = canonical
         if wanted.get("section"):
             sections = selectors.section_names()
             for slug in wanted["section"]:
-                if slug in sections:
-                    known[("section", slug)] = slug
+                if slug.lower() in sections:
+                    known[("section", slug.lower())] = slug.lower()
         for slug in wanted.get("year", ()):
             if _YEAR.match(slug):
                 known[("year", slug)] = slug
+        # Each value as written, in whatever case, maps to its canonical slug.
+        for name, slugs in wanted.items():
+            for slug in slugs:
+                canonical = known.get((name, slug.lower()))
+                if canonical is not None:
+                    known.setdefault((name, slug), canonical)
         return known
+
+
+# C0 controls and DEL, but not the whitespace the query folds into spaces anyway.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _without_control_characters(data):
+    """``data`` without control characters (a NUL byte from a pasted link) in any value,
+    and the names of the parameters that had one."""
+    changed: set[str] = set()
+    if not hasattr(data, "lists"):
+        return data, changed
+    cleaned = data.copy()  # a QueryDict's copy is mutable
+    for name, values in data.lists():
+        stripped = [_CONTROL.sub("", v) for v in values]
+        if stripped != values:
+            cleaned.setlist(name, stripped)
+            changed.add(name)
+    return cleaned, changed
 
 
 def _unknown_value_note(name: str, slug: str) -> str:

@@ -644,8 +644,14 @@ def describe(params, name_of) -> str:
     elif params.date_to:
         segments.append(f"until {params.date_to.isoformat()}")
     for field, values in params.exclude.items():
-        prefix = "not in " if field == "place" else "not "
-        segments.append(prefix + names(field, values))
+        left_out = [name_of(field, slug) for slug in values]
+        where = "in " if field == "place" else ""
+        if len(left_out) == 1:
+            segments.append(f"not {where}{left_out[0]}")
+        elif len(left_out) == 2:  # "not in Iraq or Japan" reads as if one of them would do
+            segments.append(f"{where}neither {left_out[0]} nor {left_out[1]}")
+        else:
+            segments.append(f"{where}none of {', '.join(left_out[:-1])} and {left_out[-1]}")
     return " · ".join(segments) or "All articles"
 
 

@@ -163,3 +163,31 @@ def test_many_or_long_unknown_parameters_give_short_notes(names):
     assert len(form.notes) == 6
     assert form.notes[-1] == "16 more unknown parameters were ignored."
     assert all(len(note) < 100 for note in form.notes)
+
+
+def test_slugs_in_the_wrong_case_map_to_the_canonical_ones(names):
+    params, form = parse("place=Iraq&source=Press-TV&org=-PENTAGON&org=KH")
+    assert params.include == {
+        "place": ("iraq",),
+        "source": ("press-tv",),
+        "org": ("kataib-hezbollah",),
+    }
+    assert params.exclude == {"org": ("pentagon",)}
+    assert form.notes == []
+    assert form.redirects[("place", "Iraq")] == "iraq"
+    assert form.redirects[("source", "Press-TV")] == "press-tv"
+
+
+@pytest.mark.parametrize("qs", ["q=troops%00", "q=tro%00ops%07", "q=%00troops%7F"])
+def test_control_characters_in_the_words_are_removed_with_a_plain_note(names, qs):
+    params, form = parse(qs)
+    assert params.q == "troops"
+    assert form.notes == ["The search text contained a control character; it was removed."]
+    assert form.errors_shown == []
+
+
+def test_control_characters_in_a_filter_are_removed_with_a_note(names):
+    params, form = parse("place=ir%00aq&from=2020-01-01%00")
+    assert params.include == {"place": ("iraq",)}
+    assert params.date_from == datetime.date(2020, 1, 1)
+    assert form.notes == ["A filter contained a control character; it was removed."]

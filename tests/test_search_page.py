@@ -355,6 +355,19 @@ def test_a_renamed_entity_slug_redirects_permanently(client, archive):
     assert response["Location"] == "/search/?q=troops&org=pentagon&source=press-tv"
 
 
+def test_a_slug_in_the_wrong_case_redirects_to_the_lower_case_one(client, archive):
+    response = client.get("/search/?q=troops&place=Iraq&source=Press-TV&section=Politics")
+    assert response.status_code == 301
+    assert response["Location"] == "/search/?q=troops&place=iraq&source=press-tv&section=politics"
+
+
+def test_a_nul_byte_in_the_words_is_removed_with_a_plain_note(client, archive):
+    page = html.unescape(client.get("/search/?q=Kirkuk%00").content.decode())
+    assert "The search text contained a control character; it was removed." in page
+    assert "\\x00" not in page and "The q " not in page
+    assert archive.seed.get_absolute_url() in page
+
+
 def test_unknown_parameters_and_values_are_ignored_with_a_visible_note(client, archive):
     response = client.get("/search/?q=troops&colour=red&place=atlantis")
     assert response.status_code == 200
@@ -485,3 +498,19 @@ def test_facet_checkboxes_escape_names_and_slugs():
     assert "&lt;b&gt;Evil&lt;/b&gt; &amp; Co" in html_out
     assert 'value="x&quot;&gt;&lt;b&gt;"' in html_out
     assert 'aria-current="true"' in html_out and " checked>" in html_out
+
+
+@pytest.mark.parametrize(
+    ("exclude", "words"),
+    [
+        ({"place": ("iraq",)}, "not in Iraq"),
+        ({"place": ("iraq", "japan")}, "in neither Iraq nor Japan"),
+        ({"source": ("bbc", "reuters")}, "neither Bbc nor Reuters"),
+        ({"place": ("iran", "iraq", "japan")}, "in none of Iran, Iraq and Japan"),
+    ],
+)
+def test_left_out_values_read_as_neither_nor(exclude, words):
+    from articles.forms import SearchParams
+    from articles.selectors import describe
+
+    assert describe(SearchParams(exclude=exclude), lambda field, slug: slug.title()) == words
