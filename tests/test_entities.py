@@ -269,6 +269,46 @@ def test_historic_states_are_their_own_places_filed_under_their_capital_s_countr
     )
 
 
+def test_a_persons_shorter_names_merge_into_the_longest_and_role_words_are_dropped():
+    r = extract(
+        "Suspect Ahmad Khan Rahami was charged on Tuesday. Ahmad Rahami, 28, was captured "
+        "after a shootout. Police said Rahami had traveled to Pakistan.",
+        title="Bombing suspect charged",
+    )
+    people = by_name(r.people)
+    assert list(people) == ["Ahmad Khan Rahami"]
+    assert set(people["Ahmad Khan Rahami"].mentions) == {
+        "Ahmad Khan Rahami",
+        "Ahmad Rahami",
+        "Rahami",
+    }
+
+
+def test_two_people_sharing_a_surname_are_not_merged():
+    r = extract("George W. Bush and George H. W. Bush met. Bush said little.")
+    assert {"George W. Bush", "George H. W. Bush"} <= set(by_name(r.people))
+
+
+def test_well_known_cities_are_places_whatever_the_tagger_said():
+    r = extract(
+        "Heavy rain flooded parts of Guwahati on Monday. Guwahati residents were evacuated as "
+        "the Brahmaputra rose. Sylhet recorded the heaviest rain in decades.",
+        title="Floods hit Assam",
+    )
+    places = by_name(r.places)
+    assert places["Guwahati"].country == "IN" and places["Sylhet"].country == "BD"
+    assert not {"Guwahati", "Sylhet"} & {e.name for e in r.organizations + r.people}
+
+
+def test_in_a_sports_story_a_city_can_be_a_team():
+    r = extract(
+        "Houston beat Chicago 5-3 on Sunday to take the lead in the league standings. Chicago "
+        "coach Joe Smith said his team had played a poor season.",
+        title="Baseball results",
+    )
+    assert "Houston" not in by_name(r.places) or "Chicago" not in by_name(r.places)
+
+
 def test_document_level_majority_kind():
     """A name tagged place three times and person once is one place (tags set by hand)."""
     nlp = spacy.blank("en")

@@ -139,6 +139,53 @@ TITLES = {
     "chairman",
     "director",
 }
+# Roles that head a person's name at the start of a sentence or headline ("Suspect Ahmad Khan
+# Rahami", "Billionaire Elon Musk"): capitalised there, but not part of the name.
+ROLE_NOUNS = {
+    "suspect",
+    "suspected",
+    "alleged",
+    "accused",
+    "gunman",
+    "shooter",
+    "attacker",
+    "bomber",
+    "victim",
+    "defendant",
+    "witness",
+    "officer",
+    "detective",
+    "sheriff",
+    "trooper",
+    "lawyer",
+    "attorney",
+    "prosecutor",
+    "actor",
+    "actress",
+    "singer",
+    "rapper",
+    "billionaire",
+    "activist",
+    "journalist",
+    "reporter",
+    "photographer",
+    "novelist",
+    "author",
+    "comedian",
+    "candidate",
+    "nominee",
+    "lawmaker",
+    "congressman",
+    "congresswoman",
+    "pastor",
+    "rabbi",
+    "cardinal",
+    "archbishop",
+    "cosmonaut",
+    "astronaut",
+    "filmmaker",
+    "dictator",
+}
 LEADING_DROP = {"the", "a", "an"}
 WEAPON_NOUNS = {
     "missile",
@@ -534,9 +581,10 @@ NAME_PARTICLES = {
 
 
 def _is_role_word(token) -> bool:
-    """ "Lt.", "General", "fullback", "ex-Yankee": words before a person's name, not part of it."""
+    """ "Lt.", "General", "fullback", "ex-Yankee", "Suspect": words before a person's name, not
+    part of it."""
     low = token.lower_.rstrip(".")
-    if low in TITLES:
+    if low in TITLES or low in ROLE_NOUNS:
         return True
     if token.is_lower and token.is_alpha and low not in NAME_PARTICLES:
         return True
@@ -678,6 +726,12 @@ def _initials_match(words: list[str], letters: list[str], strict: bool = False) 
         if i < len(letters) and ch == letters[i]:
             i += 1
     return i == len(letters) and len(letters) >= len(caps) - 1 and len(letters) <= len(initials)
+
+
+def _shorter_name_of(words: list[str], longer: list[str]) -> bool:
+    """ "Ahmad Rahami" of "Ahmad Khan Rahami": the same first and last name. Only two words:
+    "George W. Bush" is not short for "George H. W. Bush"."""
+    return len(words) == 2 and words[0] == longer[0] and words[-1] == longer[-1]
 
 
 class _Union:
@@ -876,7 +930,9 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
                 continue
             o_words = other.split()
             o_kind = keys_by_kind[other].most_common(1)[0][0]
-            if o_kind == "person" and o_words[-len(words) :] == words:
+            if o_kind == "person" and (
+                o_words[-len(words) :] == words or _shorter_name_of(words, o_words)
+            ):
                 if kinds.get("place", 0) > kinds.get("person", 0) and gazetteer().lookup(short):
                     continue
                 candidates.add(uf.find(other))
@@ -918,6 +974,7 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
     result = EntityResult()
     entities: list[tuple[int, FoundEntity, list[Mention]]] = []
     gaz = gazetteer()
+    sport: list[bool] = []  # is this a sports story? (asked at most once, see _well_known_city)
     for ms in groups.values():
         votes: Counter = Counter()
         for m in ms:
@@ -937,6 +994,8 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
                 kind = longest.kind if longest.kind in tied else kind
         if kind == "person" and all(is_outlet_name(m.text) for m in ms):
             kind = "organization"  # "Al Jazeera said": the outlet, never a person
+        elif kind != "place" and _well_known_city(doc, ms, text, sport):
+            kind = "place"  # "Guwahati residents", "Sylhet recorded": the gazetteer knows better
         entity = _make_entity(kind, ms, acronym_keys)
         first = min(m.start_char for m in ms)
         entities.append((first, entity, ms))
@@ -1058,6 +1117,40 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
         elif entity.kind == "person":
             result.people.append(entity)
     return result
+
+
+WELL_KNOWN_CITY = 200_000  # people
+_SPORTS_WORDS = re.compile(
+    r"\b(?:beat|beats|defeated|won|draw|drew|scored|goals?|innings|half-?time|league|cup|"
+    r"season|matches|championship|playoffs?|(?:quarter|semi)-?finals?|coach|striker|"
+    r"midfielder|pitcher|quarterback|touchdowns?|wickets?|homers?|tournament|standings|seeded|"
+    r"soccer|football|baseball|basketball|hockey|cricket|rugby|tennis|golf|nba|nfl|nhl|mlb)\b"
+    r"|\b\d{1,3}-\d{1,3}\b",
+    re.IGNORECASE,
+)
+
+
+def _well_known_city(doc, ms: list[Mention], text: str, sport: list[bool]) -> bool:
+    """Is a name tagged person or organization really a city of 200,000 people or more?
+
+    Only where nothing says otherwise: no title before it ("Mr Austin"), no number beside it
+    (results tables), and not in a sports story, where "Chicago beat Houston" names teams.
+    """
+    for m in ms:
+        if m.start < 0 or not any(
+            p.feature == "city" and p.population >= WELL_KNOWN_CITY and name_key(p.name) == m.key
+            for p in gazetteer().candidates(m.text)
+        ):
+            return False
+        before = doc[m.start - 1] if m.start > 0 else None
+        after = doc[m.end] if m.end < len(doc) else None
+        if before is not None and (before.lower_.rstrip(".") in TITLES or before.like_num):
+            return False
+        if after is not None and (after.like_num or after.lower_ in ORG_NEXT):
+            return False
+    if not sport:
+        sport.append(len(_SPORTS_WORDS.findall(text)) >= 3)
+    return not sport[0]
 
 
 def _title_case(text: str) -> str:
