@@ -3,7 +3,7 @@
 ``export_archive`` writes one JSON object per line, each with a ``"type"``:
 
 - ``"newsroom-export"``: the first line, with the format ``version`` and the export time;
-- ``"source"``: an outlet;
+- ``"source"``: an outlet; ``"source_redirect"``: an old slug of one (``"source"``: name);
 - ``"entity"``: a place, organization or person;
 - ``"alias"`` and ``"redirect"``: another name of an entity, an old slug of one
   (``"entity": [kind, slug]``);
@@ -39,13 +39,13 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from .ingest import INDEX_EVERY, ImportReport
-from .models import Article, Entity, EntityAlias, EntityRedirect, Mention, Source
+from .models import Article, Entity, EntityAlias, EntityRedirect, Mention, Source, SourceRedirect
 
 logger = logging.getLogger(__name__)
 
 FORMAT = "newsroom-export"
 VERSION = 1
-RECORD_TYPES = ("source", "entity", "alias", "redirect", "article")
+RECORD_TYPES = ("source", "source_redirect", "entity", "alias", "redirect", "article")
 
 
 class ExportFormatError(ValueError):
@@ -111,6 +111,9 @@ def archive_records(*, chunk_size: int = 500) -> Iterator[dict[str, Any]]:
     yield {"type": FORMAT, "version": VERSION, "exported_at": timezone.now()}
     for source in Source.objects.order_by("id").iterator(chunk_size=chunk_size):
         yield {"type": "source", **_values(source)}
+    outlet_redirects = SourceRedirect.objects.select_related("source").order_by("id")
+    for redirect in outlet_redirects.iterator(chunk_size=chunk_size):
+        yield {"type": "source_redirect", **_values(redirect), "source": redirect.source.name}
     for entity in Entity.objects.order_by("id").iterator(chunk_size=chunk_size):
         yield {"type": "entity", **_values(entity)}
     aliases = EntityAlias.objects.select_related("entity").order_by("id")
@@ -287,6 +290,13 @@ class _Restorer:
             existing = Source.objects.create(**values)
             _keep_timestamps(existing, values)
         self.sources[existing.name] = existing.id
+
+    def source_redirect(self, record: dict[str, Any]) -> None:
+        values = _field_values(SourceRedirect, record)
+        SourceRedirect.objects.get_or_create(
+            old_slug=values.pop("old_slug"),
+            defaults={**values, "source_id": self.source_id(record["source"])},
+        )
 
     def entity(self, record: dict[str, Any]) -> None:
         values = _field_values(Entity, record)

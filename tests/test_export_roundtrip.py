@@ -25,13 +25,14 @@ from articles.models import (
     IndexTask,
     Mention,
     Source,
+    SourceRedirect,
 )
 
 from .conftest import CORPUS, SEED
 
 pytestmark = pytest.mark.django_db
 
-ARCHIVE_MODELS = [Source, Entity, EntityAlias, EntityRedirect, Article, Mention]
+ARCHIVE_MODELS = [Source, SourceRedirect, Entity, EntityAlias, EntityRedirect, Article, Mention]
 
 
 def seed_text() -> str:
@@ -46,6 +47,7 @@ def archive():
     editor = get_user_model().objects.create_user("editor", password="x" * 12)
     presstv = Source.objects.create(name="Press TV", slug="press-tv", domains=["presstv.ir"])
     Source.objects.create(name="Reuters", slug="reuters", domains=[])
+    SourceRedirect.objects.create(old_slug="presstv", source=presstv)  # renamed in the admin
     iraq = Entity.objects.create(
         kind="place",
         name="Iraq",
@@ -164,9 +166,21 @@ def test_export_writes_one_typed_json_object_per_line(archive):
     records = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert records[0]["type"] == "newsroom-export" and records[0]["version"] == 1
     assert [r["type"] for r in records[1:]] == (
-        ["source"] * 2 + ["entity"] * 3 + ["alias"] * 2 + ["redirect"] + ["article"] * 2
+        ["source"] * 2
+        + ["source_redirect"]
+        + ["entity"] * 3
+        + ["alias"] * 2
+        + ["redirect"]
+        + ["article"] * 2
     )
-    assert counts == {"source": 2, "entity": 3, "alias": 2, "redirect": 1, "article": 2}
+    assert counts == {
+        "source": 2,
+        "source_redirect": 1,
+        "entity": 3,
+        "alias": 2,
+        "redirect": 1,
+        "article": 2,
+    }
     seeded = next(r for r in records if r["type"] == "article" and r["source"] == "Press TV")
     assert seeded["original_text"] == seed_text()
     assert seeded["locked_fields"] == ["headline", "published"]
@@ -183,8 +197,9 @@ def test_round_trip_into_an_empty_database_keeps_every_field(archive, tmp_path, 
     before = snapshot()
     output = tmp_path / "backup.jsonl"
     call_command("export_articles", "--output", str(output))
-    assert "Exported 2 sources, 3 entities, 2 aliases, 1 redirect, 2 articles" in (
-        capsys.readouterr().out
+    assert (
+        "Exported 2 sources, 1 outlet redirect, 3 entities, 2 aliases, 1 redirect, 2 articles"
+        in capsys.readouterr().out
     )
     empty_archive()
 

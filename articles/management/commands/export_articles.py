@@ -46,8 +46,12 @@ class Command(BaseCommand):
 
     @staticmethod
     def _summary(counts: dict[str, int], where: str) -> str:
+        names = {"source_redirect": "outlet redirect"}
         plurals = {"entity": "entities", "alias": "aliases"}
-        parts = ", ".join(
-            f"{n} {kind if n == 1 else plurals.get(kind, kind + 's')}" for kind, n in counts.items()
-        )
+
+        def name(kind: str, n: int) -> str:
+            singular = names.get(kind, kind)
+            return singular if n == 1 else plurals.get(kind, singular + "s")
+
+        parts = ", ".join(f"{n} {name(kind, n)}" for kind, n in counts.items())
         return f"Exported {parts} to {where}"
