@@ -382,9 +382,17 @@ def batch_report_view(model_admin, request, batch_id: int):
     if request.method == "POST" and "resume" in request.POST:
         if not may_resume:
             raise PermissionDenied
-        if not uploads.batch_is_running(batch):
+        if uploads.batch_is_running(batch):
+            pass
+        elif getattr(settings, "NEWSROOM_UPLOAD_IN_THREAD", True):
             uploads.start_in_background(batch.pk)
             messages.info(request, "Resuming the upload: finished files are not read again.")
+        else:  # the index worker resumes batches nobody is working on
+            messages.info(
+                request,
+                "The index worker resumes this upload within seconds; "
+                "finished files are not read again.",
+            )
         return HttpResponseRedirect(request.path)
     results = []
     for result in batch.results.select_related("article", "upload"):

@@ -538,3 +538,22 @@ def test_resuming_a_batch_needs_the_permission_to_add_articles(client, django_us
     batch.refresh_from_db()
     assert (batch.status, batch.files_done) == ("pending", 0)
     assert Article.objects.count() == 0
+
+
+def test_resume_leaves_the_batch_to_the_worker_when_uploads_run_there(
+    editor_client, settings, shared
+):
+    settings.NEWSROOM_UPLOAD_IN_THREAD = False
+    batch = uploads.create_batch([SimpleUploadedFile("seed.txt", SEED.read_bytes())])
+    url = f"/admin/articles/uploadbatch/{batch.pk}/report/"
+
+    page = editor_client.post(url, {"resume": "Resume upload"}, follow=True)
+
+    assert "The index worker resumes this upload within seconds" in page.content.decode()
+    batch.refresh_from_db()
+    assert (batch.status, batch.files_done) == ("pending", 0)  # no thread in the web process
+    from django.core.management import call_command
+
+    call_command("index_worker", "--once")
+    batch.refresh_from_db()
+    assert (batch.status, batch.created_count) == ("done", 1)
