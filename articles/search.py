@@ -415,13 +415,13 @@ def _generic_search(parsed, include, exclude, request, sort, page, per_page):
 
 
 def _generic_search_unguarded(parsed, include, exclude, request, sort, page, per_page):
-    sqs = _generic_queryset(parsed, include, exclude, request, sort)
-    parts = _sorted_parts(sqs, sort)
+    unfaceted = _generic_queryset(parsed, include, exclude, request, sort)
     # Fields with a selection are counted without it (disjunctive facets, as on the fast
     # path): one more request for each, with the other filters and the words kept.
     plain = [name for name in FACET_FIELDS if name not in include]
-    if request.facets:
-        sqs = _with_facets(sqs, plain)
+    sqs = _with_facets(unfaceted, plain) if request.facets else unfaceted
+    # Ranked by relevance, the page, total and facets come from one request.
+    parts = _sorted_parts(unfaceted, sort) if sort in ("newest", "oldest") else [sqs]
     start = (page - 1) * per_page
     results = _slice_parts(parts, start, start + per_page)
     total = sqs.count()
