@@ -626,3 +626,31 @@ COUNTED = [
 @pytest.mark.parametrize("request_", COUNTED, ids=range(len(COUNTED)))
 def test_count_articles_is_the_total_of_the_search(newsroom, request_):
     assert search.count_articles(request_) == search_articles(request_).total
+
+
+def test_index_files_keep_a_read_position_per_thread(tmp_path):
+    """Threads share one searcher: a seek() in one must not move another's reads."""
+    import pickle
+
+    from articles.search_whoosh import MappedFileStorage
+
+    (tmp_path / "postings").write_bytes(bytes(range(256)) + pickle.dumps(("block", 7)))
+    f = MappedFileStorage(str(tmp_path), readonly=True).open_file("postings")
+    f.seek(10)
+    seen = []
+
+    def other():
+        f.seek(200)
+        seen.append(f.read(2))
+        f.seek(256)
+        seen.append(f.read_pickle())
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    assert f.read(2) == bytes([10, 11]) and f.tell() == 12
+    assert seen == [bytes([200, 201]), ("block", 7)]
+    assert f.get(250, 3) == bytes([250, 251, 252])
+    f.seek(-2, 2)
+    assert f.read() == pickle.dumps(("block", 7))[-2:]
+    f.close()
