@@ -15,12 +15,16 @@ from articles.extraction.entities import (
     find_entities,
     load_pipeline,
 )
+from articles.extraction.headlines import sentence_case
 from articles.extraction.names import fold_text, is_short_form, name_key, name_slug
+from articles.extraction.pages import parse_document
 from articles.extraction.places import resolve_place
+from articles.extraction.readers import read_paths
 from articles.extraction.types import ParsedArticle
 
 MODEL = "builtin"
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_deae15c0e1e0842a.txt"
+CORPUS = SEED.parents[1] / "corpus"
 
 
 def extract(body: str, title: str = "", caption: str = ""):
@@ -307,6 +311,48 @@ def test_in_a_sports_story_a_city_can_be_a_team():
         title="Baseball results",
     )
     assert "Houston" not in by_name(r.places) or "Chicago" not in by_name(r.places)
+
+
+# --------------------------------------------------------------------------- Title-Case headlines
+
+
+def test_title_case_headlines_are_read_in_sentence_case_and_keep_their_length():
+    title = "Pfizer Seeks Approval For Omicron-Targeted COVID Boosters"
+    cased = sentence_case(title, "Pfizer asked regulators on Monday.")
+    assert cased == "Pfizer seeks approval for Omicron-targeted COVID boosters"
+    assert len(cased) == len(title)
+    assert sentence_case("Chris Rock Has No Real Interest In A Rematch") == (
+        "Chris Rock has no real interest in a rematch"  # "Rock" follows a first name
+    )
+    assert "Key New York Primary" not in sentence_case("Poll Shows Tightening Race In Key New York")
+    assert "New York" in sentence_case("Poll Shows Tightening Race In Key New York")
+    # headlines that are not Title Case are read as written
+    for title in ("Ad sales boost Time Warner profit", "FRANKLIN MICHIGAN SETS PAYOUT"):
+        assert sentence_case(title) == title
+
+
+def huffpost(line_numbers):
+    path = CORPUS / "huffpost_2018_2022" / "News_Category_Dataset_v3.head.jsonl"
+    wanted = {str(n) for n in line_numbers}
+    raws = [r for r in read_paths([str(path)]) if r.ordinal in wanted]
+    return [parse_document(r) for r in raws]
+
+
+def test_no_junk_entities_from_title_case_headlines(shared):
+    boosters, airline = find_entities(huffpost([1, 2]), model=MODEL)
+    names = {e.name for e in boosters.organizations + boosters.people}
+    assert not any(" For " in n or n.endswith("Boosters") for n in names), names
+    airline_orgs = {e.name for e in airline.organizations}
+    assert "American Airlines" in airline_orgs
+    assert not any("Flyer" in n or "Charged" in n for n in airline_orgs), airline_orgs
+
+
+def test_names_keep_their_headline_capitals(shared):
+    (rock,) = find_entities(huffpost([299]), model=MODEL)
+    people = by_name(rock.people)
+    assert "Chris Rock" in people and "Chris Rock" in people["Chris Rock"].mentions
+    for entity in rock.people + rock.organizations + rock.places:
+        assert all(m[:1].isupper() for m in entity.mentions), entity
 
 
 def test_document_level_majority_kind():

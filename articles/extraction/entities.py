@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .headlines import sentence_case
 from .names import name_key
 from .outlets import is_outlet_name
 from .places import CONTAINER_FEATURES, NAMED_FEATURES, demonym_country, gazetteer
@@ -415,12 +416,18 @@ def load_pipeline(model: str):
     return nlp
 
 
-def article_text(article: ParsedArticle) -> str:
-    """The text entities are looked for in: title, photo caption, body."""
+def article_text(article: ParsedArticle, *, for_tagger: bool = False) -> str:
+    """The text entities are looked for in: title, photo caption, body.
+
+    ``for_tagger``: the same text (same length, same offsets) with a Title-Case headline in
+    sentence case, as the tagger reads best (see :mod:`headlines`).
+    """
     title = (article.title or "").strip()
     body = (article.body or "").strip()
     if title and body.startswith(title):
         title = ""  # readers that repeat the headline as the first line of the body
+    if title and for_tagger:
+        title = sentence_case(title, body)
     parts = [p.strip() for p in (title, article.caption, body) if p and p.strip()]
     return "\n\n".join(parts)
 
@@ -432,16 +439,17 @@ def find_entities(
     articles = list(articles)
     if not articles:
         return []
-    texts = [article_text(a) for a in articles]
+    # (what the tagger reads, the text as written): surfaces are taken from the latter
+    texts = [(article_text(a, for_tagger=True), article_text(a)) for a in articles]
     if n_process > 1 and len(texts) >= 2 * max(8, batch_size // 4):
         return _with_countries(_pool_map(model, n_process, texts, batch_size), articles)
     return _with_countries(_run(model, texts, batch_size), articles)
 
 
-def _run(model: str, texts: list[str], batch_size: int) -> list[EntityResult]:
+def _run(model: str, texts: list[tuple[str, str]], batch_size: int) -> list[EntityResult]:
     nlp = load_pipeline(model)
-    docs = nlp.pipe(texts, batch_size=batch_size)
-    return [entities_from_doc(doc, text) for doc, text in zip(docs, texts, strict=False)]
+    docs = nlp.pipe((tagged for tagged, _ in texts), batch_size=batch_size)
+    return [entities_from_doc(doc, text) for doc, (_, text) in zip(docs, texts, strict=False)]
 
 
 def _with_countries(
@@ -464,11 +472,13 @@ def _worker_init(model: str) -> None:
     load_pipeline(model)
 
 
-def _worker_run(model: str, texts: list[str], batch_size: int) -> list[EntityResult]:
+def _worker_run(model: str, texts: list[tuple[str, str]], batch_size: int) -> list[EntityResult]:
     return _run(model, texts, batch_size)
 
 
-def _pool_map(model: str, n_process: int, texts: list[str], batch_size: int) -> list[EntityResult]:
+def _pool_map(
+    model: str, n_process: int, texts: list[tuple[str, str]], batch_size: int
+) -> list[EntityResult]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -864,6 +874,10 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
     """Turn one spaCy Doc into merged, typed, gazetteer-resolved entities."""
     text = doc.text if text is None else text
     mentions = [m for m in (_clean_span(doc, ent) for ent in doc.ents) if m is not None]
+    if text != doc.text:  # the tagger read a recased headline: names as written
+        for m in mentions:
+            m.text = text[m.start_char : m.end_char]
+            m.key = name_key(m.text)
     mentions += _dateline_mentions(doc, text, mentions)
     mentions += _credit_mentions(doc, text, mentions)
     mentions = _join_split_names(doc, text, mentions)
@@ -960,9 +974,10 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
         roots = org_first.get(key)
         if roots and len(roots) == 1 and not gazetteer().lookup(ent.text):
             root = next(iter(roots))
+            surface = text[ent.start_char : ent.end_char]
             mentions.append(
                 Mention(
-                    ent.text, key, "organization", ent.start, ent.end, ent.start_char, ent.end_char
+                    surface, key, "organization", ent.start, ent.end, ent.start_char, ent.end_char
                 )
             )
             uf.union(root, key)
