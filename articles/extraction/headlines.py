@@ -3,7 +3,7 @@
 "Pfizer Seeks Approval For Omicron-Targeted COVID Boosters" capitalises every word, and a
 tagger trained on sentence-case text reads the capitals as names: organizations "Pfizer Seeks
 Approval" and "Omicron-Targeted COVID Boosters". :func:`sentence_case` lowercases the ordinary
-words of such a headline ("Pfizer seeks approval for omicron-targeted COVID boosters") for
+words of such a headline ("Pfizer seeks approval for Omicron-targeted COVID boosters") for
 entity recognition only; the text keeps its length, so every name found maps back to the
 headline as written. A word keeps its capital when the story's text capitalises it mid-sentence,
 when it is not an ordinary lower-case word (names, "COVID", "TikTok"), or when it starts the
