@@ -480,6 +480,8 @@ class Snapshot:
         return cached
 
     def bm25(self, ids: np.ndarray, tfs: np.ndarray) -> np.ndarray:
+        if not len(ids):  # also an empty index, where n / 1 = 0 has no logarithm
+            return np.empty(0, dtype=np.float32)
         idf = np.log(self.n / (len(ids) + 1)) + 1
         lengths = self.text_len[ids]
         norm = BM25_K1 * ((1 - BM25_B) + BM25_B * lengths / self.avg_text_len)
