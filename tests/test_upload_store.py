@@ -29,3 +29,15 @@ def test_an_entity_removed_by_another_process_mid_batch_is_created_again(shared)
     assert [o.outcome for o in outcomes] == [UploadResult.Outcome.CREATED] * 2, outcomes
     second = outcomes[1].article_id
     assert Mention.objects.filter(article_id=second, entity__slug="kataib-hezbollah").exists()
+
+
+@pytest.mark.django_db
+def test_uploads_follow_the_configured_article_length_limit(settings, shared):
+    settings.NEWSROOM_MAX_ARTICLE_CHARS = 2000
+    items, refusal = uploads.read_upload("seed.txt", SEED.read_bytes())
+    assert refusal is None
+
+    (outcome,) = uploads.store_documents(items)
+
+    assert outcome.outcome == UploadResult.Outcome.FAILED
+    assert "2,000" in outcome.reason or "2000" in outcome.reason, outcome.reason
