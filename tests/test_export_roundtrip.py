@@ -438,3 +438,19 @@ def test_editors_with_an_account_are_linked_again_and_not_counted(archive):
     assert report.unlinked_editors == {}
     assert report.summary == "2 created, 0 duplicates, 0 failed"
     assert Mention.objects.filter(changed_by=archive).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_articles_no_index_restores_an_export_without_indexing(
+    exported_bbc, clean_index, settings, tmp_path
+):
+    settings.NEWSROOM_INDEX_ON_COMMIT = True
+    _, backup = exported_bbc
+    path = tmp_path / "backup.jsonl"
+    path.write_text(backup, encoding="utf-8")
+    before = index_commits(clean_index)
+
+    call_command("import_articles", "--no-index", str(path))
+
+    assert index_commits(clean_index) == before
+    assert IndexTask.objects.count() == 8

@@ -65,7 +65,7 @@ class Command(BaseCommand):
             raise CommandError("nothing could be imported")
 
     def restore(self, path: str, options) -> None:
-        report = restore_file(path)
+        report = restore_file(path, index=not options["no_index"])
         if not options["quiet_failures"]:
             for label, reason in report.failed:
                 self.stderr.write(f"failed: {label}: {reason}")
