@@ -45,3 +45,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A database file, as in production (WAL, busy timeout), not Django's shared-cache
+    # in-memory default: there, a background thread writing (uploads, the index drainer)
+    # makes a request reading the same table fail at once with "database table is locked".
+    DATABASES["default"]["TEST"] = {"NAME": str(_data / "test.sqlite3")}  # noqa: F405
