@@ -435,3 +435,137 @@ def test_load_pipeline_is_ner_only_and_cached():
     nlp = load_pipeline(MODEL)
     assert nlp.pipe_names == ["ner"]
     assert load_pipeline(MODEL) is nlp
+
+
+# --------------------------------------------------------------------------- people tagged ORG
+
+
+def tagged(text: str, labels: dict[str, str]):
+    """A Doc whose entities are set by hand: every occurrence of each name, with its label."""
+    import re
+
+    doc = spacy.blank("en")(text)
+    spans = []
+    for name, label in labels.items():
+        for match in re.finditer(re.escape(name), text):
+            span = doc.char_span(match.start(), match.end(), label=label)
+            if span is not None and not any(
+                s.start < span.end and span.start < s.end for s in spans
+            ):
+                spans.append(span)
+    doc.ents = sorted(spans, key=lambda s: s.start)
+    return entities_from_doc(doc, text)
+
+
+def kinds_of(result) -> dict[str, str]:
+    return {e.name: e.kind for e in [*result.places, *result.organizations, *result.people]}
+
+
+def test_a_cnn_story_naming_donald_trump_and_trump_has_one_person(shared):
+    """BuzzFeed/CNN 0341.xml: the tagger calls "Donald Trump" and "Trump" organizations."""
+    raw = next(read_paths([str(CORPUS / "buzzfeed_webis_2016" / "articles" / "0341.xml")]))
+    result = find_entities([parse_document(raw)], model=MODEL)[0]
+    people = by_name(result.people)
+    assert set(people["Donald Trump"].mentions) == {"Donald Trump", "Trump"}
+    assert people["Donald Trump"].count == 4  # the headline's and the body's three
+    assert not [e for e in result.organizations if "Trump" in e.name]
+    assert "Monmouth University" in by_name(result.organizations)
+
+
+def test_a_person_shaped_organization_is_a_person_when_the_story_says_so():
+    result = tagged(
+        "Donald Trump's Florida home was searched. Trump called it a witch hunt, "
+        "and Mr. Trump said he would fight.",
+        {"Donald Trump": "ORG", "Florida": "GPE", "Trump": "ORG"},
+    )
+    assert kinds_of(result) == {"Florida": "place", "Donald Trump": "person"}
+    assert by_name(result.people)["Donald Trump"].count == 3
+
+
+def test_a_short_name_tagged_org_is_the_person_the_story_names():
+    result = tagged(
+        "Donald Trump spoke in Ohio. Critics said Trump lied. Trump denied it.",
+        {"Donald Trump": "PERSON", "Ohio": "GPE", "Trump": "ORG"},
+    )
+    assert kinds_of(result) == {"Ohio": "place", "Donald Trump": "person"}
+    # the person named most wins over a relative and the family firm
+    result = tagged(
+        "Donald Trump met Eric Trump at Trump Tower. Donald Trump said Trump Tower would "
+        "stay open. Trump thanked his son.",
+        {"Donald Trump": "PERSON", "Eric Trump": "PERSON", "Trump Tower": "ORG", "Trump": "ORG"},
+    )
+    assert by_name(result.people)["Donald Trump"].mentions == {"Donald Trump": 2, "Trump": 1}
+    assert kinds_of(result)["Trump Tower"] == "organization"
+
+
+def test_organizations_named_like_people_stay_organizations():
+    names = [
+        "Morgan Stanley",
+        "Paris Saint-Germain",
+        "Aston Villa",
+        "Charles Schwab",
+        "Johnson & Johnson",
+        "Marks & Spencer",
+        "Ford Motor",
+        "Dow Jones",
+        "Lloyd's",
+    ]
+    for name in names:
+        surname_word = name.split()[-1].strip("'s")
+        result = tagged(
+            f"Shares of {name} rose on Tuesday. {name} said profits had doubled. "
+            f"The chairman, {surname_word} Smith, was pleased.",
+            {name: "ORG", f"{surname_word} Smith": "PERSON"},
+        )
+        assert name.replace("'s", "") in by_name(result.organizations), (name, kinds_of(result))
+    # the story's own person of that surname is not enough for the brokerage either
+    result = tagged(
+        "Clients of Charles Schwab moved money. Charles Schwab said assets rose.",
+        {"Charles Schwab": "ORG"},
+    )
+    assert kinds_of(result) == {"Charles Schwab": "organization"}
+
+
+def test_person_shape():
+    from articles.extraction.person_names import person_shaped, surname
+
+    for name in ["Donald Trump", "Robert P. White", "Donald J. Trump Jr.", "Hillary Clinton"]:
+        assert person_shaped(name.split()), name
+    for name in [
+        "Morgan Stanley",
+        "Paris Saint-Germain",
+        "Aston Villa",
+        "Johnson & Johnson",
+        "Marks & Spencer",
+        "Ford Motor",
+        "Dow Jones",
+        "Lloyd's",
+        "Bank of America",
+        "Donald",
+        "Charles Schwab Corp",
+        "George Washington University",
+        "John F. Kennedy Airport",
+        "CNN",
+    ]:
+        assert not person_shaped(name.split()), name
+    assert surname("donald trump jr") == "trump"
+
+
+def test_ex_and_pro_are_not_part_of_a_name():
+    result = tagged(
+        "Ex-Trump aide Tony Ornato retired. A pro-Trump rally followed.",
+        {"Ex-Trump": "ORG", "Tony Ornato": "PERSON", "pro-Trump": "ORG"},
+    )
+    assert by_name(result.organizations)["Trump"].mentions == {"Trump": 2}
+
+
+def test_a_name_after_a_personal_title_is_a_person():
+    result = tagged(
+        "President Trump met Sen. Warren at General Motors.",
+        {"President Trump": "ORG", "Warren": "ORG", "General Motors": "ORG"},
+    )
+    assert kinds_of(result) == {
+        "Trump": "person",
+        "Warren": "person",
+        "General Motors": "organization",
+    }

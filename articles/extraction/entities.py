@@ -39,6 +39,7 @@ from pathlib import Path
 from .headlines import sentence_case
 from .names import name_key
 from .outlets import is_outlet_name
+from .person_names import person_shaped, surname
 from .places import CONTAINER_FEATURES, NAMED_FEATURES, demonym_country, gazetteer
 from .types import FoundEntity, ParsedArticle
 
@@ -186,6 +187,25 @@ ROLE_NOUNS = {
     "astronaut",
     "filmmaker",
     "dictator",
+}
+# Titles only people bear: a name after one is a person's whatever the tagger said ("President
+# Trump", "Sen. Warren"); "General Motors" and "Prince Edward Island" are why TITLES won't do.
+PERSONAL_TITLES = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sen",
+    "senator",
+    "rep",
+    "congressman",
+    "congresswoman",
+    "gov",
+    "governor",
+    "president",
+    "mayor",
+    "judge",
+    "sheriff",
 }
 LEADING_DROP = {"the", "a", "an"}
 WEAPON_NOUNS = {
@@ -590,6 +610,9 @@ NAME_PARTICLES = {
 }
 
 
+NAME_PREFIXES = {"ex", "former", "then", "anti", "pro"}
+
+
 def _is_role_word(token) -> bool:
     """ "Lt.", "General", "fullback", "ex-Yankee", "Suspect": words before a person's name, not
     part of it."""
@@ -606,6 +629,14 @@ def _clean_span(doc, ent) -> Mention | None:
     if kind is None:
         return None
     start, end = ent.start, ent.end
+    titled = (
+        kind != "person"
+        and end - start > 1
+        and doc[start].lower_.rstrip(".") in PERSONAL_TITLES
+        and doc[start + 1].is_title
+    )
+    if titled:
+        kind = "person"  # "President Trump" tagged ORG
     # drop leading articles and, for people, titles ("Lt. Gen.", "President")
     while start < end and (
         doc[start].lower_ in LEADING_DROP
@@ -613,6 +644,14 @@ def _clean_span(doc, ent) -> Mention | None:
         or doc[start].is_punct
     ):
         start += 1
+    if (
+        end - start > 2
+        and doc[start].lower_ in NAME_PREFIXES
+        and doc[start + 1].text == "-"
+        and not doc[start].whitespace_
+        and not doc[start + 1].whitespace_
+    ):
+        start += 2  # "Ex-Trump aide", "anti-Trump": the name is Trump
     while end > start and (
         doc[end - 1].is_punct
         or doc[end - 1].lower_ in ("'s", "’s", "'", "’")
@@ -647,7 +686,7 @@ def _clean_span(doc, ent) -> Mention | None:
     if kind == "person" and all(t.lower_.rstrip(".") in TITLES for t in span):
         return None  # "Lt", "General" alone
     cued = _context_kind(doc, start, end, kind)
-    weight = 2 if cued != kind else 1
+    weight = 2 if cued != kind or titled else 1
     return Mention(
         text, key, cued, start, end, span.start_char, span.start_char + len(text), weight
     )
@@ -660,6 +699,8 @@ def _context_kind(doc, start: int, end: int, kind: str) -> str:
     nxt2 = doc[end + 1].lower_ if end + 1 < len(doc) else ""
     prev = doc[start - 1].lower_ if start > 0 else ""
     prev2 = doc[start - 2].lower_ if start > 1 else ""
+    if kind != "person" and prev.rstrip(".") in PERSONAL_TITLES and doc[start].is_title:
+        return "person"  # "Sen. Warren", "Mr. Ford"
     if kind == "place":
         return kind
     last = doc[end - 1].lower_
@@ -761,6 +802,25 @@ class _Union:
             self.parent[rb] = ra
 
 
+def _main_person(word: str, mentions: list[Mention], uf: _Union) -> set[str]:
+    """{root} of the person-shaped name ending in ``word`` that a story names at least twice
+    as often as any other person of that surname; empty when there is none."""
+    counts: Counter = Counter()
+    for m in mentions:
+        words = m.text.split()
+        if (
+            m.kind == "person"
+            and len(words) > 1
+            and surname(m.key) == word
+            and person_shaped(words)
+        ):
+            counts[uf.find(m.key)] += 1
+    ranked = counts.most_common(2)
+    if ranked and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+        return {ranked[0][0]}
+    return set()
+
+
 def _strip_title_key(key: str) -> str:
     words = key.split()
     while len(words) > 1 and words[0] in TITLES:
@@ -852,6 +912,31 @@ def _nationalities(doc, mentions: list[Mention]) -> dict[str, dict[str, int]]:
     return out
 
 
+def _people_by_shape(doc, mentions: list[Mention]) -> None:
+    """An organization or place shaped like a person's full name ("Donald Trump's Florida
+    home", tagged ORG) is that person when the document also says its surname is a person's:
+    a mention tagged person ("Melania Trump", "Trump said") or one after a personal title
+    ("Mr. Trump"). Shape alone would make people of "Charles Schwab" the brokerage too."""
+    people: set[str] = set()
+    for m in mentions:
+        if m.kind == "person":
+            people.add(surname(m.key))
+        elif m.start > 0 and doc[m.start - 1].lower_.rstrip(".") in PERSONAL_TITLES:
+            people.add(surname(m.key))
+    if not people:
+        return
+    for m in mentions:
+        if (
+            m.kind != "person"
+            and m.weight == 1  # the words around it did not decide the kind
+            and surname(m.key) in people
+            and person_shaped(m.text.split())
+            and not is_outlet_name(m.text)
+            and gazetteer().lookup(m.text) is None
+        ):
+            m.kind = "person"
+
+
 def _credit_mentions(doc, text: str, mentions: list[Mention]) -> list[Mention]:
     """ "(Photo by AFP)": the agency is an organization, a named photographer a person."""
     out = []
@@ -881,6 +966,7 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
     mentions += _dateline_mentions(doc, text, mentions)
     mentions += _credit_mentions(doc, text, mentions)
     mentions = _join_split_names(doc, text, mentions)
+    _people_by_shape(doc, mentions)
     if not mentions:
         return EntityResult(nationalities=_nationalities(doc, mentions))
     uf = _Union()
@@ -932,6 +1018,7 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
     for m in mentions:
         keys_by_kind[m.key][m.kind] += m.weight
     all_keys = sorted(keys_by_kind, key=lambda k: -len(k.split()))
+    of_person: dict[str, str] = {}  # short key -> the person's full name it resolved to
     for key in all_keys:
         short = _strip_title_key(key)
         words = short.split()
@@ -939,6 +1026,7 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
             continue
         kinds = keys_by_kind[key]
         candidates = set()
+        person_roots = set()
         for other in all_keys:
             if other == key or len(other.split()) <= len(words):
                 continue
@@ -950,16 +1038,28 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
                 if kinds.get("place", 0) > kinds.get("person", 0) and gazetteer().lookup(short):
                     continue
                 candidates.add(uf.find(other))
+                person_roots.add(uf.find(other))
             elif o_kind == "organization" and len(words) > 1 and o_words[-len(words) :] == words:
                 candidates.add(uf.find(other))  # "Aqsa Mosque" -> "Al-Aqsa Mosque"
             elif o_kind == "organization" and o_words[: len(words)] == words and len(words) == 1:
                 if kinds.get("place") and gazetteer().lookup(short):
                     continue  # "Iraq" is not short for "Iraq Petroleum"
                 candidates.add(uf.find(other))
+        if len(candidates) > 1 and len(words) == 1 and kinds.most_common(1)[0][0] != "person":
+            # "Trump" tagged ORG beside "Donald Trump" x4, "Eric Trump" x2, "Trump University":
+            # the person the story names most, if twice as often as any other of that name
+            candidates = _main_person(words[0], mentions, uf) or candidates
         if len(candidates) == 1:
             target = candidates.pop()
             if uf.find(key) != target:
                 uf.union(target, key)
+            if target in person_roots:
+                of_person[key] = target
+    # "Trump" tagged ORG in a story about the person "Donald Trump" is that person: the full
+    # name says what the short one is, whatever the tagger made of each short mention
+    for m in mentions:
+        if m.key in of_person and m.kind != "person":
+            m.kind = "person"
 
     # "Kata’ib spokesman": a word tagged as a nationality/group that starts exactly one
     # organization's name is a short mention of that organization
