@@ -13,18 +13,23 @@ import hashlib
 import json
 import logging
 import re
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.text import slugify
 
 from .extraction import MAX_ARTICLE_CHARS, extract_documents
+from .extraction.entities import WELL_KNOWN_CITY
 from .extraction.names import is_short_form, name_key, name_slug
+from .extraction.outlets import is_outlet_name
 from .extraction.pages import safe_url
+from .extraction.person_names import person_shaped, surname
+from .extraction.places import NAMED_FEATURES, gazetteer
 from .extraction.readers import sanitize_item
 from .extraction.types import ExtractedArticle, FoundEntity, RawDocument, ReadFailure
 from .models import Article, Entity, EntityAlias, Mention, Source
@@ -92,6 +97,122 @@ def article_fingerprint(title: str, body: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+PERSON, ORGANIZATION, PLACE = "person", "organization", "place"
+
+
+class ArchivePeople:
+    """What the archive already knows about people, to correct a name's kind on import.
+
+    The tagger calls "Trump" an organization in most one-line HuffPost summaries ("witnessed
+    Trump lunge at", "Trump's Florida home"), where no full name in the story can say better.
+    The archive can: a one-word organization or place that is the surname of a person it
+    knows well is that person (:meth:`person_for`), when the evidence is overwhelming.
+
+    Why this is safe where global short-name aliases were not: an alias made every "White"
+    anywhere the Robert P. White one story had named, on the word of that one story. Here a
+    person must be named in at least MIN_ARTICLES articles and in FOLD times as many as any
+    other person with that surname, and the word must not name an organization or place of
+    its own: a person-tagged "White" is never touched, and neither is "Clinton" while Bill
+    and Hillary Clinton are both well known, "Ford" once "Ford Motor" stories call it Ford,
+    nor "Washington" the place.
+
+    Counts are articles (mentions an editor removed do not count). They are read in two
+    grouped queries the first time they are needed and kept up to date as the import writes
+    mentions; re-extraction counts an article's old and new mentions until the next batch.
+    """
+
+    MIN_ARTICLES = 20
+    FOLD = 5  # over any other person of that surname
+    OWN_FOLD = 10  # over the articles where the word itself names an organization or place
+
+    def __init__(self) -> None:
+        self.loaded = False
+        self.articles: Counter = Counter()  # entity id -> articles mentioning it
+        self.names: dict[int, tuple[str, str]] = {}  # entity id -> (kind, key)
+        self.by_surname: dict[str, set[int]] = defaultdict(set)  # persons of 2+ words
+        self.by_key: dict[tuple[str, str], int] = {}
+        # one-word name -> articles where an organization or place is called by it next to
+        # a longer name ("Ford" beside "Ford Motor"): it names something else than a person
+        self.own: Counter = Counter()
+
+    def load(self) -> None:
+        rows = Entity.objects.annotate(
+            n=Count("mentions", filter=Q(mentions__suppressed=False))
+        ).values_list("id", "kind", "key", "n")
+        for entity_id, kind, key, n in rows:
+            self.add_entity(entity_id, kind, key)
+            self.articles[entity_id] = n
+        forms = Mention.objects.filter(
+            entity__kind__in=(ORGANIZATION, PLACE),
+            suppressed=False,
+            surface_forms__1__isnull=False,  # two surface forms or more
+        ).values_list("surface_forms", flat=True)
+        for surfaces in forms.iterator(chunk_size=5000):
+            self._count_own(surfaces)
+        self.loaded = True
+
+    def add_entity(self, entity_id: int, kind: str, key: str) -> None:
+        self.names[entity_id] = (kind, key)
+        self.by_key[(kind, key)] = entity_id
+        if kind == PERSON and " " in key:
+            self.by_surname[surname(key)].add(entity_id)
+
+    def _count_own(self, surfaces) -> None:
+        keys = {name_key(s) for s in surfaces if isinstance(s, str)}
+        longer = [k.split() for k in keys if " " in k]
+        for k in keys:
+            if k and " " not in k and any(k in words for words in longer):
+                self.own[k] += 1
+
+    def count(self, entity_id: int, found: FoundEntity) -> None:
+        """One more article mentions ``entity_id`` (as ``found``)."""
+        if not self.loaded:
+            return  # load() will read it from the database
+        self.articles[entity_id] += 1
+        if found.kind in (ORGANIZATION, PLACE) and len(found.mentions) > 1:
+            self._count_own(found.mentions)
+
+    def person_for(self, found: FoundEntity, key: str) -> int | None:
+        """The well-known person an organization or place really is, or None."""
+        if found.kind not in (ORGANIZATION, PLACE) or not key:
+            return None
+        if any(name_key(s) != key for s in found.mentions):
+            return None  # "Trump Tower" and "Trump" in one story: the story decided
+        if is_outlet_name(found.name) or self._known_place(found):
+            return None
+        if " " in key:
+            # "Donald Trump" tagged ORG: the archive mostly knows the name as a person's
+            person = self.by_key.get((PERSON, key))
+            if person is None or not person_shaped(found.name.split()):
+                return None
+            mine = self.by_key.get((found.kind, key))
+            n = self.articles[person]
+            if n >= self.MIN_ARTICLES and n > (self.articles[mine] if mine else 0):
+                return person
+            return None
+        ranked = sorted(self.by_surname.get(key, ()), key=lambda i: -self.articles[i])
+        if not ranked:
+            return None
+        n = self.articles[ranked[0]]
+        runner_up = self.articles[ranked[1]] if len(ranked) > 1 else 0
+        if (
+            n >= self.MIN_ARTICLES
+            and n >= self.FOLD * runner_up
+            and n > self.OWN_FOLD * self.own[key]
+        ):
+            return ranked[0]
+        return None
+
+    @staticmethod
+    def _known_place(found: FoundEntity) -> bool:
+        if found.kind == PLACE:
+            return bool(found.country) or gazetteer().lookup(found.name) is not None
+        place = gazetteer().lookup(found.name)  # "Washington" tagged ORG: a team, a city
+        return place is not None and (
+            place.feature in NAMED_FEATURES or place.population >= WELL_KNOWN_CITY
+        )
+
+
 class EntityResolver:
     """Finds or creates the stored entity for an extracted one, by name key and aliases.
 
@@ -106,6 +227,7 @@ class EntityResolver:
         self._preload = preload
         self._preloaded = False
         self._slugs: set[tuple[str, str]] = set()
+        self.people = ArchivePeople()
 
     def _load_all(self) -> None:
         for kind, key, alias_of in EntityAlias.objects.values_list("kind", "key", "entity_id"):
@@ -114,6 +236,8 @@ class EntityResolver:
             self._by_key[(kind, key)] = entity_id  # an entity's own key wins over an alias
             self._slugs.add((kind, slug))
         self._preloaded = True
+        self.people = ArchivePeople()  # loaded again after a conflict: counted afresh
+        self.people.load()
 
     def _slug_taken(self, kind: str, slug: str) -> bool:
         if self._preloaded:
@@ -123,6 +247,13 @@ class EntityResolver:
     def resolve(self, found: FoundEntity) -> int:
         if self._preload and not self._preloaded:
             self._load_all()
+        if found.kind != PERSON and not self.people.loaded:
+            if " " not in found.name.strip() or person_shaped(found.name.split()):
+                self.people.load()  # a resolver without preload: once, when first needed
+        if found.kind != PERSON and self.people.loaded:
+            person = self.people.person_for(found, entity_key(found.name))
+            if person is not None:
+                return person
         keys = [entity_key(found.name), *(entity_key(a) for a in archive_aliases(found))]
         keys = [k for k in dict.fromkeys(keys) if k]
         for key in keys:
@@ -184,6 +315,7 @@ class EntityResolver:
             self._preloaded = False  # the slug was taken meanwhile: ask the database
             return self._create(found, key, retry=False)
         self._slugs.add((found.kind, slug))
+        self.people.add_entity(entity.id, found.kind, key)
         aliases = {}
         for alias in archive_aliases(found, with_mentions=True):
             alias_key = entity_key(alias)
@@ -308,6 +440,7 @@ def write_mentions(
             continue
         mention = merged.get(entity_id)
         if mention is None:
+            entities.people.count(entity_id, found)
             merged[entity_id] = Mention(
                 article=article,
                 entity_id=entity_id,

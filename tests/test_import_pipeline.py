@@ -251,3 +251,113 @@ def test_short_names_resolved_in_one_article_are_not_archive_aliases(clean_index
     harvest = Article.objects.get(headline="Poor harvest in Scotland")
     people = set(harvest.mentions.values_list("entity__name", flat=True))
     assert "Robert P. White" not in people and "White" in people
+
+
+# --------------------------------------------------------------------------- kinds from the archive
+
+HUFFPOST = CORPUS / "huffpost_2018_2022" / "News_Category_Dataset_v3.head.jsonl"
+
+
+def archive_with_person(name: str, n_articles: int, *, start: int = 0) -> Entity:
+    """A person the archive already names in ``n_articles`` stored articles."""
+    from articles.extraction.names import name_key, name_slug
+
+    person, _ = Entity.objects.get_or_create(
+        kind="person", key=name_key(name), defaults={"name": name, "slug": name_slug(name)}
+    )
+    articles = Article.objects.bulk_create(
+        Article(
+            headline=f"{name} story {i}",
+            slug="story",
+            body=f"{name} spoke on day {i}.",
+            fingerprint=f"{name_key(name)} {i}",
+        )
+        for i in range(start, start + n_articles)
+    )
+    Mention.objects.bulk_create(
+        Mention(article=a, entity=person, surface_forms=[name]) for a in articles
+    )
+    return person
+
+
+def import_huffpost_line(ordinal: str) -> Article:
+    from articles.ingest import import_documents
+
+    raw = next(r for r in read_paths([str(HUFFPOST)]) if r.ordinal == ordinal)
+    report = import_documents([raw], index=False)
+    assert len(report.created) == 1, report.failed
+    return Article.objects.get(pk=report.created[0][1])
+
+
+def kinds_in(article: Article) -> dict[str, str]:
+    return dict(article.mentions.values_list("entity__name", "entity__kind"))
+
+
+def test_a_one_word_organization_that_is_a_well_known_persons_surname_is_that_person(shared):
+    """HuffPost line 342, "Editorial Boards Condemn Trump": the tagger calls Trump an
+    organization twice, and the summary never names Donald Trump in full."""
+    trump = archive_with_person("Donald Trump", 25)
+    archive_with_person("Ivanka Trump", 3)
+    article = import_huffpost_line("342")
+    mention = article.mentions.get(entity__name="Donald Trump")
+    assert mention.entity == trump and mention.surface_forms == ["Trump"]
+    assert not Entity.objects.filter(kind="organization", key="trump").exists()
+
+
+def test_a_rare_or_shared_surname_leaves_the_tagger_alone(shared):
+    archive_with_person("Donald Trump", 8)  # named in too few articles
+    article = import_huffpost_line("342")
+    assert kinds_in(article)["Trump"] == "organization"
+
+
+def test_the_rule_needs_one_person_far_ahead_and_no_organization_of_that_name():
+    from articles.extraction.types import FoundEntity
+    from articles.ingest import EntityResolver
+
+    hillary = archive_with_person("Hillary Clinton", 40)
+    archive_with_person("Bill Clinton", 20)
+    harrison = archive_with_person("Harrison Ford", 30)
+    motor = Entity.objects.create(
+        kind="organization", name="Ford Motor", slug="ford-motor", key="ford motor"
+    )
+    for article in Article.objects.filter(mentions__entity=harrison)[:4]:
+        Mention.objects.create(article=article, entity=motor, surface_forms=["Ford", "Ford Motor"])
+    obama = archive_with_person("Barack Obama", 30)
+
+    resolver = EntityResolver(preload=True)
+
+    def kind_of(name: str, kind: str = "organization") -> str:
+        entity_id = resolver.resolve(FoundEntity(kind=kind, name=name, mentions={name: 2}))
+        return Entity.objects.get(pk=entity_id).name
+
+    assert kind_of("Clinton") == "Clinton"  # Hillary is not 5x Bill
+    assert kind_of("Ford") == "Ford"  # "Ford Motor" stories call the firm Ford
+    assert kind_of("Obama") == "Barack Obama"
+    assert kind_of("Obama", "place") == "Obama"  # a city in Japan, says the gazetteer
+    assert kind_of("Barack Obama") == "Barack Obama"
+    # a person-tagged surname is never touched: no global short-name alias
+    assert kind_of("Obama", "person") == "Obama"
+    assert hillary.kind == obama.kind == "person"
+
+
+def test_people_the_import_writes_count_at_once(shared):
+    """The counts follow the import: the 20th article about Donald Trump tips the rule."""
+    from articles.extraction.types import FoundEntity
+    from articles.ingest import EntityResolver, write_mentions
+
+    trump = archive_with_person("Donald Trump", 19)
+    resolver = EntityResolver(preload=True)
+    org = FoundEntity(kind="organization", name="Trump", mentions={"Trump": 1})
+    assert resolver.resolve(org) != trump.id
+    article = Article.objects.create(headline="One more", slug="x", body="x", fingerprint="x")
+    person = FoundEntity(kind="person", name="Donald Trump", mentions={"Donald Trump": 1})
+    write_mentions(article, [person], resolver, fresh=True)
+    assert resolver.resolve(org) == trump.id
+
+
+def test_reextract_applies_the_rule_to_articles_already_stored(shared):
+    article = import_huffpost_line("342")
+    assert kinds_in(article)["Trump"] == "organization"
+    trump = archive_with_person("Donald Trump", 30)
+    call_command("reextract", str(article.pk), stdout=io.StringIO(), stderr=io.StringIO())
+    assert article.mentions.get(surface_forms=["Trump"]).entity == trump
