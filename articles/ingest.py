@@ -176,23 +176,29 @@ class ArchivePeople:
         """The well-known person an organization or place really is, or None."""
         if found.kind not in (ORGANIZATION, PLACE) or not key:
             return None
+        person = self._candidate(found, key)  # dictionary look-ups first: most names stop here
+        if person is None:
+            return None
         if any(name_key(s) != key for s in found.mentions):
             return None  # "Trump Tower" and "Trump" in one story: the story decided
         if is_outlet_name(found.name) or self._known_place(found):
             return None
+        return person
+
+    def _candidate(self, found: FoundEntity, key: str) -> int | None:
         if " " in key:
             # "Donald Trump" tagged ORG: the archive mostly knows the name as a person's
             person = self.by_key.get((PERSON, key))
-            if person is None or not person_shaped(found.name.split()):
+            if person is None or self.articles[person] < self.MIN_ARTICLES:
                 return None
             mine = self.by_key.get((found.kind, key))
-            n = self.articles[person]
-            if n >= self.MIN_ARTICLES and n > (self.articles[mine] if mine else 0):
-                return person
+            if self.articles[person] <= (self.articles[mine] if mine else 0):
+                return None
+            return person if person_shaped(found.name.split()) else None
+        people = self.by_surname.get(key)
+        if not people:
             return None
-        ranked = sorted(self.by_surname.get(key, ()), key=lambda i: -self.articles[i])
-        if not ranked:
-            return None
+        ranked = sorted(people, key=lambda i: -self.articles[i])
         n = self.articles[ranked[0]]
         runner_up = self.articles[ranked[1]] if len(ranked) > 1 else 0
         if (
