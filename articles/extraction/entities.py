@@ -18,7 +18,11 @@ What happens after spaCy tags the text (all per document):
 4. Short names resolve to full ones ("al-Anbari" -> "Qusay al-Anbari", "General White" ->
    "Robert P. White", "Kata'ib" -> "Kata'ib Hezbollah") when the match is unique.
 5. Each merged entity takes the kind most of its mentions were tagged with (a name tagged
-   place three times and person once is a place); ties go to the gazetteer.
+   place three times and person once is a place); ties go to the gazetteer. People the
+   tagger called organizations are people: after a personal title ("President Trump"), when
+   shaped like a person's name with another person of that surname in the story
+   (:mod:`person_names`), and a short form resolved to a person ("Trump" of "Donald Trump").
+   Names used as diseases ("the COVID-19 pandemic") are not entities.
 6. Places are resolved with the gazetteer (:mod:`places`): ISO country, feature,
    coordinates; countries are named as the gazetteer names them ("US" -> "United States").
    A place the gazetteer does not know takes the country of a known place next to it
