@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -65,11 +65,45 @@ class FacetCount:
     count: int
 
 
+class FacetCounts(Sequence):
+    """Every value of one facet with count > 0, count desc then value, as FacetCount.
+
+    Items are made when read: a page slices the top ones and asks for ``len``; only the
+    page listing all values of one filter walks them all.
+    """
+
+    __slots__ = ("_pairs",)
+
+    def __init__(self, pairs: Sequence[tuple[str, int]]):
+        self._pairs = pairs
+
+    def __len__(self) -> int:
+        return len(self._pairs)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [FacetCount(v, c) for v, c in self._pairs[index]]
+        return FacetCount(*self._pairs[index])
+
+    def __iter__(self):
+        return (FacetCount(v, c) for v, c in self._pairs)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (FacetCounts, list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # mutable-sequence semantics: equal to a list, so not hashable
+
+    def __repr__(self) -> str:
+        return f"FacetCounts({list(self[:5])!r}{', …' if len(self) > 5 else ''})"
+
+
 @dataclass
 class SearchResponse:
     total: int
     hits: list[Hit]
-    facets: dict[str, list[FacetCount]]  # every value with count > 0, count desc then value
+    facets: dict[str, FacetCounts]  # every value with count > 0, count desc then value
     suggestion: str | None = None  # "did you mean" query string
     notes: list[str] = field(default_factory=list)
 
@@ -191,21 +225,8 @@ def _hits(ids_scores: list[tuple[int, float]], parsed: ParsedQuery) -> list[Hit]
     return hits
 
 
-_converted_facets: tuple[object, dict[str, list[FacetCount]]] | None = None
-
-
-def _facets(raw: dict[str, list[tuple[str, int]]]) -> dict[str, list[FacetCount]]:
-    global _converted_facets
-    cached = _converted_facets
-    if cached is not None and cached[0] is raw:  # the landing page's counts, reused
-        return {name: list(values) for name, values in cached[1].items()}
-    converted = {
-        name: [FacetCount(v, c) for v, c in raw.get(name, [])]
-        for name in FACET_FIELDS
-        if name in raw
-    }
-    _converted_facets = (raw, converted)
-    return {name: list(values) for name, values in converted.items()}
+def _facets(raw: Mapping[str, Sequence[tuple[str, int]]]) -> dict[str, FacetCounts]:
+    return {name: FacetCounts(raw[name]) for name in FACET_FIELDS if name in raw}
 
 
 # --- searching -------------------------------------------------------------------------------

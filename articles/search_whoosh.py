@@ -23,7 +23,7 @@ import secrets
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -329,8 +329,37 @@ class FacetColumn:
         # `values` is sorted, so value order is index order: count desc, then value, in numpy
         # (tens of thousands of people and organizations on a match-all page).
         order = nz[np.lexsort((nz, -counts[nz]))]
-        values = self.values
-        return [(values[i], c) for i, c in zip(order.tolist(), counts[order].tolist(), strict=True)]
+        return RankedCounts(self.values, order, counts[order])
+
+
+class RankedCounts(Sequence):
+    """Facet values by descending count as (value, count) pairs, made only when read.
+
+    A broad query matches 50,000 distinct people and organizations; a page shows 50 of them
+    and the number of the rest. Building every pair cost more than counting them.
+    """
+
+    __slots__ = ("_values", "_order", "_counts")
+
+    def __init__(self, values: list[str], order: np.ndarray, counts: np.ndarray):
+        self._values, self._order, self._counts = values, order, counts
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            values = self._values
+            return [
+                (values[i], c)
+                for i, c in zip(
+                    self._order[index].tolist(), self._counts[index].tolist(), strict=True
+                )
+            ]
+        return self._values[int(self._order[index])], int(self._counts[index])
+
+    def __iter__(self):
+        return iter(self[:])
 
 
 @dataclass

@@ -551,7 +551,7 @@ def _search_page(params, *, names: dict | None, per_page: int) -> SearchPage:
         if hit.article_id in rows
     ]
 
-    facet_counts = {name: list(response.facets.get(name, [])) for name in FILTER_FIELDS}
+    facet_counts = {name: response.facets.get(name, ()) for name in FILTER_FIELDS}
     wanted: dict[str, set[str]] = {}
     for name, kind in _FIELD_KIND.items():
         slugs = {fc.value for fc in facet_counts[name][:FACETS_LISTED]}
