@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -261,6 +262,17 @@ def entity_directory(kind: str) -> Directory:
         )
 
     return _cached(f"directory:{kind}", compute, stale_seconds=120)
+
+
+def warm_up() -> None:
+    """Compute the browse lists before a new worker serves readers (about a second each at
+    65,000 articles). Never raises: a worker with cold caches is better than no worker."""
+    try:
+        for kind in (Entity.Kind.PLACE, Entity.Kind.ORGANIZATION, Entity.Kind.PERSON):
+            entity_directory(kind)
+        source_directory()
+    except Exception:  # noqa: BLE001 - e.g. the database is not migrated yet
+        logging.getLogger(__name__).warning("browse caches could not be warmed", exc_info=True)
 
 
 def country_roll_up_counts() -> dict[int, int]:

@@ -51,9 +51,10 @@ def post_worker_init(worker):
     """Open the search index before the first request; start the background indexer."""
     from django.conf import settings
 
-    from articles import indexing, search
+    from articles import indexing, search, selectors
 
     search.warm_up()
+    selectors.warm_up()
     if settings.NEWSROOM_INDEX_DRAINER:
         indexing.start_drainer()
 

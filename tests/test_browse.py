@@ -240,3 +240,14 @@ def test_the_home_page_counts_countries_as_their_links_do(client, archive):
         r'<a href="/search/\?place=([^"]+)">[^<]+</a> <span class="count">([\d,]+)</span>', places
     )
     assert ("united-states", str(place_hits("united-states"))) in listed
+
+
+def test_a_new_worker_computes_the_browse_lists_before_its_first_reader(archive):
+    from articles import selectors
+
+    selectors.clear_caches()
+    selectors.warm_up()
+    assert {"directory:place", "directory:organization", "directory:person"} <= set(
+        selectors._memo
+    )
+    assert "directory:source" in selectors._memo
