@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from .models import Article, Entity, EntityRedirect, Mention, Source, SourceRedirect
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DirectoryEntry:
     """One line of a browse page: an entity or outlet and how many articles name it."""
 
