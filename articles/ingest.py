@@ -158,8 +158,14 @@ class ArchivePeople:
             self.by_surname[surname(key)].add(entity_id)
 
     def _count_own(self, surfaces) -> None:
-        keys = {name_key(s) for s in surfaces if isinstance(s, str)}
-        longer = [k.split() for k in keys if " " in k]
+        surfaces = [s for s in surfaces if isinstance(s, str)]
+        keys = {name_key(s) for s in surfaces}
+        # "Donald Trump" + "Trump" on an organization is the tagger's mistake, not evidence
+        longer = [
+            name_key(s).split()
+            for s in surfaces
+            if " " in name_key(s) and not person_shaped(s.split())
+        ]
         for k in keys:
             if k and " " not in k and any(k in words for words in longer):
                 self.own[k] += 1
@@ -228,12 +234,14 @@ class EntityResolver:
     is caught by the unique key and looked up.
     """
 
-    def __init__(self, *, preload: bool = False) -> None:
+    def __init__(self, *, preload: bool = False, people: ArchivePeople | None = None) -> None:
         self._by_key: dict[tuple[str, str], int] = {}
         self._preload = preload
         self._preloaded = False
         self._slugs: set[tuple[str, str]] = set()
-        self.people = ArchivePeople()
+        # ``people``: counts another resolver keeps up to date (re-extraction's batches)
+        self.people = people or ArchivePeople()
+        self._shared_people = people is not None
 
     def _load_all(self) -> None:
         for kind, key, alias_of in EntityAlias.objects.values_list("kind", "key", "entity_id"):
@@ -242,8 +250,10 @@ class EntityResolver:
             self._by_key[(kind, key)] = entity_id  # an entity's own key wins over an alias
             self._slugs.add((kind, slug))
         self._preloaded = True
-        self.people = ArchivePeople()  # loaded again after a conflict: counted afresh
-        self.people.load()
+        if not self._shared_people:
+            self.people = ArchivePeople()  # loaded again after a conflict: counted afresh
+        if not self.people.loaded:
+            self.people.load()
 
     def _slug_taken(self, kind: str, slug: str) -> bool:
         if self._preloaded:
@@ -594,8 +604,12 @@ def reextract_articles(
     *,
     n_process: int = 1,
     on_progress: Callable[[int], None] | None = None,
+    people: ArchivePeople | None = None,
 ) -> ReextractReport:
-    """Run extraction again on stored originals, keeping every editor correction."""
+    """Run extraction again on stored originals, keeping every editor correction.
+
+    ``people``: the archive's counts of people, to share between batches (read once).
+    """
     from . import indexing
 
     report = ReextractReport()
@@ -610,7 +624,7 @@ def reextract_articles(
         raw.origin = f"{article.id}\x00{raw.origin}"
         by_origin[article.id] = article
         raws.append(raw)
-    entities, sources = EntityResolver(preload=True), SourceResolver()
+    entities, sources = EntityResolver(preload=True, people=people), SourceResolver()
     with indexing.deferred():
         for result in extract_documents(
             raws,

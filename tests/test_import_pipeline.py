@@ -361,3 +361,26 @@ def test_reextract_applies_the_rule_to_articles_already_stored(shared):
     trump = archive_with_person("Donald Trump", 30)
     call_command("reextract", str(article.pk), stdout=io.StringIO(), stderr=io.StringIO())
     assert article.mentions.get(surface_forms=["Trump"]).entity == trump
+
+
+def test_the_taggers_own_mistakes_are_no_evidence_of_an_organization():
+    """An archive imported before the fix holds "Donald Trump" as an organization whose
+    mentions say "Donald Trump" and "Trump": that does not make "Trump" an organization."""
+    from articles.extraction.types import FoundEntity
+    from articles.ingest import EntityResolver
+
+    trump = archive_with_person("Donald Trump", 40)
+    wrong = Entity.objects.create(
+        kind="organization", name="Donald Trump", slug="donald-trump", key="donald trump"
+    )
+    for article in Article.objects.all()[:30]:
+        Mention.objects.create(
+            article=article, entity=wrong, surface_forms=["Donald Trump", "Trump"]
+        )
+    resolver = EntityResolver(preload=True)
+    org = FoundEntity(kind="organization", name="Trump", mentions={"Trump": 1})
+    assert resolver.resolve(org) == trump.id
+    assert (
+        resolver.resolve(FoundEntity("organization", "Donald Trump", {"Donald Trump": 1}))
+        == trump.id
+    )

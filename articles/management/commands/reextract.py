@@ -6,7 +6,7 @@ stay as they are (articles.ingest.reextract_articles).
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.ingest import reextract_articles
+from articles.ingest import ArchivePeople, reextract_articles
 from articles.models import Article
 
 
@@ -37,11 +37,15 @@ class Command(BaseCommand):
             return
         updated = skipped = 0
         ids = list(queryset.values_list("id", flat=True))
+        people = ArchivePeople()  # read once, kept up to date by every batch
         with tqdm(total=total, unit="doc", file=self.stderr._out, disable=None) as bar:
             for start in range(0, len(ids), options["batch"]):
                 chunk = Article.objects.filter(id__in=ids[start : start + options["batch"]])
                 report = reextract_articles(
-                    chunk, n_process=max(1, options["processes"]), on_progress=bar.update
+                    chunk,
+                    n_process=max(1, options["processes"]),
+                    on_progress=bar.update,
+                    people=people,
                 )
                 updated += len(report.updated)
                 skipped += len(report.skipped)
