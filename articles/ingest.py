@@ -116,9 +116,10 @@ class ArchivePeople:
     and Hillary Clinton are both well known, "Ford" once "Ford Motor" stories call it Ford,
     nor "Washington" the place.
 
-    Counts are articles (mentions an editor removed do not count). They are read in two
-    grouped queries the first time they are needed and kept up to date as the import writes
-    mentions; re-extraction counts an article's old and new mentions until the next batch.
+    Counts are articles (mentions an editor removed do not count). A bulk import reads them
+    all in two grouped queries (:meth:`load`); an upload asks only about the names it meets
+    (:meth:`load_for`). Either way they are kept up to date as mentions are written;
+    re-extraction counts an article's old and new mentions alike, which leaves the ratios be.
     """
 
     MIN_ARTICLES = 20
@@ -126,7 +127,8 @@ class ArchivePeople:
     OWN_FOLD = 10  # over the articles where the word itself names an organization or place
 
     def __init__(self) -> None:
-        self.loaded = False
+        self.loaded = False  # everything read (load)
+        self.asked: set[str] = set()  # or only these names (load_for)
         self.articles: Counter = Counter()  # entity id -> articles mentioning it
         self.names: dict[int, tuple[str, str]] = {}  # entity id -> (kind, key)
         self.by_surname: dict[str, set[int]] = defaultdict(set)  # persons of 2+ words
@@ -151,13 +153,40 @@ class ArchivePeople:
             self._count_own(surfaces)
         self.loaded = True
 
+    def load_for(self, kind: str, key: str, name: str) -> None:
+        """Read what the rule needs about one name (for resolvers that load nothing up front:
+        one article's upload should not read the whole archive)."""
+        if self.loaded or key in self.asked:
+            return
+        self.asked.add(key)
+        if " " in key:
+            rows = Entity.objects.filter(Q(kind=PERSON) | Q(kind=kind), key=key)
+        else:
+            rows = Entity.objects.filter(kind=PERSON, key__endswith=f" {key}")
+        rows = rows.annotate(n=Count("mentions", filter=Q(mentions__suppressed=False)))
+        for entity_id, e_kind, e_key, n in rows.values_list("id", "kind", "key", "n"):
+            if entity_id not in self.names:
+                self.add_entity(entity_id, e_kind, e_key)
+                self.articles[entity_id] = n
+        if " " in key or not self.by_surname.get(key):
+            return
+        # JSON as stored: "Zürich" is written "Z\u00fcrich"
+        forms = Mention.objects.filter(
+            entity__kind__in=(ORGANIZATION, PLACE),
+            suppressed=False,
+            surface_forms__1__isnull=False,
+            surface_forms__icontains=json.dumps(name)[1:-1],
+        ).values_list("surface_forms", flat=True)
+        for surfaces in forms:
+            self._count_own(surfaces, only={key})
+
     def add_entity(self, entity_id: int, kind: str, key: str) -> None:
         self.names[entity_id] = (kind, key)
         self.by_key[(kind, key)] = entity_id
         if kind == PERSON and " " in key:
             self.by_surname[surname(key)].add(entity_id)
 
-    def _count_own(self, surfaces) -> None:
+    def _count_own(self, surfaces, only: set[str] | None = None) -> None:
         surfaces = [s for s in surfaces if isinstance(s, str)]
         keys = {name_key(s) for s in surfaces}
         # "Donald Trump" + "Trump" on an organization is the tagger's mistake, not evidence
@@ -167,13 +196,19 @@ class ArchivePeople:
             if " " in name_key(s) and not person_shaped(s.split())
         ]
         for k in keys:
-            if k and " " not in k and any(k in words for words in longer):
-                self.own[k] += 1
+            if k and " " not in k and (only is None or k in only):
+                if any(k in words for words in longer):
+                    self.own[k] += 1
 
     def count(self, entity_id: int, found: FoundEntity) -> None:
         """One more article mentions ``entity_id`` (as ``found``)."""
         if not self.loaded:
-            return  # load() will read it from the database
+            # only what load_for has read; the rest is read from the database when asked
+            if entity_id in self.names:
+                self.articles[entity_id] += 1
+            if found.kind in (ORGANIZATION, PLACE) and len(found.mentions) > 1:
+                self._count_own(found.mentions, only=self.asked)
+            return
         self.articles[entity_id] += 1
         if found.kind in (ORGANIZATION, PLACE) and len(found.mentions) > 1:
             self._count_own(found.mentions)
@@ -263,13 +298,13 @@ class EntityResolver:
     def resolve(self, found: FoundEntity) -> int:
         if self._preload and not self._preloaded:
             self._load_all()
-        if found.kind != PERSON and not self.people.loaded:
-            if " " not in found.name.strip() or person_shaped(found.name.split()):
-                self.people.load()  # a resolver without preload: once, when first needed
-        if found.kind != PERSON and self.people.loaded:
-            person = self.people.person_for(found, entity_key(found.name))
-            if person is not None:
-                return person
+        if found.kind != PERSON:
+            key = entity_key(found.name)
+            if " " not in key or person_shaped(found.name.split()):
+                self.people.load_for(found.kind, key, found.name.strip())
+                person = self.people.person_for(found, key)
+                if person is not None:
+                    return person
         keys = [entity_key(found.name), *(entity_key(a) for a in archive_aliases(found))]
         keys = [k for k in dict.fromkeys(keys) if k]
         for key in keys:

@@ -310,7 +310,8 @@ def test_a_rare_or_shared_surname_leaves_the_tagger_alone(shared):
     assert kinds_in(article)["Trump"] == "organization"
 
 
-def test_the_rule_needs_one_person_far_ahead_and_no_organization_of_that_name():
+@pytest.mark.parametrize("preload", [True, False], ids=["bulk import", "upload"])
+def test_the_rule_needs_one_person_far_ahead_and_no_organization_of_that_name(preload):
     from articles.extraction.types import FoundEntity
     from articles.ingest import EntityResolver
 
@@ -324,7 +325,7 @@ def test_the_rule_needs_one_person_far_ahead_and_no_organization_of_that_name():
         Mention.objects.create(article=article, entity=motor, surface_forms=["Ford", "Ford Motor"])
     obama = archive_with_person("Barack Obama", 30)
 
-    resolver = EntityResolver(preload=True)
+    resolver = EntityResolver(preload=preload)
 
     def kind_of(name: str, kind: str = "organization") -> str:
         entity_id = resolver.resolve(FoundEntity(kind=kind, name=name, mentions={name: 2}))
@@ -340,13 +341,14 @@ def test_the_rule_needs_one_person_far_ahead_and_no_organization_of_that_name():
     assert hillary.kind == obama.kind == "person"
 
 
-def test_people_the_import_writes_count_at_once(shared):
+@pytest.mark.parametrize("preload", [True, False], ids=["bulk import", "upload"])
+def test_people_the_import_writes_count_at_once(preload):
     """The counts follow the import: the 20th article about Donald Trump tips the rule."""
     from articles.extraction.types import FoundEntity
     from articles.ingest import EntityResolver, write_mentions
 
     trump = archive_with_person("Donald Trump", 19)
-    resolver = EntityResolver(preload=True)
+    resolver = EntityResolver(preload=preload)
     org = FoundEntity(kind="organization", name="Trump", mentions={"Trump": 1})
     assert resolver.resolve(org) != trump.id
     article = Article.objects.create(headline="One more", slug="x", body="x", fingerprint="x")
@@ -363,7 +365,8 @@ def test_reextract_applies_the_rule_to_articles_already_stored(shared):
     assert article.mentions.get(surface_forms=["Trump"]).entity == trump
 
 
-def test_the_taggers_own_mistakes_are_no_evidence_of_an_organization():
+@pytest.mark.parametrize("preload", [True, False], ids=["bulk import", "upload"])
+def test_the_taggers_own_mistakes_are_no_evidence_of_an_organization(preload):
     """An archive imported before the fix holds "Donald Trump" as an organization whose
     mentions say "Donald Trump" and "Trump": that does not make "Trump" an organization."""
     from articles.extraction.types import FoundEntity
@@ -377,7 +380,7 @@ def test_the_taggers_own_mistakes_are_no_evidence_of_an_organization():
         Mention.objects.create(
             article=article, entity=wrong, surface_forms=["Donald Trump", "Trump"]
         )
-    resolver = EntityResolver(preload=True)
+    resolver = EntityResolver(preload=preload)
     org = FoundEntity(kind="organization", name="Trump", mentions={"Trump": 1})
     assert resolver.resolve(org) == trump.id
     assert (
