@@ -626,3 +626,18 @@ def test_count_documents_matches_what_is_read(shared, tmp_path):
     archive = tmp_path / "a.zip"
     archive.write_bytes(make_zip({"a.txt": b"x", "b.txt": b"y"}))
     assert count_documents([str(archive)]) == 2
+
+
+def test_a_wire_credit_glued_to_the_first_word_is_set_apart(shared):
+    from django.conf import settings
+
+    from articles.extraction import extract_documents
+
+    path = CORPUS / "buzzfeed_webis_2016" / "articles" / "0237.xml"
+    (raw,) = list(read_paths([str(path)]))
+    (article,) = list(extract_documents([raw], model=settings.NEWSROOM_SPACY_MODEL))
+
+    assert article.parsed.body.startswith("Washington (CNN) Hillary Clinton")
+    names = {e.name for e in article.entities}
+    assert "Hillary Clinton" in names
+    assert not any(")" in name for name in names), names

@@ -182,10 +182,17 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
+# "(CNN)Hillary Clinton said…": a wire credit glued to the first word (BuzzFeed's CNN copy),
+# which the tagger reads as one name "CNN)Hillary Clinton".
+_GLUED_CREDIT = re.compile(r"^([^()\n]{0,40}\([A-Z][A-Za-z.]{1,15}\))(?=[\w\"“‘'])")
+
+
 def clean_line(line: str) -> str:
     """One line with single spaces (no-break and other Unicode spaces too), no invisibles."""
     if not line.isascii() and _INVISIBLE.search(line):
         line = _INVISIBLE.sub("", line)
+    if ")" in line[:60]:
+        line = _GLUED_CREDIT.sub(r"\1 ", line)
     return " ".join(line.split())
 
 
