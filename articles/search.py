@@ -382,25 +382,32 @@ def _slice_parts(parts: list[SearchQuerySet], start: int, stop: int) -> list:
 
 
 @contextmanager
-def _reporting_outages():
-    """Raise SearchUnavailable when the engine fails, instead of haystack's empty answer.
+def _failing_loudly(backend):
+    """Let the engine's errors raise for the requests made inside.
 
-    The site's backends run with SILENTLY_FAIL (haystack's default), under which a cluster
-    that is down or rejects a request gives 0 results on every page, which reads as "no
-    articles match". Reads turn it off for their own requests; writes keep it.
+    haystack's backends default to SILENTLY_FAIL: a cluster that is down or rejects a
+    request logs and answers with nothing, so a read shows "no articles match" and a write
+    is lost while the index queue believes it done.
     """
-    backend = _backend()
     silent = getattr(backend, "silently_fail", False)
     backend.silently_fail = False
     try:
         yield
+    finally:
+        backend.silently_fail = silent
+
+
+@contextmanager
+def _reporting_outages():
+    """Raise SearchUnavailable when the engine fails, instead of haystack's empty answer."""
+    try:
+        with _failing_loudly(_backend()):
+            yield
     except SearchUnavailable:
         raise
     except Exception as exc:
         logger.exception("search backend failed")
         raise SearchUnavailable(SEARCH_UNAVAILABLE) from exc
-    finally:
-        backend.silently_fail = silent
 
 
 def _facet_options() -> dict:
@@ -488,10 +495,11 @@ def index_articles(article_ids: Iterable[int]) -> None:
         return
     index = _index()
     objects = list(Article.objects.filter(id__in=ids, is_published=True))
-    if objects:
-        backend.update(index, objects)
-    for article_id in set(ids) - {o.pk for o in objects}:
-        backend.remove(f"articles.article.{article_id}")
+    with _failing_loudly(backend):  # a failed write raises, so the index queue retries it
+        if objects:
+            backend.update(index, objects)
+        for article_id in set(ids) - {o.pk for o in objects}:
+            backend.remove(f"articles.article.{article_id}")
 
 
 def remove_articles(article_ids: Iterable[int]) -> None:
@@ -500,8 +508,9 @@ def remove_articles(article_ids: Iterable[int]) -> None:
     if hasattr(backend, "remove_ids"):
         backend.remove_ids(ids)
         return
-    for article_id in ids:
-        backend.remove(f"articles.article.{article_id}")
+    with _failing_loudly(backend):
+        for article_id in ids:
+            backend.remove(f"articles.article.{article_id}")
 
 
 def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
@@ -516,15 +525,16 @@ def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
         return backend.rebuild(index, progress=progress)
     count = 0
     ids = list(index.index_queryset().order_by("id").values_list("id", flat=True))
-    for start in range(0, len(ids), 1000):
-        objects = list(Article.objects.filter(id__in=ids[start : start + 1000]))
-        backend.update(index, objects)
-        count += len(objects)
-        if progress:
-            progress(len(objects))
-    stale = set(_generic_versions()) - set(ids)
-    for article_id in stale:
-        backend.remove(f"articles.article.{article_id}")
+    with _failing_loudly(backend):  # a rebuild that cannot write says so
+        for start in range(0, len(ids), 1000):
+            objects = list(Article.objects.filter(id__in=ids[start : start + 1000]))
+            backend.update(index, objects)
+            count += len(objects)
+            if progress:
+                progress(len(objects))
+        stale = set(_generic_versions()) - set(ids)
+        for article_id in stale:
+            backend.remove(f"articles.article.{article_id}")
     return count
 
 

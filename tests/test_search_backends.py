@@ -284,3 +284,22 @@ def test_generic_path_counts_articles(newsroom, generic):  # noqa: F811
 
     for request in COUNTED:
         assert search.count_articles(request) == search_articles(request).total
+
+
+@pytest.mark.django_db
+def test_a_cluster_write_that_fails_raises_so_the_index_queue_retries_it(newsroom):  # noqa: F811
+    pytest.importorskip("elasticsearch")
+    from articles import indexing
+    from articles.models import Article, IndexTask
+
+    article = Article.objects.filter(is_published=True).first()
+    with default_connection("elasticsearch://127.0.0.1:9/newsroom"):  # nothing listens on 9
+        with pytest.raises(Exception):  # noqa: B017 - the client's connection error
+            search.index_articles([article.pk])
+        with pytest.raises(Exception):  # noqa: B017
+            search.remove_articles([article.pk])
+        IndexTask.objects.all().delete()
+        indexing.enqueue([article.pk])
+        assert indexing.drain() == 0
+    task = IndexTask.objects.get(article_id=article.pk)
+    assert task.attempts == 1 and task.last_error  # kept for a retry, not dropped as done
