@@ -403,10 +403,11 @@ class EntityAdmin(admin.ModelAdmin):
         if change and "name" in form.changed_data:
             new_name = obj.name
             stored = Entity.objects.get(pk=obj.pk)
-            for name in form.changed_data:
-                if name != "name":
-                    setattr(stored, name, getattr(obj, name))
-            stored.save()
+            others = [name for name in form.changed_data if name != "name"]
+            for name in others:
+                setattr(stored, name, getattr(obj, name))
+            if others:  # the rename saves (and re-indexes) once more anyway
+                stored.save()
             try:
                 renamed = corrections.rename_entity(stored, new_name, request.user)
             except corrections.CorrectionError as exc:

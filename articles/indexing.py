@@ -202,6 +202,14 @@ def _run_batch() -> int:
     tasks = list(pending_tasks().filter(attempts=first.attempts).order_by("id")[:size])
     _prepare_index()
     ids = list(dict.fromkeys(t.article_id for t in tasks))
+    # Other tasks already queued for these articles (a rename saved twice, a retry waiting)
+    # are done by this batch too: it indexes each article as the database has it now. Only
+    # tasks committed before that read may go, so they are listed first.
+    also_done = list(
+        IndexTask.objects.filter(article_id__in=ids)
+        .exclude(id__in=[t.id for t in tasks])
+        .values_list("id", flat=True)
+    )
     live = set(Article.objects.filter(id__in=ids, is_published=True).values_list("id", flat=True))
     to_update = [i for i in ids if i in live]
     to_remove = [i for i in ids if i not in live]
@@ -214,7 +222,7 @@ def _run_batch() -> int:
         logger.exception("indexing %d article(s) failed; will retry", len(ids))
         _postpone(tasks, exc)
         return 0
-    IndexTask.objects.filter(id__in=[t.id for t in tasks]).delete()
+    IndexTask.objects.filter(id__in=[t.id for t in tasks] + also_done).delete()
     return len(ids)
 
 

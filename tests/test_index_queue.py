@@ -478,3 +478,18 @@ def test_gunicorn_workers_index_what_other_processes_only_queued(site, shared):
         _, err = server.communicate(timeout=60)
     assert server.returncode == 0, err[-3000:]
     assert "Traceback" not in err, err[-3000:]
+
+
+def test_indexing_an_article_also_settles_its_other_queued_tasks(clean_index):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    article = make_article("Quokka saved during an outage")  # queued by its save
+    IndexTask.objects.update(attempts=1, not_before=timezone.now() + timedelta(hours=1))
+    article.headline = "Quokka saved again"
+    article.save()  # a new task, due now
+
+    assert indexing.drain() == 1
+    assert not IndexTask.objects.exists()  # the waiting retry is done too, not redone later
+    assert found("quokka") == {article.pk}
