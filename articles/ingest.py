@@ -153,7 +153,7 @@ class ArchivePeople:
             self._count_own(surfaces)
         self.loaded = True
 
-    def load_for(self, kind: str, key: str, name: str) -> None:
+    def load_for(self, kind: str, key: str) -> None:
         """Read what the rule needs about one name (for resolvers that load nothing up front:
         one article's upload should not read the whole archive)."""
         if self.loaded or key in self.asked:
@@ -170,14 +170,22 @@ class ArchivePeople:
                 self.articles[entity_id] = n
         if " " in key or not self.by_surname.get(key):
             return
-        # JSON as stored: "Zürich" is written "Z\u00fcrich"
+        # Organizations and places whose name holds the word ("Ford Motor" for "ford"): a
+        # LIKE over the entity table, then only their mentions (the surface forms themselves
+        # cannot be searched without reading every mention).
+        holders = [
+            entity_id
+            for entity_id, e_key in Entity.objects.filter(
+                kind__in=(ORGANIZATION, PLACE), key__contains=key
+            ).values_list("id", "key")
+            if key in e_key.split()
+        ]
+        if not holders:
+            return
         forms = Mention.objects.filter(
-            entity__kind__in=(ORGANIZATION, PLACE),
-            suppressed=False,
-            surface_forms__1__isnull=False,
-            surface_forms__icontains=json.dumps(name)[1:-1],
+            entity_id__in=holders, suppressed=False, surface_forms__1__isnull=False
         ).values_list("surface_forms", flat=True)
-        for surfaces in forms:
+        for surfaces in forms.iterator(chunk_size=2000):
             self._count_own(surfaces, only={key})
 
     def add_entity(self, entity_id: int, kind: str, key: str) -> None:
@@ -301,7 +309,7 @@ class EntityResolver:
         if found.kind != PERSON:
             key = entity_key(found.name)
             if " " not in key or person_shaped(found.name.split()):
-                self.people.load_for(found.kind, key, found.name.strip())
+                self.people.load_for(found.kind, key)
                 person = self.people.person_for(found, key)
                 if person is not None:
                     return person
@@ -634,6 +642,9 @@ def apply_extraction(
     return article
 
 
+PRELOAD_FROM = 200  # articles; fewer are resolved name by name
+
+
 def reextract_articles(
     articles: Iterable[Article],
     *,
@@ -659,7 +670,10 @@ def reextract_articles(
         raw.origin = f"{article.id}\x00{raw.origin}"
         by_origin[article.id] = article
         raws.append(raw)
-    entities, sources = EntityResolver(preload=True, people=people), SourceResolver()
+    # Reading every entity key and the archive's people pays off for a batch, not for the
+    # admin's "re-run extraction" on a few articles (answered while the editor waits).
+    preload = people is not None or len(raws) > PRELOAD_FROM
+    entities, sources = EntityResolver(preload=preload, people=people), SourceResolver()
     with indexing.deferred():
         for result in extract_documents(
             raws,
