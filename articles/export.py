@@ -35,7 +35,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from .ingest import INDEX_EVERY, ImportReport
@@ -424,7 +424,9 @@ def restore_records(records: Iterable[dict[str, Any]], *, index: bool = True) ->
                         restorer.article(record, label)
                     else:
                         getattr(restorer, kind)(record)
-            except (IntegrityError, ValidationError, ValueError, KeyError, TypeError) as exc:
+            except (DatabaseError, ValidationError, ValueError, KeyError, TypeError) as exc:
+                # DatabaseError: also what PostgreSQL raises for a value SQLite took (a NUL
+                # in an old original); the record's transaction is rolled back.
                 logger.warning("could not restore %s: %s", label, exc)
                 report.failed.append((label, f"could not be restored: {exc}"))
             since_drain += len(report.created) - created_before

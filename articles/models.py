@@ -144,6 +144,14 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or "article"})
 
+    @property
+    def original_link(self) -> str:
+        """The original URL when it is safe to link (http/https), else "": whatever a
+        restore, the admin or an old import stored, pages never link a "javascript:" URL."""
+        from .extraction.pages import safe_url
+
+        return safe_url(self.url)
+
 
 class Mention(models.Model):
     """An entity in an article: the surface forms seen and how often."""

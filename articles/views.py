@@ -262,7 +262,7 @@ def _search_json(request, page: selectors.SearchPage, notes, messages) -> dict:
                 ),
                 "published": row.article.published.isoformat() if row.article.published else None,
                 "section": row.article.section,
-                "original_url": row.article.url,
+                "original_url": row.article.original_link,
             }
             for row in page.results
         ],
@@ -353,7 +353,7 @@ def search_csv(request, params: SearchParams) -> StreamingHttpResponse:
                             article.source.name if article.source_id else "",
                             article.section,
                             article.headline,
-                            article.url,
+                            article.original_link,
                             request.build_absolute_uri(article.get_absolute_url()),
                             "; ".join(found.get("place", [])),
                             "; ".join(found.get("organization", [])),

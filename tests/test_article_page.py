@@ -93,3 +93,19 @@ def test_linking_entities_cannot_inject_markup():
         '<a class="entity" href="/search/?org=amp">&lt;b onmouseover=&quot;x&quot;&gt;</a>' in out
     )
     assert out.count("<p>") == 2
+
+
+def test_a_stored_url_that_is_not_http_is_never_linked(client, archive):
+    from articles.ingest import article_fingerprint
+
+    body = "A body mentioning nothing in particular."
+    article = Article.objects.create(
+        headline="Restored from an old backup",
+        slug="restored",
+        body=body,
+        url="javascript:alert(1)",  # as a restore or the admin could store it
+        fingerprint=article_fingerprint("Restored from an old backup", body),
+    )
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "javascript:" not in page
+    assert "Original article" not in page

@@ -247,7 +247,5 @@ def test_a_new_worker_computes_the_browse_lists_before_its_first_reader(archive)
 
     selectors.clear_caches()
     selectors.warm_up()
-    assert {"directory:place", "directory:organization", "directory:person"} <= set(
-        selectors._memo
-    )
+    assert {"directory:place", "directory:organization", "directory:person"} <= set(selectors._memo)
     assert "directory:source" in selectors._memo
