@@ -56,8 +56,12 @@ def search(request):
 
     from .search import SearchUnavailable
 
+    html_params = params.edited(format="html", page=params.page, facets=True)
     try:
         page = selectors.search_page(params, names=form.names)
+        changes = None
+        if not page.total and params.format != "json":
+            changes = zero_result_changes(html_params, page)  # more searches: inside the try
     except SearchUnavailable as exc:
         return _search_unavailable(request, params, form, str(exc))
     messages = [*form.errors_shown]
@@ -70,7 +74,6 @@ def search(request):
     notes = [*form.notes, *page.notes]
     if params.format == "json":
         return JsonResponse(_search_json(request, page, notes, messages))
-    html_params = params.edited(format="html", page=params.page, facets=True)
     return render(
         request,
         "articles/search.html",
@@ -78,7 +81,7 @@ def search(request):
             "params": html_params,
             "first_number": (params.page - 1) * selectors.PER_PAGE + 1,
             "page": page,
-            "changes": None if page.total else zero_result_changes(html_params, page),
+            "changes": changes,
             "notes": notes,
             "messages_shown": messages,
             "canonical_url": request.build_absolute_uri(
