@@ -299,7 +299,7 @@ def _drainer_loop(interval: float) -> None:
             drain(blocking=False)
             if time.monotonic() >= next_resume:
                 next_resume = time.monotonic() + RESUME_BATCHES_EVERY_SECONDS
-                uploads.resume_unfinished_batches()
+                uploads.resume_unfinished_batches(in_background=True)
             failures = 0
         except Exception:  # the database may be briefly unavailable; try again later
             failures += 1

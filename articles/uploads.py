@@ -409,13 +409,24 @@ def start_in_background(batch_id: int) -> threading.Thread:
     return thread
 
 
-def resume_unfinished_batches() -> int:
-    """Pick up batches nobody is working on (a process died, or no thread was started)."""
+def resume_unfinished_batches(*, in_background: bool = False) -> int:
+    """Pick up batches nobody is working on (a process died, or no thread was started).
+
+    ``in_background``: start each in its own thread (``start_in_background``) and return at
+    once, as the gunicorn workers' index drainer does, so a long upload never holds up
+    indexing; otherwise work through them here (``manage.py index_worker``).
+    """
     resumed = 0
     for batch_id in UploadBatch.objects.exclude(status=UploadBatch.Status.DONE).values_list(
         "id", flat=True
     ):
-        if process_batch(batch_id):
+        if in_background:
+            with batch_lock(batch_id) as free:
+                pass
+            if free:  # nobody holds it; the thread takes it (or finds it taken and stops)
+                start_in_background(batch_id)
+                resumed += 1
+        elif process_batch(batch_id):
             resumed += 1
     return resumed
 
