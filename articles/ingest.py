@@ -58,6 +58,20 @@ def max_article_chars() -> int:
     return getattr(settings, "NEWSROOM_MAX_ARTICLE_CHARS", MAX_ARTICLE_CHARS)
 
 
+def extract_with_settings(items: Iterable[RawDocument | ReadFailure], *, n_process: int = 1):
+    """``extract_documents`` with this site's spaCy model and article length limit.
+
+    Every caller (imports, uploads, re-extraction, ``manage.py extract``) goes through here,
+    so none can miss a setting (uploads once ignored NEWSROOM_MAX_ARTICLE_CHARS).
+    """
+    return extract_documents(
+        items,
+        model=settings.NEWSROOM_SPACY_MODEL,
+        n_process=n_process,
+        max_chars=max_article_chars(),
+    )
+
+
 def document_label(origin: str, ordinal: str | None) -> str:
     return f"{origin}#{ordinal}" if ordinal else origin
 
@@ -532,12 +546,7 @@ def import_documents(
     entities, sources = EntityResolver(preload=True), SourceResolver()
     since_drain = 0
     with indexing.deferred():
-        for result in extract_documents(
-            items,
-            model=settings.NEWSROOM_SPACY_MODEL,
-            n_process=n_process,
-            max_chars=max_article_chars(),
-        ):
+        for result in extract_with_settings(items, n_process=n_process):
             if isinstance(result, ReadFailure):
                 report.failed.append((document_label(result.origin, result.ordinal), result.reason))
             else:
@@ -675,12 +684,7 @@ def reextract_articles(
     preload = people is not None or len(raws) > PRELOAD_FROM
     entities, sources = EntityResolver(preload=preload, people=people), SourceResolver()
     with indexing.deferred():
-        for result in extract_documents(
-            raws,
-            model=settings.NEWSROOM_SPACY_MODEL,
-            n_process=n_process,
-            max_chars=max_article_chars(),
-        ):
+        for result in extract_with_settings(raws, n_process=n_process):
             article_id = int(result.origin.split("\x00", 1)[0])
             if isinstance(result, ReadFailure):
                 report.skipped.append((article_id, result.reason))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from types import SimpleNamespace
 
 from django.template.loader import get_template
 from django.utils.text import slugify
@@ -127,13 +128,17 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
                 facets["section"].append(slugify(row["section"]))
             if row["published"]:
                 facets["year"].append(str(row["published"].year))
+            # haystack's template convention (`object`), with plain values instead of a model
+            # instance: no query per article.
             text = template.render(
                 {
-                    "headline": row["headline"],
-                    "caption": row["caption"],
-                    "section": row["section"],
-                    "body": row["body"],
-                    "names": list(dict.fromkeys(names)),
+                    "object": SimpleNamespace(
+                        headline=row["headline"],
+                        caption=row["caption"],
+                        section=row["section"],
+                        body=row["body"],
+                        entity_names=list(dict.fromkeys(names)),
+                    )
                 }
             )
             doc = {

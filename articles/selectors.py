@@ -87,11 +87,6 @@ def _versions() -> tuple[str, str]:
     return articles, f"{shared}.{_local_generation}"
 
 
-def archive_version() -> str:
-    """Changes whenever an article, outlet, entity, alias or mention changes."""
-    return "-".join(_versions())
-
-
 def catalog_changed() -> None:
     """An outlet, entity, alias or mention changed: every cached name and count is out of date.
 

@@ -31,13 +31,12 @@ from django.db.models import Count, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from .extraction import extract_documents
 from .extraction.types import ExtractedArticle, RawDocument, ReadFailure
 from .ingest import (
     EntityResolver,
     SourceResolver,
     document_label,
-    max_article_chars,
+    extract_with_settings,
     store_article,
 )
 from .models import UploadBatch, UploadFile, UploadResult
@@ -169,9 +168,7 @@ def store_documents(
     """Extract and store documents one transaction each; ``record`` runs inside it."""
     entities, sources = EntityResolver(), SourceResolver()
     todo = [i for i in items if document_label(i.origin, i.ordinal) not in skip_labels]
-    for result in extract_documents(
-        todo, model=settings.NEWSROOM_SPACY_MODEL, max_chars=max_article_chars()
-    ):
+    for result in extract_with_settings(todo):
         label = document_label(result.origin, result.ordinal)
         if isinstance(result, ReadFailure):
             outcome = DocumentOutcome(label, UploadResult.Outcome.FAILED, reason=result.reason)
@@ -454,13 +451,7 @@ def read_single_document(name: str, data: bytes) -> tuple[RawDocument | None, st
 
 
 def extract_single(raw: RawDocument) -> ExtractedArticle | ReadFailure:
-    return next(
-        iter(
-            extract_documents(
-                [raw], model=settings.NEWSROOM_SPACY_MODEL, max_chars=max_article_chars()
-            )
-        )
-    )
+    return next(iter(extract_with_settings([raw])))
 
 
 def canonical_names(extracted: ExtractedArticle) -> dict[str, list[str]]:

@@ -38,7 +38,7 @@ def test_the_text_holds_headline_body_and_entity_names_unescaped():
 def test_the_indexed_text_follows_the_template(settings, tmp_path):
     folder = tmp_path / "search" / "indexes" / "articles"
     folder.mkdir(parents=True)
-    (folder / "article_text.txt").write_text("{{ headline }} only")
+    (folder / "article_text.txt").write_text("{{ object.headline }} only")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
     article = make_article("Quokka census", "A body the template leaves out.")
 

@@ -9,10 +9,9 @@ import json
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from articles.extraction import extract_documents
 from articles.extraction.readers import read_paths
 from articles.extraction.types import FoundEntity, ReadFailure
-from articles.ingest import max_article_chars
+from articles.ingest import extract_with_settings
 
 
 def entity_json(entity: FoundEntity) -> dict:
@@ -52,12 +51,7 @@ class Command(BaseCommand):
 
             items = islice(items, options["limit"])
         failures = 0
-        for result in extract_documents(
-            items,
-            model=settings.NEWSROOM_SPACY_MODEL,
-            n_process=max(1, options["processes"]),
-            max_chars=max_article_chars(),
-        ):
+        for result in extract_with_settings(items, n_process=max(1, options["processes"])):
             if isinstance(result, ReadFailure):
                 failures += 1
                 where = f"{result.origin}#{result.ordinal}" if result.ordinal else result.origin
