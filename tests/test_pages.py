@@ -209,20 +209,6 @@ def test_generic_and_outlet_boilerplate_lines_are_dropped(line):
     assert parse_document(raw).body == "First.\n\nLast."
 
 
-@pytest.mark.parametrize(
-    "line",
-    [
-        "Trump supporters follow him on Twitter in large numbers, aides say.",
-        "The views expressed in the letter alarmed diplomats.",
-        "Copyright lawsuits rose sharply last year.",
-        "Share prices fell.",
-    ],
-)
-def test_news_sentences_that_resemble_boilerplate_are_kept(line):
-    raw = RawDocument("x.jsonl", "jsonl", fields={"title": "T", "body": f"First.\n\n{line}"})
-    assert parse_document(raw).body == f"First.\n\n{line}"
-
-
 def test_licence_sentence_glued_to_the_last_paragraph_is_removed():
     text = (
         "A headline\n\nThe minister spoke on Sunday. All Content by Mehr News Agency is "
