@@ -1,13 +1,14 @@
 """The editors' admin: articles with reviewed uploads, entity corrections that last.
 
 Corrections go through articles.corrections so they survive re-extraction; every change is
-queued for the search index (articles.indexing) and recorded in the admin log.
+queued for the search index (articles.search.queue) and recorded in the admin log.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,7 +17,7 @@ from django.utils.html import format_html
 from django.views.decorators.csrf import csrf_exempt
 
 from . import admin_views, corrections
-from .indexing import enqueue
+from .extraction.names import name_key
 from .ingest import EXTRACTED_FIELDS, reextract_articles
 from .models import (
     Article,
@@ -29,6 +30,7 @@ from .models import (
     SourceRedirect,
     UploadBatch,
 )
+from .search.queue import drain, enqueue
 
 
 class MentionInline(admin.TabularInline):
@@ -258,8 +260,6 @@ class AliasFormSet(forms.BaseInlineFormSet):
     """Aliases are looked up by (kind, folded name): each must be new to every entity."""
 
     def clean(self):
-        from .extraction.names import name_key
-
         super().clean()
         entity = self.instance
         own_key = entity.key or name_key(entity.name)
@@ -335,8 +335,6 @@ class EntityForm(forms.ModelForm):
         fields = ["kind", "name", "country", "feature", "latitude", "longitude"]
 
     def clean(self):
-        from .extraction.names import name_key
-
         data = super().clean()
         kind, name = data.get("kind") or self.instance.kind, data.get("name", "")
         key = name_key(name)
@@ -382,8 +380,6 @@ class EntityAdmin(admin.ModelAdmin):
     actions = ["merge_selected"]
 
     def get_queryset(self, request):
-        from django.db.models import Count, Q
-
         return (
             super()
             .get_queryset(request)
@@ -417,8 +413,6 @@ class EntityAdmin(admin.ModelAdmin):
             obj.slug, obj.key = renamed.slug, renamed.key
             return
         if not change:
-            from .extraction.names import name_key
-
             obj.key = name_key(obj.name)
             obj.slug = corrections._free_slug(obj.kind, obj.name)
         super().save_model(request, obj, form, change)
@@ -528,7 +522,6 @@ class IndexTaskAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry now")
     def retry_now(self, request, queryset):
-        from .indexing import drain
 
         queryset.update(not_before=None)
         done = drain(blocking=False)

@@ -6,20 +6,24 @@ All views are wrapped by ``admin_site.admin_view`` (staff login, CSRF) in articl
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFilesSent
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.csrf import csrf_protect
 
-from . import uploads
 from .extraction.types import RawDocument, ReadFailure
+from .ingest import checks, review, uploads
 from .models import UploadBatch
 
 PAYLOAD_SALT = "articles.admin.add-article"
@@ -145,8 +149,6 @@ def pack(raw: RawDocument) -> str:
 
 class _JSONWithDates(signing.JSONSerializer):
     def dumps(self, obj):
-        import json
-
         return json.dumps(obj, default=str, separators=(",", ":")).encode("latin-1")
 
 
@@ -169,10 +171,8 @@ def refuse_oversized_request(request) -> str | None:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    limit = uploads.max_request_bytes()
+    limit = checks.max_request_bytes()
     if length > limit:
-        from django.template.defaultfilters import filesizeformat
-
         return (
             f"This upload is {filesizeformat(length)}, over the {filesizeformat(limit)} "
             "limit for one upload: send the files in several smaller uploads."
@@ -238,8 +238,8 @@ def add_article_view(model_admin, request):
     form = SourcePageForm(post, files)
     if form.is_valid():
         name, data = form.name_and_bytes()
-        raw, refusal = uploads.read_single_document(name, data)
-        extracted = uploads.extract_single(raw) if raw else None
+        raw, refusal = review.read_single_document(name, data)
+        extracted = review.extract_single(raw) if raw else None
         if isinstance(extracted, ReadFailure):
             refusal = f"{name}: {extracted.reason}"
         if refusal:
@@ -253,8 +253,8 @@ def add_article_view(model_admin, request):
 
 def _review_page(request, context, raw, extracted, form=None):
     if form is None:
-        values = uploads.extracted_values(extracted)
-        names = uploads.canonical_names(extracted)
+        values = review.extracted_values(extracted)
+        names = review.canonical_names(extracted)
         form = ReviewForm(
             initial={
                 **values,
@@ -288,13 +288,13 @@ def _save_reviewed(model_admin, request, context):
         if raw is None:
             messages.error(request, "The review form was damaged: paste the page again.")
             return HttpResponseRedirect(request.path)
-        return _review_page(request, context, raw, uploads.extract_single(raw), form=form)
+        return _review_page(request, context, raw, review.extract_single(raw), form=form)
     raw = unpack(form.cleaned_data["payload"])
-    extracted = uploads.extract_single(raw)
+    extracted = review.extract_single(raw)
     if isinstance(extracted, ReadFailure):
         messages.error(request, f"{raw.origin}: {extracted.reason}")
         return HttpResponseRedirect(request.path)
-    article, created = uploads.create_reviewed_article(extracted, form.reviewed(), request.user)
+    article, created = review.create_reviewed_article(extracted, form.reviewed(), request.user)
     change_url = reverse("admin:articles_article_change", args=[article.pk])
     if created:
         messages.success(
@@ -367,9 +367,7 @@ def _upload(model_admin, request):
     model_admin.log_addition(request, batch, f"Uploaded {batch.file_count} file(s).")
     if uploads.batch_is_small(batch):
         uploads.process_batch(batch.pk)
-    elif getattr(settings, "NEWSROOM_UPLOAD_IN_THREAD", True):
-        from django.db import transaction
-
+    elif settings.NEWSROOM_UPLOAD_IN_THREAD:
         transaction.on_commit(lambda: uploads.start_in_background(batch.pk))
     return HttpResponseRedirect(reverse("admin:articles_uploadbatch_report", args=[batch.pk]))
 
@@ -384,7 +382,7 @@ def batch_report_view(model_admin, request, batch_id: int):
             raise PermissionDenied
         if uploads.batch_is_running(batch):
             pass
-        elif getattr(settings, "NEWSROOM_UPLOAD_IN_THREAD", True):
+        elif settings.NEWSROOM_UPLOAD_IN_THREAD:
             uploads.start_in_background(batch.pk)
             messages.info(request, "Resuming the upload: finished files are not read again.")
         else:  # the index worker resumes batches nobody is working on

@@ -1,8 +1,8 @@
 """Editors' corrections to entities: add, remove, rename, merge. Corrections that last.
 
 Each service writes in one transaction, records who did it in Django's admin log, and
-queues the affected articles for the search index (articles.indexing). Re-extraction
-(articles.ingest.reextract_articles) leaves every correction made here in place:
+queues the affected articles for the search index (articles.search.queue). Re-extraction
+(articles.ingest.reextract) leaves every correction made here in place:
 
 - an added entity is a Mention with origin=editor;
 - a removed entity is a suppressed Mention (deleting it would let extraction bring it back);
@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .extraction.names import name_key, name_slug
-from .indexing import enqueue
 from .models import Article, Entity, EntityAlias, EntityRedirect, Mention, Source, SourceRedirect
+from .search.queue import enqueue
 
 
 class CorrectionError(ValueError):

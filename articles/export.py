@@ -38,8 +38,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
-from .ingest import INDEX_EVERY, ImportReport
+from .ingest import ImportReport
 from .models import Article, Entity, EntityAlias, EntityRedirect, Mention, Source, SourceRedirect
+from .search import queue
 
 logger = logging.getLogger(__name__)
 
@@ -391,15 +392,13 @@ def restore_records(records: Iterable[dict[str, Any]], *, index: bool = True) ->
     whose editor has no account in this database (restored without the name, which the
     summary says). Each record is written in its own transaction.
     Restored articles are queued for the search index like any other save, and the queue is
-    drained every INDEX_EVERY articles (as bulk imports do), not after each article's commit;
+    drained every few hundred articles (as bulk imports do), not after each article's commit;
     with ``index=False`` the tasks stay queued for ``manage.py index_worker``.
     """
-    from . import indexing
-
     report = RestoreReport()
     restorer = _Restorer(report)
-    since_drain = 0
-    with indexing.deferred():
+    drains = queue.BatchedDrain(enabled=index)
+    with queue.deferred():
         for number, record in enumerate(records, 1):
             kind = record.get("type") if isinstance(record, dict) else None
             if kind == FORMAT:
@@ -429,13 +428,9 @@ def restore_records(records: Iterable[dict[str, Any]], *, index: bool = True) ->
                 # in an old original); the record's transaction is rolled back.
                 logger.warning("could not restore %s: %s", label, exc)
                 report.failed.append((label, f"could not be restored: {exc}"))
-            since_drain += len(report.created) - created_before
-            if index and since_drain >= INDEX_EVERY:
-                indexing.drain(blocking=True)
-                since_drain = 0
+            drains.added(len(report.created) - created_before)
     restorer.reset_sequences()
-    if index and since_drain:
-        indexing.drain(blocking=True)
+    drains.finish()
     return report
 
 

@@ -12,8 +12,8 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from . import selectors
 from .forms import parse_search
+from .pages.search import search_page
 
 FEED_ITEMS = 50
 
@@ -28,7 +28,7 @@ class SearchFeed(Feed):
             params = params.edited(sort="newest", page=params.page)
         self.request = request
         html = params.edited(format="html", page=1)
-        page = selectors.search_page(params, names=form.names, per_page=FEED_ITEMS)
+        page = search_page(params, names=form.names, per_page=FEED_ITEMS)
         page.html_url = reverse("articles:search") + html.querystring()
         return page
 

@@ -26,18 +26,8 @@ from urllib.parse import urlencode
 from django import forms
 
 from . import selectors
+from .search.vocabulary import ENTITY_FILTERS, FILTER_FIELDS, FILTER_LABELS, KIND_FILTERS, SORTS
 
-FILTER_FIELDS = ("place", "org", "person", "source", "section", "year")
-ENTITY_FILTERS = {"place": "place", "org": "organization", "person": "person"}
-FILTER_LABELS = {
-    "place": ("place", "places"),
-    "org": ("organization", "organizations"),
-    "person": ("person", "people"),
-    "source": ("outlet", "outlets"),
-    "section": ("section", "sections"),
-    "year": ("year", "years"),
-}
-SORTS = ("relevance", "newest", "oldest")
 FORMATS = ("html", "json", "atom", "csv")
 # The one order parameters are written in, so one view has one URL.
 CANONICAL_ORDER = ("q", *FILTER_FIELDS, "from", "to", "sort", "page", "format", "facets")
@@ -312,10 +302,9 @@ class SearchForm(forms.Form):
         }
         if any(entity_slugs.values()):
             resolved = selectors.resolve_entity_slugs(entity_slugs)
-            kind_to_field = {v: k for k, v in ENTITY_FILTERS.items()}
             for (kind, slug), (canonical, name) in resolved.items():
-                known[(kind_to_field[kind], slug)] = canonical
-                self.names[(kind_to_field[kind], canonical)] = name
+                known[(KIND_FILTERS[kind], slug)] = canonical
+                self.names[(KIND_FILTERS[kind], canonical)] = name
         if wanted.get("source"):
             lowered = {slug.lower() for slug in wanted["source"]}
             for slug, canonical in selectors.resolve_source_slugs(lowered).items():

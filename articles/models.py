@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from .extraction.names import name_key
+from .extraction.pages import safe_url
+
 
 class Source(models.Model):
     """A news outlet (Press TV, Reuters, BBC News...)."""
@@ -74,8 +77,6 @@ class EntityAlias(models.Model):
     def save(self, *args, **kwargs):
         # Lookups (articles.corrections.find_entity, imports) go by (kind, key): an alias
         # saved without them, as the admin inline once did, is never found.
-        from .extraction.names import name_key
-
         if self.entity_id:
             self.kind = self.entity.kind
         if not self.key:
@@ -148,8 +149,6 @@ class Article(models.Model):
     def original_link(self) -> str:
         """The original URL when it is safe to link (http/https), else "": whatever a
         restore, the admin or an old import stored, pages never link a "javascript:" URL."""
-        from .extraction.pages import safe_url
-
         return safe_url(self.url)
 
 
@@ -290,6 +289,3 @@ class UploadResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}: {self.outcome}"
-
-
-from . import signals  # noqa: E402,F401  (connects the index queue to saves and deletes)

@@ -1,5 +1,7 @@
 """Database reads for the reader's pages: slug lookups, names for facets, browse lists.
 
+Reads only; what a page shows is assembled in articles.pages.
+
 Pages must stay cheap on 65,000 articles (issue 3, "Speed"): names for every facet value of a
 page come from one query; aggregate counts for the home and browse pages are cached and
 recomputed only when the archive changes (the newest ``updated_at`` and id, plus a shared
@@ -15,6 +17,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import pycountry
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -114,7 +117,7 @@ def _bump_catalog_version() -> None:
 _memo: dict[str, tuple[tuple[str, str], float, object]] = {}
 
 
-def _cached(key: str, compute, *, stale_seconds: float = 0, max_age: float = 3600):
+def cached_until_changed(key: str, compute, *, stale_seconds: float = 0, max_age: float = 3600):
     """``compute()``, kept until the archive changes (and at most ``max_age`` seconds).
 
     Aggregates over every mention take a second on 65,000 articles; during a bulk import the
@@ -191,7 +194,9 @@ def entity_names(slugs_by_kind: dict[str, Iterable[str]]) -> dict[tuple[str, str
 
 def source_names() -> dict[str, str]:
     """Outlet slug -> name. A handful of rows, cached."""
-    return _cached("source-names", lambda: dict(Source.objects.values_list("slug", "name")))
+    return cached_until_changed(
+        "source-names", lambda: dict(Source.objects.values_list("slug", "name"))
+    )
 
 
 def resolve_source_slugs(slugs: Iterable[str]) -> dict[str, str]:
@@ -227,7 +232,7 @@ def section_names() -> dict[str, str]:
                 names.setdefault(slug, section)
         return names
 
-    return _cached("section-names", compute, stale_seconds=10)
+    return cached_until_changed("section-names", compute, stale_seconds=10)
 
 
 def entity_directory(kind: str) -> Directory:
@@ -256,7 +261,7 @@ def entity_directory(kind: str) -> Directory:
             ]
         )
 
-    return _cached(f"directory:{kind}", compute, stale_seconds=120)
+    return cached_until_changed(f"directory:{kind}", compute, stale_seconds=120)
 
 
 def warm_up() -> None:
@@ -273,7 +278,7 @@ def warm_up() -> None:
 def country_roll_up_counts() -> dict[int, int]:
     """Country entity id -> published articles naming the country or any place in it.
 
-    Mirrors the index (articles.search_indexes): each place is filed under its country too,
+    Mirrors the index (articles.search.documents): each place is filed under its country too,
     the country being the first place entity with feature "country" and that ISO code, so
     ``?place=<country>`` finds exactly these articles.
     """
@@ -311,7 +316,7 @@ def source_directory() -> Directory:
         ).values_list("slug", "name", "n")
         return Directory.of([DirectoryEntry(slug, name, n) for slug, name, n in rows if n])
 
-    return _cached("directory:source", compute, stale_seconds=120)
+    return cached_until_changed("directory:source", compute, stale_seconds=120)
 
 
 def filter_directory(
@@ -336,7 +341,7 @@ def latest_articles(limit: int = 20) -> list[Article]:
 
 
 def article_count() -> int:
-    return _cached(
+    return cached_until_changed(
         "article-count",
         lambda: Article.objects.filter(is_published=True).count(),
         stale_seconds=10,
@@ -388,340 +393,29 @@ def country_names(codes: Iterable[str]) -> dict[str, str]:
     )
     missing = codes - names.keys()
     if missing:
-        import pycountry
-
         for code in missing:
             found = pycountry.countries.get(alpha_2=code)
             names[code] = getattr(found, "common_name", None) or (found.name if found else code)
     return names
 
 
-# --- The search page ---------------------------------------------------------------
-
-FACETS_SHOWN = 10
-FACETS_LISTED = 50
-PER_PAGE = 20
-_FIELD_KIND = {"place": "place", "org": "organization", "person": "person"}
-
-
-@dataclass
-class FacetValue:
-    slug: str
-    name: str
-    count: int | None
-    selected: bool = False
-    excluded: bool = False
-
-
-@dataclass
-class FacetGroup:
-    """One filter's values: the active ones first, then the most frequent in the results."""
-
-    field: str
-    label: str
-    label_plural: str
-    values: list[FacetValue]
-    value_count: int = 0  # distinct values in all the results
-    unlisted: int = 0  # values with fewer articles, left off this page
-
-    @property
-    def shown(self) -> list[FacetValue]:
-        return self.values[:FACETS_SHOWN]
-
-    @property
-    def rest(self) -> list[FacetValue]:
-        return self.values[FACETS_SHOWN:]
-
-
-def _facet_group(field, counts, included: set, excluded: set, name_of) -> FacetGroup:
-    """Only the values a page lists become objects: a match-all search can have 30,000 people."""
-    from .forms import FILTER_LABELS
-
-    if field == "year":
-        counts = sorted(counts, key=lambda fc: fc.value, reverse=True)
-    top = counts[:FACETS_LISTED]
-    count_of = {fc.value: fc.count for fc in top}
-    if included - count_of.keys():
-        count_of.update((fc.value, fc.count) for fc in counts if fc.value in included)
-    active = sorted(
-        (FacetValue(s, name_of(field, s), count_of.get(s, 0), True) for s in included),
-        key=lambda v: (-(v.count or 0), v.name.casefold()),
-    )
-    left_out = [FacetValue(s, name_of(field, s), None, False, True) for s in sorted(excluded)]
-    others = [
-        FacetValue(fc.value, name_of(field, fc.value), fc.count)
-        for fc in top
-        if fc.value not in included and fc.value not in excluded
-    ]
-    return FacetGroup(
-        field,
-        *FILTER_LABELS[field],
-        [*active, *left_out, *others],
-        value_count=len(counts),
-        unlisted=max(0, len(counts) - len(top)),
+def articles_for_export(ids: list[int]) -> dict[int, Article]:
+    """The rows a CSV export writes for these ids (published only), without their bodies."""
+    return (
+        Article.objects.filter(id__in=ids, is_published=True)
+        .select_related("source")
+        .only("id", "slug", "headline", "published", "section", "url", "source__name")
+        .in_bulk()
     )
 
 
-@dataclass
-class ResultRow:
-    article: Article
-    headline_html: str
-    snippet_html: str
-    score: float | None = None
-
-
-@dataclass
-class Chip:
-    field: str
-    value: str  # "-slug" when excluded
-    text: str
-
-
-@dataclass
-class SearchPage:
-    params: object  # articles.forms.SearchParams
-    total: int
-    results: list[ResultRow]
-    facets: list[FacetGroup]
-    chips: list[Chip]
-    summary: str
-    suggestion: str | None
-    notes: list[str]
-    num_pages: int
-
-    @property
-    def count_text(self) -> str:
-        if not self.total:
-            return "no articles"
-        return f"{self.total:,} article{'s' if self.total != 1 else ''}"
-
-    @property
-    def title(self) -> str:
-        return f"{self.summary} — {self.count_text}"
-
-    @property
-    def page_numbers(self) -> list[int | None]:
-        """Page numbers around the current page, None where a gap is."""
-        page, last = self.params.page, self.num_pages
-        wanted = sorted({1, last, *range(max(1, page - 2), min(last, page + 2) + 1)})
-        out: list[int | None] = []
-        for n in wanted:
-            if out and n - (out[-1] or 0) > 1:
-                out.append(None)
-            out.append(n)
-        return out
-
-
-def search_page(params, *, names: dict | None = None, per_page: int = PER_PAGE) -> SearchPage:
-    """Run one search and gather everything the page, JSON, feed and chips show.
-
-    Queries: the search itself, one for the hits' rows, one for every entity name the facets
-    and chips need; outlet and section names come from a cache. The landing search (no words,
-    no filters: facets over the whole archive) is the same for everyone and is kept until the
-    archive changes.
-    """
-    if params.is_empty and params.page == 1 and per_page == PER_PAGE and params.facets:
-        return _cached(
-            f"landing-search:{params.sort}:{params.format}",
-            lambda: _search_page(params, names=names, per_page=per_page),
-            # The index is updated after the database commits, perhaps by a worker: a page
-            # computed in between must not outlive the next half minute.
-            max_age=30,
-        )
-    return _search_page(params, names=names, per_page=per_page)
-
-
-def _search_page(params, *, names: dict | None, per_page: int) -> SearchPage:
-    from . import search
-    from .forms import FILTER_FIELDS
-
-    sort = params.sort
-    if sort == "relevance" and not params.q:
-        sort = "newest"  # nothing to rank by: newest first reads best
-    request = search.SearchRequest(
-        q=params.q,
-        include={k: tuple(v) for k, v in params.include.items()},
-        exclude={k: tuple(v) for k, v in params.exclude.items()},
-        date_from=params.date_from,
-        date_to=params.date_to,
-        sort=sort,
-        page=params.page,
-        per_page=per_page,
-        facets=params.facets or params.format != "json",
-    )
-    response = search.search_articles(request)
-
-    rows = articles_for_hits([hit.article_id for hit in response.hits])
-    results = [
-        ResultRow(rows[hit.article_id], hit.headline_html, hit.snippet_html, hit.score)
-        for hit in response.hits
-        if hit.article_id in rows
-    ]
-
-    facet_counts = {name: response.facets.get(name, ()) for name in FILTER_FIELDS}
-    wanted: dict[str, set[str]] = {}
-    for name, kind in _FIELD_KIND.items():
-        slugs = {fc.value for fc in facet_counts[name][:FACETS_LISTED]}
-        slugs |= set(params.include.get(name, ())) | set(params.exclude.get(name, ()))
-        wanted[kind] = slugs
-    entity_name = entity_names(wanted)
-    sources = source_names()
-    sections = section_names()
-
-    def name_of(field: str, slug: str) -> str:
-        if field in _FIELD_KIND:
-            return entity_name.get((_FIELD_KIND[field], slug)) or (names or {}).get(
-                (field, slug), slug
-            )
-        if field == "source":
-            return sources.get(slug, slug)
-        if field == "section":
-            return sections.get(slug, slug)
-        return slug
-
-    groups = []
-    for name in FILTER_FIELDS:
-        groups.append(
-            _facet_group(
-                name,
-                facet_counts[name],
-                set(params.include.get(name, ())),
-                set(params.exclude.get(name, ())),
-                name_of,
-            )
-        )
-
-    chips = [
-        Chip(
-            field,
-            f"-{slug}" if excluded else slug,
-            _chip_text(field, name_of(field, slug), excluded),
-        )
-        for field, slug, excluded in params.active()
-    ]
-    num_pages = max(1, -(-response.total // per_page)) if response.total else 0
-    return SearchPage(
-        params=params,
-        total=response.total,
-        results=results,
-        facets=groups,
-        chips=chips,
-        summary=describe(params, name_of),
-        suggestion=(
-            response.suggestion
-            if response.suggestion and response.suggestion.casefold() != params.q.casefold()
-            else None
-        ),
-        notes=list(response.notes),
-        num_pages=min(num_pages, 500),
-    )
-
-
-def _chip_text(field: str, name: str, excluded: bool) -> str:
-    from .forms import FILTER_LABELS
-
-    label = FILTER_LABELS[field][0].capitalize()
-    return f"{label}: not {name}" if excluded else f"{label}: {name}"
-
-
-def describe(params, name_of) -> str:
-    """Words for a search: "Kata'ib Hezbollah in Iraq · Press TV · 2020"."""
-
-    def names(field: str, values) -> str:
-        return " or ".join(name_of(field, slug) for slug in values)
-
-    subject = []
-    if params.q:
-        subject.append(f"“{params.q if len(params.q) <= 80 else params.q[:80] + '…'}”")
-    for field in ("org", "person"):
-        if params.include.get(field):
-            subject.append(names(field, params.include[field]))
-    head = ", ".join(subject)
-    if params.include.get("place"):
-        places = names("place", params.include["place"])
-        head = f"{head} in {places}" if head else places
-    segments = [head] if head else []
-    for field in ("source", "section", "year"):
-        if params.include.get(field):
-            segments.append(names(field, params.include[field]))
-    if params.date_from and params.date_to:
-        segments.append(f"{params.date_from.isoformat()} to {params.date_to.isoformat()}")
-    elif params.date_from:
-        segments.append(f"from {params.date_from.isoformat()}")
-    elif params.date_to:
-        segments.append(f"until {params.date_to.isoformat()}")
-    for field, values in params.exclude.items():
-        left_out = [name_of(field, slug) for slug in values]
-        where = "in " if field == "place" else ""
-        if len(left_out) == 1:
-            segments.append(f"not {where}{left_out[0]}")
-        elif len(left_out) == 2:  # "not in Iraq or Japan" reads as if one of them would do
-            segments.append(f"{where}neither {left_out[0]} nor {left_out[1]}")
-        else:
-            segments.append(f"{where}none of {', '.join(left_out[:-1])} and {left_out[-1]}")
-    return " · ".join(segments) or "All articles"
-
-
-@dataclass
-class FacetListing:
-    label: str
-    label_plural: str
-    summary: str
-    total: int  # distinct values in the results
-    values: list[FacetValue]
-    matching: int  # values matching the find box
-
-
-FACET_LISTING_LIMIT = 300
-
-
-def facet_value_listing(params, field: str, *, find: str = "") -> FacetListing:
-    """All values of one filter in a search's results, most frequent first.
-
-    ``find`` narrows by the value's slug, which is its folded name ("kataib" finds Kata'ib).
-    """
-    from . import search
-    from .extraction.names import name_slug
-    from .forms import FILTER_LABELS
-
-    response = search.search_articles(
-        search.SearchRequest(
-            q=params.q,
-            include={k: tuple(v) for k, v in params.include.items()},
-            exclude={k: tuple(v) for k, v in params.exclude.items()},
-            date_from=params.date_from,
-            date_to=params.date_to,
-            sort="newest",
-            page=1,
-            per_page=1,
-            facets=True,
-        )
-    )
-    counts = list(response.facets.get(field, []))
-    wanted = name_slug(find) if find else ""
-    matching = [fc for fc in counts if wanted in fc.value] if wanted else counts
-    top = matching[:FACET_LISTING_LIMIT]
-    wanted: dict[str, set[str]] = {}
-    for name, kind in _FIELD_KIND.items():
-        wanted[kind] = set(params.include.get(name, ())) | set(params.exclude.get(name, ()))
-    if field in _FIELD_KIND:
-        wanted[_FIELD_KIND[field]] |= {fc.value for fc in top}
-    found = entity_names(wanted)
-    sources, sections = source_names(), section_names()
-
-    def name_of(f: str, slug: str) -> str:
-        if f in _FIELD_KIND:
-            return found.get((_FIELD_KIND[f], slug), slug)
-        return {"source": sources, "section": sections}.get(f, {}).get(slug, slug)
-
-    included = set(params.include.get(field, ()))
-    values = [
-        FacetValue(fc.value, name_of(field, fc.value), fc.count, fc.value in included) for fc in top
-    ]
-    return FacetListing(
-        *FILTER_LABELS[field],
-        summary=describe(params, name_of),
-        total=len(counts),
-        values=values,
-        matching=len(matching),
-    )
+def entity_names_by_article(ids: list[int]) -> dict[int, dict[str, list[str]]]:
+    """Article id -> entity kind -> names, most mentioned first (editors' removals left out)."""
+    names: dict[int, dict[str, list[str]]] = {}
+    for article_id, kind, name in (
+        Mention.objects.filter(article_id__in=ids, suppressed=False)
+        .order_by("-count", "entity__name")
+        .values_list("article_id", "entity__kind", "entity__name")
+    ):
+        names.setdefault(article_id, {}).setdefault(kind, []).append(name)
+    return names

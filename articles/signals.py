@@ -1,6 +1,8 @@
 """Keep the search index following the database: every save or delete queues index work.
 
-The task row is written in the same transaction as the change (articles.indexing).
+Connected when the app is ready (articles.apps.ArticlesConfig.ready).
+
+The task row is written in the same transaction as the change (articles.search.queue).
 Bulk operations that bypass signals (``bulk_create``, ``QuerySet.update``) enqueue explicitly.
 Editors' changes to outlets, entities, aliases and mentions also retire the cached names and
 counts of the reader's pages (articles.selectors.catalog_changed).
@@ -9,23 +11,22 @@ counts of the reader's pages (articles.selectors.catalog_changed).
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from .corrections import articles_changed, entity_articles
 from .models import Article, Entity, EntityAlias, IndexTask, Mention, Source
+from .search.queue import enqueue
+from .selectors import catalog_changed
 
 
 @receiver(post_save, sender=Article, dispatch_uid="newsroom_index_article_saved")
 def article_saved(sender, instance: Article, raw: bool = False, **kwargs) -> None:
     if raw:  # loaddata
         return
-    from .indexing import enqueue
-
     action = IndexTask.Action.UPDATE if instance.is_published else IndexTask.Action.REMOVE
     enqueue([instance.pk], action)
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="newsroom_index_article_deleted")
 def article_deleted(sender, instance: Article, **kwargs) -> None:
-    from .indexing import enqueue
-
     enqueue([instance.pk], IndexTask.Action.REMOVE)
 
 
@@ -34,8 +35,6 @@ def article_deleted(sender, instance: Article, **kwargs) -> None:
 def mention_changed(sender, instance: Mention, raw: bool = False, **kwargs) -> None:
     if raw:
         return
-    from .indexing import enqueue
-
     enqueue([instance.article_id])
 
 
@@ -44,8 +43,6 @@ def entity_saved(sender, instance: Entity, created: bool, raw: bool = False, **k
     """A renamed entity changes the text and facets of every article that mentions it."""
     if raw or created:
         return
-    from .corrections import articles_changed, entity_articles
-
     articles_changed(entity_articles(instance.pk))
 
 
@@ -56,8 +53,6 @@ def source_saved(
     """A renamed outlet changes the source facet of all its articles."""
     if raw or created or (update_fields and set(update_fields) <= {"domains"}):
         return
-    from .corrections import articles_changed
-
     articles_changed(Article.objects.filter(source=instance).values_list("id", flat=True))
 
 
@@ -73,8 +68,6 @@ def catalog_row_changed(sender, instance, raw: bool = False, update_fields=None,
     """A renamed outlet must be found by its new slug at once, a merged place leave /places/."""
     if raw or (sender is Source and update_fields and set(update_fields) <= {"domains"}):
         return
-    from .selectors import catalog_changed
-
     catalog_changed()
 
 
@@ -82,8 +75,6 @@ def catalog_row_changed(sender, instance, raw: bool = False, update_fields=None,
 def catalog_entity_saved(sender, instance: Entity, created: bool, raw: bool = False, **kwargs):
     if raw or created:  # a new entity is in no list until an article names it
         return
-    from .selectors import catalog_changed
-
     catalog_changed()
 
 
@@ -94,6 +85,4 @@ def catalog_mention_changed(sender, instance: Mention, raw: bool = False, **kwar
     whose updated_at already moves the version (re-extraction need not empty the caches)."""
     if raw or (instance.origin == Mention.Origin.EXTRACTED and not instance.suppressed):
         return
-    from .selectors import catalog_changed
-
     catalog_changed()

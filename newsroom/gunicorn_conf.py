@@ -51,16 +51,16 @@ def post_worker_init(worker):
     """Open the search index before the first request; start the background indexer."""
     from django.conf import settings
 
-    from articles import indexing, search, selectors
+    from articles import search, selectors, worker
 
     search.warm_up()
     selectors.warm_up()
     if settings.NEWSROOM_INDEX_DRAINER:
-        indexing.start_drainer()
+        worker.start_in_background()
 
 
 def worker_exit(server, worker):
     """Let the background indexer finish its batch before the worker goes."""
-    from articles import indexing
+    from articles import worker
 
-    indexing.stop_drainer()
+    worker.stop_background()

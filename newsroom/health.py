@@ -15,6 +15,9 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from articles import search
+from articles.models import Article
+
 logger = logging.getLogger("newsroom.health")
 
 
@@ -30,9 +33,6 @@ def check_database(alias: str = "default") -> None:
 
 def check_search(*, database_ok: bool = True) -> None:
     """The index exists (never created here) and is not empty while articles are published."""
-    from articles import search
-    from articles.models import Article
-
     try:
         indexed = search.probe_index()
     except FileNotFoundError as exc:

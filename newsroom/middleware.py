@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import logging
 import time
@@ -17,6 +16,8 @@ from django.core.cache.backends.filebased import FileBasedCache
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+
+from articles.locks import file_lock
 
 logger = logging.getLogger("newsroom.security")
 
@@ -71,12 +72,9 @@ def _counter_lock(key: str) -> Iterator[None]:
     """
     backend = caches["default"]
     if isinstance(backend, FileBasedCache):
-        folder = Path(backend._dir)
-        folder.mkdir(parents=True, exist_ok=True)
         # No .djcache suffix: cache.clear() and culling leave the lock file alone.
-        with open(folder / "login-failures.lock", "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            yield  # closing the file releases the lock
+        with file_lock(Path(backend._dir) / "login-failures.lock"):
+            yield
         return
     lock_key = f"{key}:lock"
     deadline = time.monotonic() + 2

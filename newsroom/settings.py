@@ -236,8 +236,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Search -----------------------------------------------------------------------
 # SEARCH_URL selects the haystack backend: unset (default) keeps a Whoosh index under
 # NEWSROOM_DATA_DIR; "whoosh:///abs/path" moves it; "elasticsearch://host:9200/index"
-# or "solr://host:8983/solr/core" use a cluster. Only articles/search.py talks to haystack.
-from articles.search_config import haystack_connections  # noqa: E402
+# or "solr://host:8983/solr/core" use a cluster. Only articles/search/ talks to haystack.
+from newsroom.search_config import haystack_connections  # noqa: E402
 
 HAYSTACK_CONNECTIONS = haystack_connections(os.environ.get("SEARCH_URL", ""), DATA_DIR)
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
@@ -265,10 +265,11 @@ NEWSROOM_MAX_ARTICLE_CHARS = env_int("NEWSROOM_MAX_ARTICLE_CHARS", 200_000)
 NEWSROOM_MAX_FILE_BYTES = env_int("NEWSROOM_MAX_FILE_BYTES", 20 * 1024 * 1024)
 NEWSROOM_MAX_ARCHIVE_BYTES = env_int("NEWSROOM_MAX_ARCHIVE_BYTES", 500 * 1024 * 1024)
 NEWSROOM_MAX_ARCHIVE_ENTRIES = env_int("NEWSROOM_MAX_ARCHIVE_ENTRIES", 20000)
-# Largest upload request (several files or one archive) accepted from an editor. Unset, it
-# follows the two limits above where it is used (articles.uploads.max_request_bytes).
-if os.environ.get("NEWSROOM_MAX_UPLOAD_BYTES"):
-    NEWSROOM_MAX_UPLOAD_BYTES = env_int("NEWSROOM_MAX_UPLOAD_BYTES", 0)
+# Largest upload request (several files or one archive) accepted from an editor; by default
+# one archive and one file at their limits.
+NEWSROOM_MAX_UPLOAD_BYTES = env_int(
+    "NEWSROOM_MAX_UPLOAD_BYTES", NEWSROOM_MAX_ARCHIVE_BYTES + NEWSROOM_MAX_FILE_BYTES
+)
 # Upload batches up to this size are processed while the editor waits; larger ones in a
 # background thread of the web process, or by `manage.py index_worker` when that is off.
 NEWSROOM_UPLOAD_INLINE_BYTES = env_int("NEWSROOM_UPLOAD_INLINE_BYTES", 512 * 1024)

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from articles import uploads
+from articles.ingest import checks, uploads
 from articles.models import Article, Mention, UploadBatch, UploadResult
 
 from .conftest import CORPUS, SEED
@@ -318,7 +318,7 @@ def test_resuming_a_file_interrupted_midway_skips_documents_already_reported(edi
     archive = zip_bytes(corpus_files(3))
     batch = uploads.create_batch([SimpleUploadedFile("bbc.zip", archive)])
     upload_file = batch.files.get()
-    items, refusal = uploads.read_upload("bbc.zip", archive)
+    items, refusal = checks.read_upload("bbc.zip", archive)
     assert refusal is None
     # The process died after storing the first document of the archive.
     first = next(

@@ -96,7 +96,7 @@ def test_linking_entities_cannot_inject_markup():
 
 
 def test_a_stored_url_that_is_not_http_is_never_linked(client, archive):
-    from articles.ingest import article_fingerprint
+    from articles.ingest.columns import article_fingerprint
 
     body = "A body mentioning nothing in particular."
     article = Article.objects.create(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.utils.module_loading import import_string
 
-from articles.search_config import SearchURLError, haystack_connections
+from newsroom.search_config import SearchURLError, haystack_connections
 
 from .test_settings_deploy import REPO, django_env, settings_in_subprocess
 
@@ -29,7 +29,7 @@ def backend_for(search_url: str):
 @pytest.mark.parametrize("url", ["", "   ", "whoosh://"])
 def test_no_search_url_means_whoosh_in_the_data_folder(url):
     options = haystack_connections(url, DATA)["default"]
-    assert options["ENGINE"] == "articles.search_backends.NewsroomWhooshEngine"
+    assert options["ENGINE"] == "articles.search.whoosh.backend.NewsroomWhooshEngine"
     assert options["PATH"] == "/srv/newsroom/whoosh"
 
 
@@ -50,7 +50,7 @@ def test_whoosh_url_moves_the_index_folder():
 )
 def test_elasticsearch_url_selects_haystacks_elasticsearch7_backend(url, endpoint, index):
     options = haystack_connections(url, DATA)["default"]
-    assert options["ENGINE"] == "articles.search_backends.NewsroomElasticsearchEngine"
+    assert options["ENGINE"] == "articles.search.cluster.NewsroomElasticsearchEngine"
     assert options["URL"] == endpoint
     assert options["INDEX_NAME"] == index
 
@@ -96,7 +96,7 @@ def test_an_unknown_search_url_names_the_ones_that_work(url):
 def test_settings_take_search_url_from_the_environment(tmp_path):
     env = django_env(tmp_path, SEARCH_URL="elasticsearch://es:9200/newsroom")
     found = settings_in_subprocess(env, "HAYSTACK_CONNECTIONS")["HAYSTACK_CONNECTIONS"]
-    assert found["default"]["ENGINE"] == "articles.search_backends.NewsroomElasticsearchEngine"
+    assert found["default"]["ENGINE"] == "articles.search.cluster.NewsroomElasticsearchEngine"
     assert found["default"]["URL"] == "http://es:9200"
 
 

@@ -7,9 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from articles import corrections, indexing, search
-from articles.ingest import article_fingerprint
+from articles import corrections, search
+from articles.ingest.columns import article_fingerprint
 from articles.models import Article, Entity, IndexTask, Mention, Source
+from articles.search import queue
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def drifted(clean_index):
     stale = make_article("Okapi stale")
     gone = make_article("Okapi gone")
     hidden = make_article("Okapi hidden")
-    indexing.drain()
+    queue.drain()
     missing = make_article("Okapi missing")
     Article.objects.filter(pk=stale.pk).update(headline="Okapi edited", updated_at=timezone.now())
     gone_id = gone.pk
@@ -47,7 +48,7 @@ def drifted(clean_index):
 
 def test_a_matching_index_is_reported_as_such(clean_index):
     make_article("Okapi")
-    indexing.drain()
+    queue.drain()
     assert "The index matches the database." in check()
 
 
@@ -81,7 +82,7 @@ def test_fix_says_what_to_do_when_the_search_engine_keeps_failing(drifted, monke
     def broken(ids):
         raise OSError("disk full")
 
-    monkeypatch.setattr(search, "index_articles", broken)
+    monkeypatch.setattr(search.service, "index_articles", broken)
     with pytest.raises(CommandError, match="see Index tasks in the admin"):
         check("--fix")
     assert IndexTask.objects.filter(last_error="OSError: disk full").exists()
@@ -110,7 +111,7 @@ def indexed_mentions(clean_index):
     other = make_article("Okapi other")
     Mention.objects.create(article=named, entity=hashd)
     Mention.objects.create(article=other, entity=pmu)
-    indexing.drain()
+    queue.drain()
     assert "The index matches the database." in check()
     return SimpleNamespace(hashd=hashd, pmu=pmu, named=named, other=other)
 
@@ -146,7 +147,7 @@ def test_an_outlet_rename_whose_index_tasks_were_lost_is_found_stale_and_fixed(c
     press = Source.objects.create(name="Press TV", slug="press-tv")
     article = make_article("Okapi on air")
     Article.objects.filter(pk=article.pk).update(source=press)
-    indexing.drain()
+    queue.drain()
     assert "The index matches the database." in check()
 
     press.name, press.slug = "PressTV", "presstv"

@@ -6,7 +6,8 @@ from django.core.management import call_command
 
 from articles import corrections
 from articles.extraction.types import FoundEntity
-from articles.ingest import EntityResolver, article_fingerprint, import_documents
+from articles.ingest import EntityResolver, import_documents
+from articles.ingest.columns import article_fingerprint
 from articles.models import Article, Entity, EntityAlias, EntityRedirect, IndexTask, Mention
 
 from .conftest import SEED

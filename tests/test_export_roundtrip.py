@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.db import OperationalError, connection, connections, models, transaction
 from django.utils import timezone
 
-from articles import export, indexing, search
+from articles import export, search
 from articles.models import (
     Article,
     Entity,
@@ -27,6 +27,7 @@ from articles.models import (
     Source,
     SourceRedirect,
 )
+from articles.search import queue
 
 from .conftest import CORPUS, SEED
 
@@ -294,7 +295,7 @@ def bbc_articles(n: int) -> list[Article]:
         pytest.skip("../shared/corpus/bbc_news is not beside the repository")
     bbc = Source.objects.create(name="BBC", slug="bbc", domains=["bbc.co.uk"])
     articles = []
-    with indexing.deferred():
+    with queue.deferred():
         for number, path in enumerate(files):
             headline, _, body = path.read_text(encoding="latin-1").strip().partition("\n")
             articles.append(
@@ -359,7 +360,7 @@ def test_a_restore_without_indexing_leaves_the_work_queued(exported_bbc, clean_i
 
     assert index_commits(clean_index) == before
     assert IndexTask.objects.count() == 8
-    assert indexing.drain() == 8
+    assert queue.drain() == 8
     assert search.probe_index() == 8
 
 

@@ -6,10 +6,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils.dateparse import parse_datetime
 
-from articles import indexing
 from articles.extraction.readers import read_paths
 from articles.ingest import import_documents
 from articles.models import Article
+from articles.search import queue
 
 from .conftest import CORPUS, SEED
 
@@ -25,7 +25,7 @@ def dated_and_undated(clean_index, shared, tmp_path):
     with open(CORPUS / "huffpost_2018_2022" / "News_Category_Dataset_v3.head.jsonl") as lines:
         huffpost.write_text("".join(itertools.islice(lines, 3)), encoding="utf-8")
     import_documents(read_paths([str(SEED), str(huffpost)]), index=False)
-    indexing.drain()
+    queue.drain()
     articles = list(Article.objects.all())
     assert len(articles) == 4
     assert sum(a.published is None for a in articles) == 1

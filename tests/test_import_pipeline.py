@@ -345,7 +345,8 @@ def test_the_rule_needs_one_person_far_ahead_and_no_organization_of_that_name(pr
 def test_people_the_import_writes_count_at_once(preload):
     """The counts follow the import: the 20th article about Donald Trump tips the rule."""
     from articles.extraction.types import FoundEntity
-    from articles.ingest import EntityResolver, write_mentions
+    from articles.ingest import EntityResolver
+    from articles.ingest.storing import write_mentions
 
     trump = archive_with_person("Donald Trump", 19)
     resolver = EntityResolver(preload=preload)

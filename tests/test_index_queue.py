@@ -16,9 +16,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
 
-from articles import indexing, search, uploads
-from articles.ingest import article_fingerprint
+from articles import search, worker
+from articles.ingest import uploads
+from articles.ingest.columns import article_fingerprint
 from articles.models import Article, IndexTask, UploadBatch
+from articles.search import queue
 
 from .conftest import CORPUS, REPO, SEED
 
@@ -53,7 +55,7 @@ def test_a_save_queues_index_work_in_its_own_transaction():
 
 def test_draining_the_queue_makes_saves_searchable_and_empties_it(clean_index):
     article = make_article("Quokka census begins")
-    assert indexing.drain() == 1
+    assert queue.drain() == 1
     assert found("quokka") == {article.pk}
     assert IndexTask.objects.count() == 0
 
@@ -62,13 +64,13 @@ def test_unpublishing_and_deleting_remove_articles_from_search(clean_index):
     kept = make_article("Quokka kept")
     hidden = make_article("Quokka hidden")
     deleted = make_article("Quokka deleted")
-    indexing.drain()
+    queue.drain()
     assert found("quokka") == {kept.pk, hidden.pk, deleted.pk}
 
     hidden.is_published = False
     hidden.save()
     deleted.delete()
-    indexing.drain()
+    queue.drain()
     assert found("quokka") == {kept.pk}
 
 
@@ -76,35 +78,35 @@ def test_a_search_engine_failure_keeps_the_save_and_retries_later(clean_index, m
     def broken(ids):
         raise OSError("disk full")
 
-    monkeypatch.setattr(search, "index_articles", broken)
+    monkeypatch.setattr(search.service, "index_articles", broken)
     article = make_article("Quokka during an outage")
-    assert indexing.drain() == 0  # no exception reaches the editor
+    assert queue.drain() == 0  # no exception reaches the editor
 
     task = IndexTask.objects.get(article_id=article.pk)
     assert Article.objects.filter(pk=article.pk).exists()
     assert (task.attempts, task.last_error) == (1, "OSError: disk full")
     assert task.not_before is not None
-    assert indexing.drain() == 0  # backing off: not retried at once
+    assert queue.drain() == 0  # backing off: not retried at once
 
     monkeypatch.undo()
     IndexTask.objects.update(not_before=None)
-    assert indexing.drain() == 1
+    assert queue.drain() == 1
     assert found("quokka") == {article.pk}
 
 
 def test_one_article_the_engine_refuses_does_not_hold_back_the_others(clean_index, monkeypatch):
     poison = make_article("Quokka poison")
     good = [make_article(f"Quokka good {n}") for n in range(3)]
-    real = search.index_articles
+    real = search.service.index_articles
 
     def refuses_poison(ids):
         if poison.pk in set(ids):
             raise ValueError("cannot index this one")
         real(ids)
 
-    monkeypatch.setattr(search, "index_articles", refuses_poison)
+    monkeypatch.setattr(search.service, "index_articles", refuses_poison)
     for _ in range(12):  # each retry halves the batch until the poison is alone
-        indexing.drain()
+        queue.drain()
         IndexTask.objects.update(not_before=None)
     assert found("quokka") == {a.pk for a in good}
     left = IndexTask.objects.get()
@@ -128,14 +130,14 @@ def hold_lock_in_another_process(path: Path, seconds: float) -> subprocess.Popen
 
 
 def test_a_process_finding_another_writer_leaves_the_work_to_it(clean_index):
-    holder = hold_lock_in_another_process(indexing.lock_path(), 2)
+    holder = hold_lock_in_another_process(queue.lock_path(), 2)
     article = make_article("Quokka behind a busy writer")
     try:
-        assert indexing.drain(blocking=False) == 0  # returns at once, no lock error
+        assert queue.drain(blocking=False) == 0  # returns at once, no lock error
         assert IndexTask.objects.filter(article_id=article.pk).exists()
     finally:
         holder.wait()
-    assert indexing.drain(blocking=False) == 1
+    assert queue.drain(blocking=False) == 1
     assert found("quokka") == {article.pk}
 
 
@@ -208,9 +210,9 @@ def whoosh_write_lock() -> Path:
 def drainer(monkeypatch):
     # The drainer's thread builds its own haystack backend from these options.
     monkeypatch.setitem(settings.HAYSTACK_CONNECTIONS["default"], "LOCK_TIMEOUT", 0.3)
-    thread = indexing.start_drainer(interval=0.1)
+    thread = worker.start_in_background(interval=0.1)
     yield thread
-    indexing.stop_drainer()
+    worker.stop_background()
     assert not thread.is_alive()
 
 
@@ -257,7 +259,7 @@ WRITER = r"""
 import json, os, sys, time
 import django
 django.setup()
-from articles.ingest import article_fingerprint
+from articles.ingest.columns import article_fingerprint
 from articles.models import Article
 
 tag, count = sys.argv[1], int(sys.argv[2])
@@ -284,7 +286,7 @@ import django
 django.setup()
 from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
-from articles import uploads
+from articles.ingest import uploads
 
 paths = [Path(p) for p in sys.argv[1:]]
 batch = uploads.create_batch([SimpleUploadedFile(p.name, p.read_bytes()) for p in paths])
@@ -427,8 +429,8 @@ import django
 django.setup()
 from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
-from articles import uploads
-from articles.ingest import article_fingerprint
+from articles.ingest import uploads
+from articles.ingest.columns import article_fingerprint
 from articles.models import Article, IndexTask
 
 body = "The okapi census counted more okapis than ever."
@@ -490,6 +492,6 @@ def test_indexing_an_article_also_settles_its_other_queued_tasks(clean_index):
     article.headline = "Quokka saved again"
     article.save()  # a new task, due now
 
-    assert indexing.drain() == 1
+    assert queue.drain() == 1
     assert not IndexTask.objects.exists()  # the waiting retry is done too, not redone later
     assert found("quokka") == {article.pk}

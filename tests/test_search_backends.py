@@ -13,7 +13,10 @@ from haystack import connections
 from articles import search
 from articles.models import Article
 from articles.search import SearchRequest, search_articles
-from articles.search_config import SearchURLError, haystack_connections
+from articles.search.haystack_engine import HaystackSearchEngine
+from articles.search.types import EngineQuery
+from articles.search.vocabulary import FILTER_FIELDS
+from newsroom.search_config import SearchURLError, haystack_connections
 
 from .test_search_engine import (  # noqa: F401  (fixture)
     assert_counts_are_what_a_click_finds,
@@ -22,7 +25,7 @@ from .test_search_engine import (  # noqa: F401  (fixture)
 )
 
 FIELDS = {"text", "headline", "article_id", "published", "updated_at"}
-FACETS = set(search.FACET_FIELDS)
+FACETS = set(FILTER_FIELDS)
 
 
 # --- SEARCH_URL ----------------------------------------------------------------------------
@@ -30,7 +33,7 @@ FACETS = set(search.FACET_FIELDS)
 
 def test_default_is_whoosh_under_the_data_folder():
     conf = haystack_connections("", Path("/data"))["default"]
-    assert conf["ENGINE"] == "articles.search_backends.NewsroomWhooshEngine"
+    assert conf["ENGINE"] == "articles.search.whoosh.backend.NewsroomWhooshEngine"
     assert conf["PATH"] == "/data/whoosh"
     assert conf["INCLUDE_SPELLING"] is False  # Whoosh's corrector: 5.5 s per query
     assert conf["LOCK_TIMEOUT"] == 60
@@ -48,14 +51,14 @@ def test_whoosh_url_with_a_path():
 
 def test_elasticsearch_url():
     conf = haystack_connections("elasticsearchs://es.example:9200/news", Path("/d"))["default"]
-    assert conf["ENGINE"] == "articles.search_backends.NewsroomElasticsearchEngine"
+    assert conf["ENGINE"] == "articles.search.cluster.NewsroomElasticsearchEngine"
     assert conf["URL"] == "https://es.example:9200"
     assert conf["INDEX_NAME"] == "news"
 
 
 def test_solr_url():
     conf = haystack_connections("solr://solr.example:8983/solr/news", Path("/d"))["default"]
-    assert conf["ENGINE"] == "articles.search_backends.NewsroomSolrEngine"
+    assert conf["ENGINE"] == "articles.search.cluster.NewsroomSolrEngine"
     assert conf["URL"] == "http://solr.example:8983/solr/news"
 
 
@@ -65,7 +68,7 @@ def test_unknown_scheme_says_what_is_supported():
 
 
 def test_configured_engine_is_newsroom_whoosh():
-    from articles.search_backends import NewsroomWhooshSearchBackend
+    from articles.search.whoosh.backend import NewsroomWhooshSearchBackend
 
     assert isinstance(connections["default"].get_backend(), NewsroomWhooshSearchBackend)
 
@@ -79,7 +82,7 @@ def _searchfields():
 
 def test_elasticsearch_mapping_has_every_field_and_facet():
     pytest.importorskip("elasticsearch")
-    from articles.search_backends import NewsroomElasticsearchBackend
+    from articles.search.cluster import NewsroomElasticsearchBackend
 
     backend = NewsroomElasticsearchBackend("es", URL="http://localhost:9200", INDEX_NAME="x")
     content_field, mapping = backend.build_schema(_searchfields())
@@ -93,7 +96,7 @@ def test_elasticsearch_mapping_has_every_field_and_facet():
 
 def test_solr_schema_has_every_field_and_facet():
     pytest.importorskip("pysolr")
-    from articles.search_backends import NewsroomSolrEngine
+    from articles.search.cluster import NewsroomSolrEngine
 
     backend = NewsroomSolrEngine.backend("solr", URL="http://localhost:8983/solr/x")
     content_field, schema = backend.build_schema(_searchfields())
@@ -121,7 +124,9 @@ def test_whoosh_schema_keeps_facets_as_exact_keywords(clean_index):
 @pytest.fixture
 def generic(monkeypatch):
     """Search as on Elasticsearch or Solr: no fast path, only SearchQuerySet."""
-    monkeypatch.setattr(search, "_fast", lambda: None)
+    monkeypatch.setattr(
+        search.service, "current_engine", lambda: HaystackSearchEngine(connections["default"])
+    )
 
 
 @pytest.mark.django_db
@@ -222,11 +227,11 @@ def default_connection(search_url: str):
 
 def _request_kwargs(backend, include) -> dict:
     """The request search.py's haystack path makes, as the backend itself builds it."""
-    from articles.search_query import parse_query
+    from articles.search.query import parse_query
 
-    sqs = search._with_facets(
-        search._generic_queryset(parse_query("troops"), include, {}, SearchRequest(), "newest"),
-        search.FACET_FIELDS,
+    engine = HaystackSearchEngine(connections["default"])
+    sqs = engine._with_facets(
+        engine._queryset(EngineQuery(parse_query("troops"), include), "newest"), FILTER_FIELDS
     )
     return backend.build_search_kwargs(sqs.query.build_query(), **sqs.query.build_params())
 
@@ -245,7 +250,7 @@ def test_elasticsearch_terms_aggregations_take_only_elasticsearch_options():
         body = _request_kwargs(backend, {"place": ("iraq",)})
     aggs = body["aggs"]
     assert {agg["terms"]["field"] for agg in aggs.values()} == {
-        f"{name}_exact" for name in search.FACET_FIELDS
+        f"{name}_exact" for name in FILTER_FIELDS
     }
     for agg in aggs.values():
         assert set(agg["terms"]) <= ES7_TERMS_KEYS, agg
@@ -257,10 +262,10 @@ def test_solr_facet_parameters_take_only_solr_options():
     with default_connection("solr://127.0.0.1:9/solr/newsroom") as backend:
         params = _request_kwargs(backend, {"place": ("iraq",)})
     assert params["facet"] == "on"
-    assert set(params["facet.field"]) == {f"{name}_exact" for name in search.FACET_FIELDS}
+    assert set(params["facet.field"]) == {f"{name}_exact" for name in FILTER_FIELDS}
     options = {key.rsplit(".", 1)[-1] for key in params if key.startswith("f.")}
     assert options == {"limit", "mincount"}
-    assert all(params[f"f.{f}_exact.facet.limit"] == "-1" for f in search.FACET_FIELDS)
+    assert all(params[f"f.{f}_exact.facet.limit"] == "-1" for f in FILTER_FIELDS)
 
 
 @pytest.mark.django_db
@@ -289,8 +294,8 @@ def test_generic_path_counts_articles(newsroom, generic):  # noqa: F811
 @pytest.mark.django_db
 def test_a_cluster_write_that_fails_raises_so_the_index_queue_retries_it(newsroom):  # noqa: F811
     pytest.importorskip("elasticsearch")
-    from articles import indexing
     from articles.models import Article, IndexTask
+    from articles.search import queue
 
     article = Article.objects.filter(is_published=True).first()
     with default_connection("elasticsearch://127.0.0.1:9/newsroom"):  # nothing listens on 9
@@ -299,7 +304,7 @@ def test_a_cluster_write_that_fails_raises_so_the_index_queue_retries_it(newsroo
         with pytest.raises(Exception):  # noqa: B017
             search.remove_articles([article.pk])
         IndexTask.objects.all().delete()
-        indexing.enqueue([article.pk])
-        assert indexing.drain() == 0
+        queue.enqueue([article.pk])
+        assert queue.drain() == 0
     task = IndexTask.objects.get(article_id=article.pk)
     assert task.attempts == 1 and task.last_error  # kept for a retry, not dropped as done

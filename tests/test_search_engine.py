@@ -12,7 +12,8 @@ from django.core.management import call_command
 from articles import search
 from articles.models import Article, Entity, Mention, Source
 from articles.search import FacetCount, SearchRequest, search_articles
-from articles.search_query import NOTE_UNREADABLE, parse_query
+from articles.search.query import NOTE_UNREADABLE, parse_query
+from articles.search.vocabulary import FILTER_FIELDS
 
 from .conftest import SEED
 
@@ -215,7 +216,7 @@ def test_facets_count_over_all_matches_not_one_page(newsroom):
     response = search_articles(SearchRequest(q="troops", per_page=1))
     assert len(response.hits) == 1 and response.total == 4
     assert response.facets["source"] == [FacetCount("reuters", 3), FacetCount("press-tv", 1)]
-    assert set(response.facets) == set(search.FACET_FIELDS)
+    assert set(response.facets) == set(FILTER_FIELDS)
 
 
 def test_facets_sorted_by_count_then_value(newsroom):
@@ -378,7 +379,7 @@ def test_clear_index(newsroom):
 
 
 def test_writers_wait_for_the_lock_then_write(newsroom):
-    backend = search._backend()
+    backend = search.current_engine().backend
     released = threading.Event()
 
     def hold():
@@ -395,9 +396,9 @@ def test_writers_wait_for_the_lock_then_write(newsroom):
 
 
 def test_writer_gives_up_with_a_clear_error_after_the_bounded_wait(newsroom):
-    from articles.search_backends import IndexLockedError
+    from articles.search.whoosh.generations import IndexLockedError
 
-    backend = search._backend()
+    backend = search.current_engine().backend
     held, done = threading.Event(), threading.Event()
 
     def hold():
@@ -442,7 +443,7 @@ def test_processes_starting_on_a_missing_index_share_one_empty_index(tmp_path):
     from whoosh.fields import ID, Schema
     from whoosh.filedb.filestore import FileStorage
 
-    from articles.search_whoosh import IndexLocation
+    from articles.search.whoosh.generations import IndexLocation
 
     schema = Schema(id=ID(stored=True))
     with ThreadPoolExecutor(4) as pool:
@@ -454,7 +455,7 @@ def test_processes_starting_on_a_missing_index_share_one_empty_index(tmp_path):
 def test_threads_share_one_snapshot_instead_of_rebuilding_it(newsroom):
     """haystack gives each thread its own backend and schema: the searcher must not care."""
     assert search_articles(SearchRequest(q="troops")).total == 4
-    first = search._fast().live.snapshot()
+    first = search.current_engine().fast.live.snapshot()
     seen, errors = [], []
     barrier = threading.Barrier(2)
 
@@ -463,7 +464,7 @@ def test_threads_share_one_snapshot_instead_of_rebuilding_it(newsroom):
             barrier.wait(5)
             for _ in range(3):
                 assert len(list(search.iter_result_ids(SearchRequest(q="troops")))) == 4
-                seen.append(search._fast().live.snapshot())
+                seen.append(search.current_engine().fast.live.snapshot())
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -474,7 +475,7 @@ def test_threads_share_one_snapshot_instead_of_rebuilding_it(newsroom):
         thread.join()
     assert not errors
     assert len(seen) == 6 and all(snap is first for snap in seen)
-    assert search._fast().live.snapshot() is first
+    assert search.current_engine().fast.live.snapshot() is first
 
 
 @pytest.fixture
@@ -553,7 +554,7 @@ def test_disjunctive_counts_keep_the_other_filters_and_the_words(newsroom):
 
 def test_landing_page_counts_are_still_cached(newsroom):
     search_articles(SearchRequest())
-    snap = search._fast().live.snapshot()
+    snap = search.current_engine().fast.live.snapshot()
     cached = snap.all_facets
     assert cached is not None
     search_articles(SearchRequest(include={"place": ("iraq",)}))
@@ -632,7 +633,7 @@ def test_index_files_keep_a_read_position_per_thread(tmp_path):
     """Threads share one searcher: a seek() in one must not move another's reads."""
     import pickle
 
-    from articles.search_whoosh import MappedFileStorage
+    from articles.search.whoosh.storage import MappedFileStorage
 
     (tmp_path / "postings").write_bytes(bytes(range(256)) + pickle.dumps(("block", 7)))
     f = MappedFileStorage(str(tmp_path), readonly=True).open_file("postings")

@@ -4,7 +4,7 @@ import pytest
 from haystack import connections
 
 from articles.extraction.names import fold_text
-from articles.ingest import article_fingerprint
+from articles.ingest.columns import article_fingerprint
 from articles.models import Article, Entity, EntityAlias, Mention
 
 pytestmark = pytest.mark.django_db

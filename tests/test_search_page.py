@@ -489,7 +489,7 @@ def test_odd_queries_never_fail(client, archive, q):
 
 
 def test_facet_checkboxes_escape_names_and_slugs():
-    from articles.selectors import FacetGroup, FacetValue
+    from articles.pages.search import FacetGroup, FacetValue
     from articles.templatetags.search_tags import facet_values
 
     group = FacetGroup("org", "organization", "organizations", [])
@@ -511,6 +511,6 @@ def test_facet_checkboxes_escape_names_and_slugs():
 )
 def test_left_out_values_read_as_neither_nor(exclude, words):
     from articles.forms import SearchParams
-    from articles.selectors import describe
+    from articles.pages.search import describe
 
     assert describe(SearchParams(exclude=exclude), lambda field, slug: slug.title()) == words

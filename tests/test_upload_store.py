@@ -4,7 +4,7 @@ retried once with fresh caches instead of being reported as a failure."""
 import pytest
 from django.db import transaction
 
-from articles import uploads
+from articles.ingest import checks, uploads
 from articles.models import Entity, Mention, UploadResult
 
 from .conftest import SEED
@@ -15,8 +15,8 @@ def test_an_entity_removed_by_another_process_mid_batch_is_created_again(shared)
     seed = SEED.read_bytes()
     variant = seed.replace(b"US deploys new troops", b"Second report: US deploys more troops", 1)
     items = [
-        *uploads.read_upload("first.txt", seed)[0],
-        *uploads.read_upload("second.txt", variant)[0],
+        *checks.read_upload("first.txt", seed)[0],
+        *checks.read_upload("second.txt", variant)[0],
     ]
 
     def merged_away_after_commit(outcome, extracted):
@@ -34,7 +34,7 @@ def test_an_entity_removed_by_another_process_mid_batch_is_created_again(shared)
 @pytest.mark.django_db
 def test_uploads_follow_the_configured_article_length_limit(settings, shared):
     settings.NEWSROOM_MAX_ARTICLE_CHARS = 2000
-    items, refusal = uploads.read_upload("seed.txt", SEED.read_bytes())
+    items, refusal = checks.read_upload("seed.txt", SEED.read_bytes())
     assert refusal is None
 
     (outcome,) = uploads.store_documents(items)

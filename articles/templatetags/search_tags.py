@@ -16,6 +16,7 @@ from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 
 from articles.forms import SearchParams
+from articles.search.vocabulary import KIND_FILTERS
 
 register = template.Library()
 
@@ -86,9 +87,6 @@ def filter_search_url(field: str, slug: str) -> str:
     return _url(SearchParams(include={field: (slug,)}))
 
 
-_KIND_TO_FIELD = {"place": "place", "organization": "org", "person": "person"}
-
-
 @register.simple_tag
 def linked_body(text: str, mentions) -> str:
     """The article body as paragraphs, each entity name a link to its filtered search.
@@ -99,7 +97,7 @@ def linked_body(text: str, mentions) -> str:
     links: dict[str, str] = {}
     for mention in mentions:
         entity = mention.entity
-        field = _KIND_TO_FIELD.get(entity.kind)
+        field = KIND_FILTERS.get(entity.kind)
         if not field:
             continue
         url = _url(SearchParams(include={field: (entity.slug,)}))

@@ -7,8 +7,9 @@ one-writer lock (articles.indexing), like every other index write.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import indexing, search
+from articles import search
 from articles.models import Article, IndexTask
+from articles.search import queue
 
 
 def _naive_utc(value):
@@ -70,9 +71,9 @@ class Command(BaseCommand):
         if not options["fix"]:
             self.stdout.write("Run with --fix to repair.")
             return
-        indexing.enqueue(problems["missing"] + problems["stale"], IndexTask.Action.UPDATE)
-        indexing.enqueue(problems["extra"], IndexTask.Action.REMOVE)
-        indexing.drain(blocking=True)
+        queue.enqueue(problems["missing"] + problems["stale"], IndexTask.Action.UPDATE)
+        queue.enqueue(problems["extra"], IndexTask.Action.REMOVE)
+        queue.drain(blocking=True)
         left = compare_index()
         remaining = sum(len(v) for v in left.values())
         if remaining:

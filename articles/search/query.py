@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .extraction.names import fold_text
+from ..extraction.names import fold_text
 
 MAX_QUERY_WORDS = 32
 

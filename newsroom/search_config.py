@@ -27,10 +27,10 @@ def haystack_connections(search_url: str, data_dir: Path) -> dict:
         path = parts.path if parts.path not in ("", "/") else str(data_dir / "whoosh")
         return {
             "default": {
-                "ENGINE": "articles.search_backends.NewsroomWhooshEngine",
+                "ENGINE": "articles.search.whoosh.backend.NewsroomWhooshEngine",
                 "PATH": path,
                 # Whoosh's corrector scans every term (5.5 s a query); Newsroom suggests
-                # from the index's headline words itself (articles.search_whoosh).
+                # from the index's headline words itself (articles.search.whoosh.spelling).
                 "INCLUDE_SPELLING": False,
                 "BATCH_SIZE": 1000,
                 # Seconds a writer waits for the index's single writer lock before
@@ -43,7 +43,7 @@ def haystack_connections(search_url: str, data_dir: Path) -> dict:
         index = parts.path.strip("/") or "newsroom"
         return {
             "default": {
-                "ENGINE": "articles.search_backends.NewsroomElasticsearchEngine",
+                "ENGINE": "articles.search.cluster.NewsroomElasticsearchEngine",
                 "URL": urlunsplit((web_scheme, parts.netloc, "", "", "")),
                 "INDEX_NAME": index,
                 "INCLUDE_SPELLING": True,
@@ -53,7 +53,7 @@ def haystack_connections(search_url: str, data_dir: Path) -> dict:
         web_scheme = "https" if scheme == "solrs" else "http"
         return {
             "default": {
-                "ENGINE": "articles.search_backends.NewsroomSolrEngine",
+                "ENGINE": "articles.search.cluster.NewsroomSolrEngine",
                 "URL": urlunsplit((web_scheme, parts.netloc, parts.path, "", "")),
                 "INCLUDE_SPELLING": True,
             }

@@ -1,43 +1,40 @@
-"""Haystack engines used by Newsroom (chosen from SEARCH_URL by articles.search_config).
+"""The haystack Whoosh backend Newsroom runs on, and the haystack engine that declares it.
 
-Every engine builds article documents in bulk (ArticleIndex.build_documents) instead of
-haystack's per-object prepare. The Whoosh engine adds what stock haystack lacks
-(see articles.search_whoosh): index generations swapped atomically on rebuild, a bounded
-wait for the single writer lock, and a fast read path (`fast_search`) that articles.search
-uses whenever a backend offers it.
+What stock haystack lacks (see /work/shared/haystack-whoosh-facts.md): index generations
+swapped atomically on rebuild (articles.search.whoosh.generations), a bounded wait for the
+single writer lock, documents built in bulk, a lean schema (the text is searched, not
+stored; column-only ids and times), and the fast read path (articles.search.whoosh.fast).
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
-from django.core.exceptions import ImproperlyConfigured
-from haystack.backends import BaseEngine
+from django.utils import timezone
+from haystack import connections
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import ID
-from haystack.exceptions import MissingDependency
+from haystack.utils import get_identifier
 from whoosh import columns
 from whoosh import fields as wf
 from whoosh.analysis import StandardAnalyzer
 from whoosh.filedb.filestore import FileStorage
 
-from .search_whoosh import (
-    FACET_FIELDS,
-    IndexLocation,
-    IndexLockedError,
-    LiveSearcher,
-    WhooshFastSearch,
-    text_analyzer,
-    whoosh_document,
-)
+from ..analysis import text_analyzer
+from ..engine import DeclaresSearchEngine
+from ..vocabulary import FILTER_FIELDS
+from .engine import WhooshSearchEngine
+from .fast import FastSearch
+from .generations import IndexLocation
+from .snapshot import LiveSearcher
+from .values import whoosh_document
 
 logger = logging.getLogger(__name__)
-
-__all__ = ["IndexLockedError", "NewsroomWhooshEngine", "NewsroomSolrEngine"]
 
 # Segments as plain files, not one compound file: Whoosh copies each part of a compound
 # segment into a private BytesIO when a reader opens it (155 MB per worker at 61,000
@@ -73,16 +70,6 @@ def _chunks(ids: list[int], size: int):
         yield ids[start : start + size]
 
 
-class BulkPrepareMixin:
-    """haystack's update() calls full_prepare per object; prepare the batch in bulk first."""
-
-    def update(self, index, iterable, commit=True):
-        objects = (
-            index.attach_documents(iterable) if hasattr(index, "attach_documents") else iterable
-        )
-        return super().update(index, objects, commit=commit)
-
-
 def _write(ix, documents: Iterable[dict], delete_ids: list[int], timeout: float) -> None:
     """One writer: delete these articles' old documents, add the new ones, commit.
 
@@ -102,12 +89,6 @@ def _write(ix, documents: Iterable[dict], delete_ids: list[int], timeout: float)
     writer.commit()
 
 
-# Facet values asked of a cluster per field: every value, as on Whoosh, up to a bound. Six
-# terms aggregations of 10,000 stay under Elasticsearch's search.max_buckets (65,535 from
-# 7.9 on).
-CLUSTER_FACET_VALUES = 10_000
-
-
 class NewsroomWhooshSearchBackend(WhooshSearchBackend):
     """Whoosh with generations, a bounded writer lock and the fast read path."""
 
@@ -122,8 +103,6 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
 
     # --- setup and schema ----------------------------------------------------------------
     def setup(self):
-        from haystack import connections
-
         _, schema = self.build_schema(
             connections[self.connection_alias].get_unified_index().all_searchfields()
         )
@@ -150,7 +129,7 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
             names["article_id"] = wf.COLUMN(columns.NumericColumn("q"))
         if "updated_at" in names:  # microseconds since the epoch, UTC
             names["updated_at"] = wf.COLUMN(columns.NumericColumn("q"))
-        for name in FACET_FIELDS:
+        for name in FILTER_FIELDS:
             # Facets and filters use `<name>_exact`; the plain copy would double the work.
             if f"{name}_exact" in names:
                 names.pop(name, None)
@@ -168,10 +147,11 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
         self._sync()
         return super().more_like_this(model_instance, **kwargs)
 
-    def fast(self) -> WhooshFastSearch:
+    def fast(self) -> FastSearch:
+        """The query side over this process's long-lived searcher of the live generation."""
         if not self.setup_complete:
             self.setup()
-        return WhooshFastSearch(shared_live_searcher(self.location, self.schema))
+        return FastSearch(shared_live_searcher(self.location, self.schema))
 
     # --- writing ---------------------------------------------------------------------------
     def update(self, index, iterable, commit=True):
@@ -183,6 +163,7 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
         ids = sorted({int(i) for i in article_ids})
         if not ids:
             return
+        self._sync()  # outside the lock: a brand-new index is created under it
         with self.location.write_lock(self.lock_timeout):
             self._sync()
             docs = (whoosh_document(doc, self.schema) for doc in index.build_documents(ids))
@@ -192,15 +173,15 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
         ids = sorted({int(i) for i in article_ids})
         if not ids:
             return
+        self._sync()  # outside the lock: a brand-new index is created under it
         with self.location.write_lock(self.lock_timeout):
             self._sync()
             _write(self.index.refresh(), (), ids, timeout=self.lock_timeout)
 
     def remove(self, obj_or_string, commit=True):
         # haystack's remove() only logs a LockError and leaves the article searchable.
-        from haystack.utils import get_identifier
-
         ident = get_identifier(obj_or_string)
+        self._sync()  # outside the lock: a brand-new index is created under it
         with self.location.write_lock(self.lock_timeout):
             self._sync()
             writer = self.index.refresh().writer(timeout=self.lock_timeout, **WRITER_OPTIONS)
@@ -229,8 +210,6 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
         if not self.setup_complete:
             self.setup()
         started = time.time()
-        from django.utils import timezone
-
         since = timezone.now() - timedelta(seconds=2)
         fresh = self.location.new_generation_dir()
         try:
@@ -256,8 +235,6 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
                 count += self._catch_up(ix, index, since)
                 self.location.swap(fresh)
         except BaseException:
-            import shutil
-
             shutil.rmtree(fresh, ignore_errors=True)
             raise
         self.setup()
@@ -287,49 +264,6 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
         return 0
 
 
-class NewsroomWhooshEngine(WhooshEngine):
+class NewsroomWhooshEngine(DeclaresSearchEngine, WhooshEngine):
     backend = NewsroomWhooshSearchBackend
-
-
-def _engine_without_client(service: str, requirement: str) -> type[BaseEngine]:
-    """An engine that says which client to install instead of failing obscurely."""
-
-    class MissingClientBackend:
-        def __init__(self, *args, **kwargs):
-            raise ImproperlyConfigured(
-                f"SEARCH_URL selects {service}, but its Python client is not installed: "
-                f"install it with pip install '{requirement}', or unset SEARCH_URL for Whoosh."
-            )
-
-    return type(f"{service}EngineWithoutClient", (BaseEngine,), {"backend": MissingClientBackend})
-
-
-try:  # only importable when pysolr is installed
-    from haystack.backends.solr_backend import SolrEngine, SolrSearchBackend
-
-    class NewsroomSolrSearchBackend(BulkPrepareMixin, SolrSearchBackend):
-        # Sent as f.<field>.facet.limit / .mincount: every value that occurs, none that don't.
-        facet_options = {"limit": -1, "mincount": 1}
-
-    class NewsroomSolrEngine(SolrEngine):
-        backend = NewsroomSolrSearchBackend
-
-except (ImportError, MissingDependency):  # pragma: no cover - optional client
-    NewsroomSolrEngine = _engine_without_client("Solr", "pysolr")
-
-
-try:  # only importable when the elasticsearch client is installed
-    from haystack.backends.elasticsearch7_backend import (
-        Elasticsearch7SearchBackend,
-        Elasticsearch7SearchEngine,
-    )
-
-    class NewsroomElasticsearchBackend(BulkPrepareMixin, Elasticsearch7SearchBackend):
-        # Copied into the terms aggregation, which takes `size` (a `limit` is rejected).
-        facet_options = {"size": CLUSTER_FACET_VALUES}
-
-    class NewsroomElasticsearchEngine(Elasticsearch7SearchEngine):
-        backend = NewsroomElasticsearchBackend
-
-except (ImportError, MissingDependency):  # pragma: no cover - optional client
-    NewsroomElasticsearchEngine = _engine_without_client("Elasticsearch", "elasticsearch>=7,<8")
+    search_engine_class = WhooshSearchEngine

@@ -12,10 +12,8 @@ import re
 from functools import lru_cache
 from html import escape
 
-from whoosh.lang.porter import stem
-
-from .extraction.names import fold_text
-from .search_whoosh import STOP_WORDS
+from ..extraction.names import fold_text
+from .analysis import STOP_WORDS, stem
 
 SNIPPET_CHARS = 240
 MAX_SNIPPET_SOURCE = 40_000  # characters of the body looked at for a snippet

@@ -1,0 +1,91 @@
+"""The A–Z lists of outlets, places, organizations and people, and the home page's tops."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import selectors
+from ..search.vocabulary import ENTITY_FILTERS, FILTER_FIELDS
+
+# URL kind -> (filter field, title, singular)
+BROWSE_KINDS = {
+    "sources": ("source", "Outlets", "outlet"),
+    "places": ("place", "Places", "place"),
+    "organizations": ("org", "Organizations", "organization"),
+    "people": ("person", "People", "person"),
+}
+TOP_ENTRIES = 100  # a big list opens on its most named entries
+BIG_LIST = 300
+
+
+def home_page() -> dict:
+    return {
+        "article_count": selectors.article_count(),
+        "latest": selectors.latest_articles(20),
+        "sources": selectors.source_directory().largest(10),
+        "places": selectors.entity_directory("place").largest(10),
+        "orgs": selectors.entity_directory("organization").largest(10),
+    }
+
+
+@dataclass
+class BrowsePage:
+    kind: str
+    field: str
+    title: str
+    singular: str
+    entries: list
+    groups: list | None  # places: (country name, country entry or None, entries)
+    letters: list[str]
+    letter: str
+    query: str
+    total: int
+    top_only: bool
+
+    def context(self) -> dict:
+        return {
+            **self.__dict__,
+            "nav": self.kind,
+            "browse_kinds": [(k, v[1]) for k, v in BROWSE_KINDS.items()],
+            "filter_fields": FILTER_FIELDS,
+        }
+
+
+def browse_page(kind: str, *, letter: str = "", query: str = "") -> BrowsePage:
+    """One browse list, narrowed to a letter or to names containing ``query``."""
+    field, title, singular = BROWSE_KINDS[kind]
+    directory = (
+        selectors.source_directory()
+        if field == "source"
+        else selectors.entity_directory(ENTITY_FILTERS[field])
+    )
+    entries, letters = directory.entries, directory.letters
+    if letter not in letters:
+        letter = ""
+    # Big lists open on the most named entries; a letter or a search shows the rest.
+    shown = selectors.filter_directory(entries, letter=letter, query=query)
+    top_only = not letter and not query and len(entries) > BIG_LIST
+    if top_only:
+        shown = sorted(directory.largest(TOP_ENTRIES), key=lambda e: e.name.casefold())
+    groups = _by_country(shown) if field == "place" else None
+    return BrowsePage(
+        kind, field, title, singular, shown, groups, letters, letter, query, len(entries), top_only
+    )
+
+
+def _by_country(entries: list) -> list:
+    countries = selectors.country_names({e.country for e in entries})
+    by_country: dict[str, list] = {}
+    for entry in entries:
+        by_country.setdefault(entry.country, []).append(entry)
+    return sorted(
+        (
+            (
+                countries.get(code, "") if code else "Elsewhere",
+                next((e for e in items if e.feature == "country"), None),
+                items,
+            )
+            for code, items in by_country.items()
+        ),
+        key=lambda g: (g[0] == "Elsewhere", g[0].casefold()),
+    )

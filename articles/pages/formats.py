@@ -1,0 +1,150 @@
+"""The search in other forms than the page: JSON (one page of results) and CSV (all of them)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from itertools import islice
+
+from django.urls import reverse
+from django.utils.text import slugify
+
+from .. import search, selectors
+from ..forms import SearchParams
+from ..search.vocabulary import PER_PAGE
+from .search import SearchPage, search_request
+
+AbsoluteURI = Callable[[str], str]  # request.build_absolute_uri
+
+
+def search_json(
+    page: SearchPage, notes: list[str], messages: list[str], absolute_uri: AbsoluteURI
+) -> dict:
+    """The search page as JSON: the query, the results with their links, the facets."""
+    params: SearchParams = page.params
+    html = params.edited(format="html", page=params.page)
+
+    def absolute(p: SearchParams) -> str:
+        return absolute_uri(reverse("articles:search") + p.querystring())
+
+    links = {
+        "self": absolute(params),
+        "html": absolute(html),
+        "atom": absolute(params.edited(format="atom")),
+        "csv": absolute(params.edited(format="csv")),
+    }
+    if params.page > 1:
+        links["prev"] = absolute(params.edited(format="json", page=params.page - 1))
+    if params.page < page.num_pages:
+        links["next"] = absolute(params.edited(format="json", page=params.page + 1))
+    return {
+        "query": {
+            "q": params.q,
+            "include": {k: list(v) for k, v in params.include.items()},
+            "exclude": {k: list(v) for k, v in params.exclude.items()},
+            "from": params.date_from.isoformat() if params.date_from else None,
+            "to": params.date_to.isoformat() if params.date_to else None,
+            "sort": params.sort,
+            "page": params.page,
+        },
+        "summary": page.summary,
+        "total": page.total,
+        "page": params.page,
+        "pages": page.num_pages,
+        "per_page": PER_PAGE,
+        "results": [
+            {
+                "id": row.article.id,
+                "url": absolute_uri(row.article.get_absolute_url()),
+                "headline": row.article.headline,
+                "headline_html": row.headline_html,
+                "snippet_html": row.snippet_html,
+                "source": (
+                    {"slug": row.article.source.slug, "name": row.article.source.name}
+                    if row.article.source_id
+                    else None
+                ),
+                "published": row.article.published.isoformat() if row.article.published else None,
+                "section": row.article.section,
+                "original_url": row.article.original_link,
+            }
+            for row in page.results
+        ],
+        "facets": {
+            group.field: [
+                {
+                    "slug": v.slug,
+                    "name": v.name,
+                    "count": v.count,
+                    "selected": v.selected,
+                    "excluded": v.excluded,
+                }
+                for v in group.values
+            ]
+            for group in page.facets
+            if params.facets
+        },
+        "facet_value_counts": {
+            group.field: group.value_count for group in page.facets if params.facets
+        },
+        "suggestion": page.suggestion,
+        "notes": [*notes, *messages],
+        "links": links,
+    }
+
+
+CSV_HEADER = [
+    "id",
+    "published",
+    "source",
+    "section",
+    "headline",
+    "original_url",
+    "newsroom_url",
+    "places",
+    "organizations",
+    "people",
+]
+
+
+def csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    # A cell starting like a formula would run in a spreadsheet (CSV injection).
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_filename(params: SearchParams) -> str:
+    return f"newsroom-search-{slugify(params.q)[:40] or 'all'}.csv"
+
+
+def csv_lines(params: SearchParams, absolute_uri: AbsoluteURI) -> Iterator[str]:
+    """Every article of the search, not one page, as CSV lines in the search's order."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_HEADER)
+    ids = search.iter_result_ids(search_request(params, page=1, facets=False))
+    while chunk := list(islice(ids, 500)):
+        articles = selectors.articles_for_export(chunk)
+        names = selectors.entity_names_by_article(chunk)
+        for article_id in chunk:
+            article = articles.get(article_id)
+            if article is None:
+                continue
+            found = names.get(article_id, {})
+            row = (
+                article.id,
+                article.published.isoformat() if article.published else "",
+                article.source.name if article.source_id else "",
+                article.section,
+                article.headline,
+                article.original_link,
+                absolute_uri(article.get_absolute_url()),
+                "; ".join(found.get("place", [])),
+                "; ".join(found.get("organization", [])),
+                "; ".join(found.get("person", [])),
+            )
+            yield writer.writerow([csv_cell(v) for v in row])

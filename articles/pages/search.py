@@ -1,0 +1,331 @@
+"""What one search shows: result rows, filter groups, chips and the words that describe it.
+
+The search page, its JSON, its feed and its CSV all start here: ``search_request`` is the one
+conversion of a search state (articles.forms.SearchParams) into a request to the search
+service, and ``search_page`` gathers a page. Names of the values come from the database
+(articles.selectors), counts from the search engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .. import search, selectors
+from ..extraction.names import name_slug
+from ..forms import SearchParams
+from ..models import Article
+from ..search.vocabulary import ENTITY_FILTERS, FILTER_FIELDS, FILTER_LABELS, PER_PAGE
+
+FACETS_SHOWN = 10
+FACETS_LISTED = 50
+FACET_LISTING_LIMIT = 300
+
+NameOf = Callable[[str, str], str]
+
+
+def search_request(params: SearchParams, **changes) -> search.SearchRequest:
+    """The search-service request for a search state; ``changes`` override its fields
+    (``page``, ``per_page``, ``facets``, ``sort``)."""
+    fields = {
+        "q": params.q,
+        "include": dict(params.include),
+        "exclude": dict(params.exclude),
+        "date_from": params.date_from,
+        "date_to": params.date_to,
+        # nothing to rank by without words: newest first reads best
+        "sort": "newest" if params.sort == "relevance" and not params.q else params.sort,
+        "page": params.page,
+        "per_page": PER_PAGE,
+        "facets": params.facets,
+    }
+    return search.SearchRequest(**{**fields, **changes})
+
+
+@dataclass
+class FacetValue:
+    slug: str
+    name: str
+    count: int | None
+    selected: bool = False
+    excluded: bool = False
+
+
+@dataclass
+class FacetGroup:
+    """One filter's values: the active ones first, then the most frequent in the results."""
+
+    field: str
+    label: str
+    label_plural: str
+    values: list[FacetValue]
+    value_count: int = 0  # distinct values in all the results
+    unlisted: int = 0  # values with fewer articles, left off this page
+
+    @property
+    def shown(self) -> list[FacetValue]:
+        return self.values[:FACETS_SHOWN]
+
+    @property
+    def rest(self) -> list[FacetValue]:
+        return self.values[FACETS_SHOWN:]
+
+
+@dataclass
+class ResultRow:
+    article: Article
+    headline_html: str
+    snippet_html: str
+    score: float | None = None
+
+
+@dataclass
+class Chip:
+    field: str
+    value: str  # "-slug" when excluded
+    text: str
+
+
+@dataclass
+class SearchPage:
+    params: SearchParams
+    total: int
+    results: list[ResultRow]
+    facets: list[FacetGroup]
+    chips: list[Chip]
+    summary: str
+    suggestion: str | None
+    notes: list[str]
+    num_pages: int
+
+    @property
+    def count_text(self) -> str:
+        if not self.total:
+            return "no articles"
+        return f"{self.total:,} article{'s' if self.total != 1 else ''}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.summary} — {self.count_text}"
+
+    @property
+    def page_numbers(self) -> list[int | None]:
+        """Page numbers around the current page, None where a gap is."""
+        page, last = self.params.page, self.num_pages
+        wanted = sorted({1, last, *range(max(1, page - 2), min(last, page + 2) + 1)})
+        out: list[int | None] = []
+        for n in wanted:
+            if out and n - (out[-1] or 0) > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+def search_page(
+    params: SearchParams, *, names: dict | None = None, per_page: int = PER_PAGE
+) -> SearchPage:
+    """Run one search and gather everything the page, JSON, feed and chips show.
+
+    Queries: the search itself, one for the hits' rows, one for every entity name the facets
+    and chips need; outlet and section names come from a cache. The landing search (no words,
+    no filters: facets over the whole archive) is the same for everyone and is kept until the
+    archive changes. ``names``: (field, slug) -> name the form already resolved.
+    """
+    if params.is_empty and params.page == 1 and per_page == PER_PAGE and params.facets:
+        return selectors.cached_until_changed(
+            f"landing-search:{params.sort}:{params.format}",
+            lambda: _search_page(params, names=names, per_page=per_page),
+            # The index is updated after the database commits, perhaps by a worker: a page
+            # computed in between must not outlive the next half minute.
+            max_age=30,
+        )
+    return _search_page(params, names=names, per_page=per_page)
+
+
+def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> SearchPage:
+    request = search_request(
+        params, per_page=per_page, facets=params.facets or params.format != "json"
+    )
+    response = search.search_articles(request)
+    rows = selectors.articles_for_hits([hit.article_id for hit in response.hits])
+    results = [
+        ResultRow(rows[hit.article_id], hit.headline_html, hit.snippet_html, hit.score)
+        for hit in response.hits
+        if hit.article_id in rows
+    ]
+    facet_counts = {name: response.facets.get(name, ()) for name in FILTER_FIELDS}
+    wanted = {
+        name: {fc.value for fc in facet_counts[name][:FACETS_LISTED]} | _active(params, name)
+        for name in ENTITY_FILTERS
+    }
+    name_of = _namer(wanted, names)
+    groups = [
+        _facet_group(
+            name,
+            facet_counts[name],
+            set(params.include.get(name, ())),
+            set(params.exclude.get(name, ())),
+            name_of,
+        )
+        for name in FILTER_FIELDS
+    ]
+    chips = [
+        Chip(
+            field,
+            f"-{slug}" if excluded else slug,
+            chip_text(field, name_of(field, slug), excluded),
+        )
+        for field, slug, excluded in params.active()
+    ]
+    num_pages = max(1, -(-response.total // per_page)) if response.total else 0
+    suggestion = response.suggestion
+    if suggestion and suggestion.casefold() == params.q.casefold():
+        suggestion = None
+    return SearchPage(
+        params=params,
+        total=response.total,
+        results=results,
+        facets=groups,
+        chips=chips,
+        summary=describe(params, name_of),
+        suggestion=suggestion,
+        notes=list(response.notes),
+        num_pages=min(num_pages, 500),
+    )
+
+
+def _active(params: SearchParams, field: str) -> set[str]:
+    return set(params.include.get(field, ())) | set(params.exclude.get(field, ()))
+
+
+def _namer(wanted: dict[str, set[str]], known: dict | None = None) -> NameOf:
+    """name_of(field, slug) for a page: entity names of ``wanted`` (filter -> slugs) in one
+    query, outlets and sections from the cache; ``known`` fills in, the slug is the last
+    resort."""
+    entity_name = selectors.entity_names(
+        {ENTITY_FILTERS[name]: slugs for name, slugs in wanted.items() if name in ENTITY_FILTERS}
+    )
+    sources, sections = selectors.source_names(), selectors.section_names()
+    known = known or {}
+
+    def name_of(field: str, slug: str) -> str:
+        if field in ENTITY_FILTERS:
+            return entity_name.get((ENTITY_FILTERS[field], slug)) or known.get((field, slug), slug)
+        if field == "source":
+            return sources.get(slug, slug)
+        if field == "section":
+            return sections.get(slug, slug)
+        return slug
+
+    return name_of
+
+
+def _facet_group(field, counts, included: set, excluded: set, name_of: NameOf) -> FacetGroup:
+    """Only the values a page lists become objects: a match-all search can have 30,000 people."""
+    if field == "year":
+        counts = sorted(counts, key=lambda fc: fc.value, reverse=True)
+    top = counts[:FACETS_LISTED]
+    count_of = {fc.value: fc.count for fc in top}
+    if included - count_of.keys():
+        count_of.update((fc.value, fc.count) for fc in counts if fc.value in included)
+    active = sorted(
+        (FacetValue(s, name_of(field, s), count_of.get(s, 0), True) for s in included),
+        key=lambda v: (-(v.count or 0), v.name.casefold()),
+    )
+    left_out = [FacetValue(s, name_of(field, s), None, False, True) for s in sorted(excluded)]
+    others = [
+        FacetValue(fc.value, name_of(field, fc.value), fc.count)
+        for fc in top
+        if fc.value not in included and fc.value not in excluded
+    ]
+    return FacetGroup(
+        field,
+        *FILTER_LABELS[field],
+        [*active, *left_out, *others],
+        value_count=len(counts),
+        unlisted=max(0, len(counts) - len(top)),
+    )
+
+
+def chip_text(field: str, name: str, excluded: bool) -> str:
+    label = FILTER_LABELS[field][0].capitalize()
+    return f"{label}: not {name}" if excluded else f"{label}: {name}"
+
+
+def describe(params: SearchParams, name_of: NameOf) -> str:
+    """Words for a search: "Kata'ib Hezbollah in Iraq · Press TV · 2020"."""
+
+    def names(field: str, values) -> str:
+        return " or ".join(name_of(field, slug) for slug in values)
+
+    subject = []
+    if params.q:
+        subject.append(f"“{params.q if len(params.q) <= 80 else params.q[:80] + '…'}”")
+    for field in ("org", "person"):
+        if params.include.get(field):
+            subject.append(names(field, params.include[field]))
+    head = ", ".join(subject)
+    if params.include.get("place"):
+        places = names("place", params.include["place"])
+        head = f"{head} in {places}" if head else places
+    segments = [head] if head else []
+    for field in ("source", "section", "year"):
+        if params.include.get(field):
+            segments.append(names(field, params.include[field]))
+    if params.date_from and params.date_to:
+        segments.append(f"{params.date_from.isoformat()} to {params.date_to.isoformat()}")
+    elif params.date_from:
+        segments.append(f"from {params.date_from.isoformat()}")
+    elif params.date_to:
+        segments.append(f"until {params.date_to.isoformat()}")
+    for field, values in params.exclude.items():
+        segments.append(_left_out(field, [name_of(field, slug) for slug in values]))
+    return " · ".join(segments) or "All articles"
+
+
+def _left_out(field: str, names: list[str]) -> str:
+    where = "in " if field == "place" else ""
+    if len(names) == 1:
+        return f"not {where}{names[0]}"
+    if len(names) == 2:  # "not in Iraq or Japan" reads as if one of them would do
+        return f"{where}neither {names[0]} nor {names[1]}"
+    return f"{where}none of {', '.join(names[:-1])} and {names[-1]}"
+
+
+@dataclass
+class FacetListing:
+    label: str
+    label_plural: str
+    summary: str
+    total: int  # distinct values in the results
+    values: list[FacetValue]
+    matching: int  # values matching the find box
+
+
+def facet_value_listing(params: SearchParams, field: str, *, find: str = "") -> FacetListing:
+    """All values of one filter in a search's results, most frequent first.
+
+    ``find`` narrows by the value's slug, which is its folded name ("kataib" finds Kata'ib).
+    """
+    response = search.search_articles(
+        search_request(params, sort="newest", page=1, per_page=1, facets=True)
+    )
+    counts = list(response.facets.get(field, []))
+    wanted_slug = name_slug(find) if find else ""
+    matching = [fc for fc in counts if wanted_slug in fc.value] if wanted_slug else counts
+    top = matching[:FACET_LISTING_LIMIT]
+    wanted = {name: _active(params, name) for name in ENTITY_FILTERS}
+    if field in ENTITY_FILTERS:
+        wanted[field] |= {fc.value for fc in top}
+    name_of = _namer(wanted)
+    included = set(params.include.get(field, ()))
+    values = [
+        FacetValue(fc.value, name_of(field, fc.value), fc.count, fc.value in included) for fc in top
+    ]
+    return FacetListing(
+        *FILTER_LABELS[field],
+        summary=describe(params, name_of),
+        total=len(counts),
+        values=values,
+        matching=len(matching),
+    )

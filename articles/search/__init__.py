@@ -1,0 +1,62 @@
+"""Search: the vocabulary, the query parser, text analysis, the engines and the index queue.
+
+The rest of the app imports the service API from here::
+
+    from articles import search
+    search.search_articles(search.SearchRequest(q="iraq", include={"place": ("iraq",)}))
+
+Layout (each module says more):
+- ``vocabulary``: filter fields, labels, sorts, page sizes; ``types``: request and result;
+- ``query``: the reader's query language; ``analysis``: words → index terms;
+  ``highlight``: escaped, marked headlines and snippets;
+- ``engine``: the interface the service calls; ``whoosh/``: the embedded engine;
+  ``haystack_engine`` and ``cluster``: Elasticsearch and Solr through haystack;
+- ``documents``: the haystack index (what an article's search document holds);
+- ``service``: searching and indexing; ``queue``: the index queue and its one writer.
+"""
+
+from .service import (
+    clear_index,
+    count_articles,
+    current_engine,
+    index_articles,
+    indexed_versions,
+    iter_result_ids,
+    more_like_this,
+    probe_index,
+    rebuild_index,
+    remove_articles,
+    search_articles,
+    warm_up,
+)
+from .types import (
+    SEARCH_UNAVAILABLE,
+    FacetCount,
+    FacetCounts,
+    Hit,
+    SearchRequest,
+    SearchResponse,
+    SearchUnavailable,
+)
+
+__all__ = [
+    "SEARCH_UNAVAILABLE",
+    "FacetCount",
+    "FacetCounts",
+    "Hit",
+    "SearchRequest",
+    "SearchResponse",
+    "SearchUnavailable",
+    "clear_index",
+    "count_articles",
+    "current_engine",
+    "index_articles",
+    "indexed_versions",
+    "iter_result_ids",
+    "more_like_this",
+    "probe_index",
+    "rebuild_index",
+    "remove_articles",
+    "search_articles",
+    "warm_up",
+]

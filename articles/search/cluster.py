@@ -1,0 +1,80 @@
+"""haystack engines for a search cluster (Elasticsearch 7, Solr), chosen by SEARCH_URL.
+
+Both are driven through SearchQuerySet by articles.search.haystack_engine, which each engine
+declares. Documents are built in bulk (ArticleIndex.attach_documents) instead of haystack's
+per-object prepare. When a cluster's Python client is not installed, the engine says which
+package to install instead of failing obscurely. The Whoosh engine lives in
+articles.search.whoosh.backend.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ImproperlyConfigured
+from haystack.backends import BaseEngine
+from haystack.exceptions import MissingDependency
+
+from .engine import DeclaresSearchEngine
+from .haystack_engine import HaystackSearchEngine
+
+
+class BulkPrepareMixin:
+    """haystack's update() calls full_prepare per object; prepare the batch in bulk first."""
+
+    def update(self, index, iterable, commit=True):
+        return super().update(index, index.attach_documents(iterable), commit=commit)
+
+
+# Facet values asked of a cluster per field: every value, as on Whoosh, up to a bound. Six
+# terms aggregations of 10,000 stay under Elasticsearch's search.max_buckets (65,535 from
+# 7.9 on).
+CLUSTER_FACET_VALUES = 10_000
+
+
+def _engine_without_client(service: str, requirement: str) -> type[BaseEngine]:
+    """An engine that says which client to install instead of failing obscurely."""
+
+    class MissingClientBackend:
+        def __init__(self, *args, **kwargs):
+            raise ImproperlyConfigured(
+                f"SEARCH_URL selects {service}, but its Python client is not installed: "
+                f"install it with pip install '{requirement}', or unset SEARCH_URL for Whoosh."
+            )
+
+    return type(
+        f"{service}EngineWithoutClient",
+        (DeclaresSearchEngine, BaseEngine),
+        {"backend": MissingClientBackend, "search_engine_class": HaystackSearchEngine},
+    )
+
+
+try:  # only importable when pysolr is installed
+    from haystack.backends.solr_backend import SolrEngine, SolrSearchBackend
+
+    class NewsroomSolrSearchBackend(BulkPrepareMixin, SolrSearchBackend):
+        # Sent as f.<field>.facet.limit / .mincount: every value that occurs, none that don't.
+        facet_options = {"limit": -1, "mincount": 1}
+
+    class NewsroomSolrEngine(DeclaresSearchEngine, SolrEngine):
+        backend = NewsroomSolrSearchBackend
+        search_engine_class = HaystackSearchEngine
+
+except (ImportError, MissingDependency):  # pragma: no cover - optional client
+    NewsroomSolrEngine = _engine_without_client("Solr", "pysolr")
+
+
+try:  # only importable when the elasticsearch client is installed
+    from haystack.backends.elasticsearch7_backend import (
+        Elasticsearch7SearchBackend,
+        Elasticsearch7SearchEngine,
+    )
+
+    class NewsroomElasticsearchBackend(BulkPrepareMixin, Elasticsearch7SearchBackend):
+        # Copied into the terms aggregation, which takes `size` (a `limit` is rejected).
+        facet_options = {"size": CLUSTER_FACET_VALUES}
+
+    class NewsroomElasticsearchEngine(DeclaresSearchEngine, Elasticsearch7SearchEngine):
+        backend = NewsroomElasticsearchBackend
+        search_engine_class = HaystackSearchEngine
+
+except (ImportError, MissingDependency):  # pragma: no cover - optional client
+    NewsroomElasticsearchEngine = _engine_without_client("Elasticsearch", "elasticsearch>=7,<8")

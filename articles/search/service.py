@@ -1,0 +1,232 @@
+"""Searching and indexing articles: the one module the rest of the app calls for search.
+
+Requests are normalised here (known filter fields and sorts, bounded pages), the words parsed
+by articles.search.query (never by an engine's parser, so odd input cannot raise), and the
+configured engine (articles.search.engine) answers. Headlines and snippets are highlighted
+here from the database (articles.search.highlight), so escaping is the same on every engine.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime
+
+from haystack import connections
+
+from ..extraction.names import fold_text
+from ..models import Article
+from .engine import DeclaresSearchEngine, SearchEngine
+from .haystack_engine import HaystackSearchEngine
+from .highlight import highlight, query_keys, snippet
+from .query import ParsedQuery, parse_query
+from .types import EngineQuery, FacetCounts, Hit, SearchRequest, SearchResponse
+from .vocabulary import FILTER_FIELDS, MAX_PER_PAGE, PER_PAGE, SORTS
+
+logger = logging.getLogger(__name__)
+
+
+def current_engine() -> SearchEngine:
+    """The engine of the configured haystack connection (SEARCH_URL): the one its haystack
+    engine class declares; the generic haystack engine for any other haystack backend."""
+    connection = connections["default"]
+    if isinstance(connection, DeclaresSearchEngine):
+        return connection.search_engine()
+    return HaystackSearchEngine(connection)
+
+
+# --- searching -------------------------------------------------------------------------------
+
+
+def search_articles(request: SearchRequest) -> SearchResponse:
+    """One page of results with exact total, facet counts over all matches and a suggestion."""
+    query, sort, page, per_page = _normalise(request)
+    result = current_engine().search(
+        query,
+        sort=sort,
+        offset=(page - 1) * per_page,
+        limit=per_page,
+        facets=request.facets,
+        suggest=True,
+    )
+    notes = list(query.parsed.notes)
+    if result.unsearchable:
+        notes.append(_unsearchable_note(query.parsed, result.unsearchable))
+    facets = {}
+    if request.facets:
+        facets = {n: FacetCounts(result.facets[n]) for n in FILTER_FIELDS if n in result.facets}
+    return SearchResponse(
+        total=result.total,
+        hits=_hits(result.hits, query.parsed),
+        facets=facets,
+        suggestion=result.suggestion or _suggestion(request.q, result.corrections),
+        notes=notes,
+    )
+
+
+def count_articles(request: SearchRequest) -> int:
+    """How many articles match (no page, no facets: cheap enough to ask several times)."""
+    query, _, _, _ = _normalise(request)
+    return current_engine().count(query)
+
+
+def iter_result_ids(request: SearchRequest) -> Iterator[int]:
+    """Every matching article id in sort order (for exporting the whole result set)."""
+    query, sort, _, _ = _normalise(request)
+    yield from current_engine().iter_ids(query, sort)
+
+
+def more_like_this(article_id: int, limit: int = 5) -> list[int]:
+    """Ids of published articles most similar to this one (not including it)."""
+    return current_engine().more_like_this(article_id, limit)
+
+
+def _normalise(request: SearchRequest) -> tuple[EngineQuery, str, int, int]:
+    sort = request.sort if request.sort in SORTS else "relevance"
+    page = max(1, int(request.page or 1))
+    per_page = min(MAX_PER_PAGE, max(1, int(request.per_page or PER_PAGE)))
+    parsed = parse_query(request.q)
+    if parsed.is_match_all and sort == "relevance":
+        sort = "newest"  # nothing to rank by: newest first
+    query = EngineQuery(
+        parsed,
+        _clean_filters(request.include),
+        _clean_filters(request.exclude),
+        request.date_from,
+        request.date_to,
+    )
+    return query, sort, page, per_page
+
+
+def _clean_filters(filters: Mapping[str, Iterable[str]] | None) -> dict[str, tuple[str, ...]]:
+    """Known filter fields only; values as strings, deduplicated, blanks dropped."""
+    out = {}
+    for name, values in (filters or {}).items():
+        if name not in FILTER_FIELDS:
+            continue
+        if isinstance(values, str):
+            values = (values,)
+        cleaned = tuple(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))
+        if cleaned:
+            out[name] = cleaned
+    return out
+
+
+def _suggestion(q: str, corrections: dict[str, str]) -> str | None:
+    if not corrections:
+        return None
+
+    def replace(match: re.Match) -> str:
+        word = match.group()
+        fixed = corrections.get(re.sub(r"[^a-z0-9]+", "", fold_text(word)))
+        if fixed is None:
+            return word
+        if word.isupper() and len(word) > 1:
+            return fixed.upper()
+        return fixed.capitalize() if word[:1].isupper() else fixed
+
+    suggested = re.sub(r"\w+(?:['\u2019]\w+)*", replace, q)
+    return suggested if suggested != q else None
+
+
+def _quoted(phrases: list[tuple[str, ...]]) -> str:
+    shown = [f"“{' '.join(p)}”" for p in phrases]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _unsearchable_note(parsed: ParsedQuery, dropped: list[tuple[tuple[str, ...], str]]) -> str:
+    """Say which words could not be searched, and what that did to the search."""
+    phrases = [p for p, _ in dropped]
+    reasons = {why for _, why in dropped}
+    reason = "too short" if reasons == {"short"} else "too common"
+    if len(reasons) > 1:
+        reason = "too common or too short"
+    if len(phrases) == 1:
+        too, pronoun = f"is {reason} a word", "it was"
+    else:
+        too, pronoun = f"are {reason} words", "they were"
+    searched = {alt for c in parsed.required for alt in c.alternatives} - set(phrases)
+    if parsed.required and not searched:
+        return (
+            f"{_quoted(phrases)} {too} to search for, so no article can match. "
+            "Search for rarer or longer words."
+        )
+    return f"{_quoted(phrases)} {too} to search for; {pronoun} left out."
+
+
+def _hits(ids_scores: list[tuple[int, float]], parsed: ParsedQuery) -> list[Hit]:
+    keys = query_keys(parsed.positive_words())
+    rows = {
+        r["id"]: r
+        for r in Article.objects.filter(id__in=[i for i, _ in ids_scores]).values(
+            "id", "headline", "body", "caption"
+        )
+    }
+    hits = []
+    for article_id, score in ids_scores:
+        row = rows.get(article_id)
+        if row is None:  # deleted since it was indexed
+            continue
+        body = row["body"] or row["caption"]
+        hits.append(Hit(article_id, score, highlight(row["headline"], keys), snippet(body, keys)))
+    return hits
+
+
+# --- indexing --------------------------------------------------------------------------------
+
+
+def index_articles(article_ids: Iterable[int]) -> None:
+    """(Re)index these articles; unpublished or deleted ones are removed from the index.
+
+    A failed write raises (on Whoosh, IndexLockedError with advice after
+    NEWSROOM_SEARCH_LOCK_TIMEOUT seconds), so the index queue retries it.
+    """
+    ids = sorted({int(i) for i in article_ids})
+    if ids:
+        current_engine().index(ids)
+
+
+def remove_articles(article_ids: Iterable[int]) -> None:
+    ids = sorted({int(i) for i in article_ids})
+    if ids:
+        current_engine().remove(ids)
+
+
+def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
+    """Index every published article anew; returns the number indexed.
+
+    On Whoosh the live index keeps answering during the build (new folder, atomic swap).
+    Other engines are re-indexed in place with bulk-built documents.
+    """
+    return current_engine().rebuild(progress)
+
+
+def indexed_versions() -> dict[int, datetime]:
+    """Article id -> the updated_at stored in the index (for check_index)."""
+    return current_engine().indexed_versions()
+
+
+def clear_index() -> None:
+    current_engine().clear()
+
+
+def probe_index() -> int:
+    """How many articles the index holds, read without creating or changing anything
+    (for /healthz); FileNotFoundError when there is no index."""
+    return current_engine().probe_count()
+
+
+def warm_up() -> None:
+    """Open the index and fill this process's caches before it serves its first reader.
+
+    gunicorn calls this in each new worker (newsroom/gunicorn_conf.py), so the first search
+    after a start or a worker recycle does not pay for opening the index. Never raises: a
+    worker with a cold cache is better than no worker.
+    """
+    try:
+        search_articles(SearchRequest())
+        # A word no article has builds the "did you mean" table now, not for a reader.
+        search_articles(SearchRequest(q="newsroomwarmupword", facets=False))
+    except Exception:  # noqa: BLE001 - the index may not exist yet on a fresh install
+        logger.warning("search warm-up failed", exc_info=True)

@@ -1,0 +1,1 @@
+"""The embedded search engine on Whoosh (see articles.search.whoosh.engine)."""

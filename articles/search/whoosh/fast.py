@@ -1,0 +1,214 @@
+"""The query side of the Whoosh engine: filters, totals, facets and sorting over a Snapshot.
+
+Whoosh only scores; everything else is numpy over the unscored match set, with the facet
+doc → value arrays each Snapshot keeps (stock haystack: 215 ms plain, 730 ms with facets,
+19 s match-all with facets on 18,000 articles).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import numpy as np
+from whoosh import query as wq
+
+from ..types import EngineQuery, EngineResult
+from . import spelling
+from .matching import analyze, phrase_docs, text_scores, unsearchable
+from .snapshot import NO_DATE, LiveSearcher, Snapshot, numeric_column
+from .values import from_epoch_micros
+
+UNDATED_LAST = 1 << 60  # above any (day << 32 | article id) sort key
+
+
+class FastSearch:
+    """The query side: filters, totals, facets, sorting and suggestions over a Snapshot."""
+
+    def __init__(self, live: LiveSearcher):
+        self.live = live
+
+    def match_mask(self, snap: Snapshot, query: EngineQuery):
+        """(scores or None when nothing is ranked, mask of matching live docs)."""
+        scores, mask, groups = self.match_masks(snap, query)
+        for allowed in groups.values():
+            mask &= allowed
+        return scores, mask
+
+    def match_masks(self, snap: Snapshot, query: EngineQuery):
+        """(scores, mask of everything but the include filters, {field: docs it allows}).
+
+        The include filters are kept apart so a field's facet counts can leave out that
+        field's own selection (disjunctive facets).
+        """
+        parsed, include, exclude = query.parsed, query.include, query.exclude
+        date_from, date_to = query.date_from, query.date_to
+        scored = text_scores(snap, parsed)
+        if scored is None:
+            scores, mask = None, snap.live.copy()
+        else:
+            mask, scores = scored
+            mask &= snap.live
+        for words in parsed.excluded:
+            terms = analyze(snap.schema, words)
+            if terms:
+                docs = (
+                    snap.postings("text", terms[0])[0]
+                    if len(terms) == 1
+                    else phrase_docs(snap, terms)
+                )
+                mask[docs] = False
+        groups: dict[str, np.ndarray] = {}
+        for name, values in include.items():
+            column = snap.facets.get(name)
+            if column is None or not values:
+                continue
+            allowed = np.zeros(snap.n, dtype=bool)
+            for value in values:
+                allowed[column.docs_with(value)] = True
+            groups[name] = allowed
+        for name, values in exclude.items():
+            column = snap.facets.get(name)
+            if column is None:
+                continue
+            for value in values:
+                mask[column.docs_with(value)] = False
+        if date_from or date_to:
+            pub = snap.published
+            ok = pub != NO_DATE
+            if date_from:
+                ok &= pub >= date_from.toordinal()
+            if date_to:
+                ok &= pub <= date_to.toordinal()
+            mask &= ok
+        return scores, mask, groups
+
+    def _sorted_docs(self, snap, docs: np.ndarray, newest: bool, k: int | None) -> np.ndarray:
+        """Docs by date (then article id), undated ones last in both directions.
+
+        An archive can hold tens of thousands of undated articles (Tehran Times): first,
+        they would fill every page of "oldest first".
+        """
+        published = snap.published[docs]
+        key = published * (1 << 32) + snap.article_id[docs]
+        if newest:
+            key = -key
+        undated_key = UNDATED_LAST + (-1 if newest else 1) * snap.article_id[docs]
+        key = np.where(published == NO_DATE, undated_key, key)
+        if k is not None and len(docs) > 4 * k:
+            part = np.argpartition(key, k)[:k]
+            return docs[part[np.argsort(key[part], kind="stable")]]
+        return docs[np.argsort(key, kind="stable")]
+
+    def search(
+        self, query: EngineQuery, *, sort: str, offset: int, limit: int, facets: bool, suggest: bool
+    ) -> EngineResult:
+        snap = self.live.snapshot()
+        parsed = query.parsed
+        scores, base, groups = self.match_masks(snap, query)
+        mask = base.copy() if groups else base
+        for allowed in groups.values():
+            mask &= allowed
+        docs = np.flatnonzero(mask)
+        total = len(docs)
+        hits: list[tuple[int, float]] = []
+        end = offset + limit
+        if total and offset < total:
+            if sort == "relevance" and scores is not None:
+                top = self._ranked_docs(scores, docs, end)[offset:end]
+                hits = [(int(snap.article_id[d]), float(scores[d])) for d in top]
+            else:
+                top = self._sorted_docs(snap, docs, sort != "oldest", end)[offset:end]
+                hits = [(int(snap.article_id[d]), 0.0) for d in top]
+        facet_counts = {}
+        if facets:
+            unfiltered = scores is None and not (
+                parsed.excluded
+                or query.include
+                or query.exclude
+                or query.date_from
+                or query.date_to
+            )
+            if unfiltered and snap.all_facets is not None:  # the landing page, cached
+                facet_counts = snap.all_facets
+            else:
+                facet_counts = {
+                    name: col.count(*self._facet_scope(name, base, groups, mask, docs))
+                    for name, col in snap.facets.items()
+                }
+                if unfiltered:
+                    snap.all_facets = facet_counts
+        corrections = {}
+        if suggest and total <= 3 and parsed.required:
+            corrections = spelling.corrections(snap, parsed)
+        dropped = unsearchable(snap.schema, parsed) if parsed.required or parsed.excluded else []
+        return EngineResult(total, hits, facet_counts, corrections, unsearchable=dropped)
+
+    @staticmethod
+    def _facet_scope(name, base, groups, mask, docs) -> tuple[np.ndarray, np.ndarray]:
+        """(mask, docs) a field's counts are taken over: the matches, except that a field
+        with a selection is counted without that selection (the other filters still apply).
+        A value's count is then what selecting only that value of the field would find, and
+        a second outlet can be added while the first is selected."""
+        if name not in groups:
+            return mask, docs
+        scope = base.copy()
+        for other, allowed in groups.items():
+            if other != name:
+                scope &= allowed
+        return scope, np.flatnonzero(scope)
+
+    @staticmethod
+    def _ranked_docs(scores: np.ndarray, docs: np.ndarray, k: int | None) -> np.ndarray:
+        """Docs by descending score (ties: lower doc number first), the top ``k`` only."""
+        key = -scores[docs]
+        if k is not None and len(docs) > 4 * k:
+            part = np.argpartition(key, k)[:k]
+            return docs[part[np.lexsort((docs[part], key[part]))]]
+        return docs[np.lexsort((docs, key))]
+
+    def count(self, query: EngineQuery) -> int:
+        """How many documents match: masks only, no ranking, no facets."""
+        snap = self.live.snapshot()
+        _, mask = self.match_mask(snap, query)
+        return int(np.count_nonzero(mask))
+
+    def iter_ids(self, query: EngineQuery, sort: str) -> Iterator[int]:
+        snap = self.live.snapshot()
+        scores, mask = self.match_mask(snap, query)
+        docs = np.flatnonzero(mask)
+        if sort == "relevance" and scores is not None:
+            ordered = self._ranked_docs(scores, docs, None)
+        else:
+            ordered = self._sorted_docs(snap, docs, sort != "oldest", None)
+        yield from snap.article_id[ordered].tolist()
+
+    def more_like_this(self, article_id: int, text: str, limit: int) -> list[int]:
+        snap = self.live.snapshot()
+        terms = snap.searcher.key_terms_from_text("text", text, numterms=12)
+        if not terms:
+            return []
+        q = wq.Or([wq.Term("text", t, boost=w) for t, w in terms])
+        own = snap.doc_of_article(article_id)
+        allowed = snap.live.copy()
+        if own is not None:
+            allowed[own] = False
+        results = snap.searcher.search(q, limit=limit, filter=set(np.flatnonzero(allowed).tolist()))
+        return [int(snap.article_id[h.docnum]) for h in results]
+
+    def indexed_versions(self) -> dict[int, datetime]:
+        snap = self.live.snapshot()
+        out = {}
+        for sub, offset in snap.searcher.leaf_searchers():
+            reader = sub.reader()
+            if not reader.has_column("updated_at"):
+                continue
+            size = reader.doc_count_all()
+            micros = numeric_column(reader.column_reader("updated_at", translate=False), size)
+            docs = np.arange(size) + offset
+            live = snap.live[docs] & (micros != 0)
+            for article_id, value in zip(
+                snap.article_id[docs[live]].tolist(), micros[live].tolist(), strict=True
+            ):
+                out[article_id] = from_epoch_micros(value)
+        return out
