@@ -10,7 +10,7 @@ export NEWSROOM_DATA_DIR ?= $(CURDIR)/var
 # PG_TEST_MARKERS="not browser" narrows it (a pytest -m expression).
 PG_TEST_MARKERS ?=
 
-.PHONY: run serve install test-deps test test-sqlite test-postgres lint format demo index bench-extraction bench-search clean
+.PHONY: run serve install test-deps test test-imports test-sqlite test-postgres lint format demo index bench-extraction bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,7 +57,11 @@ test-deps: $(VENV)/.test-installed
 
 ## Two passes: the whole suite on SQLite, then again on a private PostgreSQL server
 ## started for the run (scripts/with-postgres.sh installs it if missing).
-test: test-sqlite test-postgres
+test: test-imports test-sqlite test-postgres
+
+## The import contracts of pyproject.toml: layers only import downwards, no cycles.
+test-imports: test-deps
+	$(BIN)/lint-imports
 
 test-sqlite: test-deps
 	env -u DATABASE_URL bash scripts/pytest.sh
@@ -66,7 +70,7 @@ test-postgres: test-deps
 	bash scripts/with-postgres.sh bash scripts/pytest.sh $(if $(PG_TEST_MARKERS),-m "$(PG_TEST_MARKERS)")
 
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
 
 format: $(VENV)/.test-installed
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .

@@ -49,18 +49,21 @@ control_socket_disable = True
 
 def post_worker_init(worker):
     """Open the search index before the first request; start the background indexer."""
+    # Imported here: gunicorn reads this file before Django is set up.
     from django.conf import settings
 
-    from articles import search, selectors, worker
+    from articles import search, selectors
+    from articles import worker as background
 
     search.warm_up()
     selectors.warm_up()
     if settings.NEWSROOM_INDEX_DRAINER:
-        worker.start_in_background()
+        background.start_in_background()
 
 
 def worker_exit(server, worker):
     """Let the background indexer finish its batch before the worker goes."""
-    from articles import worker
+    # Imported here: gunicorn reads this file before Django is set up.
+    from articles import worker as background
 
-    worker.stop_background()
+    background.stop_background()

@@ -5,6 +5,8 @@ Safe to run twice and while the site is live: the fix goes through the index que
 one-writer lock (articles.indexing), like every other index write.
 """
 
+from datetime import UTC
+
 from django.core.management.base import BaseCommand, CommandError
 
 from articles import search
@@ -16,8 +18,6 @@ def _naive_utc(value):
     if value is None:
         return None
     if getattr(value, "tzinfo", None) is not None:
-        from datetime import UTC
-
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value
 

@@ -5,6 +5,7 @@ Editors use it to preview an upload; bench/extraction.py uses it to measure qual
 """
 
 import json
+from itertools import islice
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -47,8 +48,6 @@ class Command(BaseCommand):
             max_archive_entries=settings.NEWSROOM_MAX_ARCHIVE_ENTRIES,
         )
         if options["limit"]:
-            from itertools import islice
-
             items = islice(items, options["limit"])
         failures = 0
         for result in extract_with_settings(items, n_process=max(1, options["processes"])):

@@ -4,6 +4,8 @@ Safe to run twice: an article already in the archive (same fingerprint) is repor
 duplicate and nothing new is written. One bad file never stops the rest.
 """
 
+from itertools import islice
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -44,8 +46,6 @@ class Command(BaseCommand):
         )
         total = count_documents(paths)
         if options["limit"]:
-            from itertools import islice
-
             items = islice(items, options["limit"])
             total = min(total or options["limit"], options["limit"])
         with tqdm(
