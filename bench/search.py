@@ -49,14 +49,19 @@ def log(*args):
     print(*args, flush=True)
 
 
+def percentiles(times_ms: list[float]) -> dict[str, float]:
+    """Median, p95 and max of some timings (ms), as the figures below print them."""
+    ordered = sorted(times_ms)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return {"p50": statistics.median(ordered), "p95": p95, "max": ordered[-1], "n": len(ordered)}
+
+
 def figures(times_ms: list[float]) -> str:
     if not times_ms:
         return "no samples"
-    ordered = sorted(times_ms)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    f = percentiles(times_ms)
     return (
-        f"median {statistics.median(ordered):6.1f} ms   p95 {p95:6.1f} ms   "
-        f"max {ordered[-1]:6.1f} ms   n={len(ordered)}"
+        f"median {f['p50']:6.1f} ms   p95 {f['p95']:6.1f} ms   max {f['max']:6.1f} ms   n={f['n']}"
     )
 
 
@@ -136,7 +141,8 @@ def ensure_data(args, env) -> None:
 # --- 2. re-index while searching ------------------------------------------------------------------
 
 
-def reindex(env, probe) -> None:
+def reindex(env, probe) -> dict:
+    """Rebuild the index while ``probe()`` keeps counting: seconds, probes, smallest count."""
     seen: list[int] = []
     stop = threading.Event()
 
@@ -161,12 +167,14 @@ def reindex(env, probe) -> None:
         f"[reindex] {elapsed:.0f} s wall; searches during it: {len(seen)}, "
         f"smallest total seen {min(seen) if seen else 'n/a'} (never 0 = never empty)"
     )
+    return {"seconds": elapsed, "probes": len(seen), "smallest": min(seen) if seen else None}
 
 
 # --- 3. in-process --------------------------------------------------------------------------------
 
 
-def in_process(queries, filters) -> None:
+def in_process(queries, filters) -> dict[str, list[float]]:
+    """The shared queries through search_articles; timings (ms) per kind of search."""
     from articles.search import SearchRequest, search_articles
 
     search_articles(SearchRequest(q="warm up"))
@@ -188,12 +196,13 @@ def in_process(queries, filters) -> None:
     log("[in-process] articles.search.search_articles, one process, warm searcher:")
     for kind, times in kinds.items():
         log(f"  {kind:32s} {figures(times)}")
+    return kinds
 
 
 # --- 4. HTTP --------------------------------------------------------------------------------------
 
 
-def start_gunicorn(env, port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(env, port: int, workers: int, wait: float = 60) -> subprocess.Popen:
     env = dict(
         env,
         WEB_CONCURRENCY=str(workers),
@@ -218,7 +227,7 @@ def start_gunicorn(env, port: int, workers: int) -> subprocess.Popen:
         text=True,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
@@ -227,7 +236,7 @@ def start_gunicorn(env, port: int, workers: int) -> subprocess.Popen:
             if proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited: {proc.stderr.read()[-2000:]}") from None
             time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+    raise RuntimeError(f"gunicorn did not answer /healthz within {wait:.0f} s")
 
 
 def fetch(url: str) -> tuple[float, int]:
@@ -247,13 +256,26 @@ def worker_pids(master: int) -> list[int]:
 
 
 def peak_rss_mb(pid: int) -> float:
+    return memory_mb(pid)["peak_rss"]
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """Resident (RSS), peak resident and proportional (PSS: shared pages divided among the
+    processes sharing them, so PSS adds up across workers) memory of a process, in MB."""
+    out = {"rss": 0.0, "peak_rss": 0.0, "pss": 0.0}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+            out["peak_rss"] = int(line.split()[1]) / 1024
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("Rss", "Pss"):
+            out[key.lower()] = int(rest.split()[0]) / 1024
+    return out
 
 
-def over_http(base: str, queries, filters, clients: int, seconds: float, master: int) -> None:
+def over_http(base: str, queries, filters, clients: int, seconds: float, master: int) -> dict:
+    """Timings (ms) per kind of page, requests/s at ``clients`` clients, worker memory."""
+
     def qs(**params):
         pairs = []
         for key, value in params.items():
@@ -273,6 +295,9 @@ def over_http(base: str, queries, filters, clients: int, seconds: float, master:
         kinds["page with filters"].append(f"{base}/search/?{qs(q=q, **f)}")
         kinds["JSON, facets=off"].append(f"{base}/search/?{qs(q=q, format='json', facets='off')}")
         kinds["JSON with facets"].append(f"{base}/search/?{qs(q=q, format='json')}")
+    kinds["phrase, full page"] = [
+        f"{base}/search/?{qs(q=q)}" for kind, q in queries if kind == "phrase"
+    ]
     kinds["landing /search/ (match-all)"] = [f"{base}/search/"] * 30
     kinds["home /"] = [f"{base}/"] * 20
     for page in ("sources", "places", "organizations", "people"):
@@ -281,13 +306,12 @@ def over_http(base: str, queries, filters, clients: int, seconds: float, master:
         for url in urls[:4]:
             fetch(url)
     log(f"[http] {base}, gunicorn as `make serve` (newsroom/gunicorn_conf.py), one client:")
+    timings: dict[str, list[float]] = {}
     for kind, urls in kinds.items():
         results = [fetch(url) for url in urls]
         bad = sum(1 for _, status in results if status != 200)
-        log(
-            f"  {kind:32s} {figures([t for t, _ in results])}"
-            + (f"  non-200: {bad}" if bad else "")
-        )
+        timings[kind] = [t for t, _ in results]
+        log(f"  {kind:32s} {figures(timings[kind])}" + (f"  non-200: {bad}" if bad else ""))
 
     mixed = kinds["full page (all filter groups)"] + kinds["page with filters"]
     random.Random(7).shuffle(mixed)
@@ -308,8 +332,18 @@ def over_http(base: str, queries, filters, clients: int, seconds: float, master:
         f"[http] {clients} concurrent clients, full pages: {len(done) / elapsed:.1f} requests/s "
         f"({figures(done)})"
     )
-    for pid in worker_pids(master):
-        log(f"[http] worker {pid}: peak RSS {peak_rss_mb(pid):.0f} MB")
+    memory = {pid: memory_mb(pid) for pid in worker_pids(master)}
+    for pid, mb in memory.items():
+        log(
+            f"[http] worker {pid}: RSS {mb['rss']:.0f} MB (peak {mb['peak_rss']:.0f} MB), "
+            f"PSS {mb['pss']:.0f} MB"
+        )
+    return {
+        "timings": timings,
+        "requests_per_s": len(done) / elapsed,
+        "concurrent": done,
+        "workers": memory,
+    }
 
 
 # --- --quick-load: the corpus without entity recognition ----------------------------------------
@@ -641,6 +675,26 @@ def quick_load(limit: int = 0, progress=print) -> int:
     return total
 
 
+def bench_filters() -> list[dict[str, tuple[str, ...]]]:
+    """Eight filter combinations from the landing page's most frequent values."""
+    from articles.search import SearchRequest, search_articles
+
+    landing = search_articles(SearchRequest())
+    log(f"[data] {landing.total} articles in the index")
+    top = {name: [f.value for f in counts[:8]] for name, counts in landing.facets.items()}
+    filters = []
+    for i in range(8):
+        f = {}
+        if top.get("place"):
+            f["place"] = (top["place"][i % len(top["place"])],)
+        if i % 2 and top.get("source"):
+            f["source"] = (top["source"][i % len(top["source"])],)
+        if i % 3 == 0 and top.get("org"):
+            f["org"] = (top["org"][i % len(top["org"])],)
+        filters.append(f)
+    return filters
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", default=str(REPO / "var" / "bench"))
@@ -668,19 +722,7 @@ def main() -> None:
 
     from articles.search import SearchRequest, search_articles
 
-    landing = search_articles(SearchRequest())
-    log(f"[data] {landing.total} articles in the index")
-    top = {name: [f.value for f in counts[:8]] for name, counts in landing.facets.items()}
-    filters = []
-    for i in range(8):
-        f = {}
-        if top.get("place"):
-            f["place"] = (top["place"][i % len(top["place"])],)
-        if i % 2 and top.get("source"):
-            f["source"] = (top["source"][i % len(top["source"])],)
-        if i % 3 == 0 and top.get("org"):
-            f["org"] = (top["org"][i % len(top["org"])],)
-        filters.append(f)
+    filters = bench_filters()
     queries = load_queries()
     in_process(queries, filters)
 
