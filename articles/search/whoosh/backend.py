@@ -31,6 +31,7 @@ from ..vocabulary import FILTER_FIELDS
 from .engine import WhooshSearchEngine
 from .fast import FastSearch
 from .generations import IndexLocation
+from .segment_arrays import prebuild
 from .snapshot import LiveSearcher
 from .values import whoosh_document
 
@@ -87,6 +88,7 @@ def _write(ix, documents: Iterable[dict], delete_ids: list[int], timeout: float)
         writer.cancel()
         raise
     writer.commit()
+    prebuild(ix)  # the new segment's arrays, so searchers only map files
 
 
 class NewsroomWhooshSearchBackend(WhooshSearchBackend):
@@ -187,6 +189,7 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
             writer = self.index.refresh().writer(timeout=self.lock_timeout, **WRITER_OPTIONS)
             writer.delete_by_term(ID, ident)
             writer.commit()
+            prebuild(self.index)
 
     def clear(self, models=None, commit=True):
         """Swap in an empty generation (the whole index holds articles only)."""
@@ -233,6 +236,8 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
             writer.commit()
             with self.location.write_lock(self.lock_timeout):
                 count += self._catch_up(ix, index, since)
+                # Built before the swap: workers switching to the new index map files.
+                prebuild(ix)
                 self.location.swap(fresh)
         except BaseException:
             shutil.rmtree(fresh, ignore_errors=True)
