@@ -59,7 +59,7 @@ class FacetColumn:
             self._postings[value] = cached
         return cached
 
-    def count(self, mask: np.ndarray, docs: np.ndarray) -> RankedCounts:
+    def count(self, mask: np.ndarray, docs: np.ndarray) -> TopCounts:
         """Values of the docs ``docs`` (sorted; ``mask`` marks the same docs), by count."""
         if len(self.parts) == 1:
             part, offset = self.parts[0]
@@ -73,11 +73,7 @@ class FacetColumn:
                     counts[remap] += _count_part(
                         part, mask[offset : offset + size], docs[lo:hi] - offset
                     )
-        nz = np.flatnonzero(counts)
-        # `values` is sorted, so value order is index order: count desc, then value, in numpy
-        # (tens of thousands of people and organizations on a match-all page).
-        order = nz[np.lexsort((nz, -counts[nz]))]
-        return RankedCounts(self.values, order, counts[order])
+        return TopCounts(self.values, counts)
 
 
 def _position(values: list[str], value: str) -> int | None:
@@ -98,6 +94,61 @@ def _count_part(part: FacetPart, mask: np.ndarray, docs: np.ndarray) -> np.ndarr
     else:
         picked = part.vals[mask[part.docs]]
     return np.bincount(picked, minlength=len(part.values))
+
+
+class TopCounts(Sequence):
+    """Facet values by descending count, then value, as (value, count) pairs; ordered only
+    as far as they are read.
+
+    A broad query matches tens of thousands of people and organizations; a page shows the
+    first few and how many there are. Sorting them all took 10 ms a field, picking the
+    first few with a partial sort takes one.
+    """
+
+    __slots__ = ("_values", "_counts", "_nonzero", "_order")
+
+    def __init__(self, values: list[str], counts: np.ndarray):
+        self._values, self._counts = values, counts  # counts per value number
+        self._nonzero: np.ndarray | None = None
+        self._order: np.ndarray | None = None  # every value with a count, in order
+
+    def _numbers(self) -> np.ndarray:
+        if self._nonzero is None:
+            self._nonzero = np.flatnonzero(self._counts)
+        return self._nonzero
+
+    def _first(self, k: int) -> np.ndarray:
+        """Value numbers of the first ``k`` in order."""
+        if self._order is not None:
+            return self._order[:k]
+        numbers = self._numbers()
+        # `values` is sorted, so value order is number order: one int64 key per value.
+        key = -self._counts[numbers].astype(np.int64) * (len(self._counts) + 1) + numbers
+        if k * 4 < len(numbers):
+            part = np.argpartition(key, k)[:k]
+            return numbers[part[np.argsort(key[part])]]
+        self._order = numbers[np.argsort(key)]
+        return self._order[:k]
+
+    def __len__(self) -> int:
+        return len(self._numbers())
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            numbers = self._first(max(stop, 0))[start:stop:step] if step > 0 else None
+            if numbers is None:
+                numbers = self._first(len(self))[index]
+            values, counts = self._values, self._counts
+            return [(values[i], int(counts[i])) for i in numbers.tolist()]
+        i = index + len(self) if index < 0 else index
+        if not 0 <= i < len(self):
+            raise IndexError(index)
+        number = int(self._first(i + 1)[i])
+        return self._values[number], int(self._counts[number])
+
+    def __iter__(self):
+        return iter(self[:])
 
 
 class RankedCounts(Sequence):
