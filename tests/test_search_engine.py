@@ -809,3 +809,21 @@ def test_facet_counts_read_in_part_are_in_the_same_order_as_all_of_them():
     assert top[3] == expected[3] and top[-1] == expected[-1]
     assert top[5:9] == expected[5:9] and top[::-100] == expected[::-100]
     assert list(top) == expected
+
+
+def test_searching_words_reads_posting_slices_not_whooshs_blocks(newsroom, monkeypatch):
+    """The searched text's posting lists are decoded once into the segment's files; a
+    search slices them instead of unpickling Whoosh's blocks (most of a search's time)."""
+    from articles.search.whoosh import snapshot
+
+    decoded = []
+    original = snapshot._leaf_postings
+    monkeypatch.setattr(
+        snapshot, "_leaf_postings", lambda r, f, t: decoded.append(f) or original(r, f, t)
+    )
+    assert ids(search_articles(SearchRequest(q="troops oil"))) == {
+        newsroom["kirkuk"].id,
+        newsroom["biden"].id,
+    }
+    assert ids(search_articles(SearchRequest(q="pentagon -iraq zanzibar"))) == set()
+    assert "text" not in decoded

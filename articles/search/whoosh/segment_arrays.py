@@ -29,7 +29,7 @@ from whoosh.util.numeric import byte_to_length
 from ...locks import file_lock
 from ..vocabulary import FILTER_FIELDS
 
-FORMAT = 1  # bump when what the files hold changes: older files are then ignored
+FORMAT = 2  # bump when what the files hold changes: older files are then ignored
 NO_DATE = -1
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _DONE = "done.json"  # written last: a segment's files are complete once it exists
@@ -51,12 +51,36 @@ class FacetPart:
 
 
 @dataclass
+class TextPostings:
+    """Every posting list of the searched text, decoded once: a search reads slices of
+    these instead of unpickling Whoosh's posting blocks (most of a search's time).
+
+    Terms are found through Whoosh's own term dictionary: a term's postings start where
+    its offset in Whoosh's postings file ranks among ``offsets``. Terms with a single
+    posting are inlined in that dictionary by Whoosh and read from there."""
+
+    offsets: np.ndarray  # int64, sorted: each term's offset in the segment's postings file
+    starts: np.ndarray  # int64, len(offsets) + 1
+    docs: np.ndarray  # int32
+    tfs: np.ndarray  # uint16 (or float32 if some frequency does not fit)
+
+    def find(self, terminfo) -> tuple[np.ndarray, np.ndarray]:
+        if terminfo.is_inlined():
+            ids, weights, _ = terminfo.inlined_postings()
+            return np.asarray(ids, np.int64), np.asarray(weights, np.float32)
+        i = int(np.searchsorted(self.offsets, terminfo.extent()[0]))
+        start, end = self.starts[i], self.starts[i + 1]
+        return self.docs[start:end].astype(np.int64), self.tfs[start:end].astype(np.float32)
+
+
+@dataclass
 class SegmentArrays:
     size: int
     article_id: np.ndarray  # int64
     published: np.ndarray  # int64 day number (date.toordinal()), NO_DATE when undated
     text_len: np.ndarray  # float32, decoded length of `text` (BM25)
     facets: dict[str, FacetPart]
+    text: TextPostings | None = None
 
 
 def load_segment(reader, folder: str | Path) -> SegmentArrays:
@@ -105,8 +129,12 @@ def _as_segment(arrays: dict, array=None) -> SegmentArrays:
             array(f"{name}_postings_ptr"),
             array(f"{name}_postings"),
         )
+    text = None
+    if meta.get("text"):
+        names = ("offsets", "starts", "docs", "tfs")
+        text = TextPostings(*(array(f"text_{name}") for name in names))
     return SegmentArrays(
-        meta["size"], array("article_id"), array("published"), array("text_len"), facets
+        meta["size"], array("article_id"), array("published"), array("text_len"), facets, text
     )
 
 
@@ -143,8 +171,33 @@ def _compute(reader) -> dict:
     values = {}
     for name in FILTER_FIELDS:
         values[name] = _facet(reader, f"{name}_exact", size, name, out)
-    out["meta"] = {"size": size, "values": values}
+    has_text = "text" in reader.schema
+    if has_text:
+        _text_postings(reader, out)
+    out["meta"] = {"size": size, "values": values, "text": has_text}
     return out
+
+
+def _text_postings(reader, out: dict) -> None:
+    offsets, docs, tfs = [], [], []
+    for term in reader.field_terms("text"):
+        info = reader.term_info("text", term)
+        if info.is_inlined():
+            continue
+        ids, weights = leaf_postings(reader, "text", term)
+        offsets.append(info.extent()[0])
+        docs.append(ids.astype(np.int32))
+        tfs.append(weights)
+    lengths = np.array([len(d) for d in docs], dtype=np.int64)
+    order = np.argsort(np.array(offsets, dtype=np.int64), kind="stable")
+    out["text_offsets"] = np.array(offsets, dtype=np.int64)[order]
+    starts = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum(lengths[order], out=starts[1:])
+    out["text_starts"] = starts
+    out["text_docs"] = np.concatenate([docs[i] for i in order]) if docs else np.empty(0, np.int32)
+    weights = np.concatenate([tfs[i] for i in order]) if tfs else np.empty(0, np.float32)
+    fits = len(weights) == 0 or (weights.max() < 2**16 and np.all(weights == np.round(weights)))
+    out["text_tfs"] = weights.astype(np.uint16) if fits else weights
 
 
 def _facet(reader, fieldname: str, size: int, name: str, out: dict) -> list[str]:

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from whoosh.reading import TermNotFound
 
 from ..vocabulary import FILTER_FIELDS
 from .facets import FacetColumn, RankedCounts
@@ -49,6 +50,7 @@ class Snapshot:
         self.n = self.searcher.doc_count_all()
         folder = ix.storage.folder
         parts: list[tuple[SegmentArrays, int]] = []
+        self._leaves = []  # (segment reader, offset, its arrays), as the searcher has them
         live = np.ones(self.n, dtype=bool)
         seen = {}
         for sub, offset in leaves:
@@ -61,6 +63,7 @@ class Snapshot:
             if key:
                 seen[key] = cached
             parts.append((cached, offset))
+            self._leaves.append((reader, offset, cached))
             if reader.has_deletions():
                 deleted = np.fromiter(reader.segment().deleted_docs(), dtype=np.int64)
                 live[deleted + offset] = False
@@ -97,8 +100,8 @@ class Snapshot:
         cached = self._postings.get(key)
         if cached is None:
             ids_parts, tf_parts = [], []
-            for sub, offset in self.searcher.leaf_searchers():
-                ids, tfs = _leaf_postings(sub.reader(), fieldname, term)
+            for reader, offset, arrays in self._leaves:
+                ids, tfs = _segment_postings(reader, arrays, fieldname, term)
                 if len(ids):
                     ids_parts.append(ids + offset)
                     tf_parts.append(tfs)
@@ -136,6 +139,18 @@ class Snapshot:
             self.searcher.close()
         except Exception:  # pragma: no cover - closing twice is harmless
             pass
+
+
+def _segment_postings(reader, arrays: SegmentArrays, fieldname: str, term: str):
+    """(local doc numbers, term frequencies) of a term in one segment: sliced from the
+    segment's files for the searched text, decoded from Whoosh's blocks otherwise."""
+    if fieldname == "text" and arrays.text is not None:
+        try:
+            info = reader.term_info(fieldname, term)
+        except TermNotFound:
+            return np.empty(0, np.int64), np.empty(0, np.float32)
+        return arrays.text.find(info)
+    return _leaf_postings(reader, fieldname, term)
 
 
 class LiveSearcher:
