@@ -188,8 +188,11 @@ def measure(size: int, args, env, queries) -> dict:
     row["database_bytes"] = database_bytes(data_dir)
     if not args.skip_reindex:
         row["reindex"] = search_bench.reindex(
-            env, lambda: search.search_articles(search.SearchRequest(facets=False)).total
+            env,
+            lambda: search.search_articles(search.SearchRequest(facets=False)).total,
+            args.reindex_processes,
         )
+        row["reindex"]["processes"] = args.reindex_processes
     row["index_bytes"] = folder_bytes(live_index_dir(data_dir))
     log(
         f"[size] {row['articles']:,} articles: database {row['database_bytes'] / 2**20:.0f} MB, "
@@ -230,6 +233,7 @@ def main() -> None:
         "--sizes", default="0,200000,500000,1000000", help="0 = the archive as it is"
     )
     parser.add_argument("--skip-reindex", action="store_true")
+    parser.add_argument("--reindex-processes", type=int, default=2)
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--fts5-upto", type=int, default=1_000_000, help="FTS5 up to N")
     parser.add_argument("--import-count", type=int, default=1000, help="0: no import test")

@@ -141,7 +141,7 @@ def ensure_data(args, env) -> None:
 # --- 2. re-index while searching ------------------------------------------------------------------
 
 
-def reindex(env, probe) -> dict:
+def reindex(env, probe, processes: int = 1) -> dict:
     """Rebuild the index while ``probe()`` keeps counting: seconds, probes, smallest count."""
     seen: list[int] = []
     stop = threading.Event()
@@ -158,7 +158,7 @@ def reindex(env, probe) -> dict:
     thread = threading.Thread(target=watch, daemon=True)
     thread.start()
     started = time.monotonic()
-    result = manage(env, "rebuild_search_index")
+    result = manage(env, "rebuild_search_index", "--processes", str(processes))
     elapsed = time.monotonic() - started
     stop.set()
     thread.join()
@@ -250,6 +250,15 @@ def fetch(url: str) -> tuple[float, int]:
     return (time.perf_counter() - t) * 1000, status
 
 
+def article_urls(count: int) -> list[str]:
+    """Pages of ``count`` published articles spread over the archive."""
+    from articles.models import Article
+
+    ids = list(Article.objects.filter(is_published=True).values_list("id", flat=True))
+    picked = random.Random(3).sample(ids, min(count, len(ids)))
+    return [a.get_absolute_url() for a in Article.objects.filter(id__in=picked).order_by("id")]
+
+
 def worker_pids(master: int) -> list[int]:
     out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
@@ -298,6 +307,7 @@ def over_http(base: str, queries, filters, clients: int, seconds: float, master:
     kinds["phrase, full page"] = [
         f"{base}/search/?{qs(q=q)}" for kind, q in queries if kind == "phrase"
     ]
+    kinds["article page (with related)"] = [f"{base}{url}" for url in article_urls(30)]
     kinds["landing /search/ (match-all)"] = [f"{base}/search/"] * 30
     kinds["home /"] = [f"{base}/"] * 20
     for page in ("sources", "places", "organizations", "people"):

@@ -377,6 +377,13 @@ def test_more_like_this(newsroom):
     assert similar and similar[0] in {newsroom["biden"].id, newsroom["kirkuk"].id}
 
 
+def test_more_like_this_never_suggests_a_removed_article(newsroom):
+    search.remove_articles([newsroom["biden"].id])
+    similar = search.more_like_this(newsroom["baghdad"].id, limit=5)
+    assert similar and newsroom["biden"].id not in similar
+    assert newsroom["baghdad"].id not in similar
+
+
 # --- indexing --------------------------------------------------------------------------------
 
 

@@ -190,10 +190,9 @@ class FastSearch:
             return []
         q = wq.Or([wq.Term("text", t, boost=w) for t, w in terms])
         own = snap.doc_of_article(article_id)
-        allowed = snap.live.copy()
-        if own is not None:
-            allowed[own] = False
-        results = snap.searcher.search(q, limit=limit, filter=set(np.flatnonzero(allowed).tolist()))
+        # Deleted documents are left out by the searcher itself: only the article is masked
+        # (a filter listing every other document was a set of the whole archive a page).
+        results = snap.searcher.search(q, limit=limit, mask={own} if own is not None else None)
         return [int(snap.article_id[h.docnum]) for h in results]
 
     def indexed_versions(self) -> dict[int, datetime]:
