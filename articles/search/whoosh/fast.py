@@ -11,15 +11,23 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import numpy as np
-from whoosh import query as wq
 
 from ..types import EngineQuery, EngineResult
 from . import spelling
 from .matching import analyze, phrase_docs, text_scores, unsearchable
-from .snapshot import NO_DATE, LiveSearcher, Snapshot, numeric_column
+from .snapshot import BM25_B, BM25_K1, NO_DATE, LiveSearcher, Snapshot, numeric_column
 from .values import from_epoch_micros
 
 UNDATED_LAST = 1 << 60  # above any (day << 32 | article id) sort key
+
+
+def _bm25_exact(snap: Snapshot, ids: np.ndarray, tfs: np.ndarray) -> np.ndarray:
+    """BM25 as Whoosh's BM25F scorer computes it, in double precision (its ranking)."""
+    idf = np.log(snap.n / (len(ids) + 1)) + 1
+    tf = tfs.astype(np.float64)
+    lengths = snap.text_len[ids].astype(np.float64)
+    norm = BM25_K1 * ((1 - BM25_B) + BM25_B * lengths / snap.avg_text_len)
+    return idf * (tf * (BM25_K1 + 1)) / (tf + norm)
 
 
 class FastSearch:
@@ -184,16 +192,28 @@ class FastSearch:
         yield from snap.article_id[ordered].tolist()
 
     def more_like_this(self, article_id: int, text: str, limit: int) -> list[int]:
+        """The articles scoring highest for the text's key terms, as Whoosh's Or query of
+        boosted terms scores them (the sum of boost x BM25), counted with numpy: Whoosh's
+        own matchers took half a second an article page at 100,000 articles."""
         snap = self.live.snapshot()
         terms = snap.searcher.key_terms_from_text("text", text, numterms=12)
         if not terms:
             return []
-        q = wq.Or([wq.Term("text", t, boost=w) for t, w in terms])
         own = snap.doc_of_article(article_id)
-        # Deleted documents are left out by the searcher itself: only the article is masked
-        # (a filter listing every other document was a set of the whole archive a page).
-        results = snap.searcher.search(q, limit=limit, mask={own} if own is not None else None)
-        return [int(snap.article_id[h.docnum]) for h in results]
+        docs, scores = [], []
+        for term, boost in terms:
+            ids, tfs = snap.postings("text", term)
+            if len(ids):
+                docs.append(ids)
+                scores.append(boost * _bm25_exact(snap, ids, tfs))
+        if not docs:
+            return []
+        found, slot = np.unique(np.concatenate(docs), return_inverse=True)
+        total = np.bincount(slot, weights=np.concatenate(scores))
+        keep = snap.live[found] & (found != (-1 if own is None else own))
+        found, total = found[keep], total[keep]
+        top = np.lexsort((found, -total))[:limit]
+        return [int(snap.article_id[d]) for d in found[top]]
 
     def indexed_versions(self) -> dict[int, datetime]:
         snap = self.live.snapshot()
