@@ -26,6 +26,7 @@ import os
 import random
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -211,12 +212,43 @@ def measure(size: int, args, env, queries) -> dict:
         (data_dir / fts5_reference.FILE_NAME).unlink()
     if not args.skip_http:
         row["http"] = http_figures(env, args, queries, filters)
+    if args.reference_code:  # before the import, which leaves its articles in the index
+        reference(args)
     if args.import_count:
         row["import"] = import_figures(env, args.import_count, data_dir)
     row["machine_after"] = machine()
-    with (data_dir / RESULTS).open("a") as fh:
+    with (data_dir / args.results).open("a") as fh:
         fh.write(json.dumps(row) + "\n")
     return row
+
+
+def reference(args) -> None:
+    """The same measurements (no growing, no re-index, no import) with another checkout's
+    code, e.g. main before these changes, on the same archive and index, just after."""
+    code = Path(args.reference_code).resolve()
+    for name in ("scale.py", "search.py", "grow_archive.py", "fts5_reference.py"):
+        shutil.copy(Path(__file__).with_name(name), code / "bench" / name)
+    command = [
+        str(code / ".venv" / "bin" / "python"),
+        str(code / "bench" / "scale.py"),
+        "--data-dir",
+        args.data_dir,
+        "--sizes",
+        "0",
+        "--skip-reindex",
+        "--import-count",
+        "0",
+        "--fts5-upto",
+        "0",
+        "--results",
+        f"{Path(args.results).stem}-reference.jsonl",
+        "--seconds",
+        str(args.seconds),
+        "--workers",
+        str(args.workers),
+    ]
+    log(f"[reference] {' '.join(command)}")
+    subprocess.run(command, cwd=code, check=False)
 
 
 def grow_archive_count(data_dir: Path) -> int:
@@ -236,8 +268,12 @@ def main() -> None:
     parser.add_argument("--reindex-processes", type=int, default=2)
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--fts5-upto", type=int, default=1_000_000, help="FTS5 up to N")
-    parser.add_argument("--import-count", type=int, default=1000, help="0: no import test")
-    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--import-count", type=int, default=3000, help="0: no import test")
+    parser.add_argument("--port", type=int, default=0, help="0: any free port")
+    parser.add_argument("--results", default=RESULTS, help="file name in the data folder")
+    parser.add_argument(
+        "--reference-code", help="also measure with this checkout's code at each size"
+    )
     parser.add_argument("--workers", type=int, default=3, help="as gunicorn_conf on 2 cores")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=30)
@@ -246,6 +282,10 @@ def main() -> None:
     if data_dir == Path("/work/bench-data/full") or not (data_dir / "newsroom.sqlite3").exists():
         sys.exit("--data-dir must be a copy of an archive (it grows); see the docstring")
     args.data_dir = str(data_dir)
+    if not args.port:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            args.port = probe.getsockname()[1]
     env = dict(
         os.environ, NEWSROOM_DATA_DIR=args.data_dir, DJANGO_SETTINGS_MODULE="newsroom.settings"
     )

@@ -175,9 +175,10 @@ def reindex(env, probe, processes: int = 1) -> dict:
 
 def in_process(queries, filters) -> dict[str, list[float]]:
     """The shared queries through search_articles; timings (ms) per kind of search."""
+    from articles import search
     from articles.search import SearchRequest, search_articles
 
-    search_articles(SearchRequest(q="warm up"))
+    search.warm_up()  # as every gunicorn worker does before its first reader
     kinds: dict[str, list[float]] = {}
 
     def timed(kind, request):
