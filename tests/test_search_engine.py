@@ -811,6 +811,9 @@ def test_facet_counts_read_in_part_are_in_the_same_order_as_all_of_them():
     )
     for k in (0, 1, 10, 200, len(expected), len(expected) + 5):
         assert TopCounts(values, counts)[:k] == expected[:k]
+    reread = TopCounts(values, counts)  # one page reads the first values several times
+    for k in (10, 3, 200, 50, len(expected) + 5, 7):
+        assert reread[:k] == expected[:k]
     top = TopCounts(values, counts)
     assert len(top) == len(expected)
     assert top[3] == expected[3] and top[-1] == expected[-1]

@@ -105,12 +105,13 @@ class TopCounts(Sequence):
     first few with a partial sort takes one.
     """
 
-    __slots__ = ("_values", "_counts", "_nonzero", "_order")
+    __slots__ = ("_values", "_counts", "_nonzero", "_order", "_complete")
 
     def __init__(self, values: list[str], counts: np.ndarray):
         self._values, self._counts = values, counts  # counts per value number
         self._nonzero: np.ndarray | None = None
-        self._order: np.ndarray | None = None  # every value with a count, in order
+        self._order: np.ndarray | None = None  # the first values in order (all, once sorted)
+        self._complete = False
 
     def _numbers(self) -> np.ndarray:
         if self._nonzero is None:
@@ -119,15 +120,16 @@ class TopCounts(Sequence):
 
     def _first(self, k: int) -> np.ndarray:
         """Value numbers of the first ``k`` in order."""
-        if self._order is not None:
-            return self._order[:k]
+        if self._order is not None and (self._complete or k <= len(self._order)):
+            return self._order[:k]  # a page reads the same first values more than once
         numbers = self._numbers()
         # `values` is sorted, so value order is number order: one int64 key per value.
         key = -self._counts[numbers].astype(np.int64) * (len(self._counts) + 1) + numbers
         if k * 4 < len(numbers):
             part = np.argpartition(key, k)[:k]
-            return numbers[part[np.argsort(key[part])]]
-        self._order = numbers[np.argsort(key)]
+            self._order = numbers[part[np.argsort(key[part])]]
+        else:
+            self._order, self._complete = numbers[np.argsort(key)], True
         return self._order[:k]
 
     def __len__(self) -> int:
