@@ -184,7 +184,7 @@ class IndexTask(models.Model):
     """Work for the one index writer: an article whose search document must follow the database.
 
     Written in the same transaction as the change it follows, so a committed save is never
-    forgotten; drained by articles.indexing (after commit, or by `manage.py index_worker`).
+    forgotten; drained by articles.search.queue (after commit, or by `manage.py index_worker`).
     The worker looks at the article as it is when the task runs, so ``action`` is a record
     of why the task exists rather than an order.
     """
