@@ -201,7 +201,7 @@ class EntityAdmin(admin.ModelAdmin):
             return
         if not change:
             obj.key = name_key(obj.name)
-            obj.slug = corrections._free_slug(obj.kind, obj.name)
+            obj.slug = corrections.free_slug(obj.kind, obj.name)
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
