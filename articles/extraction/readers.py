@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from .text import sanitize_text, strip_control_characters
 from .types import RawDocument, ReadFailure
 
 MB = 1024 * 1024
@@ -124,25 +125,6 @@ def _read_bytes(name: str, data: bytes, limits: Limits) -> Iterator[Item]:
     yield from read_data(name, data)
 
 
-# Characters no article contains on purpose and that break what comes after: lone UTF-16
-# surrogates (JSON "\ud800") cannot be encoded, so the tokenizer and the database fail on
-# them; C0 controls (NUL, ESC...) other than tab and line breaks are invisible debris that
-# PostgreSQL refuses (NUL) and HTML cannot show.
-_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-
-
-def _safe_char(match: re.Match) -> str:
-    char = match.group(0)
-    if char >= "\ud800":
-        return "\ufffd"  # the replacement character marks where something was lost
-    return "\n" if char in "\x0b\x0c" else ""  # vertical tab, form feed: line breaks
-
-
-def sanitize_text(text: str) -> str:
-    """Text without lone surrogates (replaced by U+FFFD) and C0 controls except \\t \\n \\r."""
-    return _UNSAFE_CHARS.sub(_safe_char, text) if _UNSAFE_CHARS.search(text) else text
-
-
 def _sanitize_value(value):
     if isinstance(value, str):
         return sanitize_text(value)
@@ -154,7 +136,7 @@ def _sanitize_value(value):
 
 
 def sanitize_item(item: Item) -> Item:
-    """Every text a reader produced (text, fields, origin, reason), made safe; see _UNSAFE_CHARS.
+    """Every text a reader produced (text, fields, origin, reason), made safe (sanitize_text).
 
     Applied once to everything ``read_paths`` and ``read_bytes`` yield, whatever the format.
     """
@@ -933,7 +915,6 @@ _REUTERS_DOC = re.compile(r"<REUTERS\b([^>]*)>(.*?)</REUTERS>", re.DOTALL)
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _TAG_CACHE: dict[str, re.Pattern] = {}
 _D = re.compile(r"<D>(.*?)</D>", re.DOTALL)
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 REUTERS_GOLD_LISTS = {
     "TOPICS": "gold_topics",
     "PLACES": "gold_places",
@@ -953,7 +934,7 @@ def _tag(name: str, text: str) -> str | None:
 
 
 def _sgml_text(value: str) -> str:
-    return _CONTROL_CHARS.sub("", html.unescape(value))
+    return strip_control_characters(html.unescape(value))
 
 
 _TABLE_ROW = re.compile(r"\.{3,}|\S {3,}\S|\t")
