@@ -17,6 +17,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from .headlines import build_first_names
+from .places import gazetteer
+from .wordlists import NAME_PARTICLES, TITLES
+
 GIVEN_NAMES_FILE = Path(__file__).with_name("given_names.txt")
 
 # Words organizations and places are named with; a name holding one is not a person's.
@@ -110,9 +114,6 @@ def build_given_names(corpus: Path, census: Path | None = None, *, min_share: fl
 
     Rebuild with ``python -m articles.extraction.person_names ../shared/corpus CENSUS_DIR``.
     """
-    from .entities import NAME_PARTICLES, TITLES
-    from .headlines import build_first_names
-    from .places import gazetteer
 
     def shares(name: str) -> dict[str, float]:
         out: dict[str, float] = {}
