@@ -11,8 +11,9 @@ headline or a clause.
 
 Ordinary words are :data:`COMMON_WORDS_FILE` (one per line, built by :func:`build_common_words`)
 plus spaCy's English stop words. Names made of ordinary words keep their capitals after a
-first name (:data:`FIRST_NAMES_FILE`, from CoNLL-2003 eng.train: "Chris Rock") or when the
-gazetteer knows the pair ("New York", "Gaza Strip"). No Django here.
+first name (the first names of people in wire copy, from CoNLL-2003 eng.train, in
+:data:`wordlists.GIVEN_NAMES_FILE`: "Chris Rock") or when the gazetteer knows the pair
+("New York", "Gaza Strip"). No Django here.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+from .wordlists import given_names
+
 COMMON_WORDS_FILE = Path(__file__).with_name("common_words.txt")
-FIRST_NAMES_FILE = Path(__file__).with_name("first_names.txt")
 
 _WORD = re.compile(r"[A-Za-z]+")
 _LONG_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{3,}")
@@ -50,14 +52,6 @@ def _word_lists() -> tuple[frozenset[str], frozenset[str]]:
 
 def common_words() -> frozenset[str]:
     return _word_lists()[0]
-
-
-@lru_cache(maxsize=1)
-def first_names() -> frozenset[str]:
-    try:
-        return frozenset(FIRST_NAMES_FILE.read_text(encoding="utf-8").split())
-    except OSError:
-        return frozenset()
 
 
 def is_title_case(title: str) -> bool:
@@ -88,7 +82,7 @@ def sentence_case(title: str, body: str = "") -> str:
             or not _ordinary(word.lower(), common, capitalised)
         )
     # names made of ordinary words: "Chris Rock" (after a first name), "New York", "Gaza Strip"
-    given = first_names()
+    given = given_names(wire_copy=True)
     for i, match in enumerate(words):
         if keep[i]:
             continue
@@ -218,7 +212,8 @@ def build_common_words(corpus: Path, *, min_count: int = 3, lower_share: float =
 
 def build_first_names(corpus: Path, *, min_count: int = 2) -> list[str]:
     """First words of people's names in CoNLL-2003 eng.train (its gold PER spans of two words
-    or more), seen at least ``min_count`` times, that are not ordinary words."""
+    or more), seen at least ``min_count`` times, that are not ordinary words: the names marked
+    "*" in the given-name list (:func:`person_names.build_given_names`)."""
     from .readers import read_paths
 
     counts: Counter = Counter()
@@ -237,7 +232,6 @@ if __name__ == "__main__":
     corpus = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/corpus")
     found = build_common_words(corpus)
     COMMON_WORDS_FILE.write_text("\n".join(found) + "\n", encoding="utf-8")
-    _word_lists.cache_clear()
-    names = build_first_names(corpus)
-    FIRST_NAMES_FILE.write_text("\n".join(names) + "\n", encoding="utf-8")
-    print(f"{len(found)} words, {len(names)} first names written beside {__file__}")
+    print(f"{len(found)} words written to {COMMON_WORDS_FILE}")
+    # the first names in the given-name list are filtered with these words
+    print("now rebuild the given names: python -m articles.extraction.person_names")

@@ -1,12 +1,39 @@
 """Word lists entity recognition reads: titles, roles, the words around names that say what
-kind of name they are, and the lower-case parts of names.
+kind of name they are, the lower-case parts of names, and given names.
 
-Data only, shared by :mod:`entities` (span cleaning and the document passes) and
-:mod:`person_names`, so that neither imports the other. Words are lower case, compared with
-a token's lower-case form (``token.lower_``), trailing "." dropped where a title may carry one.
+Data shared by :mod:`entities` (span cleaning and the document passes), :mod:`person_names`
+and :mod:`headlines`, so that none of them imports another for its words. Words are lower
+case, compared with a token's lower-case form (``token.lower_``), trailing "." dropped where a
+title may carry one. Given names are one list, :data:`GIVEN_NAMES_FILE`, read by
+:func:`given_names`.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+# One given name a line, sorted, each once (built by person_names.build_given_names). A "*"
+# after a name marks the first names of people in wire copy (CoNLL-2003 eng.train) that are
+# no ordinary words: headlines keep "Chris Rock" capitalised after one. A "-" after it marks
+# a name more often a surname, a place, a title or a particle ("Martin*-", "Angeles*-"): a
+# name starting with one is not taken for a person's by its shape.
+GIVEN_NAMES_FILE = Path(__file__).with_name("given_names.txt")
+
+
+@lru_cache(maxsize=2)
+def given_names(*, wire_copy: bool = False) -> frozenset[str]:
+    """Given names from :data:`GIVEN_NAMES_FILE`: those a person's name may start with
+    (:func:`person_names.person_shaped`), or with ``wire_copy`` the first names of people in
+    wire copy (:func:`headlines.sentence_case`)."""
+    try:
+        lines = GIVEN_NAMES_FILE.read_text(encoding="utf-8").split()
+    except OSError:  # without the list no name is person-shaped and headlines keep fewer capitals
+        return frozenset()
+    if wire_copy:
+        return frozenset(line.rstrip("*-") for line in lines if "*" in line)
+    return frozenset(line.rstrip("*-") for line in lines if not line.endswith("-"))
+
 
 # Words that introduce a name without being part of it.
 TITLES = {
