@@ -21,8 +21,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
+from .names import name_key
+from .places import gazetteer
+from .readers import read_paths
 from .wordlists import given_names
 
 COMMON_WORDS_FILE = Path(__file__).with_name("common_words.txt")
@@ -39,6 +43,7 @@ _QUOTES = set("\"“”‘’'")
 def _word_lists() -> tuple[frozenset[str], frozenset[str]]:
     """(ordinary words, words that look like inflections of one but are mostly capitalised:
     "airlines", "angeles"; written "^airlines" in the file)."""
+    # importing spaCy takes over a second: only when a headline is first read
     from spacy.lang.en.stop_words import STOP_WORDS
 
     try:
@@ -111,9 +116,6 @@ def _joined(title: str, first: re.Match, second: re.Match) -> bool:
 
 def _place(first: str, second: str) -> bool:
     """Is "first second" exactly the name of a place ("New York", "Gaza Strip")?"""
-    from .names import name_key
-    from .places import gazetteer
-
     return name_key(f"{first} {second}") in gazetteer().index
 
 
@@ -156,12 +158,9 @@ def build_common_words(corpus: Path, *, min_count: int = 3, lower_share: float =
 
     Rebuild with ``python -m articles.extraction.headlines ../shared/corpus``.
     """
-    from itertools import islice
-
+    # spaCy takes over a second to import: only when the list is rebuilt
     import spacy
     from spacy.lang.en.stop_words import STOP_WORDS
-
-    from .readers import read_paths
 
     lower: Counter = Counter()
     capital: Counter = Counter()
@@ -214,8 +213,6 @@ def build_first_names(corpus: Path, *, min_count: int = 2) -> list[str]:
     """First words of people's names in CoNLL-2003 eng.train (its gold PER spans of two words
     or more), seen at least ``min_count`` times, that are not ordinary words: the names marked
     "*" in the given-name list (:func:`person_names.build_given_names`)."""
-    from .readers import read_paths
-
     counts: Counter = Counter()
     for raw in read_paths([str(corpus / "conll2003_en" / "eng.train")]):
         for name in getattr(raw, "fields", {}).get("gold_entities", {}).get("PER", []):

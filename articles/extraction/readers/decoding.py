@@ -88,6 +88,7 @@ def decode_text(data: bytes) -> tuple[str, str] | None:
     if replaced <= max(4, len(data) // 5000):  # UTF-8 with a few stray Windows bytes
         return data.decode("utf-8", _STRAY_BYTES_AS_CP1252), "utf-8"
     try:
+        # 50 ms to import: only for the rare file that is neither UTF-8 nor Western
         from charset_normalizer import from_bytes
 
         best = from_bytes(data).best()
