@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 from django import forms
 
 from . import selectors
+from .extraction.text import strip_control_characters
 from .search.vocabulary import ENTITY_FILTERS, FILTER_FIELDS, FILTER_LABELS, KIND_FILTERS, SORTS
 
 FORMATS = ("html", "json", "atom", "csv")
@@ -326,10 +327,6 @@ class SearchForm(forms.Form):
         return known
 
 
-# C0 controls and DEL, but not the whitespace the query folds into spaces anyway.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _without_control_characters(data):
     """``data`` without control characters (a NUL byte from a pasted link) in any value,
     and the names of the parameters that had one."""
@@ -338,7 +335,7 @@ def _without_control_characters(data):
         return data, changed
     cleaned = data.copy()  # a QueryDict's copy is mutable
     for name, values in data.lists():
-        stripped = [_CONTROL.sub("", v) for v in values]
+        stripped = [strip_control_characters(v) for v in values]
         if stripped != values:
             cleaned.setlist(name, stripped)
             changed.add(name)
