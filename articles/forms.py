@@ -233,13 +233,14 @@ class SearchForm(forms.Form):
                 wanted.setdefault(name, set()).add(slug)
         known = self._known_values(wanted)
         for name, slug, excluded in raw:
-            canonical = known.get((name, slug))
-            if canonical is None:
+            found = known.get((name, slug))
+            if found is None:
                 self.notes.append(_unknown_value_note(name, slug))
                 continue
-            if canonical != slug:
+            field, canonical = found  # another field when the entity was refiled
+            if (field, canonical) != (name, slug):
                 self.redirects[(name, slug)] = canonical
-            (exclude if excluded else include).setdefault(name, set()).add(canonical)
+            (exclude if excluded else include).setdefault(field, set()).add(canonical)
         for name, slugs in exclude.items():
             if name in include:
                 include[name] -= slugs
@@ -290,12 +291,13 @@ class SearchForm(forms.Form):
             facets=facets != "off",
         )
 
-    def _known_values(self, wanted: dict[str, set[str]]) -> dict[tuple[str, str], str]:
-        """(field, slug) -> canonical slug for every value that names something real.
+    def _known_values(self, wanted: dict[str, set[str]]) -> dict[tuple[str, str], tuple[str, str]]:
+        """(field, slug) -> (field, canonical slug) for every value that names something real.
 
-        Slugs are lower case; ``place=Iraq`` is taken for ``iraq`` (and redirected to it).
+        Slugs are lower case; ``place=Iraq`` is taken for ``iraq`` (and redirected to it); an
+        entity refiled under another kind moves to that kind's field.
         """
-        known: dict[tuple[str, str], str] = {}
+        known: dict[tuple[str, str], tuple[str, str]] = {}
         entity_slugs = {
             ENTITY_FILTERS[name]: {s.lower() for s in slugs if _SLUG.match(s.lower())}
             for name, slugs in wanted.items()
@@ -303,21 +305,22 @@ class SearchForm(forms.Form):
         }
         if any(entity_slugs.values()):
             resolved = selectors.resolve_entity_slugs(entity_slugs)
-            for (kind, slug), (canonical, name) in resolved.items():
-                known[(KIND_FILTERS[kind], slug)] = canonical
-                self.names[(KIND_FILTERS[kind], canonical)] = name
+            for (kind, slug), (target_kind, canonical, name) in resolved.items():
+                field = KIND_FILTERS[target_kind]
+                known[(KIND_FILTERS[kind], slug)] = (field, canonical)
+                self.names[(field, canonical)] = name
         if wanted.get("source"):
             lowered = {slug.lower() for slug in wanted["source"]}
             for slug, canonical in selectors.resolve_source_slugs(lowered).items():
-                known[("source", slug)] = canonical
+                known[("source", slug)] = ("source", canonical)
         if wanted.get("section"):
             sections = selectors.section_names()
             for slug in wanted["section"]:
                 if slug.lower() in sections:
-                    known[("section", slug.lower())] = slug.lower()
+                    known[("section", slug.lower())] = ("section", slug.lower())
         for slug in wanted.get("year", ()):
             if _YEAR.match(slug):
-                known[("year", slug)] = slug
+                known[("year", slug)] = ("year", slug)
         # Each value as written, in whatever case, maps to its canonical slug.
         for name, slugs in wanted.items():
             for slug in slugs:
