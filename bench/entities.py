@@ -143,12 +143,12 @@ def main(argv=None) -> int:
         found_pairs = found_odd = 0
         everyone = [(f, slug, name) for f, values in lists.items() for slug, name, _ in values]
         for f, values in lists.items():
-            for (s1, n1, _), (s2, n2, _) in combinations(values, 2):
+            for (_s1, n1, _), (_s2, n2, _) in combinations(values, 2):
                 why = same_entity(n1, n2, KINDS[f])
                 if why:
                     found_pairs += 1
                     pairs.setdefault((f, *sorted((n1, n2))), why)
-            for slug, name, _ in values:
+            for _slug, name, _ in values:
                 why = not_entity(name, ordinary, given)
                 if why:
                     found_odd += 1
