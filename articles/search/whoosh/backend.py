@@ -192,7 +192,7 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
             writer = ix.writer(timeout=self.lock_timeout, **WRITER_OPTIONS)
             writer.delete_by_term(ID, ident)
             writer.commit()
-            prebuild(self.index)
+            prebuild(ix)
 
     def clear(self, models=None, commit=True):
         """Swap in an empty generation (the whole index holds articles only)."""
