@@ -42,7 +42,6 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 QUERIES = SHARED / "bench" / "queries.json"
 PYTHON = REPO / ".venv" / "bin" / "python"
-GUNICORN = REPO / ".venv" / "bin" / "gunicorn"
 
 
 def log(*args):
@@ -203,7 +202,10 @@ def in_process(queries, filters) -> dict[str, list[float]]:
 # --- 4. HTTP --------------------------------------------------------------------------------------
 
 
-def start_gunicorn(env, port: int, workers: int, wait: float = 60) -> subprocess.Popen:
+def start_gunicorn(
+    env, port: int, workers: int, wait: float = 60, code: Path = REPO
+) -> subprocess.Popen:
+    """gunicorn as `make serve` runs it, from the checkout ``code``, once /healthz answers."""
     env = dict(
         env,
         WEB_CONCURRENCY=str(workers),
@@ -214,14 +216,14 @@ def start_gunicorn(env, port: int, workers: int, wait: float = 60) -> subprocess
     )
     proc = subprocess.Popen(
         [
-            str(GUNICORN),
+            str(code / ".venv" / "bin" / "gunicorn"),
             "newsroom.wsgi",
             "-c",
             "newsroom/gunicorn_conf.py",
             "--bind",
             f"127.0.0.1:{port}",
         ],
-        cwd=REPO,
+        cwd=code,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -283,8 +285,8 @@ def memory_mb(pid: int) -> dict[str, float]:
     return out
 
 
-def over_http(base: str, queries, filters, clients: int, seconds: float, master: int) -> dict:
-    """Timings (ms) per kind of page, requests/s at ``clients`` clients, worker memory."""
+def page_paths(queries, filters) -> dict[str, list[str]]:
+    """Kind of page -> the paths (and querystrings) the HTTP benchmarks ask for."""
 
     def qs(**params):
         pairs = []
@@ -301,18 +303,25 @@ def over_http(base: str, queries, filters, clients: int, seconds: float, master:
     }
     for i, (_, q) in enumerate(queries):
         f = {k: v for k, v in filters[i % len(filters)].items()}
-        kinds["full page (all filter groups)"].append(f"{base}/search/?{qs(q=q)}")
-        kinds["page with filters"].append(f"{base}/search/?{qs(q=q, **f)}")
-        kinds["JSON, facets=off"].append(f"{base}/search/?{qs(q=q, format='json', facets='off')}")
-        kinds["JSON with facets"].append(f"{base}/search/?{qs(q=q, format='json')}")
-    kinds["phrase, full page"] = [
-        f"{base}/search/?{qs(q=q)}" for kind, q in queries if kind == "phrase"
-    ]
-    kinds["article page (with related)"] = [f"{base}{url}" for url in article_urls(30)]
-    kinds["landing /search/ (match-all)"] = [f"{base}/search/"] * 30
-    kinds["home /"] = [f"{base}/"] * 20
+        kinds["full page (all filter groups)"].append(f"/search/?{qs(q=q)}")
+        kinds["page with filters"].append(f"/search/?{qs(q=q, **f)}")
+        kinds["JSON, facets=off"].append(f"/search/?{qs(q=q, format='json', facets='off')}")
+        kinds["JSON with facets"].append(f"/search/?{qs(q=q, format='json')}")
+    kinds["phrase, full page"] = [f"/search/?{qs(q=q)}" for kind, q in queries if kind == "phrase"]
+    kinds["article page (with related)"] = article_urls(30)
+    kinds["landing /search/ (match-all)"] = ["/search/"] * 30
+    kinds["home /"] = ["/"] * 20
     for page in ("sources", "places", "organizations", "people"):
-        kinds[f"browse /{page}/"] = [f"{base}/{page}/"] * 10
+        kinds[f"browse /{page}/"] = [f"/{page}/"] * 10
+    return kinds
+
+
+def over_http(base: str, queries, filters, clients: int, seconds: float, master: int) -> dict:
+    """Timings (ms) per kind of page, requests/s at ``clients`` clients, worker memory."""
+    kinds = {
+        kind: [base + path for path in paths]
+        for kind, paths in page_paths(queries, filters).items()
+    }
     for urls in kinds.values():  # warm every worker's searcher and caches
         for url in urls[:4]:
             fetch(url)
