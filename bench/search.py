@@ -187,6 +187,7 @@ def in_process(queries, filters) -> dict[str, list[float]]:
 
     for i, (kind, q) in enumerate(queries):
         timed(f"{kind} + all facets", SearchRequest(q=q))
+        kinds.setdefault("all 250 + all facets", []).append(kinds[f"{kind} + all facets"][-1])
         timed("no facets (JSON)", SearchRequest(q=q, facets=False))
         timed("with filters + facets", SearchRequest(q=q, include=filters[i % len(filters)]))
     for _ in range(30):
@@ -239,6 +240,7 @@ def start_gunicorn(
             if proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited: {proc.stderr.read()[-2000:]}") from None
             time.sleep(0.3)
+    os.killpg(proc.pid, signal.SIGTERM)
     raise RuntimeError(f"gunicorn did not answer /healthz within {wait:.0f} s")
 
 

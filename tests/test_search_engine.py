@@ -15,6 +15,7 @@ from articles.models import Article, Entity, Mention, Source
 from articles.search import FacetCount, SearchRequest, search_articles
 from articles.search.query import NOTE_UNREADABLE, parse_query
 from articles.search.vocabulary import FILTER_FIELDS
+from articles.search.whoosh.fast import FastSearch
 
 from .conftest import SEED
 
@@ -770,9 +771,7 @@ def test_a_commit_reads_only_its_new_segment(newsroom, monkeypatch):
     search_articles(SearchRequest())  # the searcher is open
     computed = []
     original = segment_arrays._compute
-    monkeypatch.setattr(
-        segment_arrays, "_compute", lambda reader: computed.append(1) or original(reader)
-    )
+    monkeypatch.setattr(segment_arrays, "_compute", lambda *a: computed.append(1) or original(*a))
     a = Article.objects.create(headline="Zebra crossing", slug="z", body="zebra", fingerprint="z")
     search.index_articles([a.id])
     assert search_articles(SearchRequest(q="zebra")).total == 1
@@ -822,8 +821,8 @@ def test_facet_counts_read_in_part_are_in_the_same_order_as_all_of_them():
 
 
 def test_searching_words_reads_posting_slices_not_whooshs_blocks(newsroom, monkeypatch):
-    """The searched text's posting lists are decoded once into the segment's files; a
-    search slices them instead of unpickling Whoosh's blocks (most of a search's time)."""
+    """The searched text's posting lists and positions are decoded once into the segment's
+    files; a search slices them instead of unpickling Whoosh's blocks (most of its time)."""
     from articles.search.whoosh import snapshot
 
     decoded = []
@@ -836,4 +835,45 @@ def test_searching_words_reads_posting_slices_not_whooshs_blocks(newsroom, monke
         newsroom["biden"].id,
     }
     assert ids(search_articles(SearchRequest(q="pentagon -iraq zanzibar"))) == set()
-    assert "text" not in decoded
+    from articles.search.whoosh import phrases
+
+    read = []
+    monkeypatch.setattr(phrases, "_positions", lambda *a: read.append(a))
+    assert ids(search_articles(SearchRequest(q='"oil prices"'))) == {newsroom["biden"].id}
+    assert "text" not in decoded and not read
+
+
+def test_small_segments_are_searched_from_whooshs_postings_alike(newsroom, monkeypatch):
+    """An import's small segments keep their text postings in Whoosh only: same results as
+    from the decoded files, on the same index."""
+    from articles.search.whoosh import segment_arrays, text_postings
+    from articles.search.whoosh.snapshot import LiveSearcher
+
+    engine = search.current_engine()
+    asked = [
+        SearchRequest(q="troops oil"),
+        SearchRequest(q='"oil prices"'),
+        SearchRequest(q='"near kirkuk" OR pentagon'),
+        SearchRequest(q="-iraq"),
+    ]
+
+    def answers():
+        return [
+            (r.total, [(h.article_id, round(h.score, 4)) for h in r.hits])
+            for r in map(search_articles, asked)
+        ]
+
+    from_files = answers()
+    assert all(arrays.text is not None for _, _, arrays in engine.fast.live.snapshot().leaves)
+    folder = engine.backend.location.live_dir()
+    # Small segments, then a segment whose words are all too rare to be decoded.
+    for segment_docs, term_docs in ((10**9, 1), (0, 10**9)):
+        for path in folder.glob("MAIN_*.newsroom*"):
+            path.unlink()
+        monkeypatch.setattr(segment_arrays, "TEXT_POSTINGS_MIN_DOCS", segment_docs)
+        monkeypatch.setattr(text_postings, "MIN_TERM_DOCS", term_docs)
+        fresh = LiveSearcher(engine.backend.location, engine.backend.schema)
+        monkeypatch.setattr(type(engine), "fast", property(lambda self, f=fresh: FastSearch(f)))
+        texts = [arrays.text for _, _, arrays in fresh.snapshot().leaves]
+        assert all((t is None) == (segment_docs > 0) for t in texts)
+        assert answers() == from_files

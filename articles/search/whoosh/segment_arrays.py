@@ -21,18 +21,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.columns import NumericColumn
-from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.util.numeric import byte_to_length
 
 from ...locks import file_lock
 from ..vocabulary import FILTER_FIELDS
+from . import text_postings
+from .text_postings import TextPostings, leaf_postings
 
-FORMAT = 2  # bump when what the files hold changes: older files are then ignored
+__all__ = ["NO_DATE", "FacetPart", "SegmentArrays", "leaf_postings", "load_segment", "prebuild"]
+
+FORMAT = 4  # bump when what the files hold changes: older files are then ignored
 NO_DATE = -1
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _DONE = "done.json"  # written last: a segment's files are complete once it exists
+# Smaller segments (an import's batches, before Whoosh merges them) keep their text postings
+# in Whoosh only: decoding a few short posting lists at search time costs less than decoding
+# every term of every batch at import time (4 s for 300 articles).
+TEXT_POSTINGS_MIN_DOCS = 2_000
 
 
 @dataclass
@@ -48,29 +55,6 @@ class FacetPart:
 
     def docs_of(self, number: int) -> np.ndarray:
         return self.postings[self.postings_ptr[number] : self.postings_ptr[number + 1]]
-
-
-@dataclass
-class TextPostings:
-    """Every posting list of the searched text, decoded once: a search reads slices of
-    these instead of unpickling Whoosh's posting blocks (most of a search's time).
-
-    Terms are found through Whoosh's own term dictionary: a term's postings start where
-    its offset in Whoosh's postings file ranks among ``offsets``. Terms with a single
-    posting are inlined in that dictionary by Whoosh and read from there."""
-
-    offsets: np.ndarray  # int64, sorted: each term's offset in the segment's postings file
-    starts: np.ndarray  # int64, len(offsets) + 1
-    docs: np.ndarray  # int32
-    tfs: np.ndarray  # uint16 (or float32 if some frequency does not fit)
-
-    def find(self, terminfo) -> tuple[np.ndarray, np.ndarray]:
-        if terminfo.is_inlined():
-            ids, weights, _ = terminfo.inlined_postings()
-            return np.asarray(ids, np.int64), np.asarray(weights, np.float32)
-        i = int(np.searchsorted(self.offsets, terminfo.extent()[0]))
-        start, end = self.starts[i], self.starts[i + 1]
-        return self.docs[start:end].astype(np.int64), self.tfs[start:end].astype(np.float32)
 
 
 @dataclass
@@ -90,11 +74,7 @@ def load_segment(reader, folder: str | Path) -> SegmentArrays:
     segment = reader.segment() if hasattr(reader, "segment") else None
     if segment is None:  # an empty index: nothing worth a file
         return _as_segment(_compute(reader))
-    prefix = segment.make_filename(f".newsroom{FORMAT}_")
-    if not (folder / f"{prefix}{_DONE}").exists():
-        with file_lock(folder / ".newsroom-arrays.lock"):
-            if not (folder / f"{prefix}{_DONE}").exists():
-                _write(folder, prefix, _compute(reader))
+    prefix = _ensure(reader, folder, segment)
     return _open(folder, prefix)
 
 
@@ -104,7 +84,18 @@ def prebuild(ix) -> None:
     folder = Path(ix.storage.folder)
     with ix.reader() as reader:
         for sub, _ in [(reader, 0)] if reader.is_atomic() else reader.leaf_readers():
-            load_segment(sub, folder)
+            if sub.segment() is not None:
+                _ensure(sub, folder, sub.segment())
+
+
+def _ensure(reader, folder: Path, segment) -> str:
+    """The file name prefix of the segment's arrays, written first if missing."""
+    prefix = segment.make_filename(f".newsroom{FORMAT}_")
+    if not (folder / f"{prefix}{_DONE}").exists():
+        with file_lock(folder / ".newsroom-arrays.lock"):
+            if not (folder / f"{prefix}{_DONE}").exists():
+                _write(folder, prefix, _compute(reader, folder / f".{prefix}{os.getpid()}"))
+    return prefix
 
 
 def _open(folder: Path, prefix: str) -> SegmentArrays:
@@ -131,8 +122,7 @@ def _as_segment(arrays: dict, array=None) -> SegmentArrays:
         )
     text = None
     if meta.get("text"):
-        names = ("offsets", "starts", "docs", "tfs")
-        text = TextPostings(*(array(f"text_{name}") for name in names))
+        text = TextPostings(*(array(f"text_{name}") for name in text_postings.NAMES))
     return SegmentArrays(
         meta["size"], array("article_id"), array("published"), array("text_len"), facets, text
     )
@@ -143,6 +133,10 @@ def _write(folder: Path, prefix: str, arrays: dict) -> None:
     the list of values and the size last, as the mark that the set is complete."""
     meta = arrays.pop("meta")
     for name, array in arrays.items():
+        if isinstance(array, np.memmap):  # written in place already
+            array.flush()
+            os.replace(array.filename, folder / f"{prefix}{name}.npy")
+            continue
         tmp = folder / f".{prefix}{name}.{os.getpid()}.npy"
         np.save(tmp, np.ascontiguousarray(array))
         os.replace(tmp, folder / f"{prefix}{name}.npy")
@@ -151,7 +145,8 @@ def _write(folder: Path, prefix: str, arrays: dict) -> None:
     os.replace(tmp, folder / f"{prefix}{_DONE}")
 
 
-def _compute(reader) -> dict:
+def _compute(reader, scratch: Path | None = None) -> dict:
+    """The arrays of one segment; the largest (text positions) written at ``scratch``."""
     size = reader.doc_count_all()
     out: dict = {"article_id": np.zeros(size, dtype=np.int64)}
     if reader.has_column("article_id"):
@@ -171,33 +166,11 @@ def _compute(reader) -> dict:
     values = {}
     for name in FILTER_FIELDS:
         values[name] = _facet(reader, f"{name}_exact", size, name, out)
-    has_text = "text" in reader.schema
+    has_text = "text" in reader.schema and size >= TEXT_POSTINGS_MIN_DOCS and scratch is not None
     if has_text:
-        _text_postings(reader, out)
+        out.update(text_postings.build(reader, f"{scratch}-text_positions.npy"))
     out["meta"] = {"size": size, "values": values, "text": has_text}
     return out
-
-
-def _text_postings(reader, out: dict) -> None:
-    offsets, docs, tfs = [], [], []
-    for term in reader.field_terms("text"):
-        info = reader.term_info("text", term)
-        if info.is_inlined():
-            continue
-        ids, weights = leaf_postings(reader, "text", term)
-        offsets.append(info.extent()[0])
-        docs.append(ids.astype(np.int32))
-        tfs.append(weights)
-    lengths = np.array([len(d) for d in docs], dtype=np.int64)
-    order = np.argsort(np.array(offsets, dtype=np.int64), kind="stable")
-    out["text_offsets"] = np.array(offsets, dtype=np.int64)[order]
-    starts = np.zeros(len(docs) + 1, dtype=np.int64)
-    np.cumsum(lengths[order], out=starts[1:])
-    out["text_starts"] = starts
-    out["text_docs"] = np.concatenate([docs[i] for i in order]) if docs else np.empty(0, np.int32)
-    weights = np.concatenate([tfs[i] for i in order]) if tfs else np.empty(0, np.float32)
-    fits = len(weights) == 0 or (weights.max() < 2**16 and np.all(weights == np.round(weights)))
-    out["text_tfs"] = weights.astype(np.uint16) if fits else weights
 
 
 def _facet(reader, fieldname: str, size: int, name: str, out: dict) -> list[str]:
@@ -234,36 +207,3 @@ def numeric_column(creader, size: int) -> np.ndarray:
             values = np.concatenate([values, np.full(size - count, default, np.int64)])
         return values
     return np.fromiter((v or 0 for v in creader), dtype=np.int64, count=size)
-
-
-def leaf_postings(reader, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-    """Doc numbers and weights of a term in one segment, decoded a block at a time.
-
-    Whoosh's matchers yield one posting per Python call; a common word has tens of
-    thousands, so reading whole blocks into numpy is an order of magnitude faster.
-    """
-    try:
-        matcher = reader.postings(fieldname, term)
-    except Exception:  # TermNotFound
-        return np.empty(0, np.int64), np.empty(0, np.float32)
-    while isinstance(matcher, WrappingMatcher):  # deletions are applied by the live mask
-        matcher = matcher.child
-    ids_parts, tf_parts = [], []
-    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-        while matcher.is_active():
-            if matcher._data is None:
-                matcher._read_data()
-            ids_parts.append(np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)))
-            matcher._read_weights()
-            tf_parts.append(np.asarray(matcher._weights, dtype=np.float32))
-            matcher._next_block()
-    else:  # pragma: no cover - other codecs
-        ids, tfs = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            tfs.append(matcher.weight())
-            matcher.next()
-        ids_parts, tf_parts = [np.asarray(ids, np.int64)], [np.asarray(tfs, np.float32)]
-    if not ids_parts:
-        return np.empty(0, np.int64), np.empty(0, np.float32)
-    return np.concatenate(ids_parts), np.concatenate(tf_parts)

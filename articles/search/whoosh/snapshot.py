@@ -50,7 +50,7 @@ class Snapshot:
         self.n = self.searcher.doc_count_all()
         folder = ix.storage.folder
         parts: list[tuple[SegmentArrays, int]] = []
-        self._leaves = []  # (segment reader, offset, its arrays), as the searcher has them
+        self.leaves = []  # (segment reader, offset, its arrays), as the searcher has them
         live = np.ones(self.n, dtype=bool)
         seen = {}
         for sub, offset in leaves:
@@ -63,7 +63,7 @@ class Snapshot:
             if key:
                 seen[key] = cached
             parts.append((cached, offset))
-            self._leaves.append((reader, offset, cached))
+            self.leaves.append((reader, offset, cached))
             if reader.has_deletions():
                 deleted = np.fromiter(reader.segment().deleted_docs(), dtype=np.int64)
                 live[deleted + offset] = False
@@ -100,7 +100,7 @@ class Snapshot:
         cached = self._postings.get(key)
         if cached is None:
             ids_parts, tf_parts = [], []
-            for reader, offset, arrays in self._leaves:
+            for reader, offset, arrays in self.leaves:
                 ids, tfs = _segment_postings(reader, arrays, fieldname, term)
                 if len(ids):
                     ids_parts.append(ids + offset)
@@ -149,7 +149,9 @@ def _segment_postings(reader, arrays: SegmentArrays, fieldname: str, term: str):
             info = reader.term_info(fieldname, term)
         except TermNotFound:
             return np.empty(0, np.int64), np.empty(0, np.float32)
-        return arrays.text.find(info)
+        found = arrays.text.find(info)
+        if found is not None:
+            return found
     return _leaf_postings(reader, fieldname, term)
 
 
