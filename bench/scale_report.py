@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/scale_report.py --data-dir /work/bench-data/scale \\
         [--out bench/results]                 # writes scale.md (the table) and scale.svg
+    .venv/bin/python bench/scale_report.py --data-dir /work/bench-data/scale \\
+        --results scale-results-reference.jsonl --name scale-main     # main, measured alike
 
 Needs matplotlib (bench/requirements.txt). The last row recorded for each size wins, so a
 size measured again replaces its earlier figures.
@@ -15,6 +17,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
+IN_PROCESS = "all 250 + all facets"  # bench/search.py in_process: keyword and phrase
 # Column title -> the page kind bench/search.py `over_http` times.
 HTTP_PAGES = {
     "full page": "full page (all filter groups)",
@@ -49,7 +52,7 @@ def table(rows: list[dict]) -> str:
         "index MB",
         "re-index min",
         "worker start s",
-        "warm-up s (search + browse)",
+        "warm-up s (search + browse), cold",
         "in-process full p50 / p95 ms",
         "FTS5 2 facets p50 / p95 ms",
         *(f"HTTP {name} p50 / p95 ms" for name in HTTP_PAGES),
@@ -73,7 +76,7 @@ def table(rows: list[dict]) -> str:
             f"{warm.get('search_warm_up', 0):.1f} + {warm.get('browse_warm_up', 0):.1f}"
             if warm
             else "–",
-            _ms(_get(row, "in_process", "keyword + all facets")),
+            _ms(_get(row, "in_process", IN_PROCESS)),
             _ms(_get(row, "fts5", "all + 2 facets")),
             *(_ms(_get(http, "pages", key)) for key in HTTP_PAGES.values()),
             _num(http.get("requests_per_s"), ".0f"),
@@ -88,6 +91,37 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _warm_up(row: dict) -> float:
+    warm = row.get("warm_up") or {}
+    return warm.get("search_warm_up", 0) + warm.get("browse_warm_up", 0)
+
+
+# Panel title -> (label, style, figure of a result row) per curve.
+PANELS = {
+    "p95 latency (ms)": [
+        *(
+            (f"HTTP {name}", "o-", lambda r, key=key: _get(r, "http", "pages", key, "p95"))
+            for name, key in HTTP_PAGES.items()
+        ),
+        ("in-process, all facets", "s--", lambda r: _get(r, "in_process", IN_PROCESS, "p95")),
+        ("FTS5, 2 facets (reference)", "x:", lambda r: _get(r, "fts5", "all + 2 facets", "p95")),
+    ],
+    "memory (MB)": [
+        ("all workers (PSS)", "o-", lambda r: _get(r, "http", "workers_pss_sum_mb")),
+        ("all workers (RSS sum)", "o--", lambda r: _get(r, "http", "workers_rss_sum_mb")),
+        ("largest worker (RSS)", "s-", lambda r: max(_get(r, "http", "worker_rss_mb") or [0])),
+    ],
+    "build and start": [
+        ("re-index (min)", "o-", lambda r: (_get(r, "reindex", "seconds") or 0) / 60),
+        ("worker warm-up (s)", "s-", _warm_up),
+    ],
+    "throughput": [
+        ("search pages/s at 4 clients", "o-", lambda r: _get(r, "http", "requests_per_s")),
+        ("imported articles/s", "s-", lambda r: _get(r, "import", "per_s")),
+    ],
+}
+
+
 def plot(rows: list[dict], path: Path) -> None:
     import matplotlib  # bench-only dependency (bench/requirements.txt)
 
@@ -96,74 +130,19 @@ def plot(rows: list[dict], path: Path) -> None:
 
     x = [r["articles"] / 1000 for r in rows]
     fig, axes = plt.subplots(2, 2, figsize=(11, 8))
-    ax = axes[0][0]
-    for name, key in HTTP_PAGES.items():
-        ax.plot(x, [_get(r, "http", "pages", key, "p95") for r in rows], "o-", label=f"{name}")
-    ax.plot(
-        x,
-        [_get(r, "in_process", "keyword + all facets", "p95") for r in rows],
-        "s--",
-        label="in-process, all facets",
-    )
-    ax.plot(
-        x,
-        [_get(r, "fts5", "all + 2 facets", "p95") for r in rows],
-        "x:",
-        label="FTS5, 2 facets (reference)",
-    )
-    ax.set(title="p95 latency (ms)", xlabel="thousand articles")
-    ax.legend(fontsize=8)
-    ax = axes[0][1]
-    ax.plot(
-        x, [_get(r, "http", "workers_pss_sum_mb") for r in rows], "o-", label="all workers (PSS)"
-    )
-    ax.plot(
-        x,
-        [_get(r, "http", "workers_rss_sum_mb") for r in rows],
-        "o--",
-        label="all workers (RSS sum)",
-    )
-    ax.plot(
-        x,
-        [max(_get(r, "http", "worker_rss_mb") or [0]) for r in rows],
-        "s-",
-        label="largest worker (RSS)",
-    )
-    ax.set(title="memory (MB)", xlabel="thousand articles")
-    ax.legend(fontsize=8)
-    ax = axes[1][0]
-    ax.plot(
-        x, [(_get(r, "reindex", "seconds") or 0) / 60 for r in rows], "o-", label="re-index (min)"
-    )
-    ax.plot(
-        x,
-        [
-            sum((r.get("warm_up") or {}).get(k, 0) for k in ("search_warm_up", "browse_warm_up"))
-            for r in rows
-        ],
-        "s-",
-        label="worker warm-up (s)",
-    )
-    ax.set(title="build and start", xlabel="thousand articles")
-    ax.legend(fontsize=8)
-    ax = axes[1][1]
-    ax.plot(
-        x,
-        [_get(r, "http", "requests_per_s") for r in rows],
-        "o-",
-        label="search pages/s at 4 clients",
-    )
-    ax.plot(x, [_get(r, "import", "per_s") for r in rows], "s-", label="imported articles/s")
-    ax.set(title="throughput", xlabel="thousand articles")
-    ax.legend(fontsize=8)
+    for ax, (title, curves) in zip(axes.flat, PANELS.items(), strict=True):
+        for label, style, figure in curves:
+            ax.plot(x, [figure(r) for r in rows], style, label=label)
+        ax.set(title=title, xlabel="thousand articles")
+        ax.legend(fontsize=8)
     fig.suptitle("Newsroom on one 2-core machine (SQLite + Whoosh), bench/scale.py")
     fig.tight_layout()
     fig.savefig(path)
 
 
-def load(data_dir: Path) -> list[dict]:
+def load(path: Path) -> list[dict]:
     by_size: dict[int, dict] = {}
-    for line in (data_dir / "scale-results.jsonl").read_text().splitlines():
+    for line in path.read_text().splitlines():
         if line.strip():
             row = json.loads(line)
             by_size[row["articles"]] = row
@@ -174,15 +153,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--out", default=str(REPO / "bench" / "results"))
+    parser.add_argument("--results", default="scale-results.jsonl", help="in the data folder")
+    parser.add_argument("--name", default="scale", help="file names of the table and plot")
     args = parser.parse_args()
-    rows = load(Path(args.data_dir))
+    rows = load(Path(args.data_dir) / args.results)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     text = table(rows)
-    (out / "scale.md").write_text(text)
-    plot(rows, out / "scale.svg")
+    (out / f"{args.name}.md").write_text(text)
+    plot(rows, out / f"{args.name}.svg")
     print(text)
-    print(f"written: {out / 'scale.md'}, {out / 'scale.svg'}")
+    print(f"written: {out / args.name}.md, .svg")
 
 
 if __name__ == "__main__":
