@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from . import admin_views, corrections
 from .extraction.names import name_key
+from .forms import whole_number
 from .ingest import EXTRACTED_FIELDS, reextract_articles
 from .models import (
     Article,
@@ -508,7 +509,10 @@ class UploadBatchAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:articles_article_upload"))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        return HttpResponseRedirect(reverse("admin:articles_uploadbatch_report", args=[object_id]))
+        batch_id = whole_number(object_id)
+        if batch_id is None:  # "²" or "abc": no batch has that number (reverse would fail)
+            raise Http404("No upload batch with this number.")
+        return HttpResponseRedirect(reverse("admin:articles_uploadbatch_report", args=[batch_id]))
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -33,8 +33,22 @@ FORMATS = ("html", "json", "atom", "csv")
 CANONICAL_ORDER = ("q", *FILTER_FIELDS, "from", "to", "sort", "page", "format", "facets")
 MAX_QUERY_CHARS = 1000
 MAX_PAGE = 500
-_YEAR = re.compile(r"^(1[89]|20|21)\d\d$")
+# ASCII digits only: \d and str.isdigit() also accept "٣", "²" and "①", which int() then
+# either reads as another number or refuses with a ValueError (a 500 on every format).
+_YEAR = re.compile(r"(1[89]|20|21)[0-9][0-9]")
 _SLUG = re.compile(r"^[-a-z0-9_]+$")
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def whole_number(text: str) -> int | None:
+    """The number ``text`` writes in ASCII digits (at most nine), or None.
+
+    Every number read from a URL goes through here: ``str.isdigit()`` says yes to
+    superscripts and circled digits that ``int()`` refuses, ``int()`` reads Arabic-Indic and
+    full-width digits, and a thousand-digit page number is no page either.
+    """
+    return int(text) if _WHOLE_NUMBER.fullmatch(text) else None
 
 
 @dataclass(frozen=True)
@@ -157,6 +171,12 @@ class LenientDateField(forms.DateField):
         "invalid": "Dates are written YYYY-MM-DD, for example 2020-03-29.",
     }
 
+    def to_python(self, value):
+        # strptime's %Y reads any Unicode decimal digits ("٢٠٢٠"); the API takes ASCII only.
+        if isinstance(value, str) and value.strip() and not _ISO_DATE.fullmatch(value.strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
 
 class SearchForm(forms.Form):
     """Parses ``request.GET`` into SearchParams plus the notes the page shows.
@@ -260,8 +280,9 @@ class SearchForm(forms.Form):
         page = 1
         raw_page = (data.get("page") or "").strip()
         if raw_page:
-            if raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE:
-                page = int(raw_page)
+            number = whole_number(raw_page)
+            if number is not None and 1 <= number <= MAX_PAGE:
+                page = number
             else:
                 self.errors_shown.append(
                     f"Page {raw_page!r} does not exist: pages are numbered 1 to {MAX_PAGE}. "
@@ -315,7 +336,7 @@ class SearchForm(forms.Form):
                 if slug.lower() in sections:
                     known[("section", slug.lower())] = slug.lower()
         for slug in wanted.get("year", ()):
-            if _YEAR.match(slug):
+            if _YEAR.fullmatch(slug):
                 known[("year", slug)] = slug
         # Each value as written, in whatever case, maps to its canonical slug.
         for name, slugs in wanted.items():
