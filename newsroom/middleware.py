@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache, caches
 from django.core.cache.backends.filebased import FileBasedCache
@@ -57,8 +58,18 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def counted_name(username: str) -> str:
+    """The name a failure is counted under: the account sign-in would reach, in any case.
+
+    Django's sign-in form strips the name and normalises it with NFKC
+    (AbstractBaseUser.normalize_username), so "ａｄｍｉｎ" signs in as "admin" and must count
+    as "admin"; case is folded on top, so "Admin" counts there too.
+    """
+    return get_user_model().normalize_username(username.strip()).casefold()
+
+
 def _keys(address: str, username: str) -> tuple[str, str]:
-    digest = hashlib.sha256(f"{address}\n{username.strip().lower()}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{address}\n{counted_name(username)}".encode()).hexdigest()
     return f"login-fail:user:{digest}", f"login-fail:addr:{address}"
 
 
