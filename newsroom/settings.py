@@ -197,6 +197,11 @@ NEWSROOM_CSP = os.environ.get(
     "form-action 'self'; frame-ancestors 'none'",
 )
 
+# The only sign-in is the admin's: where it lands when ?next= is missing or points off-site
+# (Django's default, /accounts/profile/, is a 404 here).
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+
 # --- Admin sign-in rate limit ---------------------------------------------------------
 # Failed sign-ins counted per client address and user name (and per address alone) in the
 # cache; past the limit the login answers 429 until the window has passed.
