@@ -45,7 +45,7 @@ serve: install
 	$(BIN)/python manage.py migrate --no-input -v0 && \
 	$(BIN)/python manage.py collectstatic --no-input -v0 && \
 	$(BIN)/python manage.py check --fail-level ERROR -v0 && \
-	exec $(BIN)/gunicorn newsroom.wsgi -c newsroom/gunicorn_conf.py --bind $(HOST):$(PORT)
+	exec $(BIN)/gunicorn -c newsroom/gunicorn_conf.py --bind $(HOST):$(PORT)
 
 demo: install
 	$(BIN)/python manage.py migrate --no-input -v0
