@@ -10,7 +10,7 @@ export NEWSROOM_DATA_DIR ?= $(CURDIR)/var
 # PG_TEST_MARKERS="not browser" narrows it (a pytest -m expression).
 PG_TEST_MARKERS ?=
 
-.PHONY: run serve install test-deps test test-imports test-sqlite test-postgres lint format demo index bench-extraction bench-search clean
+.PHONY: run serve install test-deps test test-imports test-sqlite test-postgres lint format demo index bench-extraction bench-search bench-lighthouse clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,9 +51,16 @@ demo: install
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py load_demo
 
-## Install what the tests need (Python packages, Debian's Chromium) and run the suite.
+## Install what the tests need (Python packages, Debian's Chromium and Node.js, axe-core from
+## npm for the browser tests' accessibility checks) and run the suite.
 test-deps: $(VENV)/.test-installed
 	@bash scripts/ensure-test-system-deps.sh
+	@$(MAKE) --no-print-directory node_modules/axe-core/axe.min.js
+
+# package-lock.json pins axe-core (dependencies) and Lighthouse (devDependencies, benches only).
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
+	touch $@
 
 ## Two passes: the whole suite on SQLite, then again on a private PostgreSQL server
 ## started for the run (scripts/with-postgres.sh installs it if missing).
@@ -81,5 +88,11 @@ bench-extraction: install
 bench-search: install
 	$(BIN)/python bench/search.py
 
+## Lighthouse scores of home, a filtered search and an article, served as `make serve` does.
+bench-lighthouse: install
+	@bash scripts/ensure-test-system-deps.sh
+	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python bench/lighthouse.py
+
 clean:
-	rm -rf $(VENV) var .pytest_cache test-artifacts
+	rm -rf $(VENV) var .pytest_cache test-artifacts node_modules

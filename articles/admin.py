@@ -33,6 +33,9 @@ from .models import (
 )
 from .search.queue import drain, enqueue
 
+admin.site.site_header = "Newsroom administration"
+admin.site.site_title = "Newsroom admin"
+
 
 class MentionInline(admin.TabularInline):
     model = Mention

@@ -11,7 +11,8 @@ Filters: several values of one filter repeat the parameter and combine with OR; 
 filters combine with AND; a ``-`` before a value excludes it (``source=-press-tv``).
 
 Parameters, in canonical order: ``q``, ``place``, ``org``, ``person`` (entity slugs),
-``source`` (outlet slug), ``section`` (slugified section), ``year`` (four digits), ``from``
+``source`` (outlet slug), ``section`` (slugified section), ``year`` (four digits, or
+``undated`` for articles without a date), ``from``
 and ``to`` (YYYY-MM-DD), ``sort`` (relevance, newest, oldest), ``page``, ``format`` (json,
 atom, csv) and ``facets=off`` (JSON without filter counts).
 """
@@ -26,7 +27,14 @@ from urllib.parse import urlencode
 from django import forms
 
 from . import selectors
-from .search.vocabulary import ENTITY_FILTERS, FILTER_FIELDS, FILTER_LABELS, KIND_FILTERS, SORTS
+from .search.vocabulary import (
+    ENTITY_FILTERS,
+    FILTER_FIELDS,
+    FILTER_LABELS,
+    KIND_FILTERS,
+    SORTS,
+    UNDATED,
+)
 
 FORMATS = ("html", "json", "atom", "csv")
 # The one order parameters are written in, so one view has one URL.
@@ -95,6 +103,11 @@ class SearchParams:
     @property
     def has_filters(self) -> bool:
         return bool(self.include or self.exclude or self.date_from or self.date_to)
+
+    @property
+    def filter_count(self) -> int:
+        """Active filter values, dates included (the words are not a filter)."""
+        return len(self.active()) + bool(self.date_from) + bool(self.date_to)
 
     @property
     def is_empty(self) -> bool:
@@ -336,8 +349,8 @@ class SearchForm(forms.Form):
                 if slug.lower() in sections:
                     known[("section", slug.lower())] = slug.lower()
         for slug in wanted.get("year", ()):
-            if _YEAR.fullmatch(slug):
-                known[("year", slug)] = slug
+            if _YEAR.fullmatch(slug) or slug.lower() == UNDATED:
+                known[("year", slug.lower())] = slug.lower()
         # Each value as written, in whatever case, maps to its canonical slug.
         for name, slugs in wanted.items():
             for slug in slugs:
@@ -368,7 +381,10 @@ def _without_control_characters(data):
 
 def _unknown_value_note(name: str, slug: str) -> str:
     if name == "year":
-        return f"{slug!r} is not a year: write years as four digits, for example 2020."
+        return (
+            f"{slug!r} is not a year: write years as four digits, for example 2020 "
+            f"(or {UNDATED} for articles without a date)."
+        )
     shown = slug if len(slug) <= 60 else slug[:60] + "…"
     return f"No {FILTER_LABELS[name][0]} called {shown!r}; that filter was ignored."
 

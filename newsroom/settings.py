@@ -80,8 +80,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: under ASGI (make serve), streamed responses stay streamed (newsroom/serving.py).
     "newsroom.serving.ServingMiddleware",
+    # Compresses what comes out of everything below (public pages only: see its docstring).
+    "newsroom.middleware.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.SecurityHeadersMiddleware",
+    "newsroom.middleware.TrackingParametersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

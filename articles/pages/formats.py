@@ -88,9 +88,17 @@ def search_json(
             group.field: group.value_count for group in page.facets if params.facets
         },
         "suggestion": page.suggestion,
-        "notes": [*notes, *messages],
+        "undated_left_out": page.undated_left_out,
+        "notes": [*notes, *messages, *_undated_note(page.undated_left_out)],
         "links": links,
     }
+
+
+def _undated_note(count: int) -> list[str]:
+    if not count:
+        return []
+    noun = "article also matches" if count == 1 else "articles also match"
+    return [f"{count:,} undated {noun}; the dates leave them out (year=undated finds them)."]
 
 
 CSV_HEADER = [
