@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .extraction.names import name_key, name_slug
+from .extraction.variants import match_key
 from .models import Article, Entity, EntityAlias, EntityRedirect, Mention, Source, SourceRedirect
 from .search.queue import enqueue
 
@@ -77,7 +78,7 @@ def find_entity(kind: str, name: str) -> Entity | None:
     return alias.entity if alias else None
 
 
-def _free_slug(kind: str, name: str, *, exclude: int | None = None) -> str:
+def free_slug(kind: str, name: str, *, exclude: int | None = None) -> str:
     base = name_slug(name)
     slug, n = base, 1
     taken = Entity.objects.filter(kind=kind)
@@ -90,15 +91,17 @@ def _free_slug(kind: str, name: str, *, exclude: int | None = None) -> str:
 
 
 def _redirect(kind: str, old_slug: str, entity: Entity) -> None:
-    if old_slug and old_slug != entity.slug:
+    """``kind``/``old_slug`` leads to ``entity`` from now on (``kind`` may be another kind
+    than the entity's: the tagger filed it wrongly)."""
+    if old_slug and (old_slug != entity.slug or kind != entity.kind):
         EntityRedirect.objects.update_or_create(
             kind=kind, old_slug=old_slug, defaults={"entity": entity}
         )
     # A live entity owns its slug: a redirect with the same slug would shadow it.
-    EntityRedirect.objects.filter(kind=kind, old_slug=entity.slug).delete()
+    EntityRedirect.objects.filter(kind=entity.kind, old_slug=entity.slug).delete()
 
 
-def _keep_alias(entity: Entity, name: str) -> None:
+def keep_alias(entity: Entity, name: str) -> None:
     key = name_key(name)
     if not key or key == entity.key:
         return
@@ -117,7 +120,11 @@ def get_or_create_entity(kind: str, name: str) -> Entity:
     if entity:
         return entity
     return Entity.objects.create(
-        kind=kind, name=name[:300], slug=_free_slug(kind, name), key=name_key(name)
+        kind=kind,
+        name=name[:300],
+        slug=free_slug(kind, name),
+        key=name_key(name),
+        match_key=match_key(kind, name)[:300],
     )
 
 
@@ -191,8 +198,9 @@ def rename_entity(entity: Entity, new_name: str, user=None) -> Entity:
     stray.delete()  # the name now belongs to this entity, not to whoever had it as an alias
     entity.name = new_name[:300]
     entity.key = new_key
+    entity.match_key = match_key(entity.kind, new_name)[:300]
     if name_slug(new_name) != old_slug:
-        entity.slug = _free_slug(entity.kind, new_name, exclude=entity.pk)
+        entity.slug = free_slug(entity.kind, new_name, exclude=entity.pk)
     entity.save()  # marks and queues every article that mentions it (articles.signals)
     if old_key != new_key:
         EntityAlias.objects.update_or_create(
@@ -215,9 +223,45 @@ def merge_entities(merged: Entity, survivor: Entity, user=None) -> Entity:
             f"“{merged.name}” is a {merged.get_kind_display().lower()} and “{survivor.name}” "
             f"a {survivor.get_kind_display().lower()}: only entities of one kind can be merged."
         )
-    kind = survivor.kind
+    return _fold(merged, survivor, user)
+
+
+@transaction.atomic
+def merge_across_kinds(merged: Entity, survivor: Entity, user=None) -> Entity:
+    """Fold an entity the tagger filed under the wrong kind into the right one ("State Mike
+    Pompeo", an organization, into the person Mike Pompeo). Its old slug redirects under
+    its old kind, so ``?org=state-mike-pompeo`` finds the person."""
+    if merged.pk == survivor.pk:
+        raise CorrectionError("Choose two different entities to merge.")
+    return _fold(merged, survivor, user)
+
+
+def _fold(merged: Entity, survivor: Entity, user) -> Entity:
+    old_kind, kind = merged.kind, survivor.kind
     # The survivor's own articles change too: its new aliases are indexed with its name.
     affected = set(entity_articles(merged.pk, survivor.pk))
+    _fold_mentions(merged, survivor, affected, user)
+    for alias in EntityAlias.objects.filter(entity=merged):
+        taken = EntityAlias.objects.filter(kind=kind, key=alias.key).exclude(pk=alias.pk)
+        if alias.key == survivor.key or taken.exists():
+            alias.delete()
+        else:
+            EntityAlias.objects.filter(pk=alias.pk).update(entity=survivor, kind=kind)
+    EntityRedirect.objects.filter(entity=merged).update(entity=survivor)
+    old_name, old_slug, old_key = merged.name, merged.slug, merged.key
+    record(user, merged, f"Merged into “{survivor.name}” (id {survivor.pk}).", DELETION)
+    merged.delete()
+    if old_key != survivor.key:
+        EntityAlias.objects.update_or_create(
+            kind=kind, key=old_key, defaults={"entity": survivor, "name": old_name}
+        )
+    _redirect(old_kind, old_slug, survivor)
+    articles_changed(affected)
+    record(user, survivor, f"Merged “{old_name}” into this entity.")
+    return survivor
+
+
+def _fold_mentions(merged: Entity, survivor: Entity, affected: set[int], user) -> None:
     survivor_mentions = {
         m.article_id: m for m in Mention.objects.filter(entity=survivor, article_id__in=affected)
     }
@@ -235,24 +279,32 @@ def merge_entities(merged: Entity, survivor: Entity, user=None) -> Entity:
         kept.changed_by = user if getattr(user, "pk", None) else kept.changed_by
         kept.save()
         Mention.objects.filter(pk=mention.pk).delete()
-    for alias in EntityAlias.objects.filter(entity=merged):
-        if alias.key == survivor.key:
+
+
+@transaction.atomic
+def move_to_kind(entity: Entity, kind: str, user=None) -> Entity:
+    """Refile an entity under the right kind ("Houthis" tagged a person is an organization);
+    an entity of that kind and name absorbs it. Old links redirect."""
+    if kind not in Entity.Kind.values:
+        raise CorrectionError(f"Unknown kind {kind!r}: use place, organization or person.")
+    if kind == entity.kind:
+        return entity
+    existing = Entity.objects.filter(kind=kind, key=entity.key).first()
+    if existing is not None:
+        return merge_across_kinds(entity, existing, user)
+    old_kind, old_slug = entity.kind, entity.slug
+    for alias in EntityAlias.objects.filter(entity=entity):
+        if EntityAlias.objects.filter(kind=kind, key=alias.key).exclude(pk=alias.pk).exists():
             alias.delete()
         else:
-            alias.entity = survivor
-            alias.save(update_fields=["entity"])
-    EntityRedirect.objects.filter(entity=merged).update(entity=survivor)
-    old_name, old_slug, old_key = merged.name, merged.slug, merged.key
-    record(user, merged, f"Merged into “{survivor.name}” (id {survivor.pk}).", DELETION)
-    merged.delete()
-    if old_key != survivor.key:
-        EntityAlias.objects.update_or_create(
-            kind=kind, key=old_key, defaults={"entity": survivor, "name": old_name}
-        )
-    _redirect(kind, old_slug, survivor)
-    articles_changed(affected)
-    record(user, survivor, f"Merged “{old_name}” into this entity.")
-    return survivor
+            EntityAlias.objects.filter(pk=alias.pk).update(kind=kind)
+    entity.kind = kind
+    entity.slug = free_slug(kind, entity.name, exclude=entity.pk)
+    entity.match_key = match_key(kind, entity.name)[:300]
+    entity.save()  # marks and queues every article that mentions it (articles.signals)
+    _redirect(old_kind, old_slug, entity)
+    record(user, entity, f"Filed as {entity.get_kind_display().lower()} (was {old_kind}).")
+    return entity
 
 
 @transaction.atomic

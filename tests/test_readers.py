@@ -12,9 +12,8 @@ from itertools import islice
 
 import pytest
 
-from articles.extraction import readers
 from articles.extraction.pages import parse_document
-from articles.extraction.readers import count_documents, read_bytes, read_paths
+from articles.extraction.readers import archives, count_documents, read_bytes, read_paths
 from articles.extraction.types import RawDocument, ReadFailure
 
 from .conftest import CORPUS, SEED
@@ -187,7 +186,7 @@ def test_zip_bomb_that_lies_about_its_sizes_is_not_unpacked():
 
 def test_actual_bytes_are_counted_against_the_archive_limit(monkeypatch):
     """Even when the declared sizes pass, reading stops once the real bytes pass the limit."""
-    monkeypatch.setattr(readers, "declared_size", lambda entries: 0)  # a directory that lies
+    monkeypatch.setattr(archives, "declared_size", lambda entries: 0)  # a directory that lies
     data = make_zip({f"{n}.txt": ARTICLE.encode() * 2000 for n in range(4)})  # 4 x 140 KB
     items = list(read_bytes("liar.zip", data, max_archive_bytes=300_000))
     assert len(docs(items)) == 2
@@ -359,7 +358,7 @@ def test_json_lines_in_a_zip_are_streamed_past_the_file_limit():
 def test_json_lines_in_a_zip_stop_at_the_archive_limit_even_if_sizes_lie(monkeypatch):
     lines = "".join(json.dumps({"title": f"T{n}", "text": "x" * 500}) + "\n" for n in range(50))
     data = make_zip({"dump.jsonl": lines.encode()})
-    monkeypatch.setattr(readers, "declared_size", lambda entries: 0)
+    monkeypatch.setattr(archives, "declared_size", lambda entries: 0)
     items = list(read_bytes("dump.zip", data, max_archive_bytes=10_000))
     assert 0 < len(docs(items)) < 50
     assert failures(items)[-1].reason.startswith("archive unpacks to more than its declared size")

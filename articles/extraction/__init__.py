@@ -7,10 +7,13 @@ raw file -> readers.read_paths -> RawDocument
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
+from .entities import article_text, find_entities
+from .pages import parse_document
 from .types import ExtractedArticle, ParsedArticle, RawDocument, ReadFailure
 
 logger = logging.getLogger(__name__)
@@ -35,9 +38,6 @@ def extract_documents(
     ``max_chars`` (None: no limit) or makes entity recognition fail becomes a ReadFailure
     naming the reason, and never stops the rest.
     """
-    from .entities import article_text
-    from .pages import parse_document
-
     iterator = iter(items)
     while True:
         chunk = list(islice(iterator, batch_size))
@@ -105,8 +105,6 @@ def recognise(articles: list[ParsedArticle], *, labels: list[str], model: str, n
     The batch runs as one; if it raises, each article runs alone, so one document that
     breaks the pipeline fails by itself and the others keep their entities.
     """
-    from .entities import find_entities
-
     if not articles:
         return []
     try:
@@ -129,7 +127,5 @@ def _label(raw: RawDocument) -> str:
 
 def raw_fields_text(raw: RawDocument) -> str:
     """A structured record kept as JSON, so extraction can be re-run from it."""
-    import json
-
     fields = {k: v for k, v in raw.fields.items() if not k.startswith("gold_")}
     return json.dumps(fields, ensure_ascii=False, default=str, sort_keys=True)
