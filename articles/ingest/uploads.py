@@ -54,7 +54,7 @@ def store_documents(
 ) -> Iterator[DocumentOutcome]:
     """Extract and store documents one transaction each; ``record`` runs inside it."""
     entities, sources = EntityResolver(), SourceResolver()
-    todo = [i for i in items if document_label(i.origin, i.ordinal) not in skip_labels]
+    todo = (i for i in items if document_label(i.origin, i.ordinal) not in skip_labels)
     for result in extract_with_settings(todo):
         label = document_label(result.origin, result.ordinal)
         if isinstance(result, ReadFailure):
@@ -262,24 +262,26 @@ def _process_file(batch: UploadBatch, upload: UploadFile) -> None:
                 ADDITION,
             )
 
-    try:
-        with upload.stored.open("rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        items, refusal = [], f"{upload.name}: the stored upload could not be read ({exc})."
-    else:
-        items, refusal = read_upload(upload.name, data)
-    if refusal:
+    def refuse(reason: str) -> None:
         with transaction.atomic():
-            record(DocumentOutcome(upload.name, UploadResult.Outcome.FAILED, reason=refusal), None)
+            record(DocumentOutcome(upload.name, UploadResult.Outcome.FAILED, reason=reason), None)
+
+    try:
+        handle = upload.stored.open("rb")
+    except OSError as exc:
+        refuse(f"{upload.name}: the stored upload could not be read ({exc}).")
     else:
-        done = set(upload.results.values_list("label", flat=True))
-        for n, _ in enumerate(store_documents(items, record=record, skip_labels=done), 1):
-            if n % PROGRESS_EVERY_DOCUMENTS == 0:
-                # An archive is one file: show its progress and make what is stored so far
-                # searchable without waiting for the whole archive.
-                _update_counts(batch)
-                queue.drain(blocking=False)
+        with handle:  # documents are read from the file one at a time, never all at once
+            items, refusal = read_upload(upload.name, handle)
+            if refusal:
+                refuse(refusal)
+            done = set(upload.results.values_list("label", flat=True))
+            for n, _ in enumerate(store_documents(items, record=record, skip_labels=done), 1):
+                if n % PROGRESS_EVERY_DOCUMENTS == 0:
+                    # An archive is one file: show its progress and make what is stored so
+                    # far searchable without waiting for the whole archive.
+                    _update_counts(batch)
+                    queue.drain(blocking=False)
     UploadFile.objects.filter(pk=upload.pk).update(status=UploadFile.Status.DONE)
 
 
