@@ -22,14 +22,14 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from search import start_gunicorn  # bench/search.py: gunicorn as `make serve` runs it
+
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = REPO / ".venv" / "bin" / "python"
-GUNICORN = REPO / ".venv" / "bin" / "gunicorn"
 LIGHTHOUSE = REPO / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
@@ -42,27 +42,6 @@ def free_port() -> int:
 
 def manage(env: dict, *args: str) -> None:
     subprocess.run([str(PYTHON), "manage.py", *args], cwd=REPO, env=env, check=True)
-
-
-def serve(env: dict, port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [str(GUNICORN), "-c", "newsroom/gunicorn_conf.py", "--bind", f"127.0.0.1:{port}"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
-            return proc
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError("gunicorn exited") from None
-            time.sleep(0.5)
-    raise RuntimeError("gunicorn did not answer /healthz within 90 s")
 
 
 def get_json(url: str) -> dict:
@@ -114,9 +93,6 @@ def main() -> None:
         "STATIC_ROOT": str(work / "static"),
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "WEB_CONCURRENCY": "2",
-        "GUNICORN_ACCESS_LOG": "/dev/null",
         "DATABASE_URL": "",
         "SEARCH_URL": "",
     }
@@ -125,7 +101,7 @@ def main() -> None:
         manage(env, "load_demo")
     manage(env, "collectstatic", "--no-input", "-v0")
     port = free_port()
-    server = serve(env, port)
+    server = start_gunicorn(env, port, workers=2)
     try:
         print(f"Lighthouse ({args.preset or 'mobile'}), gunicorn as `make serve` on {data}:")
         print(f"  {'page':16s} " + " ".join(f"{c:>15s}" for c in CATEGORIES))
@@ -141,7 +117,7 @@ def main() -> None:
             print(f"{'':20s}{url}")
     finally:
         server.terminate()
-        server.wait(timeout=60)
+        server.communicate(timeout=60)
     print(f"Reports: {work}/*.json")
 
 

@@ -21,9 +21,11 @@ logger = logging.getLogger(__name__)
 # is 50,000 characters; 200,000 take the pipeline about 5 s. A file far longer is a dump of
 # many articles or a book, not one article, and storing it whole as one would mislead.
 MAX_ARTICLE_CHARS = 200_000
-# Text (characters) one batch of documents holds at most, whatever its count: what an
-# upload's extraction keeps in memory at once (a few long articles, or hundreds of short).
-MAX_BATCH_CHARS = 1_000_000
+# Text (characters) one batch of documents holds at most for each process recognising
+# entities, whatever its count: what an upload's extraction keeps in memory at once (one
+# long article, or some sixty short ones). bench/upload_memory.py: a realistic upload's peak
+# went from about 115 MB to 80 MB over the worker's baseline (256 documents a batch before).
+MAX_BATCH_CHARS = 150_000
 
 
 def extract_documents(
@@ -40,7 +42,7 @@ def extract_documents(
     ``max_chars`` (None: no limit) or makes entity recognition fail becomes a ReadFailure
     naming the reason, and never stops the rest.
     """
-    for chunk in _batches(items, batch_size, MAX_BATCH_CHARS):
+    for chunk in _batches(items, batch_size, MAX_BATCH_CHARS * max(1, n_process)):
         parsed: list[tuple[RawDocument, ParsedArticle]] = []
         results: list[ExtractedArticle | ReadFailure | None] = []
         for item in chunk:

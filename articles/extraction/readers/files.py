@@ -59,35 +59,19 @@ def _read_paths(paths: Sequence[str], limits: Limits) -> Iterator[ReadItem]:
             yield ReadFailure(given, "no such file or folder")
 
 
-def read_bytes(
-    name: str,
-    data: bytes,
-    *,
-    max_file_bytes: int = 20 * MB,
-    max_archive_bytes: int = 500 * MB,
-    max_archive_entries: int = 20000,
-    max_article_chars: int | None = None,
-) -> Iterator[ReadItem]:
-    """Documents from one uploaded file (or .zip archive) held in memory; ``name`` is its origin."""
-    limits = Limits(max_file_bytes, max_archive_bytes, max_archive_entries, max_article_chars)
-    for item in _read_bytes(name, data, limits):
+def read_bytes(name: str, data: bytes, **limits: int | None) -> Iterator[ReadItem]:
+    """Documents from one uploaded file (or .zip archive) held in memory; ``name`` is its
+    origin. ``limits``: the keyword arguments of ``read_paths``."""
+    for item in _read_bytes(name, data, Limits(**limits)):
         yield sanitize_item(item)
 
 
-def read_stream(
-    name: str,
-    handle: BinaryIO,
-    *,
-    max_file_bytes: int = 20 * MB,
-    max_archive_bytes: int = 500 * MB,
-    max_archive_entries: int = 20000,
-    max_article_chars: int | None = None,
-) -> Iterator[ReadItem]:
+def read_stream(name: str, handle: BinaryIO, **limits: int | None) -> Iterator[ReadItem]:
     """Documents from one open file (an upload kept on disk), one at a time; ``name`` is
-    its origin. Nothing is read whole but one document: a .zip entry by entry from the
-    file, JSON Lines line by line, any other file within ``max_file_bytes``."""
-    limits = Limits(max_file_bytes, max_archive_bytes, max_archive_entries, max_article_chars)
-    for item in _read_handle(name, handle, limits):
+    its origin, ``limits`` the keyword arguments of ``read_paths``. Nothing is read whole
+    but one document: a .zip entry by entry from the file, JSON Lines line by line, any
+    other file within ``max_file_bytes``."""
+    for item in _read_handle(name, handle, Limits(**limits)):
         yield sanitize_item(item)
 
 
