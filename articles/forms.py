@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 from django import forms
 
 from . import selectors
+from .extraction.text import strip_control_characters
 from .search.vocabulary import (
     ENTITY_FILTERS,
     FILTER_FIELDS,
@@ -265,13 +266,14 @@ class SearchForm(forms.Form):
                 wanted.setdefault(name, set()).add(slug)
         known = self._known_values(wanted)
         for name, slug, excluded in raw:
-            canonical = known.get((name, slug))
-            if canonical is None:
+            found = known.get((name, slug))
+            if found is None:
                 self.notes.append(_unknown_value_note(name, slug))
                 continue
-            if canonical != slug:
+            field, canonical = found  # another field when the entity was refiled
+            if (field, canonical) != (name, slug):
                 self.redirects[(name, slug)] = canonical
-            (exclude if excluded else include).setdefault(name, set()).add(canonical)
+            (exclude if excluded else include).setdefault(field, set()).add(canonical)
         for name, slugs in exclude.items():
             if name in include:
                 include[name] -= slugs
@@ -323,12 +325,13 @@ class SearchForm(forms.Form):
             facets=facets != "off",
         )
 
-    def _known_values(self, wanted: dict[str, set[str]]) -> dict[tuple[str, str], str]:
-        """(field, slug) -> canonical slug for every value that names something real.
+    def _known_values(self, wanted: dict[str, set[str]]) -> dict[tuple[str, str], tuple[str, str]]:
+        """(field, slug) -> (field, canonical slug) for every value that names something real.
 
-        Slugs are lower case; ``place=Iraq`` is taken for ``iraq`` (and redirected to it).
+        Slugs are lower case; ``place=Iraq`` is taken for ``iraq`` (and redirected to it); an
+        entity refiled under another kind moves to that kind's field.
         """
-        known: dict[tuple[str, str], str] = {}
+        known: dict[tuple[str, str], tuple[str, str]] = {}
         entity_slugs = {
             ENTITY_FILTERS[name]: {s.lower() for s in slugs if _SLUG.match(s.lower())}
             for name, slugs in wanted.items()
@@ -336,21 +339,22 @@ class SearchForm(forms.Form):
         }
         if any(entity_slugs.values()):
             resolved = selectors.resolve_entity_slugs(entity_slugs)
-            for (kind, slug), (canonical, name) in resolved.items():
-                known[(KIND_FILTERS[kind], slug)] = canonical
-                self.names[(KIND_FILTERS[kind], canonical)] = name
+            for (kind, slug), (target_kind, canonical, name) in resolved.items():
+                field = KIND_FILTERS[target_kind]
+                known[(KIND_FILTERS[kind], slug)] = (field, canonical)
+                self.names[(field, canonical)] = name
         if wanted.get("source"):
             lowered = {slug.lower() for slug in wanted["source"]}
             for slug, canonical in selectors.resolve_source_slugs(lowered).items():
-                known[("source", slug)] = canonical
+                known[("source", slug)] = ("source", canonical)
         if wanted.get("section"):
             sections = selectors.section_names()
             for slug in wanted["section"]:
                 if slug.lower() in sections:
-                    known[("section", slug.lower())] = slug.lower()
+                    known[("section", slug.lower())] = ("section", slug.lower())
         for slug in wanted.get("year", ()):
             if _YEAR.fullmatch(slug) or slug.lower() == UNDATED:
-                known[("year", slug.lower())] = slug.lower()
+                known[("year", slug.lower())] = ("year", slug.lower())
         # Each value as written, in whatever case, maps to its canonical slug.
         for name, slugs in wanted.items():
             for slug in slugs:
@@ -358,10 +362,6 @@ class SearchForm(forms.Form):
                 if canonical is not None:
                     known.setdefault((name, slug), canonical)
         return known
-
-
-# C0 controls and DEL, but not the whitespace the query folds into spaces anyway.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _without_control_characters(data):
@@ -372,7 +372,7 @@ def _without_control_characters(data):
         return data, changed
     cleaned = data.copy()  # a QueryDict's copy is mutable
     for name, values in data.lists():
-        stripped = [_CONTROL.sub("", v) for v in values]
+        stripped = [strip_control_characters(v) for v in values]
         if stripped != values:
             cleaned.setlist(name, stripped)
             changed.add(name)

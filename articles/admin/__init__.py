@@ -3,7 +3,7 @@ entity corrections that last, upload batches and the index queue."""
 
 from django.contrib import admin
 
-from . import articles, entities, operations  # noqa: F401  (each registers its ModelAdmins)
+from . import articles, decisions, entities, operations  # noqa: F401 (each registers ModelAdmins)
 
 admin.site.site_header = "Newsroom administration"
 admin.site.site_title = "Newsroom admin"

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 
 from .. import corrections
 from ..extraction.names import name_key
+from ..ingest.reconcile import editor
 from ..models import (
     Entity,
     EntityAlias,
@@ -164,7 +165,7 @@ class EntityAdmin(admin.ModelAdmin):
     search_fields = ["name", "key"]
     inlines = [AliasInline]
     readonly_fields = ["slug", "key", "created_at", "updated_at"]
-    actions = ["merge_selected"]
+    actions = ["merge_selected", "not_entities_selected", "keep_selected"]
 
     def get_queryset(self, request):
         return (
@@ -229,7 +230,7 @@ class EntityAdmin(admin.ModelAdmin):
             merged_names = []
             for entity in entities:
                 if entity.pk != survivor.pk:
-                    corrections.merge_entities(entity, survivor, request.user)
+                    editor.same(entity, survivor, request.user)  # remembered as a decision
                     merged_names.append(entity.name)
             self.message_user(
                 request,
@@ -254,6 +255,20 @@ class EntityAdmin(admin.ModelAdmin):
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+    @admin.action(description="Not entities: take them off their articles, now and on import")
+    def not_entities_selected(self, request, queryset):
+        names = []
+        for entity in queryset:
+            editor.not_an_entity(entity, request.user)
+            names.append(entity.name)
+        self.message_user(request, f"Taken off their articles: {', '.join(names)}.")
+
+    @admin.action(description="Real entities: never drop, refile or merge them automatically")
+    def keep_selected(self, request, queryset):
+        for entity in queryset:
+            editor.is_an_entity(entity, request.user)
+        self.message_user(request, f"Kept as they are: {queryset.count()} entities.")
 
 
 @admin.register(EntityRedirect)

@@ -23,6 +23,7 @@ from .place_names import (
     GENERIC_REGION_WORDS,
     HISTORIC_STATES,
     IRREGULAR_DEMONYMS,
+    MULTI_COUNTRY_PLACES,
     US_STATE_ABBREVIATIONS,
 )
 
@@ -171,6 +172,10 @@ class Gazetteer:
                 place = Place(name, cc, feature, lat, lon, admin1=admin1)
                 for alias in (name, *others):
                     self._add(alias, place, variants=False)
+        for name, others in MULTI_COUNTRY_PLACES.items():
+            region = Place(name, "", "region")
+            for alias in (name, *others):
+                self._add(alias, region, variants=False)
         self._add("Middle East", Place("Middle East", "", "region"))
         self._add("Gulf", Place("Persian Gulf", "", "region"))
         self._add("Persian Gulf", Place("Persian Gulf", "", "region"))

@@ -33,6 +33,7 @@ class ArchiveDecisions:
         self._verdicts: dict[tuple[str, str], EntityDecision | None] = {}
         self._preloaded = False
         self._by_match: dict[tuple[str, str], int] = {}
+        self._different: set[tuple[str, str, str]] = set()  # (kind, key, other key)
         self._people_by_word: dict[str, list[int]] = {}
         self._short: dict[str, tuple[list[int], dict]] = {}
         if preload:
@@ -55,6 +56,9 @@ class ArchiveDecisions:
         self._preloaded = True
 
     def _keep(self, decision: EntityDecision) -> None:
+        if decision.verdict == EntityDecision.Verdict.DIFFERENT:
+            self._different.add((decision.kind, decision.key, decision.other_key))
+            return
         current = self._verdicts.get((decision.kind, decision.key))
         # an editor's decision wins over the archive's evidence
         if current is None or decision.origin == EntityDecision.Origin.EDITOR:
@@ -92,18 +96,28 @@ class ArchiveDecisions:
     # --- variants and short forms -----------------------------------------------------------
 
     def variant_of(self, found: FoundEntity) -> int | None:
-        """A stored entity whose name is a variant of this one (same kind and match key)."""
+        """A stored entity whose name is a variant of this one (same kind and match key),
+        unless an editor said the two are different."""
         key = match_key(found.kind, found.name)
         if not key or (found.kind == "person" and " " not in key):
             return None
         if self._preloaded:
-            return self._by_match.get((found.kind, key))
-        return (
-            Entity.objects.filter(kind=found.kind, match_key=key)
-            .order_by("id")
-            .values_list("id", flat=True)
-            .first()
-        )
+            candidate = self._by_match.get((found.kind, key))
+        else:
+            candidate = (
+                Entity.objects.filter(kind=found.kind, match_key=key)
+                .order_by("id")
+                .values_list("id", flat=True)
+                .first()
+            )
+        if candidate is None:
+            return None
+        own = name_key(found.name)
+        self._verdict(found.kind, own)  # reads this name's decisions when not preloaded
+        other = Entity.objects.filter(pk=candidate).values_list("key", flat=True).first()
+        if (found.kind, own, other) in self._different:
+            return None
+        return candidate
 
     def remember(self, entity_id: int, kind: str, name: str) -> None:
         """A new entity: later variants of its name in this import find it."""

@@ -64,6 +64,8 @@ class Evidence:
     acronyms: Counter
     expansions: dict[str, str]  # expansion key -> the expansion as written
     decisions: list[EntityDecision]  # editors' only
+    # place entity id -> articles naming it, by the countries of the other places they name
+    place_countries: dict[int, Counter] = field(default_factory=dict)
 
     def by_key(self) -> dict[tuple[str, str], Name]:
         return {(n.kind, n.key): n for n in self.names.values()}
@@ -78,7 +80,39 @@ def load(progress: Callable[[int], None] | None = None) -> Evidence:
         for kind, key, entity_id in EntityAlias.objects.values_list("kind", "key", "entity_id")
     }
     decisions = list(EntityDecision.objects.filter(origin=EntityDecision.Origin.EDITOR))
-    return Evidence(names, aliases, case, acronyms, expansions, decisions)
+    places = _place_countries(names)
+    return Evidence(names, aliases, case, acronyms, expansions, decisions, places)
+
+
+def _place_countries(names: dict[int, Name]) -> dict[int, Counter]:
+    """For each place: in how many of its articles each country is named by another place
+    (the evidence for a place the gazetteer does not know: "South Pars" is named beside
+    Iranian places, not Korean ones)."""
+    by_article: dict[int, list[int]] = defaultdict(list)
+    rows = Mention.objects.filter(
+        entity__kind="place", suppressed=False, article__is_published=True
+    ).values_list("article_id", "entity_id")
+    for article_id, entity_id in rows.iterator(chunk_size=20_000):
+        by_article[article_id].append(entity_id)
+    out: dict[int, Counter] = defaultdict(Counter)
+    for entity_ids in by_article.values():
+        countries = {names[e].country for e in entity_ids if e in names and names[e].country}
+        for entity_id in entity_ids:
+            own = names.get(entity_id)
+            others = countries - {own.country} if own and own.country else countries
+            # the place's own country counts only when another place there names it too
+            if (
+                own
+                and own.country
+                and any(
+                    names[e].country == own.country
+                    for e in entity_ids
+                    if e != entity_id and e in names
+                )
+            ):
+                others = others | {own.country}
+            out[entity_id].update(others)
+    return out
 
 
 def _names() -> dict[int, Name]:

@@ -98,7 +98,7 @@ def propose(ev: Evidence, cur: Curated) -> list[Proposal]:
             if current is None or (not current.automatic and proposal.score > current.score):
                 decided[proposal.subject.id] = proposal
     out = list(decided.values())
-    out += place_rules(names, {p.subject.id for p in out if p.automatic})
+    out += place_rules(names, {p.subject.id for p in out if p.automatic}, ev.place_countries)
     return out + [r for r in renames if r.subject.id not in decided]
 
 
@@ -401,7 +401,7 @@ def _dropped_initials(names: list[Name]) -> list[Proposal]:
 # --- places -------------------------------------------------------------------------------------
 
 
-def place_rules(names: list[Name], settled: set[int]) -> list[Proposal]:
+def place_rules(names: list[Name], settled: set[int], countries: dict) -> list[Proposal]:
     """Regions and seas the gazetteer knows span countries lose the single country they were
     filed under; dateline debris ("TEHRAN - Iranian") is the place it starts with."""
     places = {n.key: n for n in names if n.kind == "place"}
@@ -428,4 +428,37 @@ def place_rules(names: list[Name], settled: set[int]) -> list[Proposal]:
                     reason=f"a {place.feature} spanning countries",
                 )
             )
+        elif place is None and name.articles >= MIN_ARTICLES:
+            proposal = _country_from_neighbours(name, countries.get(name.id))
+            if proposal is not None:
+                out.append(proposal)
     return out
+
+
+def _country_from_neighbours(name: Name, neighbours) -> Proposal | None:
+    """A place the gazetteer does not know took its country from one article's neighbours;
+    the archive's articles, taken together, say which country it is in (or none)."""
+    if not neighbours:
+        return None
+    country, n = neighbours.most_common(1)[0]
+    share = n / name.articles
+    evidence = {"articles": name.articles, country: n}
+    if share >= 0.6 and country != name.country:
+        return Proposal(
+            COUNTRY,
+            name,
+            country=country,
+            score=0.9,
+            reason="the country its articles name",
+            evidence=evidence,
+        )
+    if share < 0.3 and name.country:
+        return Proposal(
+            COUNTRY,
+            name,
+            country="",
+            score=0.6,
+            reason="no country its articles agree on",
+            evidence=evidence,
+        )
+    return None
