@@ -59,24 +59,28 @@ class Command(BaseCommand):
             self.stdout.write(f"re-indexed {done} article(s)")
 
     def list_plan(self, outcome, limit: int, dry_run: bool) -> None:
-        plan, verb = outcome.plan, "would be" if dry_run else "was"
+        plan = outcome.plan
         sections = (
-            ("merged into", plan.merges, _merge_line),
-            ("dropped (not an entity)", plan.drops, lambda p: p.subject.name),
-            ("refiled", plan.kinds, lambda p: f"{p.subject.name}: {p.subject.kind} → {p.kind}"),
-            ("country set", plan.countries, lambda p: f"{p.subject.name}: {p.country or 'none'}"),
-            ("renamed", plan.renames, lambda p: f"{p.subject.name} → {p.rename}"),
+            ("Merged into another entity", plan.merges, _merge_line),
+            ("Dropped, not an entity", plan.drops, lambda p: p.subject.name),
+            ("Refiled under another kind", plan.kinds, lambda p: f"{p.subject.name}: {p.kind}"),
+            ("Country set", plan.countries, lambda p: f"{p.subject.name}: {p.country or 'none'}"),
+            ("Renamed", plan.renames, lambda p: f"{p.subject.name} → {p.rename}"),
         )
         for title, proposals, line in sections:
-            if not proposals:
+            if not proposals or not limit:
                 continue
             ranked = sorted(proposals, key=lambda p: -p.subject.articles)
-            self.stdout.write(f"{len(proposals)} {verb} {title}:")
+            more = f", the {limit} most named" if len(proposals) > limit else ""
+            self.stdout.write(f"{title}{' (dry run)' if dry_run else ''}: {len(proposals)}{more}")
             for p in ranked[:limit]:
                 self.stdout.write(f"  {line(p)}  ({p.subject.articles} articles; {p.reason})")
         if dry_run:
             self.stdout.write(
-                f"{len(outcome.moves)} one-word names would go to the person each article means"
+                f"{len(plan.merges)} would be merged, {len(plan.drops)} dropped, "
+                f"{len(plan.kinds)} refiled, {len(plan.countries)} countries set, "
+                f"{len(plan.renames)} renamed; {len(outcome.moves)} one-word names would go to "
+                f"the person each article means; {len(plan.suggestions)} suggestions"
             )
 
 
