@@ -113,12 +113,13 @@ def carry_out(moves: list[Move], progress: Callable[[int], None] | None = None) 
     for move in moves:
         by_short[move.short_id].append(move)
     done = 0
-    for short_id, group in by_short.items():
-        with transaction.atomic():
-            done += _move_mentions(group)
-            _retire_if_empty(short_id, group)
-        if progress:
-            progress(len(group))
+    with corrections.changes_collected():  # each article marked and queued once
+        for short_id, group in by_short.items():
+            with transaction.atomic():
+                done += _move_mentions(group)
+                _retire_if_empty(short_id, group)
+            if progress:
+                progress(len(group))
     return done
 
 
