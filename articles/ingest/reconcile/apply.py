@@ -127,7 +127,7 @@ def _final_targets(merges: list[Proposal]) -> list[Proposal]:
 # --- carrying it out ------------------------------------------------------------------------
 
 
-FLUSH_EVERY = 500  # decisions carried out between two markings of the changed articles
+FLUSH_EVERY = 5000  # decisions carried out between two markings of the changed articles
 
 
 @dataclass
