@@ -17,7 +17,7 @@ from ...extraction.names import name_key
 from ...extraction.variants import acronym_key, is_acronym_of
 from ...models import Article, Entity, EntityAlias, EntityDecision, Mention
 
-TEXT_CHARS = 6000  # of each article, for how words are written and acronyms defined
+TEXT_CHARS = 3000  # of each article, for how words are written and acronyms defined
 CHUNK = 2000
 
 

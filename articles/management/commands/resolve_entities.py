@@ -43,6 +43,9 @@ class Command(BaseCommand):
         for bar in bars.values():
             bar.close()
         self.list_plan(outcome, options["limit"], options["dry_run"])
+        self.stderr.write(
+            "time: " + ", ".join(f"{stage} {s:.0f} s" for stage, s in outcome.seconds.items())
+        )
         if options["dry_run"]:
             return
         report = outcome.report
