@@ -13,6 +13,7 @@ from .. import search, selectors
 from ..forms import SearchParams
 from ..search.vocabulary import PER_PAGE
 from .search import SearchPage, search_request
+from .timeline import TimelineChart
 
 AbsoluteURI = Callable[[str], str]  # request.build_absolute_uri
 
@@ -87,9 +88,29 @@ def search_json(
         "facet_value_counts": {
             group.field: group.value_count for group in page.facets if params.facets
         },
+        "timeline": timeline_json(page.timeline, absolute_uri) if params.facets else None,
         "suggestion": page.suggestion,
         "notes": [*notes, *messages],
         "links": links,
+    }
+
+
+def timeline_json(chart: TimelineChart | None, absolute_uri: AbsoluteURI) -> dict:
+    """Articles per period, each with the link that narrows the search to it."""
+    if chart is None:
+        return {"unit": None, "periods": [], "undated": 0}
+    return {
+        "unit": chart.unit,
+        "periods": [
+            {
+                "start": bar.start.isoformat(),
+                "end": bar.end.isoformat(),
+                "count": bar.count,
+                "url": absolute_uri(bar.url) if bar.url else None,
+            }
+            for bar in chart.bars
+        ],
+        "undated": chart.undated,
     }
 
 

@@ -8,14 +8,18 @@ service, and ``search_page`` gathers a page. Names of the values come from the d
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.urls import reverse
 
 from .. import search, selectors
 from ..extraction.names import name_slug
 from ..forms import SearchParams
 from ..models import Article
 from ..search.vocabulary import ENTITY_FILTERS, FILTER_FIELDS, FILTER_LABELS, PER_PAGE
+from .timeline import TimelineChart, timeline_chart
 
 FACETS_SHOWN = 10
 FACETS_LISTED = 50
@@ -97,6 +101,7 @@ class SearchPage:
     suggestion: str | None
     notes: list[str]
     num_pages: int
+    timeline: TimelineChart | None = None
 
     @property
     def count_text(self) -> str:
@@ -143,8 +148,9 @@ def search_page(
 
 
 def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> SearchPage:
+    pictures = params.facets or params.format != "json"  # facets=off: the lean JSON
     request = search_request(
-        params, per_page=per_page, facets=params.facets or params.format != "json"
+        params, per_page=per_page, facets=pictures, timeline="auto" if pictures else ""
     )
     response = search.search_articles(request)
     rows = selectors.articles_for_hits([hit.article_id for hit in response.hits])
@@ -191,7 +197,18 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         suggestion=suggestion,
         notes=list(response.notes),
         num_pages=min(num_pages, 500),
+        timeline=timeline_chart(response.timeline, params, search_url),
     )
+
+
+def search_url(params: SearchParams) -> str:
+    """The search page of a search state (canonical querystring)."""
+    return _search_path() + params.querystring()
+
+
+@functools.cache
+def _search_path() -> str:
+    return reverse("articles:search")
 
 
 def _active(params: SearchParams, field: str) -> set[str]:

@@ -27,6 +27,7 @@ from .service import (
     rebuild_index,
     remove_articles,
     search_articles,
+    timeline_of,
     warm_up,
 )
 from .types import (
@@ -37,6 +38,7 @@ from .types import (
     SearchRequest,
     SearchResponse,
     SearchUnavailable,
+    Timeline,
 )
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "SearchRequest",
     "SearchResponse",
     "SearchUnavailable",
+    "Timeline",
     "clear_index",
     "count_articles",
     "current_engine",
@@ -58,5 +61,6 @@ __all__ = [
     "rebuild_index",
     "remove_articles",
     "search_articles",
+    "timeline_of",
     "warm_up",
 ]

@@ -50,6 +50,7 @@ def search_url(
     {% search_url field="place" remove="iraq" %}   drop that value (included or excluded)
     {% search_url drop="place" %}                  drop a whole filter ("q", "from", "to" too)
     {% search_url drop="filters" %}                keep only the words
+    {% search_url drop="dates" %}                  drop "from" and "to"
     {% search_url sort="newest" %}  {% search_url q="troops" %}
     {% search_url page=3 %}                        the only edit that keeps a page number
     {% search_url format="json" %}
@@ -61,6 +62,8 @@ def search_url(
         params = params.without_value(field, remove)
     if drop == "filters":
         params = params.edited(include={}, exclude={}, date_from=None, date_to=None)
+    elif drop == "dates":
+        params = params.edited(date_from=None, date_to=None)
     elif drop:
         params = params.without_field(drop)
     if sort:

@@ -25,9 +25,15 @@ class WhooshSearchEngine(SearchEngine):
         return self.backend.fast()
 
     # --- reading ------------------------------------------------------------------------
-    def search(self, query, *, sort, offset, limit, facets, suggest) -> EngineResult:
+    def search(self, query, *, sort, offset, limit, facets, suggest, timeline="") -> EngineResult:
         return self.fast.search(
-            query, sort=sort, offset=offset, limit=limit, facets=facets, suggest=suggest
+            query,
+            sort=sort,
+            offset=offset,
+            limit=limit,
+            facets=facets,
+            suggest=suggest,
+            timeline=timeline,
         )
 
     def count(self, query: EngineQuery) -> int:

@@ -1,0 +1,124 @@
+"""A timeline as a page draws it: one bar per period, each a link narrowing the dates to it.
+
+The counts come from the search engine (articles.search.Timeline); this module only lays out
+bars in an SVG viewBox and says what each one is, so templates stay free of arithmetic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from ..forms import SearchParams
+from ..search import Timeline
+from ..search.timeline import period_end
+
+WIDTH, HEIGHT = 600, 120  # the chart's viewBox; CSS scales it to the column
+MIN_BAR = 2  # a period with one article still shows (and is a target for the pointer)
+
+UNIT_PLURAL = {"day": "days", "month": "months", "year": "years"}
+
+
+def period_label(start: date, unit: str) -> str:
+    if unit == "year":
+        return str(start.year)
+    if unit == "month":
+        return f"{start:%b} {start.year}"
+    return f"{start.day} {start:%b} {start.year}"
+
+
+def narrowed_to(params: SearchParams, start: date, end: date) -> SearchParams:
+    """The search limited to one period, within the dates it already has."""
+    if params.date_from and params.date_from > start:
+        start = params.date_from
+    if params.date_to and params.date_to < end:
+        end = params.date_to
+    return params.edited(date_from=start, date_to=end, format="html", facets=True)
+
+
+@dataclass(frozen=True)
+class Bar:
+    start: date
+    end: date
+    count: int
+    label: str
+    url: str  # "" for an empty period: nothing to open
+    x: float
+    y: float
+    width: float
+    height: float
+    slot_x: float  # the whole column: the pointer target of a thin bar
+    slot: float
+
+    @property
+    def count_text(self) -> str:
+        return f"{self.count:,} article{'' if self.count == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class TimelineChart:
+    unit: str
+    bars: list[Bar]
+    undated: int
+    most: int  # the tallest bar's count (the scale)
+    first_label: str
+    last_label: str
+    width: int = WIDTH
+    height: int = HEIGHT
+
+    @property
+    def unit_plural(self) -> str:
+        return UNIT_PLURAL[self.unit]
+
+    @property
+    def dated(self) -> int:
+        return sum(bar.count for bar in self.bars)
+
+    @property
+    def description(self) -> str:
+        return (
+            f"Articles per {self.unit}, {self.first_label} to {self.last_label}; "
+            f"the busiest {self.unit} has {self.most:,}."
+        )
+
+
+def timeline_chart(
+    timeline: Timeline | None, params: SearchParams, url_of: Callable[[SearchParams], str]
+) -> TimelineChart | None:
+    """Bars for ``timeline``; ``url_of`` turns a narrowed search into the link of its bar."""
+    if timeline is None or not (timeline.periods or timeline.undated):
+        return None
+    if not timeline.periods:  # every match is undated: say so rather than draw nothing
+        return TimelineChart(timeline.unit, [], timeline.undated, 0, "", "")
+    periods = timeline.periods
+    most = max(count for _, count in periods) or 1
+    slot = WIDTH / len(periods)
+    gap = min(slot * 0.2, 4.0) if len(periods) > 1 else 0.0
+    bars = []
+    for i, (start, count) in enumerate(periods):
+        end = period_end(start, timeline.unit)
+        height = max(MIN_BAR, round(count / most * HEIGHT, 1)) if count else 0
+        bars.append(
+            Bar(
+                start=start,
+                end=end,
+                count=count,
+                label=period_label(start, timeline.unit),
+                url=url_of(narrowed_to(params, start, end)) if count else "",
+                x=round(i * slot + gap / 2, 2),
+                y=round(HEIGHT - height, 1),
+                width=round(slot - gap, 2),
+                height=height,
+                slot_x=round(i * slot, 2),
+                slot=round(slot, 2),
+            )
+        )
+    return TimelineChart(
+        unit=timeline.unit,
+        bars=bars,
+        undated=timeline.undated,
+        most=most,
+        first_label=bars[0].label,
+        last_label=bars[-1].label,
+    )
