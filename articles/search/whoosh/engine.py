@@ -25,16 +25,8 @@ class WhooshSearchEngine(SearchEngine):
         return self.backend.fast()
 
     # --- reading ------------------------------------------------------------------------
-    def search(self, query, *, sort, offset, limit, facets, suggest, timeline="") -> EngineResult:
-        return self.fast.search(
-            query,
-            sort=sort,
-            offset=offset,
-            limit=limit,
-            facets=facets,
-            suggest=suggest,
-            timeline=timeline,
-        )
+    def search(self, query, **options) -> EngineResult:
+        return self.fast.search(query, **options)
 
     def count(self, query: EngineQuery) -> int:
         return self.fast.count(query)

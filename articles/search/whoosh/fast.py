@@ -103,16 +103,9 @@ class FastSearch:
         return docs[np.argsort(key, kind="stable")]
 
     def search(
-        self,
-        query: EngineQuery,
-        *,
-        sort: str,
-        offset: int,
-        limit: int,
-        facets: bool,
-        suggest: bool,
-        timeline: str = "",
+        self, query: EngineQuery, *, sort, offset, limit, facets, suggest, timeline=""
     ) -> EngineResult:
+        """SearchEngine.search (articles.search.engine) over this process's snapshot."""
         snap = self.live.snapshot()
         parsed = query.parsed
         scores, base, groups = self.match_masks(snap, query)
