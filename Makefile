@@ -24,7 +24,16 @@ $(VENV)/.test-installed: requirements.txt requirements-test.txt $(VENV)/.install
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@
 
-install: $(VENV)/.installed
+# What package.json takes from npm (world-atlas: Natural Earth's country shapes for the map),
+# exactly as package-lock.json pins it. Without npm the site runs and the map is left out.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+	  echo "npm not found: the search page's map is left out (Debian: apt-get install npm)." >&2; \
+	fi
+
+install: $(VENV)/.installed node_modules/.installed
 
 ## Set up (virtualenv, dependencies, database, demo articles, index) and serve on $(HOST):$(PORT)
 ## with `make serve` (which also runs collectstatic).
@@ -54,6 +63,7 @@ demo: install
 ## Install what the tests need (Python packages, Debian's Chromium) and run the suite.
 test-deps: $(VENV)/.test-installed
 	@bash scripts/ensure-test-system-deps.sh
+	@$(MAKE) --no-print-directory node_modules/.installed
 
 ## Two passes: the whole suite on SQLite, then again on a private PostgreSQL server
 ## started for the run (scripts/with-postgres.sh installs it if missing).
@@ -82,4 +92,4 @@ bench-search: install
 	$(BIN)/python bench/search.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache test-artifacts
+	rm -rf $(VENV) var .pytest_cache test-artifacts node_modules

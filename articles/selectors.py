@@ -307,6 +307,33 @@ def country_roll_up_counts() -> dict[int, int]:
     return {country_of[code]: n for code, n in rows}
 
 
+@dataclass(frozen=True, slots=True)
+class CountryPlace:
+    """The place entity standing for a country: its slug files every place in the country."""
+
+    code: str  # ISO 3166-1 alpha-2
+    slug: str
+    name: str
+
+
+def country_places() -> dict[str, CountryPlace]:
+    """ISO alpha-2 code -> the country's place entity, the first with that code, as the index
+    files places under their country (articles.search.documents). Cached."""
+
+    def compute():
+        out: dict[str, CountryPlace] = {}
+        for code, slug, name in (
+            Entity.objects.filter(kind=Entity.Kind.PLACE, feature="country")
+            .exclude(country="")
+            .order_by("id")
+            .values_list("country", "slug", "name")
+        ):
+            out.setdefault(code, CountryPlace(code, slug, name))
+        return out
+
+    return cached_until_changed("country-places", compute)
+
+
 def source_directory() -> Directory:
     """Every outlet with its number of published articles, A–Z."""
 

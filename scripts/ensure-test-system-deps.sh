@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs the system packages the test suite drives: Debian's Chromium for browser tests and
-# PostgreSQL's server binaries for the PostgreSQL pass (scripts/with-postgres.sh starts a
+# Installs the system packages the test suite drives: Debian's Chromium for browser tests, npm
+# (the map's world shapes come from the npm registry: package.json) and PostgreSQL's server binaries for the PostgreSQL pass (scripts/with-postgres.sh starts a
 # private cluster; nothing listens on a port). Playwright's own browser download cannot work
 # here; we launch /usr/bin/chromium by path.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""

@@ -88,3 +88,65 @@ def test_the_timeline_has_a_table_for_screen_readers(client, archive):
         b for b in bars(page) if b[1]
     ]
     assert 'role="group" aria-label="Articles per' in page
+
+
+def countries_on_map(page: str) -> list[tuple[str, str, int]]:
+    """(link, label, count) of every linked country on the map."""
+    return [
+        (html.unescape(href), html.unescape(label), int(count))
+        for href, label, count in re.findall(
+            r'<a href="([^"]+)" class="map-country" aria-label="([^"]+)" data-count="(\d+)"', page
+        )
+    ]
+
+
+def test_each_country_on_the_map_opens_its_articles_with_the_count_it_shows(client, archive):
+    page = client.get("/search/").content.decode()
+    shown = countries_on_map(page)
+    assert shown, "the archive names countries"
+    for url, label, count in shown:
+        assert re.search(r"[?&]place=[-a-z0-9]+$", url), url
+        assert label.endswith(f": {count} article{'s' if count != 1 else ''}")
+        assert total_of(client, url) == count
+    # A country already chosen: the others' links replace it, and still find what they say.
+    chosen = client.get(shown[0][0]).content.decode()
+    for url, _, count in countries_on_map(chosen)[:4]:
+        assert url.count("place=") == 1
+        assert total_of(client, url) == count
+    assert 'class="country shade-' in chosen and "is-selected" in chosen
+
+
+def test_countries_outside_the_archive_are_drawn_without_a_link(client, archive):
+    from articles import selectors
+
+    page = client.get("/search/").content.decode()
+    svg = re.search(r'<svg class="world-map-chart".*?</svg>', page, re.S).group(0)
+    linked = len(re.findall(r'class="map-country"', svg))
+    assert 0 < linked <= len(selectors.country_places())
+    assert len(re.findall(r"<path ", svg)) > 150  # every country is drawn
+    assert " style=" not in svg and "<script" not in svg
+    assert re.search(r'<ul class="map-legend"', page)
+
+
+def test_search_json_has_the_country_counts(client, archive):
+    data = as_json(client, "q=")
+    countries = data["countries"]
+    assert countries == sorted(countries, key=lambda c: (-c["count"], c["name"].casefold()))
+    by_slug = {f["slug"]: f["count"] for f in data["facets"]["place"]}
+    for country in countries:
+        assert len(country["code"]) == 2
+        assert country["count"] == by_slug.get(country["slug"], country["count"])
+        assert country["url"].endswith(f"place={country['slug']}")
+
+
+def test_without_the_shapes_the_map_leaves_its_list(client, archive, settings, tmp_path):
+    from articles.pages import worldmap
+
+    settings.NEWSROOM_WORLD_SHAPES = tmp_path / "missing.json"
+    worldmap.world_shapes.cache_clear()
+    try:
+        page = client.get("/search/?q=said").content.decode()  # not the cached landing page
+    finally:
+        worldmap.world_shapes.cache_clear()
+    assert "world-map-chart" not in page
+    assert '<details class="map-table" open>' in page

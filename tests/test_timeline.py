@@ -1,4 +1,5 @@
-"""Timelines: matching articles per day, month or year, from both engines' facet machinery."""
+"""Timelines (matching articles per day, month or year) and the map's country counts, from
+both engines' facet machinery."""
 
 from __future__ import annotations
 
@@ -111,3 +112,11 @@ def test_units_follow_the_span():
         date(9999, 11, 1),
         date(9999, 12, 1),
     ]
+
+
+def test_country_counts_are_looked_up_in_the_place_facet(newsroom, engine):  # noqa: F811
+    places = search_articles(SearchRequest()).facets["place"]
+    # Kirkuk is filed under Iraq too: a country counts the articles naming any place in it.
+    assert places.counts_for(["iraq", "iran", "atlantis"]) == {"iraq": 3, "iran": 1}
+    troops = search_articles(SearchRequest(q="troops", include={"place": ("iran",)}))
+    assert troops.facets["place"].counts_for(["iraq", "iran"]) == {"iraq": 3}  # disjunctive

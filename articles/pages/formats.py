@@ -89,6 +89,20 @@ def search_json(
             group.field: group.value_count for group in page.facets if params.facets
         },
         "timeline": timeline_json(page.timeline, absolute_uri) if params.facets else None,
+        "countries": (
+            [
+                {
+                    "code": c.code,
+                    "slug": c.slug,
+                    "name": c.name,
+                    "count": c.count,
+                    "url": absolute_uri(c.url),
+                }
+                for c in page.world_map.countries
+            ]
+            if params.facets and page.world_map
+            else None
+        ),
         "suggestion": page.suggestion,
         "notes": [*notes, *messages],
         "links": links,

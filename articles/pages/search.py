@@ -20,6 +20,7 @@ from ..forms import SearchParams
 from ..models import Article
 from ..search.vocabulary import ENTITY_FILTERS, FILTER_FIELDS, FILTER_LABELS, PER_PAGE
 from .timeline import TimelineChart, timeline_chart
+from .worldmap import WorldMap, world_map
 
 FACETS_SHOWN = 10
 FACETS_LISTED = 50
@@ -102,6 +103,7 @@ class SearchPage:
     notes: list[str]
     num_pages: int
     timeline: TimelineChart | None = None
+    world_map: WorldMap | None = None
 
     @property
     def count_text(self) -> str:
@@ -198,6 +200,7 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         notes=list(response.notes),
         num_pages=min(num_pages, 500),
         timeline=timeline_chart(response.timeline, params, search_url),
+        world_map=world_map(response.facets.get("place"), params, search_url) if pictures else None,
     )
 
 

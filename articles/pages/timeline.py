@@ -20,6 +20,11 @@ MIN_BAR = 2  # a period with one article still shows (and is a target for the po
 UNIT_PLURAL = {"day": "days", "month": "months", "year": "years"}
 
 
+def articles_text(count: int) -> str:
+    """ "1 article", "1,234 articles"."""
+    return f"{count:,} article{'' if count == 1 else 's'}"
+
+
 def period_label(start: date, unit: str) -> str:
     if unit == "year":
         return str(start.year)
@@ -53,7 +58,7 @@ class Bar:
 
     @property
     def count_text(self) -> str:
-        return f"{self.count:,} article{'' if self.count == 1 else 's'}"
+        return articles_text(self.count)
 
 
 @dataclass(frozen=True)
