@@ -8,7 +8,10 @@ writes the canonical querystring and makes edited copies for filter links (which
 ``page``).
 
 Filters: several values of one filter repeat the parameter and combine with OR; different
-filters combine with AND; a ``-`` before a value excludes it (``source=-press-tv``).
+filters combine with AND; a ``-`` before a value excludes it (``source=-press-tv``); a ``+``
+requires it as well (``place=iraq&place=%2Bbaghdad``: articles naming Iraq and Baghdad, the
+links of the entity pages' "mentioned with" lists; a ``+`` typed unencoded arrives as a space
+and counts too).
 
 Parameters, in canonical order: ``q``, ``place``, ``org``, ``person`` (entity slugs),
 ``source`` (outlet slug), ``section`` (slugified section), ``year`` (four digits), ``from``
@@ -44,6 +47,8 @@ class SearchParams:
     q: str = ""
     include: dict[str, tuple[str, ...]] = field(default_factory=dict)
     exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Values every article must have as well (AND within the field), written "+slug".
+    require: dict[str, tuple[str, ...]] = field(default_factory=dict)
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     sort: str = "relevance"
@@ -58,6 +63,7 @@ class SearchParams:
             out.append(("q", self.q))
         for name in FILTER_FIELDS:
             out += [(name, v) for v in self.include.get(name, ())]
+            out += [(name, f"+{v}") for v in self.require.get(name, ())]
             out += [(name, f"-{v}") for v in self.exclude.get(name, ())]
         if self.date_from:
             out.append(("from", self.date_from.isoformat()))
@@ -80,18 +86,22 @@ class SearchParams:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.include or self.exclude or self.date_from or self.date_to)
+        return bool(
+            self.include or self.require or self.exclude or self.date_from or self.date_to
+        )
 
     @property
     def is_empty(self) -> bool:
         return not self.q and not self.has_filters
 
-    def active(self) -> list[tuple[str, str, bool]]:
-        """Every active filter value as (field, slug, excluded)."""
+    def active(self) -> list[tuple[str, str, str]]:
+        """Every active filter value as (field, slug, mark): mark "" included (any of),
+        "+" required (all of), "-" excluded."""
         out = []
         for name in FILTER_FIELDS:
-            out += [(name, v, False) for v in self.include.get(name, ())]
-            out += [(name, v, True) for v in self.exclude.get(name, ())]
+            out += [(name, v, "") for v in self.include.get(name, ())]
+            out += [(name, v, "+") for v in self.require.get(name, ())]
+            out += [(name, v, "-") for v in self.exclude.get(name, ())]
         return out
 
     # Edits. Every edit of a filter returns to page 1.
@@ -101,19 +111,23 @@ class SearchParams:
         return replace(self, **changes)
 
     def with_value(self, name: str, value: str) -> SearchParams:
-        """Add a filter value; ``-slug`` excludes. A value is never included and excluded."""
-        slug, excluded = (value[1:], True) if value.startswith("-") else (value, False)
-        include = _without(self.include, name, slug)
-        exclude = _without(self.exclude, name, slug)
-        target = exclude if excluded else include
+        """Add a filter value; ``-slug`` excludes, ``+slug`` requires. A value has one role."""
+        mark, slug = (value[0], value[1:]) if value[:1] in ("-", "+") else ("", value)
+        roles = self._without_slug(name, slug)
+        target = roles[mark]
         target[name] = tuple(sorted({*target.get(name, ()), slug}))
-        return self.edited(include=include, exclude=exclude)
+        return self.edited(include=roles[""], require=roles["+"], exclude=roles["-"])
 
     def without_value(self, name: str, value: str) -> SearchParams:
-        slug = value[1:] if value.startswith("-") else value
-        return self.edited(
-            include=_without(self.include, name, slug), exclude=_without(self.exclude, name, slug)
-        )
+        slug = value[1:] if value[:1] in ("-", "+") else value
+        roles = self._without_slug(name, slug)
+        return self.edited(include=roles[""], require=roles["+"], exclude=roles["-"])
+
+    def _without_slug(self, name: str, slug: str) -> dict[str, dict]:
+        return {
+            mark: _without(values, name, slug)
+            for mark, values in (("", self.include), ("+", self.require), ("-", self.exclude))
+        }
 
     def without_field(self, name: str) -> SearchParams:
         if name == "q":
@@ -124,6 +138,7 @@ class SearchParams:
             return self.edited(date_to=None)
         return self.edited(
             include={k: v for k, v in self.include.items() if k != name},
+            require={k: v for k, v in self.require.items() if k != name},
             exclude={k: v for k, v in self.exclude.items() if k != name},
         )
 
@@ -148,7 +163,8 @@ class FilterValuesField(forms.Field):
             return []
         if isinstance(value, str):
             value = [value]
-        return [v.strip() for v in value if v and v.strip()]
+        # "+slug" typed into a link arrives as " slug" (a plus is a space in a querystring).
+        return [f"+{v.strip()}" if v[:1] == " " else v.strip() for v in value if v and v.strip()]
 
 
 class LenientDateField(forms.DateField):
@@ -218,32 +234,34 @@ class SearchForm(forms.Form):
             q = q[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
             self.notes.append(f"The search words were cut to {MAX_QUERY_CHARS:,} characters.")
 
-        include: dict[str, set[str]] = {}
-        exclude: dict[str, set[str]] = {}
+        roles: dict[str, dict[str, set[str]]] = {"": {}, "+": {}, "-": {}}
         wanted: dict[str, set[str]] = {}
-        raw: list[tuple[str, str, bool]] = []
+        raw: list[tuple[str, str, str]] = []
         for name in FILTER_FIELDS:
             for value in data.get(name) or []:
-                excluded = value.startswith("-")
-                slug = value[1:].strip() if excluded else value
+                mark = value[0] if value[:1] in ("-", "+") else ""
+                slug = value[1:].strip() if mark else value
                 if not slug:
                     continue
-                raw.append((name, slug, excluded))
+                raw.append((name, slug, mark))
                 wanted.setdefault(name, set()).add(slug)
         known = self._known_values(wanted)
-        for name, slug, excluded in raw:
+        for name, slug, mark in raw:
             canonical = known.get((name, slug))
             if canonical is None:
                 self.notes.append(_unknown_value_note(name, slug))
                 continue
             if canonical != slug:
                 self.redirects[(name, slug)] = canonical
-            (exclude if excluded else include).setdefault(name, set()).add(canonical)
-        for name, slugs in exclude.items():
-            if name in include:
-                include[name] -= slugs
-                if not include[name]:
-                    del include[name]
+            roles[mark].setdefault(name, set()).add(canonical)
+        # One role per value: excluded beats required beats included.
+        include, require, exclude = roles[""], roles["+"], roles["-"]
+        for stronger, weaker in ((exclude, require), (exclude, include), (require, include)):
+            for name, slugs in stronger.items():
+                if name in weaker:
+                    weaker[name] -= slugs
+                    if not weaker[name]:
+                        del weaker[name]
 
         date_from, date_to = data.get("from"), data.get("to")
         if date_from and date_to and date_from > date_to:
@@ -281,6 +299,7 @@ class SearchForm(forms.Form):
             q=q,
             include={k: tuple(sorted(v)) for k, v in include.items()},
             exclude={k: tuple(sorted(v)) for k, v in exclude.items()},
+            require={k: tuple(sorted(v)) for k, v in require.items()},
             date_from=date_from,
             date_to=date_to,
             sort=sort,

@@ -191,3 +191,19 @@ def test_control_characters_in_a_filter_are_removed_with_a_note(names):
     assert params.include == {"place": ("iraq",)}
     assert params.date_from == datetime.date(2020, 1, 1)
     assert form.notes == ["A filter contained a control character; it was removed."]
+
+
+def test_a_plus_before_a_value_requires_it_as_well(names):
+    params, form = parse("place=iraq&place=%2Bsyria")
+    assert params.include == {"place": ("iraq",)} and params.require == {"place": ("syria",)}
+    assert params.querystring() == "?place=iraq&place=%2Bsyria"
+    assert form.notes == []
+    typed, _ = parse("place=iraq&place=+syria")  # an unencoded plus arrives as a space
+    assert typed == params
+    assert params.without_value("place", "+syria").querystring() == "?place=iraq"
+    assert params.with_value("place", "-syria").require == {}
+
+
+def test_a_value_both_required_and_included_is_required(names):
+    params, _ = parse("place=syria&place=%2Bsyria&place=iraq")
+    assert params.include == {"place": ("iraq",)} and params.require == {"place": ("syria",)}

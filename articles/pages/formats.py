@@ -43,6 +43,7 @@ def search_json(
             "q": params.q,
             "include": {k: list(v) for k, v in params.include.items()},
             "exclude": {k: list(v) for k, v in params.exclude.items()},
+            "require": {k: list(v) for k, v in params.require.items()},
             "from": params.date_from.isoformat() if params.date_from else None,
             "to": params.date_to.isoformat() if params.date_to else None,
             "sort": params.sort,

@@ -36,6 +36,7 @@ def search_request(params: SearchParams, **changes) -> search.SearchRequest:
         "q": params.q,
         "include": dict(params.include),
         "exclude": dict(params.exclude),
+        "require": dict(params.require),
         "date_from": params.date_from,
         "date_to": params.date_to,
         # nothing to rank by without words: newest first reads best
@@ -54,6 +55,7 @@ class FacetValue:
     count: int | None
     selected: bool = False
     excluded: bool = False
+    required: bool = False  # selected with "+": every article has it (AND)
 
 
 @dataclass
@@ -171,19 +173,16 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         _facet_group(
             name,
             facet_counts[name],
-            set(params.include.get(name, ())),
+            set(params.include.get(name, ())) | set(params.require.get(name, ())),
             set(params.exclude.get(name, ())),
             name_of,
+            required=set(params.require.get(name, ())),
         )
         for name in FILTER_FIELDS
     ]
     chips = [
-        Chip(
-            field,
-            f"-{slug}" if excluded else slug,
-            chip_text(field, name_of(field, slug), excluded),
-        )
-        for field, slug, excluded in params.active()
+        Chip(field, f"{mark}{slug}", chip_text(field, name_of(field, slug), mark))
+        for field, slug, mark in params.active()
     ]
     num_pages = max(1, -(-response.total // per_page)) if response.total else 0
     suggestion = response.suggestion
@@ -215,7 +214,11 @@ def _search_path() -> str:
 
 
 def _active(params: SearchParams, field: str) -> set[str]:
-    return set(params.include.get(field, ())) | set(params.exclude.get(field, ()))
+    return (
+        set(params.include.get(field, ()))
+        | set(params.require.get(field, ()))
+        | set(params.exclude.get(field, ()))
+    )
 
 
 def _namer(wanted: dict[str, set[str]], known: dict | None = None) -> NameOf:
@@ -240,7 +243,9 @@ def _namer(wanted: dict[str, set[str]], known: dict | None = None) -> NameOf:
     return name_of
 
 
-def _facet_group(field, counts, included: set, excluded: set, name_of: NameOf) -> FacetGroup:
+def _facet_group(
+    field, counts, included: set, excluded: set, name_of: NameOf, required: frozenset = frozenset()
+) -> FacetGroup:
     """Only the values a page lists become objects: a match-all search can have 30,000 people."""
     if field == "year":
         counts = sorted(counts, key=lambda fc: fc.value, reverse=True)
@@ -249,7 +254,10 @@ def _facet_group(field, counts, included: set, excluded: set, name_of: NameOf) -
     if included - count_of.keys():
         count_of.update((fc.value, fc.count) for fc in counts if fc.value in included)
     active = sorted(
-        (FacetValue(s, name_of(field, s), count_of.get(s, 0), True) for s in included),
+        (
+            FacetValue(s, name_of(field, s), count_of.get(s, 0), True, required=s in required)
+            for s in included
+        ),
         key=lambda v: (-(v.count or 0), v.name.casefold()),
     )
     left_out = [FacetValue(s, name_of(field, s), None, False, True) for s in sorted(excluded)]
@@ -267,31 +275,37 @@ def _facet_group(field, counts, included: set, excluded: set, name_of: NameOf) -
     )
 
 
-def chip_text(field: str, name: str, excluded: bool) -> str:
+def chip_text(field: str, name: str, mark: str = "") -> str:
+    """ "Place: Iraq"; mark "-" (left out) "Place: not Iraq", "+" (required) "Place: also Iraq"."""
     label = FILTER_LABELS[field][0].capitalize()
-    return f"{label}: not {name}" if excluded else f"{label}: {name}"
+    return f"{label}: {({'-': 'not ', '+': 'also '}).get(mark, '')}{name}"
 
 
 def describe(params: SearchParams, name_of: NameOf) -> str:
     """Words for a search: "Kata'ib Hezbollah in Iraq · Press TV · 2020"."""
 
-    def names(field: str, values) -> str:
-        return " or ".join(name_of(field, slug) for slug in values)
+    def names(field: str) -> str:
+        """The values of one filter: "Iraq or Syria", with required ones "… and Baghdad"."""
+        anyof, allof = params.include.get(field, ()), params.require.get(field, ())
+        parts = [name_of(field, slug) for slug in allof]
+        if anyof:
+            text = " or ".join(name_of(field, slug) for slug in anyof)
+            parts.insert(0, f"({text})" if len(anyof) > 1 and allof else text)
+        return " and ".join(parts)
 
     subject = []
     if params.q:
         subject.append(f"“{params.q if len(params.q) <= 80 else params.q[:80] + '…'}”")
     for field in ("org", "person"):
-        if params.include.get(field):
-            subject.append(names(field, params.include[field]))
+        if names(field):
+            subject.append(names(field))
     head = ", ".join(subject)
-    if params.include.get("place"):
-        places = names("place", params.include["place"])
-        head = f"{head} in {places}" if head else places
+    if names("place"):
+        head = f"{head} in {names('place')}" if head else names("place")
     segments = [head] if head else []
     for field in ("source", "section", "year"):
-        if params.include.get(field):
-            segments.append(names(field, params.include[field]))
+        if names(field):
+            segments.append(names(field))
     if params.date_from and params.date_to:
         segments.append(f"{params.date_from.isoformat()} to {params.date_to.isoformat()}")
     elif params.date_from:

@@ -137,6 +137,9 @@ class HaystackSearchEngine(SearchEngine):
             sqs = sqs.narrow(self._narrow_values(sqs, name, values))
         for name, values in query.exclude.items():
             sqs = sqs.narrow(f"NOT {self._narrow_values(sqs, name, values)}")
+        for name, values in query.require.items():
+            for value in values:
+                sqs = sqs.narrow(self._narrow_values(sqs, name, (value,)))
         if query.date_from:
             sqs = sqs.filter(published__gte=query.date_from)
         if query.date_to:

@@ -107,6 +107,7 @@ def _normalise(request: SearchRequest) -> tuple[EngineQuery, str, int, int]:
         _clean_filters(request.exclude),
         request.date_from,
         request.date_to,
+        _clean_filters(request.require),
     )
     return query, sort, page, per_page
 

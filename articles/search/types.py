@@ -21,6 +21,9 @@ class SearchRequest:
     # OR within a field, AND across fields.
     include: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _EMPTY)
     exclude: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _EMPTY)
+    # Values every match must have as well (AND within a field). Facets are counted within
+    # them, so "mentioned with" counts of an entity's page are what the links find.
+    require: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _EMPTY)
     date_from: date | None = None  # inclusive, on Article.published
     date_to: date | None = None
     sort: str = "relevance"  # "relevance" | "newest" | "oldest"
@@ -138,6 +141,7 @@ class EngineQuery:
     exclude: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _EMPTY)
     date_from: date | None = None
     date_to: date | None = None
+    require: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _EMPTY)
 
 
 @dataclass

@@ -61,7 +61,7 @@ def search_url(
     if remove:
         params = params.without_value(field, remove)
     if drop == "filters":
-        params = params.edited(include={}, exclude={}, date_from=None, date_to=None)
+        params = params.edited(include={}, require={}, exclude={}, date_from=None, date_to=None)
     elif drop == "dates":
         params = params.edited(date_from=None, date_to=None)
     elif drop:
@@ -154,7 +154,8 @@ def facet_values(group, values) -> str:
         count = f' <span class="count">{value.count:,}</span>' if value.count is not None else ""
         rows.append(
             f'<li class="facet-value{state}"{current}>'
-            f'<input type="checkbox" name="{field}" value="{slug}" id="f-{field}-{slug}"'
+            f'<input type="checkbox" name="{field}" value="{"+" if value.required else ""}{slug}" '
+            f'id="f-{field}-{slug}"'
             f"{' checked' if value.selected else ''}>"
             f'<label for="f-{field}-{slug}">{shown_name}{count}</label>'
             f'<input type="checkbox" class="exclude" name="{field}" value="-{slug}" '

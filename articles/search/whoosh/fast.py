@@ -75,6 +75,13 @@ class FastSearch:
                 continue
             for value in values:
                 mask[column.docs_with(value)] = False
+        for name, values in query.require.items():  # part of the base: facets count within
+            column = snap.facets.get(name)
+            for value in values:
+                required = np.zeros(snap.n, dtype=bool)
+                if column is not None:
+                    required[column.docs_with(value)] = True
+                mask &= required
         if date_from or date_to:
             pub = snap.published
             ok = pub != NO_DATE
@@ -129,6 +136,7 @@ class FastSearch:
                 parsed.excluded
                 or query.include
                 or query.exclude
+                or query.require
                 or query.date_from
                 or query.date_to
             )

@@ -1,5 +1,5 @@
-"""Timelines (matching articles per day, month or year) and the map's country counts, from
-both engines' facet machinery."""
+"""What the pictures count, from both engines' facet machinery: timelines (matches per day,
+month or year), the map's country counts, and values required together (entity pages)."""
 
 from __future__ import annotations
 
@@ -120,3 +120,23 @@ def test_country_counts_are_looked_up_in_the_place_facet(newsroom, engine):  # n
     assert places.counts_for(["iraq", "iran", "atlantis"]) == {"iraq": 3, "iran": 1}
     troops = search_articles(SearchRequest(q="troops", include={"place": ("iran",)}))
     assert troops.facets["place"].counts_for(["iraq", "iran"]) == {"iraq": 3}  # disjunctive
+
+
+def test_required_values_must_all_be_there_and_facets_count_within_them(
+    newsroom,  # noqa: F811
+    engine,
+):
+    either = search_articles(SearchRequest(include={"place": ("iraq", "kirkuk")}))
+    both = search_articles(
+        SearchRequest(include={"place": ("iraq",)}, require={"place": ("kirkuk",)})
+    )
+    assert either.total == 3 and both.total == 1
+    assert {h.article_id for h in both.hits} == {newsroom["kirkuk"].id}
+    # An entity's page: every facet counted within its articles, its own field too.
+    iraq = search_articles(SearchRequest(require={"place": ("iraq",)}))
+    places = {f.value: f.count for f in iraq.facets["place"]}
+    assert places == {"iraq": 3, "kirkuk": 1}
+    for slug, count in places.items():
+        click = SearchRequest(include={"place": ("iraq",)}, require={"place": (slug,)})
+        assert search.count_articles(click) == count
+    assert search.count_articles(SearchRequest(require={"place": ("atlantis",)})) == 0
