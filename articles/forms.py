@@ -86,9 +86,7 @@ class SearchParams:
 
     @property
     def has_filters(self) -> bool:
-        return bool(
-            self.include or self.require or self.exclude or self.date_from or self.date_to
-        )
+        return bool(self.include or self.require or self.exclude or self.date_from or self.date_to)
 
     @property
     def is_empty(self) -> bool:
@@ -376,3 +374,20 @@ def parse_search(querydict, *, default_format: str = "html") -> tuple[SearchPara
     form = SearchForm(querydict, default_format=default_format)
     form.is_valid()
     return form.params(), form
+
+
+def parse_page_format(querydict, formats: tuple[str, ...] = ("html", "json")) -> tuple[str, list]:
+    """(format, notes) of a page whose only parameter is ``format`` (an entity's page).
+
+    Unknown parameters and formats are ignored with a note, like the search's."""
+    notes = []
+    unknown = [name for name in querydict if name != "format"]
+    for name in unknown[:5]:
+        shown = name if len(name) <= 40 else name[:40] + "…"
+        notes.append(f"Unknown parameter {shown!r} was ignored.")
+    fmt = _CONTROL.sub("", querydict.get("format", "")).strip().lower() or formats[0]
+    if fmt not in formats:
+        shown = fmt if len(fmt) <= 20 else fmt[:20] + "…"
+        notes.append(f"Unknown format {shown!r} was ignored: use {' or '.join(formats[1:])}.")
+        fmt = formats[0]
+    return fmt, notes

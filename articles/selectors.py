@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils.text import slugify
 
-from .models import Article, Entity, EntityRedirect, Mention, Source, SourceRedirect
+from .models import Article, Entity, EntityAlias, EntityRedirect, Mention, Source, SourceRedirect
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +190,22 @@ def entity_names(slugs_by_kind: dict[str, Iterable[str]]) -> dict[tuple[str, str
         (kind, slug): name
         for kind, slug, name in Entity.objects.filter(condition).values_list("kind", "slug", "name")
     }
+
+
+def entity_at(kind: str, slug: str) -> tuple[Entity | None, bool]:
+    """(the entity a slug names, whether the slug is an old one: renamed or merged away)."""
+    entity = Entity.objects.filter(kind=kind, slug=slug).first()
+    if entity is not None:
+        return entity, False
+    moved = EntityRedirect.objects.filter(kind=kind, old_slug=slug).select_related("entity").first()
+    return (moved.entity, True) if moved is not None else (None, False)
+
+
+def other_names(entity: Entity) -> list[str]:
+    """The entity's aliases (surface forms, acronyms, merged names) but its own name, A–Z."""
+    names = EntityAlias.objects.filter(entity=entity).values_list("name", flat=True)
+    own = entity.name.casefold()
+    return sorted({n for n in names if n.casefold() != own}, key=str.casefold)
 
 
 def source_names() -> dict[str, str]:

@@ -13,6 +13,14 @@ urlpatterns = [
     path("places/", views.browse, {"kind": "places"}, name="places"),
     path("organizations/", views.browse, {"kind": "organizations"}, name="organizations"),
     path("people/", views.browse, {"kind": "people"}, name="people"),
+    path("places/<slug:slug>/", views.entity_detail, {"kind": "place"}, name="place"),
+    path(
+        "organizations/<slug:slug>/",
+        views.entity_detail,
+        {"kind": "organization"},
+        name="organization",
+    ),
+    path("people/<slug:slug>/", views.entity_detail, {"kind": "person"}, name="person"),
     path("articles/<int:pk>/<slug:slug>/", views.article_detail, name="detail"),
     path("articles/<int:pk>/", views.article_detail, name="detail-short"),
 ]

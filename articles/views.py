@@ -7,10 +7,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from .feeds import SearchFeed
-from .forms import SearchForm, SearchParams, parse_search
+from .forms import SearchForm, SearchParams, parse_page_format, parse_search
 from .pages import formats
 from .pages.article import article_page
 from .pages.browse import BROWSE_KINDS, browse_page, home_page
+from .pages.entity import MissingEntity, entity_json, entity_page, entity_url, find_entity
 from .pages.search import SearchPage, describe, facet_value_listing, search_page
 from .pages.zero_results import zero_result_changes
 from .search import SearchUnavailable
@@ -151,6 +152,32 @@ def article_detail(request, pk, slug=None):
             "entity_groups": page.entity_groups,
             "related": page.related,
         },
+    )
+
+
+def entity_detail(request, kind: str, slug: str):
+    """A place's, organization's or person's page; ``?format=json`` gives it as JSON."""
+    fmt, notes = parse_page_format(request.GET)
+    entity, moved = find_entity(kind, slug)
+    if entity is None:
+        missing = MissingEntity(kind, slug)
+        if fmt == "json":
+            return JsonResponse({"error": missing.message}, status=404)
+        return render(request, "articles/entity_missing.html", {"missing": missing}, status=404)
+    if moved:
+        url = entity_url(entity.kind, entity.slug)
+        return HttpResponsePermanentRedirect(url + ("?format=json" if fmt == "json" else ""))
+    try:
+        page = entity_page(entity)
+    except SearchUnavailable as exc:
+        if fmt == "json":
+            return JsonResponse({"error": str(exc)}, status=503)
+        context = {"missing": MissingEntity(kind, slug, unavailable=str(exc))}
+        return render(request, "articles/entity_missing.html", context, status=503)
+    if fmt == "json":
+        return JsonResponse(entity_json(page, request.build_absolute_uri))
+    return render(
+        request, "articles/entity_detail.html", {"page": page, "notes": notes, "nav": page.nav}
     )
 
 

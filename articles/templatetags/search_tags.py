@@ -16,7 +16,8 @@ from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 
 from articles.forms import SearchParams
-from articles.search.vocabulary import KIND_FILTERS
+from articles.pages.entity import entity_url
+from articles.search.vocabulary import ENTITY_FILTERS, KIND_FILTERS
 
 register = template.Library()
 
@@ -91,8 +92,18 @@ def filter_search_url(field: str, slug: str) -> str:
 
 
 @register.simple_tag
+def page_url(field: str, slug: str) -> str:
+    """Where a name in a list leads: a place's, organization's or person's page (``field``
+    a filter or an entity kind), the filtered search for an outlet (outlets have no page)."""
+    kind = ENTITY_FILTERS.get(field, field)
+    if kind in KIND_FILTERS:
+        return entity_url(kind, slug)
+    return filter_search_url(field, slug)
+
+
+@register.simple_tag
 def linked_body(text: str, mentions) -> str:
-    """The article body as paragraphs, each entity name a link to its filtered search.
+    """The article body as paragraphs, each entity name a link to its page.
 
     The text is split around the names first; every piece, name or not, is escaped before it
     is wrapped in markup, so nothing in an article can inject HTML.
@@ -100,10 +111,9 @@ def linked_body(text: str, mentions) -> str:
     links: dict[str, str] = {}
     for mention in mentions:
         entity = mention.entity
-        field = KIND_FILTERS.get(entity.kind)
-        if not field:
+        if entity.kind not in KIND_FILTERS:
             continue
-        url = _url(SearchParams(include={field: (entity.slug,)}))
+        url = entity_url(entity.kind, entity.slug)
         for form in {entity.name, *(mention.surface_forms or [])}:
             if len(form) >= 2:
                 links.setdefault(form.casefold(), url)
