@@ -391,3 +391,72 @@ def parse_page_format(querydict, formats: tuple[str, ...] = ("html", "json")) ->
         notes.append(f"Unknown format {shown!r} was ignored: use {' or '.join(formats[1:])}.")
         fmt = formats[0]
     return fmt, notes
+
+
+# --- /compare/: up to four searches on one timeline -----------------------------------------
+
+MAX_COMPARED = 4
+COMPARE_FORMATS = ("html", "json", "csv")
+_NOT_FOR_COMPARE = ("sort", "page", "facets")
+
+
+@dataclass(frozen=True)
+class CompareParams:
+    """A valid comparison: the searches' words in the reader's order (their order is the
+    legend's), and the filters every one of them shares (a SearchParams without words)."""
+
+    queries: tuple[str, ...] = ()
+    filters: SearchParams = field(default_factory=SearchParams)
+    format: str = "html"
+
+    def pairs(self, *, with_format: bool = True) -> list[tuple[str, str]]:
+        out = [("q", q) for q in self.queries]
+        out += self.filters.pairs(with_page=False, with_format=False)
+        if with_format and self.format != "html":
+            out.append(("format", self.format))
+        return out
+
+    def querystring(self, **kwargs) -> str:
+        pairs = self.pairs(**kwargs)
+        return "?" + urlencode(pairs) if pairs else ""
+
+    def edited(self, **changes) -> CompareParams:
+        return replace(self, **changes)
+
+
+def parse_compare(querydict) -> tuple[CompareParams, SearchForm]:
+    """Parse /compare/'s querystring: repeated ``q``, the search's filters and dates,
+    ``format`` (html, json, csv). A fifth search, bad dates or unknown parameters become
+    messages on the page; never raises on user input."""
+    data, _ = _without_control_characters(querydict)
+    queries: list[str] = []
+    cut = False
+    for raw in data.getlist("q") if hasattr(data, "getlist") else []:
+        q = " ".join(raw.split())
+        if len(q) > MAX_QUERY_CHARS:
+            q, cut = q[:MAX_QUERY_CHARS].rsplit(" ", 1)[0], True
+        if q and q.casefold() not in {seen.casefold() for seen in queries}:
+            queries.append(q)
+    rest = data.copy() if hasattr(data, "copy") else dict(data)
+    for name in ("q", "format", *_NOT_FOR_COMPARE):
+        rest.pop(name, None)
+    form = SearchForm(rest)
+    form.is_valid()
+    filters = form.params()
+    if cut:
+        form.notes.append(f"The search words were cut to {MAX_QUERY_CHARS:,} characters.")
+    if len(queries) > MAX_COMPARED:
+        left_out = ", ".join(f"“{q[:40]}”" for q in queries[MAX_COMPARED:])
+        form.errors_shown.append(
+            f"Compare up to four searches at once: {left_out} "
+            f"{'was' if len(queries) == MAX_COMPARED + 1 else 'were'} left out."
+        )
+        queries = queries[:MAX_COMPARED]
+    for name in _NOT_FOR_COMPARE:
+        if name in data:
+            form.notes.append(f"“{name}” does not apply to a comparison and was ignored.")
+    fmt = (data.get("format") or "").strip().lower() or "html"
+    if fmt not in COMPARE_FORMATS:
+        form.notes.append(f"Unknown format {fmt[:20]!r} was ignored: use json or csv.")
+        fmt = "html"
+    return CompareParams(tuple(queries), filters, fmt), form

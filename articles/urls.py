@@ -9,6 +9,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("search/feed/", views.search_feed, name="search-feed"),
     path("search/values/<str:field>/", views.search_values, name="search-values"),
+    path("compare/", views.compare, name="compare"),
     path("sources/", views.browse, {"kind": "sources"}, name="sources"),
     path("places/", views.browse, {"kind": "places"}, name="places"),
     path("organizations/", views.browse, {"kind": "organizations"}, name="organizations"),

@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from .feeds import SearchFeed
-from .forms import SearchForm, SearchParams, parse_page_format, parse_search
+from .forms import (
+    MAX_COMPARED,
+    SearchForm,
+    SearchParams,
+    parse_compare,
+    parse_page_format,
+    parse_search,
+)
 from .pages import formats
 from .pages.article import article_page
 from .pages.browse import BROWSE_KINDS, browse_page, home_page
+from .pages.compare import (
+    compare_csv,
+    compare_filename,
+    compare_json,
+    compare_page,
+    compare_url,
+)
 from .pages.entity import MissingEntity, entity_json, entity_page, entity_url, find_entity
 from .pages.search import SearchPage, describe, facet_value_listing, search_page
 from .pages.zero_results import zero_result_changes
@@ -109,6 +129,44 @@ def search_csv(request, params: SearchParams) -> StreamingHttpResponse:
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{formats.csv_filename(params)}"'
     return response
+
+
+def compare(request):
+    """Up to four searches on one timeline; ``format=json|csv`` gives the same in another form."""
+    params, form = parse_compare(request.GET)
+    canonical = compare_url(params)
+    problems = form.notes or form.errors_shown
+    if form.redirects or (not problems and _pairs(request) != params.pairs()):
+        return HttpResponsePermanentRedirect(canonical)
+    try:
+        page = compare_page(params)
+    except SearchUnavailable as exc:
+        if params.format != "html":
+            return JsonResponse({"error": str(exc)}, status=503)
+        context = {"params": params, "messages_shown": [str(exc)], "unavailable": True}
+        return render(request, "articles/compare.html", context, status=503)
+    if params.format == "json":
+        data = compare_json(page, request.build_absolute_uri)
+        return JsonResponse({**data, "notes": [*form.errors_shown, *form.notes]})
+    if params.format == "csv":
+        response = HttpResponse(compare_csv(page), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{compare_filename(params)}"'
+        return response
+    return render(
+        request,
+        "articles/compare.html",
+        {
+            "params": params,
+            "page": page,
+            "notes": form.notes,
+            "messages_shown": form.errors_shown,
+            "query_boxes": [*params.queries, *[""] * (MAX_COMPARED - len(params.queries))],
+            "hidden_pairs": params.filters.pairs(with_page=False, with_format=False),
+            "canonical_url": request.build_absolute_uri(canonical),
+            "json_url": compare_url(params.edited(format="json")),
+            "csv_url": compare_url(params.edited(format="csv")),
+        },
+    )
 
 
 def search_values(request, field: str):

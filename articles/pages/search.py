@@ -221,6 +221,11 @@ def _active(params: SearchParams, field: str) -> set[str]:
     )
 
 
+def name_lookup(params: SearchParams) -> NameOf:
+    """name_of(field, slug) for the values a search state names (one query)."""
+    return _namer({name: _active(params, name) for name in ENTITY_FILTERS})
+
+
 def _namer(wanted: dict[str, set[str]], known: dict | None = None) -> NameOf:
     """name_of(field, slug) for a page: entity names of ``wanted`` (filter -> slugs) in one
     query, outlets and sections from the cache; ``known`` fills in, the slug is the last

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 
-from articles.forms import SearchParams
+from articles.forms import CompareParams, SearchParams
+from articles.pages.compare import compare_url
 from articles.pages.entity import entity_url
 from articles.search.vocabulary import ENTITY_FILTERS, KIND_FILTERS
 
@@ -83,6 +84,20 @@ def search_values_url(context, field: str) -> str:
     return reverse("articles:search-values", kwargs={"field": field}) + params.querystring(
         with_page=False, with_format=False
     )
+
+
+@register.simple_tag(takes_context=True)
+def compare_with_url(context) -> str:
+    """/compare/ with the current search's words as its first search and its filters."""
+    params: SearchParams = context.get("params") or SearchParams()
+    filters = SearchParams(
+        include=params.include,
+        exclude=params.exclude,
+        require=params.require,
+        date_from=params.date_from,
+        date_to=params.date_to,
+    )
+    return compare_url(CompareParams((params.q,) if params.q else (), filters))
 
 
 @register.simple_tag
