@@ -7,21 +7,22 @@ place facet's country roll-up (each place is filed under its country too, see
 articles.search.documents), so a country's number is what its link finds.
 
 The SVG is assembled here as text, like the facet checkboxes: 177 countries are the hot loop
-of the search page. Every name and URL goes through escape().
+of the search page. Every name and URL goes through html.escape (quotes included).
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import logging
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from html import escape as html_escape
 
 import pycountry
 from django.conf import settings
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .. import selectors
@@ -45,6 +46,16 @@ class CountryShape:
     code: str  # ISO alpha-2, "" when Natural Earth gives none
     name: str
     path: str  # SVG path data in the map's viewBox
+
+    @functools.cached_property
+    def plain(self) -> str:
+        """The shape drawn without a link."""
+        return f'<path class="country"{self.drawn}'
+
+    @functools.cached_property
+    def drawn(self) -> str:
+        """The end of its <path> element: a search only adds the start (its shade)."""
+        return f' d="{self.path}"/>'
 
 
 @dataclass(frozen=True)
@@ -204,6 +215,19 @@ class WorldMap:
     def most(self) -> int:
         return self.countries[0].count if self.countries else 0
 
+    @property
+    def table_rows(self) -> SafeString:
+        """Every country with articles as a table row with its link (the map's text twin),
+        built as text: a broad search names 180 countries."""
+        rows = []
+        for country in self.countries:
+            current = ' aria-current="true"' if country.selected else ""
+            rows.append(
+                f'<tr><th scope="row"><a href="{html_escape(country.url)}"{current}>'
+                f"{html_escape(country.name)}</a></th><td>{country.count:,}</td></tr>"
+            )
+        return mark_safe("".join(rows))  # noqa: S308 - names and URLs escaped above
+
 
 def _steps(most: int) -> list[int]:
     """The highest count of each shade: logarithmic, since a few countries dominate."""
@@ -258,7 +282,7 @@ def world_map(
                 place.name,
                 count,
                 url(slug),
-                next(k for k, high in enumerate(highs, start=1) if count <= high),
+                bisect.bisect_left(highs, count) + 1,
                 slug in selected,
             )
             for slug, count in counts.items()
@@ -283,15 +307,15 @@ def _svg(by_code: Mapping[str, MapCountry]) -> tuple[SafeString | None, int]:
     for shape in world.shapes:
         country = by_code.get(shape.code) if shape.code else None
         if country is None:
-            parts.append(f'<path class="country" d="{shape.path}"/>')
+            parts.append(shape.plain)
             continue
         mapped += 1
-        label = escape(f"{country.name}: {articles_text(country.count)}")
+        label = html_escape(f"{country.name}: {articles_text(country.count)}")
         selected = " is-selected" if country.selected else ""
         parts.append(
-            f'<a href="{escape(country.url)}" class="map-country" aria-label="{label}" '
+            f'<a href="{html_escape(country.url)}" class="map-country" aria-label="{label}" '
             f'data-count="{country.count}"><title>{label}</title>'
-            f'<path class="country shade-{country.shade}{selected}" d="{shape.path}"/></a>'
+            f'<path class="country shade-{country.shade}{selected}"{shape.drawn}</a>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts)), mapped  # noqa: S308 - names and URLs escaped above
