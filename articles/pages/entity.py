@@ -54,6 +54,10 @@ class Mentioned:
     url: str  # the search for articles naming both
     page: str  # its own entity page
 
+    @property
+    def count_text(self) -> str:
+        return f"{self.count:,}"  # intcomma costs 50 µs a number, in a page of 40 of them
+
 
 @dataclass(frozen=True)
 class MentionGroup:
@@ -68,6 +72,10 @@ class Outlet:
     name: str
     count: int
     url: str
+
+    @property
+    def count_text(self) -> str:
+        return f"{self.count:,}"
 
 
 @dataclass
