@@ -9,10 +9,11 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import replace
+from html import escape as html_escape
 
 from django import template
 from django.urls import reverse
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from articles.forms import CompareParams, SearchParams
@@ -77,13 +78,16 @@ def search_url(
     return _url(replace(params, format=format or "html"))
 
 
+@functools.cache
+def _values_path(field: str) -> str:
+    return reverse("articles:search-values", kwargs={"field": field})
+
+
 @register.simple_tag(takes_context=True)
 def search_values_url(context, field: str) -> str:
     """The page listing every value of one filter for the current search."""
     params: SearchParams = context.get("params") or SearchParams()
-    return reverse("articles:search-values", kwargs={"field": field}) + params.querystring(
-        with_page=False, with_format=False
-    )
+    return _values_path(field) + params.querystring(with_page=False, with_format=False)
 
 
 @register.simple_tag(takes_context=True)
@@ -167,12 +171,13 @@ def facet_values(group, values) -> str:
 
     Built with plain string joins rather than an include or format_html per value: a page
     lists hundreds of values and this is the hot loop of the search page. Every value
-    from the archive (field, slug, name) goes through escape().
+    from the archive (field, slug, name) goes through html.escape (what Django's escape()
+    does, without its lazy-string wrapper: 300 values a page).
     """
-    field = escape(group.field)
+    field = html_escape(group.field)
     rows = []
     for value in values:
-        slug, name = escape(value.slug), escape(value.name)
+        slug, name = html_escape(value.slug), html_escape(value.name)
         state = " is-selected" if value.selected else " is-excluded" if value.excluded else ""
         current = ' aria-current="true"' if state else ""
         shown_name = f"<s>{name}</s>" if value.excluded else name
