@@ -90,7 +90,9 @@ def test_the_timeline_counts_within_every_filter(newsroom, engine):  # noqa: F81
 
 
 def test_a_fixed_unit_is_kept_and_no_match_draws_nothing(newsroom, engine):  # noqa: F811
-    years = search.timeline_of(SearchRequest(q="troops"), "year")
+    counted = search_articles(SearchRequest(q="troops", per_page=0, timeline="year"))
+    assert counted.hits == [] and counted.total == 4  # per_page=0: counts only
+    years = counted.timeline
     assert years.unit == "year"
     assert dict(years.periods) == {
         date(2018, 1, 1): 1,
@@ -98,7 +100,7 @@ def test_a_fixed_unit_is_kept_and_no_match_draws_nothing(newsroom, engine):  # n
         date(2020, 1, 1): 2,
         date(2021, 1, 1): 1,
     }
-    nothing = search.timeline_of(SearchRequest(q="zebra"))
+    nothing = search_articles(SearchRequest(q="zebra", timeline="auto")).timeline
     assert nothing.periods == () and nothing.undated == 0
 
 

@@ -107,14 +107,14 @@ def compare_page(params: CompareParams) -> ComparePage:
     per period in that unit: one engine request each."""
     filters = params.filters
     baseline = search.search_articles(
-        search_request(filters, page=1, per_page=1, facets=False, timeline="auto")
+        search_request(filters, page=1, per_page=0, facets=False, timeline="auto")
     )
     timeline = baseline.timeline or search.Timeline("year", ())
     unit = timeline.unit
     counted = []
     for q in params.queries:
         response = search.search_articles(
-            search_request(filters.edited(q=q), page=1, per_page=1, facets=False, timeline=unit)
+            search_request(filters.edited(q=q), page=1, per_page=0, facets=False, timeline=unit)
         )
         counted.append((q, response))
     periods = []

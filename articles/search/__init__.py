@@ -27,7 +27,6 @@ from .service import (
     rebuild_index,
     remove_articles,
     search_articles,
-    timeline_of,
     warm_up,
 )
 from .types import (
@@ -61,6 +60,5 @@ __all__ = [
     "rebuild_index",
     "remove_articles",
     "search_articles",
-    "timeline_of",
     "warm_up",
 ]

@@ -21,7 +21,7 @@ from .engine import DeclaresSearchEngine, SearchEngine
 from .haystack_engine import HaystackSearchEngine
 from .highlight import highlight, query_keys, snippet
 from .query import ParsedQuery, parse_query
-from .types import EngineQuery, FacetCounts, Hit, SearchRequest, SearchResponse, Timeline
+from .types import EngineQuery, FacetCounts, Hit, SearchRequest, SearchResponse
 from .vocabulary import FILTER_FIELDS, MAX_PER_PAGE, PER_PAGE, SORTS
 
 logger = logging.getLogger(__name__)
@@ -67,16 +67,6 @@ def search_articles(request: SearchRequest) -> SearchResponse:
     )
 
 
-def timeline_of(request: SearchRequest, unit: str = "auto") -> Timeline:
-    """Matching articles per period ("auto": the unit chosen from the span), counted by the
-    engine without a page of results or facets: cheap enough for several series at once."""
-    query, _, _, _ = _normalise(request)
-    result = current_engine().search(
-        query, sort="relevance", offset=0, limit=0, facets=False, suggest=False, timeline=unit
-    )
-    return result.timeline or Timeline("year", ())
-
-
 def count_articles(request: SearchRequest) -> int:
     """How many articles match (no page, no facets: cheap enough to ask several times)."""
     query, _, _, _ = _normalise(request)
@@ -97,7 +87,10 @@ def more_like_this(article_id: int, limit: int = 5) -> list[int]:
 def _normalise(request: SearchRequest) -> tuple[EngineQuery, str, int, int]:
     sort = request.sort if request.sort in SORTS else "relevance"
     page = max(1, int(request.page or 1))
-    per_page = min(MAX_PER_PAGE, max(1, int(request.per_page or PER_PAGE)))
+    # 0: counts only (total, facets, timeline), no page of results to rank and highlight.
+    per_page = (
+        0 if request.per_page == 0 else min(MAX_PER_PAGE, max(1, int(request.per_page or PER_PAGE)))
+    )
     parsed = parse_query(request.q)
     if parsed.is_match_all and sort == "relevance":
         sort = "newest"  # nothing to rank by: newest first

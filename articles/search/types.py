@@ -28,7 +28,7 @@ class SearchRequest:
     date_to: date | None = None
     sort: str = "relevance"  # "relevance" | "newest" | "oldest"
     page: int = 1
-    per_page: int = 20
+    per_page: int = 20  # 0: no results, only the counts asked for
     facets: bool = True
     # Matching articles per period: "" none, "auto" (the unit chosen from the span, see
     # articles.search.timeline), or "day", "month", "year".
