@@ -152,9 +152,11 @@ def search_page(
 
 
 def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> SearchPage:
-    pictures = params.facets or params.format != "json"  # facets=off: the lean JSON
+    facets = params.facets or params.format != "json"  # facets=off: the lean JSON
+    # The timeline and the map: on the page and in its JSON (not the lean one, not feeds).
+    pictures = facets and params.format in ("html", "json")
     request = search_request(
-        params, per_page=per_page, facets=pictures, timeline="auto" if pictures else ""
+        params, per_page=per_page, facets=facets, timeline="auto" if pictures else ""
     )
     response = search.search_articles(request)
     rows = selectors.articles_for_hits([hit.article_id for hit in response.hits])
