@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
+
+from articles.forms import SearchParams
 
 from .conftest import CORPUS, SEED
 from .test_search_page import as_json, imported
@@ -150,3 +153,35 @@ def test_without_the_shapes_the_map_leaves_its_list(client, archive, settings, t
         worldmap.world_shapes.cache_clear()
     assert "world-map-chart" not in page
     assert '<details class="map-table" open>' in page
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        SearchParams(),
+        SearchParams(q="from=0001-01-01 to=0001-01-02", include={"place": ("iraq",)}),
+        SearchParams(
+            q="oil",
+            include={"source": ("reuters",)},
+            exclude={"place": ("iran",)},
+            date_from=date(2020, 2, 10),
+            date_to=date(2020, 11, 3),
+            sort="newest",
+            page=4,
+            format="json",
+        ),
+    ],
+)
+def test_period_links_are_the_canonical_urls_of_the_narrowed_search(params):
+    from articles.pages.search import search_url
+    from articles.pages.timeline import period_links
+
+    link = period_links(params, search_url)
+    for start, end in [
+        (date(2020, 1, 1), date(2020, 12, 31)),
+        (date(2020, 3, 1), date(2020, 3, 31)),
+    ]:
+        low = max(start, params.date_from) if params.date_from else start
+        high = min(end, params.date_to) if params.date_to else end
+        narrowed = params.edited(date_from=low, date_to=high, format="html", facets=True)
+        assert link(start, end) == search_url(narrowed)

@@ -21,7 +21,7 @@ from .. import search
 from ..forms import CompareParams
 from .formats import csv_cell
 from .search import describe, name_lookup, search_request, search_url
-from .timeline import narrowed_to, period_end, period_label
+from .timeline import period_end, period_label, period_links
 
 WIDTH, HEIGHT = 600, 150
 AbsoluteURI = Callable[[str], str]
@@ -111,31 +111,25 @@ def compare_page(params: CompareParams) -> ComparePage:
     )
     timeline = baseline.timeline or search.Timeline("year", ())
     unit = timeline.unit
-    counted = []
+    counted, links = [], []
     for q in params.queries:
         response = search.search_articles(
             search_request(filters.edited(q=q), page=1, per_page=0, facets=False, timeline=unit)
         )
         counted.append((q, response))
+        links.append(period_links(filters.edited(q=q), search_url))
+    per_series = [dict(r.timeline.periods) if r.timeline else {} for _, r in counted]
+    all_link = period_links(filters, search_url)
     periods = []
     for start, all_count in timeline.periods:
         end = period_end(start, unit)
         cells = []
-        for q, response in counted:
-            count = dict(response.timeline.periods).get(start, 0) if response.timeline else 0
+        for link, by_start in zip(links, per_series, strict=True):
+            count = by_start.get(start, 0)
             share = count / all_count if all_count else None
-            cells.append(
-                Cell(count, share, search_url(narrowed_to(filters.edited(q=q), start, end)))
-            )
+            cells.append(Cell(count, share, link(start, end)))
         periods.append(
-            Period(
-                start,
-                end,
-                period_label(start, unit),
-                all_count,
-                search_url(narrowed_to(filters, start, end)),
-                cells,
-            )
+            Period(start, end, period_label(start, unit), all_count, all_link(start, end), cells)
         )
     most = max((c.count for p in periods for c in p.cells), default=0) or 1
     most_share = max((c.share or 0 for p in periods for c in p.cells), default=0) or 1

@@ -48,7 +48,7 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         offset=(page - 1) * per_page,
         limit=per_page,
         facets=request.facets,
-        suggest=True,
+        suggest=per_page > 0,  # counts only: no page to suggest another search for
         timeline=request.timeline,
     )
     notes = list(query.parsed.notes)
@@ -162,6 +162,8 @@ def _unsearchable_note(parsed: ParsedQuery, dropped: list[tuple[tuple[str, ...],
 
 
 def _hits(ids_scores: list[tuple[int, float]], parsed: ParsedQuery) -> list[Hit]:
+    if not ids_scores:
+        return []
     keys = query_keys(parsed.positive_words())
     rows = {
         r["id"]: r
