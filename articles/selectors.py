@@ -287,6 +287,8 @@ def warm_up() -> None:
         for kind in (Entity.Kind.PLACE, Entity.Kind.ORGANIZATION, Entity.Kind.PERSON):
             entity_directory(kind)
         source_directory()
+        section_names()  # every search page names its sections: 0.6 s at 54,000 articles
+        country_places()
     except Exception:  # noqa: BLE001 - e.g. the database is not migrated yet
         logging.getLogger(__name__).warning("browse caches could not be warmed", exc_info=True)
 
