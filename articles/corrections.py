@@ -13,14 +13,17 @@ queues the affected articles for the search index (articles.search.queue). Re-ex
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.db import transaction
 from django.utils import timezone
 
 from .extraction.names import name_key, name_slug
+from .extraction.variants import match_key
 from .models import Article, Entity, EntityAlias, EntityRedirect, Mention, Source, SourceRedirect
 from .search.queue import enqueue
 
@@ -29,19 +32,45 @@ class CorrectionError(ValueError):
     """A correction that cannot be made as asked; the message says what to do instead."""
 
 
+_collecting = threading.local()
+
+
 def articles_changed(article_ids: Iterable[int]) -> list[int]:
     """Mark articles whose search document changed without a save of the row itself (an
     entity renamed or merged, an outlet renamed, an alias added) and queue them for the index.
 
     ``updated_at`` is what `check_index` and `update_index --age` compare, so it must move
     with the document; one UPDATE, not a save per article (a country can have 10,000).
-    Call inside the transaction that makes the change.
+    Call inside the transaction that makes the change. Inside ``changes_collected()`` the
+    articles are only noted, and marked and queued once when it ends.
     """
     ids = list(dict.fromkeys(article_ids))
+    pending = getattr(_collecting, "ids", None)
+    if pending is not None:
+        pending.update(ids)
+        return ids
     for start in range(0, len(ids), 900):  # SQLite's limit on query parameters
         Article.objects.filter(pk__in=ids[start : start + 900]).update(updated_at=timezone.now())
     enqueue(ids)
     return ids
+
+
+@contextlib.contextmanager
+def changes_collected() -> Iterator[set[int]]:
+    """Many corrections in a row (resolve_entities: thousands of merges, one article touched
+    by dozens of them): each changed article is marked and queued once, at the end."""
+    if getattr(_collecting, "ids", None) is not None:  # already collecting: the outer one ends
+        yield _collecting.ids
+        return
+    _collecting.ids = set()
+    try:
+        yield _collecting.ids
+        ids = sorted(_collecting.ids)
+    finally:
+        _collecting.ids = None
+    for start in range(0, len(ids), 5000):
+        with transaction.atomic():
+            articles_changed(ids[start : start + 5000])
 
 
 def entity_articles(*entity_ids: int) -> list[int]:
@@ -77,7 +106,7 @@ def find_entity(kind: str, name: str) -> Entity | None:
     return alias.entity if alias else None
 
 
-def _free_slug(kind: str, name: str, *, exclude: int | None = None) -> str:
+def free_slug(kind: str, name: str, *, exclude: int | None = None) -> str:
     base = name_slug(name)
     slug, n = base, 1
     taken = Entity.objects.filter(kind=kind)
@@ -90,15 +119,17 @@ def _free_slug(kind: str, name: str, *, exclude: int | None = None) -> str:
 
 
 def _redirect(kind: str, old_slug: str, entity: Entity) -> None:
-    if old_slug and old_slug != entity.slug:
+    """``kind``/``old_slug`` leads to ``entity`` from now on (``kind`` may be another kind
+    than the entity's: the tagger filed it wrongly)."""
+    if old_slug and (old_slug != entity.slug or kind != entity.kind):
         EntityRedirect.objects.update_or_create(
             kind=kind, old_slug=old_slug, defaults={"entity": entity}
         )
     # A live entity owns its slug: a redirect with the same slug would shadow it.
-    EntityRedirect.objects.filter(kind=kind, old_slug=entity.slug).delete()
+    EntityRedirect.objects.filter(kind=entity.kind, old_slug=entity.slug).delete()
 
 
-def _keep_alias(entity: Entity, name: str) -> None:
+def keep_alias(entity: Entity, name: str) -> None:
     key = name_key(name)
     if not key or key == entity.key:
         return
@@ -117,7 +148,11 @@ def get_or_create_entity(kind: str, name: str) -> Entity:
     if entity:
         return entity
     return Entity.objects.create(
-        kind=kind, name=name[:300], slug=_free_slug(kind, name), key=name_key(name)
+        kind=kind,
+        name=name[:300],
+        slug=free_slug(kind, name),
+        key=name_key(name),
+        match_key=match_key(kind, name)[:300],
     )
 
 
@@ -191,8 +226,9 @@ def rename_entity(entity: Entity, new_name: str, user=None) -> Entity:
     stray.delete()  # the name now belongs to this entity, not to whoever had it as an alias
     entity.name = new_name[:300]
     entity.key = new_key
+    entity.match_key = match_key(entity.kind, new_name)[:300]
     if name_slug(new_name) != old_slug:
-        entity.slug = _free_slug(entity.kind, new_name, exclude=entity.pk)
+        entity.slug = free_slug(entity.kind, new_name, exclude=entity.pk)
     entity.save()  # marks and queues every article that mentions it (articles.signals)
     if old_key != new_key:
         EntityAlias.objects.update_or_create(
@@ -215,32 +251,30 @@ def merge_entities(merged: Entity, survivor: Entity, user=None) -> Entity:
             f"“{merged.name}” is a {merged.get_kind_display().lower()} and “{survivor.name}” "
             f"a {survivor.get_kind_display().lower()}: only entities of one kind can be merged."
         )
-    kind = survivor.kind
+    return _fold(merged, survivor, user)
+
+
+@transaction.atomic
+def merge_across_kinds(merged: Entity, survivor: Entity, user=None) -> Entity:
+    """Fold an entity the tagger filed under the wrong kind into the right one ("State Mike
+    Pompeo", an organization, into the person Mike Pompeo). Its old slug redirects under
+    its old kind, so ``?org=state-mike-pompeo`` finds the person."""
+    if merged.pk == survivor.pk:
+        raise CorrectionError("Choose two different entities to merge.")
+    return _fold(merged, survivor, user)
+
+
+def _fold(merged: Entity, survivor: Entity, user) -> Entity:
+    old_kind, kind = merged.kind, survivor.kind
     # The survivor's own articles change too: its new aliases are indexed with its name.
     affected = set(entity_articles(merged.pk, survivor.pk))
-    survivor_mentions = {
-        m.article_id: m for m in Mention.objects.filter(entity=survivor, article_id__in=affected)
-    }
-    for mention in Mention.objects.filter(entity=merged):
-        kept = survivor_mentions.get(mention.article_id)
-        if kept is None:
-            Mention.objects.filter(pk=mention.pk).update(entity=survivor)
-            continue
-        kept.count += mention.count
-        kept.surface_forms = sorted({*kept.surface_forms, *mention.surface_forms})
-        if mention.origin == Mention.Origin.EDITOR:
-            kept.origin = Mention.Origin.EDITOR
-        # Removed from the article only if the editor removed both.
-        kept.suppressed = kept.suppressed and mention.suppressed
-        kept.changed_by = user if getattr(user, "pk", None) else kept.changed_by
-        kept.save()
-        Mention.objects.filter(pk=mention.pk).delete()
+    _fold_mentions(merged, survivor, user)
     for alias in EntityAlias.objects.filter(entity=merged):
-        if alias.key == survivor.key:
+        taken = EntityAlias.objects.filter(kind=kind, key=alias.key).exclude(pk=alias.pk)
+        if alias.key == survivor.key or taken.exists():
             alias.delete()
         else:
-            alias.entity = survivor
-            alias.save(update_fields=["entity"])
+            EntityAlias.objects.filter(pk=alias.pk).update(entity=survivor, kind=kind)
     EntityRedirect.objects.filter(entity=merged).update(entity=survivor)
     old_name, old_slug, old_key = merged.name, merged.slug, merged.key
     record(user, merged, f"Merged into “{survivor.name}” (id {survivor.pk}).", DELETION)
@@ -249,10 +283,66 @@ def merge_entities(merged: Entity, survivor: Entity, user=None) -> Entity:
         EntityAlias.objects.update_or_create(
             kind=kind, key=old_key, defaults={"entity": survivor, "name": old_name}
         )
-    _redirect(kind, old_slug, survivor)
+    _redirect(old_kind, old_slug, survivor)
     articles_changed(affected)
     record(user, survivor, f"Merged “{old_name}” into this entity.")
     return survivor
+
+
+def _fold_mentions(merged: Entity, survivor: Entity, user) -> None:
+    """The merged entity's mentions become the survivor's; in an article naming both, one
+    mention with the counts summed (removed only if the editor removed both)."""
+    survivor_articles = Mention.objects.filter(entity=survivor).values("article_id")
+    # Articles naming only the merged entity: its mentions change hands in one query.
+    Mention.objects.filter(entity=merged).exclude(article_id__in=survivor_articles).update(
+        entity=survivor
+    )
+    rest = {m.article_id: m for m in Mention.objects.filter(entity=merged)}
+    if not rest:
+        return
+    kept_rows = Mention.objects.filter(
+        entity=survivor, article_id__in=Mention.objects.filter(entity=merged).values("article_id")
+    )
+    changed = []
+    for kept in kept_rows:
+        mention = rest[kept.article_id]
+        kept.count += mention.count
+        kept.surface_forms = sorted({*kept.surface_forms, *mention.surface_forms})
+        if mention.origin == Mention.Origin.EDITOR:
+            kept.origin = Mention.Origin.EDITOR
+        kept.suppressed = kept.suppressed and mention.suppressed
+        kept.changed_by = user if getattr(user, "pk", None) else kept.changed_by
+        changed.append(kept)
+    Mention.objects.bulk_update(
+        changed, ["count", "surface_forms", "origin", "suppressed", "changed_by"], batch_size=500
+    )
+    Mention.objects.filter(entity=merged).delete()
+
+
+@transaction.atomic
+def move_to_kind(entity: Entity, kind: str, user=None) -> Entity:
+    """Refile an entity under the right kind ("Houthis" tagged a person is an organization);
+    an entity of that kind and name absorbs it. Old links redirect."""
+    if kind not in Entity.Kind.values:
+        raise CorrectionError(f"Unknown kind {kind!r}: use place, organization or person.")
+    if kind == entity.kind:
+        return entity
+    existing = Entity.objects.filter(kind=kind, key=entity.key).first()
+    if existing is not None:
+        return merge_across_kinds(entity, existing, user)
+    old_kind, old_slug = entity.kind, entity.slug
+    for alias in EntityAlias.objects.filter(entity=entity):
+        if EntityAlias.objects.filter(kind=kind, key=alias.key).exclude(pk=alias.pk).exists():
+            alias.delete()
+        else:
+            EntityAlias.objects.filter(pk=alias.pk).update(kind=kind)
+    entity.kind = kind
+    entity.slug = free_slug(kind, entity.name, exclude=entity.pk)
+    entity.match_key = match_key(kind, entity.name)[:300]
+    entity.save()  # marks and queues every article that mentions it (articles.signals)
+    _redirect(old_kind, old_slug, entity)
+    record(user, entity, f"Filed as {entity.get_kind_display().lower()} (was {old_kind}).")
+    return entity
 
 
 @transaction.atomic

@@ -7,6 +7,9 @@
 - ``"entity"``: a place, organization or person;
 - ``"alias"`` and ``"redirect"``: another name of an entity, an old slug of one
   (``"entity": [kind, slug]``);
+- ``"decision"``: an editor's or the archive's decision about names (EntityDecision: same,
+  different, not an entity, another kind or country), by names, not rows, with
+  ``decided_by`` as a user name;
 - ``"article"``: an article with its original text, ``locked_fields`` and its
   ``"mentions"`` embedded, editors' corrections included (``origin``, ``suppressed``,
   ``changed_by`` as a user name, linked again on restore when that account exists; the
@@ -39,14 +42,23 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from .ingest import ImportReport
-from .models import Article, Entity, EntityAlias, EntityRedirect, Mention, Source, SourceRedirect
+from .models import (
+    Article,
+    Entity,
+    EntityAlias,
+    EntityDecision,
+    EntityRedirect,
+    Mention,
+    Source,
+    SourceRedirect,
+)
 from .search import queue
 
 logger = logging.getLogger(__name__)
 
 FORMAT = "newsroom-export"
 VERSION = 1
-RECORD_TYPES = ("source", "source_redirect", "entity", "alias", "redirect", "article")
+RECORD_TYPES = ("source", "source_redirect", "entity", "alias", "redirect", "decision", "article")
 
 
 class ExportFormatError(ValueError):
@@ -123,6 +135,13 @@ def archive_records(*, chunk_size: int = 500) -> Iterator[dict[str, Any]]:
     redirects = EntityRedirect.objects.select_related("entity").order_by("id")
     for redirect in redirects.iterator(chunk_size=chunk_size):
         yield {"type": "redirect", **_values(redirect), "entity": _entity_ref(redirect.entity)}
+    decisions = EntityDecision.objects.select_related("decided_by").order_by("id")
+    for decision in decisions.iterator(chunk_size=chunk_size):
+        yield {
+            "type": "decision",
+            **_values(decision),
+            "decided_by": decision.decided_by.get_username() if decision.decided_by_id else None,
+        }
     articles = (
         Article.objects.select_related("source")
         .prefetch_related(
@@ -325,6 +344,16 @@ class _Restorer:
             kind=values.pop("kind"),
             old_slug=values.pop("old_slug"),
             defaults={**values, "entity_id": self.entity_id(record["entity"])},
+        )
+
+    def decision(self, record: dict[str, Any]) -> None:
+        values = _field_values(EntityDecision, record)
+        unique = {
+            k: values.pop(k, "")
+            for k in ("kind", "key", "verdict", "other_kind", "other_key", "origin")
+        }
+        EntityDecision.objects.update_or_create(
+            **unique, defaults={**values, "decided_by_id": self.user_id(record.get("decided_by"))}
         )
 
     def article(self, record: dict[str, Any], label: str) -> None:

@@ -14,7 +14,8 @@ links of the entity pages' "mentioned with" lists; a ``+`` typed unencoded arriv
 and counts too).
 
 Parameters, in canonical order: ``q``, ``place``, ``org``, ``person`` (entity slugs),
-``source`` (outlet slug), ``section`` (slugified section), ``year`` (four digits), ``from``
+``source`` (outlet slug), ``section`` (slugified section), ``year`` (four digits, or
+``undated`` for articles without a date), ``from``
 and ``to`` (YYYY-MM-DD), ``sort`` (relevance, newest, oldest), ``page``, ``format`` (json,
 atom, csv) and ``facets=off`` (JSON without filter counts).
 """
@@ -29,15 +30,37 @@ from urllib.parse import urlencode
 from django import forms
 
 from . import selectors
-from .search.vocabulary import ENTITY_FILTERS, FILTER_FIELDS, FILTER_LABELS, KIND_FILTERS, SORTS
+from .extraction.text import strip_control_characters
+from .search.vocabulary import (
+    ENTITY_FILTERS,
+    FILTER_FIELDS,
+    FILTER_LABELS,
+    KIND_FILTERS,
+    SORTS,
+    UNDATED,
+)
 
 FORMATS = ("html", "json", "atom", "csv")
 # The one order parameters are written in, so one view has one URL.
 CANONICAL_ORDER = ("q", *FILTER_FIELDS, "from", "to", "sort", "page", "format", "facets")
 MAX_QUERY_CHARS = 1000
 MAX_PAGE = 500
-_YEAR = re.compile(r"^(1[89]|20|21)\d\d$")
+# ASCII digits only: \d and str.isdigit() also accept "٣", "²" and "①", which int() then
+# either reads as another number or refuses with a ValueError (a 500 on every format).
+_YEAR = re.compile(r"(1[89]|20|21)[0-9][0-9]")
 _SLUG = re.compile(r"^[-a-z0-9_]+$")
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def whole_number(text: str) -> int | None:
+    """The number ``text`` writes in ASCII digits (at most nine), or None.
+
+    Every number read from a URL goes through here: ``str.isdigit()`` says yes to
+    superscripts and circled digits that ``int()`` refuses, ``int()`` reads Arabic-Indic and
+    full-width digits, and a thousand-digit page number is no page either.
+    """
+    return int(text) if _WHOLE_NUMBER.fullmatch(text) else None
 
 
 @dataclass(frozen=True)
@@ -87,6 +110,11 @@ class SearchParams:
     @property
     def has_filters(self) -> bool:
         return bool(self.include or self.require or self.exclude or self.date_from or self.date_to)
+
+    @property
+    def filter_count(self) -> int:
+        """Active filter values, dates included (the words are not a filter)."""
+        return len(self.active()) + bool(self.date_from) + bool(self.date_to)
 
     @property
     def is_empty(self) -> bool:
@@ -171,6 +199,12 @@ class LenientDateField(forms.DateField):
         "invalid": "Dates are written YYYY-MM-DD, for example 2020-03-29.",
     }
 
+    def to_python(self, value):
+        # strptime's %Y reads any Unicode decimal digits ("٢٠٢٠"); the API takes ASCII only.
+        if isinstance(value, str) and value.strip() and not _ISO_DATE.fullmatch(value.strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
 
 class SearchForm(forms.Form):
     """Parses ``request.GET`` into SearchParams plus the notes the page shows.
@@ -232,34 +266,7 @@ class SearchForm(forms.Form):
             q = q[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
             self.notes.append(f"The search words were cut to {MAX_QUERY_CHARS:,} characters.")
 
-        roles: dict[str, dict[str, set[str]]] = {"": {}, "+": {}, "-": {}}
-        wanted: dict[str, set[str]] = {}
-        raw: list[tuple[str, str, str]] = []
-        for name in FILTER_FIELDS:
-            for value in data.get(name) or []:
-                mark = value[0] if value[:1] in ("-", "+") else ""
-                slug = value[1:].strip() if mark else value
-                if not slug:
-                    continue
-                raw.append((name, slug, mark))
-                wanted.setdefault(name, set()).add(slug)
-        known = self._known_values(wanted)
-        for name, slug, mark in raw:
-            canonical = known.get((name, slug))
-            if canonical is None:
-                self.notes.append(_unknown_value_note(name, slug))
-                continue
-            if canonical != slug:
-                self.redirects[(name, slug)] = canonical
-            roles[mark].setdefault(name, set()).add(canonical)
-        # One role per value: excluded beats required beats included.
-        include, require, exclude = roles[""], roles["+"], roles["-"]
-        for stronger, weaker in ((exclude, require), (exclude, include), (require, include)):
-            for name, slugs in stronger.items():
-                if name in weaker:
-                    weaker[name] -= slugs
-                    if not weaker[name]:
-                        del weaker[name]
+        include, require, exclude = self._filter_values(data)
 
         date_from, date_to = data.get("from"), data.get("to")
         if date_from and date_to and date_from > date_to:
@@ -276,8 +283,9 @@ class SearchForm(forms.Form):
         page = 1
         raw_page = (data.get("page") or "").strip()
         if raw_page:
-            if raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE:
-                page = int(raw_page)
+            number = whole_number(raw_page)
+            if number is not None and 1 <= number <= MAX_PAGE:
+                page = number
             else:
                 self.errors_shown.append(
                     f"Page {raw_page!r} does not exist: pages are numbered 1 to {MAX_PAGE}. "
@@ -306,12 +314,47 @@ class SearchForm(forms.Form):
             facets=facets != "off",
         )
 
-    def _known_values(self, wanted: dict[str, set[str]]) -> dict[tuple[str, str], str]:
-        """(field, slug) -> canonical slug for every value that names something real.
+    def _filter_values(self, data) -> tuple[dict, dict, dict]:
+        """(include, require, exclude): field -> canonical slugs, each value in one role
+        (excluded beats required beats included); unknown values become notes, old slugs
+        redirects."""
+        roles: dict[str, dict[str, set[str]]] = {"": {}, "+": {}, "-": {}}
+        wanted: dict[str, set[str]] = {}
+        raw: list[tuple[str, str, str]] = []
+        for name in FILTER_FIELDS:
+            for value in data.get(name) or []:
+                mark = value[0] if value[:1] in ("-", "+") else ""
+                slug = value[1:].strip() if mark else value
+                if not slug:
+                    continue
+                raw.append((name, slug, mark))
+                wanted.setdefault(name, set()).add(slug)
+        known = self._known_values(wanted)
+        for name, slug, mark in raw:
+            found = known.get((name, slug))
+            if found is None:
+                self.notes.append(_unknown_value_note(name, slug))
+                continue
+            field, canonical = found  # another field when the entity was refiled
+            if (field, canonical) != (name, slug):
+                self.redirects[(name, slug)] = canonical
+            roles[mark].setdefault(field, set()).add(canonical)
+        include, require, exclude = roles[""], roles["+"], roles["-"]
+        for stronger, weaker in ((exclude, require), (exclude, include), (require, include)):
+            for name, slugs in stronger.items():
+                if name in weaker:
+                    weaker[name] -= slugs
+                    if not weaker[name]:
+                        del weaker[name]
+        return include, require, exclude
 
-        Slugs are lower case; ``place=Iraq`` is taken for ``iraq`` (and redirected to it).
+    def _known_values(self, wanted: dict[str, set[str]]) -> dict[tuple[str, str], tuple[str, str]]:
+        """(field, slug) -> (field, canonical slug) for every value that names something real.
+
+        Slugs are lower case; ``place=Iraq`` is taken for ``iraq`` (and redirected to it); an
+        entity refiled under another kind moves to that kind's field.
         """
-        known: dict[tuple[str, str], str] = {}
+        known: dict[tuple[str, str], tuple[str, str]] = {}
         entity_slugs = {
             ENTITY_FILTERS[name]: {s.lower() for s in slugs if _SLUG.match(s.lower())}
             for name, slugs in wanted.items()
@@ -319,21 +362,22 @@ class SearchForm(forms.Form):
         }
         if any(entity_slugs.values()):
             resolved = selectors.resolve_entity_slugs(entity_slugs)
-            for (kind, slug), (canonical, name) in resolved.items():
-                known[(KIND_FILTERS[kind], slug)] = canonical
-                self.names[(KIND_FILTERS[kind], canonical)] = name
+            for (kind, slug), (target_kind, canonical, name) in resolved.items():
+                field = KIND_FILTERS[target_kind]
+                known[(KIND_FILTERS[kind], slug)] = (field, canonical)
+                self.names[(field, canonical)] = name
         if wanted.get("source"):
             lowered = {slug.lower() for slug in wanted["source"]}
             for slug, canonical in selectors.resolve_source_slugs(lowered).items():
-                known[("source", slug)] = canonical
+                known[("source", slug)] = ("source", canonical)
         if wanted.get("section"):
             sections = selectors.section_names()
             for slug in wanted["section"]:
                 if slug.lower() in sections:
-                    known[("section", slug.lower())] = slug.lower()
+                    known[("section", slug.lower())] = ("section", slug.lower())
         for slug in wanted.get("year", ()):
-            if _YEAR.match(slug):
-                known[("year", slug)] = slug
+            if _YEAR.fullmatch(slug) or slug.lower() == UNDATED:
+                known[("year", slug.lower())] = ("year", slug.lower())
         # Each value as written, in whatever case, maps to its canonical slug.
         for name, slugs in wanted.items():
             for slug in slugs:
@@ -341,10 +385,6 @@ class SearchForm(forms.Form):
                 if canonical is not None:
                     known.setdefault((name, slug), canonical)
         return known
-
-
-# C0 controls and DEL, but not the whitespace the query folds into spaces anyway.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _without_control_characters(data):
@@ -355,7 +395,7 @@ def _without_control_characters(data):
         return data, changed
     cleaned = data.copy()  # a QueryDict's copy is mutable
     for name, values in data.lists():
-        stripped = [_CONTROL.sub("", v) for v in values]
+        stripped = [strip_control_characters(v) for v in values]
         if stripped != values:
             cleaned.setlist(name, stripped)
             changed.add(name)
@@ -364,7 +404,10 @@ def _without_control_characters(data):
 
 def _unknown_value_note(name: str, slug: str) -> str:
     if name == "year":
-        return f"{slug!r} is not a year: write years as four digits, for example 2020."
+        return (
+            f"{slug!r} is not a year: write years as four digits, for example 2020 "
+            f"(or {UNDATED} for articles without a date)."
+        )
     shown = slug if len(slug) <= 60 else slug[:60] + "…"
     return f"No {FILTER_LABELS[name][0]} called {shown!r}; that filter was ignored."
 
@@ -385,7 +428,7 @@ def parse_page_format(querydict, formats: tuple[str, ...] = ("html", "json")) ->
     for name in unknown[:5]:
         shown = name if len(name) <= 40 else name[:40] + "…"
         notes.append(f"Unknown parameter {shown!r} was ignored.")
-    fmt = _CONTROL.sub("", querydict.get("format", "")).strip().lower() or formats[0]
+    fmt = strip_control_characters(querydict.get("format", "")).strip().lower() or formats[0]
     if fmt not in formats:
         shown = fmt if len(fmt) <= 20 else fmt[:20] + "…"
         notes.append(f"Unknown format {shown!r} was ignored: use {' or '.join(formats[1:])}.")

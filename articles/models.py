@@ -37,6 +37,9 @@ class Entity(models.Model):
     # Folded form of the name (case, accents, apostrophes, transliteration) used to
     # recognise the entity again on import. See articles.extraction.names.name_key.
     key = models.CharField(max_length=300)
+    # Looser key under which variants of the name meet (honorifics, transliterations, legal
+    # forms, word order): articles.extraction.variants.match_key.
+    match_key = models.CharField(max_length=300, blank=True, db_index=True)
     # Places only: ISO 3166-1 alpha-2 country, gazetteer feature (country, city, region...)
     country = models.CharField(max_length=2, blank=True, db_index=True)
     feature = models.CharField(max_length=32, blank=True)
@@ -98,6 +101,62 @@ class EntityRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}/{self.old_slug} → {self.entity_id}"
+
+
+class EntityDecision(models.Model):
+    """A decision about names: two are one entity, or not; one is no entity (or is one),
+    another kind, or a place with another country. Made by an editor, drawn from the
+    archive's evidence by `manage.py resolve_entities`, or suggested by it for an editor.
+
+    Names are (kind, key) pairs, not rows, so a decision outlives the entities it was made on:
+    re-extraction, resolve_entities and an export and restore keep it. An editor's decision
+    wins over an automatic one; automatic ones and suggestions are made anew on every run.
+    """
+
+    class Verdict(models.TextChoices):
+        SAME = "same", "Same entity as"
+        DIFFERENT = "different", "Not the same as"
+        NOT_ENTITY = "not_entity", "Not an entity"
+        KIND = "kind", "Of another kind"
+        COUNTRY = "country", "In another country"
+        ENTITY = "entity", "A real entity"  # an editor keeps it as it is
+
+    class Origin(models.TextChoices):
+        EDITOR = "editor", "Editor"
+        AUTOMATIC = "automatic", "Archive evidence"
+        SUGGESTED = "suggested", "Suggested, undecided"
+
+    kind = models.CharField(max_length=16, choices=Entity.Kind.choices)
+    key = models.CharField(max_length=300)
+    name = models.CharField(max_length=300)
+    verdict = models.CharField(max_length=16, choices=Verdict.choices)
+    # SAME and DIFFERENT: the other name; KIND: the right kind (other_key = key).
+    other_kind = models.CharField(max_length=16, choices=Entity.Kind.choices, blank=True)
+    other_key = models.CharField(max_length=300, blank=True)
+    other_name = models.CharField(max_length=300, blank=True)
+    # COUNTRY: ISO 3166-1 alpha-2, or "" for a place spanning countries (a sea, a region).
+    country = models.CharField(max_length=2, blank=True)
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.EDITOR)
+    score = models.FloatField(default=1.0)  # how sure the evidence is (automatic, suggested)
+    evidence = models.JSONField(default=dict, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-score", "kind", "key"]
+        indexes = [models.Index(fields=["kind", "key"], name="decision_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key", "verdict", "other_kind", "other_key", "origin"],
+                name="decision_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        other = f" {self.other_name or self.other_key or self.other_kind}".rstrip()
+        return f"{self.name}: {self.get_verdict_display().lower()}{other}"
 
 
 class SourceRedirect(models.Model):
@@ -184,7 +243,7 @@ class IndexTask(models.Model):
     """Work for the one index writer: an article whose search document must follow the database.
 
     Written in the same transaction as the change it follows, so a committed save is never
-    forgotten; drained by articles.indexing (after commit, or by `manage.py index_worker`).
+    forgotten; drained by articles.search.queue (after commit, or by `manage.py index_worker`).
     The worker looks at the article as it is when the task runs, so ``action`` is a record
     of why the task exists rather than an order.
     """

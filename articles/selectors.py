@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import logging
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -149,8 +150,9 @@ def clear_caches() -> None:
 
 def resolve_entity_slugs(
     slugs_by_kind: dict[str, Iterable[str]],
-) -> dict[tuple[str, str], tuple[str, str]]:
-    """(kind, slug) -> (canonical slug, name) for slugs that exist or used to (renamed, merged).
+) -> dict[tuple[str, str], tuple[str, str, str]]:
+    """(kind, slug) -> (kind, canonical slug, name) for slugs that exist or used to (renamed,
+    merged, or refiled under another kind: ``person/houthis`` is ``organization/houthis``).
 
     One query for current slugs, a second only when some were not found.
     """
@@ -161,7 +163,7 @@ def resolve_entity_slugs(
     for kind, slugs in wanted.items():
         condition |= Q(kind=kind, slug__in=slugs)
     found = {
-        (kind, slug): (slug, name)
+        (kind, slug): (kind, slug, name)
         for kind, slug, name in Entity.objects.filter(condition).values_list("kind", "slug", "name")
     }
     missing = {kind: {s for s in slugs if (kind, s) not in found} for kind, slugs in wanted.items()}
@@ -170,10 +172,11 @@ def resolve_entity_slugs(
         if slugs:
             condition |= Q(kind=kind, old_slug__in=slugs)
     if condition:
-        for kind, old, slug, name in EntityRedirect.objects.filter(condition).values_list(
-            "kind", "old_slug", "entity__slug", "entity__name"
-        ):
-            found[(kind, old)] = (slug, name)
+        rows = EntityRedirect.objects.filter(condition).values_list(
+            "kind", "old_slug", "entity__kind", "entity__slug", "entity__name"
+        )
+        for kind, old, entity_kind, slug, name in rows:
+            found[(kind, old)] = (entity_kind, slug, name)
     return found
 
 
@@ -464,3 +467,27 @@ def entity_names_by_article(ids: list[int]) -> dict[int, dict[str, list[str]]]:
     ):
         names.setdefault(article_id, {}).setdefault(kind, []).append(name)
     return names
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def example_sentences(entity: Entity, limit: int = 2) -> list[str]:
+    """Sentences of published articles naming the entity, as evidence for an editor."""
+    mentions = (
+        Mention.objects.filter(entity=entity, suppressed=False, article__is_published=True)
+        .select_related("article")
+        .only("surface_forms", "article__headline", "article__body")
+        .order_by("-count", "article_id")[: limit * 3]
+    )
+    out: list[str] = []
+    for mention in mentions:
+        forms = [f for f in {entity.name, *mention.surface_forms} if len(f) > 1]
+        text = f"{mention.article.headline}. {mention.article.body[:20_000]}"
+        for sentence in _SENTENCE_END.split(text):
+            if any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", sentence) for f in forms):
+                out.append(sentence.strip()[:300])
+                break
+        if len(out) >= limit:
+            break
+    return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import (
     Http404,
     HttpResponse,
@@ -35,11 +37,12 @@ from .pages.entity import MissingEntity, entity_json, entity_page, entity_url, f
 from .pages.search import SearchPage, describe, facet_value_listing, search_page
 from .pages.zero_results import zero_result_changes
 from .search import SearchUnavailable
-from .search.vocabulary import FILTER_FIELDS, PER_PAGE
+from .search.vocabulary import FILTER_FIELDS
 
 
 def home(request):
-    return render(request, "articles/home.html", home_page())
+    canonical = request.build_absolute_uri(reverse("articles:home"))
+    return render(request, "articles/home.html", {**home_page(), "canonical_url": canonical})
 
 
 def search(request):
@@ -79,8 +82,9 @@ def search(request):
         "articles/search.html",
         {
             "params": html_params,
-            "first_number": (params.page - 1) * PER_PAGE + 1,
             "page": page,
+            # The current search as hidden fields of each facet's "Find" form.
+            "search_pairs": html_params.pairs(with_page=False, with_format=False),
             "changes": changes,
             "notes": notes,
             "messages_shown": messages,
@@ -181,6 +185,11 @@ def search_values(request, field: str):
         request,
         "articles/search_values.html",
         {
+            "meta_title": f"All {listing.label_plural} · {listing.summary} · Newsroom",
+            "meta_description": (
+                f"{listing.total:,} {listing.label_plural} in the Newsroom archive's "
+                f"articles for {listing.summary}, with how many articles name each."
+            ),
             "params": params.edited(format="html"),
             "field": field,
             "listing": listing,
@@ -205,6 +214,7 @@ def article_detail(request, pk, slug=None):
         request,
         "articles/article_detail.html",
         {
+            "canonical_url": request.build_absolute_uri(page.article.get_absolute_url()),
             "article": page.article,
             "mentions": page.mentions,
             "entity_groups": page.entity_groups,
@@ -246,4 +256,9 @@ def browse(request, kind: str):
     letter = request.GET.get("letter", "").strip().upper()[:1]
     query = " ".join(request.GET.get("q", "").split())[:200]
     page = browse_page(kind, letter=letter, query=query)
-    return render(request, "articles/browse.html", page.context())
+    canonical = request.path + (f"?{urlencode({'letter': page.letter})}" if page.letter else "")
+    return render(
+        request,
+        "articles/browse.html",
+        {**page.context(), "canonical_url": request.build_absolute_uri(canonical)},
+    )

@@ -206,7 +206,6 @@ def start_gunicorn(env, port: int, workers: int) -> subprocess.Popen:
     proc = subprocess.Popen(
         [
             str(GUNICORN),
-            "newsroom.wsgi",
             "-c",
             "newsroom/gunicorn_conf.py",
             "--bind",

@@ -78,8 +78,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: under ASGI (make serve), streamed responses stay streamed (newsroom/serving.py).
+    "newsroom.serving.ServingMiddleware",
+    # Compresses what comes out of everything below (public pages only: see its docstring).
+    "newsroom.middleware.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.SecurityHeadersMiddleware",
+    "newsroom.middleware.TrackingParametersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -196,6 +201,11 @@ NEWSROOM_CSP = os.environ.get(
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'",
 )
+
+# The only sign-in is the admin's: where it lands when ?next= is missing or points off-site
+# (Django's default, /accounts/profile/, is a 404 here).
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 # --- Admin sign-in rate limit ---------------------------------------------------------
 # Failed sign-ins counted per client address and user name (and per address alone) in the

@@ -32,7 +32,10 @@ def test_empty_archive_home_says_how_to_add_articles(client):
 
 def test_home_has_a_search_box_outlets_places_organizations_and_latest(client, archive):
     page = text(client.get("/"))
-    assert '<form class="search-box" role="search" method="get" action="/search/">' in page
+    assert (
+        '<form class="search-box" role="search" aria-label="Search the archive" method="get" '
+        'action="/search/">' in page
+    )
     assert '<label for="home-q">Search the archive</label>' in page
     assert f"{archive.total} articles in the archive" in page
     assert re.search(

@@ -180,6 +180,7 @@ def test_export_writes_one_typed_json_object_per_line(archive):
         "entity": 3,
         "alias": 2,
         "redirect": 1,
+        "decision": 0,
         "article": 2,
     }
     seeded = next(r for r in records if r["type"] == "article" and r["source"] == "Press TV")

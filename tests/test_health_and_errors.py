@@ -4,6 +4,7 @@ import datetime
 import logging
 
 import pytest
+from django.test import Client
 from django.urls import path
 
 from articles.models import Article
@@ -48,6 +49,16 @@ def test_healthz_answers_ok_for_database_and_search(client, index_folder):
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "search": "ok"}
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_healthz_answers_other_methods_with_405(index_folder, method):
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)("/healthz")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert client.head("/healthz").status_code == 200
 
 
 def test_healthz_names_the_database_when_it_cannot_be_reached(client, index_folder, caplog):

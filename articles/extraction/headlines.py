@@ -11,8 +11,9 @@ headline or a clause.
 
 Ordinary words are :data:`COMMON_WORDS_FILE` (one per line, built by :func:`build_common_words`)
 plus spaCy's English stop words. Names made of ordinary words keep their capitals after a
-first name (:data:`FIRST_NAMES_FILE`, from CoNLL-2003 eng.train: "Chris Rock") or when the
-gazetteer knows the pair ("New York", "Gaza Strip"). No Django here.
+first name (the first names of people in wire copy, from CoNLL-2003 eng.train, in
+:data:`wordlists.GIVEN_NAMES_FILE`: "Chris Rock") or when the gazetteer knows the pair
+("New York", "Gaza Strip"). No Django here.
 """
 
 from __future__ import annotations
@@ -20,10 +21,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
+from .names import name_key
+from .places import gazetteer
+from .readers import read_paths
+from .wordlists import given_names
+
 COMMON_WORDS_FILE = Path(__file__).with_name("common_words.txt")
-FIRST_NAMES_FILE = Path(__file__).with_name("first_names.txt")
 
 _WORD = re.compile(r"[A-Za-z]+")
 _LONG_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{3,}")
@@ -37,6 +43,7 @@ _QUOTES = set("\"“”‘’'")
 def _word_lists() -> tuple[frozenset[str], frozenset[str]]:
     """(ordinary words, words that look like inflections of one but are mostly capitalised:
     "airlines", "angeles"; written "^airlines" in the file)."""
+    # importing spaCy takes over a second: only when a headline is first read
     from spacy.lang.en.stop_words import STOP_WORDS
 
     try:
@@ -50,14 +57,6 @@ def _word_lists() -> tuple[frozenset[str], frozenset[str]]:
 
 def common_words() -> frozenset[str]:
     return _word_lists()[0]
-
-
-@lru_cache(maxsize=1)
-def first_names() -> frozenset[str]:
-    try:
-        return frozenset(FIRST_NAMES_FILE.read_text(encoding="utf-8").split())
-    except OSError:
-        return frozenset()
 
 
 def is_title_case(title: str) -> bool:
@@ -88,7 +87,7 @@ def sentence_case(title: str, body: str = "") -> str:
             or not _ordinary(word.lower(), common, capitalised)
         )
     # names made of ordinary words: "Chris Rock" (after a first name), "New York", "Gaza Strip"
-    given = first_names()
+    given = given_names(wire_copy=True)
     for i, match in enumerate(words):
         if keep[i]:
             continue
@@ -117,9 +116,6 @@ def _joined(title: str, first: re.Match, second: re.Match) -> bool:
 
 def _place(first: str, second: str) -> bool:
     """Is "first second" exactly the name of a place ("New York", "Gaza Strip")?"""
-    from .names import name_key
-    from .places import gazetteer
-
     return name_key(f"{first} {second}") in gazetteer().index
 
 
@@ -162,12 +158,9 @@ def build_common_words(corpus: Path, *, min_count: int = 3, lower_share: float =
 
     Rebuild with ``python -m articles.extraction.headlines ../shared/corpus``.
     """
-    from itertools import islice
-
+    # spaCy takes over a second to import: only when the list is rebuilt
     import spacy
     from spacy.lang.en.stop_words import STOP_WORDS
-
-    from .readers import read_paths
 
     lower: Counter = Counter()
     capital: Counter = Counter()
@@ -218,9 +211,8 @@ def build_common_words(corpus: Path, *, min_count: int = 3, lower_share: float =
 
 def build_first_names(corpus: Path, *, min_count: int = 2) -> list[str]:
     """First words of people's names in CoNLL-2003 eng.train (its gold PER spans of two words
-    or more), seen at least ``min_count`` times, that are not ordinary words."""
-    from .readers import read_paths
-
+    or more), seen at least ``min_count`` times, that are not ordinary words: the names marked
+    "*" in the given-name list (:func:`person_names.build_given_names`)."""
     counts: Counter = Counter()
     for raw in read_paths([str(corpus / "conll2003_en" / "eng.train")]):
         for name in getattr(raw, "fields", {}).get("gold_entities", {}).get("PER", []):
@@ -237,7 +229,6 @@ if __name__ == "__main__":
     corpus = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/corpus")
     found = build_common_words(corpus)
     COMMON_WORDS_FILE.write_text("\n".join(found) + "\n", encoding="utf-8")
-    _word_lists.cache_clear()
-    names = build_first_names(corpus)
-    FIRST_NAMES_FILE.write_text("\n".join(names) + "\n", encoding="utf-8")
-    print(f"{len(found)} words, {len(names)} first names written beside {__file__}")
+    print(f"{len(found)} words written to {COMMON_WORDS_FILE}")
+    # the first names in the given-name list are filtered with these words
+    print("now rebuild the given names: python -m articles.extraction.person_names")

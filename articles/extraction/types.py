@@ -36,6 +36,10 @@ class ReadFailure:
     ordinal: str | None = None
 
 
+# What a reader yields for each document: the document, or why it could not be read.
+ReadItem = RawDocument | ReadFailure
+
+
 @dataclass
 class ParsedArticle:
     """What the page says about itself, before entity recognition."""

@@ -19,8 +19,10 @@ from ..extraction.outlets import is_outlet_name
 from ..extraction.person_names import person_shaped, surname
 from ..extraction.places import NAMED_FEATURES, gazetteer
 from ..extraction.types import FoundEntity
+from ..extraction.variants import match_key
 from ..models import Entity, EntityAlias, Mention, Source
 from .columns import entity_key, fit, max_lengths
+from .decisions import ArchiveDecisions
 
 PERSON, ORGANIZATION, PLACE = "person", "organization", "place"
 
@@ -204,6 +206,7 @@ class EntityResolver:
 
     def __init__(self, *, preload: bool = False, people: ArchivePeople | None = None) -> None:
         self._by_key: dict[tuple[str, str], int] = {}
+        self.decisions = ArchiveDecisions()
         self._preload = preload
         self._preloaded = False
         self._slugs: set[tuple[str, str]] = set()
@@ -217,6 +220,7 @@ class EntityResolver:
         for kind, key, slug, entity_id in Entity.objects.values_list("kind", "key", "slug", "id"):
             self._by_key[(kind, key)] = entity_id  # an entity's own key wins over an alias
             self._slugs.add((kind, slug))
+        self.decisions = ArchiveDecisions(preload=True)
         self._preloaded = True
         if not self._shared_people:
             self.people = ArchivePeople()  # loaded again after a conflict: counted afresh
@@ -228,9 +232,18 @@ class EntityResolver:
             return (kind, slug) in self._slugs
         return Entity.objects.filter(kind=kind, slug=slug).exists()
 
-    def resolve(self, found: FoundEntity) -> int:
+    def resolve(
+        self, found: FoundEntity, *, year: int = 0, source_id: int | None = None
+    ) -> int | None:
+        """The stored entity's id, created if new; None for a name that is no entity.
+
+        ``year`` and ``source_id`` (the article's) decide who a surname alone means.
+        """
         if self._preload and not self._preloaded:
             self._load_all()
+        found = self.decisions.settle(found)
+        if found is None:
+            return None
         if found.kind != PERSON:
             key = entity_key(found.name)
             if " " not in key or person_shaped(found.name.split()):
@@ -246,7 +259,14 @@ class EntityResolver:
                 return cached
         entity_id = None if self._preloaded else self._lookup(found.kind, keys)
         if entity_id is None:
+            entity_id = self.decisions.variant_of(found)
+        if entity_id is None:
+            # decided per article (year, outlet): not remembered for the next article
+            short = self.decisions.short_form_of(found, year, source_id)
+            if short is not None:
+                return short
             entity_id = self._create(found, keys[0] if keys else "unnamed")
+            self.decisions.remember(entity_id, found.kind, found.name)
         for key in keys:
             self._by_key[(found.kind, key)] = entity_id
         return entity_id
@@ -283,6 +303,7 @@ class EntityResolver:
                         name=found.name,
                         slug=slug,
                         key=key,
+                        match_key=match_key(found.kind, found.name),
                         country=found.country or "",
                         feature=found.feature or "",
                         latitude=found.latitude,

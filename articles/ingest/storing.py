@@ -120,9 +120,10 @@ def write_mentions(
             )
         }
     merged: dict[int, Mention] = {}
+    year = article.published.year if article.published else 0
     for found in found_entities:
-        entity_id = entities.resolve(found)
-        if entity_id in kept:
+        entity_id = entities.resolve(found, year=year, source_id=article.source_id)
+        if entity_id is None or entity_id in kept:  # no entity, or an editor decided
             continue
         mention = merged.get(entity_id)
         if mention is None:

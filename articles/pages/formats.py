@@ -105,7 +105,8 @@ def search_json(
             else None
         ),
         "suggestion": page.suggestion,
-        "notes": [*notes, *messages],
+        "undated_left_out": page.undated_left_out,
+        "notes": [*notes, *messages, *_undated_note(page.undated_left_out)],
         "links": links,
     }
 
@@ -127,6 +128,13 @@ def timeline_json(chart: TimelineChart | None, absolute_uri: AbsoluteURI) -> dic
         ],
         "undated": chart.undated,
     }
+
+
+def _undated_note(count: int) -> list[str]:
+    if not count:
+        return []
+    noun = "article also matches" if count == 1 else "articles also match"
+    return [f"{count:,} undated {noun}; the dates leave them out (year=undated finds them)."]
 
 
 CSV_HEADER = [

@@ -8,21 +8,25 @@ service, and ``search_page`` gathers a page. Names of the values come from the d
 
 from __future__ import annotations
 
+import datetime
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
 
 from .. import search, selectors
 from ..extraction.names import name_slug
 from ..forms import SearchParams
 from ..models import Article
-from ..search.vocabulary import ENTITY_FILTERS, FILTER_FIELDS, FILTER_LABELS, PER_PAGE
+from ..search.vocabulary import ENTITY_FILTERS, FILTER_FIELDS, FILTER_LABELS, PER_PAGE, UNDATED
 from .timeline import TimelineChart, timeline_chart
 from .worldmap import WorldMap, world_map
 
-FACETS_SHOWN = 10
+FACETS_SHOWN = 10  # values in view in each filter group
+FACETS_ON_PAGE = 30  # values in its "All N places" list (the values page and JSON have more)
 FACETS_LISTED = 50
 FACET_LISTING_LIMIT = 300
 
@@ -67,7 +71,6 @@ class FacetGroup:
     label_plural: str
     values: list[FacetValue]
     value_count: int = 0  # distinct values in all the results
-    unlisted: int = 0  # values with fewer articles, left off this page
 
     @property
     def shown(self) -> list[FacetValue]:
@@ -75,7 +78,16 @@ class FacetGroup:
 
     @property
     def rest(self) -> list[FacetValue]:
-        return self.values[FACETS_SHOWN:]
+        """The next values, under "All N places"; any left-out value stays on the page, so
+        that its "not" box is sent with the form."""
+        more = self.values[FACETS_SHOWN:]
+        kept = more[: FACETS_ON_PAGE - FACETS_SHOWN]
+        return kept + [v for v in more[len(kept) :] if v.excluded or v.selected]
+
+    @property
+    def off_page(self) -> int:
+        """Values with fewer articles than those on the page (the values page lists them)."""
+        return max(0, self.value_count - FACETS_SHOWN - len(self.rest))
 
 
 @dataclass
@@ -106,6 +118,8 @@ class SearchPage:
     num_pages: int
     timeline: TimelineChart | None = None
     world_map: WorldMap | None = None
+    # Undated articles the search finds without its dates (from/to leave them out).
+    undated_left_out: int = 0
 
     @property
     def count_text(self) -> str:
@@ -116,6 +130,22 @@ class SearchPage:
     @property
     def title(self) -> str:
         return f"{self.summary} — {self.count_text}"
+
+    @property
+    def description(self) -> str:
+        return f"{self.count_text.capitalize()} in the Newsroom archive: {self.summary}."
+
+    @property
+    def first_number(self) -> int:
+        return (self.params.page - 1) * PER_PAGE + 1
+
+    @property
+    def range_text(self) -> str:
+        """ "1–20 of 79" for the page shown (empty past the last page)."""
+        if not self.results:
+            return ""
+        last = self.first_number + len(self.results) - 1
+        return f"{self.first_number:,}–{last:,} of {self.total:,}"
 
     @property
     def page_numbers(self) -> list[int | None]:
@@ -187,6 +217,7 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         for field, slug, mark in params.active()
     ]
     num_pages = max(1, -(-response.total // per_page)) if response.total else 0
+    undated = _undated_left_out(params) if params.format in ("html", "json") else 0
     suggestion = response.suggestion
     if suggestion and suggestion.casefold() == params.q.casefold():
         suggestion = None
@@ -202,6 +233,7 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         num_pages=min(num_pages, 500),
         timeline=timeline_chart(response.timeline, params, search_url),
         world_map=world_map(response.facets.get("place"), params, search_url) if pictures else None,
+        undated_left_out=undated,
     )
 
 
@@ -213,6 +245,19 @@ def search_url(params: SearchParams) -> str:
 @functools.cache
 def _search_path() -> str:
     return reverse("articles:search")
+
+
+def _undated_left_out(params: SearchParams) -> int:
+    """Undated articles that the search would find but for its dates (none is in a date
+    range); 0 without dates, or when a year filter already says what it takes."""
+    if not (params.date_from or params.date_to):
+        return 0
+    if params.include.get("year") or params.require.get("year"):
+        return 0
+    undated = params.edited(
+        date_from=None, date_to=None, include={**params.include, "year": (UNDATED,)}
+    )
+    return search.count_articles(search_request(undated, facets=False))
 
 
 def _active(params: SearchParams, field: str) -> set[str]:
@@ -245,6 +290,8 @@ def _namer(wanted: dict[str, set[str]], known: dict | None = None) -> NameOf:
             return sources.get(slug, slug)
         if field == "section":
             return sections.get(slug, slug)
+        if field == "year" and slug == UNDATED:
+            return "Undated"
         return slug
 
     return name_of
@@ -254,8 +301,8 @@ def _facet_group(
     field, counts, included: set, excluded: set, name_of: NameOf, required: frozenset = frozenset()
 ) -> FacetGroup:
     """Only the values a page lists become objects: a match-all search can have 30,000 people."""
-    if field == "year":
-        counts = sorted(counts, key=lambda fc: fc.value, reverse=True)
+    if field == "year":  # newest year first, undated articles last
+        counts = sorted(counts, key=lambda fc: (fc.value != UNDATED, fc.value), reverse=True)
     top = counts[:FACETS_LISTED]
     count_of = {fc.value: fc.count for fc in top}
     if included - count_of.keys():
@@ -278,7 +325,6 @@ def _facet_group(
         *FILTER_LABELS[field],
         [*active, *left_out, *others],
         value_count=len(counts),
-        unlisted=max(0, len(counts) - len(top)),
     )
 
 
@@ -302,7 +348,7 @@ def describe(params: SearchParams, name_of: NameOf) -> str:
 
     subject = []
     if params.q:
-        subject.append(f"“{params.q if len(params.q) <= 80 else params.q[:80] + '…'}”")
+        subject.append(_quoted_words(params.q))
     for field in ("org", "person"):
         if names(field):
             subject.append(names(field))
@@ -313,15 +359,30 @@ def describe(params: SearchParams, name_of: NameOf) -> str:
     for field in ("source", "section", "year"):
         if names(field):
             segments.append(names(field))
-    if params.date_from and params.date_to:
-        segments.append(f"{params.date_from.isoformat()} to {params.date_to.isoformat()}")
-    elif params.date_from:
-        segments.append(f"from {params.date_from.isoformat()}")
-    elif params.date_to:
-        segments.append(f"until {params.date_to.isoformat()}")
+    dates = [
+        f"{word} {date_text(day)}"
+        for word, day in (("from", params.date_from), ("until", params.date_to))
+        if day
+    ]
+    if dates:
+        segments.append(" ".join(dates))
     for field, values in params.exclude.items():
         segments.append(_left_out(field, [name_of(field, slug) for slug in values]))
     return " · ".join(segments) or "All articles"
+
+
+def date_text(day: datetime.date) -> str:
+    """ "1 Sep 2016": how dates read in headings, chips and notes (the chips' date filter)."""
+    return date_format(day, "j M Y")
+
+
+def _quoted_words(q: str) -> str:
+    """The search words in quotation marks; a query's own phrases keep theirs instead
+    ("white house" is shown “white house”, not “"white house"”)."""
+    shown = q if len(q) <= 80 else q[:80] + "…"
+    if '"' not in shown:
+        return f"“{shown}”"
+    return re.sub(r'"([^"]*)"', r"“\1”", shown)
 
 
 def _left_out(field: str, names: list[str]) -> str:

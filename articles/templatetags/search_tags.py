@@ -53,7 +53,7 @@ def search_url(
     {% search_url field="place" remove="iraq" %}   drop that value (included or excluded)
     {% search_url drop="place" %}                  drop a whole filter ("q", "from", "to" too)
     {% search_url drop="filters" %}                keep only the words
-    {% search_url drop="dates" %}                  drop "from" and "to"
+    {% search_url drop="dates" %}                  drop both dates
     {% search_url sort="newest" %}  {% search_url q="troops" %}
     {% search_url page=3 %}                        the only edit that keeps a page number
     {% search_url format="json" %}
@@ -166,13 +166,15 @@ def linked_body(text: str, mentions) -> str:
 
 
 @register.simple_tag
-def facet_values(group, values) -> str:
+def facet_values(group, values, exclude: bool = True) -> str:
     """The checkboxes of a facet group: include a value, or tick "not" to leave it out.
 
-    Built with plain string joins rather than an include or format_html per value: a page
-    lists hundreds of values and this is the hot loop of the search page. Every value
-    from the archive (field, slug, name) goes through html.escape (what Django's escape()
-    does, without its lazy-string wrapper: 300 values a page).
+    ``exclude=False`` leaves out the "not" boxes (the long list under "All 250 places":
+    the values page has them), so a search page stays under a thousand elements. Built
+    with plain string joins rather than an include or format_html per value: a page lists
+    hundreds of values and this is the hot loop of the search page. Every value from the
+    archive (field, slug, name) goes through html.escape (what Django's escape() does,
+    without its lazy-string wrapper: 300 values a page).
     """
     field = html_escape(group.field)
     rows = []
@@ -182,16 +184,20 @@ def facet_values(group, values) -> str:
         current = ' aria-current="true"' if state else ""
         shown_name = f"<s>{name}</s>" if value.excluded else name
         count = f' <span class="count">{value.count:,}</span>' if value.count is not None else ""
-        rows.append(
+        row = (
             f'<li class="facet-value{state}"{current}>'
             f'<input type="checkbox" name="{field}" value="{"+" if value.required else ""}{slug}" '
             f'id="f-{field}-{slug}"'
             f"{' checked' if value.selected else ''}>"
             f'<label for="f-{field}-{slug}">{shown_name}{count}</label>'
-            f'<input type="checkbox" class="exclude" name="{field}" value="-{slug}" '
-            f'id="x-{field}-{slug}"{" checked" if value.excluded else ""}>'
-            f'<label class="exclude-label" for="x-{field}-{slug}" title="Leave out {name}">'
-            f'<span aria-hidden="true">not</span>'
-            f'<span class="visually-hidden">Leave out {name}</span></label></li>'
         )
+        if exclude or value.excluded:
+            # The visible word is the start of the box's name (WCAG 2.5.3, label in name).
+            row += (
+                f'<input type="checkbox" class="exclude" name="{field}" value="-{slug}" '
+                f'id="x-{field}-{slug}"{" checked" if value.excluded else ""}>'
+                f'<label class="exclude-label" for="x-{field}-{slug}">not'
+                f'<span class="visually-hidden"> {name}</span></label>'
+            )
+        rows.append(row + "</li>")
     return mark_safe("\n".join(rows))  # noqa: S308 - every interpolated value escaped above

@@ -2,8 +2,8 @@
 "mentioned with" link, and finds as many articles as the picture said; the pages work by
 keyboard, fit a 390 px screen and pass axe-core (no serious or critical violation).
 
-axe-core comes from npm (package.json, installed into node_modules/ by make); it is injected
-into a context that bypasses the Content-Security-Policy, which would refuse it as inline code.
+axe-core comes from npm (package.json, installed into node_modules/ by make); conftest.py's
+axe_context adds it to every page before the page's own scripts.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import re
 import pytest
 from django.core.management import call_command
 
-from ..conftest import CORPUS, REPO, SEED
+from ..conftest import CORPUS, SEED
 from ..test_search_page import clear_archive
+from .conftest import axe_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 HUFFPOST = CORPUS / "huffpost_2018_2022" / "News_Category_Dataset_v3.head.jsonl"
 
 
@@ -106,28 +106,11 @@ def test_the_pictures_fit_a_phone(live_server, pictures_archive, chromium, scree
         context.close()
 
 
-def axe_violations(page) -> list[str]:
-    """Serious and critical axe-core violations on the page, one line each."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{page.url}: {v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} element(s)"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-def test_axe_core_finds_no_serious_violation(live_server, pictures_archive, chromium):
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed: run `make test-deps` (npm ci)")
-    context = chromium.new_context(bypass_csp=True)
-    try:
-        page = context.new_page()
-        problems = []
-        for path in (*PAGES, "/search/", "/compare/", "/places/nowhere-at-all/"):
-            page.goto(live_server.url + path)
-            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-            problems += axe_violations(page)
-        assert problems == []
-    finally:
-        context.close()
+def test_axe_core_finds_no_serious_violation(live_server, pictures_archive, axe_context):
+    page = axe_context.new_page()
+    problems = []
+    for path in (*PAGES, "/search/", "/compare/", "/places/nowhere-at-all/"):
+        page.goto(live_server.url + path)
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        problems += axe_problems(page)
+    assert problems == []

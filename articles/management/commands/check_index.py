@@ -2,7 +2,7 @@
 there when they should not be (deleted or unpublished). ``--fix`` queues and indexes them.
 
 Safe to run twice and while the site is live: the fix goes through the index queue and its
-one-writer lock (articles.indexing), like every other index write.
+one-writer lock (articles.search.queue), like every other index write.
 """
 
 from datetime import UTC

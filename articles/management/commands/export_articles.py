@@ -53,5 +53,7 @@ class Command(BaseCommand):
             singular = names.get(kind, kind)
             return singular if n == 1 else plurals.get(kind, singular + "s")
 
-        parts = ", ".join(f"{n} {name(kind, n)}" for kind, n in counts.items())
+        # editors' decisions are named only when there are some
+        shown = {k: n for k, n in counts.items() if n or k != "decision"}
+        parts = ", ".join(f"{n} {name(kind, n)}" for kind, n in shown.items())
         return f"Exported {parts} to {where}"

@@ -1,6 +1,6 @@
 """Run extraction again on stored articles (after the extractors improve), without undoing
 editors' corrections: locked fields, entities editors added and entities editors removed
-stay as they are (articles.ingest.reextract_articles).
+stay as they are (articles.ingest.reextract).
 """
 
 from django.core.management.base import BaseCommand, CommandError

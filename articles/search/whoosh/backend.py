@@ -13,6 +13,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.utils import timezone
@@ -154,6 +155,14 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
         return FastSearch(shared_live_searcher(self.location, self.schema))
 
     # --- writing ---------------------------------------------------------------------------
+    @contextmanager
+    def _writing(self):
+        """The live index, under the one writer lock (waited for at most lock_timeout s)."""
+        self._sync()  # outside the lock: a brand-new index is created under it
+        with self.location.write_lock(self.lock_timeout):
+            self._sync()
+            yield self.index.refresh()
+
     def update(self, index, iterable, commit=True):
         """haystack's entry point (update_index, signals): bulk documents, one locked write."""
         self.index_ids(index, [obj.pk for obj in iterable])
@@ -163,28 +172,22 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
         ids = sorted({int(i) for i in article_ids})
         if not ids:
             return
-        self._sync()  # outside the lock: a brand-new index is created under it
-        with self.location.write_lock(self.lock_timeout):
-            self._sync()
+        with self._writing() as ix:
             docs = (whoosh_document(doc, self.schema) for doc in index.build_documents(ids))
-            _write(self.index.refresh(), docs, ids, timeout=self.lock_timeout)
+            _write(ix, docs, ids, timeout=self.lock_timeout)
 
     def remove_ids(self, article_ids: Iterable[int]) -> None:
         ids = sorted({int(i) for i in article_ids})
         if not ids:
             return
-        self._sync()  # outside the lock: a brand-new index is created under it
-        with self.location.write_lock(self.lock_timeout):
-            self._sync()
-            _write(self.index.refresh(), (), ids, timeout=self.lock_timeout)
+        with self._writing() as ix:
+            _write(ix, (), ids, timeout=self.lock_timeout)
 
     def remove(self, obj_or_string, commit=True):
         # haystack's remove() only logs a LockError and leaves the article searchable.
         ident = get_identifier(obj_or_string)
-        self._sync()  # outside the lock: a brand-new index is created under it
-        with self.location.write_lock(self.lock_timeout):
-            self._sync()
-            writer = self.index.refresh().writer(timeout=self.lock_timeout, **WRITER_OPTIONS)
+        with self._writing() as ix:
+            writer = ix.writer(timeout=self.lock_timeout, **WRITER_OPTIONS)
             writer.delete_by_term(ID, ident)
             writer.commit()
 

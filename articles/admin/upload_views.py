@@ -1,6 +1,7 @@
-"""Admin pages beyond plain model editing: reviewed "Add article", batch uploads, merges.
+"""Admin pages beyond plain model editing: the reviewed "Add article", batch uploads and reports.
 
-Thin: forms check input, services in articles.uploads and articles.corrections do the work.
+Thin: forms check input; services in articles.ingest (uploads, review) and
+articles.corrections do the work.
 All views are wrapped by ``admin_site.admin_view`` (staff login, CSRF) in articles.admin.
 """
 
@@ -22,9 +23,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.csrf import csrf_protect
 
-from .extraction.types import RawDocument, ReadFailure
-from .ingest import checks, review, uploads
-from .models import UploadBatch
+from ..extraction.types import RawDocument, ReadFailure
+from ..ingest import checks, review, uploads
+from ..models import UploadBatch
 
 PAYLOAD_SALT = "articles.admin.add-article"
 

@@ -1,0 +1,222 @@
+"""Articles in the admin: editing, entities in an article, reviewed uploads, re-extraction.
+
+Corrections go through articles.corrections so they survive re-extraction; every change is
+queued for the search index (articles.search.queue) and recorded in the admin log.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE
+from django.db import transaction
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.csrf import csrf_exempt
+
+from .. import corrections
+from ..ingest import EXTRACTED_FIELDS, reextract_articles
+from ..models import (
+    Article,
+    IndexTask,
+    Mention,
+)
+from ..search.queue import enqueue
+from . import upload_views
+
+
+class MentionInline(admin.TabularInline):
+    model = Mention
+    extra = 0
+    autocomplete_fields = ["entity"]
+    fields = ["entity", "count", "surface_forms", "origin", "suppressed", "changed_by"]
+    readonly_fields = ["origin", "changed_by"]
+    verbose_name = "entity in this article"
+    verbose_name_plural = (
+        "Entities in this article (tick “Suppressed” or “Delete” to remove one: "
+        "it stays removed when extraction runs again)"
+    )
+
+
+def names_list(value: str) -> list[str]:
+    return [" ".join(n.split()) for n in value.replace("\n", ",").split(",") if n.strip()]
+
+
+class ArticleForm(forms.ModelForm):
+    add_places = forms.CharField(
+        required=False, help_text="Comma-separated names to add to this article."
+    )
+    add_organizations = forms.CharField(
+        required=False, help_text="Comma-separated names to add to this article."
+    )
+    add_people = forms.CharField(
+        required=False, help_text="Comma-separated names to add to this article."
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline",
+            "slug",
+            "source",
+            "section",
+            "published",
+            "is_published",
+            "body",
+            "caption",
+            "url",
+            "language",
+            "original_text",
+        ]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleForm
+    list_display = ["headline", "source", "published", "section", "is_published", "view_link"]
+    list_filter = ["is_published", "source"]
+    search_fields = ["headline"]
+    date_hierarchy = "published"
+    inlines = [MentionInline]
+    readonly_fields = [
+        "fingerprint",
+        "original_name",
+        "original_format",
+        "locked_fields",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "source", "section", "published", "is_published"]}),
+        ("Text", {"fields": ["body", "caption", "url", "language"]}),
+        (
+            "Add entities",
+            {
+                "fields": ["add_places", "add_organizations", "add_people"],
+                "description": "Editors' additions stay when extraction runs again.",
+            },
+        ),
+        (
+            "Provenance",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "locked_fields",
+                    "fingerprint",
+                    "original_name",
+                    "original_format",
+                    "original_text",
+                    "created_at",
+                    "updated_at",
+                ],
+            },
+        ),
+    ]
+    actions = ["reextract_selected", "unpublish_selected", "publish_selected"]
+
+    @admin.display(description="Public page")
+    def view_link(self, obj):
+        if not obj.is_published:
+            return "—"
+        return format_html('<a href="{}">view</a>', obj.get_absolute_url())
+
+    def get_urls(self):
+        urls = super().get_urls()
+        return [
+            path(
+                "upload/",
+                # CSRF is checked inside, after the size checks (upload_views.upload_view).
+                self.admin_site.admin_view(csrf_exempt(self.upload_view)),
+                name="articles_article_upload",
+            ),
+            *urls,
+        ]
+
+    def upload_view(self, request):
+        return upload_views.upload_view(self, request)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return upload_views.add_article_view(self, request)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            corrected = set(form.changed_data) & set(EXTRACTED_FIELDS)
+            if corrected:
+                obj.locked_fields = sorted({*(obj.locked_fields or []), *corrected})
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Mention:
+            return super().save_formset(request, form, formset, change)
+        article = form.instance
+        instances = formset.save(commit=False)
+        # The forms' instances already carry the edited entity: the row's own is in the database.
+        stored = {
+            m.pk: m.entity
+            for m in Mention.objects.filter(
+                pk__in=[f.instance.pk for f in formset.initial_forms]
+            ).select_related("entity")
+        }
+        for mention in formset.deleted_objects:
+            # Deleting would let the next extraction bring it back: suppress instead.
+            corrections.remove_entity(article, stored[mention.pk], request.user)
+        replaced = set()
+        for mention, changed in formset.changed_objects:
+            if "entity" in changed and stored[mention.pk].pk != mention.entity_id:
+                # Saving the row would leave extraction free to bring the old entity back
+                # and drop the new one: record both corrections instead.
+                corrections.replace_entity(
+                    article, stored[mention.pk], mention.entity, request.user
+                )
+                replaced.add(mention.pk)
+            elif "suppressed" in changed and not mention.suppressed:
+                mention.origin = Mention.Origin.EDITOR  # put back by hand: keep it
+        for mention in instances:
+            if mention.pk in replaced:
+                continue
+            if mention.pk is None:
+                mention.origin = Mention.Origin.EDITOR
+            mention.changed_by = request.user
+            mention.save()
+        formset.save_m2m()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for field, kind in (
+            ("add_places", "place"),
+            ("add_organizations", "organization"),
+            ("add_people", "person"),
+        ):
+            for name in names_list(form.cleaned_data.get(field, "")):
+                corrections.add_entity(form.instance, kind, name, request.user)
+
+    @admin.action(description="Re-run extraction (keeps editors' corrections)")
+    def reextract_selected(self, request, queryset):
+        report = reextract_articles(queryset)
+        # The log shows each article by its headline, so read the rows rather than Article(pk=).
+        for article in Article.objects.filter(pk__in=report.updated).only("id", "headline"):
+            corrections.record(request.user, article, "Re-ran extraction.", CHANGE)
+        self.message_user(request, f"Re-extracted {len(report.updated)} article(s).")
+        for article_id, reason in report.skipped:
+            self.message_user(request, f"Article {article_id} skipped: {reason}", messages.WARNING)
+
+    @admin.action(description="Unpublish (removes from search)")
+    def unpublish_selected(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    @admin.action(description="Publish")
+    def publish_selected(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    def _set_published(self, request, queryset, published: bool):
+        with transaction.atomic():
+            changed = list(queryset.exclude(is_published=published))
+            ids = [a.pk for a in changed]
+            Article.objects.filter(pk__in=ids).update(
+                is_published=published, updated_at=timezone.now()
+            )
+            enqueue(ids, IndexTask.Action.UPDATE if published else IndexTask.Action.REMOVE)
+            for article in changed:
+                self.log_change(request, article, "Published." if published else "Unpublished.")
+        self.message_user(
+            request, f"{'Published' if published else 'Unpublished'} {len(ids)} article(s)."
+        )

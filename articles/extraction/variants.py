@@ -1,0 +1,221 @@
+"""Variants of one name: the keys under which spellings of one real-world entity meet.
+
+``name_key`` (articles.extraction.names) already folds case, accents and apostrophes. The
+``match_key`` here goes further, by kind, for reconciling names across an archive:
+
+- people: honorifics and titles dropped (Seyed, Seyyed, Ayatollah, Sheikh, Dr, President),
+  transliterations folded (Araghchi / Araqchi, Qalibaf / Ghalibaf, Sergei / Sergey,
+  Mohammad / Muhammad);
+- organizations: "U.S." / "US" / "United States" prefixes, legal forms (Inc, Corp, Co, Ltd),
+  British / American spelling (Organisation, Defence, Centre), "&" / "and", small words and
+  word order ("Department of Agriculture" / "Agriculture Department");
+- places: a leading "the" and stray punctuation.
+
+Two names with one match key are the same entity unless an editor said otherwise. Acronyms
+("IRGC" for "Islamic Revolution Guards Corps") are recognised by ``initials``. Pure: no
+Django, no archive; the archive's evidence is weighed in articles.ingest.reconcile.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .names import name_key
+
+# Honorifics and titles before a person's name. Not "lady", "prince" or "king": they are part
+# of how many people are named ("Prince Harry"), and a bare given name is no key.
+PERSON_PREFIXES = frozenset(
+    """
+    seyed seyyed sayed sayyed sayyid syed seyyid grand ayatollah ayatullah hojatoleslam
+    hojjatoleslam hojatolislam hujjat al islam hujjatulislam sheikh shaikh shaykh sheik haj hajj
+    haji hajji mullah imam dr doctor mr mrs ms miss prof professor sir president vice prime
+    minister foreign secretary senator sen rep representative gov governor gen general lt col
+    colonel maj major capt captain adm admiral brig brigadier commander cmdr sgt sergeant
+    chancellor premier speaker judge justice rev reverend father pastor rabbi
+    """.split()
+)
+# Words that end a person's name without making another person ("Jr." does make one).
+PERSON_SUFFIXES = frozenset({"phd", "md", "esq"})
+
+# Legal forms and filler of organization names, left out of their match key.
+ORG_FORMS = frozenset(
+    """
+    inc incorporated corp corporation co company cos ltd limited llc plc sa ag nv bv gmbh spa
+    lp llp group holdings holding
+    """.split()
+)
+ORG_SMALL_WORDS = frozenset({"of", "the", "for", "and", "de", "du", "des", "la", "le", "al"})
+US_PREFIXES = (("u", "s"), ("us",), ("united", "states"), ("usa",))
+
+# British spellings in organization names, American in the key (one direction is enough).
+SPELLING = {
+    "organisation": "organization",
+    "organisations": "organizations",
+    "defence": "defense",
+    "centre": "center",
+    "centres": "centers",
+    "programme": "program",
+    "programmes": "programs",
+    "labour": "labor",
+    "harbour": "harbor",
+    "theatre": "theater",
+    "honour": "honor",
+    "colour": "color",
+    "favour": "favor",
+}
+
+# Given names written several ways in English news (Arabic, Persian, Russian, Chinese...).
+GIVEN_NAME_VARIANTS = {
+    "muhammad": "mohammad",
+    "mohammed": "mohammad",
+    "muhammed": "mohammad",
+    "mohamed": "mohammad",
+    "mohamad": "mohammad",
+    "mohammad": "mohammad",
+    "hussein": "hossein",
+    "husain": "hossein",
+    "husein": "hossein",
+    "hosein": "hossein",
+    "hasan": "hassan",
+    "sergey": "sergei",
+    "sergej": "sergei",
+    "yury": "yuri",
+    "yuriy": "yuri",
+    "dmitry": "dmitri",
+    "dmitriy": "dmitri",
+    "alexey": "alexei",
+    "aleksei": "alexei",
+    "aleksey": "alexei",
+    "nikolay": "nikolai",
+    "mikhail": "mikhail",
+    "jawad": "javad",
+    "abdolreza": "abdulreza",
+    "abdollah": "abdullah",
+    "abdullah": "abdullah",
+    "mahmood": "mahmoud",
+    "mahmud": "mahmoud",
+    "mahmoud": "mahmoud",
+    "osama": "usama",
+    "usama": "usama",
+    "moammar": "muammar",
+    "muammar": "muammar",
+    "qassem": "qasem",
+    "ghasem": "qasem",
+    "qasim": "qasem",
+    "kassem": "qasem",
+    "gholamreza": "qolamreza",
+    "yahya": "yahya",
+    "yehia": "yahya",
+    "omar": "umar",
+    "umar": "umar",
+}
+
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=100_000)
+def skeleton(word: str) -> str:
+    """A word with the letters transliterations disagree on folded: "araghchi" and
+    "araqchi" -> "araqchi"; "qalibaf" and "ghalibaf"; "sergey" and "sergei"."""
+    w = GIVEN_NAME_VARIANTS.get(word, word)
+    w = w.replace("gh", "q").replace("kh", "k").replace("ph", "f").replace("dh", "z")
+    w = w.replace("ou", "u").replace("ee", "i").replace("oo", "u")
+    w = re.sub(r"y(?=[^aeiou]|$)", "i", w)  # "sergey", "dmitriy"; not "yahya"'s first y
+    w = _DOUBLE.sub(r"\1", w)
+    return w
+
+
+def _strip_us(words: list[str]) -> list[str]:
+    for prefix in US_PREFIXES:
+        if len(words) > len(prefix) and tuple(words[: len(prefix)]) == prefix:
+            return words[len(prefix) :]
+    return words
+
+
+def person_words(name: str) -> list[str]:
+    """A person's name without honorifics or degree suffixes (folded words). Middle initials
+    stay: "George W. Bush" and "George H. W. Bush" are two people."""
+    words = name_key(name).split()
+    while len(words) > 1 and words[0] in PERSON_PREFIXES:
+        words = words[1:]
+    while len(words) > 1 and words[-1] in PERSON_SUFFIXES:
+        words = words[:-1]
+    return words
+
+
+def person_key(name: str) -> str:
+    return " ".join(skeleton(w) for w in person_words(name))
+
+
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
+
+
+def _singular(word: str) -> str:
+    """ "guards" -> "guard", "nations" -> "nation"; short words and "-ss" stay."""
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def org_words(name: str) -> list[str]:
+    """An organization's name words for matching: no US prefix, legal form, possessive or
+    small words, British spellings made American."""
+    key = name_key(_POSSESSIVE.sub("", name.replace("&", " and ")))
+    words = [SPELLING.get(w, w) for w in key.split()]
+    words = _strip_us(words)
+    while len(words) > 1 and words[-1] in ORG_FORMS:
+        words = words[:-1]
+    kept = [w for w in words if w not in ORG_SMALL_WORDS]
+    return kept or words
+
+
+def org_key(name: str) -> str:
+    return " ".join(sorted(_singular(w) for w in org_words(name)))
+
+
+def place_key(name: str) -> str:
+    return name_key(name)
+
+
+def match_key(kind: str, name: str) -> str:
+    """The key under which variants of one entity's name meet (see the module docstring)."""
+    letters = name_key(name).split()
+    if len(letters) > 1 and all(len(w) == 1 for w in letters):  # "U.N.", "U.S.": "un", "us"
+        return "".join(letters)
+    if kind == "person":
+        return person_key(name)
+    if kind == "organization":
+        return org_key(name)
+    return place_key(name)
+
+
+def initials(name: str) -> str:
+    """Initials of a multi-word name, small words skipped: "Islamic Revolution Guards Corps"
+    -> "irgc"; "United Nations" -> "un"; "Organization of the Petroleum Exporting Countries"
+    -> "opec" (its small words dropped). "" for one word."""
+    words = [w for w in name_key(name.replace("&", " and ")).split()]
+    words = [w for w in words if w not in ORG_SMALL_WORDS] or words
+    if len(words) < 2:
+        return ""
+    return "".join(w[0] for w in words)
+
+
+def acronym_key(name: str) -> str:
+    """The folded form of something written as an acronym ("U.N.", "UN", "Nato" -> "un",
+    "un", "nato"), or "" when the name is not one word of letters."""
+    key = name_key(name).replace(" ", "")
+    return key if key.isalpha() and 2 <= len(key) <= 10 else ""
+
+
+def is_acronym_of(short: str, long: str) -> bool:
+    """Is ``short`` written as the initials of ``long``? ("IRGC", "Islamic Revolution
+    Guards Corps"; "U.N.", "United Nations"; "USDA", "United States Department of
+    Agriculture")."""
+    letters = acronym_key(short)
+    if not letters or len(name_key(long).split()) < 2:
+        return False
+    if letters == initials(long):
+        return True
+    all_words = "".join(w[0] for w in name_key(long.replace("&", " and ")).split())
+    return letters == all_words

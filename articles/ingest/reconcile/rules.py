@@ -1,0 +1,464 @@
+"""What the archive's evidence proposes about each stored entity: pure functions, no writes.
+
+Each rule returns proposals with a score: at AUTO or above `resolve_entities` applies them,
+from SUGGEST up they wait for an editor in the admin, below they are dropped. Rules, by the
+mistake they catch:
+
+- curated: the commonest entities' other names and kinds (data/entities.csv), and words that
+  name nothing (data/not_entities.csv);
+- not an entity, from evidence: dateline codes ("JUL7"), a word the archive mostly writes
+  in lower case ("Nine", "State", "Proceeds"), an all-capital word that is an ordinary word
+  ("COMPLETES");
+- wrong kind: an acronym tagged a person ("MEK"), a company tagged a person ("Drexel
+  Burnham Lambert Inc"), a place or an outlet tagged a person, a title's tail glued to a
+  person ("State Mike Pompeo"), one name mostly of one kind;
+- one entity, several values: the same match key (honorifics, transliterations, legal forms,
+  spelling), an acronym the archive defines ("Islamic Revolution Guards Corps (IRGC)"), the
+  same initials and most words ("Islamic Republic Guard Corps"), dropped middle initials;
+- places: regions and seas get no single country; dateline debris ("TEHRAN - Iranian").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ...extraction.headlines import common_words
+from ...extraction.names import name_key
+from ...extraction.outlets import is_outlet_name
+from ...extraction.places import NAMED_FEATURES, gazetteer
+from ...extraction.variants import ORG_FORMS, PERSON_PREFIXES, acronym_key, initials, org_words
+from .curated import Curated
+from .evidence import Evidence, Name
+
+AUTO = 0.85
+SUGGEST = 0.5
+SAME, DIFFERENT, NOT_ENTITY, KIND, COUNTRY = "same", "different", "not_entity", "kind", "country"
+ENTITY, RENAME = "entity", "rename"  # an editor's "this is an entity"; a better display name
+
+DATELINE_CODE = re.compile(r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\d{1,2}$")
+ROLE_WORDS = frozenset(
+    """state secretary minister president senator sen rep governor gov leader chairman chief
+    spokesman spokeswoman envoy ambassador general commander director ceo adviser advisor
+    deputy vice foreign defense defence interior""".split()
+)
+ORG_WORDS = ORG_FORMS | frozenset(
+    """bank university college party brothers lambert securities exchange association
+    institute ministry department agency council committee commission company corporation
+    foundation fund union""".split()
+)
+MIN_ARTICLES = 3  # entities named in fewer articles are left to editors and later runs
+PART_ARTICLES = 20  # a person named this often makes their first and last names names
+
+
+@dataclass
+class Proposal:
+    verdict: str
+    subject: Name
+    target: Name | None = None  # SAME: the entity it is (any kind)
+    kind: str = ""  # KIND: the right kind
+    country: str = ""  # COUNTRY: ISO code, "" for a place spanning countries
+    feature: str = ""
+    rename: str = ""  # RENAME: the name to show
+    score: float = 1.0
+    reason: str = ""
+    evidence: dict = field(default_factory=dict)
+
+    @property
+    def automatic(self) -> bool:
+        return self.score >= AUTO
+
+
+def propose(ev: Evidence, cur: Curated) -> list[Proposal]:
+    """Every proposal the evidence supports, at most one decision per entity: curated
+    tables first, then non-entities, wrong kinds and merges, in that order."""
+    names = [n for n in ev.names.values() if n.articles]
+    decided: dict[int, Proposal] = {}
+    curated_proposals = curated_rules(names, cur, ev)
+    # A curated entity's survivor stays: no other rule merges it away.
+    survivors = {p.target.id for p in curated_proposals if p.target is not None}
+    survivors |= {p.subject.id for p in curated_proposals if p.verdict == RENAME}
+    rounds = (
+        curated_proposals,
+        not_entity_rules(names, ev, cur),
+        kind_rules(names, ev),
+        merge_rules(names, ev),
+    )
+    renames = []
+    for proposals in rounds:
+        for proposal in proposals:
+            if proposal.verdict == RENAME:
+                renames.append(proposal)
+                continue
+            if proposal.subject.id in survivors and proposal.verdict == SAME:
+                continue
+            current = decided.get(proposal.subject.id)
+            if current is None or (not current.automatic and proposal.score > current.score):
+                decided[proposal.subject.id] = proposal
+    out = list(decided.values())
+    out += place_rules(names, {p.subject.id for p in out if p.automatic}, ev.place_countries)
+    return out + [r for r in renames if r.subject.id not in decided]
+
+
+# --- curated tables --------------------------------------------------------------------------
+
+
+def curated_rules(names: list[Name], cur: Curated, ev: Evidence) -> list[Proposal]:
+    """Every stored name of a curated entity becomes that entity, of its curated kind; the
+    survivor is the entity already under the curated name, else the most named member."""
+    members: dict[str, list[Name]] = defaultdict(list)
+    out = []
+    for name in names:
+        klass = cur.not_entity_class(name.name, name.kind)
+        if klass:
+            out.append(Proposal(NOT_ENTITY, name, reason=f"a {klass} word (curated)"))
+            continue
+        entity = cur.entity_for(name.kind, name.name)
+        if entity is None or (name.kind == "place" and entity.kind != "place" and name.country):
+            continue  # a known place ("Fars") is not the outlet named after it
+        members[entity.name].append(name)
+    by_name = {e.name: e for e in cur.entities}
+    for canonical_name, group in members.items():
+        entity = by_name[canonical_name]
+        canonical_key = name_key(entity.name)
+        same_kind = [n for n in group if n.kind == entity.kind]
+        exact = [n for n in same_kind if n.key == canonical_key]
+        survivor = exact[0] if exact else (_survivor(same_kind) if same_kind else None)
+        for name in group:
+            if survivor is None:
+                out.append(Proposal(KIND, name, kind=entity.kind, reason=f"curated: {entity.name}"))
+            elif name.id != survivor.id:
+                out.append(Proposal(SAME, name, survivor, reason=f"curated: {entity.name}"))
+        if survivor is not None and survivor.name != entity.name:
+            out.append(Proposal(RENAME, survivor, rename=entity.name, reason="the curated name"))
+    return out
+
+
+# --- not entities ------------------------------------------------------------------------------
+
+
+def not_entity_rules(names: list[Name], ev: Evidence, cur: Curated) -> list[Proposal]:
+    surnames = _name_parts(names)
+    ordinary = common_words()
+    out = []
+    for name in names:
+        if name.edited or cur.entity_for(name.kind, name.name) is not None:
+            continue
+        proposal = _not_entity(name, ev, surnames, ordinary)
+        if proposal is not None:
+            out.append(proposal)
+    return out
+
+
+def _not_entity(name: Name, ev: Evidence, parts: set[str], ordinary) -> Proposal | None:
+    key = name.key
+    if DATELINE_CODE.match(key.replace(" ", "")):
+        return Proposal(NOT_ENTITY, name, reason="a dateline code")
+    if name.kind == "organization" and key and all(w in ORG_FORMS for w in key.split()):
+        return Proposal(NOT_ENTITY, name, reason="a legal form alone")
+    if " " in key or not key.isalpha() or name.articles < MIN_ARTICLES:
+        return None
+    if name.kind == "place" and gazetteer().lookup(name.name) is not None:
+        return None  # "Turkey", "Chad": the gazetteer knows the place
+    share, uses = ev.case.lower_share(key)
+    if name.kind == "person" and key in parts and share < 0.9:
+        return None  # "White", "Bill": a short form of someone, resolved per article
+    evidence = {"lower_case_share": round(share, 3), "uses": uses}
+    if name.name.isupper() and len(key) > 4 and key in ordinary:
+        return Proposal(
+            NOT_ENTITY, name, score=0.9, reason="an ordinary word in capitals", evidence=evidence
+        )
+    if uses >= 20 and share >= 0.6:
+        score = 0.9 if share >= 0.75 else 0.6
+        return Proposal(
+            NOT_ENTITY, name, score=score, reason="mostly written in lower case", evidence=evidence
+        )
+    return None
+
+
+def _name_parts(names: Iterable[Name]) -> set[str]:
+    """First and last words of the people the archive names in full, often enough."""
+    parts = set()
+    for name in names:
+        words = name.words
+        if name.kind == "person" and len(words) > 1 and name.articles >= PART_ARTICLES:
+            parts.update((words[0], words[-1]))
+    return parts
+
+
+# --- wrong kinds --------------------------------------------------------------------------------
+
+
+def kind_rules(names: list[Name], ev: Evidence) -> list[Proposal]:
+    by_key = ev.by_key()
+    people = {n.key: n for n in names if n.kind == "person" and " " in n.key}
+    parts = _name_parts(names)
+    out = []
+    for name in names:
+        if name.edited:
+            continue
+        proposal = (
+            _person_of_another_kind(name, parts)
+            if name.kind == "person"
+            else _title_glued_to_person(name, people)
+        )
+        proposal = proposal or _minority_kind(name, by_key)
+        if proposal is not None:
+            out.append(proposal)
+    return out
+
+
+def _person_of_another_kind(name: Name, parts: set[str]) -> Proposal | None:
+    words = name.words
+    if is_outlet_name(name.name):
+        return Proposal(KIND, name, kind="organization", reason="an outlet's name")
+    if words and words[-1] in ORG_WORDS and len(words) > 1:
+        return Proposal(KIND, name, kind="organization", score=0.9, reason="a company's name")
+    if name.name.isupper() and " " not in name.key and 2 <= len(name.key) <= 5:
+        if name.key not in parts:  # "LAWSON" in a Reuters headline is Nigel Lawson
+            return Proposal(KIND, name, kind="organization", score=0.9, reason="an acronym")
+    place = gazetteer().lookup(name.name)
+    if place is not None and place.feature in (*NAMED_FEATURES, "continent"):
+        return Proposal(KIND, name, kind="place", score=0.9, reason=f"a {place.feature}")
+    return None
+
+
+def _title_glued_to_person(name: Name, people: dict[str, Name]) -> Proposal | None:
+    """ "State Mike Pompeo": the tail of "Secretary of State" and a person."""
+    words = name.words
+    for cut in range(1, min(3, len(words) - 1)):
+        head, tail = words[:cut], " ".join(words[cut:])
+        person = people.get(tail)
+        if person is not None and all(w in ROLE_WORDS for w in head):
+            return Proposal(SAME, name, person, score=0.95, reason="a title's tail and a person")
+    return None
+
+
+def _minority_kind(name: Name, by_key) -> Proposal | None:
+    """One name mostly of one kind: the few others follow (not place/person homonyms:
+    "Jordan" the country and the player)."""
+    best = max(
+        (
+            by_key[(k, name.key)]
+            for k in ("place", "organization", "person")
+            if (k, name.key) in by_key
+        ),
+        key=lambda n: n.articles,
+    )
+    if best.id == name.id or best.articles < 20 or best.articles < 5 * name.articles:
+        return None
+    homonyms = {name.kind, best.kind} == {"place", "person"} and " " not in name.key
+    score = 0.6 if homonyms else 0.9
+    return Proposal(
+        SAME,
+        name,
+        best,
+        score=score,
+        reason=f"mostly a {best.kind}",
+        evidence={"articles": name.articles, "as_" + best.kind: best.articles},
+    )
+
+
+# --- one entity, several values ------------------------------------------------------------------
+
+
+def merge_rules(names: list[Name], ev: Evidence) -> list[Proposal]:
+    out = []
+    out += _same_match_key(names)
+    out += _learned_acronyms(names, ev)
+    out += _initials_family(names)
+    out += _dropped_initials(names)
+    return out
+
+
+def _survivor(group: list[Name]) -> Name:
+    """The member whose name is shown: the most named one, unless another member says the
+    same without an honorific or legal form ("Hassan Nasrallah", "Chrysler")."""
+    best = max(group, key=lambda n: (n.articles, -len(n.name), -n.id))
+    plain = [n for n in group if _plain(n)]
+    if not _plain(best) and plain:
+        return max(plain, key=lambda n: (n.articles, -n.id))
+    return best
+
+
+def _plain(name: Name) -> bool:
+    words = name.words
+    if name.kind == "person":
+        return bool(words) and words[0] not in PERSON_PREFIXES
+    if name.kind == "organization":
+        return bool(words) and words[-1] not in ORG_FORMS
+    return True
+
+
+def _same_match_key(names: list[Name]) -> list[Proposal]:
+    groups: dict[tuple[str, str], list[Name]] = defaultdict(list)
+    for name in names:
+        if not name.match_key or (name.kind == "person" and " " not in name.match_key):
+            continue  # a surname or given name alone is resolved per article (short_names)
+        groups[(name.kind, name.match_key)].append(name)
+    out = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        survivor = _survivor(group)
+        for name in group:
+            if name.id != survivor.id:
+                out.append(Proposal(SAME, name, survivor, score=0.95, reason="a variant spelling"))
+    return out
+
+
+def _learned_acronyms(names: list[Name], ev: Evidence) -> list[Proposal]:
+    """ "UN" is "United Nations" where the archive writes "United Nations (UN)" often, and
+    (nearly) always with that expansion."""
+    by_acronym: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for (short, long), n in ev.acronyms.items():
+        by_acronym[short].append((long, n))
+    orgs = {n.key: n for n in names if n.kind == "organization"}
+    out = []
+    for name in names:
+        letters = acronym_key(name.name)
+        if name.kind == "place" or not letters or not name.name[:2].isupper():
+            continue
+        pairs = sorted(by_acronym.get(letters, ()), key=lambda p: -p[1])
+        total = sum(n for _, n in pairs)
+        for long, n in pairs[:1]:
+            target = orgs.get(long)
+            if target is None or target.id == name.id or n < 3:
+                continue
+            share = n / total
+            score = 0.95 if share >= 0.7 else 0.6 if share >= 0.4 else 0.0
+            if score:
+                out.append(
+                    Proposal(
+                        SAME,
+                        name,
+                        target,
+                        score=score,
+                        reason="an acronym the archive defines",
+                        evidence={"defined": n, "share": round(share, 2)},
+                    )
+                )
+    return out
+
+
+def _initials_family(names: list[Name]) -> list[Proposal]:
+    """ "Islamic Republic Guard Corps" beside "Islamic Revolution Guards Corps": the same
+    initials and most words in common."""
+    groups: dict[str, list[Name]] = defaultdict(list)
+    for name in names:
+        letters = initials(name.name)
+        if name.kind == "organization" and len(letters) >= 3 and name.articles >= MIN_ARTICLES:
+            groups[letters].append(name)
+    out = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        survivor = _survivor(group)
+        mine = set(org_words(survivor.name))
+        for name in group:
+            if name.id == survivor.id:
+                continue
+            theirs = set(org_words(name.name))
+            overlap = len(mine & theirs) / len(mine | theirs)
+            score = 0.6 if overlap >= 0.6 else 0.0  # an editor decides: Tokyo is not Toronto
+            if score:
+                out.append(
+                    Proposal(
+                        SAME,
+                        name,
+                        survivor,
+                        score=score,
+                        reason="same initials, most words",
+                        evidence={"overlap": round(overlap, 2)},
+                    )
+                )
+    return out
+
+
+def _dropped_initials(names: list[Name]) -> list[Proposal]:
+    """ "Donald J Trump" is "Donald Trump" when no other Donald ? Trump is named."""
+    people = [n for n in names if n.kind == "person" and len(n.words) >= 2]
+    by_ends: dict[tuple[str, str], list[Name]] = defaultdict(list)
+    for name in people:
+        by_ends[(name.words[0], name.words[-1])].append(name)
+    out = []
+    for group in by_ends.values():
+        plain = [n for n in group if len(n.words) == 2]
+        initialled = [
+            n for n in group if len(n.words) > 2 and all(len(w) == 1 for w in n.words[1:-1])
+        ]
+        if len(plain) != 1 or not initialled:
+            continue
+        distinct = {tuple(n.words[1:-1]) for n in initialled}
+        if len(distinct) == 1:
+            for name in initialled:
+                out.append(Proposal(SAME, name, plain[0], score=0.9, reason="a middle initial"))
+    return out
+
+
+# --- places -------------------------------------------------------------------------------------
+
+
+def place_rules(names: list[Name], settled: set[int], countries: dict) -> list[Proposal]:
+    """Regions and seas the gazetteer knows span countries lose the single country they were
+    filed under; dateline debris ("TEHRAN - Iranian") is the place it starts with."""
+    places = {n.key: n for n in names if n.kind == "place"}
+    out = []
+    for name in names:
+        if name.kind != "place" or name.id in settled:
+            continue
+        head = name.name.split(" - ", 1)[0]
+        if head != name.name and name_key(head) in places:
+            out.append(
+                Proposal(
+                    SAME, name, places[name_key(head)], score=0.95, reason="a dateline's debris"
+                )
+            )
+            continue
+        place = gazetteer().lookup(name.name)
+        if place is not None and not place.country and name.country:
+            out.append(
+                Proposal(
+                    COUNTRY,
+                    name,
+                    country="",
+                    feature=place.feature,
+                    reason=f"a {place.feature} spanning countries",
+                )
+            )
+        elif place is None and name.articles >= MIN_ARTICLES:
+            proposal = _country_from_neighbours(name, countries.get(name.id))
+            if proposal is not None:
+                out.append(proposal)
+    return out
+
+
+def _country_from_neighbours(name: Name, neighbours) -> Proposal | None:
+    """A place the gazetteer does not know took its country from one article's neighbours;
+    the archive's articles, taken together, say which country it is in (or none)."""
+    if not neighbours:
+        return None
+    country, n = neighbours.most_common(1)[0]
+    share = n / name.articles
+    evidence = {"articles": name.articles, country: n}
+    if share >= 0.6 and country != name.country:
+        return Proposal(
+            COUNTRY,
+            name,
+            country=country,
+            score=0.9,
+            reason="the country its articles name",
+            evidence=evidence,
+        )
+    if share < 0.3 and name.country:
+        return Proposal(
+            COUNTRY,
+            name,
+            country="",
+            score=0.6,
+            reason="no country its articles agree on",
+            evidence=evidence,
+        )
+    return None

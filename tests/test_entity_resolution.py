@@ -1,0 +1,273 @@
+"""One entity, one value (issue 9): imports and resolve_entities reconcile names across the
+archive; merged values redirect; editors' decisions win and last; non-entities never reach a
+page. Real articles from ../shared/corpus, a real database and a real Whoosh index."""
+
+import io
+import json
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from articles import export
+from articles.extraction.names import name_key, name_slug
+from articles.extraction.readers import read_paths
+from articles.extraction.types import FoundEntity
+from articles.extraction.variants import match_key
+from articles.ingest import EntityResolver, import_documents
+from articles.ingest.reconcile import editor
+from articles.models import Article, Entity, EntityDecision, EntityRedirect, Mention
+
+from .conftest import CORPUS
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HUFFPOST = CORPUS / "huffpost_2018_2022" / "News_Category_Dataset_v3.head.jsonl"
+TEHRAN_TIMES = CORPUS / "tehran_times" / "tehran_times.jsonl"
+REUTERS = CORPUS / "reuters21578"
+
+
+def import_lines(path, *ordinals: str) -> list[Article]:
+    wanted = set(ordinals)
+    raws = [r for r in read_paths([str(path)]) if r.ordinal in wanted]
+    report = import_documents(raws)
+    assert len(report.created) == len(ordinals), report.failed
+    return [Article.objects.get(pk=pk) for _, pk in report.created]
+
+
+def names_of(article: Article, kind: str) -> set[str]:
+    return set(
+        article.mentions.filter(entity__kind=kind, suppressed=False).values_list(
+            "entity__name", flat=True
+        )
+    )
+
+
+def refile_as_before(entity: Entity, *, name: str | None = None, kind: str | None = None):
+    """The archive as a release without entity resolution stored it: a variant of its own."""
+    entity.name = name or entity.name
+    entity.kind = kind or entity.kind
+    entity.key, entity.slug = name_key(entity.name), name_slug(entity.name)
+    entity.match_key = match_key(entity.kind, entity.name)
+    entity.save()
+    return entity
+
+
+def resolve(*args) -> str:
+    out = io.StringIO()
+    call_command("resolve_entities", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def facet_names(client, querystring: str = "") -> set[str]:
+    data = client.get(f"/search/?format=json{querystring}").json()
+    return {value["name"] for values in data["facets"].values() for value in values}
+
+
+@pytest.fixture
+def un_articles(shared, clean_index):
+    """Two HuffPost summaries, one saying "United Nations", one "UN"."""
+    return import_lines(HUFFPOST, "8088", "8549")
+
+
+def test_a_new_upload_mentioning_un_lands_on_the_united_nations(un_articles):
+    full, short = un_articles
+    assert "United Nations" in names_of(full, "organization")
+    assert "United Nations" in names_of(short, "organization")
+    assert not Entity.objects.filter(kind="organization", key="un").exists()
+
+
+def test_a_merged_value_redirects_and_its_search_finds_every_article(client, un_articles):
+    full, short = un_articles
+    united = Entity.objects.get(kind="organization", key="united nations")
+    # An archive imported before this release filed the short article under "U.N.".
+    old = Entity.objects.create(kind="organization", name="U.N.", slug="u-n", key="u n")
+    Mention.objects.filter(article=short, entity=united).update(entity=old)
+    out = resolve()
+    assert "merged" in out
+    assert not Entity.objects.filter(pk=old.pk).exists()
+    assert EntityRedirect.objects.get(kind="organization", old_slug="u-n").entity == united
+
+    response = client.get("/search/?org=u-n")
+    assert response.status_code == 301
+    assert response["Location"] == "/search/?org=united-nations"
+    found = client.get("/search/?org=united-nations&format=json").json()
+    assert {r["id"] for r in found["results"]} == {full.pk, short.pk}
+    assert "U.N." not in facet_names(client)
+
+
+def test_resolve_entities_dry_run_changes_nothing_and_a_second_run_finds_nothing(un_articles):
+    _, short = un_articles
+    united = Entity.objects.get(kind="organization", key="united nations")
+    old = Entity.objects.create(kind="organization", name="UN", slug="un", key="un")
+    Mention.objects.filter(article=short, entity=united).update(entity=old)
+
+    listing = resolve("--dry-run")
+    assert "UN → United Nations" in listing
+    assert Entity.objects.filter(pk=old.pk).exists()
+
+    assert "1 merged" in resolve()
+    again = resolve()
+    assert "0 merged, 0 dropped, 0 refiled" in again
+
+
+def test_a_wrongly_kinded_name_is_refiled_and_its_old_link_follows(client, shared, clean_index):
+    (article,) = import_lines(TEHRAN_TIMES, "2733")
+    houthis = Entity.objects.get(key="houthis")
+    assert houthis.kind == "organization"  # the curated table knows it at import
+    refile_as_before(houthis, kind="person")  # as the tagger filed it before
+    resolve()
+    houthis.refresh_from_db()
+    assert houthis.kind == "organization"
+    response = client.get(f"/search/?person={houthis.slug}")
+    assert response.status_code == 301
+    assert response["Location"] == f"/search/?org={houthis.slug}"
+    # Its page follows across kinds too (issue 11), the JSON as well, and it finds the article.
+    response = client.get(f"/people/{houthis.slug}/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/organizations/{houthis.slug}/"
+    response = client.get(f"/people/{houthis.slug}/?format=json")
+    assert response["Location"] == f"/organizations/{houthis.slug}/?format=json"
+    page = client.get(response["Location"]).json()
+    assert (page["kind"], page["articles"]) == ("organization", 1)
+    assert [a["id"] for a in page["latest"]] == [article.pk]
+    # Required within its filter ("+"), the old value lands in the new one, still required.
+    response = client.get(f"/search/?person=%2B{houthis.slug}")
+    assert response["Location"] == f"/search/?org=%2B{houthis.slug}"
+    assert client.get(f"{response['Location']}&format=json").json()["total"] == 1
+
+
+def test_bad_entity_names_never_reach_a_page(client, shared, clean_index):
+    """A dateline code and a unit of time: refused on import, whatever the tagger says."""
+    import_documents(
+        r
+        for path, ordinal in (("reut2-014.sgm", "14121"), ("reut2-013.sgm", "13367"))
+        for r in read_paths([str(REUTERS / path)])
+        if r.ordinal == ordinal
+    )
+    shown = facet_names(client)
+    assert shown, "the articles have entities"
+    assert not shown & {"JUL7", "GMT"}
+    assert not Entity.objects.filter(key__in=["jul7", "gmt"]).exists()
+
+
+def test_an_editors_not_the_same_survives_every_rerun_and_reextract(shared, clean_index):
+    (article,) = import_lines(TEHRAN_TIMES, "2733")
+    person = article.mentions.filter(entity__kind="person").first().entity
+    variant = Entity.objects.create(
+        kind="person",
+        name=f"Seyyed {person.name}",
+        slug="variant",
+        key=name_key(f"Seyyed {person.name}"),
+        match_key=person.match_key,
+    )
+    (other,) = import_lines(TEHRAN_TIMES, "5182")
+    Mention.objects.create(article=other, entity=variant, surface_forms=[variant.name])
+    editor.different(variant, person)
+
+    for _ in range(2):
+        resolve()
+        assert Entity.objects.filter(pk=variant.pk).exists()
+    call_command("reextract", str(other.pk), stdout=io.StringIO(), stderr=io.StringIO())
+    assert Entity.objects.filter(pk=variant.pk).exists()
+    assert EntityDecision.objects.filter(
+        key=variant.key, verdict="different", origin="editor"
+    ).exists()
+
+
+def test_an_editors_not_an_entity_keeps_the_name_off_after_reextract_and_import(
+    client, shared, clean_index
+):
+    (article,) = import_lines(TEHRAN_TIMES, "2733")
+    entity = article.mentions.filter(entity__kind="person").first().entity
+    editor.not_an_entity(entity)
+    assert entity.name not in names_of(article, "person")
+
+    call_command("reextract", str(article.pk), stdout=io.StringIO(), stderr=io.StringIO())
+    resolve()
+    assert entity.name not in names_of(article, "person")
+    assert entity.name not in facet_names(client)
+
+
+def test_a_surname_alone_is_the_person_of_that_year():
+    """ "Clinton" in a 2016 story is Hillary; in a 1998 one Bill; "White" nobody's."""
+    for name, year in (
+        ("Hillary Clinton", 2016),
+        ("Bill Clinton", 1998),
+        ("Robert P. White", 2016),
+    ):
+        person = Entity.objects.create(
+            kind="person", name=name, slug=name_slug(name), key=name_key(name)
+        )
+        n = 3 if "White" in name else 30
+        for i in range(n):
+            article = Article.objects.create(
+                headline=f"{name} {i}",
+                slug="a",
+                body=f"{name} spoke.",
+                fingerprint=f"{name}-{i}",
+                published=date(year, 1 + i % 12, 1),
+            )
+            Mention.objects.create(article=article, entity=person, surface_forms=[name])
+    resolver = EntityResolver()
+
+    def who(surname: str, year: int) -> str:
+        found = FoundEntity(kind="person", name=surname, mentions={surname: 1})
+        return Entity.objects.get(pk=resolver.resolve(found, year=year)).name
+
+    assert who("Clinton", 2016) == "Hillary Clinton"
+    assert who("Clinton", 1998) == "Bill Clinton"
+    assert who("White", 2016) == "White"
+
+
+def test_decisions_survive_an_export_and_a_restore(shared, clean_index):
+    (article,) = import_lines(TEHRAN_TIMES, "2733")
+    entity = article.mentions.filter(entity__kind="person").first().entity
+    editor.not_an_entity(entity)
+    stream = io.StringIO()
+    export.export_archive(stream)
+    lines = stream.getvalue().splitlines()
+    assert any(json.loads(line).get("type") == "decision" for line in lines)
+
+    EntityDecision.objects.all().delete()
+    Mention.objects.all().delete()
+    Article.objects.all().delete()
+    export.restore_records(export.read_records(lines))
+    assert EntityDecision.objects.filter(key=entity.key, verdict="not_entity").exists()
+
+
+def test_the_admin_lists_suggestions_with_evidence_and_merges_in_one_click(
+    client, django_user_model, un_articles
+):
+    full, short = un_articles
+    united = Entity.objects.get(kind="organization", key="united nations")
+    unsure = Entity.objects.create(kind="organization", name="UNO", slug="uno", key="uno")
+    Mention.objects.filter(article=short, entity=united).update(entity=unsure)
+    suggestion = EntityDecision.objects.create(
+        kind="organization",
+        key="uno",
+        name="UNO",
+        verdict="same",
+        origin="suggested",
+        other_kind="organization",
+        other_key="united nations",
+        other_name="United Nations",
+        score=0.6,
+        evidence={"reason": "an acronym the archive defines"},
+    )
+    admin = django_user_model.objects.create_superuser("editor", "e@example.org", "pw")
+    client.force_login(admin)
+    page = client.get("/admin/articles/entitydecision/suggestions/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "an acronym the archive defines" in html and "United Nations" in html
+
+    response = client.post(
+        "/admin/articles/entitydecision/suggestions/",
+        {"suggestion": suggestion.pk, "answer": "same"},
+    )
+    assert response.status_code == 302
+    assert not Entity.objects.filter(pk=unsure.pk).exists()
+    decision = EntityDecision.objects.get(key="uno", origin="editor")
+    assert (decision.verdict, decision.decided_by) == ("same", admin)
+    assert "United Nations" in names_of(short, "organization")
