@@ -330,6 +330,8 @@ class SearchForm(forms.Form):
                 raw.append((name, slug, mark))
                 wanted.setdefault(name, set()).add(slug)
         known = self._known_values(wanted)
+        # Included values by the field they land in and the field they were written in.
+        origins: dict[str, dict[str, set[str]]] = {}
         for name, slug, mark in raw:
             found = known.get((name, slug))
             if found is None:
@@ -339,6 +341,9 @@ class SearchForm(forms.Form):
             if (field, canonical) != (name, slug):
                 self.redirects[(name, slug)] = canonical
             roles[mark].setdefault(field, set()).add(canonical)
+            if not mark:
+                origins.setdefault(field, {}).setdefault(name, set()).add(canonical)
+        _keep_and_across_refiled_values(origins, roles)
         include, require, exclude = roles[""], roles["+"], roles["-"]
         for stronger, weaker in ((exclude, require), (exclude, include), (require, include)):
             for name, slugs in stronger.items():
@@ -385,6 +390,23 @@ class SearchForm(forms.Form):
                 if canonical is not None:
                     known.setdefault((name, slug), canonical)
         return known
+
+
+def _keep_and_across_refiled_values(
+    origins: dict[str, dict[str, set[str]]], roles: dict[str, dict[str, set[str]]]
+) -> None:
+    """``org=hamas&person=houthis`` asks for both; once the Houthis are an organization the
+    two values share one filter, where plain values mean "any of", so a value that came from
+    another filter is required as well ("+houthis"). The largest group (the field's own
+    first) stays "any of"; other groups of one value become required, which keeps the AND
+    exactly (two groups of several values each cannot be written: they stay "any of")."""
+    for target, groups in origins.items():
+        if len(groups) < 2:
+            continue
+        kept = max(groups, key=lambda origin: (len(groups[origin]), origin == target))
+        for origin, slugs in groups.items():
+            if origin != kept and len(slugs) == 1 and not slugs <= groups[kept]:
+                roles["+"].setdefault(target, set()).update(slugs)
 
 
 def _without_control_characters(data):
