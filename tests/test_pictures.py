@@ -69,7 +69,13 @@ def test_undated_articles_are_counted_beside_the_timeline(client, archive):
     assert dated + timeline["undated"] == data["total"]
     assert timeline["undated"] > 0  # BBC files carry no date
     page = client.get("/search/").content.decode()
-    assert f"{timeline['undated']} undated" in page
+    link = re.search(r'<a class="undated" href="([^"]+)" data-count="(\d+)">([\d,]+) undated', page)
+    assert int(link.group(2)) == timeline["undated"] and link.group(3) == f"{timeline['undated']:,}"
+    # The count is a link to the undated articles (year=undated), as many as it says.
+    assert html.unescape(link.group(1)) == "/search/?year=undated"
+    assert total_of(client, timeline["undated_url"]) == timeline["undated"]
+    excluded = as_json(client, "q=&year=-2019")["timeline"]  # a year left out stays out
+    assert urlsplit(excluded["undated_url"]).query == "year=undated"
 
 
 def test_search_json_has_the_timeline_with_links(client, archive):
@@ -86,10 +92,10 @@ def test_search_json_has_the_timeline_with_links(client, archive):
 def test_the_timeline_has_a_table_for_screen_readers(client, archive):
     page = client.get("/search/?q=said").content.decode()
     table = re.search(r'<details class="timeline-table">(.*?)</details>', page, re.S).group(1)
-    rows = re.findall(r'<a href="([^"]+)">[^<]+</a></th><td>([\d,]+)</td>', table)
-    assert [(html.unescape(u), int(c.replace(",", ""))) for u, c in rows] == [
-        b for b in bars(page) if b[1]
-    ]
+    rows = re.findall(r'<a href="([^"]+)">([^<]+)</a></th><td>([\d,]+)</td>', table)
+    assert [
+        (html.unescape(u), int(c.replace(",", ""))) for u, label, c in rows if label != "Undated"
+    ] == [b for b in bars(page) if b[1]]
     assert 'role="group" aria-label="Articles per' in page
 
 

@@ -114,7 +114,7 @@ def search_json(
 def timeline_json(chart: TimelineChart | None, absolute_uri: AbsoluteURI) -> dict:
     """Articles per period, each with the link that narrows the search to it."""
     if chart is None:
-        return {"unit": None, "periods": [], "undated": 0}
+        return {"unit": None, "periods": [], "undated": 0, "undated_url": None}
     return {
         "unit": chart.unit,
         "periods": [
@@ -127,6 +127,7 @@ def timeline_json(chart: TimelineChart | None, absolute_uri: AbsoluteURI) -> dic
             for bar in chart.bars
         ],
         "undated": chart.undated,
+        "undated_url": absolute_uri(chart.undated_url) if chart.undated_url else None,
     }
 
 

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from ..forms import SearchParams
 from ..search import Timeline
 from ..search.timeline import period_end
+from ..search.vocabulary import UNDATED
 
 WIDTH, HEIGHT = 600, 120  # the chart's viewBox; CSS scales it to the column
 MIN_BAR = 2  # a period with one article still shows (and is a target for the pointer)
@@ -90,6 +91,7 @@ class TimelineChart:
     last_label: str
     width: int = WIDTH
     height: int = HEIGHT
+    undated_url: str = ""  # the search for the undated ones (year=undated)
 
     @property
     def unit_plural(self) -> str:
@@ -129,7 +131,10 @@ class TimelineChart:
             if bar.count
         ]
         if self.undated:
-            rows.append(f'<tr><th scope="row">Undated</th><td>{self.undated:,}</td></tr>')
+            rows.append(
+                f'<tr><th scope="row"><a href="{escape(self.undated_url)}">Undated</a></th>'
+                f"<td>{self.undated:,}</td></tr>"
+            )
         return mark_safe("".join(rows))  # noqa: S308 - labels and URLs escaped above
 
     @property
@@ -146,8 +151,11 @@ def timeline_chart(
     """Bars for ``timeline``; ``url_of`` turns a narrowed search into the link of its bar."""
     if timeline is None or not (timeline.periods or timeline.undated):
         return None
+    undated_url = _undated_url(params, url_of) if timeline.undated else ""
     if not timeline.periods:  # every match is undated: say so rather than draw nothing
-        return TimelineChart(timeline.unit, [], timeline.undated, 0, "", "")
+        return TimelineChart(
+            timeline.unit, [], timeline.undated, 0, "", "", undated_url=undated_url
+        )
     periods = timeline.periods
     link = period_links(params, url_of)
     most = max(count for _, count in periods) or 1
@@ -179,4 +187,12 @@ def timeline_chart(
         most=most,
         first_label=bars[0].label,
         last_label=bars[-1].label,
+        undated_url=undated_url,
     )
+
+
+def _undated_url(params: SearchParams, url_of: Callable[[SearchParams], str]) -> str:
+    """The search for the undated articles among these: its year filter becomes "undated"
+    (an undated article matched no year the search names, only years it leaves out)."""
+    undated = params.without_field("year").with_value("year", UNDATED)
+    return url_of(undated.edited(format="html", facets=True))
