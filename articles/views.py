@@ -28,6 +28,7 @@ from .pages.article import article_page
 from .pages.browse import BROWSE_KINDS, browse_page, home_page
 from .pages.compare import (
     compare_csv,
+    compare_description,
     compare_filename,
     compare_json,
     compare_page,
@@ -142,12 +143,17 @@ def compare(request):
     problems = form.notes or form.errors_shown
     if form.redirects or (not problems and _pairs(request) != params.pairs()):
         return HttpResponsePermanentRedirect(canonical)
+    meta = {
+        "canonical_url": request.build_absolute_uri(canonical),
+        "meta_title": "Compare" + (": " + " · ".join(params.queries) if params.queries else ""),
+        "meta_description": compare_description(params),
+    }
     try:
         page = compare_page(params)
     except SearchUnavailable as exc:
         if params.format != "html":
             return JsonResponse({"error": str(exc)}, status=503)
-        context = {"params": params, "messages_shown": [str(exc)], "unavailable": True}
+        context = {"params": params, "messages_shown": [str(exc)], "unavailable": True, **meta}
         return render(request, "articles/compare.html", context, status=503)
     if params.format == "json":
         data = compare_json(page, request.build_absolute_uri)
@@ -166,7 +172,7 @@ def compare(request):
             "messages_shown": form.errors_shown,
             "query_boxes": [*params.queries, *[""] * (MAX_COMPARED - len(params.queries))],
             "hidden_pairs": params.filters.pairs(with_page=False, with_format=False),
-            "canonical_url": request.build_absolute_uri(canonical),
+            **meta,
             "json_url": compare_url(params.edited(format="json")),
             "csv_url": compare_url(params.edited(format="csv")),
         },
@@ -244,9 +250,9 @@ def entity_detail(request, kind: str, slug: str):
         return render(request, "articles/entity_missing.html", context, status=503)
     if fmt == "json":
         return JsonResponse(entity_json(page, request.build_absolute_uri))
-    return render(
-        request, "articles/entity_detail.html", {"page": page, "notes": notes, "nav": page.nav}
-    )
+    canonical = request.build_absolute_uri(page.url)
+    context = {"page": page, "notes": notes, "nav": page.nav, "canonical_url": canonical}
+    return render(request, "articles/entity_detail.html", context)
 
 
 def browse(request, kind: str):

@@ -102,6 +102,17 @@ def compare_url(params: CompareParams) -> str:
     return reverse("articles:compare") + params.querystring()
 
 
+def compare_description(params: CompareParams) -> str:
+    """What a shared link says about the comparison (meta description, Open Graph)."""
+    if not params.queries:
+        return "Compare how often the Newsroom archive mentions up to four searches over time."
+    words = " and ".join(f"“{q[:60]}”" for q in params.queries)
+    return (
+        f"How often the Newsroom archive mentions {words} over time: articles per period "
+        "and their share of all articles."
+    )
+
+
 def compare_page(params: CompareParams) -> ComparePage:
     """The baseline (filters only, the unit chosen from its span), then each search counted
     per period in that unit: one engine request each."""

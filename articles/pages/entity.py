@@ -22,7 +22,7 @@ from ..models import Article, Entity
 from ..search.vocabulary import ENTITY_FILTERS, FILTER_LABELS, KIND_FILTERS
 from .formats import timeline_json
 from .search import search_url
-from .timeline import TimelineChart, timeline_chart
+from .timeline import TimelineChart, articles_text, timeline_chart
 
 # URL segment -> Entity.kind; the pages sit under the browse lists (/places/, ...).
 ENTITY_PATHS = {"places": "place", "organizations": "organization", "people": "person"}
@@ -109,7 +109,12 @@ class EntityPage:
 
     @property
     def count_text(self) -> str:
-        return f"{self.total:,} article{'' if self.total == 1 else 's'}"
+        return articles_text(self.total)
+
+    @property
+    def description(self) -> str:
+        """What a shared link says about the page (meta description, Open Graph)."""
+        return f"{self.entity.name}, {self.kind_label}, in the Newsroom archive: {self.count_text}."
 
 
 @dataclass(frozen=True)
