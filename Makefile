@@ -24,7 +24,18 @@ $(VENV)/.test-installed: requirements.txt requirements-test.txt $(VENV)/.install
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@
 
-install: $(VENV)/.installed
+# What package.json takes from npm, exactly as package-lock.json pins it: world-atlas (Natural
+# Earth's country shapes for the map, needed by `make run`) and axe-core (the browser tests'
+# accessibility checks); Lighthouse is a devDependency, installed by `make bench-lighthouse`
+# only. Without npm the site runs and the map is left out.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --omit=dev --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+	  echo "npm not found: the search page's map is left out (Debian: apt-get install npm)." >&2; \
+	fi
+
+install: $(VENV)/.installed node_modules/.installed
 
 ## Set up (virtualenv, dependencies, database, demo articles, index) and serve on $(HOST):$(PORT)
 ## with `make serve` (which also runs collectstatic).
@@ -51,16 +62,11 @@ demo: install
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py load_demo
 
-## Install what the tests need (Python packages, Debian's Chromium and Node.js, axe-core from
-## npm for the browser tests' accessibility checks) and run the suite.
+## Install what the tests need (Python packages, Debian's Chromium and Node.js, axe-core and
+## world-atlas from npm for the browser tests' accessibility checks and the map) and run the suite.
 test-deps: $(VENV)/.test-installed
 	@bash scripts/ensure-test-system-deps.sh
-	@$(MAKE) --no-print-directory node_modules/axe-core/axe.min.js
-
-# package-lock.json pins axe-core (dependencies) and Lighthouse (devDependencies, benches only).
-node_modules/axe-core/axe.min.js: package.json package-lock.json
-	npm ci --omit=dev --no-audit --no-fund --loglevel=error
-	touch $@
+	@$(MAKE) --no-print-directory node_modules/.installed
 
 ## Two passes: the whole suite on SQLite, then again on a private PostgreSQL server
 ## started for the run (scripts/with-postgres.sh installs it if missing).
@@ -91,7 +97,7 @@ bench-search: install
 ## Lighthouse scores of home, a filtered search and an article, served as `make serve` does.
 bench-lighthouse: install
 	@bash scripts/ensure-test-system-deps.sh
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed
 	$(BIN)/python bench/lighthouse.py
 
 clean:

@@ -263,6 +263,15 @@ NEWSROOM_INDEX_DRAINER = env_bool("NEWSROOM_INDEX_DRAINER", NEWSROOM_INDEX_ON_CO
 # Seconds a writer waits for the Whoosh index lock before giving up (the task is retried).
 NEWSROOM_SEARCH_LOCK_TIMEOUT = env_int("NEWSROOM_SEARCH_LOCK_TIMEOUT", 60)
 
+# --- Pictures ---------------------------------------------------------------------
+# Country shapes for the search page's map: Natural Earth 110m as TopoJSON, from the npm
+# package world-atlas that `make install` puts in node_modules/ (package.json). Without the
+# file the map is left out and its list of countries stays.
+NEWSROOM_WORLD_SHAPES = Path(
+    os.environ.get("NEWSROOM_WORLD_SHAPES")
+    or BASE_DIR / "node_modules" / "world-atlas" / "countries-110m.json"
+)
+
 # --- Extraction -------------------------------------------------------------------
 # "builtin" is the NER pipeline shipped in articles/extraction/ner_model (fine-tuned from
 # en_core_web_sm; see its README). Any installed spaCy package name or a path also works.

@@ -11,6 +11,8 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 
+from articles.models import Entity
+
 from .test_search_page import as_json, corpus_slice, h1, imported
 
 pytestmark = pytest.mark.django_db
@@ -166,10 +168,16 @@ def test_the_search_page_stays_under_a_thousand_elements(client, archive):
 # --- Sharing and search engines --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/", "/places/", "/sources/", "/search/?q=said", "ARTICLE"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/places/", "/sources/", "/search/?q=said", "ARTICLE", "ENTITY", "/compare/?q=labour"],
+)
 def test_pages_carry_a_description_open_graph_tags_and_a_canonical_link(client, archive, path):
     if path == "ARTICLE":
         path = archive.seed.get_absolute_url()
+    if path == "ENTITY":  # a place's page (issue 11)
+        place = Entity.objects.filter(kind="place", mentions__isnull=False).first()
+        path = f"/places/{place.slug}/"
     page = client.get(path).content.decode()
     assert meta(page, "name", "description")
     for name in ("og:title", "og:description", "og:url", "og:type", "og:site_name"):

@@ -154,7 +154,7 @@ def test_filters_work_without_javascript(live_server, browser_archive, chromium,
         context.close()
 
 
-def test_from_home_to_a_place_an_article_and_back_to_a_search(
+def test_from_home_to_a_place_its_search_an_article_and_back(
     live_server, browser_archive, browser_context, screenshot
 ):
     page = browser_context.new_page()
@@ -164,6 +164,10 @@ def test_from_home_to_a_place_an_article_and_back_to_a_search(
     name = place.inner_text()
     with page.expect_navigation():
         place.click()
+    assert re.search(r"/places/[-a-z0-9]+/$", page.url)  # its page
+    assert page.locator("h1").inner_text() == name
+    with page.expect_navigation():
+        page.locator(".entity-facts a").first.click()  # "N articles": its search
     assert re.search(r"/search/\?place=[-a-z0-9]+$", page.url)
     assert page.locator("h1").inner_text().startswith(name)
 
@@ -174,7 +178,7 @@ def test_from_home_to_a_place_an_article_and_back_to_a_search(
     entity = page.locator(".body a.entity").first
     with page.expect_navigation():
         entity.click()
-    assert re.search(r"/search/\?(place|org|person)=[-a-z0-9]+$", page.url)
+    assert re.search(r"/(places|organizations|people)/[-a-z0-9]+/$", page.url)
     assert page.locator("ol.results li").count() >= 1
 
     with page.expect_navigation():

@@ -68,7 +68,7 @@ class FacetColumn:
         # `values` is sorted, so value order is index order: count desc, then value, in numpy
         # (tens of thousands of people and organizations on a match-all page).
         order = nz[np.lexsort((nz, -counts[nz]))]
-        return RankedCounts(self.values, order, counts[order])
+        return RankedCounts(self.values, order, counts[order], self.index, counts)
 
 
 class RankedCounts(Sequence):
@@ -78,10 +78,30 @@ class RankedCounts(Sequence):
     and the number of the rest. Building every pair cost more than counting them.
     """
 
-    __slots__ = ("_values", "_order", "_counts")
+    __slots__ = ("_values", "_order", "_counts", "_index", "_by_value")
 
-    def __init__(self, values: list[str], order: np.ndarray, counts: np.ndarray):
+    def __init__(
+        self,
+        values: list[str],
+        order: np.ndarray,
+        counts: np.ndarray,
+        index: dict[str, int] | None = None,
+        by_value: np.ndarray | None = None,
+    ):
         self._values, self._order, self._counts = values, order, counts
+        self._index, self._by_value = index, by_value  # value -> position, count per position
+
+    def counts_for(self, values) -> dict[str, int]:
+        """value -> count of those of ``values`` counted here, looked up, not scanned."""
+        if self._index is None or self._by_value is None:
+            wanted = set(values)
+            return {v: c for v, c in self if v in wanted}
+        out = {}
+        for value in values:
+            i = self._index.get(value)
+            if i is not None and self._by_value[i]:
+                out[value] = int(self._by_value[i])
+        return out
 
     def __len__(self) -> int:
         return len(self._order)
