@@ -200,6 +200,9 @@ class LegendStep:
         return f"{self.low:,}" if self.low == self.high else f"{self.low:,}–{self.high:,}"
 
 
+LISTED_BESIDE_MAP = 25
+
+
 @dataclass(frozen=True)
 class WorldMap:
     countries: list[MapCountry]  # every country with matching articles, most first
@@ -212,11 +215,21 @@ class WorldMap:
         return self.countries[0].count if self.countries else 0
 
     @property
+    def listed(self) -> list[MapCountry]:
+        """The countries of the list beside the map: the most named ones (the map links every
+        country itself, and a broad search names 180), all of them when there is no map."""
+        return self.countries[:LISTED_BESIDE_MAP] if self.svg else self.countries
+
+    @property
+    def unlisted(self) -> int:
+        return len(self.countries) - len(self.listed)
+
+    @property
     def table_rows(self) -> SafeString:
-        """Every country with articles as a table row with its link (the map's text twin),
-        built as text: a broad search names 180 countries."""
+        """The listed countries as table rows with their links (the map's text twin), built
+        as text."""
         rows = []
-        for country in self.countries:
+        for country in self.listed:
             current = ' aria-current="true"' if country.selected else ""
             rows.append(
                 f'<tr><th scope="row"><a href="{html_escape(country.url)}"{current}>'
