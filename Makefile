@@ -10,7 +10,7 @@ export NEWSROOM_DATA_DIR ?= $(CURDIR)/var
 # PG_TEST_MARKERS="not browser" narrows it (a pytest -m expression).
 PG_TEST_MARKERS ?=
 
-.PHONY: run serve install test-deps test test-imports test-sqlite test-postgres lint format demo index bench-extraction bench-search clean
+.PHONY: run serve install test-deps test test-imports test-sqlite test-postgres lint format demo index bench-extraction bench-search bench-lighthouse clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,18 @@ $(VENV)/.test-installed: requirements.txt requirements-test.txt $(VENV)/.install
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@
 
-install: $(VENV)/.installed
+# What package.json takes from npm, exactly as package-lock.json pins it: world-atlas (Natural
+# Earth's country shapes for the map, needed by `make run`) and axe-core (the browser tests'
+# accessibility checks); Lighthouse is a devDependency, installed by `make bench-lighthouse`
+# only. Without npm the site runs and the map is left out.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --omit=dev --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+	  echo "npm not found: the search page's map is left out (Debian: apt-get install npm)." >&2; \
+	fi
+
+install: $(VENV)/.installed node_modules/.installed
 
 ## Set up (virtualenv, dependencies, database, demo articles, index) and serve on $(HOST):$(PORT)
 ## with `make serve` (which also runs collectstatic).
@@ -45,15 +56,17 @@ serve: install
 	$(BIN)/python manage.py migrate --no-input -v0 && \
 	$(BIN)/python manage.py collectstatic --no-input -v0 && \
 	$(BIN)/python manage.py check --fail-level ERROR -v0 && \
-	exec $(BIN)/gunicorn newsroom.wsgi -c newsroom/gunicorn_conf.py --bind $(HOST):$(PORT)
+	exec $(BIN)/gunicorn -c newsroom/gunicorn_conf.py --bind $(HOST):$(PORT)
 
 demo: install
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py load_demo
 
-## Install what the tests need (Python packages, Debian's Chromium) and run the suite.
+## Install what the tests need (Python packages, Debian's Chromium and Node.js, axe-core and
+## world-atlas from npm for the browser tests' accessibility checks and the map) and run the suite.
 test-deps: $(VENV)/.test-installed
 	@bash scripts/ensure-test-system-deps.sh
+	@$(MAKE) --no-print-directory node_modules/.installed
 
 ## Two passes: the whole suite on SQLite, then again on a private PostgreSQL server
 ## started for the run (scripts/with-postgres.sh installs it if missing).
@@ -81,5 +94,11 @@ bench-extraction: install
 bench-search: install
 	$(BIN)/python bench/search.py
 
+## Lighthouse scores of home, a filtered search and an article, served as `make serve` does.
+bench-lighthouse: install
+	@bash scripts/ensure-test-system-deps.sh
+	npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed
+	$(BIN)/python bench/lighthouse.py
+
 clean:
-	rm -rf $(VENV) var .pytest_cache test-artifacts
+	rm -rf $(VENV) var .pytest_cache test-artifacts node_modules

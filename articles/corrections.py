@@ -13,8 +13,10 @@ queues the affected articles for the search index (articles.search.queue). Re-ex
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.db import transaction
@@ -30,19 +32,45 @@ class CorrectionError(ValueError):
     """A correction that cannot be made as asked; the message says what to do instead."""
 
 
+_collecting = threading.local()
+
+
 def articles_changed(article_ids: Iterable[int]) -> list[int]:
     """Mark articles whose search document changed without a save of the row itself (an
     entity renamed or merged, an outlet renamed, an alias added) and queue them for the index.
 
     ``updated_at`` is what `check_index` and `update_index --age` compare, so it must move
     with the document; one UPDATE, not a save per article (a country can have 10,000).
-    Call inside the transaction that makes the change.
+    Call inside the transaction that makes the change. Inside ``changes_collected()`` the
+    articles are only noted, and marked and queued once when it ends.
     """
     ids = list(dict.fromkeys(article_ids))
+    pending = getattr(_collecting, "ids", None)
+    if pending is not None:
+        pending.update(ids)
+        return ids
     for start in range(0, len(ids), 900):  # SQLite's limit on query parameters
         Article.objects.filter(pk__in=ids[start : start + 900]).update(updated_at=timezone.now())
     enqueue(ids)
     return ids
+
+
+@contextlib.contextmanager
+def changes_collected() -> Iterator[set[int]]:
+    """Many corrections in a row (resolve_entities: thousands of merges, one article touched
+    by dozens of them): each changed article is marked and queued once, at the end."""
+    if getattr(_collecting, "ids", None) is not None:  # already collecting: the outer one ends
+        yield _collecting.ids
+        return
+    _collecting.ids = set()
+    try:
+        yield _collecting.ids
+        ids = sorted(_collecting.ids)
+    finally:
+        _collecting.ids = None
+    for start in range(0, len(ids), 5000):
+        with transaction.atomic():
+            articles_changed(ids[start : start + 5000])
 
 
 def entity_articles(*entity_ids: int) -> list[int]:
@@ -240,7 +268,7 @@ def _fold(merged: Entity, survivor: Entity, user) -> Entity:
     old_kind, kind = merged.kind, survivor.kind
     # The survivor's own articles change too: its new aliases are indexed with its name.
     affected = set(entity_articles(merged.pk, survivor.pk))
-    _fold_mentions(merged, survivor, affected, user)
+    _fold_mentions(merged, survivor, user)
     for alias in EntityAlias.objects.filter(entity=merged):
         taken = EntityAlias.objects.filter(kind=kind, key=alias.key).exclude(pk=alias.pk)
         if alias.key == survivor.key or taken.exists():
@@ -261,24 +289,34 @@ def _fold(merged: Entity, survivor: Entity, user) -> Entity:
     return survivor
 
 
-def _fold_mentions(merged: Entity, survivor: Entity, affected: set[int], user) -> None:
-    survivor_mentions = {
-        m.article_id: m for m in Mention.objects.filter(entity=survivor, article_id__in=affected)
-    }
-    for mention in Mention.objects.filter(entity=merged):
-        kept = survivor_mentions.get(mention.article_id)
-        if kept is None:
-            Mention.objects.filter(pk=mention.pk).update(entity=survivor)
-            continue
+def _fold_mentions(merged: Entity, survivor: Entity, user) -> None:
+    """The merged entity's mentions become the survivor's; in an article naming both, one
+    mention with the counts summed (removed only if the editor removed both)."""
+    survivor_articles = Mention.objects.filter(entity=survivor).values("article_id")
+    # Articles naming only the merged entity: its mentions change hands in one query.
+    Mention.objects.filter(entity=merged).exclude(article_id__in=survivor_articles).update(
+        entity=survivor
+    )
+    rest = {m.article_id: m for m in Mention.objects.filter(entity=merged)}
+    if not rest:
+        return
+    kept_rows = Mention.objects.filter(
+        entity=survivor, article_id__in=Mention.objects.filter(entity=merged).values("article_id")
+    )
+    changed = []
+    for kept in kept_rows:
+        mention = rest[kept.article_id]
         kept.count += mention.count
         kept.surface_forms = sorted({*kept.surface_forms, *mention.surface_forms})
         if mention.origin == Mention.Origin.EDITOR:
             kept.origin = Mention.Origin.EDITOR
-        # Removed from the article only if the editor removed both.
         kept.suppressed = kept.suppressed and mention.suppressed
         kept.changed_by = user if getattr(user, "pk", None) else kept.changed_by
-        kept.save()
-        Mention.objects.filter(pk=mention.pk).delete()
+        changed.append(kept)
+    Mention.objects.bulk_update(
+        changed, ["count", "surface_forms", "origin", "suppressed", "changed_by"], batch_size=500
+    )
+    Mention.objects.filter(entity=merged).delete()
 
 
 @transaction.atomic

@@ -31,21 +31,45 @@ def file_lock(
     - ``timeout``: wait at most that many seconds, then raise LockTimeout.
     - ``blocking=False``: yields False at once if another process holds it.
 
-    The lock is released when the block ends, and by the kernel if the process dies.
+    The lock is released when the block ends, and by the kernel if the process dies. Its
+    holder may remove the file (``remove_held_lock_file``): whoever then gets the lock on the
+    removed file sees that it is no longer at ``path`` and locks the file there instead.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        if not _acquire(fd, blocking=blocking, timeout=timeout, path=path):
-            yield False
-            return
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            yield True
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not _acquire(fd, blocking=blocking, timeout=left, path=path):
+                yield False
+                return
+            if not _still_at(fd, path):  # removed by its last holder meanwhile
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                continue
+            try:
+                yield True
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            return
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+            os.close(fd)
+
+
+def remove_held_lock_file(path: str | Path) -> None:
+    """Remove a lock file while holding its lock, when nothing will need that lock again
+    (an upload batch that is done), so such files do not pile up."""
+    Path(path).unlink(missing_ok=True)
+
+
+def _still_at(fd: int, path: Path) -> bool:
+    try:
+        here = os.stat(path)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (here.st_dev, here.st_ino) == (mine.st_dev, mine.st_ino)
 
 
 def _acquire(fd: int, *, blocking: bool, timeout: float | None, path: Path) -> bool:

@@ -2,23 +2,48 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse, StreamingHttpResponse
+from urllib.parse import urlencode
+
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from .feeds import SearchFeed
-from .forms import SearchForm, SearchParams, parse_search
+from .forms import (
+    MAX_COMPARED,
+    SearchForm,
+    SearchParams,
+    parse_compare,
+    parse_page_format,
+    parse_search,
+)
 from .pages import formats
 from .pages.article import article_page
 from .pages.browse import BROWSE_KINDS, browse_page, home_page
+from .pages.compare import (
+    compare_csv,
+    compare_description,
+    compare_filename,
+    compare_json,
+    compare_page,
+    compare_url,
+)
+from .pages.entity import MissingEntity, entity_json, entity_page, entity_url, find_entity
 from .pages.search import SearchPage, describe, facet_value_listing, search_page
 from .pages.zero_results import zero_result_changes
 from .search import SearchUnavailable
-from .search.vocabulary import FILTER_FIELDS, PER_PAGE
+from .search.vocabulary import FILTER_FIELDS
 
 
 def home(request):
-    return render(request, "articles/home.html", home_page())
+    canonical = request.build_absolute_uri(reverse("articles:home"))
+    return render(request, "articles/home.html", {**home_page(), "canonical_url": canonical})
 
 
 def search(request):
@@ -58,8 +83,9 @@ def search(request):
         "articles/search.html",
         {
             "params": html_params,
-            "first_number": (params.page - 1) * PER_PAGE + 1,
             "page": page,
+            # The current search as hidden fields of each facet's "Find" form.
+            "search_pairs": html_params.pairs(with_page=False, with_format=False),
             "changes": changes,
             "notes": notes,
             "messages_shown": messages,
@@ -110,6 +136,49 @@ def search_csv(request, params: SearchParams) -> StreamingHttpResponse:
     return response
 
 
+def compare(request):
+    """Up to four searches on one timeline; ``format=json|csv`` gives the same in another form."""
+    params, form = parse_compare(request.GET)
+    canonical = compare_url(params)
+    problems = form.notes or form.errors_shown
+    if form.redirects or (not problems and _pairs(request) != params.pairs()):
+        return HttpResponsePermanentRedirect(canonical)
+    meta = {
+        "canonical_url": request.build_absolute_uri(canonical),
+        "meta_title": "Compare" + (": " + " · ".join(params.queries) if params.queries else ""),
+        "meta_description": compare_description(params),
+    }
+    try:
+        page = compare_page(params)
+    except SearchUnavailable as exc:
+        if params.format != "html":
+            return JsonResponse({"error": str(exc)}, status=503)
+        context = {"params": params, "messages_shown": [str(exc)], "unavailable": True, **meta}
+        return render(request, "articles/compare.html", context, status=503)
+    if params.format == "json":
+        data = compare_json(page, request.build_absolute_uri)
+        return JsonResponse({**data, "notes": [*form.errors_shown, *form.notes]})
+    if params.format == "csv":
+        response = HttpResponse(compare_csv(page), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{compare_filename(params)}"'
+        return response
+    return render(
+        request,
+        "articles/compare.html",
+        {
+            "params": params,
+            "page": page,
+            "notes": form.notes,
+            "messages_shown": form.errors_shown,
+            "query_boxes": [*params.queries, *[""] * (MAX_COMPARED - len(params.queries))],
+            "hidden_pairs": params.filters.pairs(with_page=False, with_format=False),
+            **meta,
+            "json_url": compare_url(params.edited(format="json")),
+            "csv_url": compare_url(params.edited(format="csv")),
+        },
+    )
+
+
 def search_values(request, field: str):
     """Every value of one filter in the current search's results, with a box to find one."""
     if field not in FILTER_FIELDS:
@@ -122,6 +191,11 @@ def search_values(request, field: str):
         request,
         "articles/search_values.html",
         {
+            "meta_title": f"All {listing.label_plural} · {listing.summary} · Newsroom",
+            "meta_description": (
+                f"{listing.total:,} {listing.label_plural} in the Newsroom archive's "
+                f"articles for {listing.summary}, with how many articles name each."
+            ),
             "params": params.edited(format="html"),
             "field": field,
             "listing": listing,
@@ -146,12 +220,39 @@ def article_detail(request, pk, slug=None):
         request,
         "articles/article_detail.html",
         {
+            "canonical_url": request.build_absolute_uri(page.article.get_absolute_url()),
             "article": page.article,
             "mentions": page.mentions,
             "entity_groups": page.entity_groups,
             "related": page.related,
         },
     )
+
+
+def entity_detail(request, kind: str, slug: str):
+    """A place's, organization's or person's page; ``?format=json`` gives it as JSON."""
+    fmt, notes = parse_page_format(request.GET)
+    entity, moved = find_entity(kind, slug)
+    if entity is None:
+        missing = MissingEntity(kind, slug)
+        if fmt == "json":
+            return JsonResponse({"error": missing.message}, status=404)
+        return render(request, "articles/entity_missing.html", {"missing": missing}, status=404)
+    if moved:
+        url = entity_url(entity.kind, entity.slug)
+        return HttpResponsePermanentRedirect(url + ("?format=json" if fmt == "json" else ""))
+    try:
+        page = entity_page(entity)
+    except SearchUnavailable as exc:
+        if fmt == "json":
+            return JsonResponse({"error": str(exc)}, status=503)
+        context = {"missing": MissingEntity(kind, slug, unavailable=str(exc))}
+        return render(request, "articles/entity_missing.html", context, status=503)
+    if fmt == "json":
+        return JsonResponse(entity_json(page, request.build_absolute_uri))
+    canonical = request.build_absolute_uri(page.url)
+    context = {"page": page, "notes": notes, "nav": page.nav, "canonical_url": canonical}
+    return render(request, "articles/entity_detail.html", context)
 
 
 def browse(request, kind: str):
@@ -161,4 +262,9 @@ def browse(request, kind: str):
     letter = request.GET.get("letter", "").strip().upper()[:1]
     query = " ".join(request.GET.get("q", "").split())[:200]
     page = browse_page(kind, letter=letter, query=query)
-    return render(request, "articles/browse.html", page.context())
+    canonical = request.path + (f"?{urlencode({'letter': page.letter})}" if page.letter else "")
+    return render(
+        request,
+        "articles/browse.html",
+        {**page.context(), "canonical_url": request.build_absolute_uri(canonical)},
+    )

@@ -58,6 +58,8 @@ def run(
             if not connection.in_atomic_block:  # a caller's transaction is left alone
                 close_old_connections()
             resumed = 0
+            if resume_uploads and not next_resume:  # once, on the first round
+                uploads.remove_finished_batch_locks()
             if resume_uploads and time.monotonic() >= next_resume:
                 next_resume = time.monotonic() + resume_every
                 resumed = uploads.resume_unfinished_batches(in_background=uploads_in_background)

@@ -117,6 +117,8 @@ def not_entity(name: str, ordinary: frozenset, given: frozenset) -> str | None:
         return "a number word"
     if " " in key or not key.isalpha():
         return None
+    if name.isupper() and len(key) <= 4:
+        return None  # an acronym ("EU", "FBI", "MBS"), whatever the word list says
     if key in ordinary and gazetteer().lookup(name) is None and key not in given:
         return "an ordinary word" if not name.isupper() else "an ordinary word in capitals"
     return None

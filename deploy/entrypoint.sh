@@ -7,7 +7,7 @@
 set -e
 case "$1" in
   web)
-    exec gunicorn newsroom.wsgi -c newsroom/gunicorn_conf.py --bind 0.0.0.0:8000 ;;
+    exec gunicorn -c newsroom/gunicorn_conf.py --bind 0.0.0.0:8000 ;;
   worker)
     exec python manage.py index_worker ;;
   setup)

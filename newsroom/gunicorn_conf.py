@@ -1,10 +1,14 @@
 """gunicorn settings for `make serve` and the deploy/ containers.
 
-    gunicorn newsroom.wsgi -c newsroom/gunicorn_conf.py --bind 0.0.0.0:8000
+    gunicorn -c newsroom/gunicorn_conf.py --bind 0.0.0.0:8000
 
-Every value can be overridden by the environment variable named beside it (or by
-GUNICORN_CMD_ARGS). Searching is CPU-bound (Whoosh runs in the worker), so workers follow the
-core count rather than the usual 2n+1 for I/O-bound sites.
+The site is served by gunicorn's asyncio worker with Django's ASGI application
+(newsroom/asgi.py): connections, headers and bodies are read by an event loop, so slow or idle
+clients hold no worker (newsroom/serving.py says why; newsroom/gunicorn_worker.py adds the
+header deadline and the stuck-request timeout). Every value can be overridden by the
+environment variable named beside it (or by GUNICORN_CMD_ARGS). Searching is CPU-bound (Whoosh
+runs in the worker, one request at a time per worker), so workers follow the core count rather
+than the usual 2n+1 for I/O-bound sites.
 """
 
 import multiprocessing
@@ -16,10 +20,15 @@ def env_int(name: str, default: int) -> int:
 
 
 cores = multiprocessing.cpu_count()
+wsgi_app = "newsroom.asgi:application"
+worker_class = "newsroom.gunicorn_worker.Worker"
+asgi_lifespan = "off"  # Django has no lifespan handler
 workers = env_int("WEB_CONCURRENCY", max(2, cores + 1))
-threads = env_int("GUNICORN_THREADS", 1)
-# Long enough for a large faceted search on Whoosh; a request past it is killed and logged.
+# Long enough for a large faceted search on Whoosh; a worker busy on one request for longer
+# is restarted and the request logged.
 timeout = env_int("GUNICORN_TIMEOUT", 60)
+# GUNICORN_HEADER_TIMEOUT (default 15 s, read by newsroom/gunicorn_worker.py): a connection
+# that has not sent its request's headers by then is closed.
 graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = env_int("GUNICORN_KEEPALIVE", 5)
 # Recycle workers now and then so a slow leak never grows without bound.
@@ -54,7 +63,13 @@ def post_worker_init(worker):
 
     from articles import search, selectors
     from articles import worker as background
+    from newsroom.serving import SiteApplication
 
+    if not isinstance(getattr(worker, "asgi", None), SiteApplication):
+        raise RuntimeError(
+            "This configuration serves newsroom.asgi:application: run "
+            "`gunicorn -c newsroom/gunicorn_conf.py` without naming an application."
+        )
     search.warm_up()
     selectors.warm_up()
     if settings.NEWSROOM_INDEX_DRAINER:

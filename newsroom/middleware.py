@@ -1,20 +1,24 @@
-"""Security middleware: response headers Django does not set, and the admin sign-in limit."""
+"""Site-wide middleware: response headers Django does not set, tracking parameters dropped,
+compression that leaves secrets alone, and the admin sign-in limit."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import logging
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache, caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.middleware.gzip import GZipMiddleware
 from django.urls import reverse
 
 from articles.locks import file_lock
@@ -43,6 +47,59 @@ class SecurityHeadersMiddleware:
         return response
 
 
+# Added by mail and social sites to shared links; they mean nothing here.
+TRACKING_PARAMETER = re.compile(
+    r"utm_[a-z0-9_]*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|igshid|yclid|twclid",
+    re.IGNORECASE,
+)
+
+
+class TrackingParametersMiddleware:
+    """A GET with utm_*, fbclid, gclid and the like is answered with a permanent redirect to
+    the same URL without them, everything else kept as written: a shared link opens the
+    canonical page (not "Unknown filter 'fbclid' was ignored"), and og:url and the share
+    box never pass them on."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if query and request.method in ("GET", "HEAD"):
+            pieces = query.split("&")
+            kept = [p for p in pieces if not TRACKING_PARAMETER.fullmatch(p.split("=", 1)[0])]
+            if len(kept) != len(pieces):
+                kept = [p for p in kept if p]
+                return HttpResponsePermanentRedirect(
+                    request.path + ("?" + "&".join(kept) if kept else "")
+                )
+        return self.get_response(request)
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """gzip for what anyone may read; nothing secret is compressed (BREACH).
+
+    BREACH recovers a secret from the compressed size of a response that also reflects
+    attacker-chosen text. Public pages carry no secret: they are the same for every
+    reader, with no CSRF token (their forms are GET) and no session data. Responses that
+    do carry one are sent uncompressed: any page that put the CSRF token in it (sign-in,
+    every admin form) and every response to a signed-in editor. Django's GZipMiddleware
+    also pads each compressed response by a random length ("Heal the Breach").
+    """
+
+    def process_response(self, request, response):
+        # CsrfViewMiddleware sets its cookie on every response whose page used the token.
+        carries_token = settings.CSRF_COOKIE_NAME in response.cookies
+        if carries_token or settings.SESSION_COOKIE_NAME in response.cookies or _signed_in(request):
+            return response
+        return super().process_response(request, response)
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
 def client_address(request: HttpRequest) -> str:
     """The client's address, trusting X-Forwarded-For only as far as our own proxies."""
     proxies = settings.NEWSROOM_TRUSTED_PROXIES
@@ -57,8 +114,18 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def counted_name(username: str) -> str:
+    """The name a failure is counted under: the account sign-in would reach, in any case.
+
+    Django's sign-in form strips the name and normalises it with NFKC
+    (AbstractBaseUser.normalize_username), so "ａｄｍｉｎ" signs in as "admin" and must count
+    as "admin"; case is folded on top, so "Admin" counts there too.
+    """
+    return get_user_model().normalize_username(username.strip()).casefold()
+
+
 def _keys(address: str, username: str) -> tuple[str, str]:
-    digest = hashlib.sha256(f"{address}\n{username.strip().lower()}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{address}\n{counted_name(username)}".encode()).hexdigest()
     return f"login-fail:user:{digest}", f"login-fail:addr:{address}"
 
 

@@ -78,8 +78,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: under ASGI (make serve), streamed responses stay streamed (newsroom/serving.py).
+    "newsroom.serving.ServingMiddleware",
+    # Compresses what comes out of everything below (public pages only: see its docstring).
+    "newsroom.middleware.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.SecurityHeadersMiddleware",
+    "newsroom.middleware.TrackingParametersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -197,6 +202,11 @@ NEWSROOM_CSP = os.environ.get(
     "form-action 'self'; frame-ancestors 'none'",
 )
 
+# The only sign-in is the admin's: where it lands when ?next= is missing or points off-site
+# (Django's default, /accounts/profile/, is a 404 here).
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+
 # --- Admin sign-in rate limit ---------------------------------------------------------
 # Failed sign-ins counted per client address and user name (and per address alone) in the
 # cache; past the limit the login answers 429 until the window has passed.
@@ -252,6 +262,15 @@ NEWSROOM_INDEX_ON_COMMIT = env_bool("NEWSROOM_INDEX_ON_COMMIT", True)
 NEWSROOM_INDEX_DRAINER = env_bool("NEWSROOM_INDEX_DRAINER", NEWSROOM_INDEX_ON_COMMIT)
 # Seconds a writer waits for the Whoosh index lock before giving up (the task is retried).
 NEWSROOM_SEARCH_LOCK_TIMEOUT = env_int("NEWSROOM_SEARCH_LOCK_TIMEOUT", 60)
+
+# --- Pictures ---------------------------------------------------------------------
+# Country shapes for the search page's map: Natural Earth 110m as TopoJSON, from the npm
+# package world-atlas that `make install` puts in node_modules/ (package.json). Without the
+# file the map is left out and its list of countries stays.
+NEWSROOM_WORLD_SHAPES = Path(
+    os.environ.get("NEWSROOM_WORLD_SHAPES")
+    or BASE_DIR / "node_modules" / "world-atlas" / "countries-110m.json"
+)
 
 # --- Extraction -------------------------------------------------------------------
 # "builtin" is the NER pipeline shipped in articles/extraction/ner_model (fine-tuned from

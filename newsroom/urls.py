@@ -2,10 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views import defaults
 
+from . import site_files
 from .health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", site_files.robots_txt, name="robots-txt"),
+    path("favicon.ico", site_files.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
 ]

@@ -1,5 +1,9 @@
-"""Shared fixtures: real corpus paths, a clean Whoosh index per test."""
+"""Shared fixtures: real corpus paths, a clean Whoosh index per test, a separate site."""
 
+import os
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,3 +43,61 @@ def segment_postings_as_in_a_large_archive(monkeypatch):
 
     monkeypatch.setattr(segment_arrays, "TEXT_POSTINGS_MIN_DOCS", 0)
     monkeypatch.setattr(text_postings, "MIN_TERM_DOCS", 1)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A separate site: its own data folder, file-based SQLite database and Whoosh index."""
+    run, start = separate_site(tmp_path)
+    return run, start, tmp_path
+
+
+def separate_site(tmp_path: Path):
+    """(run, start) for Python processes of a new site in ``tmp_path``: migrated, index made."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "SEARCH_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update(
+        NEWSROOM_DATA_DIR=str(tmp_path / "data"),
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+        PYTHONPATH=str(REPO),
+        DEBUG="true",
+        LOG_LEVEL="WARNING",
+    )
+
+    def run(*args, extra_env=None, **kwargs) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, *args],
+            cwd=REPO,
+            env={**env, **(extra_env or {})},
+            capture_output=True,
+            text=True,
+            timeout=600,
+            **kwargs,
+        )
+
+    def start(*args, extra_env=None) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, *args],
+            cwd=REPO,
+            env={**env, **(extra_env or {})},
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+
+    migrated = run("manage.py", "migrate", "--no-input", "-v0")
+    assert migrated.returncode == 0, migrated.stderr
+    # Create the empty index first: several processes creating it at once race inside
+    # haystack's setup (reported to the search layer's owner).
+    cleared = run("manage.py", "shell", "-c", "from articles import search; search.clear_index()")
+    assert cleared.returncode == 0, cleared.stderr
+    return run, start

@@ -318,7 +318,8 @@ def test_resuming_a_file_interrupted_midway_skips_documents_already_reported(edi
     archive = zip_bytes(corpus_files(3))
     batch = uploads.create_batch([SimpleUploadedFile("bbc.zip", archive)])
     upload_file = batch.files.get()
-    items, refusal = checks.read_upload("bbc.zip", archive)
+    items, refusal = checks.read_upload("bbc.zip", io.BytesIO(archive))
+    items = list(items)
     assert refusal is None
     # The process died after storing the first document of the archive.
     first = next(

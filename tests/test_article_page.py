@@ -30,13 +30,13 @@ def test_article_page_shows_headline_outlet_section_caption_and_body(client, arc
     assert "SHARE THIS ARTICLE" not in page
 
 
-def test_entity_names_in_the_body_link_to_their_filtered_search(client, archive):
+def test_entity_names_in_the_body_link_to_their_pages(client, archive):
     page = client.get(archive.seed.get_absolute_url()).content.decode()
     body = page[
         page.index('<div class="body">') : page.index("</div>", page.index('<div class="body">'))
     ]
-    assert '<a class="entity" href="/search/?place=iraq">Iraq</a>' in body
-    assert '<a class="entity" href="/search/?org=pentagon">Pentagon</a>' in body
+    assert '<a class="entity" href="/places/iraq/">Iraq</a>' in body
+    assert '<a class="entity" href="/organizations/pentagon/">Pentagon</a>' in body
     assert body.count("<p>") >= 10  # paragraphs kept
 
 
@@ -44,7 +44,7 @@ def test_entities_are_listed_with_links(client, archive):
     page = client.get(archive.seed.get_absolute_url()).content.decode()
     aside = page[page.index('<aside class="article-aside">') :]
     assert "<h2>Places</h2>" in aside
-    assert '<a href="/search/?place=kirkuk">Kirkuk</a>' in aside
+    assert '<a href="/places/kirkuk/">Kirkuk</a>' in aside
 
 
 def test_original_url_is_linked_when_known(client, archive):
@@ -90,7 +90,8 @@ def test_linking_entities_cannot_inject_markup():
     assert "<b " not in out
     assert "&amp; chips" in out
     assert (
-        '<a class="entity" href="/search/?org=amp">&lt;b onmouseover=&quot;x&quot;&gt;</a>' in out
+        '<a class="entity" href="/organizations/amp/">&lt;b onmouseover=&quot;x&quot;&gt;</a>'
+        in out
     )
     assert out.count("<p>") == 2
 

@@ -32,13 +32,16 @@ def test_empty_archive_home_says_how_to_add_articles(client):
 
 def test_home_has_a_search_box_outlets_places_organizations_and_latest(client, archive):
     page = text(client.get("/"))
-    assert '<form class="search-box" role="search" method="get" action="/search/">' in page
+    assert (
+        '<form class="search-box" role="search" aria-label="Search the archive" method="get" '
+        'action="/search/">' in page
+    )
     assert '<label for="home-q">Search the archive</label>' in page
     assert f"{archive.total} articles in the archive" in page
     assert re.search(
         r'<a href="/search/\?source=bbc-news">BBC News</a> <span class="count">20</span>', page
     )
-    assert '<a href="/search/?place=united-states">United States</a>' in page
+    assert '<a href="/places/united-states/">United States</a>' in page
     assert "Largest outlets" in page and "Organizations" in page
     latest = Article.objects.order_by("-published", "-id").first()
     assert latest.get_absolute_url() in page
@@ -68,11 +71,11 @@ def test_sources_page_lists_outlets_with_counts_linking_to_their_search(client, 
 def test_places_are_grouped_by_country(client, archive):
     page = text(client.get("/places/"))
     assert "<h1>Places</h1>" in page
-    iraq = page.index('<h2><a href="/search/?place=iraq">Iraq</a>')
+    iraq = page.index('<h2><a href="/places/iraq/">Iraq</a>')
     group = page[iraq : page.index("</section>", iraq)]
-    assert '<a href="/search/?place=iraq">Iraq</a>' in group
-    assert '<a href="/search/?place=kirkuk">Kirkuk</a>' in group
-    uk = page.index('<h2><a href="/search/?place=united-kingdom">United Kingdom</a>')
+    assert '<a href="/places/iraq/">Iraq</a>' in group
+    assert '<a href="/places/kirkuk/">Kirkuk</a>' in group
+    uk = page.index('<h2><a href="/places/united-kingdom/">United Kingdom</a>')
     assert "Kirkuk" not in page[uk:].split("</section>")[0]
 
 
@@ -83,25 +86,25 @@ def test_organizations_page_has_a_to_z_and_a_search_box(client, archive):
     assert '<label for="browse-q">Find an organization</label>' in page
     by_letter = text(client.get("/organizations/?letter=P"))
     assert '<a href="?letter=P" aria-current="page">P</a>' in by_letter
-    assert '<a href="/search/?org=pentagon">Pentagon</a>' in by_letter
-    names = re.findall(r'<a href="/search/\?org=[^"]+">([^<]+)</a>', by_letter)
+    assert '<a href="/organizations/pentagon/">Pentagon</a>' in by_letter
+    names = re.findall(r'<a href="/organizations/[^"]+/">([^<]+)</a>', by_letter)
     assert names and all(name[0].upper() == "P" for name in names)
 
 
 def test_browse_search_box_filters_the_list(client, archive):
     page = text(client.get("/organizations/?q=penta"))
-    assert '<a href="/search/?org=pentagon">Pentagon</a>' in page
+    assert '<a href="/organizations/pentagon/">Pentagon</a>' in page
     assert "matching “penta”" in page
     nothing = text(client.get("/people/?q=zzzzzz"))
     assert "Nothing here matches “zzzzzz”." in nothing
 
 
-def test_people_page_links_each_person_to_their_search(client, archive):
+def test_people_page_links_each_person_to_their_page(client, archive):
     page = text(client.get("/people/"))
     assert "<h1>People</h1>" in page
-    links = re.findall(r'<a href="/search/\?person=([^"]+)">', page)
+    links = re.findall(r'<a href="/people/([^"]+)/">', page)
     assert links
-    assert client.get(f"/search/?person={links[0]}").status_code == 200
+    assert client.get(f"/people/{links[0]}/").status_code == 200
 
 
 def test_browse_pages_mark_where_you_are(client, archive):
@@ -139,15 +142,15 @@ def test_a_merged_place_leaves_the_places_page_at_once(
     from articles import corrections
     from articles.models import Entity
 
-    assert '<a href="/search/?place=kirkuk">Kirkuk</a>' in text(client.get("/places/"))
+    assert '<a href="/places/kirkuk/">Kirkuk</a>' in text(client.get("/places/"))
     kirkuk = Entity.objects.get(kind="place", slug="kirkuk")
     baghdad = Entity.objects.get(kind="place", slug="baghdad")
     with django_capture_on_commit_callbacks(execute=True):
         corrections.merge_entities(kirkuk, baghdad)
 
     page = text(client.get("/places/"))
-    assert '<a href="/search/?place=kirkuk">' not in page
-    assert '<a href="/search/?place=baghdad">Baghdad</a>' in page
+    assert '<a href="/places/kirkuk/">' not in page
+    assert '<a href="/places/baghdad/">Baghdad</a>' in page
 
 
 def test_a_renamed_organization_shows_its_new_name_at_once(
@@ -156,13 +159,13 @@ def test_a_renamed_organization_shows_its_new_name_at_once(
     from articles import corrections
     from articles.models import Entity
 
-    assert '<a href="/search/?org=pentagon">Pentagon</a>' in text(client.get("/organizations/"))
+    assert '<a href="/organizations/pentagon/">Pentagon</a>' in text(client.get("/organizations/"))
     pentagon = Entity.objects.get(kind="organization", slug="pentagon")
     with django_capture_on_commit_callbacks(execute=True):
         corrections.rename_entity(pentagon, "US Department of Defense")
 
     page = text(client.get("/organizations/"))
-    assert '<a href="/search/?org=us-department-of-defense">US Department of Defense</a>' in page
+    assert '<a href="/organizations/us-department-of-defense/">US Department of Defense</a>' in page
     assert ">Pentagon</a>" not in page
 
 
@@ -218,7 +221,7 @@ def test_a_countrys_count_is_what_its_link_finds_cities_included(client, archive
 
     page = text(client.get("/places/"))
     headings = re.findall(
-        r'<h2><a href="/search/\?place=([^"]+)">[^<]+</a> <span class="count">([\d,]+)</span>',
+        r'<h2><a href="/places/([^"]+)/">[^<]+</a> <span class="count">([\d,]+)</span>',
         page,
     )
     assert len(headings) >= 3
@@ -237,7 +240,7 @@ def test_the_home_page_counts_countries_as_their_links_do(client, archive):
     page = text(client.get("/"))
     places = page[page.index('id="h-places"') : page.index('id="h-orgs"')]
     listed = re.findall(
-        r'<a href="/search/\?place=([^"]+)">[^<]+</a> <span class="count">([\d,]+)</span>', places
+        r'<a href="/places/([^"]+)/">[^<]+</a> <span class="count">([\d,]+)</span>', places
     )
     assert ("united-states", str(place_hits("united-states"))) in listed
 

@@ -122,6 +122,19 @@ def test_a_wrongly_kinded_name_is_refiled_and_its_old_link_follows(client, share
     response = client.get(f"/search/?person={houthis.slug}")
     assert response.status_code == 301
     assert response["Location"] == f"/search/?org={houthis.slug}"
+    # Its page follows across kinds too (issue 11), the JSON as well, and it finds the article.
+    response = client.get(f"/people/{houthis.slug}/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/organizations/{houthis.slug}/"
+    response = client.get(f"/people/{houthis.slug}/?format=json")
+    assert response["Location"] == f"/organizations/{houthis.slug}/?format=json"
+    page = client.get(response["Location"]).json()
+    assert (page["kind"], page["articles"]) == ("organization", 1)
+    assert [a["id"] for a in page["latest"]] == [article.pk]
+    # Required within its filter ("+"), the old value lands in the new one, still required.
+    response = client.get(f"/search/?person=%2B{houthis.slug}")
+    assert response["Location"] == f"/search/?org=%2B{houthis.slug}"
+    assert client.get(f"{response['Location']}&format=json").json()["total"] == 1
 
 
 def test_bad_entity_names_never_reach_a_page(client, shared, clean_index):

@@ -2,9 +2,15 @@
 
 import datetime
 import logging
+import sys
+import types
 
 import pytest
+from django.test import Client
 from django.urls import path
+from whoosh import fields as wf
+from whoosh.analysis import RegexTokenizer
+from whoosh.filedb.filestore import FileStorage
 
 from articles.models import Article
 from newsroom.urls import handler404, handler500  # noqa: F401 (used by this test urlconf)
@@ -50,6 +56,16 @@ def test_healthz_answers_ok_for_database_and_search(client, index_folder):
     assert "no-store" in response["Cache-Control"]
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_healthz_answers_other_methods_with_405(index_folder, method):
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)("/healthz")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert client.head("/healthz").status_code == 200
+
+
 def test_healthz_names_the_database_when_it_cannot_be_reached(client, index_folder, caplog):
     # No django_db mark: pytest-django refuses every query, as a database that is down would.
     with caplog.at_level(logging.ERROR, logger="newsroom.health"):
@@ -77,6 +93,32 @@ def test_healthz_says_the_index_is_missing_and_does_not_create_one(client, index
     assert "health check: search: index missing" in caplog.text
     assert str(index_folder) in caplog.text
     assert str(index_folder) not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_healthz_reads_an_index_written_before_its_analyzers_moved(client, index_folder):
+    """Whoosh stores an index's schema pickled, each analyzer named by its module path; the
+    restructure moved them (articles.search_whoosh -> articles.search.analysis). The health
+    check opens the index with the code's schema, as searches do, not the stored one."""
+    from articles import search
+
+    old_path = "articles.search_whoosh"
+    old_module = types.ModuleType(old_path)
+    tokenizer = type("StemmingTokenizer", (RegexTokenizer,), {"__module__": old_path})
+    old_module.StemmingTokenizer = tokenizer
+    sys.modules[old_path] = old_module
+    try:
+        schema = wf.Schema(id=wf.ID(stored=True, unique=True), text=wf.TEXT(analyzer=tokenizer()))
+        old_index = FileStorage(str(index_folder / "current")).create_index(schema)
+        with old_index.writer() as writer:
+            writer.add_document(id="articles.article.1", text="Troops at Ain al-Asad")
+    finally:
+        del sys.modules[old_path]
+    with pytest.raises(ModuleNotFoundError):  # the stored schema names a module now gone
+        FileStorage(str(index_folder / "current"), readonly=True).open_index()
+
+    assert search.probe_index() == 1
+    assert client.get("/healthz").json() == {"database": "ok", "search": "ok"}
 
 
 @pytest.mark.django_db

@@ -1,8 +1,6 @@
 """The search index follows the database through one queue and one writer at a time."""
 
 import json
-import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -22,7 +20,7 @@ from articles.ingest.columns import article_fingerprint
 from articles.models import Article, IndexTask, UploadBatch
 from articles.search import queue
 
-from .conftest import CORPUS, REPO, SEED
+from .conftest import CORPUS, SEED, free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -318,52 +316,6 @@ print(json.dumps({"queries": queries, "errors": errors, "messages": messages[:5]
 """
 
 
-@pytest.fixture
-def site(tmp_path):
-    """A separate site: its own data folder, file-based SQLite database and Whoosh index."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "SEARCH_URL", "DJANGO_SETTINGS_MODULE")
-    }
-    env.update(
-        NEWSROOM_DATA_DIR=str(tmp_path / "data"),
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
-        PYTHONPATH=str(REPO),
-        DEBUG="true",
-        LOG_LEVEL="WARNING",
-    )
-
-    def run(*args, extra_env=None, **kwargs) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, *args],
-            cwd=REPO,
-            env={**env, **(extra_env or {})},
-            capture_output=True,
-            text=True,
-            timeout=600,
-            **kwargs,
-        )
-
-    def start(*args, extra_env=None) -> subprocess.Popen:
-        return subprocess.Popen(
-            [sys.executable, *args],
-            cwd=REPO,
-            env={**env, **(extra_env or {})},
-            text=True,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-
-    migrated = run("manage.py", "migrate", "--no-input", "-v0")
-    assert migrated.returncode == 0, migrated.stderr
-    # Create the empty index first: several processes creating it at once race inside
-    # haystack's setup (reported to the search layer's owner).
-    cleared = run("manage.py", "shell", "-c", "from articles import search; search.clear_index()")
-    assert cleared.returncode == 0, cleared.stderr
-    return run, start, tmp_path
-
-
 def test_parallel_writers_and_readers_leave_the_index_equal_to_the_database(site, shared):
     run, start, tmp_path = site
     scripts = {}
@@ -442,12 +394,6 @@ print(IndexTask.objects.count(), "queued")
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def search_total(port: int, q: str) -> int | None:
     url = f"http://127.0.0.1:{port}/search/?q={q}&format=json"
     try:
@@ -462,7 +408,7 @@ def test_gunicorn_workers_index_what_other_processes_only_queued(site, shared):
     run, start, tmp_path = site
     port = free_port()
     server = start(
-        "-m", "gunicorn", "newsroom.wsgi", "-c", "newsroom/gunicorn_conf.py",
+        "-m", "gunicorn", "-c", "newsroom/gunicorn_conf.py",
         "--bind", f"127.0.0.1:{port}",
         extra_env={"WEB_CONCURRENCY": "2"},
     )  # fmt: skip

@@ -191,3 +191,46 @@ def test_control_characters_in_a_filter_are_removed_with_a_note(names):
     assert params.include == {"place": ("iraq",)}
     assert params.date_from == datetime.date(2020, 1, 1)
     assert form.notes == ["A filter contained a control character; it was removed."]
+
+
+def test_a_plus_before_a_value_requires_it_as_well(names):
+    params, form = parse("place=iraq&place=%2Bsyria")
+    assert params.include == {"place": ("iraq",)} and params.require == {"place": ("syria",)}
+    assert params.querystring() == "?place=iraq&place=%2Bsyria"
+    assert form.notes == []
+    typed, _ = parse("place=iraq&place=+syria")  # an unencoded plus arrives as a space
+    assert typed == params
+    assert params.without_value("place", "+syria").querystring() == "?place=iraq"
+    assert params.with_value("place", "-syria").require == {}
+
+
+def test_a_value_both_required_and_included_is_required(names):
+    params, _ = parse("place=syria&place=%2Bsyria&place=iraq")
+    assert params.include == {"place": ("iraq",)} and params.require == {"place": ("syria",)}
+
+
+def test_a_value_refiled_under_another_kind_keeps_the_and_it_was_written_with(names):
+    """person=houthis now names an organization (issue 9); "org=pentagon&person=houthis" asked
+    for both, so in one filter the Houthis are required as well, not "any of" (issue 11)."""
+    houthis = Entity.objects.create(
+        kind="organization", name="Houthis", slug="houthis", key="houthis"
+    )
+    EntityRedirect.objects.create(kind="person", old_slug="houthis", entity=houthis)
+
+    params, form = parse("org=pentagon&person=houthis")
+    assert params.include == {"org": ("pentagon",)} and params.require == {"org": ("houthis",)}
+    assert params.querystring() == "?org=pentagon&org=%2Bhouthis"
+    assert form.redirects == {("person", "houthis"): "houthis"}
+    assert parse(params.querystring()[1:])[0] == params  # the redirect's target is canonical
+
+    several, _ = parse("org=pentagon&org=kataib-hezbollah&person=houthis")
+    assert several.include == {"org": ("kataib-hezbollah", "pentagon")}
+    assert several.require == {"org": ("houthis",)}
+    alone, _ = parse("person=houthis")
+    assert alone.include == {"org": ("houthis",)} and alone.require == {}
+    required, _ = parse("person=%2Bhouthis&person=hadi")  # hadi: unknown, noted
+    assert required.require == {"org": ("houthis",)}
+    left_out, _ = parse("org=pentagon&person=-houthis")
+    assert left_out.include == {"org": ("pentagon",)} and left_out.exclude == {"org": ("houthis",)}
+    twice, _ = parse("org=houthis&person=houthis")
+    assert twice.include == {"org": ("houthis",)} and twice.require == {}

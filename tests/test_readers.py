@@ -197,6 +197,32 @@ def test_actual_bytes_are_counted_against_the_archive_limit(monkeypatch):
     )
 
 
+def test_a_page_far_longer_than_an_article_is_refused_before_it_is_parsed():
+    limit = 1000
+    text = "Headline\n\n" + "Troops arrived in Baghdad on Sunday. " * 80  # 2,970 characters
+    (failure,) = list(read_bytes("long.txt", text.encode(), max_article_chars=limit))
+    assert failure.reason.startswith("text of 2,970 characters, far over the 1,000-character")
+    html = "<html><body><p>" + "Troops arrived in Baghdad. " * 1000 + "</p></body></html>"
+    (failure,) = list(read_bytes("long.html", html.encode(), max_article_chars=limit))
+    assert failure.reason.startswith("web page of 27,0")
+    # Markup is most of a web page: one 20 times the limit is still read (and parsed).
+    (page,) = list(read_bytes("page.html", html[:20_000].encode(), max_article_chars=limit))
+    assert isinstance(page, RawDocument)
+    # Files of many articles are not one article: their records are judged one by one.
+    lines = "".join(json.dumps({"headline": f"H{n}", "body": text}) + "\n" for n in range(5))
+    records = list(read_bytes("dump.jsonl", lines.encode(), max_article_chars=limit))
+    assert len(docs(records)) == 5
+
+
+def test_extraction_batches_hold_a_bounded_amount_of_text():
+    from articles.extraction import MAX_BATCH_CHARS, _batches
+
+    long = [RawDocument(f"{n}.txt", "text", "x" * (MAX_BATCH_CHARS // 3 + 1)) for n in range(10)]
+    assert [len(batch) for batch in _batches(long, 256, MAX_BATCH_CHARS)] == [3, 3, 3, 1]
+    short = [RawDocument(f"{n}.txt", "text", "x" * 100) for n in range(600)]
+    assert [len(batch) for batch in _batches(short, 256, MAX_BATCH_CHARS)] == [256, 256, 88]
+
+
 def test_symbolic_link_in_a_zip_is_refused():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -281,6 +307,33 @@ def test_utf8_with_one_stray_windows_byte_keeps_its_utf8_and_reads_the_byte():
 def test_utf16_with_bom_is_decoded():
     (raw,) = list(read_bytes("a.txt", ARTICLE.encode("utf-16")))
     assert raw.text == ARTICLE
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_without_a_bom_are_decoded_not_taken_for_binary(encoding):
+    (raw,) = list(read_bytes("a.txt", ARTICLE.encode(encoding)))
+    assert raw.text == ARTICLE
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_arabic_and_russian_in_utf16_without_a_bom_are_decoded(encoding):
+    for text in (
+        "قوات في بغداد\n\nوقال البنتاغون يوم الأحد إن القوات وصلت إلى بغداد.\n" * 5,
+        "Войска в Багдаде\n\nПентагон заявил в воскресенье, что войска прибыли.\n" * 5,
+    ):
+        (raw,) = list(read_bytes("a.txt", text.encode(encoding)))
+        assert raw.text == text
+
+
+def test_utf16_without_a_bom_that_cannot_be_told_from_binary_says_what_it_looks_like():
+    chinese = "美军抵达巴格达\n\n五角大楼周日表示，部队已经抵达巴格达。\n" * 10
+    (failure,) = list(read_bytes("a.txt", chinese.encode("utf-16-le")))
+    assert failure.reason.startswith("looks like UTF-16 text without a byte-order mark")
+    assert "save it as UTF-8" in failure.reason
+    rng = random.Random(3)
+    noise = bytes(rng.randrange(256) for _ in range(4000))
+    (failure,) = list(read_bytes("a.bin", noise))
+    assert failure.reason == "binary file (looks like binary data), not an article"
 
 
 def test_bytes_no_encoding_fits_are_reported():

@@ -308,3 +308,31 @@ def test_a_cluster_write_that_fails_raises_so_the_index_queue_retries_it(newsroo
         assert queue.drain() == 0
     task = IndexTask.objects.get(article_id=article.pk)
     assert task.attempts == 1 and task.last_error  # kept for a retry, not dropped as done
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("engine", ["whoosh", "generic"])
+def test_undated_articles_are_the_year_value_undated_on_both_engines(
+    newsroom,  # noqa: F811
+    monkeypatch,
+    engine,
+):
+    if engine == "generic":
+        monkeypatch.setattr(
+            search.service, "current_engine", lambda: HaystackSearchEngine(connections["default"])
+        )
+    undated = Article.objects.create(
+        headline="Undated troops report", slug="undated", body="troops", fingerprint="undated"
+    )
+    search.index_articles([undated.id])
+    everything = search_articles(SearchRequest(q="troops"))
+    years = {f.value: f.count for f in everything.facets["year"]}
+    assert years["undated"] == 1 and sum(years.values()) == everything.total
+    only = SearchRequest(q="troops", include={"year": ("undated",)})
+    assert ids(search_articles(only)) == {undated.id}
+    counts = assert_counts_are_what_a_click_finds(only)
+    assert counts["year"] == years  # the year group is counted without its own selection
+    left_out = search_articles(SearchRequest(q="troops", exclude={"year": ("undated",)}))
+    assert left_out.total == everything.total - 1 and undated.id not in ids(left_out)
+    either = SearchRequest(q="troops", include={"year": ("undated", "2021")})
+    assert search.count_articles(either) == 1 + years["2021"]

@@ -156,7 +156,7 @@ def test_every_filter_group_is_shown_with_counts_and_labelled_checkboxes(client,
         page,
     )
     assert 'name="source" value="-bbc-news"' in page
-    assert '<label for="from">From</label>' in page and '<label for="to">To</label>' in page
+    assert '<label for="from">From</label>' in page and '<label for="to">Until</label>' in page
 
 
 def test_active_facet_is_checked_and_marked_current(client, archive):
@@ -418,7 +418,8 @@ def test_share_link_and_preview_tags_carry_the_filter_summary(client, archive):
     url = "http://testserver/search/?place=iraq&org=pentagon"
     assert f'<meta property="og:url" content="{url}">' in page
     assert '<meta property="og:title" content="Pentagon in Iraq — 1 article">' in page
-    assert '<meta name="twitter:card" content="summary">' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+    assert re.search(r'<meta property="og:image" content="http://testserver/static/img/', page)
     assert '<meta name="twitter:title" content="Pentagon in Iraq — 1 article">' in page
     assert f'<input id="share-url" class="share-url" type="url" value="{url}" readonly>' in page
     assert (

@@ -134,6 +134,33 @@ def test_user_name_case_does_not_dodge_the_limit(client, staff):
     assert sign_in(client, "Chief", "wrong").status_code == 429
 
 
+@pytest.mark.parametrize("variant", ["ｃｈｉｅｆ", "ＣＨＩＥＦ", " chief ", "ｃhief"])
+def test_user_names_that_sign_in_as_the_same_account_share_one_count(client, staff, variant):
+    # Sign-in normalises user names with NFKC (Django's UsernameField): full-width letters
+    # reach the same account, so they must reach the same count.
+    for _ in range(5):
+        assert sign_in(client, "chief", "wrong").status_code == 200
+    assert sign_in(client, variant, "correct horse battery").status_code == 429
+    cache.clear()
+    for _ in range(5):
+        assert sign_in(client, variant, "wrong").status_code == 200
+    assert sign_in(client, "chief", "correct horse battery").status_code == 429
+    assert sign_in(client, variant, "correct horse battery").status_code == 429
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/admin/", "javascript:alert(1)"]
+)
+def test_an_unsafe_next_after_sign_in_lands_on_the_admin_index(client, staff, next_url):
+    response = client.post(
+        f"{LOGIN}?next={next_url}",
+        {"username": "chief", "password": "correct horse battery", "next": next_url},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_a_forged_forwarded_for_header_does_not_dodge_the_limit(client, staff):
     for n in range(5):
         sign_in(client, "chief", "wrong", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")

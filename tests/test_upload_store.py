@@ -1,6 +1,8 @@
 """Storing uploaded documents: one transaction each, and a clash with another process is
 retried once with fresh caches instead of being reported as a failure."""
 
+import io
+
 import pytest
 from django.db import transaction
 
@@ -15,8 +17,8 @@ def test_an_entity_removed_by_another_process_mid_batch_is_created_again(shared)
     seed = SEED.read_bytes()
     variant = seed.replace(b"US deploys new troops", b"Second report: US deploys more troops", 1)
     items = [
-        *checks.read_upload("first.txt", seed)[0],
-        *checks.read_upload("second.txt", variant)[0],
+        *checks.read_upload("first.txt", io.BytesIO(seed))[0],
+        *checks.read_upload("second.txt", io.BytesIO(variant))[0],
     ]
 
     def merged_away_after_commit(outcome, extracted):
@@ -34,7 +36,7 @@ def test_an_entity_removed_by_another_process_mid_batch_is_created_again(shared)
 @pytest.mark.django_db
 def test_uploads_follow_the_configured_article_length_limit(settings, shared):
     settings.NEWSROOM_MAX_ARTICLE_CHARS = 2000
-    items, refusal = checks.read_upload("seed.txt", SEED.read_bytes())
+    items, refusal = checks.read_upload("seed.txt", io.BytesIO(SEED.read_bytes()))
     assert refusal is None
 
     (outcome,) = uploads.store_documents(items)

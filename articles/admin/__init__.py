@@ -1,4 +1,9 @@
 """The editors' admin (Django finds it as articles.admin): articles with reviewed uploads,
 entity corrections that last, upload batches and the index queue."""
 
-from . import articles, decisions, entities, operations  # noqa: F401  (each registers its ModelAdmins)
+from django.contrib import admin
+
+from . import articles, decisions, entities, operations  # noqa: F401 (each registers ModelAdmins)
+
+admin.site.site_header = "Newsroom administration"
+admin.site.site_title = "Newsroom admin"

@@ -1,9 +1,10 @@
 """The archive's machinery in the admin: upload batches and their reports, the index queue."""
 
 from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 
+from ..forms import whole_number
 from ..models import (
     IndexTask,
     UploadBatch,
@@ -44,7 +45,10 @@ class UploadBatchAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:articles_article_upload"))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        return HttpResponseRedirect(reverse("admin:articles_uploadbatch_report", args=[object_id]))
+        batch_id = whole_number(object_id)
+        if batch_id is None:  # "²" or "abc": no batch has that number (reverse would fail)
+            raise Http404("No upload batch with this number.")
+        return HttpResponseRedirect(reverse("admin:articles_uploadbatch_report", args=[batch_id]))
 
     def has_change_permission(self, request, obj=None):
         return False

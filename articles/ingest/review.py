@@ -6,6 +6,8 @@ and suppressed mentions, see articles.corrections).
 
 from __future__ import annotations
 
+import io
+
 from django.contrib.admin.models import ADDITION
 from django.db import transaction
 
@@ -21,9 +23,10 @@ REVIEWED_KINDS = (("place", "places"), ("organization", "organizations"), ("pers
 
 def read_single_document(name: str, data: bytes) -> tuple[RawDocument | None, str | None]:
     """The one document of a pasted page or single file, or why it cannot be added."""
-    items, refusal = read_upload(name, data)
+    items, refusal = read_upload(name, io.BytesIO(data))
     if refusal:
         return None, refusal
+    items = list(items)  # one page or file, at most NEWSROOM_MAX_FILE_BYTES
     documents = [i for i in items if isinstance(i, RawDocument)]
     failures = [i for i in items if isinstance(i, ReadFailure)]
     if not documents:

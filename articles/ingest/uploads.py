@@ -11,7 +11,9 @@ What a file must pass first is in articles.ingest.checks.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import re
 import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -26,7 +28,7 @@ from django.utils import timezone
 
 from .. import corrections
 from ..extraction.types import ExtractedArticle, RawDocument, ReadFailure
-from ..locks import file_lock
+from ..locks import file_lock, remove_held_lock_file
 from ..models import Article, UploadBatch, UploadFile, UploadResult
 from ..search import queue
 from .checks import archive_refusal, inline_limit_bytes, is_archive, read_upload, refusal_for_size
@@ -52,7 +54,7 @@ def store_documents(
 ) -> Iterator[DocumentOutcome]:
     """Extract and store documents one transaction each; ``record`` runs inside it."""
     entities, sources = EntityResolver(), SourceResolver()
-    todo = [i for i in items if document_label(i.origin, i.ordinal) not in skip_labels]
+    todo = (i for i in items if document_label(i.origin, i.ordinal) not in skip_labels)
     for result in extract_with_settings(todo):
         label = document_label(result.origin, result.ordinal)
         if isinstance(result, ReadFailure):
@@ -146,11 +148,41 @@ def batch_is_small(batch: UploadBatch) -> bool:
     return sum(_unpacked_size(f) for f in pending) <= inline_limit_bytes()
 
 
-def batch_lock(batch_id: int):
+def _batch_lock_path(batch_id: int) -> Path:
+    return Path(settings.DATA_DIR) / "locks" / f"upload-batch-{batch_id}.lock"
+
+
+@contextlib.contextmanager
+def batch_lock(batch_id: int) -> Iterator[bool]:
     """``with batch_lock(id) as free``: free is True if this process may work on the batch
-    (nobody else is)."""
-    path = Path(settings.DATA_DIR) / "locks" / f"upload-batch-{batch_id}.lock"
-    return file_lock(path, blocking=False)
+    (nobody else is).
+
+    The lock file goes when its holder finds the batch done (a finished batch never runs
+    again), so one file per upload does not pile up in the data folder.
+    """
+    path = _batch_lock_path(batch_id)
+    with file_lock(path, blocking=False) as free:
+        try:
+            yield free
+        finally:
+            if free and not _batch_unfinished(batch_id):
+                remove_held_lock_file(path)
+
+
+def _batch_unfinished(batch_id: int) -> bool:
+    return UploadBatch.objects.filter(pk=batch_id).exclude(status=UploadBatch.Status.DONE).exists()
+
+
+def remove_finished_batch_locks() -> int:
+    """Remove the lock files of finished (or deleted) batches that earlier versions left."""
+    removed = 0
+    for path in sorted(_batch_lock_path(0).parent.glob("upload-batch-*.lock")):
+        number = re.fullmatch(r"upload-batch-([0-9]{1,18})\.lock", path.name)
+        if number is None or _batch_unfinished(int(number.group(1))):
+            continue
+        with batch_lock(int(number.group(1))) as free:
+            removed += free
+    return removed
 
 
 def batch_is_running(batch: UploadBatch) -> bool:
@@ -230,24 +262,26 @@ def _process_file(batch: UploadBatch, upload: UploadFile) -> None:
                 ADDITION,
             )
 
-    try:
-        with upload.stored.open("rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        items, refusal = [], f"{upload.name}: the stored upload could not be read ({exc})."
-    else:
-        items, refusal = read_upload(upload.name, data)
-    if refusal:
+    def refuse(reason: str) -> None:
         with transaction.atomic():
-            record(DocumentOutcome(upload.name, UploadResult.Outcome.FAILED, reason=refusal), None)
+            record(DocumentOutcome(upload.name, UploadResult.Outcome.FAILED, reason=reason), None)
+
+    try:
+        handle = upload.stored.open("rb")
+    except OSError as exc:
+        refuse(f"{upload.name}: the stored upload could not be read ({exc}).")
     else:
-        done = set(upload.results.values_list("label", flat=True))
-        for n, _ in enumerate(store_documents(items, record=record, skip_labels=done), 1):
-            if n % PROGRESS_EVERY_DOCUMENTS == 0:
-                # An archive is one file: show its progress and make what is stored so far
-                # searchable without waiting for the whole archive.
-                _update_counts(batch)
-                queue.drain(blocking=False)
+        with handle:  # documents are read from the file one at a time, never all at once
+            items, refusal = read_upload(upload.name, handle)
+            if refusal:
+                refuse(refusal)
+            done = set(upload.results.values_list("label", flat=True))
+            for n, _ in enumerate(store_documents(items, record=record, skip_labels=done), 1):
+                if n % PROGRESS_EVERY_DOCUMENTS == 0:
+                    # An archive is one file: show its progress and make what is stored so
+                    # far searchable without waiting for the whole archive.
+                    _update_counts(batch)
+                    queue.drain(blocking=False)
     UploadFile.objects.filter(pk=upload.pk).update(status=UploadFile.Status.DONE)
 
 

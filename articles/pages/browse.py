@@ -19,8 +19,13 @@ BIG_LIST = 300
 
 
 def home_page() -> dict:
+    count = selectors.article_count()
     return {
-        "article_count": selectors.article_count(),
+        "article_count": count,
+        "meta_description": (
+            f"Search and browse {count:,} news article{'s' if count != 1 else ''} "
+            "by place, organization, person and outlet."
+        ),
         "latest": selectors.latest_articles(20),
         "sources": selectors.source_directory().largest(10),
         "places": selectors.entity_directory("place").largest(10),
@@ -45,6 +50,11 @@ class BrowsePage:
     def context(self) -> dict:
         return {
             **self.__dict__,
+            "meta_title": f"{self.title} · Newsroom",
+            "meta_description": (
+                f"{self.total:,} {self.title.lower()} named in the Newsroom archive, "
+                "A to Z, each linking to the articles that name it."
+            ),
             "nav": self.kind,
             "browse_kinds": [(k, v[1]) for k, v in BROWSE_KINDS.items()],
             "filter_fields": FILTER_FIELDS,
@@ -74,18 +84,17 @@ def browse_page(kind: str, *, letter: str = "", query: str = "") -> BrowsePage:
 
 
 def _by_country(entries: list) -> list:
+    """(country name, the country's own entry or None, the other places in it), by name.
+
+    The country's entry is the group's heading, so it is not listed under it again.
+    """
     countries = selectors.country_names({e.country for e in entries})
     by_country: dict[str, list] = {}
     for entry in entries:
         by_country.setdefault(entry.country, []).append(entry)
-    return sorted(
-        (
-            (
-                countries.get(code, "") if code else "Elsewhere",
-                next((e for e in items if e.feature == "country"), None),
-                items,
-            )
-            for code, items in by_country.items()
-        ),
-        key=lambda g: (g[0] == "Elsewhere", g[0].casefold()),
-    )
+    groups = []
+    for code, items in by_country.items():
+        country = next((e for e in items if e.feature == "country"), None) if code else None
+        places = [e for e in items if e is not country]
+        groups.append((countries.get(code, "") if code else "Elsewhere", country, places))
+    return sorted(groups, key=lambda g: (g[0] == "Elsewhere", g[0].casefold()))

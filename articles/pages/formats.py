@@ -13,6 +13,7 @@ from .. import search, selectors
 from ..forms import SearchParams
 from ..search.vocabulary import PER_PAGE
 from .search import SearchPage, search_request
+from .timeline import TimelineChart
 
 AbsoluteURI = Callable[[str], str]  # request.build_absolute_uri
 
@@ -42,6 +43,7 @@ def search_json(
             "q": params.q,
             "include": {k: list(v) for k, v in params.include.items()},
             "exclude": {k: list(v) for k, v in params.exclude.items()},
+            "require": {k: list(v) for k, v in params.require.items()},
             "from": params.date_from.isoformat() if params.date_from else None,
             "to": params.date_to.isoformat() if params.date_to else None,
             "sort": params.sort,
@@ -87,10 +89,53 @@ def search_json(
         "facet_value_counts": {
             group.field: group.value_count for group in page.facets if params.facets
         },
+        "timeline": timeline_json(page.timeline, absolute_uri) if params.facets else None,
+        "countries": (
+            [
+                {
+                    "code": c.code,
+                    "slug": c.slug,
+                    "name": c.name,
+                    "count": c.count,
+                    "url": absolute_uri(c.url),
+                }
+                for c in page.world_map.countries
+            ]
+            if params.facets and page.world_map
+            else None
+        ),
         "suggestion": page.suggestion,
-        "notes": [*notes, *messages],
+        "undated_left_out": page.undated_left_out,
+        "notes": [*notes, *messages, *_undated_note(page.undated_left_out)],
         "links": links,
     }
+
+
+def timeline_json(chart: TimelineChart | None, absolute_uri: AbsoluteURI) -> dict:
+    """Articles per period, each with the link that narrows the search to it."""
+    if chart is None:
+        return {"unit": None, "periods": [], "undated": 0, "undated_url": None}
+    return {
+        "unit": chart.unit,
+        "periods": [
+            {
+                "start": bar.start.isoformat(),
+                "end": bar.end.isoformat(),
+                "count": bar.count,
+                "url": absolute_uri(bar.url) if bar.url else None,
+            }
+            for bar in chart.bars
+        ],
+        "undated": chart.undated,
+        "undated_url": absolute_uri(chart.undated_url) if chart.undated_url else None,
+    }
+
+
+def _undated_note(count: int) -> list[str]:
+    if not count:
+        return []
+    noun = "article also matches" if count == 1 else "articles also match"
+    return [f"{count:,} undated {noun}; the dates leave them out (year=undated finds them)."]
 
 
 CSV_HEADER = [

@@ -8,16 +8,25 @@ service, and ``search_page`` gathers a page. Names of the values come from the d
 
 from __future__ import annotations
 
+import datetime
+import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.dateformat import format as date_format
 
 from .. import search, selectors
 from ..extraction.names import name_slug
 from ..forms import SearchParams
 from ..models import Article
-from ..search.vocabulary import ENTITY_FILTERS, FILTER_FIELDS, FILTER_LABELS, PER_PAGE
+from ..search.vocabulary import ENTITY_FILTERS, FILTER_FIELDS, FILTER_LABELS, PER_PAGE, UNDATED
+from .timeline import TimelineChart, timeline_chart
+from .worldmap import WorldMap, world_map
 
-FACETS_SHOWN = 10
+FACETS_SHOWN = 10  # values in view in each filter group
+FACETS_ON_PAGE = 30  # values in its "All N places" list (the values page and JSON have more)
 FACETS_LISTED = 50
 FACET_LISTING_LIMIT = 300
 
@@ -31,6 +40,7 @@ def search_request(params: SearchParams, **changes) -> search.SearchRequest:
         "q": params.q,
         "include": dict(params.include),
         "exclude": dict(params.exclude),
+        "require": dict(params.require),
         "date_from": params.date_from,
         "date_to": params.date_to,
         # nothing to rank by without words: newest first reads best
@@ -49,6 +59,7 @@ class FacetValue:
     count: int | None
     selected: bool = False
     excluded: bool = False
+    required: bool = False  # selected with "+": every article has it (AND)
 
 
 @dataclass
@@ -60,7 +71,6 @@ class FacetGroup:
     label_plural: str
     values: list[FacetValue]
     value_count: int = 0  # distinct values in all the results
-    unlisted: int = 0  # values with fewer articles, left off this page
 
     @property
     def shown(self) -> list[FacetValue]:
@@ -68,7 +78,16 @@ class FacetGroup:
 
     @property
     def rest(self) -> list[FacetValue]:
-        return self.values[FACETS_SHOWN:]
+        """The next values, under "All N places"; any left-out value stays on the page, so
+        that its "not" box is sent with the form."""
+        more = self.values[FACETS_SHOWN:]
+        kept = more[: FACETS_ON_PAGE - FACETS_SHOWN]
+        return kept + [v for v in more[len(kept) :] if v.excluded or v.selected]
+
+    @property
+    def off_page(self) -> int:
+        """Values with fewer articles than those on the page (the values page lists them)."""
+        return max(0, self.value_count - FACETS_SHOWN - len(self.rest))
 
 
 @dataclass
@@ -97,6 +116,10 @@ class SearchPage:
     suggestion: str | None
     notes: list[str]
     num_pages: int
+    timeline: TimelineChart | None = None
+    world_map: WorldMap | None = None
+    # Undated articles the search finds without its dates (from/to leave them out).
+    undated_left_out: int = 0
 
     @property
     def count_text(self) -> str:
@@ -107,6 +130,22 @@ class SearchPage:
     @property
     def title(self) -> str:
         return f"{self.summary} — {self.count_text}"
+
+    @property
+    def description(self) -> str:
+        return f"{self.count_text.capitalize()} in the Newsroom archive: {self.summary}."
+
+    @property
+    def first_number(self) -> int:
+        return (self.params.page - 1) * PER_PAGE + 1
+
+    @property
+    def range_text(self) -> str:
+        """ "1–20 of 79" for the page shown (empty past the last page)."""
+        if not self.results:
+            return ""
+        last = self.first_number + len(self.results) - 1
+        return f"{self.first_number:,}–{last:,} of {self.total:,}"
 
     @property
     def page_numbers(self) -> list[int | None]:
@@ -143,8 +182,11 @@ def search_page(
 
 
 def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> SearchPage:
+    facets = params.facets or params.format != "json"  # facets=off: the lean JSON
+    # The timeline and the map: on the page and in its JSON (not the lean one, not feeds).
+    pictures = facets and params.format in ("html", "json")
     request = search_request(
-        params, per_page=per_page, facets=params.facets or params.format != "json"
+        params, per_page=per_page, facets=facets, timeline="auto" if pictures else ""
     )
     response = search.search_articles(request)
     rows = selectors.articles_for_hits([hit.article_id for hit in response.hits])
@@ -163,21 +205,19 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         _facet_group(
             name,
             facet_counts[name],
-            set(params.include.get(name, ())),
+            set(params.include.get(name, ())) | set(params.require.get(name, ())),
             set(params.exclude.get(name, ())),
             name_of,
+            required=set(params.require.get(name, ())),
         )
         for name in FILTER_FIELDS
     ]
     chips = [
-        Chip(
-            field,
-            f"-{slug}" if excluded else slug,
-            chip_text(field, name_of(field, slug), excluded),
-        )
-        for field, slug, excluded in params.active()
+        Chip(field, f"{mark}{slug}", chip_text(field, name_of(field, slug), mark))
+        for field, slug, mark in params.active()
     ]
     num_pages = max(1, -(-response.total // per_page)) if response.total else 0
+    undated = _undated_left_out(params) if params.format in ("html", "json") else 0
     suggestion = response.suggestion
     if suggestion and suggestion.casefold() == params.q.casefold():
         suggestion = None
@@ -191,11 +231,46 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         suggestion=suggestion,
         notes=list(response.notes),
         num_pages=min(num_pages, 500),
+        timeline=timeline_chart(response.timeline, params, search_url),
+        world_map=world_map(response.facets.get("place"), params, search_url) if pictures else None,
+        undated_left_out=undated,
     )
 
 
+def search_url(params: SearchParams) -> str:
+    """The search page of a search state (canonical querystring)."""
+    return _search_path() + params.querystring()
+
+
+@functools.cache
+def _search_path() -> str:
+    return reverse("articles:search")
+
+
+def _undated_left_out(params: SearchParams) -> int:
+    """Undated articles that the search would find but for its dates (none is in a date
+    range); 0 without dates, or when a year filter already says what it takes."""
+    if not (params.date_from or params.date_to):
+        return 0
+    if params.include.get("year") or params.require.get("year"):
+        return 0
+    undated = params.edited(
+        date_from=None, date_to=None, include={**params.include, "year": (UNDATED,)}
+    )
+    return search.count_articles(search_request(undated, facets=False))
+
+
 def _active(params: SearchParams, field: str) -> set[str]:
-    return set(params.include.get(field, ())) | set(params.exclude.get(field, ()))
+    return (
+        set(params.include.get(field, ()))
+        | set(params.require.get(field, ()))
+        | set(params.exclude.get(field, ()))
+    )
+
+
+def name_lookup(params: SearchParams) -> NameOf:
+    """name_of(field, slug) for the values a search state names (one query)."""
+    return _namer({name: _active(params, name) for name in ENTITY_FILTERS})
 
 
 def _namer(wanted: dict[str, set[str]], known: dict | None = None) -> NameOf:
@@ -215,21 +290,28 @@ def _namer(wanted: dict[str, set[str]], known: dict | None = None) -> NameOf:
             return sources.get(slug, slug)
         if field == "section":
             return sections.get(slug, slug)
+        if field == "year" and slug == UNDATED:
+            return "Undated"
         return slug
 
     return name_of
 
 
-def _facet_group(field, counts, included: set, excluded: set, name_of: NameOf) -> FacetGroup:
+def _facet_group(
+    field, counts, included: set, excluded: set, name_of: NameOf, required: frozenset = frozenset()
+) -> FacetGroup:
     """Only the values a page lists become objects: a match-all search can have 30,000 people."""
-    if field == "year":
-        counts = sorted(counts, key=lambda fc: fc.value, reverse=True)
+    if field == "year":  # newest year first, undated articles last
+        counts = sorted(counts, key=lambda fc: (fc.value != UNDATED, fc.value), reverse=True)
     top = counts[:FACETS_LISTED]
     count_of = {fc.value: fc.count for fc in top}
     if included - count_of.keys():
         count_of.update((fc.value, fc.count) for fc in counts if fc.value in included)
     active = sorted(
-        (FacetValue(s, name_of(field, s), count_of.get(s, 0), True) for s in included),
+        (
+            FacetValue(s, name_of(field, s), count_of.get(s, 0), True, required=s in required)
+            for s in included
+        ),
         key=lambda v: (-(v.count or 0), v.name.casefold()),
     )
     left_out = [FacetValue(s, name_of(field, s), None, False, True) for s in sorted(excluded)]
@@ -243,44 +325,64 @@ def _facet_group(field, counts, included: set, excluded: set, name_of: NameOf) -
         *FILTER_LABELS[field],
         [*active, *left_out, *others],
         value_count=len(counts),
-        unlisted=max(0, len(counts) - len(top)),
     )
 
 
-def chip_text(field: str, name: str, excluded: bool) -> str:
+def chip_text(field: str, name: str, mark: str = "") -> str:
+    """ "Place: Iraq"; mark "-" (left out) "Place: not Iraq", "+" (required) "Place: also Iraq"."""
     label = FILTER_LABELS[field][0].capitalize()
-    return f"{label}: not {name}" if excluded else f"{label}: {name}"
+    return f"{label}: {({'-': 'not ', '+': 'also '}).get(mark, '')}{name}"
 
 
 def describe(params: SearchParams, name_of: NameOf) -> str:
     """Words for a search: "Kata'ib Hezbollah in Iraq · Press TV · 2020"."""
 
-    def names(field: str, values) -> str:
-        return " or ".join(name_of(field, slug) for slug in values)
+    def names(field: str) -> str:
+        """The values of one filter: "Iraq or Syria", with required ones "… and Baghdad"."""
+        anyof, allof = params.include.get(field, ()), params.require.get(field, ())
+        parts = [name_of(field, slug) for slug in allof]
+        if anyof:
+            text = " or ".join(name_of(field, slug) for slug in anyof)
+            parts.insert(0, f"({text})" if len(anyof) > 1 and allof else text)
+        return " and ".join(parts)
 
     subject = []
     if params.q:
-        subject.append(f"“{params.q if len(params.q) <= 80 else params.q[:80] + '…'}”")
+        subject.append(_quoted_words(params.q))
     for field in ("org", "person"):
-        if params.include.get(field):
-            subject.append(names(field, params.include[field]))
+        if names(field):
+            subject.append(names(field))
     head = ", ".join(subject)
-    if params.include.get("place"):
-        places = names("place", params.include["place"])
-        head = f"{head} in {places}" if head else places
+    if names("place"):
+        head = f"{head} in {names('place')}" if head else names("place")
     segments = [head] if head else []
     for field in ("source", "section", "year"):
-        if params.include.get(field):
-            segments.append(names(field, params.include[field]))
-    if params.date_from and params.date_to:
-        segments.append(f"{params.date_from.isoformat()} to {params.date_to.isoformat()}")
-    elif params.date_from:
-        segments.append(f"from {params.date_from.isoformat()}")
-    elif params.date_to:
-        segments.append(f"until {params.date_to.isoformat()}")
+        if names(field):
+            segments.append(names(field))
+    dates = [
+        f"{word} {date_text(day)}"
+        for word, day in (("from", params.date_from), ("until", params.date_to))
+        if day
+    ]
+    if dates:
+        segments.append(" ".join(dates))
     for field, values in params.exclude.items():
         segments.append(_left_out(field, [name_of(field, slug) for slug in values]))
     return " · ".join(segments) or "All articles"
+
+
+def date_text(day: datetime.date) -> str:
+    """ "1 Sep 2016": how dates read in headings, chips and notes (the chips' date filter)."""
+    return date_format(day, "j M Y")
+
+
+def _quoted_words(q: str) -> str:
+    """The search words in quotation marks; a query's own phrases keep theirs instead
+    ("white house" is shown “white house”, not “"white house"”)."""
+    shown = q if len(q) <= 80 else q[:80] + "…"
+    if '"' not in shown:
+        return f"“{shown}”"
+    return re.sub(r'"([^"]*)"', r"“\1”", shown)
 
 
 def _left_out(field: str, names: list[str]) -> str:

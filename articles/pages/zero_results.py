@@ -40,7 +40,7 @@ def zero_result_changes(params: SearchParams, chips: list[Chip]) -> ZeroResultCh
     helpful = sorted((c for c in changes if c.count), key=lambda c: -c.count)
     everything = None
     if not helpful and len(candidates) - bool(params.q) > 1:
-        bare = params.edited(include={}, exclude={}, date_from=None, date_to=None)
+        bare = params.edited(include={}, require={}, exclude={}, date_from=None, date_to=None)
         text = (
             f"Keep only the words “{truncatechars(params.q, 60)}”"
             if params.q
@@ -62,7 +62,7 @@ def _candidates(params: SearchParams, chips: list[Chip]) -> list[tuple[str, Sear
         candidates.append((f"Search without the words “{words}”", params.without_field("q")))
     by_field: dict[str, list[Chip]] = {}
     for chip in chips:
-        if chip.value.startswith("-"):  # leaving out one exclusion can only add articles
+        if chip.value[:1] in ("-", "+"):  # dropping an exclusion or a required value adds
             candidates.append((f"Drop “{chip.text}”", params.without_value(chip.field, chip.value)))
         else:  # one value of several (OR) only narrows: drop the field's whole selection
             by_field.setdefault(chip.field, []).append(chip)

@@ -37,6 +37,7 @@ from .types import (
     SearchRequest,
     SearchResponse,
     SearchUnavailable,
+    Timeline,
 )
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "SearchRequest",
     "SearchResponse",
     "SearchUnavailable",
+    "Timeline",
     "clear_index",
     "count_articles",
     "current_engine",

@@ -23,7 +23,7 @@ from haystack.exceptions import SkipDocument
 
 from ..extraction.names import fold_text
 from ..models import Article, Entity, EntityAlias, Mention
-from .vocabulary import FILTER_FIELDS, KIND_FILTERS
+from .vocabulary import FILTER_FIELDS, KIND_FILTERS, UNDATED
 
 CHUNK = 1000
 TEXT_TEMPLATE = "search/indexes/articles/article_text.txt"
@@ -125,8 +125,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
                 facets["source"].append(row["source__slug"])
             if row["section"] and slugify(row["section"]):
                 facets["section"].append(slugify(row["section"]))
-            if row["published"]:
-                facets["year"].append(str(row["published"].year))
+            facets["year"].append(str(row["published"].year) if row["published"] else UNDATED)
             # haystack's template convention (`object`), with plain values instead of a model
             # instance: no query per article.
             text = template.render(

@@ -48,9 +48,16 @@ class SearchEngine(abc.ABC):
         limit: int,
         facets: bool,
         suggest: bool,
+        timeline: str = "",
     ) -> EngineResult:
         """One page of (article id, score), the exact total, and facet counts over all
-        matches (a field with a selection counted without it: disjunctive facets)."""
+        matches (a field with a selection counted without it: disjunctive facets).
+
+        ``timeline`` ("auto", "day", "month" or "year"; "" for none) also counts every
+        match per period (``EngineResult.timeline``): "auto" draws the span in the unit
+        ``articles.search.timeline.choose_unit`` picks, periods as that module cuts them,
+        undated matches counted apart. ``limit=0`` asks for counts only.
+        """
 
     @abc.abstractmethod
     def count(self, query: EngineQuery) -> int:

@@ -23,7 +23,8 @@ from haystack.query import SQ, SearchQuerySet
 
 from ..models import Article
 from .engine import SearchEngine
-from .types import SEARCH_UNAVAILABLE, EngineQuery, EngineResult, SearchUnavailable
+from .timeline import UNITS, choose_unit, filled, next_period, period_start
+from .types import SEARCH_UNAVAILABLE, EngineQuery, EngineResult, SearchUnavailable, Timeline
 from .vocabulary import FILTER_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -35,9 +36,13 @@ _health_probe = threading.local()
 
 class HaystackSearchEngine(SearchEngine):
     # --- reading ------------------------------------------------------------------------
-    def search(self, query, *, sort, offset, limit, facets, suggest) -> EngineResult:
+    def search(self, query, *, sort, offset, limit, facets, suggest, timeline="") -> EngineResult:
         with self._reporting_outages():
-            return self._search(query, sort, offset, limit, facets, suggest)
+            result = self._search(query, sort, offset, limit, facets, suggest)
+            if timeline:
+                matches = self._queryset(query, "relevance")
+                result.timeline = self._timeline(matches, query, timeline)
+            return result
 
     def count(self, query: EngineQuery) -> int:
         with self._reporting_outages():
@@ -134,6 +139,9 @@ class HaystackSearchEngine(SearchEngine):
             sqs = sqs.narrow(self._narrow_values(sqs, name, values))
         for name, values in query.exclude.items():
             sqs = sqs.narrow(f"NOT {self._narrow_values(sqs, name, values)}")
+        for name, values in query.require.items():
+            for value in values:
+                sqs = sqs.narrow(self._narrow_values(sqs, name, (value,)))
         if query.date_from:
             sqs = sqs.filter(published__gte=query.date_from)
         if query.date_to:
@@ -165,7 +173,7 @@ class HaystackSearchEngine(SearchEngine):
         sqs = self._with_facets(unfaceted, plain) if facets else unfaceted
         # Ranked by relevance, the page, total and facets come from one request.
         parts = _sorted_parts(unfaceted, sort) if sort in ("newest", "oldest") else [sqs]
-        results = _slice_parts(parts, offset, offset + limit)
+        results = _slice_parts(parts, offset, offset + limit) if limit > 0 else []
         total = sqs.count()
         hits = [
             (int(r.pk), float(r.score) if isinstance(r.score, (int, float)) else 0.0)
@@ -181,6 +189,35 @@ class HaystackSearchEngine(SearchEngine):
             counts = {name: counts[name] for name in FILTER_FIELDS if name in counts}
         suggestion = self._suggestion(sqs, query, total) if suggest else None
         return EngineResult(total, hits, counts, suggestion=suggestion)
+
+    @staticmethod
+    def _timeline(sqs: SearchQuerySet, query: EngineQuery, unit: str) -> Timeline:
+        """Matches per period with the backend's date facet over the span of the matches
+        (its first and last dates asked first: "auto" needs the span to choose a unit)."""
+        dated = sqs.filter(published__gte=_DATED_SINCE)
+        undated = 0
+        if not (query.date_from or query.date_to):  # a date filter leaves undated ones out
+            undated = sqs.exclude(published__gte=_DATED_SINCE).count()
+        first, last = (
+            _as_date(
+                next(iter(dated.order_by(order).values_list("published", flat=True)[:1]), None)
+            )
+            for order in ("published", "-published")
+        )
+        if first is None or last is None:
+            return Timeline(unit if unit in UNITS else "year", (), undated)
+        if unit not in UNITS:
+            unit = choose_unit(first, last, query.date_from, query.date_to)
+        start = period_start(first, unit)
+        faceted = dated.date_facet(
+            "published",
+            start_date=start,
+            end_date=next_period(period_start(last, unit), unit) or date.max,
+            gap_by=unit,
+        )
+        raw = (faceted.facet_counts() or {}).get("dates", {}).get("published") or []
+        counts = [(day, count) for day, count in _date_buckets(raw) if day is not None]
+        return Timeline(unit, tuple(filled(counts, unit)), undated)
 
     @staticmethod
     def _suggestion(sqs: SearchQuerySet, query: EngineQuery, total: int) -> str | None:
@@ -253,6 +290,33 @@ def _slice_parts(parts: list[SearchQuerySet], start: int, stop: int) -> list:
         else:
             start, stop = start - size, stop - size
     return out
+
+
+def _as_date(value) -> date | None:
+    """A date facet key or stored value as a date: datetime, date or ISO text."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _date_buckets(raw) -> Iterator[tuple[date | None, int]]:
+    """(period start, count) from a backend's date facet: pairs keyed by a datetime
+    (Elasticsearch), a (start, end) tuple (Whoosh) or ISO text (Solr, as a mapping with
+    "gap", "start" and "end" entries too); the None bucket (outside the range) dropped."""
+    items = raw.items() if isinstance(raw, dict) else raw
+    for key, count in items:
+        if isinstance(key, tuple):
+            key = key[0] if key else None
+        if not isinstance(count, int):
+            continue
+        yield _as_date(key), count
 
 
 def _facet_pairs(sqs: SearchQuerySet, names: Iterable[str]) -> dict[str, list[tuple[str, int]]]:

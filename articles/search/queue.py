@@ -233,3 +233,21 @@ def _postpone(tasks: list[IndexTask], exc: Exception) -> None:
 
 def queue_length() -> int:
     return IndexTask.objects.count()
+
+
+def rebuild_for_queue(progress=None) -> int:
+    """Rebuild the whole index instead of draining a queue that holds much of the archive
+    (after resolve_entities, say): one pass over every article is faster than updating most of
+    them batch by batch. Tasks queued before the rebuild began are done by it; later ones stay
+    (the rebuild catches up saves made while it runs, and they are indexed again harmlessly)."""
+    last = IndexTask.objects.order_by("-id").values_list("id", flat=True).first()
+    with index_lock():
+        count = service.rebuild_index(progress=progress)
+    if last is not None:
+        IndexTask.objects.filter(id__lte=last).delete()
+    return count
+
+
+def queued_articles() -> int:
+    """How many distinct articles wait in the queue."""
+    return IndexTask.objects.values("article_id").distinct().count()

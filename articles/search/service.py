@@ -48,7 +48,8 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         offset=(page - 1) * per_page,
         limit=per_page,
         facets=request.facets,
-        suggest=True,
+        suggest=per_page > 0,  # counts only: no page to suggest another search for
+        timeline=request.timeline,
     )
     notes = list(query.parsed.notes)
     if result.unsearchable:
@@ -62,6 +63,7 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         facets=facets,
         suggestion=result.suggestion or _suggestion(request.q, result.corrections),
         notes=notes,
+        timeline=result.timeline,
     )
 
 
@@ -85,7 +87,10 @@ def more_like_this(article_id: int, limit: int = 5) -> list[int]:
 def _normalise(request: SearchRequest) -> tuple[EngineQuery, str, int, int]:
     sort = request.sort if request.sort in SORTS else "relevance"
     page = max(1, int(request.page or 1))
-    per_page = min(MAX_PER_PAGE, max(1, int(request.per_page or PER_PAGE)))
+    # 0: counts only (total, facets, timeline), no page of results to rank and highlight.
+    per_page = (
+        0 if request.per_page == 0 else min(MAX_PER_PAGE, max(1, int(request.per_page or PER_PAGE)))
+    )
     parsed = parse_query(request.q)
     if parsed.is_match_all and sort == "relevance":
         sort = "newest"  # nothing to rank by: newest first
@@ -95,6 +100,7 @@ def _normalise(request: SearchRequest) -> tuple[EngineQuery, str, int, int]:
         _clean_filters(request.exclude),
         request.date_from,
         request.date_to,
+        _clean_filters(request.require),
     )
     return query, sort, page, per_page
 
@@ -156,6 +162,8 @@ def _unsearchable_note(parsed: ParsedQuery, dropped: list[tuple[tuple[str, ...],
 
 
 def _hits(ids_scores: list[tuple[int, float]], parsed: ParsedQuery) -> list[Hit]:
+    if not ids_scores:
+        return []
     keys = query_keys(parsed.positive_words())
     rows = {
         r["id"]: r

@@ -25,6 +25,10 @@ ENTITY_FILTERS = {"place": "place", "org": "organization", "person": "person"}
 # Entity.kind -> the filter that selects it.
 KIND_FILTERS = {kind: name for name, kind in ENTITY_FILTERS.items()}
 
+# The year value of an article without a date: a real value in the index, so the year
+# facet counts undated articles and ``year=undated`` selects them on every engine.
+UNDATED = "undated"
+
 SORTS = ("relevance", "newest", "oldest")
 
 # Results per page on the search page, JSON and feeds; the largest page an API caller gets.

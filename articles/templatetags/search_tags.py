@@ -9,14 +9,17 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import replace
+from html import escape as html_escape
 
 from django import template
 from django.urls import reverse
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from articles.forms import SearchParams
-from articles.search.vocabulary import KIND_FILTERS
+from articles.forms import CompareParams, SearchParams
+from articles.pages.compare import compare_url
+from articles.pages.entity import entity_url
+from articles.search.vocabulary import ENTITY_FILTERS, KIND_FILTERS
 
 register = template.Library()
 
@@ -50,6 +53,7 @@ def search_url(
     {% search_url field="place" remove="iraq" %}   drop that value (included or excluded)
     {% search_url drop="place" %}                  drop a whole filter ("q", "from", "to" too)
     {% search_url drop="filters" %}                keep only the words
+    {% search_url drop="dates" %}                  drop both dates
     {% search_url sort="newest" %}  {% search_url q="troops" %}
     {% search_url page=3 %}                        the only edit that keeps a page number
     {% search_url format="json" %}
@@ -60,7 +64,9 @@ def search_url(
     if remove:
         params = params.without_value(field, remove)
     if drop == "filters":
-        params = params.edited(include={}, exclude={}, date_from=None, date_to=None)
+        params = params.edited(include={}, require={}, exclude={}, date_from=None, date_to=None)
+    elif drop == "dates":
+        params = params.edited(date_from=None, date_to=None)
     elif drop:
         params = params.without_field(drop)
     if sort:
@@ -72,13 +78,30 @@ def search_url(
     return _url(replace(params, format=format or "html"))
 
 
+@functools.cache
+def _values_path(field: str) -> str:
+    return reverse("articles:search-values", kwargs={"field": field})
+
+
 @register.simple_tag(takes_context=True)
 def search_values_url(context, field: str) -> str:
     """The page listing every value of one filter for the current search."""
     params: SearchParams = context.get("params") or SearchParams()
-    return reverse("articles:search-values", kwargs={"field": field}) + params.querystring(
-        with_page=False, with_format=False
+    return _values_path(field) + params.querystring(with_page=False, with_format=False)
+
+
+@register.simple_tag(takes_context=True)
+def compare_with_url(context) -> str:
+    """/compare/ with the current search's words as its first search and its filters."""
+    params: SearchParams = context.get("params") or SearchParams()
+    filters = SearchParams(
+        include=params.include,
+        exclude=params.exclude,
+        require=params.require,
+        date_from=params.date_from,
+        date_to=params.date_to,
     )
+    return compare_url(CompareParams((params.q,) if params.q else (), filters))
 
 
 @register.simple_tag
@@ -88,8 +111,18 @@ def filter_search_url(field: str, slug: str) -> str:
 
 
 @register.simple_tag
+def page_url(field: str, slug: str) -> str:
+    """Where a name in a list leads: a place's, organization's or person's page (``field``
+    a filter or an entity kind), the filtered search for an outlet (outlets have no page)."""
+    kind = ENTITY_FILTERS.get(field, field)
+    if kind in KIND_FILTERS:
+        return entity_url(kind, slug)
+    return filter_search_url(field, slug)
+
+
+@register.simple_tag
 def linked_body(text: str, mentions) -> str:
-    """The article body as paragraphs, each entity name a link to its filtered search.
+    """The article body as paragraphs, each entity name a link to its page.
 
     The text is split around the names first; every piece, name or not, is escaped before it
     is wrapped in markup, so nothing in an article can inject HTML.
@@ -97,10 +130,9 @@ def linked_body(text: str, mentions) -> str:
     links: dict[str, str] = {}
     for mention in mentions:
         entity = mention.entity
-        field = KIND_FILTERS.get(entity.kind)
-        if not field:
+        if entity.kind not in KIND_FILTERS:
             continue
-        url = _url(SearchParams(include={field: (entity.slug,)}))
+        url = entity_url(entity.kind, entity.slug)
         for form in {entity.name, *(mention.surface_forms or [])}:
             if len(form) >= 2:
                 links.setdefault(form.casefold(), url)
@@ -134,30 +166,38 @@ def linked_body(text: str, mentions) -> str:
 
 
 @register.simple_tag
-def facet_values(group, values) -> str:
+def facet_values(group, values, exclude: bool = True) -> str:
     """The checkboxes of a facet group: include a value, or tick "not" to leave it out.
 
-    Built with plain string joins rather than an include or format_html per value: a page
-    lists hundreds of values and this is the hot loop of the search page. Every value
-    from the archive (field, slug, name) goes through escape().
+    ``exclude=False`` leaves out the "not" boxes (the long list under "All 250 places":
+    the values page has them), so a search page stays under a thousand elements. Built
+    with plain string joins rather than an include or format_html per value: a page lists
+    hundreds of values and this is the hot loop of the search page. Every value from the
+    archive (field, slug, name) goes through html.escape (what Django's escape() does,
+    without its lazy-string wrapper: 300 values a page).
     """
-    field = escape(group.field)
+    field = html_escape(group.field)
     rows = []
     for value in values:
-        slug, name = escape(value.slug), escape(value.name)
+        slug, name = html_escape(value.slug), html_escape(value.name)
         state = " is-selected" if value.selected else " is-excluded" if value.excluded else ""
         current = ' aria-current="true"' if state else ""
         shown_name = f"<s>{name}</s>" if value.excluded else name
         count = f' <span class="count">{value.count:,}</span>' if value.count is not None else ""
-        rows.append(
+        row = (
             f'<li class="facet-value{state}"{current}>'
-            f'<input type="checkbox" name="{field}" value="{slug}" id="f-{field}-{slug}"'
+            f'<input type="checkbox" name="{field}" value="{"+" if value.required else ""}{slug}" '
+            f'id="f-{field}-{slug}"'
             f"{' checked' if value.selected else ''}>"
             f'<label for="f-{field}-{slug}">{shown_name}{count}</label>'
-            f'<input type="checkbox" class="exclude" name="{field}" value="-{slug}" '
-            f'id="x-{field}-{slug}"{" checked" if value.excluded else ""}>'
-            f'<label class="exclude-label" for="x-{field}-{slug}" title="Leave out {name}">'
-            f'<span aria-hidden="true">not</span>'
-            f'<span class="visually-hidden">Leave out {name}</span></label></li>'
         )
+        if exclude or value.excluded:
+            # The visible word is the start of the box's name (WCAG 2.5.3, label in name).
+            row += (
+                f'<input type="checkbox" class="exclude" name="{field}" value="-{slug}" '
+                f'id="x-{field}-{slug}"{" checked" if value.excluded else ""}>'
+                f'<label class="exclude-label" for="x-{field}-{slug}">not'
+                f'<span class="visually-hidden"> {name}</span></label>'
+            )
+        rows.append(row + "</li>")
     return mark_safe("\n".join(rows))  # noqa: S308 - every interpolated value escaped above

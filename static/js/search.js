@@ -57,18 +57,25 @@
     });
   }
 
-  // The filter box above a long facet list hides values that do not match.
+  // A "Find" box above a long list of values hides those that do not match as you type.
+  // Enter (or its button) asks the server instead: the values page, with every value.
+  function fold(text) {
+    var plain = text.normalize ? text.normalize("NFD").replace(/[\u0300-\u036f]/g, "") : text;
+    return plain.toLowerCase().replace(/[^a-z0-9\u0080-\uffff]+/g, "");
+  }
   document.querySelectorAll("input.facet-filter-input").forEach(function (input) {
     var list = document.getElementById(input.dataset.filters);
     if (!list) return;
-    input.addEventListener("keydown", function (event) {
-      if (event.key === "Enter") event.preventDefault(); // filter, do not submit the search
+    var items = Array.prototype.map.call(list.children, function (item) {
+      var name = item.querySelector("label, a");
+      return [item, fold(name ? name.textContent : item.textContent)];
     });
-    input.addEventListener("input", function () {
-      var wanted = input.value.trim().toLowerCase();
-      list.querySelectorAll("li").forEach(function (item) {
-        item.hidden = wanted !== "" && item.textContent.toLowerCase().indexOf(wanted) === -1;
+    var filter = function () {
+      var wanted = fold(input.value);
+      items.forEach(function (pair) {
+        pair[0].hidden = wanted !== "" && pair[1].indexOf(wanted) === -1;
       });
-    });
+    };
+    input.addEventListener("input", filter);
   });
 })();

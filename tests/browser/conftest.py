@@ -24,6 +24,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = REPO / "test-artifacts"
+# axe-core from npm (package-lock.json), installed by `make test-deps`.
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +55,34 @@ def browser_context(chromium):
     context.set_default_timeout(15_000)
     yield context
     context.close()
+
+
+@pytest.fixture
+def axe_context(chromium):
+    """A browser context whose pages carry axe-core (added before any page script runs, so
+    the Content-Security-Policy does not apply to it)."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed in node_modules: run `make test-deps`")
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    context.add_init_script(path=str(AXE))
+    yield context
+    context.close()
+
+
+def axe_problems(page) -> list[str]:
+    """axe-core's serious and critical violations on the page, one line each."""
+    violations = page.evaluate(
+        """async (tags) => (await axe.run(document, {runOnly: {type: "tag", values: tags}}))
+            .violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                   nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))""",
+        AXE_TAGS,
+    )
+    return [
+        f"{page.url}: {v['id']} ({v['impact']}) {v['help']}: {', '.join(v['nodes'])}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 @pytest.fixture

@@ -106,14 +106,27 @@ def test_filters_work_by_keyboard_alone(live_server, browser_archive, browser_co
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "filter-person"
-    listed = page.locator("#more-person li:not([hidden])").count()
-    assert listed > 0
+    rows = page.locator("#more-person li")
+    listed = rows.count()
+    assert listed > 0 and rows.first.is_visible()
+    wanted = rows.first.locator("label").inner_text().split()[0]
+    page.keyboard.type(wanted)  # filters as you type: rows that do not match disappear
+    visible = [rows.nth(n).is_visible() for n in range(listed)]
+    assert 0 < sum(visible) < listed
+    assert all(
+        wanted.lower() in rows.nth(n).inner_text().lower() for n in range(listed) if visible[n]
+    )
     page.keyboard.type("zzzz-nobody")
-    assert page.locator("#more-person li:not([hidden])").count() == 0
-    for _ in range(len("zzzz-nobody")):
+    expect(rows.first).to_be_hidden()
+    for _ in range(len(wanted + "zzzz-nobody")):
         page.keyboard.press("Backspace")
-    assert page.locator("#more-person li:not([hidden])").count() == listed
+    assert all(rows.nth(n).is_visible() for n in range(listed))
     screenshot(page, "search-keyboard-more")
+    # Enter asks the server: the values page, narrowed to the name.
+    page.keyboard.type(wanted)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/search/values/person/" in page.url and f"find={wanted}" in page.url
 
 
 def test_filters_work_without_javascript(live_server, browser_archive, chromium, screenshot):
@@ -129,11 +142,19 @@ def test_filters_work_without_javascript(live_server, browser_archive, chromium,
         assert re.search(r"/search/\?q=troops&source=[-a-z0-9]+$", page.url)
         assert page.locator(f"#{source}").is_checked()
         screenshot(page, "search-without-javascript")
+        # A long list's "Find" box asks the values page, keeping the search.
+        page.goto(f"{live_server.url}/search/?q=said")
+        page.click("#facet-person summary")
+        page.fill("#filter-person", "a")
+        with page.expect_navigation():
+            page.press("#filter-person", "Enter")
+        assert re.search(r"/search/values/person/\?(find=a&q=said|q=said&find=a)$", page.url)
+        assert page.locator("ul.directory li").count() > 0
     finally:
         context.close()
 
 
-def test_from_home_to_a_place_an_article_and_back_to_a_search(
+def test_from_home_to_a_place_its_search_an_article_and_back(
     live_server, browser_archive, browser_context, screenshot
 ):
     page = browser_context.new_page()
@@ -143,6 +164,10 @@ def test_from_home_to_a_place_an_article_and_back_to_a_search(
     name = place.inner_text()
     with page.expect_navigation():
         place.click()
+    assert re.search(r"/places/[-a-z0-9]+/$", page.url)  # its page
+    assert page.locator("h1").inner_text() == name
+    with page.expect_navigation():
+        page.locator(".entity-facts a").first.click()  # "N articles": its search
     assert re.search(r"/search/\?place=[-a-z0-9]+$", page.url)
     assert page.locator("h1").inner_text().startswith(name)
 
@@ -153,7 +178,7 @@ def test_from_home_to_a_place_an_article_and_back_to_a_search(
     entity = page.locator(".body a.entity").first
     with page.expect_navigation():
         entity.click()
-    assert re.search(r"/search/\?(place|org|person)=[-a-z0-9]+$", page.url)
+    assert re.search(r"/(places|organizations|people)/[-a-z0-9]+/$", page.url)
     assert page.locator("ol.results li").count() >= 1
 
     with page.expect_navigation():
@@ -162,4 +187,6 @@ def test_from_home_to_a_place_an_article_and_back_to_a_search(
     page.fill("#browse-q", name[:4])
     with page.expect_navigation():
         page.press("#browse-q", "Enter")
-    assert page.locator(f".directory a:has-text('{name}')").count() >= 1
+    # A country is the heading of its places, any other place is listed under its country.
+    found = page.locator(f".directory a:has-text('{name}'), .country-group h2 a:has-text('{name}')")
+    assert found.count() >= 1

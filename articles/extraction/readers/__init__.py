@@ -48,7 +48,7 @@ from .corpora import (
     reflow_wire_text,
 )
 from .decoding import BINARY_SIGNATURES, binary_kind, decode_text, repair_mojibake, sanitize_item
-from .files import count_documents, read_bytes, read_paths
+from .files import count_documents, read_bytes, read_paths, read_stream
 from .formats import (
     BBC_SECTIONS,
     HELPER_FILE_PATTERNS,
@@ -88,6 +88,7 @@ __all__ = [
     "read_html",
     "read_jsonl",
     "read_paths",
+    "read_stream",
     "read_reuters_sgml",
     "read_text",
     "read_zip",

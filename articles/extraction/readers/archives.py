@@ -154,7 +154,7 @@ def _read_file_entry(
             "upload it on its own",
         )
     else:
-        yield from read_data(where, data)
+        yield from read_data(where, data, limits.max_article_chars)
     return budget - len(data)
 
 

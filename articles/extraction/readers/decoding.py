@@ -55,10 +55,11 @@ def binary_kind(data: bytes) -> str | None:
     if any(data.startswith(bom) for bom, _ in _BOMS[1:]):
         return None  # UTF-16/32 text has NUL bytes
     sample = data[:8192]
-    if b"\x00" in sample:
-        return "binary data"
-    if sample and len(sample.translate(None, _CONTROL_BYTES)) < len(sample) * 0.9:
-        return "binary data"
+    looks_binary = b"\x00" in sample or (
+        sample and len(sample.translate(None, _CONTROL_BYTES)) < len(sample) * 0.9
+    )
+    if looks_binary and not wide_encoding_without_bom(sample):
+        return "UTF-16 text without a byte-order mark" if _as_utf16(sample) else "binary data"
     return None
 
 
@@ -75,6 +76,12 @@ def decode_text(data: bytes) -> tuple[str, str] | None:
                 return data[len(bom) :].decode(encoding), encoding
             except UnicodeDecodeError:
                 return None
+    wide = wide_encoding_without_bom(data[:8192])
+    if wide:
+        try:
+            return data.decode(wide), wide
+        except UnicodeDecodeError:
+            return None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -103,6 +110,61 @@ def decode_text(data: bytes) -> tuple[str, str] | None:
     if guess in _WESTERN:
         return _decode_western(data)
     return None
+
+
+def wide_encoding_without_bom(sample: bytes) -> str | None:
+    """'utf-16-le' (or -be, utf-32-le/-be) for such text saved without a byte-order mark.
+
+    Such a file has NUL bytes (the high byte of every space and Latin letter), which made it
+    "binary data". Its bytes fall into columns: the characters' low bytes vary, while each
+    high-byte column holds one or two values (0 and the script's block, 0x06 for Arabic).
+    Binary data with NUL bytes has neither, nor decodes to text without control characters.
+    """
+    if b"\x00" not in sample:
+        return None
+    for width, encodings in ((4, ("utf-32-le", "utf-32-be")), (2, ("utf-16-le", "utf-16-be"))):
+        usable = len(sample) - len(sample) % width
+        if usable < 8 * width:
+            continue
+        columns = [sample[k:usable:width] for k in range(width)]
+        for encoding, low in zip(encodings, (0, width - 1), strict=True):
+            highs = [column for k, column in enumerate(columns) if k != low]
+            if columns[low].count(0) > len(columns[low]) // 20:
+                continue
+            if not all(_two_values_cover(column, 0.9) for column in highs):
+                continue
+            try:
+                decoded = sample[:usable].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if len(_CONTROL_CHARS.findall(decoded)) <= len(decoded) // 100:
+                return encoding
+    return None
+
+
+def _as_utf16(sample: bytes) -> bool:
+    """Reads as UTF-16 text: no broken surrogates, hardly a control character, and spaces
+    or line breaks as text has them (for scripts of many blocks, such as Chinese, which
+    ``wide_encoding_without_bom`` does not take on)."""
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            decoded = sample[: len(sample) // 2 * 2].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        spaces = sum(1 for c in decoded if c.isspace())
+        controls = len(_CONTROL_CHARS.findall(decoded))
+        if controls <= len(decoded) // 100 and spaces and spaces >= len(decoded) // 200:
+            return True
+    return False
+
+
+def _two_values_cover(column: bytes, share: float) -> bool:
+    counts = sorted((column.count(value) for value in set(column)), reverse=True)
+    return sum(counts[:2]) >= share * len(column)
+
+
+# C0 controls but tab, newline, form feed, return and escape: not in text.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 
 
 def _stray_bytes_as_cp1252(error: UnicodeDecodeError) -> tuple[str, int]:

@@ -11,6 +11,7 @@ import io
 import os
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from typing import BinaryIO
 
 from ..types import ReadFailure, ReadItem
 from .archives import is_zip, read_zip
@@ -26,15 +27,17 @@ def read_paths(
     max_file_bytes: int = 20 * MB,
     max_archive_bytes: int = 500 * MB,
     max_archive_entries: int = 20000,
+    max_article_chars: int | None = None,
 ) -> Iterator[ReadItem]:
     """Documents from files, folders (recursively, sorted) and .zip archives, in order.
 
     ``origin`` is the path as given, joined with the relative path for files found in a
     folder, and ``archive.zip!entry/name`` inside archives. Hidden files and the helper
     files that come with corpora (README, PROVENANCE, .md, .dtd, *.lc.txt, ...) are skipped
-    inside folders; a file named explicitly is always read.
+    inside folders; a file named explicitly is always read. ``max_article_chars``: see
+    ``Limits``.
     """
-    limits = Limits(max_file_bytes, max_archive_bytes, max_archive_entries)
+    limits = Limits(max_file_bytes, max_archive_bytes, max_archive_entries, max_article_chars)
     for item in _read_paths(paths, limits):
         yield sanitize_item(item)
 
@@ -56,17 +59,19 @@ def _read_paths(paths: Sequence[str], limits: Limits) -> Iterator[ReadItem]:
             yield ReadFailure(given, "no such file or folder")
 
 
-def read_bytes(
-    name: str,
-    data: bytes,
-    *,
-    max_file_bytes: int = 20 * MB,
-    max_archive_bytes: int = 500 * MB,
-    max_archive_entries: int = 20000,
-) -> Iterator[ReadItem]:
-    """Documents from one uploaded file (or .zip archive) held in memory; ``name`` is its origin."""
-    limits = Limits(max_file_bytes, max_archive_bytes, max_archive_entries)
-    for item in _read_bytes(name, data, limits):
+def read_bytes(name: str, data: bytes, **limits: int | None) -> Iterator[ReadItem]:
+    """Documents from one uploaded file (or .zip archive) held in memory; ``name`` is its
+    origin. ``limits``: the keyword arguments of ``read_paths``."""
+    for item in _read_bytes(name, data, Limits(**limits)):
+        yield sanitize_item(item)
+
+
+def read_stream(name: str, handle: BinaryIO, **limits: int | None) -> Iterator[ReadItem]:
+    """Documents from one open file (an upload kept on disk), one at a time; ``name`` is
+    its origin, ``limits`` the keyword arguments of ``read_paths``. Nothing is read whole
+    but one document: a .zip entry by entry from the file, JSON Lines line by line, any
+    other file within ``max_file_bytes``."""
+    for item in _read_handle(name, handle, Limits(**limits)):
         yield sanitize_item(item)
 
 
@@ -80,7 +85,7 @@ def _read_bytes(name: str, data: bytes, limits: Limits) -> Iterator[ReadItem]:
     if len(data) > limits.max_file_bytes:
         yield ReadFailure(name, over_limit("file is", len(data), limits.max_file_bytes))
         return
-    yield from read_data(name, data)
+    yield from read_data(name, data, limits.max_article_chars)
 
 
 def count_documents(paths: Iterable[str]) -> int | None:
@@ -128,38 +133,39 @@ def _walk(folder: str, _seen: set[str] | None = None) -> Iterator[str]:
 
 def _read_file(path: str, limits: Limits) -> Iterator[ReadItem]:
     try:
-        size = os.path.getsize(path)
         with open(path, "rb") as handle:
-            head = handle.read(4)
-            if is_zip(head):
-                if size > limits.max_archive_bytes:
-                    yield ReadFailure(
-                        path, over_limit("archive is", size, limits.max_archive_bytes)
-                    )
-                    return
-                handle.seek(0)
-                yield from read_zip(path, handle, limits)
-                return
-            handle.seek(0)
-            if starts_json_lines(handle):
-                # streamed: a JSON Lines dump may be far bigger than one article may be
-                yield from stream_jsonl(path, handle, limits)
-                return
-            if size > limits.max_file_bytes:
-                yield ReadFailure(path, over_limit("file is", size, limits.max_file_bytes))
-                return
-            handle.seek(0)
-            data = handle.read(limits.max_file_bytes + 1)
+            yield from _read_handle(path, handle, limits)
     except PermissionError:
         yield ReadFailure(path, "permission denied: the file cannot be opened")
-        return
     except OSError as exc:
         yield ReadFailure(path, f"cannot read the file: {exc.strerror or exc}")
+
+
+def _read_handle(origin: str, handle: BinaryIO, limits: Limits) -> Iterator[ReadItem]:
+    size = handle.seek(0, os.SEEK_END)
+    handle.seek(0)
+    head = handle.read(4)
+    if is_zip(head):
+        if size > limits.max_archive_bytes:
+            yield ReadFailure(origin, over_limit("archive is", size, limits.max_archive_bytes))
+            return
+        handle.seek(0)
+        yield from read_zip(origin, handle, limits)
         return
+    handle.seek(0)
+    if starts_json_lines(handle):
+        # streamed: a JSON Lines dump may be far bigger than one article may be
+        yield from stream_jsonl(origin, handle, limits)
+        return
+    if size > limits.max_file_bytes:
+        yield ReadFailure(origin, over_limit("file is", size, limits.max_file_bytes))
+        return
+    handle.seek(0)
+    data = handle.read(limits.max_file_bytes + 1)
     if len(data) > limits.max_file_bytes:  # grew while we looked
-        yield ReadFailure(path, over_limit("file is", len(data), limits.max_file_bytes))
+        yield ReadFailure(origin, over_limit("file is", len(data), limits.max_file_bytes))
         return
-    yield from read_data(path, data)
+    yield from read_data(origin, data, limits.max_article_chars)
 
 
 _COUNT_SNIFF = 4096

@@ -123,6 +123,15 @@ def read_text(origin: str, text: str) -> Iterator[ReadItem]:
     yield RawDocument(origin, "text", text=text)
 
 
+def _too_long_for_one_article(length: int, fmt: str, limit: int) -> str:
+    what = "web page" if ONE_ARTICLE_FORMATS[fmt] > 2 else "text"
+    return (
+        f"{what} of {length:,} characters, far over the {limit:,}-character limit for one "
+        "article (NEWSROOM_MAX_ARTICLE_CHARS): a file this long usually holds many articles; "
+        "split it into one file per article, or as JSON Lines with one article per line"
+    )
+
+
 def read_html(origin: str, text: str) -> Iterator[ReadItem]:
     yield RawDocument(origin, "html", text=text)
 
@@ -139,12 +148,30 @@ READERS: dict[str, Callable[[str, str], Iterator[ReadItem]]] = {
 }
 
 
-def read_data(origin: str, data: bytes) -> Iterator[ReadItem]:
-    """Documents in one file's bytes (not an archive)."""
-    if not data.strip():
+# How much longer than its article one file of these formats can be: a text page holds the
+# article and some site text; most of a web page is markup, scripts and styles.
+ONE_ARTICLE_FORMATS = {"text": 2, "bbc": 2, "html": 25, "buzzfeed-xml": 25}
+
+
+def read_data(origin: str, data: bytes, max_article_chars: int | None = None) -> Iterator[ReadItem]:
+    """Documents in one file's bytes (not an archive).
+
+    ``max_article_chars``: a file of a one-article format (a page, not a dump of records)
+    whose text is far over the article limit is refused here, before it is parsed: parsing
+    tens of megabytes of text takes minutes and hundreds of megabytes, only for the article
+    to be refused as too long afterwards.
+    """
+    if not data or data.isspace():  # isspace(): no copy of a large file
         yield ReadFailure(origin, "empty file" if not data else "empty file (only whitespace)")
         return
     kind = binary_kind(data)
+    if kind and kind.startswith("UTF-16"):
+        yield ReadFailure(
+            origin,
+            f"looks like {kind}, in a script that cannot be told apart from binary data: "
+            "save it as UTF-8 (or as UTF-16 with a byte-order mark) and try again",
+        )
+        return
     if kind:
         yield ReadFailure(origin, f"binary file (looks like {kind}), not an article")
         return
@@ -155,11 +182,17 @@ def read_data(origin: str, data: bytes) -> Iterator[ReadItem]:
             "not valid UTF-8 and no known encoding fits: save the file as UTF-8 and try again",
         )
         return
-    text = repair_mojibake(decoded[0].replace("\r\n", "\n").replace("\r", "\n"))
-    if not text.strip():
+    text = decoded[0].replace("\r\n", "\n").replace("\r", "\n")
+    if text.isspace():
         yield ReadFailure(origin, "empty file (only whitespace)")
         return
-    fmt = detect_format(origin, text)
+    fmt = detect_format(origin, text)  # from the first few kilobytes
+    factor = ONE_ARTICLE_FORMATS.get(fmt)
+    if max_article_chars and factor and len(text) > max_article_chars * factor:
+        # before the mojibake pass, which takes seconds on megabytes
+        yield ReadFailure(origin, _too_long_for_one_article(len(text), fmt, max_article_chars))
+        return
+    text = repair_mojibake(text)
     reader = READERS[fmt]
     try:
         yield from reader(origin, text)

@@ -15,6 +15,9 @@ class Limits:
     max_file_bytes: int = 20 * MB
     max_archive_bytes: int = 500 * MB
     max_archive_entries: int = 20000
+    # The longest article (characters) the caller stores, or None. A one-article file far
+    # longer is refused as soon as it is decoded, before it is parsed (see formats.read_data).
+    max_article_chars: int | None = None
 
 
 def size_text(n: int) -> str:

@@ -11,8 +11,9 @@ decisions it records (articles.ingest.resolution).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...models import Article
 from . import apply, evidence, rules, short_names
@@ -24,6 +25,7 @@ class Outcome:
     plan: apply.Plan
     moves: list[short_names.Move]
     report: apply.Report | None = None  # None on a dry run
+    seconds: dict[str, float] = field(default_factory=dict)  # stage -> wall-clock seconds
 
 
 def resolve_archive(
@@ -33,7 +35,15 @@ def resolve_archive(
 
     ``progress(stage, done, total)`` hears of long stages ("text", "apply", "short names").
     """
-    total_articles = _published()
+    total_articles = Article.objects.filter(is_published=True).count()
+    seconds: dict[str, float] = {}
+    clock = time.monotonic()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.monotonic()
+        seconds[stage] = round(now - clock, 1)
+        clock = now
 
     def tick(stage: str, total: int):
         done = 0
@@ -47,15 +57,17 @@ def resolve_archive(
         return step
 
     ev = evidence.load(progress=tick("reading the archive", total_articles))
+    lap("reading the archive")
     plan = apply.make_plan(rules.propose(ev, curated()), ev.decisions, ev.names)
+    lap("deciding")
     if dry_run:
-        return Outcome(plan, short_names.plan_moves())
+        moves = short_names.plan_moves()
+        lap("short names")
+        return Outcome(plan, moves, seconds=seconds)
     report = apply.carry_out(plan, progress=tick("applying decisions", plan.size))
     apply.record(plan)
+    lap("carrying out")
     moves = short_names.plan_moves()
     report.reassigned = short_names.carry_out(moves, progress=tick("short names", len(moves)))
-    return Outcome(plan, moves, report)
-
-
-def _published() -> int:
-    return Article.objects.filter(is_published=True).count()
+    lap("short names")
+    return Outcome(plan, moves, report, seconds)

@@ -127,6 +127,9 @@ def _final_targets(merges: list[Proposal]) -> list[Proposal]:
 # --- carrying it out ------------------------------------------------------------------------
 
 
+FLUSH_EVERY = 5000  # decisions carried out between two markings of the changed articles
+
+
 @dataclass
 class Report:
     merged: int = 0
@@ -147,18 +150,22 @@ def carry_out(plan: Plan, *, progress: Callable[[int], None] | None = None) -> R
         (plan.countries, _set_country, "countries"),
         (plan.renames, _rename, "renamed"),
     )
-    for proposals, action, counter in steps:
-        for proposal in proposals:
-            try:
-                with transaction.atomic():
-                    done = action(proposal)
-            except (Entity.DoesNotExist, corrections.CorrectionError) as exc:
-                report.skipped.append(f"{proposal.subject.name}: {exc}")
-                done = False
-            if done:
-                setattr(report, counter, getattr(report, counter) + 1)
-            if progress:
-                progress(1)
+    todo = [(p, action, counter) for proposals, action, counter in steps for p in proposals]
+    # An article touched by dozens of merges ("Trump", "U.N." and "Seyyed Ali Khamenei" in one
+    # story) is marked and queued for the index once per batch, not once per merge.
+    for start in range(0, len(todo), FLUSH_EVERY):
+        with corrections.changes_collected():
+            for proposal, action, counter in todo[start : start + FLUSH_EVERY]:
+                try:
+                    with transaction.atomic():
+                        done = action(proposal)
+                except (Entity.DoesNotExist, corrections.CorrectionError) as exc:
+                    report.skipped.append(f"{proposal.subject.name}: {exc}")
+                    done = False
+                if done:
+                    setattr(report, counter, getattr(report, counter) + 1)
+                if progress:
+                    progress(1)
     return report
 
 

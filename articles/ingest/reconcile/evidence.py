@@ -11,13 +11,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from ...extraction.names import name_key
 from ...extraction.variants import acronym_key, is_acronym_of
 from ...models import Article, Entity, EntityAlias, EntityDecision, Mention
 
-TEXT_CHARS = 6000  # of each article, for how words are written and acronyms defined
+TEXT_CHARS = 3000  # of each article, for how words are written and acronyms defined
 CHUNK = 2000
 
 
@@ -186,13 +186,23 @@ def _pairs(text: str):
                 break
 
 
-def person_contexts() -> tuple[dict[int, Counter], list[tuple[int, int, int, int, int | None]]]:
-    """For people: each person's articles by (year, outlet); and every mention of a one-word
-    person name as (mention id, entity id, article id, year or 0, outlet id)."""
-    by_person: dict[int, Counter] = defaultdict(Counter)
-    short: list[tuple[int, int, int, int, int | None]] = []
+@dataclass
+class PersonContexts:
+    """People in the archive's articles, read in one pass over their mentions."""
+
+    # person id -> articles naming them, by (year or 0, outlet id)
+    by_person: dict[int, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    # every mention of a one-word person name: (mention id, entity id, article id, year, outlet)
+    short: list[tuple[int, int, int, int, int | None]] = field(default_factory=list)
+    # article id -> the people it names (only articles with a one-word name)
+    in_article: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+
+
+def person_contexts() -> PersonContexts:
+    out = PersonContexts()
+    everyone: dict[int, list[int]] = defaultdict(list)
     rows = Mention.objects.filter(
-        Q(entity__kind="person"), suppressed=False, article__is_published=True
+        entity__kind="person", suppressed=False, article__is_published=True
     ).values_list(
         "id", "entity_id", "entity__key", "article_id", "article__published", "article__source_id"
     )
@@ -200,20 +210,10 @@ def person_contexts() -> tuple[dict[int, Counter], list[tuple[int, int, int, int
         chunk_size=10_000
     ):
         year = published.year if published else 0
-        by_person[entity_id][(year, source_id)] += 1
+        out.by_person[entity_id][(year, source_id)] += 1
+        everyone[article_id].append(entity_id)
         if " " not in key:
-            short.append((mention_id, entity_id, article_id, year, source_id))
-    return by_person, short
-
-
-def people_in_articles(article_ids: list[int]) -> dict[int, set[int]]:
-    """Article id -> the people (entity ids) it names."""
-    out: dict[int, set[int]] = defaultdict(set)
-    for start in range(0, len(article_ids), 900):
-        chunk = article_ids[start : start + 900]
-        rows = Mention.objects.filter(
-            article_id__in=chunk, entity__kind="person", suppressed=False
-        ).values_list("article_id", "entity_id")
-        for article_id, entity_id in rows:
-            out[article_id].add(entity_id)
+            out.short.append((mention_id, entity_id, article_id, year, source_id))
+    for _, _, article_id, _, _ in out.short:
+        out.in_article[article_id] = set(everyone[article_id])
     return out

@@ -19,7 +19,7 @@ from django.db import transaction
 
 from ... import corrections
 from ...models import Entity, EntityRedirect, Mention
-from .evidence import people_in_articles, person_contexts
+from .evidence import person_contexts
 
 MIN_ARTICLES = 20  # a person named less often takes nobody's short form
 FOLD = 4  # the chosen person is named this many times as often as the next one
@@ -60,7 +60,8 @@ def choose(candidates: list[int], contexts: list[Counter]) -> int | None:
 
 
 def plan_moves() -> list[Move]:
-    by_person, short = person_contexts()
+    contexts = person_contexts()
+    by_person, short = contexts.by_person, contexts.short
     people = {
         pk: (key, sum(by_person.get(pk, Counter()).values()))
         for pk, key in Entity.objects.filter(kind="person").values_list("id", "key")
@@ -69,7 +70,7 @@ def plan_moves() -> list[Move]:
     by_word = candidates_by_word(people)
     keys = dict(Entity.objects.filter(kind="person").values_list("id", "key"))
     short = [s for s in short if by_word.get(keys.get(s[1], ""))]
-    in_article = people_in_articles(sorted({s[2] for s in short}))
+    in_article = contexts.in_article
     cells = _cells(by_person, {c for cands in by_word.values() for c in cands})
     moves = []
     for mention_id, short_id, article_id, year, source_id in short:
@@ -113,12 +114,13 @@ def carry_out(moves: list[Move], progress: Callable[[int], None] | None = None) 
     for move in moves:
         by_short[move.short_id].append(move)
     done = 0
-    for short_id, group in by_short.items():
-        with transaction.atomic():
-            done += _move_mentions(group)
-            _retire_if_empty(short_id, group)
-        if progress:
-            progress(len(group))
+    with corrections.changes_collected():  # each article marked and queued once
+        for short_id, group in by_short.items():
+            with transaction.atomic():
+                done += _move_mentions(group)
+                _retire_if_empty(short_id, group)
+            if progress:
+                progress(len(group))
     return done
 
 

@@ -12,7 +12,10 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from articles.ingest.reconcile import resolve_archive
+from articles.models import Article
 from articles.search import queue
+
+REBUILD_SHARE = 0.25  # of the published articles changed: rebuilding beats updating them
 
 
 class Command(BaseCommand):
@@ -43,6 +46,9 @@ class Command(BaseCommand):
         for bar in bars.values():
             bar.close()
         self.list_plan(outcome, options["limit"], options["dry_run"])
+        self.stderr.write(
+            "time: " + ", ".join(f"{stage} {s:.0f} s" for stage, s in outcome.seconds.items())
+        )
         if options["dry_run"]:
             return
         report = outcome.report
@@ -55,8 +61,20 @@ class Command(BaseCommand):
         for line in report.skipped[: options["limit"]]:
             self.stderr.write(f"skipped: {line}")
         if not options["no_index"]:
-            done = queue.drain(blocking=True)
-            self.stdout.write(f"re-indexed {done} article(s)")
+            self.reindex()
+
+    def reindex(self) -> None:
+        """Index what changed: batch by batch for a few articles, one rebuild (swapped in
+        when done, the live index answering meanwhile) when much of the archive changed."""
+        queued = queue.queued_articles()
+        published = Article.objects.filter(is_published=True).count()
+        if queued > REBUILD_SHARE * published:
+            self.stdout.write(f"{queued} articles changed: rebuilding the search index")
+            with tqdm(total=published, unit="doc", file=self.stderr._out, disable=None) as bar:
+                count = queue.rebuild_for_queue(progress=bar.update)
+            self.stdout.write(f"re-indexed {count} article(s)")
+        else:
+            self.stdout.write(f"re-indexed {queue.drain(blocking=True)} article(s)")
 
     def list_plan(self, outcome, limit: int, dry_run: bool) -> None:
         plan = outcome.plan

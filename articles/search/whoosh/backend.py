@@ -114,6 +114,14 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
         self._generation = live.name
         super().setup()
 
+    def code_schema(self):
+        """The schema this code writes, without setting up (setup creates an empty index
+        where there is none)."""
+        if self.setup_complete:
+            return self.schema
+        fields = connections[self.connection_alias].get_unified_index().all_searchfields()
+        return self.build_schema(fields)[1]
+
     def _sync(self):
         """Follow the live generation if a rebuild or clear swapped it."""
         if not self.setup_complete or self.location.current_name() != self._generation:

@@ -25,10 +25,8 @@ class WhooshSearchEngine(SearchEngine):
         return self.backend.fast()
 
     # --- reading ------------------------------------------------------------------------
-    def search(self, query, *, sort, offset, limit, facets, suggest) -> EngineResult:
-        return self.fast.search(
-            query, sort=sort, offset=offset, limit=limit, facets=facets, suggest=suggest
-        )
+    def search(self, query, **options) -> EngineResult:
+        return self.fast.search(query, **options)
 
     def count(self, query: EngineQuery) -> int:
         return self.fast.count(query)
@@ -47,15 +45,20 @@ class WhooshSearchEngine(SearchEngine):
 
     def probe_count(self) -> int:
         """Opened read-only: searching would set a missing index up as a new empty one,
-        which would hide a lost index behind a 200 on /healthz."""
+        which would hide a lost index behind a 200 on /healthz.
+
+        Opened with this code's schema, as searches open it: without one Whoosh unpickles
+        the schema stored in the index, whose analyzers are named by the module path that
+        wrote it (an index written before a module moved fails with ModuleNotFoundError)."""
         location = self.backend.location
+        schema = self.backend.code_schema()
         for attempt in range(5):
             name = location.current_name()
             folder = location.root / name if name else None
             if folder is None or not folder.is_dir():
                 raise FileNotFoundError(f"no search index at {location.root}")
             try:
-                ix = FileStorage(str(folder), readonly=True).open_index()
+                ix = FileStorage(str(folder), readonly=True).open_index(schema=schema)
             except EmptyIndexError:
                 raise FileNotFoundError(f"no search index in {folder}") from None
             except FileNotFoundError as exc:  # a commit replaced the table of contents

@@ -132,6 +132,15 @@ class TopCounts(Sequence):
             self._order, self._complete = numbers[np.argsort(key)], True
         return self._order[:k]
 
+    def counts_for(self, values) -> dict[str, int]:
+        """value -> count of those of ``values`` counted here, looked up, not scanned."""
+        out = {}
+        for value in values:
+            number = _position(self._values, value)
+            if number is not None and self._counts[number]:
+                out[value] = int(self._counts[number])
+        return out
+
     def __len__(self) -> int:
         return len(self._numbers())
 
@@ -148,36 +157,6 @@ class TopCounts(Sequence):
             raise IndexError(index)
         number = int(self._first(i + 1)[i])
         return self._values[number], int(self._counts[number])
-
-    def __iter__(self):
-        return iter(self[:])
-
-
-class RankedCounts(Sequence):
-    """Facet values by descending count as (value, count) pairs, made only when read.
-
-    A broad query matches 50,000 distinct people and organizations; a page shows 50 of them
-    and the number of the rest. Building every pair cost more than counting them.
-    """
-
-    __slots__ = ("_values", "_order", "_counts")
-
-    def __init__(self, values: list[str], order: np.ndarray, counts: np.ndarray):
-        self._values, self._order, self._counts = values, order, counts
-
-    def __len__(self) -> int:
-        return len(self._order)
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            values = self._values
-            return [
-                (values[i], c)
-                for i, c in zip(
-                    self._order[index].tolist(), self._counts[index].tolist(), strict=True
-                )
-            ]
-        return self._values[int(self._order[index])], int(self._counts[index])
 
     def __iter__(self):
         return iter(self[:])

@@ -16,7 +16,7 @@ import numpy as np
 from whoosh.reading import TermNotFound
 
 from ..vocabulary import FILTER_FIELDS
-from .facets import FacetColumn, RankedCounts
+from .facets import FacetColumn, TopCounts
 from .generations import IndexLocation
 from .segment_arrays import NO_DATE, SegmentArrays, load_segment, numeric_column
 from .segment_arrays import leaf_postings as _leaf_postings
@@ -26,8 +26,8 @@ __all__ = [
     "NO_DATE",
     "FacetColumn",
     "LiveSearcher",
-    "RankedCounts",
     "Snapshot",
+    "TopCounts",
     "numeric_column",
 ]
 

@@ -1,0 +1,164 @@
+"""`make serve` as it runs: gunicorn with newsroom/gunicorn_conf.py, clients slow or hostile.
+
+Sync workers were held by three connections that never finished their headers (issue 10):
+/healthz timed out for a minute and the workers were killed, again and again. The site is
+served by an event loop now (newsroom/serving.py); this starts the real server on a small
+data folder and checks that it keeps answering while such connections hang.
+"""
+
+import json
+import socket
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from gunicorn.config import Config
+from gunicorn.glogging import Logger
+
+from newsroom import serving
+from newsroom.gunicorn_worker import Worker
+
+from .conftest import free_port, separate_site
+
+WORKERS = 2
+HEADER_TIMEOUT = 4
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """gunicorn as `make serve` runs it (production settings), on an empty archive."""
+    run, start = separate_site(tmp_path_factory.mktemp("site"))
+    production = {
+        "DEBUG": "0",
+        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-for-production-settings",
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+    collected = run("manage.py", "collectstatic", "--no-input", "-v0", extra_env=production)
+    assert collected.returncode == 0, collected.stderr
+    port = free_port()
+    process = start(
+        "-m", "gunicorn", "-c", "newsroom/gunicorn_conf.py", "--bind", f"127.0.0.1:{port}",
+        extra_env={
+            **production,
+            "WEB_CONCURRENCY": str(WORKERS),
+            "GUNICORN_HEADER_TIMEOUT": str(HEADER_TIMEOUT),
+            "GUNICORN_ACCESS_LOG": "/dev/null",
+        },
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if status(port, "/healthz")[0] == 200:
+            break
+        assert process.poll() is None, process.communicate()[1][-3000:]
+        time.sleep(0.2)
+    else:
+        pytest.fail("gunicorn did not answer /healthz within 60 s")
+    yield port
+    process.terminate()
+    _, err = process.communicate(timeout=60)
+    assert "Traceback" not in err, err[-3000:]
+
+
+def status(port: int, path: str, *, timeout: float = 5, **kwargs) -> tuple[int, bytes]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", **kwargs)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except OSError:
+        return 0, b""
+
+
+def closed_by_server(sock: socket.socket) -> bool:
+    sock.settimeout(0.1)
+    try:
+        return sock.recv(100) == b""
+    except TimeoutError:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+def test_slow_clients_do_not_hold_the_site(server):
+    port = server
+    hanging = []
+    for n in range(4 * WORKERS):
+        sock = socket.create_connection(("127.0.0.1", port))
+        if n % 2:  # headers that never end
+            sock.sendall(b"GET /search/?q=troops HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        else:  # a form body that never arrives
+            sock.sendall(
+                b"POST /admin/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/x-www-form-urlencoded\r\n"
+                b"Content-Length: 1000\r\n\r\nusername="
+            )
+        hanging.append(sock)
+    try:
+        time.sleep(0.5)
+        for _ in range(5):
+            started = time.monotonic()
+            answer, body = status(port, "/healthz", timeout=3)
+            assert answer == 200 and json.loads(body)["database"] == "ok"
+            assert time.monotonic() - started < 2
+        assert status(port, "/search/?q=troops")[0] == 200
+
+        # Headers that have not arrived after the header timeout: the connection is closed.
+        time.sleep(HEADER_TIMEOUT + 1)
+        assert all(closed_by_server(sock) for sock in hanging[1::2])
+    finally:
+        for sock in hanging:
+            sock.close()
+
+
+def test_request_bodies_over_the_limit_are_refused_before_they_are_read(server):
+    port = server
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(
+            b"POST /search/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 900000000000\r\n\r\n"
+        )
+        answer = sock.recv(1000)
+    assert answer.startswith(b"HTTP/1.1 413")
+    # The upload page sees an oversized upload's headers only, and its sign-in check answers.
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(
+            b"POST /admin/articles/article/upload/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Length: 900000000000\r\n\r\n"
+        )
+        answer = sock.recv(1000)
+    assert answer.startswith(b"HTTP/1.1 302") and b"/admin/login/" in answer
+
+
+def test_head_exports_and_static_files_under_the_event_loop(server):
+    port = server
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/", method="HEAD")
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.status == 200 and response.read() == b""
+        assert int(response.headers["Content-Length"]) > 1000
+    answer, body = status(port, "/search/?format=csv")
+    assert answer == 200 and body.startswith(b"id,published,source")
+    answer, page = status(port, "/")
+    stylesheet = page.decode().split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
+    answer, css = status(port, stylesheet)
+    assert answer == 200 and b"font" in css
+
+
+def test_a_worker_busy_on_one_request_past_the_timeout_stops_reporting(tmp_path):
+    """The arbiter restarts a worker that stops reporting, as it does with sync workers."""
+    config = Config()
+    config.set("worker_tmp_dir", str(tmp_path))
+    worker = Worker(0, 0, [], None, 2, config, Logger(config))
+    try:
+        worker.notify()
+        first = worker.tmp.last_update()
+        time.sleep(0.05)
+        serving._running_since = time.monotonic() - 3  # one request for 3 s, timeout 2 s
+        worker.notify()
+        assert worker.tmp.last_update() == first
+        serving._running_since = time.monotonic()
+        worker.notify()
+        assert worker.tmp.last_update() > first
+    finally:
+        serving._running_since = None
+        worker.tmp.close()
