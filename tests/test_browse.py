@@ -128,12 +128,12 @@ def correcting(settings):
     The shared index is left alone (its articles must not follow a rolled-back rename), and
     the caches are emptied after, since the database goes back to how it was.
     """
-    from articles import selectors
+    from articles import aggregate_cache
 
     settings.NEWSROOM_INDEX_ON_COMMIT = False
-    selectors.clear_caches()
+    aggregate_cache.clear_caches()
     yield
-    selectors.clear_caches()
+    aggregate_cache.clear_caches()
 
 
 def test_a_merged_place_leaves_the_places_page_at_once(
@@ -192,8 +192,8 @@ def test_other_processes_see_a_correction_once_it_is_committed(
 ):
     from django.core.cache import cache
 
+    from articles.aggregate_cache import CATALOG_VERSION_KEY
     from articles.models import Source
-    from articles.selectors import CATALOG_VERSION_KEY
 
     before = cache.get(CATALOG_VERSION_KEY)
     with django_capture_on_commit_callbacks() as after_commit:
@@ -246,12 +246,13 @@ def test_the_home_page_counts_countries_as_their_links_do(client, archive):
 
 
 def test_a_new_worker_computes_the_browse_lists_before_its_first_reader(archive):
-    from articles import selectors
+    from articles import aggregate_cache, selectors
 
-    selectors.clear_caches()
+    aggregate_cache.clear_caches()
     selectors.warm_up()
-    assert {"directory:place", "directory:organization", "directory:person"} <= set(selectors._memo)
-    assert "directory:source" in selectors._memo
+    kept = set(aggregate_cache._memo)
+    assert {"directory:place", "directory:organization", "directory:person"} <= kept
+    assert "directory:source" in aggregate_cache._memo
 
 
 # --- Counts that stay cheap as the archive grows (issue 12) -----------------------------
@@ -260,11 +261,11 @@ def test_a_new_worker_computes_the_browse_lists_before_its_first_reader(archive)
 @pytest.fixture
 def fresh_counts():
     """Counts computed for this test's changes, forgotten after (the database rolls back)."""
-    from articles import selectors
+    from articles import aggregate_cache
 
-    selectors.clear_caches()
+    aggregate_cache.clear_caches()
     yield
-    selectors.clear_caches()
+    aggregate_cache.clear_caches()
 
 
 def test_browse_counts_leave_out_unpublished_articles_and_removed_mentions(archive, fresh_counts):
@@ -303,12 +304,12 @@ def test_a_new_worker_reads_the_browse_lists_another_worker_computed(
 ):
     """Workers share the counts through the cache: a recycled or second worker does not
     scan every mention again (the memo of this process stands in for another process)."""
-    from articles import selectors
+    from articles import aggregate_cache, selectors
 
-    selectors.clear_caches()
+    aggregate_cache.clear_caches()
     selectors.warm_up()
-    selectors._memo.clear()  # a fresh process: nothing in its own memory
-    selectors._version_memo = (0.0, ("", ""))
+    aggregate_cache._memo.clear()  # a fresh process: nothing in its own memory
+    aggregate_cache._version_memo = (0.0, ("", ""))
     with django_assert_max_num_queries(2):  # the archive's version, nothing else
         selectors.warm_up()
 
@@ -319,13 +320,13 @@ def test_the_archive_version_is_read_from_indexes_not_a_table_scan(archive):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from articles import selectors
+    from articles import aggregate_cache
 
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's query planner")
-    selectors._version_memo = (0.0, ("", ""))
+    aggregate_cache._version_memo = (0.0, ("", ""))
     with CaptureQueriesContext(connection) as queries:
-        selectors._versions()
+        aggregate_cache._versions()
     assert queries.captured_queries
     with connection.cursor() as cursor:
         for query in queries.captured_queries:
