@@ -84,15 +84,18 @@ def http_rounds(codes: dict[str, Path], data_dir: Path, workers: int) -> None:
         for port, (name, code) in enumerate(codes.items(), start=8931):
             servers[name] = (port, bench.start_gunicorn(env, port, workers, 900, code))
         bench.django_setup(data_dir)
-        paths = bench.page_paths(load_queries(), bench.bench_filters())
+        paths = bench.page_paths(load_queries(), bench.bench_filters(), bench.entity_paths())
         names = list(servers)
         times = {name: {} for name in names}
+        failed = {name: {} for name in names}  # kind -> answers other than 200
         for kind, kind_paths in paths.items():
             for i, path in enumerate(kind_paths[:4] + kind_paths):  # the first 4 warm up
                 for name in names if i % 2 else names[::-1]:
-                    ms, _ = bench.fetch(f"http://127.0.0.1:{servers[name][0]}{path}")
+                    ms, status = bench.fetch(f"http://127.0.0.1:{servers[name][0]}{path}")
                     if i >= 4:
                         times[name].setdefault(kind, []).append(ms)
+                        if status != 200:
+                            failed[name][kind] = failed[name].get(kind, 0) + 1
         rates = {name: [] for name in names}
         mixed = paths["full page (all filter groups)"] + paths["page with filters"]
         for turn in range(4):  # 4 clients for 15 s, each checkout twice, in turn
@@ -102,7 +105,8 @@ def http_rounds(codes: dict[str, Path], data_dir: Path, workers: int) -> None:
             print(f"{name} over HTTP (load average {os.getloadavg()[0]:.1f}):")
             print(f"  4 clients: {', '.join(f'{r:.1f}' for r in rates[name])} requests/s")
             for kind, values in times[name].items():
-                print(f"  {kind:32s} {figures(values)}")
+                bad = failed[name].get(kind)
+                print(f"  {kind:32s} {figures(values)}" + (f"  non-200: {bad}" if bad else ""))
             memory = [bench.memory_mb(pid) for pid in bench.worker_pids(servers[name][1].pid)]
             rss = ", ".join(f"{m['rss']:.0f}" for m in memory)
             print(f"  workers: RSS {rss} MB; PSS together {sum(m['pss'] for m in memory):.0f} MB")
