@@ -15,7 +15,7 @@ from articles.extraction.readers import read_paths
 from articles.extraction.types import FoundEntity
 from articles.extraction.variants import match_key
 from articles.ingest import EntityResolver, import_documents
-from articles.ingest.reconcile import editor
+from articles.ingest.reconcile import editor, evidence
 from articles.models import Article, Entity, EntityDecision, EntityRedirect, Mention
 
 from .conftest import CORPUS
@@ -271,3 +271,60 @@ def test_the_admin_lists_suggestions_with_evidence_and_merges_in_one_click(
     decision = EntityDecision.objects.get(key="uno", origin="editor")
     assert (decision.verdict, decision.decided_by) == ("same", admin)
     assert "United Nations" in names_of(short, "organization")
+
+
+@pytest.mark.parametrize(
+    ("kind", "one", "other"),
+    [
+        ("person", "Crown Prince Mohammed bin Salman", "Mohammed Bin Salman"),
+        (
+            "organization",
+            "Organization of Islamic Cooperation (OIC",
+            "Organization of Islamic Cooperation",
+        ),
+        (
+            "organization",
+            "Organization of Islamic Cooperation (OIC)",
+            "Organization of Islamic Cooperation",
+        ),
+    ],
+)
+def test_a_title_pair_or_a_bracketed_acronym_is_a_variant(kind, one, other):
+    assert match_key(kind, one) == match_key(kind, other)
+
+
+def test_prince_alone_stays_part_of_a_name_and_two_bin_salmans_stay_two():
+    assert match_key("person", "Prince Harry") != match_key("person", "Harry")
+    assert match_key("person", "Crown Prince Mohammed bin Salman") != match_key(
+        "person", "King Salman bin Abdulaziz"
+    )
+
+
+def test_a_word_counts_as_capitalized_only_where_it_stands_alone():
+    """ "the Syrian Army" and "the Army Corps" are names holding the word; only "the Army
+    said" is the word itself capitalized, the evidence for and against "Army" the entity."""
+    text = "troops of the Syrian Army and the Army Corps, as the Army said, and the army"
+    assert evidence._MID_CAPITAL.findall(text) == ["Army"]
+    assert evidence._LOWER_WORD.findall(text).count("army") == 1
+
+
+def test_a_release_that_learns_a_variant_merges_values_stored_before(shared, clean_index):
+    (article,) = import_lines(TEHRAN_TIMES, "2733")
+    houthis = Entity.objects.get(key="houthis")
+    # What an older release stored: the bracketed form as its own value, with its old key.
+    variant = Entity.objects.create(
+        kind=houthis.kind,
+        name="Houthis (AA",
+        key=name_key("Houthis (AA"),
+        slug=name_slug("Houthis (AA"),
+        match_key="aa houthis",
+    )
+    Mention.objects.create(article=article, entity=variant, origin=Mention.Origin.EXTRACTED)
+    Entity.objects.filter(pk=houthis.pk).update(match_key="as an older release keyed it")
+    resolve()
+    houthis.refresh_from_db()  # stored as this release keys it: imports match by it
+    assert houthis.match_key == match_key(houthis.kind, houthis.name)
+    assert not Entity.objects.filter(pk=variant.pk).exists()
+    assert names_of(article, "organization") >= {"Houthis"}
+    assert "Houthis (AA" not in names_of(article, "organization")
+    assert EntityRedirect.objects.filter(old_slug=variant.slug).exists()

@@ -170,7 +170,10 @@ def _not_entity(name: Name, ev: Evidence, parts: set[str], ordinary) -> Proposal
         return Proposal(
             NOT_ENTITY, name, score=0.9, reason="an ordinary word in capitals", evidence=evidence
         )
-    if uses >= 20 and share >= 0.6:
+    # Few uses are enough when nearly all are in lower case, but not for a name written in
+    # capitals ("DW", "API"): its lower-case twins are mostly web addresses.
+    few_enough = uses >= 5 and share >= 0.9 and not name.name.isupper()
+    if (uses >= 20 and share >= 0.6) or few_enough:
         score = 0.9 if share >= 0.75 else 0.6
         return Proposal(
             NOT_ENTITY, name, score=score, reason="mostly written in lower case", evidence=evidence
@@ -247,7 +250,10 @@ def _minority_kind(name: Name, by_key) -> Proposal | None:
         ),
         key=lambda n: n.articles,
     )
-    if best.id == name.id or best.articles < 20 or best.articles < 5 * name.articles:
+    # A full name of several words is rarely two kinds ("Nancy Pelosi" the organization is an
+    # extraction slip): twice the articles is evidence enough; one word needs five times.
+    ratio = 2 if " " in name.key else 5
+    if best.id == name.id or best.articles < 20 or best.articles < ratio * name.articles:
         return None
     homonyms = {name.kind, best.kind} == {"place", "person"} and " " not in name.key
     score = 0.6 if homonyms else 0.9
@@ -284,6 +290,8 @@ def _survivor(group: list[Name]) -> Name:
 
 
 def _plain(name: Name) -> bool:
+    if name.name.count("(") != name.name.count(")") or name.name.endswith(")"):
+        return False  # "... (OIC", "... (OIC)": the bracket is not part of the name
     words = name.words
     if name.kind == "person":
         return bool(words) and words[0] not in PERSON_PREFIXES
