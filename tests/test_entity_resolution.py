@@ -328,3 +328,28 @@ def test_a_release_that_learns_a_variant_merges_values_stored_before(shared, cle
     assert names_of(article, "organization") >= {"Houthis"}
     assert "Houthis (AA" not in names_of(article, "organization")
     assert EntityRedirect.objects.filter(old_slug=variant.slug).exists()
+
+
+def test_a_person_filed_as_an_organization_joins_the_person_and_a_company_stays():
+    from articles.ingest.reconcile.evidence import Name
+    from articles.ingest.reconcile.rules import SAME, _person_filed_as_organization
+
+    def name(pk, kind, text, articles):
+        key = name_key(text)
+        return Name(pk, kind, text, key, match_key(kind, text), name_slug(text), "", "", articles)
+
+    haley_org, haley = (
+        name(1, "organization", "Nikki Haley", 76),
+        name(2, "person", "Nikki Haley", 73),
+    )
+    schwab, schwab_man = (
+        name(3, "organization", "Charles Schwab", 40),
+        name(4, "person", "Charles Schwab", 3),
+    )
+    ford = name(5, "organization", "Ford Motor", 50)
+    by_key = {(n.kind, n.key): n for n in (haley_org, haley, schwab, schwab_man, ford)}
+    proposal = _person_filed_as_organization(haley_org, by_key)
+    assert (proposal.verdict, proposal.target) == (SAME, haley)
+    assert _person_filed_as_organization(schwab, by_key) is None  # the company is the many
+    assert _person_filed_as_organization(ford, by_key) is None
+    assert _person_filed_as_organization(haley, by_key) is None

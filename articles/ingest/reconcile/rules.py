@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from ...extraction.headlines import common_words
 from ...extraction.names import name_key
 from ...extraction.outlets import is_outlet_name
+from ...extraction.person_names import person_shaped
 from ...extraction.places import NAMED_FEATURES, gazetteer
 from ...extraction.variants import ORG_FORMS, PERSON_PREFIXES, acronym_key, initials, org_words
 from .curated import Curated
@@ -207,6 +208,7 @@ def kind_rules(names: list[Name], ev: Evidence) -> list[Proposal]:
             if name.kind == "person"
             else _title_glued_to_person(name, people)
         )
+        proposal = proposal or _person_filed_as_organization(name, by_key)
         proposal = proposal or _minority_kind(name, by_key)
         if proposal is not None:
             out.append(proposal)
@@ -237,6 +239,25 @@ def _title_glued_to_person(name: Name, people: dict[str, Name]) -> Proposal | No
         if person is not None and all(w in ROLE_WORDS for w in head):
             return Proposal(SAME, name, person, score=0.95, reason="a title's tail and a person")
     return None
+
+
+def _person_filed_as_organization(name: Name, by_key) -> Proposal | None:
+    """ "Nikki Haley" the organization (76 articles) beside "Nikki Haley" the person (73): a
+    person-shaped name the archive also files as a person is that person, whichever kind the
+    tagger chose more often ("Charles Schwab" the company has no person twin of that size)."""
+    if name.kind != "organization" or not person_shaped(name.name.split()):
+        return None
+    person = by_key.get(("person", name.key))
+    if person is None or person.articles < MIN_ARTICLES or 2 * person.articles < name.articles:
+        return None
+    return Proposal(
+        SAME,
+        name,
+        person,
+        score=0.9,
+        reason="a person's name filed as an organization",
+        evidence={"articles": name.articles, "as_person": person.articles},
+    )
 
 
 def _minority_kind(name: Name, by_key) -> Proposal | None:
