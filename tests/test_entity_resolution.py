@@ -15,7 +15,7 @@ from articles.extraction.readers import read_paths
 from articles.extraction.types import FoundEntity
 from articles.extraction.variants import match_key
 from articles.ingest import EntityResolver, import_documents
-from articles.ingest.reconcile import editor
+from articles.ingest.reconcile import editor, evidence
 from articles.models import Article, Entity, EntityDecision, EntityRedirect, Mention
 
 from .conftest import CORPUS
@@ -271,3 +271,85 @@ def test_the_admin_lists_suggestions_with_evidence_and_merges_in_one_click(
     decision = EntityDecision.objects.get(key="uno", origin="editor")
     assert (decision.verdict, decision.decided_by) == ("same", admin)
     assert "United Nations" in names_of(short, "organization")
+
+
+@pytest.mark.parametrize(
+    ("kind", "one", "other"),
+    [
+        ("person", "Crown Prince Mohammed bin Salman", "Mohammed Bin Salman"),
+        (
+            "organization",
+            "Organization of Islamic Cooperation (OIC",
+            "Organization of Islamic Cooperation",
+        ),
+        (
+            "organization",
+            "Organization of Islamic Cooperation (OIC)",
+            "Organization of Islamic Cooperation",
+        ),
+    ],
+)
+def test_a_title_pair_or_a_bracketed_acronym_is_a_variant(kind, one, other):
+    assert match_key(kind, one) == match_key(kind, other)
+
+
+def test_prince_alone_stays_part_of_a_name_and_two_bin_salmans_stay_two():
+    assert match_key("person", "Prince Harry") != match_key("person", "Harry")
+    assert match_key("person", "Crown Prince Mohammed bin Salman") != match_key(
+        "person", "King Salman bin Abdulaziz"
+    )
+
+
+def test_a_word_counts_as_capitalized_only_where_it_stands_alone():
+    """ "the Syrian Army" and "the Army Corps" are names holding the word; only "the Army
+    said" is the word itself capitalized, the evidence for and against "Army" the entity."""
+    text = "troops of the Syrian Army and the Army Corps, as the Army said, and the army"
+    assert evidence._MID_CAPITAL.findall(text) == ["Army"]
+    assert evidence._LOWER_WORD.findall(text).count("army") == 1
+
+
+def test_a_release_that_learns_a_variant_merges_values_stored_before(shared, clean_index):
+    (article,) = import_lines(TEHRAN_TIMES, "2733")
+    houthis = Entity.objects.get(key="houthis")
+    # What an older release stored: the bracketed form as its own value, with its old key.
+    variant = Entity.objects.create(
+        kind=houthis.kind,
+        name="Houthis (AA",
+        key=name_key("Houthis (AA"),
+        slug=name_slug("Houthis (AA"),
+        match_key="aa houthis",
+    )
+    Mention.objects.create(article=article, entity=variant, origin=Mention.Origin.EXTRACTED)
+    Entity.objects.filter(pk=houthis.pk).update(match_key="as an older release keyed it")
+    resolve()
+    houthis.refresh_from_db()  # stored as this release keys it: imports match by it
+    assert houthis.match_key == match_key(houthis.kind, houthis.name)
+    assert not Entity.objects.filter(pk=variant.pk).exists()
+    assert names_of(article, "organization") >= {"Houthis"}
+    assert "Houthis (AA" not in names_of(article, "organization")
+    assert EntityRedirect.objects.filter(old_slug=variant.slug).exists()
+
+
+def test_a_person_filed_as_an_organization_joins_the_person_and_a_company_stays():
+    from articles.ingest.reconcile.evidence import Name
+    from articles.ingest.reconcile.rules import SAME, _person_filed_as_organization
+
+    def name(pk, kind, text, articles):
+        key = name_key(text)
+        return Name(pk, kind, text, key, match_key(kind, text), name_slug(text), "", "", articles)
+
+    haley_org, haley = (
+        name(1, "organization", "Nikki Haley", 76),
+        name(2, "person", "Nikki Haley", 73),
+    )
+    schwab, schwab_man = (
+        name(3, "organization", "Charles Schwab", 40),
+        name(4, "person", "Charles Schwab", 3),
+    )
+    ford = name(5, "organization", "Ford Motor", 50)
+    by_key = {(n.kind, n.key): n for n in (haley_org, haley, schwab, schwab_man, ford)}
+    proposal = _person_filed_as_organization(haley_org, by_key)
+    assert (proposal.verdict, proposal.target) == (SAME, haley)
+    assert _person_filed_as_organization(schwab, by_key) is None  # the company is the many
+    assert _person_filed_as_organization(ford, by_key) is None
+    assert _person_filed_as_organization(haley, by_key) is None

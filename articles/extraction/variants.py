@@ -35,6 +35,9 @@ PERSON_PREFIXES = frozenset(
     chancellor premier speaker judge justice rev reverend father pastor rabbi
     """.split()
 )
+# Two-word titles whose second word alone names people ("Prince Harry"): "Crown Prince
+# Mohammed bin Salman" is "Mohammed bin Salman".
+TITLE_PAIRS = frozenset({("crown", "prince"), ("crown", "princess")})
 # Words that end a person's name without making another person ("Jr." does make one).
 PERSON_SUFFIXES = frozenset({"phd", "md", "esq"})
 
@@ -137,8 +140,8 @@ def person_words(name: str) -> list[str]:
     """A person's name without honorifics or degree suffixes (folded words). Middle initials
     stay: "George W. Bush" and "George H. W. Bush" are two people."""
     words = name_key(name).split()
-    while len(words) > 1 and words[0] in PERSON_PREFIXES:
-        words = words[1:]
+    while len(words) > 1 and (words[0] in PERSON_PREFIXES or tuple(words[:2]) in TITLE_PAIRS):
+        words = words[2:] if tuple(words[:2]) in TITLE_PAIRS else words[1:]
     while len(words) > 1 and words[-1] in PERSON_SUFFIXES:
         words = words[:-1]
     return words
@@ -149,6 +152,9 @@ def person_key(name: str) -> str:
 
 
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
+# An acronym in brackets after the name, closed or cut off: "Organization of Islamic
+# Cooperation (OIC)", "... (OIC".
+_TRAILING_ACRONYM = re.compile(r"\s*\(\s*[A-Z][A-Za-z.&]{1,10}\s*\)?\s*$")
 
 
 def _singular(word: str) -> str:
@@ -161,6 +167,7 @@ def _singular(word: str) -> str:
 def org_words(name: str) -> list[str]:
     """An organization's name words for matching: no US prefix, legal form, possessive or
     small words, British spellings made American."""
+    name = _TRAILING_ACRONYM.sub("", name) or name
     key = name_key(_POSSESSIVE.sub("", name.replace("&", " and ")))
     words = [SPELLING.get(w, w) for w in key.split()]
     words = _strip_us(words)

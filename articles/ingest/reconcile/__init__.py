@@ -56,6 +56,8 @@ def resolve_archive(
 
         return step
 
+    if not dry_run:
+        evidence.refresh_match_keys()  # imports match new names by the stored keys
     ev = evidence.load(progress=tick("reading the archive", total_articles))
     lap("reading the archive")
     plan = apply.make_plan(rules.propose(ev, curated()), ev.decisions, ev.names)

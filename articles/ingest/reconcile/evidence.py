@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from ...extraction.names import name_key
-from ...extraction.variants import acronym_key, is_acronym_of
+from ...extraction.variants import acronym_key, is_acronym_of, match_key
 from ...models import Article, Entity, EntityAlias, EntityDecision, Mention
 
 TEXT_CHARS = 3000  # of each article, for how words are written and acronyms defined
@@ -115,6 +115,21 @@ def _place_countries(names: dict[int, Name]) -> dict[int, Counter]:
     return out
 
 
+def refresh_match_keys(*, dry_run: bool = False) -> int:
+    """Store each entity's match key as the current rules compute it: a release that learns a
+    new variant ("Crown Prince ...", "... (OIC") then merges old values too. Returns how
+    many keys changed (on a dry run, how many would)."""
+    stale = []
+    rows = Entity.objects.values_list("id", "kind", "name", "match_key")
+    for pk, kind, name, stored in rows.iterator(chunk_size=5000):
+        key = match_key(kind, name)
+        if key != stored:
+            stale.append(Entity(id=pk, match_key=key))
+    if not dry_run:
+        Entity.objects.bulk_update(stale, ["match_key"], batch_size=2000)
+    return len(stale)
+
+
 def _names() -> dict[int, Name]:
     counts = dict(
         Mention.objects.filter(suppressed=False, article__is_published=True)
@@ -131,6 +146,7 @@ def _names() -> dict[int, Name]:
     )
     for row in rows.iterator(chunk_size=5000):
         name = Name(*row)
+        name.match_key = match_key(name.kind, name.name)  # as this release computes it
         name.articles = counts.get(name.id, 0)
         name.edited = name.id in edited
         names[name.id] = name
@@ -138,8 +154,10 @@ def _names() -> dict[int, Name]:
 
 
 _LOWER_WORD = re.compile(r"(?<![\w'’.-])[a-z]+(?![\w'’-])")
-# Capitalized inside a sentence: after a lower-case word or a comma, not after a full stop.
-_MID_CAPITAL = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+(?![\w'’-])")
+# Capitalized on its own inside a sentence: after a whole lower-case word or a comma (not after
+# a full stop), and not followed by another capitalized word: "the Army said" counts for
+# "Army", "the Syrian Army" and "the Army Corps" do not (there "Army" is part of a name).
+_MID_CAPITAL = re.compile(r"(?:(?<![\w'’.-])[a-z]+|[,;]) ([A-Z][a-z]+)(?![\w'’-]| [A-Z])")
 _NAME_WORD = r"[A-Z][\w'’&.-]*"
 _SMALL = r"(?:of|for|and|the|on|in|to|de|du|al|el|&)"
 # "Islamic Revolution Guards Corps (IRGC)": up to eight capitalized words and small words.

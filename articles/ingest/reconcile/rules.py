@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from ...extraction.headlines import common_words
 from ...extraction.names import name_key
 from ...extraction.outlets import is_outlet_name
+from ...extraction.person_names import person_shaped
 from ...extraction.places import NAMED_FEATURES, gazetteer
 from ...extraction.variants import ORG_FORMS, PERSON_PREFIXES, acronym_key, initials, org_words
 from .curated import Curated
@@ -170,7 +171,10 @@ def _not_entity(name: Name, ev: Evidence, parts: set[str], ordinary) -> Proposal
         return Proposal(
             NOT_ENTITY, name, score=0.9, reason="an ordinary word in capitals", evidence=evidence
         )
-    if uses >= 20 and share >= 0.6:
+    # Few uses are enough when nearly all are in lower case, but not for a name written in
+    # capitals ("DW", "API"): its lower-case twins are mostly web addresses.
+    few_enough = uses >= 5 and share >= 0.9 and not name.name.isupper()
+    if (uses >= 20 and share >= 0.6) or few_enough:
         score = 0.9 if share >= 0.75 else 0.6
         return Proposal(
             NOT_ENTITY, name, score=score, reason="mostly written in lower case", evidence=evidence
@@ -204,6 +208,7 @@ def kind_rules(names: list[Name], ev: Evidence) -> list[Proposal]:
             if name.kind == "person"
             else _title_glued_to_person(name, people)
         )
+        proposal = proposal or _person_filed_as_organization(name, by_key)
         proposal = proposal or _minority_kind(name, by_key)
         if proposal is not None:
             out.append(proposal)
@@ -236,6 +241,25 @@ def _title_glued_to_person(name: Name, people: dict[str, Name]) -> Proposal | No
     return None
 
 
+def _person_filed_as_organization(name: Name, by_key) -> Proposal | None:
+    """ "Nikki Haley" the organization (76 articles) beside "Nikki Haley" the person (73): a
+    person-shaped name the archive also files as a person is that person, whichever kind the
+    tagger chose more often ("Charles Schwab" the company has no person twin of that size)."""
+    if name.kind != "organization" or not person_shaped(name.name.split()):
+        return None
+    person = by_key.get(("person", name.key))
+    if person is None or person.articles < MIN_ARTICLES or 2 * person.articles < name.articles:
+        return None
+    return Proposal(
+        SAME,
+        name,
+        person,
+        score=0.9,
+        reason="a person's name filed as an organization",
+        evidence={"articles": name.articles, "as_person": person.articles},
+    )
+
+
 def _minority_kind(name: Name, by_key) -> Proposal | None:
     """One name mostly of one kind: the few others follow (not place/person homonyms:
     "Jordan" the country and the player)."""
@@ -247,7 +271,10 @@ def _minority_kind(name: Name, by_key) -> Proposal | None:
         ),
         key=lambda n: n.articles,
     )
-    if best.id == name.id or best.articles < 20 or best.articles < 5 * name.articles:
+    # A full name of several words is rarely two kinds ("Nancy Pelosi" the organization is an
+    # extraction slip): twice the articles is evidence enough; one word needs five times.
+    ratio = 2 if " " in name.key else 5
+    if best.id == name.id or best.articles < 20 or best.articles < ratio * name.articles:
         return None
     homonyms = {name.kind, best.kind} == {"place", "person"} and " " not in name.key
     score = 0.6 if homonyms else 0.9
@@ -284,6 +311,8 @@ def _survivor(group: list[Name]) -> Name:
 
 
 def _plain(name: Name) -> bool:
+    if name.name.count("(") != name.name.count(")") or name.name.endswith(")"):
+        return False  # "... (OIC", "... (OIC)": the bracket is not part of the name
     words = name.words
     if name.kind == "person":
         return bool(words) and words[0] not in PERSON_PREFIXES
