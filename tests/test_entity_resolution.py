@@ -353,3 +353,45 @@ def test_a_person_filed_as_an_organization_joins_the_person_and_a_company_stays(
     assert _person_filed_as_organization(schwab, by_key) is None  # the company is the many
     assert _person_filed_as_organization(ford, by_key) is None
     assert _person_filed_as_organization(haley, by_key) is None
+
+
+def test_places_get_the_gazetteers_country_or_their_right_kind():
+    """What the top-500 place list of the whole corpus showed: Siberia under Iran (its
+    articles are an Iranian outlet's), sites named after a city, organizations and dateline
+    debris filed as places, a direction alone."""
+    from articles.ingest.reconcile.evidence import Name
+    from articles.ingest.reconcile.rules import COUNTRY, KIND, NOT_ENTITY, SAME, place_rules
+
+    def place(pk, text, country, articles=40):
+        key = name_key(text)
+        return Name(
+            pk, "place", text, key, match_key("place", text), name_slug(text), country, "", articles
+        )
+
+    names = [
+        place(1, "Siberia", "IR"),
+        place(2, "Baghdad International Airport", "IR"),
+        place(3, "Toledo", "US"),  # the gazetteer's Toledo is Spain's; the article's is Ohio
+        place(4, "TEHRAN- The World Bank", "IR"),
+        place(5, "Tehran", "IR", 900),
+        place(6, "George Washington University", "IR"),
+        place(7, "North", "US"),
+        place(8, "Korea", "IR"),
+        place(9, "Palestine Square", "IR"),  # in Tehran: no country from its first word
+    ]
+    got = {
+        p.subject.id: p
+        for p in place_rules(
+            names,
+            set(),
+            {},
+        )
+    }
+    assert (got[1].verdict, got[1].country) == (COUNTRY, "RU")
+    assert (got[2].verdict, got[2].country) == (COUNTRY, "IQ")
+    assert 3 not in got
+    assert (got[4].verdict, got[4].target.id) == (SAME, 5)
+    assert (got[6].verdict, got[6].kind) == (KIND, "organization")
+    assert got[7].verdict == NOT_ENTITY
+    assert (got[8].verdict, got[8].country) == (COUNTRY, "")
+    assert 9 not in got or got[9].country != "PS"
