@@ -395,3 +395,32 @@ def test_places_get_the_gazetteers_country_or_their_right_kind():
     assert got[7].verdict == NOT_ENTITY
     assert (got[8].verdict, got[8].country) == (COUNTRY, "")
     assert 9 not in got or got[9].country != "PS"
+
+
+def test_dateline_debris_joins_its_place_without_touching_the_places_other_articles(
+    shared, clean_index
+):
+    from articles.models import EntityAlias, IndexTask
+
+    first, second = import_lines(TEHRAN_TIMES, "2733", "5182")
+    tehran = Entity.objects.get(kind="place", key="tehran")
+    Mention.objects.get_or_create(article=second, entity=tehran)
+    debris_name = "TEHRAN- The Statistical Center of"
+    debris = Entity.objects.create(
+        kind="place",
+        name=debris_name,
+        key=name_key(debris_name),
+        slug=name_slug(debris_name),
+        match_key=match_key("place", debris_name),
+        country="IR",
+    )
+    Mention.objects.create(article=first, entity=debris, origin=Mention.Origin.EXTRACTED)
+    IndexTask.objects.all().delete()
+    resolve("--no-index")
+    assert not Entity.objects.filter(pk=debris.pk).exists()
+    assert "Tehran" in names_of(first, "place")
+    # Not a name of Tehran: no alias (it would make "statistical center" find every Tehran
+    # story), and Tehran's other articles are not re-indexed for it.
+    assert not EntityAlias.objects.filter(key=name_key(debris_name)).exists()
+    queued = set(IndexTask.objects.values_list("article_id", flat=True))
+    assert first.pk in queued and second.pk not in queued

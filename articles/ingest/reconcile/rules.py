@@ -52,6 +52,7 @@ ORG_WORDS = ORG_FORMS | frozenset(
     institute ministry department agency council committee commission company corporation
     foundation fund union""".split()
 )
+DEBRIS = "a dateline's debris"  # "TEHRAN- The World Bank": merged, but no alias of Tehran
 MIN_ARTICLES = 3  # entities named in fewer articles are left to editors and later runs
 PART_ARTICLES = 20  # a person named this often makes their first and last names names
 
@@ -447,11 +448,7 @@ def place_rules(names: list[Name], settled: set[int], countries: dict) -> list[P
             continue
         head = _DATELINE_DASH.split(name.name, maxsplit=1)[0]
         if head != name.name and name_key(head) in places:
-            out.append(
-                Proposal(
-                    SAME, name, places[name_key(head)], score=0.95, reason="a dateline's debris"
-                )
-            )
+            out.append(Proposal(SAME, name, places[name_key(head)], score=0.95, reason=DEBRIS))
             continue
         place = gazetteer().lookup(name.name)
         if place is None and name.articles >= MIN_ARTICLES:
