@@ -240,9 +240,15 @@ def rename_entity(entity: Entity, new_name: str, user=None) -> Entity:
 
 
 @transaction.atomic
-def merge_entities(merged: Entity, survivor: Entity, user=None) -> Entity:
+def merge_entities(
+    merged: Entity, survivor: Entity, user=None, *, keep_name: bool = True
+) -> Entity:
     """Fold ``merged`` into ``survivor``: mentions move (counts summed), names become aliases,
     old slugs redirect, and future imports of either name resolve to the survivor.
+
+    ``keep_name=False`` folds a name that is no name of the survivor ("TEHRAN- The Statistical
+    Center of", debris of a dateline): it does not become a searchable alias, so the
+    survivor's other articles are left as they are.
     """
     if merged.pk == survivor.pk:
         raise CorrectionError("Choose two different entities to merge.")
@@ -251,7 +257,7 @@ def merge_entities(merged: Entity, survivor: Entity, user=None) -> Entity:
             f"“{merged.name}” is a {merged.get_kind_display().lower()} and “{survivor.name}” "
             f"a {survivor.get_kind_display().lower()}: only entities of one kind can be merged."
         )
-    return _fold(merged, survivor, user)
+    return _fold(merged, survivor, user, keep_name=keep_name)
 
 
 @transaction.atomic
@@ -264,10 +270,12 @@ def merge_across_kinds(merged: Entity, survivor: Entity, user=None) -> Entity:
     return _fold(merged, survivor, user)
 
 
-def _fold(merged: Entity, survivor: Entity, user) -> Entity:
+def _fold(merged: Entity, survivor: Entity, user, *, keep_name: bool = True) -> Entity:
     old_kind, kind = merged.kind, survivor.kind
     # The survivor's own articles change too: its new aliases are indexed with its name.
-    affected = set(entity_articles(merged.pk, survivor.pk))
+    affected = set(
+        entity_articles(merged.pk, survivor.pk) if keep_name else entity_articles(merged.pk)
+    )
     _fold_mentions(merged, survivor, user)
     for alias in EntityAlias.objects.filter(entity=merged):
         taken = EntityAlias.objects.filter(kind=kind, key=alias.key).exclude(pk=alias.pk)
@@ -279,7 +287,7 @@ def _fold(merged: Entity, survivor: Entity, user) -> Entity:
     old_name, old_slug, old_key = merged.name, merged.slug, merged.key
     record(user, merged, f"Merged into “{survivor.name}” (id {survivor.pk}).", DELETION)
     merged.delete()
-    if old_key != survivor.key:
+    if old_key != survivor.key and keep_name:
         EntityAlias.objects.update_or_create(
             kind=kind, key=old_key, defaults={"entity": survivor, "name": old_name}
         )

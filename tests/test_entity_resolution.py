@@ -353,3 +353,74 @@ def test_a_person_filed_as_an_organization_joins_the_person_and_a_company_stays(
     assert _person_filed_as_organization(schwab, by_key) is None  # the company is the many
     assert _person_filed_as_organization(ford, by_key) is None
     assert _person_filed_as_organization(haley, by_key) is None
+
+
+def test_places_get_the_gazetteers_country_or_their_right_kind():
+    """What the top-500 place list of the whole corpus showed: Siberia under Iran (its
+    articles are an Iranian outlet's), sites named after a city, organizations and dateline
+    debris filed as places, a direction alone."""
+    from articles.ingest.reconcile.evidence import Name
+    from articles.ingest.reconcile.rules import COUNTRY, KIND, NOT_ENTITY, SAME, place_rules
+
+    def place(pk, text, country, articles=40):
+        key = name_key(text)
+        return Name(
+            pk, "place", text, key, match_key("place", text), name_slug(text), country, "", articles
+        )
+
+    names = [
+        place(1, "Siberia", "IR"),
+        place(2, "Baghdad International Airport", "IR"),
+        place(3, "Toledo", "US"),  # the gazetteer's Toledo is Spain's; the article's is Ohio
+        place(4, "TEHRAN- The World Bank", "IR"),
+        place(5, "Tehran", "IR", 900),
+        place(6, "George Washington University", "IR"),
+        place(7, "North", "US"),
+        place(8, "Korea", "IR"),
+        place(9, "Palestine Square", "IR"),  # in Tehran: no country from its first word
+    ]
+    got = {
+        p.subject.id: p
+        for p in place_rules(
+            names,
+            set(),
+            {},
+        )
+    }
+    assert (got[1].verdict, got[1].country) == (COUNTRY, "RU")
+    assert (got[2].verdict, got[2].country) == (COUNTRY, "IQ")
+    assert 3 not in got
+    assert (got[4].verdict, got[4].target.id) == (SAME, 5)
+    assert (got[6].verdict, got[6].kind) == (KIND, "organization")
+    assert got[7].verdict == NOT_ENTITY
+    assert (got[8].verdict, got[8].country) == (COUNTRY, "")
+    assert 9 not in got or got[9].country != "PS"
+
+
+def test_dateline_debris_joins_its_place_without_touching_the_places_other_articles(
+    shared, clean_index
+):
+    from articles.models import EntityAlias, IndexTask
+
+    first, second = import_lines(TEHRAN_TIMES, "2733", "5182")
+    tehran = Entity.objects.get(kind="place", key="tehran")
+    Mention.objects.get_or_create(article=second, entity=tehran)
+    debris_name = "TEHRAN- The Statistical Center of"
+    debris = Entity.objects.create(
+        kind="place",
+        name=debris_name,
+        key=name_key(debris_name),
+        slug=name_slug(debris_name),
+        match_key=match_key("place", debris_name),
+        country="IR",
+    )
+    Mention.objects.create(article=first, entity=debris, origin=Mention.Origin.EXTRACTED)
+    IndexTask.objects.all().delete()
+    resolve("--no-index")
+    assert not Entity.objects.filter(pk=debris.pk).exists()
+    assert "Tehran" in names_of(first, "place")
+    # Not a name of Tehran: no alias (it would make "statistical center" find every Tehran
+    # story), and Tehran's other articles are not re-indexed for it.
+    assert not EntityAlias.objects.filter(key=name_key(debris_name)).exists()
+    queued = set(IndexTask.objects.values_list("article_id", flat=True))
+    assert first.pk in queued and second.pk not in queued

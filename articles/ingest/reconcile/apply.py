@@ -18,7 +18,7 @@ from django.db import transaction
 from ... import corrections
 from ...models import Entity, EntityDecision, Mention
 from .evidence import Name
-from .rules import COUNTRY, DIFFERENT, ENTITY, KIND, NOT_ENTITY, RENAME, SAME, Proposal
+from .rules import COUNTRY, DEBRIS, DIFFERENT, ENTITY, KIND, NOT_ENTITY, RENAME, SAME, Proposal
 
 
 @dataclass
@@ -195,7 +195,7 @@ def _merge(p: Proposal) -> bool:
     if merged.kind != survivor.kind:
         corrections.merge_across_kinds(merged, survivor)
     else:
-        corrections.merge_entities(merged, survivor)
+        corrections.merge_entities(merged, survivor, keep_name=p.reason != DEBRIS)
     return True
 
 

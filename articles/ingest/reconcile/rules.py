@@ -24,11 +24,13 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ...extraction.headlines import common_words
 from ...extraction.names import name_key
 from ...extraction.outlets import is_outlet_name
 from ...extraction.person_names import person_shaped
+from ...extraction.place_names import SINGLE_COUNTRY_PLACES
 from ...extraction.places import NAMED_FEATURES, gazetteer
 from ...extraction.variants import ORG_FORMS, PERSON_PREFIXES, acronym_key, initials, org_words
 from .curated import Curated
@@ -50,6 +52,7 @@ ORG_WORDS = ORG_FORMS | frozenset(
     institute ministry department agency council committee commission company corporation
     foundation fund union""".split()
 )
+DEBRIS = "a dateline's debris"  # "TEHRAN- The World Bank": merged, but no alias of Tehran
 MIN_ARTICLES = 3  # entities named in fewer articles are left to editors and later runs
 PART_ARTICLES = 20  # a person named this often makes their first and last names names
 
@@ -117,8 +120,10 @@ def curated_rules(names: list[Name], cur: Curated, ev: Evidence) -> list[Proposa
             out.append(Proposal(NOT_ENTITY, name, reason=f"a {klass} word (curated)"))
             continue
         entity = cur.entity_for(name.kind, name.name)
-        if entity is None or (name.kind == "place" and entity.kind != "place" and name.country):
-            continue  # a known place ("Fars") is not the outlet named after it
+        if entity is None or (
+            name.kind == "place" and entity.kind != "place" and gazetteer().lookup(name.name)
+        ):
+            continue  # a known place ("Fars") is not the outlet named after it; "Daesh" is no place
         members[entity.name].append(name)
     by_name = {e.name: e for e in cur.entities}
     for canonical_name, group in members.items():
@@ -438,15 +443,29 @@ def place_rules(names: list[Name], settled: set[int], countries: dict) -> list[P
     for name in names:
         if name.kind != "place" or name.id in settled:
             continue
-        head = name.name.split(" - ", 1)[0]
+        if name.key in COMPASS_WORDS:
+            out.append(Proposal(NOT_ENTITY, name, score=0.9, reason="a direction, no place"))
+            continue
+        head = _DATELINE_DASH.split(name.name, maxsplit=1)[0]
         if head != name.name and name_key(head) in places:
-            out.append(
-                Proposal(
-                    SAME, name, places[name_key(head)], score=0.95, reason="a dateline's debris"
-                )
-            )
+            out.append(Proposal(SAME, name, places[name_key(head)], score=0.95, reason=DEBRIS))
             continue
         place = gazetteer().lookup(name.name)
+        if place is None and name.articles >= MIN_ARTICLES:
+            moved = _place_of_another_kind(name)
+            if moved is not None:
+                out.append(moved)
+                continue
+        site = _single_country_place(name.key) or (
+            _place_at_head(name.name) if place is None else None  # "Baghdad ... Airport"
+        )
+        if site is not None and site.country and site.country != name.country:
+            # a site or region in one country the gazetteer knows, or a site named after one
+            reason = f"in {site.name}" if site.name != name.name else "the gazetteer"
+            out.append(
+                Proposal(COUNTRY, name, country=site.country, feature=name.feature, reason=reason)
+            )
+            continue
         if place is not None and not place.country and name.country:
             out.append(
                 Proposal(
@@ -462,6 +481,62 @@ def place_rules(names: list[Name], settled: set[int], countries: dict) -> list[P
             if proposal is not None:
                 out.append(proposal)
     return out
+
+
+# A direction alone is no place ("North" the place; "North" the person is Oliver North).
+COMPASS_WORDS = frozenset("north south northern southern eastern western".split())
+
+# Words a facility or division adds to the place it is in: "Baghdad International Airport",
+# "Azerbaijan Republic", "Damavand County".
+SITE_WORDS = frozenset("airport international port harbor harbour province county republic".split())
+_DATELINE_DASH = re.compile(r"\s*-\s+")  # "TEHRAN - Iranian", "TEHRAN- The World Bank"
+
+
+def _place_at_head(text: str):
+    """The place a site is in, when the site's name is that place and site words."""
+    words = text.split()
+    while len(words) > 1 and words[-1].lower() in SITE_WORDS:
+        words = words[:-1]
+        place = gazetteer().lookup(" ".join(words))
+        if place is not None and place.country and _well_known(place):
+            return place
+    return None
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    country: str
+
+
+@lru_cache(maxsize=1)
+def _single_country_places() -> dict[str, Site]:
+    return {
+        name_key(alias): Site(name, cc)
+        for name, (cc, others) in SINGLE_COUNTRY_PLACES.items()
+        for alias in (name, *others)
+    }
+
+
+def _single_country_place(key: str) -> Site | None:
+    return _single_country_places().get(key)
+
+
+def _well_known(place) -> bool:
+    """A country, state or large city: what a site's name starts with ("Baghdad", not "Ali")."""
+    return place.feature != "city" or place.population >= 100_000
+
+
+def _place_of_another_kind(name: Name) -> Proposal | None:
+    """A place the gazetteer does not know that is named like an organization: an outlet
+    ("Bloomberg", "Middle East Eye") or a name ending in an organization word ("George
+    Washington University", "Islamic Republic of Iran Railways")."""
+    words = name.words
+    if is_outlet_name(name.name):
+        return Proposal(KIND, name, kind="organization", score=0.9, reason="an outlet's name")
+    if len(words) > 1 and words[-1] in ORG_WORDS | {"railways", "railway"}:
+        return Proposal(KIND, name, kind="organization", score=0.9, reason="an organization's name")
+    return None
 
 
 def _country_from_neighbours(name: Name, neighbours) -> Proposal | None:
