@@ -5,16 +5,16 @@ Connected when the app is ready (articles.apps.ArticlesConfig.ready).
 The task row is written in the same transaction as the change (articles.search.queue).
 Bulk operations that bypass signals (``bulk_create``, ``QuerySet.update``) enqueue explicitly.
 Editors' changes to outlets, entities, aliases and mentions also retire the cached names and
-counts of the reader's pages (articles.selectors.catalog_changed).
+counts of the reader's pages (articles.aggregate_cache.catalog_changed).
 """
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from .aggregate_cache import catalog_changed
 from .corrections import articles_changed, entity_articles
 from .models import Article, Entity, EntityAlias, IndexTask, Mention, Source
 from .search.queue import enqueue
-from .selectors import catalog_changed
 
 
 @receiver(post_save, sender=Article, dispatch_uid="newsroom_index_article_saved")

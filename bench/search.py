@@ -43,21 +43,25 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 QUERIES = SHARED / "bench" / "queries.json"
 PYTHON = REPO / ".venv" / "bin" / "python"
-GUNICORN = REPO / ".venv" / "bin" / "gunicorn"
 
 
 def log(*args):
     print(*args, flush=True)
 
 
+def percentiles(times_ms: list[float]) -> dict[str, float]:
+    """Median, p95 and max of some timings (ms), as the figures below print them."""
+    ordered = sorted(times_ms)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return {"p50": statistics.median(ordered), "p95": p95, "max": ordered[-1], "n": len(ordered)}
+
+
 def figures(times_ms: list[float]) -> str:
     if not times_ms:
         return "no samples"
-    ordered = sorted(times_ms)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    f = percentiles(times_ms)
     return (
-        f"median {statistics.median(ordered):6.1f} ms   p95 {p95:6.1f} ms   "
-        f"max {ordered[-1]:6.1f} ms   n={len(ordered)}"
+        f"median {f['p50']:6.1f} ms   p95 {f['p95']:6.1f} ms   max {f['max']:6.1f} ms   n={f['n']}"
     )
 
 
@@ -137,7 +141,8 @@ def ensure_data(args, env) -> None:
 # --- 2. re-index while searching ------------------------------------------------------------------
 
 
-def reindex(env, probe) -> None:
+def reindex(env, probe, processes: int = 1) -> dict:
+    """Rebuild the index while ``probe()`` keeps counting: seconds, probes, smallest count."""
     seen: list[int] = []
     stop = threading.Event()
 
@@ -153,7 +158,7 @@ def reindex(env, probe) -> None:
     thread = threading.Thread(target=watch, daemon=True)
     thread.start()
     started = time.monotonic()
-    result = manage(env, "rebuild_search_index")
+    result = manage(env, "rebuild_search_index", "--processes", str(processes))
     elapsed = time.monotonic() - started
     stop.set()
     thread.join()
@@ -162,15 +167,18 @@ def reindex(env, probe) -> None:
         f"[reindex] {elapsed:.0f} s wall; searches during it: {len(seen)}, "
         f"smallest total seen {min(seen) if seen else 'n/a'} (never 0 = never empty)"
     )
+    return {"seconds": elapsed, "probes": len(seen), "smallest": min(seen) if seen else None}
 
 
 # --- 3. in-process --------------------------------------------------------------------------------
 
 
-def in_process(queries, filters) -> None:
+def in_process(queries, filters) -> dict[str, list[float]]:
+    """The shared queries through search_articles; timings (ms) per kind of search."""
+    from articles import search
     from articles.search import SearchRequest, search_articles
 
-    search_articles(SearchRequest(q="warm up"))
+    search.warm_up()  # as every gunicorn worker does before its first reader
     kinds: dict[str, list[float]] = {}
 
     def timed(kind, request):
@@ -180,6 +188,7 @@ def in_process(queries, filters) -> None:
 
     for i, (kind, q) in enumerate(queries):
         timed(f"{kind} + all facets", SearchRequest(q=q))
+        kinds.setdefault("all 250 + all facets", []).append(kinds[f"{kind} + all facets"][-1])
         timed("no facets (JSON)", SearchRequest(q=q, facets=False))
         timed("with filters + facets", SearchRequest(q=q, include=filters[i % len(filters)]))
     for _ in range(30):
@@ -189,12 +198,16 @@ def in_process(queries, filters) -> None:
     log("[in-process] articles.search.search_articles, one process, warm searcher:")
     for kind, times in kinds.items():
         log(f"  {kind:32s} {figures(times)}")
+    return kinds
 
 
 # --- 4. HTTP --------------------------------------------------------------------------------------
 
 
-def start_gunicorn(env, port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(
+    env, port: int, workers: int, wait: float = 240, code: Path = REPO
+) -> subprocess.Popen:
+    """gunicorn as `make serve` runs it, from the checkout ``code``, once /healthz answers."""
     env = dict(
         env,
         WEB_CONCURRENCY=str(workers),
@@ -205,13 +218,13 @@ def start_gunicorn(env, port: int, workers: int) -> subprocess.Popen:
     )
     proc = subprocess.Popen(
         [
-            str(GUNICORN),
+            str(code / ".venv" / "bin" / "gunicorn"),
             "-c",
             "newsroom/gunicorn_conf.py",
             "--bind",
             f"127.0.0.1:{port}",
         ],
-        cwd=REPO,
+        cwd=code,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -220,7 +233,7 @@ def start_gunicorn(env, port: int, workers: int) -> subprocess.Popen:
     )
     # Each worker opens the index and fills its caches before it answers: on a busy machine
     # that alone can take a minute.
-    deadline = time.monotonic() + 240
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
@@ -230,7 +243,7 @@ def start_gunicorn(env, port: int, workers: int) -> subprocess.Popen:
                 raise RuntimeError(f"gunicorn exited: {proc.stderr.read()[-2000:]}") from None
             time.sleep(0.3)
     os.killpg(proc.pid, signal.SIGTERM)
-    raise RuntimeError("gunicorn did not answer /healthz within 240 s")
+    raise RuntimeError(f"gunicorn did not answer /healthz within {wait:.0f} s")
 
 
 def fetch(url: str) -> tuple[float, int]:
@@ -244,21 +257,41 @@ def fetch(url: str) -> tuple[float, int]:
     return (time.perf_counter() - t) * 1000, status
 
 
+def article_urls(count: int) -> list[str]:
+    """Pages of ``count`` published articles spread over the archive."""
+    from articles.models import Article
+
+    ids = list(Article.objects.filter(is_published=True).values_list("id", flat=True))
+    picked = random.Random(3).sample(ids, min(count, len(ids)))
+    return [a.get_absolute_url() for a in Article.objects.filter(id__in=picked).order_by("id")]
+
+
 def worker_pids(master: int) -> list[int]:
     out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
 
 
 def peak_rss_mb(pid: int) -> float:
+    return memory_mb(pid)["peak_rss"]
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """Resident (RSS), peak resident and proportional (PSS: shared pages divided among the
+    processes sharing them, so PSS adds up across workers) memory of a process, in MB."""
+    out = {"rss": 0.0, "peak_rss": 0.0, "pss": 0.0}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+            out["peak_rss"] = int(line.split()[1]) / 1024
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("Rss", "Pss"):
+            out[key.lower()] = int(rest.split()[0]) / 1024
+    return out
 
 
-def over_http(
-    base: str, queries, filters, entities, clients: int, seconds: float, master: int
-) -> None:
+def page_paths(queries, filters, entities=()) -> dict[str, list[str]]:
+    """Kind of page -> the paths (and querystrings) the HTTP benchmarks ask for."""
+
     def qs(**params):
         pairs = []
         for key, value in params.items():
@@ -274,32 +307,45 @@ def over_http(
     }
     for i, (_, q) in enumerate(queries):
         f = {k: v for k, v in filters[i % len(filters)].items()}
-        kinds["full page (all filter groups)"].append(f"{base}/search/?{qs(q=q)}")
-        kinds["page with filters"].append(f"{base}/search/?{qs(q=q, **f)}")
-        kinds["JSON, facets=off"].append(f"{base}/search/?{qs(q=q, format='json', facets='off')}")
-        kinds["JSON with facets"].append(f"{base}/search/?{qs(q=q, format='json')}")
-    kinds["landing /search/ (match-all)"] = [f"{base}/search/"] * 30
+        kinds["full page (all filter groups)"].append(f"/search/?{qs(q=q)}")
+        kinds["page with filters"].append(f"/search/?{qs(q=q, **f)}")
+        kinds["JSON, facets=off"].append(f"/search/?{qs(q=q, format='json', facets='off')}")
+        kinds["JSON with facets"].append(f"/search/?{qs(q=q, format='json')}")
+    kinds["phrase, full page"] = [f"/search/?{qs(q=q)}" for kind, q in queries if kind == "phrase"]
+    kinds["article page (with related)"] = article_urls(30)
+    kinds["landing /search/ (match-all)"] = ["/search/"] * 30
     # Issue 11's pages: targets p95 60 ms (search page with timeline and map: the two kinds
     # above), 80 ms (entity page), 150 ms (compare of four searches).
-    kinds["entity page"] = [f"{base}{path}" for path in entities]
+    if entities:
+        kinds["entity page"] = list(entities)
     words = [q for _, q in queries]
     kinds["compare, four searches"] = [
-        f"{base}/compare/?{qs(q=tuple(words[i : i + 4]))}" for i in range(0, 240, 4)
+        f"/compare/?{qs(q=tuple(words[i : i + 4]))}" for i in range(0, 240, 4)
     ]
-    kinds["home /"] = [f"{base}/"] * 20
+    kinds["home /"] = ["/"] * 20
     for page in ("sources", "places", "organizations", "people"):
-        kinds[f"browse /{page}/"] = [f"{base}/{page}/"] * 10
+        kinds[f"browse /{page}/"] = [f"/{page}/"] * 10
+    return kinds
+
+
+def over_http(
+    base: str, queries, filters, clients: int, seconds: float, master: int, entities=()
+) -> dict:
+    """Timings (ms) per kind of page, requests/s at ``clients`` clients, worker memory."""
+    kinds = {
+        kind: [base + path for path in paths]
+        for kind, paths in page_paths(queries, filters, entities).items()
+    }
     for urls in kinds.values():  # warm every worker's searcher and caches
         for url in urls[:4]:
             fetch(url)
     log(f"[http] {base}, gunicorn as `make serve` (newsroom/gunicorn_conf.py), one client:")
+    timings: dict[str, list[float]] = {}
     for kind, urls in kinds.items():
         results = [fetch(url) for url in urls]
         bad = sum(1 for _, status in results if status != 200)
-        log(
-            f"  {kind:32s} {figures([t for t, _ in results])}"
-            + (f"  non-200: {bad}" if bad else "")
-        )
+        timings[kind] = [t for t, _ in results]
+        log(f"  {kind:32s} {figures(timings[kind])}" + (f"  non-200: {bad}" if bad else ""))
 
     mixed = kinds["full page (all filter groups)"] + kinds["page with filters"]
     random.Random(7).shuffle(mixed)
@@ -320,8 +366,18 @@ def over_http(
         f"[http] {clients} concurrent clients, full pages: {len(done) / elapsed:.1f} requests/s "
         f"({figures(done)})"
     )
-    for pid in worker_pids(master):
-        log(f"[http] worker {pid}: peak RSS {peak_rss_mb(pid):.0f} MB")
+    memory = {pid: memory_mb(pid) for pid in worker_pids(master)}
+    for pid, mb in memory.items():
+        log(
+            f"[http] worker {pid}: RSS {mb['rss']:.0f} MB (peak {mb['peak_rss']:.0f} MB), "
+            f"PSS {mb['pss']:.0f} MB"
+        )
+    return {
+        "timings": timings,
+        "requests_per_s": len(done) / elapsed,
+        "concurrent": done,
+        "workers": memory,
+    }
 
 
 # --- --quick-load: the corpus without entity recognition ----------------------------------------
@@ -653,9 +709,32 @@ def quick_load(limit: int = 0, progress=print) -> int:
     return total
 
 
-def entity_paths(landing) -> list[str]:
+def bench_filters() -> list[dict[str, tuple[str, ...]]]:
+    """Eight filter combinations from the landing page's most frequent values."""
+    from articles.search import SearchRequest, search_articles
+
+    landing = search_articles(SearchRequest())
+    log(f"[data] {landing.total} articles in the index")
+    top = {name: [f.value for f in counts[:8]] for name, counts in landing.facets.items()}
+    filters = []
+    for i in range(8):
+        f = {}
+        if top.get("place"):
+            f["place"] = (top["place"][i % len(top["place"])],)
+        if i % 2 and top.get("source"):
+            f["source"] = (top["source"][i % len(top["source"])],)
+        if i % 3 == 0 and top.get("org"):
+            f["org"] = (top["org"][i % len(top["org"])],)
+        filters.append(f)
+    return filters
+
+
+def entity_paths() -> list[str]:
     """Entity pages to fetch: the most named places, organizations and people, and some from
     further down each list (rank 100 on), which have smaller timelines and co-mentions."""
+    from articles.search import SearchRequest, search_articles
+
+    landing = search_articles(SearchRequest())
     paths = []
     for field, segment in (("place", "places"), ("org", "organizations"), ("person", "people")):
         counts = landing.facets.get(field, [])
@@ -692,19 +771,7 @@ def main() -> None:
 
     from articles.search import SearchRequest, search_articles
 
-    landing = search_articles(SearchRequest())
-    log(f"[data] {landing.total} articles in the index")
-    top = {name: [f.value for f in counts[:8]] for name, counts in landing.facets.items()}
-    filters = []
-    for i in range(8):
-        f = {}
-        if top.get("place"):
-            f["place"] = (top["place"][i % len(top["place"])],)
-        if i % 2 and top.get("source"):
-            f["source"] = (top["source"][i % len(top["source"])],)
-        if i % 3 == 0 and top.get("org"):
-            f["org"] = (top["org"][i % len(top["org"])],)
-        filters.append(f)
+    filters = bench_filters()
     queries = load_queries()
     if not args.skip_in_process:
         in_process(queries, filters)
@@ -716,9 +783,7 @@ def main() -> None:
     proc = start_gunicorn(env, args.port, args.workers)
     base = f"http://127.0.0.1:{args.port}"
     try:
-        over_http(
-            base, queries, filters, entity_paths(landing), args.clients, args.seconds, proc.pid
-        )
+        over_http(base, queries, filters, args.clients, args.seconds, proc.pid, entity_paths())
         if not args.skip_reindex:
 
             def probe():

@@ -33,6 +33,18 @@ def clean_index(settings):
     backend.clear()
 
 
+@pytest.fixture(autouse=True)
+def segment_postings_as_in_a_large_archive(monkeypatch):
+    """Tests index a handful of articles: their segments and words get the decoded text
+    postings a large archive's segments and common words get (articles.search.whoosh.
+    segment_arrays, text_postings), so the suite searches the way a production archive
+    does. test_search_engine checks that small segments answer alike."""
+    from articles.search.whoosh import segment_arrays, text_postings
+
+    monkeypatch.setattr(segment_arrays, "TEXT_POSTINGS_MIN_DOCS", 0)
+    monkeypatch.setattr(text_postings, "MIN_TERM_DOCS", 1)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -128,12 +128,12 @@ def correcting(settings):
     The shared index is left alone (its articles must not follow a rolled-back rename), and
     the caches are emptied after, since the database goes back to how it was.
     """
-    from articles import selectors
+    from articles import aggregate_cache
 
     settings.NEWSROOM_INDEX_ON_COMMIT = False
-    selectors.clear_caches()
+    aggregate_cache.clear_caches()
     yield
-    selectors.clear_caches()
+    aggregate_cache.clear_caches()
 
 
 def test_a_merged_place_leaves_the_places_page_at_once(
@@ -192,8 +192,8 @@ def test_other_processes_see_a_correction_once_it_is_committed(
 ):
     from django.core.cache import cache
 
+    from articles.aggregate_cache import CATALOG_VERSION_KEY
     from articles.models import Source
-    from articles.selectors import CATALOG_VERSION_KEY
 
     before = cache.get(CATALOG_VERSION_KEY)
     with django_capture_on_commit_callbacks() as after_commit:
@@ -246,9 +246,90 @@ def test_the_home_page_counts_countries_as_their_links_do(client, archive):
 
 
 def test_a_new_worker_computes_the_browse_lists_before_its_first_reader(archive):
-    from articles import selectors
+    from articles import aggregate_cache, selectors
 
-    selectors.clear_caches()
+    aggregate_cache.clear_caches()
     selectors.warm_up()
-    assert {"directory:place", "directory:organization", "directory:person"} <= set(selectors._memo)
-    assert "directory:source" in selectors._memo
+    kept = set(aggregate_cache._memo)
+    assert {"directory:place", "directory:organization", "directory:person"} <= kept
+    assert "directory:source" in aggregate_cache._memo
+
+
+# --- Counts that stay cheap as the archive grows (issue 12) -----------------------------
+
+
+@pytest.fixture
+def fresh_counts():
+    """Counts computed for this test's changes, forgotten after (the database rolls back)."""
+    from articles import aggregate_cache
+
+    aggregate_cache.clear_caches()
+    yield
+    aggregate_cache.clear_caches()
+
+
+def test_browse_counts_leave_out_unpublished_articles_and_removed_mentions(archive, fresh_counts):
+    """Counted without joining every mention to its article, they equal the joined count."""
+    from articles import selectors
+    from articles.models import Entity, Mention
+
+    hidden = Article.objects.filter(mentions__entity__kind="place").distinct().first()
+    Article.objects.filter(pk=hidden.pk).update(is_published=False)
+    removed = Mention.objects.filter(article__is_published=True).first()
+    Mention.objects.filter(pk=removed.pk).update(suppressed=True)
+    entities = {e.pk: e for e in Entity.objects.all()}
+    country_entity = {}  # ISO code -> the first country entity (the one places roll up to)
+    for e in sorted(entities.values(), key=lambda e: e.pk):
+        if e.kind == "place" and e.feature == "country" and e.country:
+            country_entity.setdefault(e.country, e)
+    named: dict[int, set[str]] = {}  # entity id -> published articles naming it
+    for article_id, entity_id in Mention.objects.filter(
+        suppressed=False, article__is_published=True
+    ).values_list("article_id", "entity_id"):
+        named.setdefault(entity_id, set()).add(article_id)
+        place = entities[entity_id]
+        country = country_entity.get(place.country) if place.kind == "place" else None
+        if country is not None and place.feature != "country":
+            named.setdefault(country.pk, set()).add(article_id)
+    expected: dict[str, dict[str, int]] = {}
+    for pk, articles in named.items():
+        expected.setdefault(entities[pk].kind, {})[entities[pk].slug] = len(articles)
+    for kind in ("place", "organization", "person"):
+        shown = {e.slug: e.count for e in selectors.entity_directory(kind).entries}
+        assert shown == expected[kind], kind
+
+
+def test_a_new_worker_reads_the_browse_lists_another_worker_computed(
+    archive, django_assert_max_num_queries
+):
+    """Workers share the counts through the cache: a recycled or second worker does not
+    scan every mention again (the memo of this process stands in for another process)."""
+    from articles import aggregate_cache, selectors
+
+    aggregate_cache.clear_caches()
+    selectors.warm_up()
+    aggregate_cache._memo.clear()  # a fresh process: nothing in its own memory
+    aggregate_cache._version_memo = (0.0, ("", ""))
+    with django_assert_max_num_queries(2):  # the archive's version, nothing else
+        selectors.warm_up()
+
+
+def test_the_archive_version_is_read_from_indexes_not_a_table_scan(archive):
+    """SQLite answers max(a), max(b) in one query by reading every row (each second, in
+    every worker); one aggregate per query is one index lookup."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles import aggregate_cache
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's query planner")
+    aggregate_cache._version_memo = (0.0, ("", ""))
+    with CaptureQueriesContext(connection) as queries:
+        aggregate_cache._versions()
+    assert queries.captured_queries
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "SCAN articles_article" not in plan, plan

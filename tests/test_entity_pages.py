@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core.cache import cache
 
-from articles import selectors
+from articles import aggregate_cache
 from articles.models import EntityAlias, EntityRedirect
 
 from .test_pictures import bars, total_of
@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def fresh_caches():
-    selectors.clear_caches()
+    aggregate_cache.clear_caches()
     cache.clear()
     yield
-    selectors.clear_caches()
+    aggregate_cache.clear_caches()
 
 
 def co_mentions(page: str) -> list[tuple[str, str, int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 from datetime import date
@@ -14,6 +15,7 @@ from articles.models import Article, Entity, Mention, Source
 from articles.search import FacetCount, SearchRequest, search_articles
 from articles.search.query import NOTE_UNREADABLE, parse_query
 from articles.search.vocabulary import FILTER_FIELDS
+from articles.search.whoosh.fast import FastSearch
 
 from .conftest import SEED
 
@@ -185,6 +187,59 @@ def test_exact_phrase(newsroom):
     assert ids(search_articles(SearchRequest(q='"prices oil"'))) == set()
 
 
+PHRASE_TEXTS = [
+    "the bank of japan raised rates; japan bank lending fell",
+    "bla bla bla and more bla",
+    "new york new jersey york new",
+    "rate cut hopes as the rate was cut again",
+    "cut rate stores",
+]
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "bank of japan",
+        "japan bank",
+        "bla bla",
+        "bla bla bla",
+        "new york new",
+        "york new jersey",
+        "rate cut",
+        "cut rate",
+        "rate was cut",
+        "was cut again",
+        "new jersey york new",
+    ],
+)
+def test_phrases_match_what_whooshs_phrase_query_matches(newsroom, phrase):
+    """Positions read with numpy find exactly the documents Whoosh's Phrase query finds,
+    over several segments (one commit per article)."""
+    import numpy as np
+    from whoosh import query as wq
+
+    from articles.search.whoosh import phrases
+    from articles.search.whoosh.matching import analyze
+    from articles.search.whoosh.values import whoosh_document
+
+    engine = search.current_engine()
+    for n, body in enumerate(PHRASE_TEXTS):  # one segment each: Whoosh would merge them
+        a = Article.objects.create(headline=f"Phrase {n}", slug=f"p{n}", body=body, fingerprint=n)
+        writer = engine.backend.index.refresh().writer()
+        for doc in engine.article_index.build_documents([a.id]):
+            writer.add_document(**whoosh_document(doc, engine.backend.schema))
+        writer.commit(merge=False)
+    snap = engine.fast.live.snapshot()
+    assert len(snap.searcher.leaf_searchers()) > 5
+    terms = analyze(snap.schema, tuple(phrase.split()))
+    whoosh_docs = sorted(
+        hit.docnum for hit in snap.searcher.search(wq.Phrase("text", terms), limit=None)
+    )
+    assert whoosh_docs, phrase
+    assert phrases.phrase_docs(snap, terms).tolist() == whoosh_docs
+    assert np.all(snap.live[whoosh_docs])
+
+
 def test_excluded_word_and_phrase(newsroom):
     troops = ids(search_articles(SearchRequest(q="troops -pentagon")))
     assert newsroom["baghdad"].id not in troops and newsroom["kirkuk"].id in troops
@@ -323,6 +378,13 @@ def test_more_like_this(newsroom):
     assert similar and similar[0] in {newsroom["biden"].id, newsroom["kirkuk"].id}
 
 
+def test_more_like_this_never_suggests_a_removed_article(newsroom):
+    search.remove_articles([newsroom["biden"].id])
+    similar = search.more_like_this(newsroom["baghdad"].id, limit=5)
+    assert similar and newsroom["biden"].id not in similar
+    assert newsroom["baghdad"].id not in similar
+
+
 # --- indexing --------------------------------------------------------------------------------
 
 
@@ -371,6 +433,25 @@ def test_rebuild_keeps_changes_made_while_it_ran(newsroom):
     search.rebuild_index(progress=edit_during_build)
     assert ids(search_articles(SearchRequest(q="zanzibar"))) == {newsroom["tehran"].id}
     assert newsroom["biden"].id not in ids(search_articles(SearchRequest()))
+
+
+def test_a_rebuild_in_two_processes_finds_what_one_finds(newsroom):
+    from django.core.management import call_command as run
+
+    asked = [
+        SearchRequest(q="troops"),
+        SearchRequest(q='"crude oil"'),
+        SearchRequest(include={"place": ("iraq",)}),
+        SearchRequest(sort="oldest"),
+    ]
+    before = [
+        (r.total, [h.article_id for h in r.hits], r.facets) for r in map(search_articles, asked)
+    ]
+    run("rebuild_search_index", "--processes", "2", stdout=io.StringIO(), stderr=io.StringIO())
+    after = [
+        (r.total, [h.article_id for h in r.hits], r.facets) for r in map(search_articles, asked)
+    ]
+    assert after == before
 
 
 def test_clear_index(newsroom):
@@ -655,3 +736,144 @@ def test_index_files_keep_a_read_position_per_thread(tmp_path):
     f.seek(-2, 2)
     assert f.read() == pickle.dumps(("block", 7))[-2:]
     f.close()
+
+
+# --- Per-segment arrays shared by the workers (issue 12) ---------------------------------
+
+
+def _segment_files(folder):
+    return sorted(
+        p.name for p in folder.iterdir() if p.name.startswith("MAIN_") and ".newsroom" in p.name
+    )
+
+
+def test_segment_arrays_are_files_every_worker_maps(newsroom):
+    """A worker maps the arrays a writer stored beside the segment (one page-cache copy for
+    every worker) instead of reading the whole index into its own memory."""
+    import numpy as np
+
+    from articles.search.whoosh.snapshot import LiveSearcher
+
+    engine = search.current_engine()
+    folder = engine.backend.location.live_dir()
+    assert any(name.endswith("done.json") for name in _segment_files(folder))
+    fresh = LiveSearcher(engine.backend.location, engine.backend.schema).snapshot()
+    column = fresh.facets["place"]
+    for part, _ in column.parts:
+        for array in (part.vals, part.docs, part.indptr, part.postings):
+            assert isinstance(array.base, np.memmap) and not array.flags.writeable
+    assert search_articles(SearchRequest(include={"place": ("iraq",)})).total == 3  # Kirkuk too
+
+
+def test_a_commit_reads_only_its_new_segment(newsroom, monkeypatch):
+    from articles.search.whoosh import segment_arrays
+
+    search_articles(SearchRequest())  # the searcher is open
+    computed = []
+    original = segment_arrays._compute
+    monkeypatch.setattr(segment_arrays, "_compute", lambda *a: computed.append(1) or original(*a))
+    a = Article.objects.create(headline="Zebra crossing", slug="z", body="zebra", fingerprint="z")
+    search.index_articles([a.id])
+    assert search_articles(SearchRequest(q="zebra")).total == 1
+    assert len(computed) == 1  # the new segment, once: by the writer, not by the reader
+
+
+def test_segment_files_go_with_their_segment(newsroom):
+    """Whoosh's clean-up deletes a merged-away segment's files, ours included."""
+    engine = search.current_engine()
+    for n in range(12):  # enough small commits for Whoosh to merge segments
+        a = Article.objects.create(headline=f"Merge {n}", slug=f"m{n}", body="m", fingerprint=n)
+        search.index_articles([a.id])
+    folder = engine.backend.location.live_dir()
+    from whoosh.filedb.filestore import FileStorage
+
+    ix = FileStorage(str(folder)).open_index()
+    live = {s.segment_id() for s in ix._segments()}
+    owners = {name.split(".newsroom")[0] for name in _segment_files(folder)}
+    assert owners == live
+    assert search_articles(SearchRequest(q="merge")).total == 12
+
+
+def test_facet_counts_read_in_part_are_in_the_same_order_as_all_of_them():
+    """Values are ordered only as far as a page reads them (count desc, then value)."""
+    import random
+
+    import numpy as np
+
+    from articles.search.whoosh.facets import TopCounts
+
+    rng = random.Random(5)
+    values = sorted(f"v{n:05d}" for n in range(3000))
+    counts = np.array([rng.choice([0, 0, 1, 2, 3, 50]) for _ in values], dtype=np.int64)
+    expected = sorted(
+        ((v, int(c)) for v, c in zip(values, counts, strict=True) if c), key=lambda p: (-p[1], p[0])
+    )
+    for k in (0, 1, 10, 200, len(expected), len(expected) + 5):
+        assert TopCounts(values, counts)[:k] == expected[:k]
+    reread = TopCounts(values, counts)  # one page reads the first values several times
+    for k in (10, 3, 200, 50, len(expected) + 5, 7):
+        assert reread[:k] == expected[:k]
+    top = TopCounts(values, counts)
+    assert len(top) == len(expected)
+    assert top[3] == expected[3] and top[-1] == expected[-1]
+    assert top[5:9] == expected[5:9] and top[::-100] == expected[::-100]
+    assert list(top) == expected
+
+
+def test_searching_words_reads_posting_slices_not_whooshs_blocks(newsroom, monkeypatch):
+    """The searched text's posting lists and positions are decoded once into the segment's
+    files; a search slices them instead of unpickling Whoosh's blocks (most of its time)."""
+    from articles.search.whoosh import snapshot
+
+    decoded = []
+    original = snapshot._leaf_postings
+    monkeypatch.setattr(
+        snapshot, "_leaf_postings", lambda r, f, t: decoded.append(f) or original(r, f, t)
+    )
+    assert ids(search_articles(SearchRequest(q="troops oil"))) == {
+        newsroom["kirkuk"].id,
+        newsroom["biden"].id,
+    }
+    assert ids(search_articles(SearchRequest(q="pentagon -iraq zanzibar"))) == set()
+    from articles.search.whoosh import phrases
+
+    read = []
+    monkeypatch.setattr(phrases, "_positions", lambda *a: read.append(a))
+    assert ids(search_articles(SearchRequest(q='"oil prices"'))) == {newsroom["biden"].id}
+    assert "text" not in decoded and not read
+
+
+def test_small_segments_are_searched_from_whooshs_postings_alike(newsroom, monkeypatch):
+    """An import's small segments keep their text postings in Whoosh only: same results as
+    from the decoded files, on the same index."""
+    from articles.search.whoosh import segment_arrays, text_postings
+    from articles.search.whoosh.snapshot import LiveSearcher
+
+    engine = search.current_engine()
+    asked = [
+        SearchRequest(q="troops oil"),
+        SearchRequest(q='"oil prices"'),
+        SearchRequest(q='"near kirkuk" OR pentagon'),
+        SearchRequest(q="-iraq"),
+    ]
+
+    def answers():
+        return [
+            (r.total, [(h.article_id, round(h.score, 4)) for h in r.hits])
+            for r in map(search_articles, asked)
+        ]
+
+    from_files = answers()
+    assert all(arrays.text is not None for _, _, arrays in engine.fast.live.snapshot().leaves)
+    folder = engine.backend.location.live_dir()
+    # Small segments, then a segment whose words are all too rare to be decoded.
+    for segment_docs, term_docs in ((10**9, 1), (0, 10**9)):
+        for path in folder.glob("MAIN_*.newsroom*"):
+            path.unlink()
+        monkeypatch.setattr(segment_arrays, "TEXT_POSTINGS_MIN_DOCS", segment_docs)
+        monkeypatch.setattr(text_postings, "MIN_TERM_DOCS", term_docs)
+        fresh = LiveSearcher(engine.backend.location, engine.backend.schema)
+        monkeypatch.setattr(type(engine), "fast", property(lambda self, f=fresh: FastSearch(f)))
+        texts = [arrays.text for _, _, arrays in fresh.snapshot().leaves]
+        assert all((t is None) == (segment_docs > 0) for t in texts)
+        assert answers() == from_files

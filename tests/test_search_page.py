@@ -31,9 +31,9 @@ def corpus_slice() -> list[str]:
 def clear_archive():
     from haystack import connections
 
-    from articles import selectors
+    from articles import aggregate_cache
 
-    selectors.clear_caches()  # counts cached for the home and browse pages
+    aggregate_cache.clear_caches()  # counts cached for the home and browse pages
     Mention.objects.all().delete()
     Article.objects.all().delete()
     EntityRedirect.objects.all().delete()

@@ -91,8 +91,11 @@ class SearchEngine(abc.ABC):
         """Take these articles out of the index."""
 
     @abc.abstractmethod
-    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
-        """Index every published article anew; returns how many were indexed."""
+    def rebuild(self, progress: Callable[[int], None] | None = None, processes: int = 1) -> int:
+        """Index every published article anew; returns how many were indexed.
+
+        ``processes``: how many processes may index in parallel, where the engine can
+        (the embedded Whoosh engine); a cluster indexes on its own machines."""
 
     @abc.abstractmethod
     def clear(self) -> None:

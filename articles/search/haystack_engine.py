@@ -103,8 +103,10 @@ class HaystackSearchEngine(SearchEngine):
             for article_id in sorted({int(i) for i in article_ids}):
                 self.backend.remove(f"articles.article.{article_id}")
 
-    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
-        """Re-index in place with bulk-built documents, then drop what is no longer published."""
+    def rebuild(self, progress: Callable[[int], None] | None = None, processes: int = 1) -> int:
+        """Re-index in place with bulk-built documents, then drop what is no longer published.
+
+        One process: the cluster does the indexing work, not this machine."""
         index = self.article_index
         ids = list(index.index_queryset().order_by("id").values_list("id", flat=True))
         count = 0

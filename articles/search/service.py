@@ -201,13 +201,14 @@ def remove_articles(article_ids: Iterable[int]) -> None:
         current_engine().remove(ids)
 
 
-def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
+def rebuild_index(progress: Callable[[int], None] | None = None, processes: int = 1) -> int:
     """Index every published article anew; returns the number indexed.
 
-    On Whoosh the live index keeps answering during the build (new folder, atomic swap).
-    Other engines are re-indexed in place with bulk-built documents.
+    On Whoosh the live index keeps answering during the build (new folder, atomic swap),
+    built by ``processes`` processes in parallel. Other engines are re-indexed in place
+    with bulk-built documents.
     """
-    return current_engine().rebuild(progress)
+    return current_engine().rebuild(progress, processes)
 
 
 def indexed_versions() -> dict[int, datetime]:

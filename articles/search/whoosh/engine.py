@@ -78,10 +78,10 @@ class WhooshSearchEngine(SearchEngine):
     def remove(self, article_ids: Iterable[int]) -> None:
         self.backend.remove_ids(article_ids)
 
-    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
+    def rebuild(self, progress: Callable[[int], None] | None = None, processes: int = 1) -> int:
         """A complete new generation beside the live one, swapped in when done: the live
         index keeps answering during the build."""
-        return self.backend.rebuild(self.article_index, progress=progress)
+        return self.backend.rebuild(self.article_index, progress=progress, procs=processes)
 
     def clear(self) -> None:
         self.backend.clear()

@@ -11,17 +11,25 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 import numpy as np
-from whoosh import query as wq
 
 from ..timeline import UNITS, choose_unit, period_starts
 from ..types import EngineQuery, EngineResult, Timeline
 from . import spelling
 from .matching import analyze, phrase_docs, text_scores, unsearchable
-from .snapshot import NO_DATE, LiveSearcher, Snapshot, numeric_column
+from .snapshot import BM25_B, BM25_K1, NO_DATE, LiveSearcher, Snapshot, numeric_column
 from .values import from_epoch_micros
 
 UNDATED_LAST = 1 << 60  # above any (day << 32 | article id) sort key
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def _bm25_exact(snap: Snapshot, ids: np.ndarray, tfs: np.ndarray) -> np.ndarray:
+    """BM25 as Whoosh's BM25F scorer computes it, in double precision (its ranking)."""
+    idf = np.log(snap.n / (len(ids) + 1)) + 1
+    tf = tfs.astype(np.float64)
+    lengths = snap.text_len[ids].astype(np.float64)
+    norm = BM25_K1 * ((1 - BM25_B) + BM25_B * lengths / snap.avg_text_len)
+    return idf * (tf * (BM25_K1 + 1)) / (tf + norm)
 
 
 class FastSearch:
@@ -198,17 +206,28 @@ class FastSearch:
         yield from snap.article_id[ordered].tolist()
 
     def more_like_this(self, article_id: int, text: str, limit: int) -> list[int]:
+        """The articles scoring highest for the text's key terms, as Whoosh's Or query of
+        boosted terms scores them (the sum of boost x BM25), counted with numpy: Whoosh's
+        own matchers took half a second an article page at 100,000 articles."""
         snap = self.live.snapshot()
         terms = snap.searcher.key_terms_from_text("text", text, numterms=12)
         if not terms:
             return []
-        q = wq.Or([wq.Term("text", t, boost=w) for t, w in terms])
         own = snap.doc_of_article(article_id)
-        allowed = snap.live.copy()
-        if own is not None:
-            allowed[own] = False
-        results = snap.searcher.search(q, limit=limit, filter=set(np.flatnonzero(allowed).tolist()))
-        return [int(snap.article_id[h.docnum]) for h in results]
+        docs, scores = [], []
+        for term, boost in terms:
+            ids, tfs = snap.postings("text", term)
+            if len(ids):
+                docs.append(ids)
+                scores.append(boost * _bm25_exact(snap, ids, tfs))
+        if not docs:
+            return []
+        found, slot = np.unique(np.concatenate(docs), return_inverse=True)
+        total = np.bincount(slot, weights=np.concatenate(scores))
+        keep = snap.live[found] & (found != (-1 if own is None else own))
+        found, total = found[keep], total[keep]
+        top = np.lexsort((found, -total))[:limit]
+        return [int(snap.article_id[d]) for d in found[top]]
 
     def indexed_versions(self) -> dict[int, datetime]:
         snap = self.live.snapshot()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-from whoosh import query as wq
 
 from ..analysis import MIN_WORD_LENGTH
 from ..query import ParsedQuery, Phrase
+from . import phrases
 from .snapshot import Snapshot
 
 
@@ -16,16 +16,8 @@ def analyze(schema, words: Phrase, fieldname: str = "text") -> list[str]:
 
 
 def phrase_docs(snap: Snapshot, terms: list[str], fieldname: str = "text") -> np.ndarray:
-    """Global doc numbers containing ``terms`` as a phrase (Whoosh reads the positions)."""
-    q = wq.Phrase(fieldname, terms)
-    out = []
-    for sub, offset in snap.searcher.leaf_searchers():
-        matcher = q.matcher(sub)
-        if matcher.is_active():
-            ids = np.fromiter(matcher.all_ids(), dtype=np.int64)
-            if len(ids):
-                out.append(ids + offset)
-    return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
+    """Global doc numbers (sorted) containing ``terms`` as a phrase."""
+    return phrases.phrase_docs(snap, terms, fieldname)
 
 
 def phrase_postings(snap: Snapshot, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:

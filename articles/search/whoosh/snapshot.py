@@ -10,173 +10,31 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.columns import NumericColumn
-from whoosh.matching.wrappers import WrappingMatcher
-from whoosh.util.numeric import byte_to_length
+from whoosh.reading import TermNotFound
 
 from ..vocabulary import FILTER_FIELDS
+from .facets import FacetColumn, TopCounts
 from .generations import IndexLocation
+from .segment_arrays import NO_DATE, SegmentArrays, load_segment, numeric_column
+from .segment_arrays import leaf_postings as _leaf_postings
 from .storage import MappedFileStorage
 
-NO_DATE = -1
-_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+__all__ = [
+    "NO_DATE",
+    "FacetColumn",
+    "LiveSearcher",
+    "Snapshot",
+    "TopCounts",
+    "numeric_column",
+]
+
 # Whoosh's BM25F defaults, so scores rank as Whoosh would rank them.
 BM25_B, BM25_K1 = 0.75, 1.2
-
-
-@dataclass
-class FacetColumn:
-    """Doc → values of one facet field, as CSR arrays over global document numbers."""
-
-    values: list[str]
-    index: dict[str, int]
-    indptr: np.ndarray  # int64, N + 1
-    vals: np.ndarray  # int32, one entry per (doc, value)
-    doc_of: np.ndarray  # int32, the doc of each entry
-    _postings: dict[str, np.ndarray] = field(default_factory=dict)
-
-    def docs_with(self, value: str) -> np.ndarray:
-        cached = self._postings.get(value)
-        if cached is None:
-            i = self.index.get(value)
-            cached = np.empty(0, dtype=np.int32) if i is None else self.doc_of[self.vals == i]
-            if len(self._postings) > 2000:
-                self._postings.clear()
-            self._postings[value] = cached
-        return cached
-
-    def count(self, mask: np.ndarray, docs: np.ndarray) -> list[tuple[str, int]]:
-        n = len(mask)
-        if len(docs) * 8 < n:
-            starts = self.indptr[docs]
-            lengths = self.indptr[docs + 1] - starts
-            total = int(lengths.sum())
-            if not total:
-                return []
-            offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-            picked = self.vals[np.arange(total) + offsets]
-        else:
-            picked = self.vals[mask[self.doc_of]]
-        counts = np.bincount(picked, minlength=len(self.values))
-        nz = np.flatnonzero(counts)
-        # `values` is sorted, so value order is index order: count desc, then value, in numpy
-        # (tens of thousands of people and organizations on a match-all page).
-        order = nz[np.lexsort((nz, -counts[nz]))]
-        return RankedCounts(self.values, order, counts[order], self.index, counts)
-
-
-class RankedCounts(Sequence):
-    """Facet values by descending count as (value, count) pairs, made only when read.
-
-    A broad query matches 50,000 distinct people and organizations; a page shows 50 of them
-    and the number of the rest. Building every pair cost more than counting them.
-    """
-
-    __slots__ = ("_values", "_order", "_counts", "_index", "_by_value")
-
-    def __init__(
-        self,
-        values: list[str],
-        order: np.ndarray,
-        counts: np.ndarray,
-        index: dict[str, int] | None = None,
-        by_value: np.ndarray | None = None,
-    ):
-        self._values, self._order, self._counts = values, order, counts
-        self._index, self._by_value = index, by_value  # value -> position, count per position
-
-    def counts_for(self, values) -> dict[str, int]:
-        """value -> count of those of ``values`` counted here, looked up, not scanned."""
-        if self._index is None or self._by_value is None:
-            wanted = set(values)
-            return {v: c for v, c in self if v in wanted}
-        out = {}
-        for value in values:
-            i = self._index.get(value)
-            if i is not None and self._by_value[i]:
-                out[value] = int(self._by_value[i])
-        return out
-
-    def __len__(self) -> int:
-        return len(self._order)
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            values = self._values
-            return [
-                (values[i], c)
-                for i, c in zip(
-                    self._order[index].tolist(), self._counts[index].tolist(), strict=True
-                )
-            ]
-        return self._values[int(self._order[index])], int(self._counts[index])
-
-    def __iter__(self):
-        return iter(self[:])
-
-
-@dataclass
-class _Segment:
-    size: int
-    article_id: np.ndarray
-    published: np.ndarray
-    text_len: np.ndarray  # decoded field length of `text` per doc (BM25)
-    facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]]  # values, doc(local), val
-
-
-def numeric_column(creader, size: int) -> np.ndarray:
-    """All values of a Whoosh numeric column as int64, read in one go (not per document)."""
-    if isinstance(creader, NumericColumn.Reader):
-        count = min(creader._count, size)
-        raw = creader._dbfile.get(creader._basepos, count * creader._fixedlen)
-        values = np.frombuffer(raw, dtype=">" + creader._typecode).astype(np.int64)
-        if count < size:
-            # An unsigned column's "missing" default (2**64 - 1) wraps like the stored values.
-            default = np.array([creader._default], dtype=np.uint64).astype(np.int64)[0]
-            values = np.concatenate([values, np.full(size - count, default, np.int64)])
-        return values
-    return np.fromiter((v or 0 for v in creader), dtype=np.int64, count=size)
-
-
-def _read_segment(reader) -> _Segment:
-    size = reader.doc_count_all()
-    aid = np.zeros(size, dtype=np.int64)
-    if reader.has_column("article_id"):
-        aid = numeric_column(reader.column_reader("article_id", translate=False), size)
-    pub = np.full(size, NO_DATE, dtype=np.int64)
-    if reader.has_column("published"):
-        raw = numeric_column(reader.column_reader("published", translate=False), size)
-        # Whoosh stores microseconds since datetime.min; day number = toordinal().
-        days = raw // 86_400_000_000 + 1
-        pub = np.where(raw > 0, days, NO_DATE)
-    text_len = np.zeros(size, dtype=np.float32)
-    lengths_field = _lenfield("text")
-    perdoc = getattr(reader, "_perdoc", None)
-    if perdoc is not None and perdoc.has_column(lengths_field):
-        raw = numeric_column(perdoc.column_reader(lengths_field, LENGTHS_COLUMN), size)
-        text_len = _BYTE_TO_LENGTH[raw]
-    facets = {}
-    for name in FILTER_FIELDS:
-        fieldname = f"{name}_exact"
-        values, docs, vals = [], [], []
-        if fieldname in reader.schema:
-            for i, term in enumerate(reader.field_terms(fieldname)):
-                ids = _leaf_postings(reader, fieldname, term)[0].astype(np.int32)
-                values.append(term)
-                docs.append(ids)
-                vals.append(np.full(len(ids), i, dtype=np.int32))
-        facets[name] = (
-            values,
-            np.concatenate(docs) if docs else np.empty(0, np.int32),
-            np.concatenate(vals) if vals else np.empty(0, np.int32),
-        )
-    return _Segment(size, aid, pub, text_len, facets)
+# Decoded posting lists kept per snapshot: common words repeat across searches.
+POSTINGS_CACHE_BYTES = 32 * 2**20
 
 
 class Snapshot:
@@ -190,7 +48,9 @@ class Snapshot:
         self.searcher = ix.searcher()
         leaves = self.searcher.leaf_searchers()
         self.n = self.searcher.doc_count_all()
-        parts: list[tuple[_Segment, int]] = []
+        folder = ix.storage.folder
+        parts: list[tuple[SegmentArrays, int]] = []
+        self.leaves = []  # (segment reader, offset, its arrays), as the searcher has them
         live = np.ones(self.n, dtype=bool)
         seen = {}
         for sub, offset in leaves:
@@ -199,10 +59,11 @@ class Snapshot:
             key = seg.segment_id() if seg is not None else None
             cached = segment_cache.get(key) if key else None
             if cached is None:
-                cached = _read_segment(reader)
+                cached = load_segment(reader, folder)
             if key:
                 seen[key] = cached
             parts.append((cached, offset))
+            self.leaves.append((reader, offset, cached))
             if reader.has_deletions():
                 deleted = np.fromiter(reader.segment().deleted_docs(), dtype=np.int64)
                 live[deleted + offset] = False
@@ -215,10 +76,12 @@ class Snapshot:
         n_docs = max(1, self.searcher.doc_count_all())
         self.avg_text_len = max(1.0, self.searcher.field_length("text") / n_docs)
         self._postings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
-        self.facets: dict[str, FacetColumn] = {}
-        for name in FILTER_FIELDS:
-            self.facets[name] = self._merge_facet(name, parts)
-        self._id_to_doc: dict[int, int] | None = None
+        self._postings_bytes = 0
+        self.facets: dict[str, FacetColumn] = {
+            name: FacetColumn([(s.facets[name], offset) for s, offset in parts], self.n)
+            for name in FILTER_FIELDS
+        }
+        self._by_article: tuple[np.ndarray, np.ndarray] | None = None
         self.all_facets: dict[str, list[tuple[str, int]]] | None = None  # match-all counts
         self.suggestions: dict[str, str | None] = {}
         # "did you mean" table (see _spelling_table), built the first time it is needed
@@ -226,26 +89,10 @@ class Snapshot:
 
     @staticmethod
     def _cat(arrays, dtype):
+        """One array over all segments; a single segment's mapped file as it is."""
+        if len(arrays) == 1:
+            return arrays[0]
         return np.concatenate(arrays) if arrays else np.empty(0, dtype=dtype)
-
-    def _merge_facet(self, name: str, parts) -> FacetColumn:
-        all_values = sorted({v for s, _ in parts for v in s.facets[name][0]})
-        index = {v: i for i, v in enumerate(all_values)}
-        docs, vals = [], []
-        for seg, offset in parts:
-            values, d, v = seg.facets[name]
-            if not len(d):
-                continue
-            remap = np.fromiter((index[x] for x in values), dtype=np.int32, count=len(values))
-            docs.append(d.astype(np.int32) + offset)
-            vals.append(remap[v])
-        doc_of = np.concatenate(docs) if docs else np.empty(0, np.int32)
-        val = np.concatenate(vals) if vals else np.empty(0, np.int32)
-        order = np.argsort(doc_of, kind="stable")
-        doc_of, val = doc_of[order], val[order]
-        indptr = np.zeros(self.n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(doc_of, minlength=self.n), out=indptr[1:])
-        return FacetColumn(all_values, index, indptr, val, doc_of)
 
     def postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(global doc numbers, term frequencies) of one term, cached per snapshot."""
@@ -253,8 +100,8 @@ class Snapshot:
         cached = self._postings.get(key)
         if cached is None:
             ids_parts, tf_parts = [], []
-            for sub, offset in self.searcher.leaf_searchers():
-                ids, tfs = _leaf_postings(sub.reader(), fieldname, term)
+            for reader, offset, arrays in self.leaves:
+                ids, tfs = _segment_postings(reader, arrays, fieldname, term)
                 if len(ids):
                     ids_parts.append(ids + offset)
                     tf_parts.append(tfs)
@@ -262,9 +109,12 @@ class Snapshot:
                 np.concatenate(ids_parts) if ids_parts else np.empty(0, np.int64),
                 np.concatenate(tf_parts) if tf_parts else np.empty(0, np.float32),
             )
-            if len(self._postings) > 1000:
+            size = cached[0].nbytes + cached[1].nbytes
+            if self._postings_bytes + size > POSTINGS_CACHE_BYTES:
                 self._postings.clear()
+                self._postings_bytes = 0
             self._postings[key] = cached
+            self._postings_bytes += size
         return cached
 
     def bm25(self, ids: np.ndarray, tfs: np.ndarray) -> np.ndarray:
@@ -276,11 +126,13 @@ class Snapshot:
         return idf * (tfs * (BM25_K1 + 1)) / (tfs + norm)
 
     def doc_of_article(self, article_id: int) -> int | None:
-        if self._id_to_doc is None:
+        if self._by_article is None:  # live docs sorted by article id (no dict of N ints)
             live_docs = np.flatnonzero(self.live)
-            ids = self.article_id[live_docs].tolist()
-            self._id_to_doc = dict(zip(ids, live_docs.tolist(), strict=True))
-        return self._id_to_doc.get(article_id)
+            order = np.argsort(self.article_id[live_docs], kind="stable")
+            self._by_article = (self.article_id[live_docs[order]], live_docs[order])
+        ids, docs = self._by_article
+        i = int(np.searchsorted(ids, article_id))
+        return int(docs[i]) if i < len(ids) and ids[i] == article_id else None
 
     def close(self) -> None:
         try:
@@ -289,37 +141,18 @@ class Snapshot:
             pass
 
 
-def _leaf_postings(reader, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-    """Doc numbers and weights of a term in one segment, decoded a block at a time.
-
-    Whoosh's matchers yield one posting per Python call; a common word has tens of
-    thousands, so reading whole blocks into numpy is an order of magnitude faster.
-    """
-    try:
-        matcher = reader.postings(fieldname, term)
-    except Exception:  # TermNotFound
-        return np.empty(0, np.int64), np.empty(0, np.float32)
-    while isinstance(matcher, WrappingMatcher):  # deletions are applied by the live mask
-        matcher = matcher.child
-    ids_parts, tf_parts = [], []
-    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-        while matcher.is_active():
-            if matcher._data is None:
-                matcher._read_data()
-            ids_parts.append(np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)))
-            matcher._read_weights()
-            tf_parts.append(np.asarray(matcher._weights, dtype=np.float32))
-            matcher._next_block()
-    else:  # pragma: no cover - other codecs
-        ids, tfs = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            tfs.append(matcher.weight())
-            matcher.next()
-        ids_parts, tf_parts = [np.asarray(ids, np.int64)], [np.asarray(tfs, np.float32)]
-    if not ids_parts:
-        return np.empty(0, np.int64), np.empty(0, np.float32)
-    return np.concatenate(ids_parts), np.concatenate(tf_parts)
+def _segment_postings(reader, arrays: SegmentArrays, fieldname: str, term: str):
+    """(local doc numbers, term frequencies) of a term in one segment: sliced from the
+    segment's files for the searched text, decoded from Whoosh's blocks otherwise."""
+    if fieldname == "text" and arrays.text is not None:
+        try:
+            info = reader.term_info(fieldname, term)
+        except TermNotFound:
+            return np.empty(0, np.int64), np.empty(0, np.float32)
+        found = arrays.text.find(info)
+        if found is not None:
+            return found
+    return _leaf_postings(reader, fieldname, term)
 
 
 class LiveSearcher:
