@@ -77,14 +77,18 @@ def test_a_new_upload_mentioning_un_lands_on_the_united_nations(un_articles):
     assert not Entity.objects.filter(kind="organization", key="un").exists()
 
 
-def test_a_merged_value_redirects_and_its_search_finds_every_article(client, un_articles):
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_a_merged_value_redirects_and_its_search_finds_every_article(
+    client, un_articles, processes
+):
     full, short = un_articles
     united = Entity.objects.get(kind="organization", key="united nations")
     # An archive imported before this release filed the short article under "U.N.".
     old = Entity.objects.create(kind="organization", name="U.N.", slug="u-n", key="u n")
     Mention.objects.filter(article=short, entity=united).update(entity=old)
-    out = resolve()
+    out = resolve("--processes", processes)
     assert "merged" in out
+    assert "rebuilding the search index" in out  # both articles changed: one rebuild
     assert not Entity.objects.filter(pk=old.pk).exists()
     assert EntityRedirect.objects.get(kind="organization", old_slug="u-n").entity == united
 

@@ -235,14 +235,14 @@ def queue_length() -> int:
     return IndexTask.objects.count()
 
 
-def rebuild_for_queue(progress=None) -> int:
+def rebuild_for_queue(progress=None, processes: int = 1) -> int:
     """Rebuild the whole index instead of draining a queue that holds much of the archive
     (after resolve_entities, say): one pass over every article is faster than updating most of
     them batch by batch. Tasks queued before the rebuild began are done by it; later ones stay
     (the rebuild catches up saves made while it runs, and they are indexed again harmlessly)."""
     last = IndexTask.objects.order_by("-id").values_list("id", flat=True).first()
     with index_lock():
-        count = service.rebuild_index(progress=progress)
+        count = service.rebuild_index(progress=progress, processes=processes)
     if last is not None:
         IndexTask.objects.filter(id__lte=last).delete()
     return count

@@ -29,6 +29,13 @@ class Command(BaseCommand):
             "--no-index", action="store_true", help="leave re-indexing to the index worker"
         )
         parser.add_argument("--limit", type=int, default=50, help="lines listed per verdict")
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=1,
+            help="when much of the archive changed, rebuild the index in N processes "
+            "(as rebuild_search_index --processes)",
+        )
 
     def handle(self, *args, **options):
         bars: dict[str, tqdm] = {}
@@ -61,9 +68,9 @@ class Command(BaseCommand):
         for line in report.skipped[: options["limit"]]:
             self.stderr.write(f"skipped: {line}")
         if not options["no_index"]:
-            self.reindex()
+            self.reindex(max(1, options["processes"]))
 
-    def reindex(self) -> None:
+    def reindex(self, processes: int = 1) -> None:
         """Index what changed: batch by batch for a few articles, one rebuild (swapped in
         when done, the live index answering meanwhile) when much of the archive changed."""
         queued = queue.queued_articles()
@@ -71,7 +78,7 @@ class Command(BaseCommand):
         if queued > REBUILD_SHARE * published:
             self.stdout.write(f"{queued} articles changed: rebuilding the search index")
             with tqdm(total=published, unit="doc", file=self.stderr._out, disable=None) as bar:
-                count = queue.rebuild_for_queue(progress=bar.update)
+                count = queue.rebuild_for_queue(progress=bar.update, processes=processes)
             self.stdout.write(f"re-indexed {count} article(s)")
         else:
             self.stdout.write(f"re-indexed {queue.drain(blocking=True)} article(s)")
