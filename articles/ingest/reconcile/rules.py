@@ -50,7 +50,7 @@ ROLE_WORDS = frozenset(
 ORG_WORDS = ORG_FORMS | frozenset(
     """bank university college party brothers lambert securities exchange association
     institute ministry department agency council committee commission company corporation
-    foundation fund union""".split()
+    foundation fund union municipality""".split()
 )
 DEBRIS = "a dateline's debris"  # "TEHRAN- The World Bank": merged, but no alias of Tehran
 MIN_ARTICLES = 3  # entities named in fewer articles are left to editors and later runs
@@ -213,7 +213,7 @@ def kind_rules(names: list[Name], ev: Evidence) -> list[Proposal]:
             if name.kind == "person"
             else _title_glued_to_person(name, people)
         )
-        proposal = proposal or _person_filed_as_organization(name, by_key)
+        proposal = proposal or _person_filed_as_another_kind(name, by_key)
         proposal = proposal or _minority_kind(name, by_key)
         if proposal is not None:
             out.append(proposal)
@@ -246,21 +246,25 @@ def _title_glued_to_person(name: Name, people: dict[str, Name]) -> Proposal | No
     return None
 
 
-def _person_filed_as_organization(name: Name, by_key) -> Proposal | None:
+def _person_filed_as_another_kind(name: Name, by_key) -> Proposal | None:
     """ "Nikki Haley" the organization (76 articles) beside "Nikki Haley" the person (73): a
     person-shaped name the archive also files as a person is that person, whichever kind the
-    tagger chose more often ("Charles Schwab" the company has no person twin of that size)."""
-    if name.kind != "organization" or not person_shaped(name.name.split()):
+    tagger chose more often ("Charles Schwab" the company has no person twin of that size).
+    Places too, when the gazetteer does not know them ("Sourena Sattari")."""
+    if name.kind == "person" or not person_shaped(name.name.split()):
+        return None
+    if name.kind == "place" and gazetteer().lookup(name.name) is not None:
         return None
     person = by_key.get(("person", name.key))
     if person is None or person.articles < MIN_ARTICLES or 2 * person.articles < name.articles:
         return None
+    filed_as = "a place" if name.kind == "place" else "an organization"
     return Proposal(
         SAME,
         name,
         person,
         score=0.9,
-        reason="a person's name filed as an organization",
+        reason=f"a person's name filed as {filed_as}",
         evidence={"articles": name.articles, "as_person": person.articles},
     )
 
@@ -459,12 +463,16 @@ def place_rules(names: list[Name], settled: set[int], countries: dict) -> list[P
         site = _single_country_place(name.key) or (
             _place_at_head(name.name) if place is None else None  # "Baghdad ... Airport"
         )
-        if site is not None and site.country and site.country != name.country:
-            # a site or region in one country the gazetteer knows, or a site named after one
-            reason = f"in {site.name}" if site.name != name.name else "the gazetteer"
-            out.append(
-                Proposal(COUNTRY, name, country=site.country, feature=name.feature, reason=reason)
-            )
+        if site is not None and site.country:
+            # a site or region in one country the gazetteer knows, or a site named after one:
+            # settled, whatever the countries its articles name
+            if site.country != name.country:
+                reason = f"in {site.name}" if site.name != name.name else "the gazetteer"
+                out.append(
+                    Proposal(
+                        COUNTRY, name, country=site.country, feature=name.feature, reason=reason
+                    )
+                )
             continue
         if place is not None and not place.country and name.country:
             out.append(
