@@ -555,6 +555,8 @@ def _country_from_neighbours(name: Name, neighbours) -> Proposal | None:
     country, n = neighbours.most_common(1)[0]
     share = n / name.articles
     evidence = {"articles": name.articles, country: n}
+    if name.country and neighbours.get(name.country, 0) / name.articles >= 0.3:
+        return None  # its own country is well named too: keep it (runs do not flip it back)
     if share >= 0.6 and country != name.country:
         return Proposal(
             COUNTRY,
