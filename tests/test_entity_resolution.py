@@ -384,8 +384,15 @@ def test_places_get_the_gazetteers_country_or_their_right_kind():
         place(8, "Korea", "IR"),
         place(9, "Palestine Square", "IR"),  # in Tehran: no country from its first word
         place(10, "Al-Aqsa Mosque", "PS"),  # settled, though an Iranian outlet's articles name Iran
+        place(11, "Burnt City", "IR"),  # its articles name Iran often enough: kept
+        place(12, "Sahand Dam", "US"),  # its articles name Iran, never the US: moved
     ]
-    got = {p.subject.id: p for p in place_rules(names, set(), {10: Counter({"IR": 40})})}
+    neighbours = {
+        10: Counter({"IR": 40}),
+        11: Counter({"US": 30, "IR": 15}),
+        12: Counter({"IR": 36}),
+    }
+    got = {p.subject.id: p for p in place_rules(names, set(), neighbours)}
     assert (got[1].verdict, got[1].country) == (COUNTRY, "RU")
     assert (got[2].verdict, got[2].country) == (COUNTRY, "IQ")
     assert 3 not in got
@@ -395,6 +402,8 @@ def test_places_get_the_gazetteers_country_or_their_right_kind():
     assert (got[8].verdict, got[8].country) == (COUNTRY, "")
     assert 9 not in got or got[9].country != "PS"
     assert 10 not in got  # a second run leaves it where the first put it
+    assert 11 not in got
+    assert (got[12].verdict, got[12].country) == (COUNTRY, "IR")
 
 
 def test_dateline_debris_joins_its_place_without_touching_the_places_other_articles(
