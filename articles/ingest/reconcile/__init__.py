@@ -56,9 +56,9 @@ def resolve_archive(
 
         return step
 
-    if not dry_run:
-        evidence.refresh_match_keys()  # imports match new names by the stored keys
     ev = evidence.load(progress=tick("reading the archive", total_articles))
+    if not dry_run:
+        evidence.store_match_keys(ev)  # imports match new names by the stored keys
     lap("reading the archive")
     plan = apply.make_plan(rules.propose(ev, curated()), ev.decisions, ev.names)
     lap("deciding")

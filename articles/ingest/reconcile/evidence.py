@@ -66,13 +66,15 @@ class Evidence:
     decisions: list[EntityDecision]  # editors' only
     # place entity id -> articles naming it, by the countries of the other places they name
     place_countries: dict[int, Counter] = field(default_factory=dict)
+    # entity id -> its match key as this release computes it, where the stored one differs
+    stale_match_keys: dict[int, str] = field(default_factory=dict)
 
     def by_key(self) -> dict[tuple[str, str], Name]:
         return {(n.kind, n.key): n for n in self.names.values()}
 
 
 def load(progress: Callable[[int], None] | None = None) -> Evidence:
-    names = _names()
+    names, stale = _names()
     candidates = {n.key for n in names.values() if " " not in n.key and n.key.isalpha()}
     case, acronyms, expansions = _read_text(candidates, progress)
     aliases = {
@@ -81,7 +83,7 @@ def load(progress: Callable[[int], None] | None = None) -> Evidence:
     }
     decisions = list(EntityDecision.objects.filter(origin=EntityDecision.Origin.EDITOR))
     places = _place_countries(names)
-    return Evidence(names, aliases, case, acronyms, expansions, decisions, places)
+    return Evidence(names, aliases, case, acronyms, expansions, decisions, places, stale)
 
 
 def _place_countries(names: dict[int, Name]) -> dict[int, Counter]:
@@ -115,22 +117,16 @@ def _place_countries(names: dict[int, Name]) -> dict[int, Counter]:
     return out
 
 
-def refresh_match_keys(*, dry_run: bool = False) -> int:
-    """Store each entity's match key as the current rules compute it: a release that learns a
-    new variant ("Crown Prince ...", "... (OIC") then merges old values too. Returns how
-    many keys changed (on a dry run, how many would)."""
-    stale = []
-    rows = Entity.objects.values_list("id", "kind", "name", "match_key")
-    for pk, kind, name, stored in rows.iterator(chunk_size=5000):
-        key = match_key(kind, name)
-        if key != stored:
-            stale.append(Entity(id=pk, match_key=key))
-    if not dry_run:
-        Entity.objects.bulk_update(stale, ["match_key"], batch_size=2000)
+def store_match_keys(ev: Evidence) -> int:
+    """Store the match keys this release computes where they differ from the stored ones: a
+    release that learns a new variant ("Crown Prince ...", "... (OIC") then has imports meet
+    old values under it too. Returns how many changed."""
+    stale = [Entity(id=pk, match_key=key) for pk, key in ev.stale_match_keys.items()]
+    Entity.objects.bulk_update(stale, ["match_key"], batch_size=2000)
     return len(stale)
 
 
-def _names() -> dict[int, Name]:
+def _names() -> tuple[dict[int, Name], dict[int, str]]:
     counts = dict(
         Mention.objects.filter(suppressed=False, article__is_published=True)
         .values("entity_id")
@@ -140,17 +136,20 @@ def _names() -> dict[int, Name]:
     edited = set(
         Mention.objects.filter(origin=Mention.Origin.EDITOR).values_list("entity_id", flat=True)
     )
-    names = {}
+    names, stale = {}, {}
     rows = Entity.objects.values_list(
         "id", "kind", "name", "key", "match_key", "slug", "country", "feature"
     )
     for row in rows.iterator(chunk_size=5000):
         name = Name(*row)
-        name.match_key = match_key(name.kind, name.name)  # as this release computes it
+        key = match_key(name.kind, name.name)  # as this release computes it
+        if key != name.match_key:
+            stale[name.id] = key
+            name.match_key = key
         name.articles = counts.get(name.id, 0)
         name.edited = name.id in edited
         names[name.id] = name
-    return names
+    return names, stale
 
 
 _LOWER_WORD = re.compile(r"(?<![\w'’.-])[a-z]+(?![\w'’-])")

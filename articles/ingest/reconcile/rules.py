@@ -52,6 +52,8 @@ ORG_WORDS = ORG_FORMS | frozenset(
     institute ministry department agency council committee commission company corporation
     foundation fund union municipality""".split()
 )
+# What a place the gazetteer does not know ends with when it is an organization.
+PLACE_ORG_WORDS = ORG_WORDS | {"railway", "railways"}
 DEBRIS = "a dateline's debris"  # "TEHRAN- The World Bank": merged, but no alias of Tehran
 MIN_ARTICLES = 3  # entities named in fewer articles are left to editors and later runs
 PART_ARTICLES = 20  # a person named this often makes their first and last names names
@@ -542,7 +544,7 @@ def _place_of_another_kind(name: Name) -> Proposal | None:
     words = name.words
     if is_outlet_name(name.name):
         return Proposal(KIND, name, kind="organization", score=0.9, reason="an outlet's name")
-    if len(words) > 1 and words[-1] in ORG_WORDS | {"railways", "railway"}:
+    if len(words) > 1 and words[-1] in PLACE_ORG_WORDS:
         return Proposal(KIND, name, kind="organization", score=0.9, reason="an organization's name")
     return None
 
