@@ -360,6 +360,28 @@ def test_a_person_filed_as_an_organization_joins_the_person_and_a_company_stays(
     assert _person_filed_as_another_kind(haley, by_key) is None
 
 
+def test_a_name_mostly_of_one_kind_follows_it_and_says_so_in_plain_english():
+    from articles.ingest.reconcile.evidence import Name
+    from articles.ingest.reconcile.rules import SAME, _minority_kind
+
+    def name(pk, kind, text, articles):
+        key = name_key(text)
+        return Name(pk, kind, text, key, match_key(kind, text), name_slug(text), "", "", articles)
+
+    white_house_place = name(1, "place", "White House", 31)
+    white_house = name(2, "organization", "White House", 400)
+    boston_org, boston = name(3, "organization", "Boston", 30), name(4, "place", "Boston", 900)
+    by_key = {(n.kind, n.key): n for n in (white_house_place, white_house, boston_org, boston)}
+    proposal = _minority_kind(white_house_place, by_key)
+    assert (proposal.verdict, proposal.target, proposal.reason) == (
+        SAME,
+        white_house,
+        "mostly an organization",
+    )
+    assert _minority_kind(boston_org, by_key).reason == "mostly a place"
+    assert _minority_kind(white_house, by_key) is None
+
+
 def test_places_get_the_gazetteers_country_or_their_right_kind():
     """What the top-500 place list of the whole corpus showed: Siberia under Iran (its
     articles are an Iranian outlet's), sites named after a city, organizations and dateline

@@ -294,7 +294,7 @@ def _minority_kind(name: Name, by_key) -> Proposal | None:
         name,
         best,
         score=score,
-        reason=f"mostly a {best.kind}",
+        reason=f"mostly {'an' if best.kind == 'organization' else 'a'} {best.kind}",
         evidence={"articles": name.articles, "as_" + best.kind: best.articles},
     )
 
