@@ -454,6 +454,30 @@ def test_a_rebuild_in_two_processes_finds_what_one_finds(newsroom):
     assert after == before
 
 
+def test_the_rebuild_command_does_the_queued_work_and_keeps_what_came_after(newsroom):
+    """An `import_articles --no-index` leaves every article queued: the rebuild indexes them
+    all, so it empties the queue (else the site's indexer would index the whole archive
+    again after it); a save made while the rebuild runs stays queued."""
+    from articles.models import IndexTask
+    from articles.search import queue
+
+    queue.enqueue([a.pk for a in Article.objects.all()])
+    assert IndexTask.objects.count() >= 5
+    call_command("rebuild_search_index", stdout=io.StringIO(), stderr=io.StringIO())
+    assert IndexTask.objects.count() == 0
+    assert search_articles(SearchRequest()).total == 5
+
+    queue.enqueue([a.pk for a in Article.objects.all()])
+    tehran = newsroom["tehran"].pk
+
+    def save_during_build(_n):
+        if not IndexTask.objects.filter(article_id=tehran, action="update").count() > 1:
+            queue.enqueue([tehran])
+
+    queue.rebuild_for_queue(progress=save_during_build)
+    assert list(IndexTask.objects.values_list("article_id", flat=True)) == [tehran]
+
+
 def test_clear_index(newsroom):
     search.clear_index()
     assert search_articles(SearchRequest()).total == 0

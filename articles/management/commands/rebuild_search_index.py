@@ -3,6 +3,11 @@
 haystack's own `rebuild_index` deletes the live index first, so search answers nothing for the
 whole rebuild. This command builds a complete new index beside the live one and switches to
 it at the end (Whoosh); readers pick it up on their next query. Safe to run twice.
+
+Index tasks queued before the rebuild began (an `import_articles --no-index`, say) are done
+by it and removed at the end; left in the queue, the site's background indexer would index
+every one of those articles again after the rebuild, slowing the site for as long. Other
+index writers wait while it runs (the site's background indexer leaves its tasks for later).
 """
 
 import time
@@ -10,8 +15,8 @@ import time
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from articles import search
 from articles.models import Article
+from articles.search import queue
 
 
 class Command(BaseCommand):
@@ -38,7 +43,7 @@ class Command(BaseCommand):
         with tqdm(
             total=total, unit="article", desc="Indexing", file=self.stderr._out, disable=None
         ) as bar:
-            count = search.rebuild_index(
+            count = queue.rebuild_for_queue(
                 progress=bar.update, processes=max(1, options["processes"])
             )
         elapsed = time.monotonic() - started
