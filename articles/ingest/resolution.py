@@ -65,19 +65,33 @@ class ArchivePeople:
         self.own: Counter = Counter()
 
     def load(self) -> None:
-        rows = Entity.objects.annotate(
-            n=Count("mentions", filter=Q(mentions__suppressed=False))
-        ).values_list("id", "kind", "key", "n")
-        for entity_id, kind, key, n in rows:
+        # Grouped in the mention table alone, then matched to the entities in Python: a join
+        # grouped by entity took twice as long, and this read grows with the archive.
+        counts = dict(
+            Mention.objects.filter(suppressed=False)
+            .order_by()
+            .values("entity_id")
+            .annotate(n=Count("id"))
+            .values_list("entity_id", "n")
+        )
+        for entity_id, kind, key in Entity.objects.values_list("id", "kind", "key"):
             self.add_entity(entity_id, kind, key)
-            self.articles[entity_id] = n
-        forms = Mention.objects.filter(
-            entity__kind__in=(ORGANIZATION, PLACE),
-            suppressed=False,
-            surface_forms__1__isnull=False,  # two surface forms or more
-        ).values_list("surface_forms", flat=True)
-        for surfaces in forms.iterator(chunk_size=5000):
-            self._count_own(surfaces)
+            self.articles[entity_id] = counts.get(entity_id, 0)
+        # The same lists of surface forms recur across articles ("United States", "US"):
+        # each distinct list is read and weighed once, with the number of articles using it.
+        forms = (
+            Mention.objects.filter(
+                entity__kind__in=(ORGANIZATION, PLACE),
+                suppressed=False,
+                surface_forms__1__isnull=False,  # two surface forms or more
+            )
+            .order_by()
+            .values("surface_forms")
+            .annotate(n=Count("id"))
+            .values_list("surface_forms", "n")
+        )
+        for surfaces, n in forms.iterator(chunk_size=5000):
+            self._count_own(surfaces, weight=n)
         self.loaded = True
 
     def load_for(self, kind: str, key: str) -> None:
@@ -121,7 +135,7 @@ class ArchivePeople:
         if kind == PERSON and " " in key:
             self.by_surname[surname(key)].add(entity_id)
 
-    def _count_own(self, surfaces, only: set[str] | None = None) -> None:
+    def _count_own(self, surfaces, only: set[str] | None = None, weight: int = 1) -> None:
         surfaces = [s for s in surfaces if isinstance(s, str)]
         keys = {name_key(s) for s in surfaces}
         # "Donald Trump" + "Trump" on an organization is the tagger's mistake, not evidence
@@ -133,7 +147,7 @@ class ArchivePeople:
         for k in keys:
             if k and " " not in k and (only is None or k in only):
                 if any(k in words for words in longer):
-                    self.own[k] += 1
+                    self.own[k] += weight
 
     def count(self, entity_id: int, found: FoundEntity) -> None:
         """One more article mentions ``entity_id`` (as ``found``)."""
