@@ -38,7 +38,10 @@ def _get(row: dict, *keys, default=None):
 def _ms(figures: dict | None) -> str:
     if not figures:
         return "–"
-    return f"{figures['p50']:.0f} / {figures['p95']:.0f}"
+    def one(ms: float) -> str:
+        return f"{ms:.1f}" if ms < 10 else f"{ms:.0f}"
+
+    return f"{one(figures['p50'])} / {one(figures['p95'])}"
 
 
 def _num(value, fmt: str) -> str:
