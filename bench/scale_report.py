@@ -38,6 +38,7 @@ def _get(row: dict, *keys, default=None):
 def _ms(figures: dict | None) -> str:
     if not figures:
         return "–"
+
     def one(ms: float) -> str:
         return f"{ms:.1f}" if ms < 10 else f"{ms:.0f}"
 
@@ -83,7 +84,7 @@ def table(rows: list[dict]) -> str:
             _ms(_get(row, "fts5", "all + 2 facets")),
             *(_ms(_get(http, "pages", key)) for key in HTTP_PAGES.values()),
             _num(http.get("requests_per_s"), ".0f"),
-            _num(max(http["worker_rss_mb"]) if http.get("worker_rss_mb") else None, ".0f"),
+            _num(max(http["worker_rss_mb"]) if http.get("worker_rss_mb") else None, ",.0f"),
             f"{http['workers_pss_sum_mb']:,.0f}; {http['workers_rss_sum_mb']:,.0f}"
             if http
             else "–",
