@@ -66,9 +66,9 @@ class ArchivePeople:
 
     def load(self) -> None:
         # Two passes over the mention table in orders SQLite reads without looking rows up
-        # one by one (at 1,000,000 articles: 18 s for a join grouped by entity and filtered
-        # on a column no index holds, 3 s this way): mentions per entity from the entity
-        # index alone, less the few an editor removed.
+        # one by one (at 1,000,000 articles the whole load took 18.8 s with a join grouped by
+        # entity and filtered on a column no index holds, 4.6 s this way): mentions per
+        # entity from the entity index alone, less the few an editor removed.
         counts = Counter(
             dict(
                 Mention.objects.order_by()

@@ -236,10 +236,12 @@ def queue_length() -> int:
 
 
 def rebuild_for_queue(progress=None, processes: int = 1) -> int:
-    """Rebuild the whole index instead of draining a queue that holds much of the archive
-    (after resolve_entities, say): one pass over every article is faster than updating most of
-    them batch by batch. Tasks queued before the rebuild began are done by it; later ones stay
-    (the rebuild catches up saves made while it runs, and they are indexed again harmlessly)."""
+    """Rebuild the whole index and drop the queued work it did: what `rebuild_search_index`
+    runs, and what resolve_entities runs instead of draining a queue that holds much of the
+    archive (one pass over every article is faster than updating most of them batch by
+    batch). Tasks queued before the rebuild began are done by it; later ones stay (the
+    rebuild catches up saves made while it runs, and they are indexed again harmlessly).
+    Other writers wait for the index lock meanwhile."""
     last = IndexTask.objects.order_by("-id").values_list("id", flat=True).first()
     with index_lock():
         count = service.rebuild_index(progress=progress, processes=processes)
