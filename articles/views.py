@@ -92,7 +92,8 @@ def search(request):
             "canonical_url": request.build_absolute_uri(
                 reverse("articles:search") + html_params.querystring()
             ),
-            "noindex": bool(problems) or params.page > 1,
+            # Past the first page, after a correction, or nothing found: not worth indexing.
+            "noindex": bool(problems) or params.page > 1 or not page.total,
         },
     )
 

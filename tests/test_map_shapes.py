@@ -86,9 +86,7 @@ def test_every_state_with_articles_is_drawn_and_small_ones_as_marks():
     links = re.findall(r'<a href="/search/\?place=(\w+)"[^>]*>(.*?)</a>', svg)
     assert len(links) > 230
     for code, inside in links:
-        drawn = re.findall(r'<path class="[^"]*" d="M\d', inside) or re.findall(
-            r"<circle ", inside
-        )
+        drawn = re.findall(r'<path class="[^"]*" d="M\d', inside) or re.findall(r"<circle ", inside)
         assert drawn, f"{code} is a link with nothing to see or point at"
     marks = {code for code, inside in links if '<circle class="country shade-2 mark"' in inside}
     # Not in the 110m outlines at all, or a speck in them (Luxembourg).

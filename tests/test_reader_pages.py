@@ -40,8 +40,12 @@ def test_the_range_shown_and_pagination_come_before_the_results(client, archive)
     page = client.get("/search/").content.decode()
     total = as_json(client, "")["total"]
     assert f'<p class="range">1–20 of {total}</p>' in page
-    top = page.index('aria-label="Result pages, top"')
+    top = page.index('<nav class="pagination top" aria-label="Result pages, top"')  # not phones
     assert top < page.index('<ol class="results"') < page.index('aria-label="Result pages"')
+    # What follows the results: sharing and exports folded, then the timeline and the map.
+    share = page.index('<details class="share-export">')
+    assert page.index('<ol class="results"') < share < page.index('<div class="pictures">')
+    assert page.index('<div class="pictures">') < page.index('<aside class="filters"')
     second = client.get("/search/?page=2").content.decode()
     assert f'<p class="range">21–40 of {total}</p>' in second
 
@@ -67,6 +71,23 @@ def test_no_csv_of_nothing_on_a_search_without_results(client, archive):
     assert "No articles match" in page
     assert "CSV (all" not in page and "format=csv" not in page
     assert "format=atom" in page  # a feed of a search can fill up later
+
+
+def test_a_search_without_results_is_not_indexed_and_says_none_once(client, archive):
+    page = text(client.get("/search/?q=zzzqqqxxnothing"))
+    assert '<meta name="robots" content="noindex">' in page
+    assert "None in these results." not in page
+    assert page.count("No values to filter by: no article matches.") == 1
+    assert '<fieldset class="facet" id="facet-' not in page  # no empty filter groups
+    found = text(client.get("/search/?q=said"))
+    assert '<meta name="robots"' not in found
+    # A search with results lists only the filters with values; the others share one line.
+    narrow = text(client.get("/search/?source=bbc-news"))
+    groups = re.findall(r'<fieldset class="facet" id="facet-(\w+)">', narrow)
+    assert "source" in groups and "section" in groups
+    empty = [f for f in ("place", "org", "person", "year") if f not in groups]
+    if empty:
+        assert narrow.count(" in these results.</p>") == 1
 
 
 def test_clear_all_filters_is_a_link_of_its_own_not_a_chip(client, archive):

@@ -136,6 +136,18 @@ class SearchPage:
         return f"{self.count_text.capitalize()} in the Newsroom archive: {self.summary}."
 
     @property
+    def empty_facets_text(self) -> str:
+        """One line for the filters without a value in these results, rather than a "none"
+        under each (a search without results would say it six times)."""
+        empty = [group.label_plural for group in self.facets if not group.values]
+        if not empty:
+            return ""
+        if len(empty) == len(self.facets):
+            return "No values to filter by: no article matches."
+        names = empty[0] if len(empty) == 1 else f"{', '.join(empty[:-1])} or {empty[-1]}"
+        return f"No {names} in these results."
+
+    @property
     def first_number(self) -> int:
         return (self.params.page - 1) * PER_PAGE + 1
 
