@@ -145,3 +145,46 @@ def test_apply_buttons_show_only_without_javascript(live_server, browser_archive
             assert page.locator("button.apply-dates").is_visible()
         finally:
             context.close()
+
+
+def page_types(base: str) -> list[str]:
+    """One page of every type, from the archive the test imported."""
+    from articles.models import Article, Entity
+
+    longest_url = max(Article.objects.exclude(url=""), key=lambda a: len(a.url))
+    assert len(longest_url.url) >= 80  # a long unbroken line, the case that overflowed
+    place = Entity.objects.filter(kind="place", mentions__isnull=False).first()
+    return [
+        "/",
+        "/search/?q=said",
+        f"/search/?q=said&place={place.slug}",
+        "/search/?q=zzzqqqxxnothing&place=" + place.slug,
+        longest_url.get_absolute_url(),
+        f"/places/{place.slug}/",
+        "/sources/",
+        "/places/",
+        "/organizations/",
+        "/people/",
+        "/search/values/place/?q=said",
+        "/compare/?q=said&q=minister",
+        "/no-such-page/",
+        "/admin/login/",
+    ]
+
+
+def test_no_page_scrolls_sideways_on_a_phone(live_server, browser_archive, chromium, screenshot):
+    # Not a "mobile" context: there the layout viewport widens to the content, and a page
+    # that overflows would pass.
+    context = chromium.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        wide = []
+        for path in page_types(live_server.url):
+            page.goto(live_server.url + path)
+            width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+            if width[0] > width[1] or width[1] != PHONE["width"]:
+                wide.append((path, width))
+                screenshot(page, "too-wide-" + path.strip("/").replace("/", "-")[:40])
+        assert wide == []
+    finally:
+        context.close()
