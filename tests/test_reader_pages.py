@@ -152,13 +152,58 @@ def test_a_facet_find_box_asks_the_values_page_without_javascript(client, archiv
     assert "Tony Blair" in text(found)
 
 
+def values_on(client, url: str) -> list[str]:
+    page = html.unescape(client.get(url).content.decode())
+    listed = page[page.index('<ul class="directory value-list"') :]
+    return re.findall(r'<li><a href="/search/\?q=said&place=([^"]+)"', listed)
+
+
+def test_values_page_comes_in_pages_of_50_with_a_letter_to_jump_to(client, archive):
+    total = as_json(client, "q=said")["facet_value_counts"]["place"]
+    assert total > 100  # a list that would be thousands of pixels long
+    pages = []
+    for number in range(1, -(-total // 50) + 1):
+        pages.append(values_on(client, f"/search/values/place/?q=said&page={number}"))
+    assert all(len(p) == 50 for p in pages[:-1]) and 0 < len(pages[-1]) <= 50
+    everything = [slug for p in pages for slug in p]
+    assert len(everything) == len(set(everything)) == total  # each value once, none lost
+    first = text(client.get("/search/values/place/?q=said"))
+    assert f"1–50 of {total:,}" in first
+    assert '<a rel="next" href="/search/values/place/?q=said&page=2">Next →</a>' in first
+    # A letter: the values starting with it, most articles first, in pages too.
+    assert '<a href="/search/values/place/?q=said&letter=b">B</a>' in first
+    under_b = values_on(client, "/search/values/place/?q=said&letter=b")
+    assert under_b and all(slug.startswith("b") for slug in under_b)
+    assert set(under_b) <= set(everything)
+    b_page = text(client.get("/search/values/place/?q=said&letter=b"))
+    assert '<a href="/search/values/place/?q=said&letter=b" aria-current="page">B</a>' in b_page
+    # Past the last page: the last page; an odd letter: all of them.
+    assert values_on(client, "/search/values/place/?q=said&page=400") == pages[-1]
+    assert values_on(client, "/search/values/place/?q=said&letter=%C3%A9") == pages[0]
+
+
+def test_find_boxes_say_an_before_a_vowel(client, archive):
+    search = text(client.get("/search/?q=said"))
+    assert "Find an organization</label>" in search and "Find a place</label>" in search
+    assert "Find a outlet" not in search
+    assert '<label for="find">Find an outlet</label>' in text(client.get("/search/values/source/"))
+    assert '<label for="browse-q">Find an outlet</label>' in text(client.get("/sources/"))
+
+
 def test_values_page_links_are_named_by_their_visible_text(client, archive):
     page = client.get("/search/values/place/?q=said").content.decode()
     links = re.findall(r'<a class="exclude-link" href="[^"]+">(.*?)</a>', page)
     assert links and all(
         re.fullmatch(r'not<span class="visually-hidden"> .+</span>', a) for a in links
     )
-    assert "aria-label=" not in page[page.index('<ul class="directory"') :]
+    assert (
+        "aria-label="
+        not in page[
+            page.index('<ul class="directory value-list"') : page.index(
+                "</ul>", page.index('<ul class="directory value-list"')
+            )
+        ]
+    )
 
 
 def test_skip_links_reach_the_content_and_the_filters(client, archive):

@@ -10,6 +10,7 @@ import functools
 import re
 from dataclasses import replace
 from html import escape as html_escape
+from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
@@ -85,10 +86,21 @@ def _values_path(field: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def search_values_url(context, field: str) -> str:
-    """The page listing every value of one filter for the current search."""
+def search_values_url(context, field: str, find: str = "", letter: str = "", page: int = 1) -> str:
+    """The page listing every value of one filter for the current search; ``find``,
+    ``letter`` and ``page`` narrow and page the list."""
     params: SearchParams = context.get("params") or SearchParams()
-    return _values_path(field) + params.querystring(with_page=False, with_format=False)
+    pairs = params.pairs(with_page=False, with_format=False)
+    pairs += [(name, value) for name, value in (("find", find), ("letter", letter)) if value]
+    if page > 1:
+        pairs.append(("page", str(page)))
+    return _values_path(field) + ("?" + urlencode(pairs) if pairs else "")
+
+
+@register.filter
+def with_article(noun: str) -> str:
+    """ "a place", "an organization", "an outlet"."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
 @register.simple_tag(takes_context=True)
