@@ -62,8 +62,9 @@ demo: install
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py load_demo
 
-## Install what the tests need (Python packages, Debian's Chromium and Node.js, axe-core and
-## world-atlas from npm for the browser tests' accessibility checks and the map) and run the suite.
+## Install what the tests need (Python packages, Debian's Chromium, Node.js and a Java runtime
+## for the Nu HTML Checker, axe-core and world-atlas from npm for the browser tests'
+## accessibility checks and the map) and run the suite.
 test-deps: $(VENV)/.test-installed
 	@bash scripts/ensure-test-system-deps.sh
 	@$(MAKE) --no-print-directory node_modules/.installed
