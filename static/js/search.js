@@ -41,7 +41,6 @@
     }
   } catch (e) { /* storage disabled: nothing to restore */ }
   if (form) {
-    form.classList.add("applies-on-change"); // hides the Apply buttons (newsroom.css)
     form.addEventListener("change", function (event) {
       var target = event.target;
       if (target.matches('input[type="checkbox"], select.autosubmit')) {
