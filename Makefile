@@ -95,7 +95,8 @@ bench-extraction: install
 bench-search: install
 	$(BIN)/python bench/search.py
 
-## Lighthouse scores of home, a filtered search and an article, served as `make serve` does.
+## Lighthouse scores (mobile and desktop) of home, a filtered search, an article, an entity page
+## and a comparison, served as `make serve` does.
 bench-lighthouse: install
 	@bash scripts/ensure-test-system-deps.sh
 	npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed
