@@ -62,8 +62,9 @@ demo: install
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py load_demo
 
-## Install what the tests need (Python packages, Debian's Chromium and Node.js, axe-core and
-## world-atlas from npm for the browser tests' accessibility checks and the map) and run the suite.
+## Install what the tests need (Python packages, Debian's Chromium, Node.js and a Java runtime
+## for the Nu HTML Checker, axe-core and world-atlas from npm for the browser tests'
+## accessibility checks and the map) and run the suite.
 test-deps: $(VENV)/.test-installed
 	@bash scripts/ensure-test-system-deps.sh
 	@$(MAKE) --no-print-directory node_modules/.installed
@@ -94,7 +95,8 @@ bench-extraction: install
 bench-search: install
 	$(BIN)/python bench/search.py
 
-## Lighthouse scores of home, a filtered search and an article, served as `make serve` does.
+## Lighthouse scores (mobile and desktop) of home, a filtered search, an article, an entity page
+## and a comparison, served as `make serve` does.
 bench-lighthouse: install
 	@bash scripts/ensure-test-system-deps.sh
 	npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed

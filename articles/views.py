@@ -92,7 +92,8 @@ def search(request):
             "canonical_url": request.build_absolute_uri(
                 reverse("articles:search") + html_params.querystring()
             ),
-            "noindex": bool(problems) or params.page > 1,
+            # Past the first page, after a correction, or nothing found: not worth indexing.
+            "noindex": bool(problems) or params.page > 1 or not page.total,
         },
     )
 
@@ -185,8 +186,10 @@ def search_values(request, field: str):
         raise Http404("No such filter.")
     query = request.GET.copy()
     find = " ".join(query.pop("find", [""])[-1].split())[:100]
-    params, form = parse_search(query)
-    listing = facet_value_listing(params, field, find=find)
+    letter = query.pop("letter", [""])[-1].strip().lower()[:1]
+    letter = letter if letter.isascii() and (letter.isalpha() or letter == "#") else ""
+    params, form = parse_search(query)  # its page is the page of values
+    listing = facet_value_listing(params, field, find=find, letter=letter)
     return render(
         request,
         "articles/search_values.html",
@@ -196,10 +199,11 @@ def search_values(request, field: str):
                 f"{listing.total:,} {listing.label_plural} in the Newsroom archive's "
                 f"articles for {listing.summary}, with how many articles name each."
             ),
-            "params": params.edited(format="html"),
+            "params": params.edited(format="html", page=1),
             "field": field,
             "listing": listing,
             "find": find,
+            "letter": letter,
             "notes": form.notes + form.errors_shown,
             "hidden_pairs": params.pairs(with_page=False, with_format=False),
         },

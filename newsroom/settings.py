@@ -271,6 +271,12 @@ NEWSROOM_WORLD_SHAPES = Path(
     os.environ.get("NEWSROOM_WORLD_SHAPES")
     or BASE_DIR / "node_modules" / "world-atlas" / "countries-110m.json"
 )
+# Finer shapes (the same package's 50m countries) for the states the map draws as a dot:
+# those too small for the shapes above (Bahrain, Singapore, Hong Kong, Malta, ...).
+NEWSROOM_WORLD_MARKS = Path(
+    os.environ.get("NEWSROOM_WORLD_MARKS")
+    or BASE_DIR / "node_modules" / "world-atlas" / "countries-50m.json"
+)
 
 # --- Extraction -------------------------------------------------------------------
 # "builtin" is the NER pipeline shipped in articles/extraction/ner_model (fine-tuned from

@@ -189,11 +189,12 @@ def test_every_value_of_a_filter_can_be_listed_and_searched(client, archive):
     assert response.status_code == 200
     page = html.unescape(response.content.decode())
     assert f"<h1>All {people:,} people in these results</h1>" in page
-    assert page.count('<a href="/search/?q=said&person=') == min(people, 300)
+    assert page.count('<a href="/search/?q=said&person=') == min(people, 50)  # a page of them
     assert '<label for="find">Find a person</label>' in page
     assert '<input type="hidden" name="q" value="said">' in page
 
     found = html.unescape(client.get("/search/values/org/?find=penta").content.decode())
+    assert '<label for="find">Find an organization</label>' in found
     assert '<a href="/search/?org=pentagon">Pentagon</a>' in found
     assert "matching “penta”" in found
     assert client.get("/search/values/colour/").status_code == 404
@@ -218,7 +219,7 @@ def test_active_filters_are_chips_that_remove_themselves(client, archive):
 
 def test_filter_links_drop_the_page_number(client, archive):
     page = client.get("/search/?page=2").content.decode()
-    page = re.sub(r'<nav class="pagination".*?</nav>', "", page, flags=re.S)
+    page = re.sub(r'<nav class="pagination[^"]*".*?</nav>', "", page, flags=re.S)
     links = re.findall(r'href="(/search/[^"]*)"', page)
     filter_links = [link for link in links if "format=json" not in link]
     assert filter_links and not [link for link in filter_links if "page=" in link]

@@ -28,7 +28,7 @@ from .worldmap import WorldMap, world_map
 FACETS_SHOWN = 10  # values in view in each filter group
 FACETS_ON_PAGE = 30  # values in its "All N places" list (the values page and JSON have more)
 FACETS_LISTED = 50
-FACET_LISTING_LIMIT = 300
+VALUES_PER_PAGE = 50  # on the values page (/search/values/<field>/)
 
 NameOf = Callable[[str, str], str]
 
@@ -136,6 +136,18 @@ class SearchPage:
         return f"{self.count_text.capitalize()} in the Newsroom archive: {self.summary}."
 
     @property
+    def empty_facets_text(self) -> str:
+        """One line for the filters without a value in these results, rather than a "none"
+        under each (a search without results would say it six times)."""
+        empty = [group.label_plural for group in self.facets if not group.values]
+        if not empty:
+            return ""
+        if len(empty) == len(self.facets):
+            return "No values to filter by: no article matches."
+        names = empty[0] if len(empty) == 1 else f"{', '.join(empty[:-1])} or {empty[-1]}"
+        return f"No {names} in these results."
+
+    @property
     def first_number(self) -> int:
         return (self.params.page - 1) * PER_PAGE + 1
 
@@ -149,15 +161,18 @@ class SearchPage:
 
     @property
     def page_numbers(self) -> list[int | None]:
-        """Page numbers around the current page, None where a gap is."""
-        page, last = self.params.page, self.num_pages
-        wanted = sorted({1, last, *range(max(1, page - 2), min(last, page + 2) + 1)})
-        out: list[int | None] = []
-        for n in wanted:
-            if out and n - (out[-1] or 0) > 1:
-                out.append(None)
-            out.append(n)
-        return out
+        return page_numbers(self.params.page, self.num_pages)
+
+
+def page_numbers(page: int, last: int) -> list[int | None]:
+    """Page numbers around the current page, None where a gap is."""
+    wanted = sorted({1, last, *range(max(1, page - 2), min(last, page + 2) + 1)})
+    out: list[int | None] = []
+    for n in wanted:
+        if out and n - (out[-1] or 0) > 1:
+            out.append(None)
+        out.append(n)
+    return out
 
 
 def search_page(
@@ -400,22 +415,54 @@ class FacetListing:
     label_plural: str
     summary: str
     total: int  # distinct values in the results
-    values: list[FacetValue]
-    matching: int  # values matching the find box
+    values: list[FacetValue]  # this page's
+    matching: int  # values matching the find box and the letter
+    letters: tuple[str, ...] = ()  # first letters among the found values
+    letter: str = ""
+    page: int = 1
+    num_pages: int = 1
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * VALUES_PER_PAGE + 1
+
+    @property
+    def range_text(self) -> str:
+        """ "51–100 of 389"."""
+        last = self.first_number + len(self.values) - 1
+        return f"{self.first_number:,}–{last:,} of {self.matching:,}"
+
+    @property
+    def page_numbers(self) -> list[int | None]:
+        return page_numbers(self.page, self.num_pages)
 
 
-def facet_value_listing(params: SearchParams, field: str, *, find: str = "") -> FacetListing:
-    """All values of one filter in a search's results, most frequent first.
+def first_letter(slug: str) -> str:
+    """The letter a value is listed under: its slug's first (slugs are folded names), "#"
+    for a digit."""
+    return slug[:1] if slug[:1].isalpha() else "#"
 
-    ``find`` narrows by the value's slug, which is its folded name ("kataib" finds Kata'ib).
+
+def facet_value_listing(
+    params: SearchParams, field: str, *, find: str = "", letter: str = ""
+) -> FacetListing:
+    """All values of one filter in a search's results, most frequent first, a page
+    (``params.page``) of VALUES_PER_PAGE at a time.
+
+    ``find`` narrows by the value's slug, which is its folded name ("kataib" finds Kata'ib);
+    ``letter`` to the values whose name starts with it ("#": a digit).
     """
     response = search.search_articles(
         search_request(params, sort="newest", page=1, per_page=1, facets=True)
     )
     counts = list(response.facets.get(field, []))
     wanted_slug = name_slug(find) if find else ""
-    matching = [fc for fc in counts if wanted_slug in fc.value] if wanted_slug else counts
-    top = matching[:FACET_LISTING_LIMIT]
+    found = [fc for fc in counts if wanted_slug in fc.value] if wanted_slug else counts
+    letters = tuple(sorted({first_letter(fc.value) for fc in found}, key=lambda c: (c == "#", c)))
+    matching = [fc for fc in found if first_letter(fc.value) == letter] if letter else found
+    num_pages = max(1, -(-len(matching) // VALUES_PER_PAGE))
+    page = min(params.page, num_pages)
+    top = matching[(page - 1) * VALUES_PER_PAGE : page * VALUES_PER_PAGE]
     wanted = {name: _active(params, name) for name in ENTITY_FILTERS}
     if field in ENTITY_FILTERS:
         wanted[field] |= {fc.value for fc in top}
@@ -430,4 +477,8 @@ def facet_value_listing(params: SearchParams, field: str, *, find: str = "") -> 
         total=len(counts),
         values=values,
         matching=len(matching),
+        letters=letters,
+        letter=letter,
+        page=page,
+        num_pages=num_pages,
     )

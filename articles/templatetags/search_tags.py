@@ -10,6 +10,7 @@ import functools
 import re
 from dataclasses import replace
 from html import escape as html_escape
+from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from articles.forms import CompareParams, SearchParams
+from articles.pages.article import body_blocks
 from articles.pages.compare import compare_url
 from articles.pages.entity import entity_url
 from articles.search.vocabulary import ENTITY_FILTERS, KIND_FILTERS
@@ -84,10 +86,21 @@ def _values_path(field: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def search_values_url(context, field: str) -> str:
-    """The page listing every value of one filter for the current search."""
+def search_values_url(context, field: str, find: str = "", letter: str = "", page: int = 1) -> str:
+    """The page listing every value of one filter for the current search; ``find``,
+    ``letter`` and ``page`` narrow and page the list."""
     params: SearchParams = context.get("params") or SearchParams()
-    return _values_path(field) + params.querystring(with_page=False, with_format=False)
+    pairs = params.pairs(with_page=False, with_format=False)
+    pairs += [(name, value) for name, value in (("find", find), ("letter", letter)) if value]
+    if page > 1:
+        pairs.append(("page", str(page)))
+    return _values_path(field) + ("?" + urlencode(pairs) if pairs else "")
+
+
+@register.filter
+def with_article(noun: str) -> str:
+    """ "a place", "an organization", "an outlet"."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
 @register.simple_tag(takes_context=True)
@@ -122,7 +135,8 @@ def page_url(field: str, slug: str) -> str:
 
 @register.simple_tag
 def linked_body(text: str, mentions) -> str:
-    """The article body as paragraphs, each entity name a link to its page.
+    """The article body as paragraphs and sub-headings, each entity's first mention a link to
+    its page (the later ones stay text: "US" eight times would be eight links).
 
     The text is split around the names first; every piece, name or not, is escaped before it
     is wrapped in markup, so nothing in an article can inject HTML.
@@ -143,20 +157,24 @@ def linked_body(text: str, mentions) -> str:
             r"(?<!\w)(" + "|".join(re.escape(a) for a in alternatives) + r")(?!\w)",
             re.IGNORECASE,
         )
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
     html = []
-    for paragraph in paragraphs:
+    linked: set[str] = set()  # an entity is a link at its first mention only
+    for block in body_blocks(text):
+        paragraph = block.text
+        if block.heading:
+            html.append(f'<h2 class="subhead">{conditional_escape(paragraph)}</h2>')
+            continue
         pieces = []
         position = 0
         if pattern:
             for match in pattern.finditer(paragraph):
+                url = links[match.group(0).casefold()]
+                if url in linked:
+                    continue
+                linked.add(url)
                 pieces.append(conditional_escape(paragraph[position : match.start()]))
                 pieces.append(
-                    format_html(
-                        '<a class="entity" href="{}">{}</a>',
-                        links[match.group(0).casefold()],
-                        match.group(0),
-                    )
+                    format_html('<a class="entity" href="{}">{}</a>', url, match.group(0))
                 )
                 position = match.end()
         pieces.append(conditional_escape(paragraph[position:]))
