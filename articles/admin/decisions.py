@@ -1,6 +1,7 @@
 """Editors' decisions about names in the admin: the suggestions `resolve_entities` could not
 settle alone, each with its evidence and one-click answers, and every decision on record."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -8,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from .. import selectors
+from ..extraction.names import name_key
 from ..ingest.reconcile import editor
 from ..models import Entity, EntityDecision
 
@@ -18,7 +20,40 @@ ANSWERS = {
     "not_entity": "Not an entity: taken off its articles",
     "keep": "Kept as it is",
     "kind": "Refiled",
+    "refile": "Refiled",
 }
+
+
+class DecisionForm(forms.ModelForm):
+    """An editor's decision by names; the keys the archive looks names up by follow them."""
+
+    class Meta:
+        model = EntityDecision
+        fields = ["kind", "name", "verdict", "other_kind", "other_name", "country"]
+
+    def clean(self):
+        data = super().clean()
+        verdict, other_kind = data.get("verdict"), data.get("other_kind")
+        if not name_key(data.get("name") or ""):
+            self.add_error("name", "Give a name with at least one letter or digit.")
+        needs_other = verdict in (EntityDecision.Verdict.SAME, EntityDecision.Verdict.DIFFERENT)
+        if needs_other and not (other_kind and name_key(data.get("other_name") or "")):
+            self.add_error("other_name", "Name the other entity and its kind.")
+        if verdict == EntityDecision.Verdict.KIND and not other_kind:
+            self.add_error("other_kind", "Choose the kind it is.")
+        return data
+
+    def save(self, commit=True):
+        decision = super().save(commit=False)
+        decision.key = name_key(decision.name)[:300]
+        if decision.verdict == EntityDecision.Verdict.KIND:
+            decision.other_key = decision.key
+        elif decision.other_name:
+            decision.other_key = name_key(decision.other_name)[:300]
+        decision.origin = EntityDecision.Origin.EDITOR
+        if commit:
+            decision.save()
+        return decision
 
 
 @admin.register(EntityDecision)
@@ -37,6 +72,13 @@ class EntityDecisionAdmin(admin.ModelAdmin):
     list_filter = ["origin", "verdict", "kind"]
     search_fields = ["name", "other_name"]
     readonly_fields = ["evidence", "decided_by", "decided_at"]
+    form = DecisionForm
+
+    def save_model(self, request, obj, form, change):
+        """An editor's decision takes effect at once, not at the next resolve_entities."""
+        obj.decided_by = request.user
+        super().save_model(request, obj, form, change)
+        self.message_user(request, editor.carry_out(obj, request.user))
 
     def get_urls(self):
         return [
@@ -91,6 +133,7 @@ class EntityDecisionAdmin(admin.ModelAdmin):
             "title": "Entity suggestions",
             "rows": rows,
             "waiting": pending.count(),
+            "kinds": Entity.Kind.choices,
         }
         return TemplateResponse(request, "admin/articles/entitydecision/suggestions.html", context)
 
@@ -115,6 +158,12 @@ class EntityDecisionAdmin(admin.ModelAdmin):
             editor.not_an_entity(subject, request.user)
         elif answer == "keep":
             editor.is_an_entity(subject, request.user)
+        elif answer == "refile":
+            kind = request.POST.get("kind", "")
+            if kind not in Entity.Kind.values or kind == subject.kind:
+                messages.error(request, "Choose the kind to refile it under.")
+                return back
+            editor.of_kind(subject, kind, request.user)
         else:
             editor.of_kind(subject, suggestion.other_kind or subject.kind, request.user)
         suggestion.delete()

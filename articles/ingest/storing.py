@@ -138,6 +138,7 @@ def write_mentions(
             mention.count += found.count
             mention.surface_forms = sorted({*mention.surface_forms, *found.mentions})
     Mention.objects.bulk_create(merged.values())
+    entities.record_short_names(article.pk)
 
 
 def import_documents(

@@ -15,7 +15,8 @@ from django.db.models import Count
 
 from ...extraction.names import name_key
 from ...extraction.variants import acronym_key, is_acronym_of, match_key
-from ...models import Article, Entity, EntityAlias, EntityDecision, Mention
+from ...models import Article, Entity, EntityAlias, EntityDecision, Mention, Source
+from .name_evidence import NameEvidence, Period, UndatedRanks, name_words, short_word
 
 TEXT_CHARS = 3000  # of each article, for how words are written and acronyms defined
 CHUNK = 2000
@@ -204,33 +205,76 @@ def _pairs(text: str):
 
 
 @dataclass
-class PersonContexts:
-    """People in the archive's articles, read in one pass over their mentions."""
+class ShortMention:
+    """A mention of a one-word name: on the one-word entity itself, or on a person named in
+    full to whom an earlier run or import gave it (``on_full``)."""
 
-    # person id -> articles naming them, by (year or 0, outlet id)
-    by_person: dict[int, Counter] = field(default_factory=lambda: defaultdict(Counter))
-    # every mention of a one-word person name: (mention id, entity id, article id, year, outlet)
-    short: list[tuple[int, int, int, int, int | None]] = field(default_factory=list)
-    # article id -> the people it names (only articles with a one-word name)
-    in_article: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    mention_id: int
+    entity_id: int
+    word: str
+    article_id: int
+    period: Period
+    form: str  # as written
+    on_full: bool
 
 
-def person_contexts() -> PersonContexts:
-    out = PersonContexts()
-    everyone: dict[int, list[int]] = defaultdict(list)
+@dataclass
+class PersonNames:
+    evidence: NameEvidence
+    short: list[ShortMention]
+    outlets: dict[int, str]
+
+
+def person_names(decided: set[tuple[str, int]] = frozenset()) -> PersonNames:
+    """Every person mention, read once: who is named in full where, and every one-word name.
+
+    ``decided``: (word, person id) pairs the curated table or an editor settled; their
+    one-word mentions stay where they are.
+    """
+    ranks = UndatedRanks(
+        Article.objects.filter(published__isnull=True).values_list("id", "source_id")
+    )
+    ev = NameEvidence()
+    one_word: dict[int, str] = {}  # bare one-word names ("Zarif", not "Mr Zarif")
+    titled: dict[int, str] = {}  # a title and one word ("Imam Hussein")
+    for pk, name, key in Entity.objects.filter(kind="person").values_list("id", "name", "key"):
+        if ev.person(pk, name):
+            continue
+        if " " not in key:
+            one_word[pk] = key
+        elif len(name_words(key)) == 1:
+            titled[pk] = name
     rows = Mention.objects.filter(
         entity__kind="person", suppressed=False, article__is_published=True
     ).values_list(
-        "id", "entity_id", "entity__key", "article_id", "article__published", "article__source_id"
+        "id",
+        "entity_id",
+        "article_id",
+        "article__published",
+        "article__source_id",
+        "surface_forms",
+        "origin",
     )
-    for mention_id, entity_id, key, article_id, published, source_id in rows.iterator(
+    short = []
+    for mention_id, entity_id, article_id, published, source_id, forms, origin in rows.iterator(
         chunk_size=10_000
     ):
-        year = published.year if published else 0
-        out.by_person[entity_id][(year, source_id)] += 1
-        everyone[article_id].append(entity_id)
-        if " " not in key:
-            out.short.append((mention_id, entity_id, article_id, year, source_id))
-    for _, _, article_id, _, _ in out.short:
-        out.in_article[article_id] = set(everyone[article_id])
-    return out
+        period = ranks.period(article_id, source_id, published.year if published else 0)
+        if entity_id in titled:
+            ev.titled_name(titled[entity_id], period)
+            continue
+        word = one_word.get(entity_id)
+        on_full = False
+        if word is None:
+            if ev.mention(entity_id, forms, article_id, period):
+                continue
+            word = short_word(forms)
+            on_full = bool(word) and word in ev.ends.get(entity_id, ())
+            if not on_full or (word, entity_id) in decided:
+                continue
+        if origin == Mention.Origin.EDITOR:
+            continue
+        form = next((f for f in forms if isinstance(f, str) and f.strip()), word)
+        short.append(ShortMention(mention_id, entity_id, word, article_id, period, form, on_full))
+    outlets = dict(Source.objects.values_list("id", "name"))
+    return PersonNames(ev, short, outlets)

@@ -216,7 +216,7 @@ def kind_rules(names: list[Name], ev: Evidence) -> list[Proposal]:
             else _title_glued_to_person(name, people)
         )
         proposal = proposal or _person_filed_as_another_kind(name, by_key)
-        proposal = proposal or _minority_kind(name, by_key)
+        proposal = proposal or _minority_kind(name, by_key, parts)
         if proposal is not None:
             out.append(proposal)
     return out
@@ -271,9 +271,11 @@ def _person_filed_as_another_kind(name: Name, by_key) -> Proposal | None:
     )
 
 
-def _minority_kind(name: Name, by_key) -> Proposal | None:
+def _minority_kind(name: Name, by_key, parts: set[str]) -> Proposal | None:
     """One name mostly of one kind: the few others follow (not place/person homonyms:
-    "Jordan" the country and the player)."""
+    "Jordan" the country and the player; nor a word that is a first or last name of people
+    the archive names: "Chelsea" the club is not Chelsea Manning, whose "Chelsea" alone is
+    decided article by article)."""
     best = max(
         (
             by_key[(k, name.key)]
@@ -287,7 +289,11 @@ def _minority_kind(name: Name, by_key) -> Proposal | None:
     ratio = 2 if " " in name.key else 5
     if best.id == name.id or best.articles < 20 or best.articles < ratio * name.articles:
         return None
-    homonyms = {name.kind, best.kind} == {"place", "person"} and " " not in name.key
+    one_word = " " not in name.key
+    homonyms = one_word and (
+        {name.kind, best.kind} == {"place", "person"}
+        or ("person" in (name.kind, best.kind) and name.key in parts)
+    )
     score = 0.6 if homonyms else 0.9
     return Proposal(
         SAME,
