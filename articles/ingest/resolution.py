@@ -22,7 +22,8 @@ from ..extraction.person_names import person_shaped, surname
 from ..extraction.places import NAMED_FEATURES, gazetteer
 from ..extraction.types import FoundEntity
 from ..extraction.variants import match_key
-from ..models import Entity, EntityAlias, Mention, MergeRecord, Source
+from ..models import Article, Entity, EntityAlias, Mention, MergeRecord, Source
+from . import profiles
 from .columns import entity_key, fit, max_lengths
 from .decisions import ArchiveDecisions
 from .reconcile.name_evidence import period_label, short_word
@@ -238,6 +239,7 @@ class EntityResolver:
         # one-word names given to people in the article being written: (form, person, evidence)
         self.short_names: list[tuple[str, int, dict]] = []
         self._outlets: dict[int, str] | None = None
+        self.created: list[int] = []  # entities the article being written created
 
     def _load_all(self) -> None:
         for kind, key, alias_of in EntityAlias.objects.values_list("kind", "key", "entity_id"):
@@ -303,6 +305,17 @@ class EntityResolver:
         for key in keys:
             self._by_key[(found.kind, key)] = entity_id
         return entity_id
+
+    def describe_new(self, article: Article, forms: dict[int, list[str]]) -> None:
+        """Describe the entities this article created, from it (resolve_entities describes
+        them again from the whole archive). ``forms``: entity id -> its surface forms."""
+        created, self.created = [i for i in self.created if i in forms], []
+        if not created:
+            return
+        entities = list(Entity.objects.filter(pk__in=created))
+        for entity in entities:
+            profiles.first_profile(entity, article, forms[entity.pk])
+        Entity.objects.bulk_update(entities, ["description", "profile"])
 
     def record_short_names(self, article_id: int) -> None:
         """Write down the one-word names this article's mentions gave to people (with the
@@ -390,6 +403,7 @@ class EntityResolver:
             self._preloaded = False  # the slug was taken meanwhile: ask the database
             return self._create(found, key, retry=False)
         self._slugs.add((found.kind, slug))
+        self.created.append(entity.id)
         self.people.add_entity(entity.id, found.kind, key)
         aliases = {}
         for alias in archive_aliases(found, with_mentions=True):

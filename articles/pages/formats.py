@@ -80,6 +80,7 @@ def search_json(
                     "count": v.count,
                     "selected": v.selected,
                     "excluded": v.excluded,
+                    **({"description": v.description} if v.description else {}),
                 }
                 for v in group.values
             ]

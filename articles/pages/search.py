@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -60,6 +61,8 @@ class FacetValue:
     selected: bool = False
     excluded: bool = False
     required: bool = False  # selected with "+": every article has it (AND)
+    description: str = ""  # who it is (entities), shown as the value's title
+    namesake: bool = False  # another value of the group has its name: the description shows
 
 
 @dataclass
@@ -227,6 +230,7 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         )
         for name in FILTER_FIELDS
     ]
+    describe_values({group.field: group.values[:FACETS_ON_PAGE] for group in groups})
     chips = [
         Chip(field, f"{mark}{slug}", chip_text(field, name_of(field, slug), mark))
         for field, slug, mark in params.active()
@@ -250,6 +254,21 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         world_map=world_map(response.facets.get("place"), params, search_url) if pictures else None,
         undated_left_out=undated,
     )
+
+
+def describe_values(values_by_field: dict[str, list[FacetValue]]) -> None:
+    """Give the listed entity values their descriptions (one query), and mark the values
+    that share a name within their list, so both show who they are."""
+    listed = {f: values for f, values in values_by_field.items() if f in ENTITY_FILTERS}
+    descriptions = selectors.entity_descriptions(
+        {ENTITY_FILTERS[f]: [v.slug for v in values] for f, values in listed.items()}
+    )
+    # "Chelsea" the club and "Chelsea" the person, "Jenin" the city and the person
+    names = Counter(v.name.casefold() for values in listed.values() for v in values)
+    for field, values in listed.items():
+        for value in values:
+            value.description = descriptions.get((ENTITY_FILTERS[field], value.slug), "")
+            value.namesake = names[value.name.casefold()] > 1
 
 
 def search_url(params: SearchParams) -> str:
@@ -471,6 +490,7 @@ def facet_value_listing(
     values = [
         FacetValue(fc.value, name_of(field, fc.value), fc.count, fc.value in included) for fc in top
     ]
+    describe_values({field: values})
     return FacetListing(
         *FILTER_LABELS[field],
         summary=describe(params, name_of),

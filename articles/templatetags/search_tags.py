@@ -202,12 +202,17 @@ def facet_values(group, values, exclude: bool = True) -> str:
         current = ' aria-current="true"' if state else ""
         shown_name = f"<s>{name}</s>" if value.excluded else name
         count = f' <span class="count">{value.count:,}</span>' if value.count is not None else ""
+        who = value.description
+        title = f' title="{html_escape(who)}"' if who else ""
+        if who and value.namesake:  # two values of one name: say who each is
+            count += f'<span class="facet-description">{html_escape(who)}</span>'
+
         row = (
             f'<li class="facet-value{state}"{current}>'
             f'<input type="checkbox" name="{field}" value="{"+" if value.required else ""}{slug}" '
             f'id="f-{field}-{slug}"'
             f"{' checked' if value.selected else ''}>"
-            f'<label for="f-{field}-{slug}">{shown_name}{count}</label>'
+            f'<label for="f-{field}-{slug}"{title}>{shown_name}{count}</label>'
         )
         if exclude or value.excluded:
             # The visible word is the start of the box's name (WCAG 2.5.3, label in name).

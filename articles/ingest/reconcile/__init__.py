@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from ... import merge_history
 from ...models import Article
+from .. import profiles
 from . import apply, evidence, rules, short_names
 from .curated import curated
 
@@ -80,4 +81,6 @@ def resolve_archive(
     moves = short_names.plan_moves(curated())
     report.reassigned = short_names.carry_out(moves, progress=tick("short names", len(moves)))
     lap("short names")
+    report.described = profiles.update_all(progress=tick("descriptions", total_articles))
+    lap("descriptions")
     return Outcome(plan, moves, report, seconds)

@@ -138,6 +138,7 @@ class Report:
     countries: int = 0
     renamed: int = 0
     reassigned: int = 0  # mentions of a one-word name given to the person it means
+    described: int = 0  # entities whose description changed
     skipped: list[str] = field(default_factory=list)  # gone meanwhile, or refused
 
 
