@@ -409,6 +409,27 @@ def move_to_kind(entity: Entity, kind: str, user=None) -> Entity:
 
 
 @transaction.atomic
+def merge_sources(merged: Source, survivor: Source, user=None) -> Source:
+    """One outlet under two names ("Huffingtonpost", "HuffPost"): its articles, domains and
+    old links go to ``survivor``, and the articles are re-indexed."""
+    if merged.pk == survivor.pk:
+        raise CorrectionError("Choose two different outlets to merge.")
+    article_ids = list(Article.objects.filter(source=merged).values_list("id", flat=True))
+    Article.objects.filter(source=merged).update(source=survivor)
+    survivor.domains = [
+        *survivor.domains,
+        *(d for d in merged.domains if d not in survivor.domains),
+    ]
+    survivor.save(update_fields=["domains"])
+    SourceRedirect.objects.filter(source=merged).update(source=survivor)
+    SourceRedirect.objects.update_or_create(old_slug=merged.slug, defaults={"source": survivor})
+    record(user, survivor, f"Merged the outlet “{merged.name}” into this one.")
+    merged.delete()
+    articles_changed(article_ids)
+    return survivor
+
+
+@transaction.atomic
 def source_slug_changed(source: Source, old_slug: str, user=None) -> None:
     """Keep ``old_slug`` leading to ``source`` (shared ``?source=`` links redirect).
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from ... import merge_history
 from ...models import Article
 from .. import profiles
-from . import apply, evidence, rules, short_names
+from . import apply, evidence, outlets, rules, short_names
 from .curated import curated
 
 
@@ -72,6 +72,7 @@ def resolve_archive(
         return Outcome(plan, moves, seconds=seconds)
     started = timezone.now()
     report = apply.carry_out(plan, progress=tick("applying decisions", plan.size))
+    report.outlets = outlets.carry_out(outlets.merges())
     merge_history.explain(
         {p.subject.id: (p.reason, {**p.evidence, "score": p.score}) for p in plan.merges},
         since=started,

@@ -48,6 +48,8 @@ class WordCase:
 
     lower: Counter = field(default_factory=Counter)
     capitalized: Counter = field(default_factory=Counter)
+    # capitalized after "at" or "in" ("at Anfield", "in Tehran"): a place's or a venue's use
+    located: Counter = field(default_factory=Counter)
 
     def lower_share(self, word: str) -> tuple[float, int]:
         """(share of the word's mid-sentence uses in lower case, number of uses)."""
@@ -69,6 +71,10 @@ class Evidence:
     place_countries: dict[int, Counter] = field(default_factory=dict)
     # entity id -> its match key as this release computes it, where the stored one differs
     stale_match_keys: dict[int, str] = field(default_factory=dict)
+    # name key -> times written after a ship's kind ("the tanker Stena Impero")
+    vessels: Counter = field(default_factory=Counter)
+    # person id -> articles naming them, by period (outlet and year; name_evidence.Period)
+    periods: dict[int, Counter] = field(default_factory=dict)
 
     def by_key(self) -> dict[tuple[str, str], Name]:
         return {(n.kind, n.key): n for n in self.names.values()}
@@ -77,14 +83,31 @@ class Evidence:
 def load(progress: Callable[[int], None] | None = None) -> Evidence:
     names, stale = _names()
     candidates = {n.key for n in names.values() if " " not in n.key and n.key.isalpha()}
-    case, acronyms, expansions = _read_text(candidates, progress)
+    case, acronyms, expansions, vessels = _read_text(candidates, progress)
     aliases = {
         (kind, key): entity_id
         for kind, key, entity_id in EntityAlias.objects.values_list("kind", "key", "entity_id")
     }
     decisions = list(EntityDecision.objects.filter(origin=EntityDecision.Origin.EDITOR))
     places = _place_countries(names)
-    return Evidence(names, aliases, case, acronyms, expansions, decisions, places, stale)
+    ev = Evidence(names, aliases, case, acronyms, expansions, decisions, places, stale, vessels)
+    ev.periods = _person_periods()
+    return ev
+
+
+def _person_periods() -> dict[int, Counter]:
+    """Where and when each person is named (for telling a variant of their name from a
+    namesake: "Michael Pompeo" in Pompeo's outlets and years)."""
+    ranks = UndatedRanks(
+        Article.objects.filter(published__isnull=True).values_list("id", "source_id")
+    )
+    out: dict[int, Counter] = defaultdict(Counter)
+    rows = Mention.objects.filter(
+        entity__kind="person", suppressed=False, article__is_published=True
+    ).values_list("entity_id", "article_id", "article__published", "article__source_id")
+    for entity_id, article_id, published, source_id in rows.iterator(chunk_size=20_000):
+        out[entity_id][ranks.period(article_id, source_id, published.year if published else 0)] += 1
+    return out
 
 
 def _place_countries(names: dict[int, Name]) -> dict[int, Counter]:
@@ -158,6 +181,15 @@ _LOWER_WORD = re.compile(r"(?<![\w'’.-])[a-z]+(?![\w'’-])")
 # a full stop), and not followed by another capitalized word: "the Army said" counts for
 # "Army", "the Syrian Army" and "the Army Corps" do not (there "Army" is part of a name).
 _MID_CAPITAL = re.compile(r"(?:(?<![\w'’.-])[a-z]+|[,;]) ([A-Z][a-z]+)(?![\w'’-]| [A-Z])")
+_LOCATED = re.compile(r"(?<![\w'’.-])(?:at|in) ([A-Z][a-z]+)(?![\w'’-]| [A-Z])")
+# "the tanker Stena Impero", "the destroyer Dena": what a ship's kind names
+_SHIP = r"(?:super)?(?:tanker|vessel|ship|destroyer|frigate|warship|boat|yacht|submarine|ferry)"
+_SHIP_NAME = r"[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|\d+))?"
+# "the tanker Stena Impero", "the vessel named “Stena Impero”", "the Stena Impero tanker"
+_VESSEL = re.compile(
+    rf"\b{_SHIP}\s+(?:the\s+|named\s+|called\s+)?[“\"']?({_SHIP_NAME})"
+    rf"|\b({_SHIP_NAME})[”\"']?\s+(?:oil\s+)?{_SHIP}s?\b"
+)
 _NAME_WORD = r"[A-Z][\w'’&.-]*"
 _SMALL = r"(?:of|for|and|the|on|in|to|de|du|al|el|&)"
 # "Islamic Revolution Guards Corps (IRGC)": up to eight capitalized words and small words.
@@ -170,10 +202,11 @@ _SHORT_THEN_LONG = re.compile(
 )
 
 
-def _read_text(candidates: set[str], progress) -> tuple[WordCase, Counter, dict[str, str]]:
+def _read_text(candidates: set[str], progress) -> tuple[WordCase, Counter, dict[str, str], Counter]:
     case = WordCase()
     acronyms: Counter = Counter()
     expansions: dict[str, str] = {}
+    vessels: Counter = Counter()
     texts = Article.objects.filter(is_published=True).values_list("headline", "body")
     for headline, body in texts.iterator(chunk_size=CHUNK):
         text = body[:TEXT_CHARS]
@@ -181,12 +214,18 @@ def _read_text(candidates: set[str], progress) -> tuple[WordCase, Counter, dict[
         case.capitalized.update(
             w.lower() for w in _MID_CAPITAL.findall(text) if w.lower() in candidates
         )
+        case.located.update(w.lower() for w in _LOCATED.findall(text) if w.lower() in candidates)
+        for after, before in _VESSEL.findall(text):
+            key = name_key(after or before)
+            vessels[key] += 1
+            if key.rsplit(" ", 1)[-1].isdigit():  # "Grace 1" is called "Grace" too
+                vessels[key.rsplit(" ", 1)[0]] += 1
         for short, long in _pairs(f"{headline}\n{text}"):
             acronyms[(acronym_key(short), name_key(long))] += 1
             expansions.setdefault(name_key(long), long)
         if progress:
             progress(1)
-    return case, acronyms, expansions
+    return case, acronyms, expansions, vessels
 
 
 def _pairs(text: str):
