@@ -162,6 +162,7 @@ def short_name_merges(show: int, seed: int) -> None:
 
     from articles.extraction.names import name_key
     from articles.extraction.places import gazetteer
+    from articles.ingest.reconcile.curated import curated
     from articles.models import Article, Entity, EntityAlias, Mention
 
     full_names: dict[int, set[str]] = defaultdict(set)
@@ -180,6 +181,16 @@ def short_name_merges(show: int, seed: int) -> None:
             full_names[pk].add(name)
         elif pk in kinds:
             one_word_aliases.add((pk, key))
+
+    # the curated table's names of an entity are its names too ("Imam Khomeini", "Rohani")
+    by_name = {(kinds[pk], name_key(own_names[pk])): pk for pk in kinds}
+    for entity in curated().entities:
+        pk = by_name.get((entity.kind, name_key(entity.name)))
+        for other in entity.other_names if pk else ():
+            if len(name_key(other).split()) >= 2:
+                full_names[pk].add(other)
+            else:
+                one_word_aliases.add((pk, name_key(other)))
 
     def known_alias(entity_id: int, key: str, form: str) -> bool:
         if (entity_id, key) in one_word_aliases:

@@ -17,8 +17,9 @@ from dataclasses import replace
 from ..extraction.names import name_key
 from ..extraction.types import FoundEntity
 from ..extraction.variants import ORG_FORMS, match_key
-from ..models import Article, Entity, EntityDecision, Mention
+from ..models import Entity, EntityDecision, Mention
 from .reconcile.curated import curated
+from .reconcile.evidence import undated_ranks
 from .reconcile.name_evidence import Choice, NameEvidence, UndatedRanks, name_words
 
 DATELINE_CODE = re.compile(r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\d{1,2}$")
@@ -147,14 +148,16 @@ class ArchiveDecisions:
         if not evidence.ends:
             return Choice(None, {})
         # the article being imported is its outlet's newest: the period of its latest articles
-        period = self._undated_ranks().period(NEWEST, source_id, year)
+        ranks = self._undated_ranks()
+        period = ranks.period(NEWEST, source_id, year)
         self._verdict(found.kind, name_key(found.name))  # reads "not the same" decisions
         refused = {
             pk
             for pk, _, key in self._people_by_word.get(words[0], ())
             if (found.kind, name_key(found.name), key) in self._different
         }
-        choice = evidence.choose(words[0], 0, period, refused=refused)
+        also = ranks.undated_also(source_id, year)
+        choice = evidence.choose(words[0], 0, period, refused=refused, also=also)
         if choice.evidence.get("context") == "period":
             choice.evidence["period"] = period
         return choice
@@ -186,8 +189,7 @@ class ArchiveDecisions:
 
     def _undated_ranks(self) -> UndatedRanks:
         if self._ranks is None:
-            undated = Article.objects.filter(published__isnull=True)
-            self._ranks = UndatedRanks(undated.values_list("id", "source_id"))
+            self._ranks = undated_ranks()
         return self._ranks
 
 

@@ -81,6 +81,7 @@ def resolve_archive(
     lap("carrying out")
     moves = short_names.plan_moves(curated())
     report.reassigned = short_names.carry_out(moves, progress=tick("short names", len(moves)))
+    report.dropped += short_names.drop_given_names(short_names.kept_words(curated()))
     lap("short names")
     report.described = profiles.update_all(progress=tick("descriptions", total_articles))
     lap("descriptions")

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Max, Min
 
 from ...extraction.names import name_key
 from ...extraction.variants import acronym_key, is_acronym_of, match_key
@@ -95,12 +95,23 @@ def load(progress: Callable[[int], None] | None = None) -> Evidence:
     return ev
 
 
+def undated_ranks() -> UndatedRanks:
+    """Undated articles' places in their outlets, and outlets' dated spans."""
+    spans = (
+        Article.objects.filter(published__isnull=False)
+        .order_by()
+        .values("source_id")
+        .annotate(first=Min("published"), last=Max("published"))
+        .values_list("source_id", "first", "last")
+    )
+    undated = Article.objects.filter(published__isnull=True).values_list("id", "source_id")
+    return UndatedRanks(undated, spans)
+
+
 def _person_periods() -> dict[int, Counter]:
     """Where and when each person is named (for telling a variant of their name from a
     namesake: "Michael Pompeo" in Pompeo's outlets and years)."""
-    ranks = UndatedRanks(
-        Article.objects.filter(published__isnull=True).values_list("id", "source_id")
-    )
+    ranks = undated_ranks()
     out: dict[int, Counter] = defaultdict(Counter)
     rows = Mention.objects.filter(
         entity__kind="person", suppressed=False, article__is_published=True
@@ -255,6 +266,7 @@ class ShortMention:
     period: Period
     form: str  # as written
     on_full: bool
+    also: tuple[Period, ...] = ()  # periods an undated article may be from
 
 
 @dataclass
@@ -270,9 +282,7 @@ def person_names(decided: set[tuple[str, int]] = frozenset()) -> PersonNames:
     ``decided``: (word, person id) pairs the curated table or an editor settled; their
     one-word mentions stay where they are.
     """
-    ranks = UndatedRanks(
-        Article.objects.filter(published__isnull=True).values_list("id", "source_id")
-    )
+    ranks = undated_ranks()
     ev = NameEvidence()
     one_word: dict[int, str] = {}  # bare one-word names ("Zarif", not "Mr Zarif")
     titled: dict[int, str] = {}  # a title and one word ("Imam Hussein")
@@ -300,10 +310,16 @@ def person_names(decided: set[tuple[str, int]] = frozenset()) -> PersonNames:
     ):
         period = ranks.period(article_id, source_id, published.year if published else 0)
         if entity_id in titled:
-            ev.titled_name(titled[entity_id], period)
-            continue
-        word = one_word.get(entity_id)
-        on_full = False
+            # "Hajj Qassem": its one-word mentions ("Hajj", the pilgrimage, given to it by an
+            # older release) are decided afresh, the rest name someone by a title
+            word = short_word(forms)
+            if not word or word not in name_key(titled[entity_id]).split():
+                ev.titled_name(titled[entity_id], period)
+                continue
+            on_full = True
+        else:
+            word = one_word.get(entity_id)
+            on_full = False
         if word is None:
             if ev.mention(entity_id, forms, article_id, period):
                 continue
@@ -314,6 +330,10 @@ def person_names(decided: set[tuple[str, int]] = frozenset()) -> PersonNames:
         if origin == Mention.Origin.EDITOR:
             continue
         form = next((f for f in forms if isinstance(f, str) and f.strip()), word)
-        short.append(ShortMention(mention_id, entity_id, word, article_id, period, form, on_full))
+        year = published.year if published else 0
+        also = ranks.undated_also(source_id, year)
+        short.append(
+            ShortMention(mention_id, entity_id, word, article_id, period, form, on_full, also)
+        )
     outlets = dict(Source.objects.values_list("id", "name"))
     return PersonNames(ev, short, outlets)

@@ -252,20 +252,25 @@ def _named_where(variant: Name, person: Name, ev: Evidence) -> bool:
 
 
 def _middle_name_left_out(people: list[Name], known: dict[str, Name], ev: Evidence):
-    """ "Mohammad Zarif" is Mohammad Javad Zarif when no other Mohammad ... Zarif is named."""
-    longer: dict[tuple[str, str], list[Name]] = defaultdict(list)
-    for person in known.values():
+    """ "Mohammad Zarif" is Mohammad Javad Zarif when no other Mohammad ... Zarif is named;
+    "Vladimir Vladimirovich Putin" is Vladimir Putin when he is the only Vladimir ... Putin."""
+    ends: dict[tuple[str, str], list[Name]] = defaultdict(list)
+    for person in people:
         words = _words(person)
-        if len(words) >= 3:
-            longer[(words[0], words[-1])].append(person)
+        ends[(words[0], words[-1])].append(person)
     out = []
     for name in people:
         words = _words(name)
-        if len(words) != 2:
-            continue
-        candidates = longer.get((words[0], words[-1]), [])
-        if len(candidates) == 1 and _named_where(name, candidates[0], ev):
-            out.append(
-                Proposal(SAME, name, candidates[0], score=0.9, reason="a middle name left out")
-            )
+        same_ends = [p for p in ends[(words[0], words[-1])] if p.id != name.id]
+        wanted = [p for p in same_ends if _key(p) in known and p.articles > name.articles]
+        if len(words) == 2:  # left out: one longer well-known name with these ends
+            wanted = [p for p in wanted if len(_words(p)) >= 3]
+            if len(wanted) != 1 or len([p for p in same_ends if len(_words(p)) >= 3]) != 1:
+                continue
+        elif len(words) >= 3:  # added: the ends are one well-known two-word name, no other
+            if [len(_words(p)) for p in same_ends if p.articles >= name.articles] != [2]:
+                continue
+            wanted = [p for p in wanted if len(_words(p)) == 2]
+        if len(wanted) == 1 and _named_where(name, wanted[0], ev):
+            out.append(Proposal(SAME, name, wanted[0], score=0.9, reason="a middle name"))
     return out

@@ -33,11 +33,12 @@ from ...extraction.person_names import person_shaped
 from ...extraction.variants import person_words
 
 WINDOW = 1000  # an undated outlet's articles taken as one period
-MIN_NAMED = 3  # articles of the period naming the person in full
+MIN_NAMED = 2  # articles of the period naming the person in full
 MIN_USES = 2  # for a first name: of those, articles also writing it alone for them
 MIN_USE_SHARE = 0.1  # ... and that share of them ("Ali" is seldom Ali Khamenei)
 FOLD = 4  # named this many times as often as anyone else of that name in the period
 WELL_KNOWN = 10  # articles naming a person in full, when the name's shape does not say
+NARROW_YEARS = 3  # an outlet dated within this many years dates its undated articles too
 
 # (outlet id, year); an undated article's "year" is -1 - its window number
 Period = tuple[int | None, int]
@@ -54,19 +55,32 @@ def period_label(period: Period, outlets: dict[int, str]) -> str:
 
 
 class UndatedRanks:
-    """Each undated article's place among its outlet's undated articles (by id)."""
+    """Each undated article's place among its outlet's undated articles (by id), and the
+    years of an outlet whose dated articles all fall within NARROW_YEARS (its undated ones
+    are from then too: a 2016 collection with a few dates missing)."""
 
-    def __init__(self, rows: Iterable[tuple[int, int | None]]) -> None:
+    def __init__(self, rows: Iterable[tuple[int, int | None]], spans: Iterable = ()) -> None:
         self.ids: dict[int | None, list[int]] = defaultdict(list)
         for article_id, source_id in rows:
             self.ids[source_id].append(article_id)
         for ids in self.ids.values():
             ids.sort()
+        self.years: dict[int | None, tuple[int, ...]] = {
+            source_id: tuple(range(first.year, last.year + 1))
+            for source_id, first, last in spans
+            if first and last and last.year - first.year < NARROW_YEARS
+        }
 
     def period(self, article_id: int, source_id: int | None, year: int) -> Period:
         if year:
             return period_of(source_id, year)
         return period_of(source_id, 0, bisect_left(self.ids.get(source_id, []), article_id))
+
+    def undated_also(self, source_id: int | None, year: int) -> tuple[Period, ...]:
+        """The periods an undated article of a narrowly dated outlet may be from."""
+        if year:
+            return ()
+        return tuple(period_of(source_id, y) for y in self.years.get(source_id, ()))
 
 
 @lru_cache(maxsize=200_000)
@@ -147,9 +161,26 @@ class NameEvidence:
         return True
 
     def choose(
-        self, word: str, article_id: int, period: Period, *, refused: Iterable[int] = ()
+        self,
+        word: str,
+        article_id: int,
+        period: Period,
+        *,
+        refused: Iterable[int] = (),
+        also: tuple[Period, ...] = (),
     ) -> Choice:
-        """The person ``word`` alone means in this article, with the evidence, or None."""
+        """The person ``word`` alone means in this article, with the evidence, or None.
+        ``also``: the periods an undated article may be from, asked when its own window
+        says nothing (UndatedRanks.undated_also)."""
+        choice = self._choose(word, article_id, (period,), refused)
+        if choice.person is None and also and choice.evidence.get("context") == "period":
+            if choice.evidence["named"] == 0:
+                return self._choose(word, article_id, also, refused)
+        return choice
+
+    def _choose(
+        self, word: str, article_id: int, periods: tuple[Period, ...], refused: Iterable[int]
+    ) -> Choice:
         everyone = self.by_word.get(word, set()) - set(refused)
         candidates = {p for p in everyone if self.qualified(p)}
         if not candidates:
@@ -159,13 +190,15 @@ class NameEvidence:
             return Choice(next(iter(here)), {"context": "article"})
         if here:
             return Choice(None, {"context": "article", "ambiguous": len(here)})
-        ranked = sorted(
-            ((self.named[p].get(period, 0), p) for p in everyone), key=lambda x: (-x[0], x[1])
-        )
+
+        def count(counts: Counter) -> int:
+            return sum(counts.get(period, 0) for period in periods)
+
+        ranked = sorted(((count(self.named[p]), p) for p in everyone), key=lambda x: (-x[0], x[1]))
         named, best = ranked[0]
         runner_up = ranked[1][0] if len(ranked) > 1 else 0
-        titled = self.titled.get(word, Counter()).get(period, 0)
-        uses = self.uses.get((word, best), Counter()).get(period, 0)
+        titled = count(self.titled.get(word, Counter()))
+        uses = count(self.uses.get((word, best), Counter()))
         given_name = word != self.ends[best][-1]
         evidence = {"context": "period", "named": named, "uses": uses, "runner_up": runner_up}
         if titled:

@@ -74,17 +74,25 @@ def plan_moves(cur: Curated) -> list[Move]:
     return decide(names, refused, kept)
 
 
+def kept_words(cur: Curated) -> set[str]:
+    """One-word names an editor kept as entities of their own."""
+    return settled_pairs(cur)[2]
+
+
 def decide(names: PersonNames, refused: dict[str, set[int]], kept: set[str]) -> list[Move]:
     moves = []
     for sm in names.short:
         if not sm.on_full and sm.word in kept:
             continue
         choice = names.evidence.choose(
-            sm.word, sm.article_id, sm.period, refused=refused.get(sm.word, ())
+            sm.word, sm.article_id, sm.period, refused=refused.get(sm.word, ()), also=sm.also
         )
         evidence = dict(choice.evidence)
         if evidence.get("context") == "period":
             evidence["period"] = period_label(sm.period, names.outlets)
+            if choice.person is not None and evidence.get("named") and sm.also:
+                years = ", ".join(str(p[1]) for p in sm.also)
+                evidence["period"] += f" (its dated articles: {years})"
         if sm.on_full and choice.person == sm.entity_id:
             continue
         if not sm.on_full and choice.person is None:
@@ -127,6 +135,42 @@ def carry_out(moves: list[Move], progress: Callable[[int], None] | None = None) 
             with transaction.atomic():
                 _retire_if_empty(short_id, into)
     return done
+
+
+def drop_given_names(kept: set[str]) -> int:
+    """A given name alone that no evidence gave to anyone ("Ali", "David" in a story naming
+    no Ali or David in full) names no one: taken off the articles extraction put it on.
+    A given name is the first word of two people the archive names in full and the last
+    word of none ("Ali" is no given name while Muhammad Ali is named). Returns how many."""
+    firsts: Counter = Counter()
+    lasts: set[str] = set()
+    for name in Entity.objects.filter(kind="person", key__contains=" ").values_list(
+        "name", flat=True
+    ):
+        words = name_words(name)
+        if len(words) >= 2:
+            firsts[words[0]] += 1
+            lasts.add(words[-1])
+    alone = [
+        pk
+        for pk, key in Entity.objects.filter(kind="person")
+        .exclude(key__contains=" ")
+        .values_list("id", "key")
+        if firsts[key] >= 2 and key not in lasts and key not in kept
+    ]
+    dropped = 0
+    with corrections.changes_collected():
+        for pk in alone:
+            with transaction.atomic():
+                extracted = Mention.objects.filter(
+                    entity_id=pk, origin=Mention.Origin.EXTRACTED, suppressed=False
+                )
+                corrections.articles_changed(list(extracted.values_list("article_id", flat=True)))
+                extracted.delete()
+                if not Mention.objects.filter(entity_id=pk).exists():
+                    Entity.objects.filter(pk=pk).delete()
+                dropped += 1
+    return dropped
 
 
 def _target(to_id: int | None, word: str, group: list[Move]) -> Entity | None:
