@@ -78,13 +78,21 @@ def test_a_tagging_slip_named_like_a_person_takes_no_one_s_short_name():
     assert ev.choose("trump", 1, TT_2018).person is None
 
 
-def test_undated_articles_of_one_outlet_are_cut_into_periods_in_archive_order():
-    from articles.ingest.reconcile.name_evidence import WINDOW, UndatedRanks
+def test_an_undated_articles_period_is_its_outlets_undated_articles_around_it():
+    """Tehran Times's undated stories in archive order: Zarif, named in full in stories 1-3,
+    is whom "Zarif" means in story 400, not in story 2,500; BBC stories count for the BBC."""
+    from articles.ingest.reconcile.name_evidence import HALF_WINDOW, UndatedRanks
 
-    ranks = UndatedRanks([(i, 1) for i in range(1, 2 * WINDOW + 1)] + [(5, 2)])
-    assert ranks.period(1, 1, 0) == ranks.period(WINDOW, 1, 0)
-    assert ranks.period(1, 1, 0) != ranks.period(WINDOW + 1, 1, 0)
-    assert ranks.period(5, 2, 0) != ranks.period(5, 1, 0)
+    ranks = UndatedRanks([(i, 1) for i in range(1, 3000)] + [(5, 2)])
+    rows = [
+        (1, "Mohammad Javad Zarif", ["Mohammad Javad Zarif"], a, ranks.period(a, 1, 0))
+        for a in (1, 2, 3)
+    ]
+    ev = evidence_of(rows)
+    assert ev.choose("zarif", 400, ranks.period(400, 1, 0)).person == 1
+    assert ev.choose("zarif", 2500, ranks.period(2500, 1, 0)).person is None
+    assert ev.choose("zarif", 5, ranks.period(5, 2, 0)).person is None  # the BBC's
+    assert 2500 - 3 > HALF_WINDOW
     assert ranks.period(5, 1, 2016) == (1, 2016)
 
 

@@ -16,7 +16,14 @@ from django.db.models import Count, Max, Min
 from ...extraction.names import name_key
 from ...extraction.variants import acronym_key, is_acronym_of, match_key
 from ...models import Article, Entity, EntityAlias, EntityDecision, Mention, Source
-from .name_evidence import NameEvidence, Period, UndatedRanks, name_words, short_word
+from .name_evidence import (
+    NameEvidence,
+    Period,
+    UndatedRanks,
+    name_words,
+    short_word,
+    window_of,
+)
 
 TEXT_CHARS = 3000  # of each article, for how words are written and acronyms defined
 CHUNK = 2000
@@ -117,7 +124,8 @@ def _person_periods() -> dict[int, Counter]:
         entity__kind="person", suppressed=False, article__is_published=True
     ).values_list("entity_id", "article_id", "article__published", "article__source_id")
     for entity_id, article_id, published, source_id in rows.iterator(chunk_size=20_000):
-        out[entity_id][ranks.period(article_id, source_id, published.year if published else 0)] += 1
+        period = ranks.period(article_id, source_id, published.year if published else 0)
+        out[entity_id][window_of(period)] += 1
     return out
 
 
@@ -276,17 +284,23 @@ class PersonNames:
     outlets: dict[int, str]
 
 
-def person_names(decided: set[tuple[str, int]] = frozenset()) -> PersonNames:
+def person_names(
+    decided: set[tuple[str, int]] = frozenset(), curated: dict[str, set[str]] | None = None
+) -> PersonNames:
     """Every person mention, read once: who is named in full where, and every one-word name.
 
     ``decided``: (word, person id) pairs the curated table or an editor settled; their
-    one-word mentions stay where they are.
+    one-word mentions stay where they are. ``curated``: person key -> other names of theirs
+    that name them in full ("Imam Khomeini").
     """
     ranks = undated_ranks()
     ev = NameEvidence()
     one_word: dict[int, str] = {}  # bare one-word names ("Zarif", not "Mr Zarif")
     titled: dict[int, str] = {}  # a title and one word ("Imam Hussein")
+    in_full: dict[int, tuple[str, set[str]]] = {}  # person -> own name, curated full names
     for pk, name, key in Entity.objects.filter(kind="person").values_list("id", "name", "key"):
+        if (curated or {}).get(key):
+            in_full[pk] = (name, curated[key])
         if ev.person(pk, name):
             continue
         if " " not in key:
@@ -321,6 +335,9 @@ def person_names(decided: set[tuple[str, int]] = frozenset()) -> PersonNames:
             word = one_word.get(entity_id)
             on_full = False
         if word is None:
+            own = in_full.get(entity_id)
+            if own and any(name_key(f) in own[1] for f in forms if isinstance(f, str)):
+                forms = [*forms, own[0]]
             if ev.mention(entity_id, forms, article_id, period):
                 continue
             word = short_word(forms)

@@ -16,13 +16,13 @@ House".
 
 Never across outlets or decades: "Mike" in BBC sport is nobody's when the BBC never names
 Mike Pompeo, and "Zhao" in Reuters 1987 is not a spokesman of 2020. A period is the year for
-a dated article; an undated outlet's articles, in archive order (an outlet's feed arrives in
-order), are cut into windows of WINDOW articles.
+a dated article; for an undated one, the HALF_WINDOW undated articles of its outlet on either
+side of it in archive order (an outlet's feed arrives in order).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,7 +32,8 @@ from ...extraction.names import name_key
 from ...extraction.person_names import person_shaped
 from ...extraction.variants import person_words
 
-WINDOW = 1000  # an undated outlet's articles taken as one period
+HALF_WINDOW = 500  # an undated article's period: its outlet's undated articles this near
+WINDOW = 2 * HALF_WINDOW  # undated articles grouped by their outlet's order (fragments)
 MIN_NAMED = 2  # articles of the period naming the person in full
 MIN_USES = 2  # for a first name: of those, articles also writing it alone for them
 MIN_USE_SHARE = 0.1  # ... and that share of them ("Ali" is seldom Ali Khamenei)
@@ -40,18 +41,57 @@ FOLD = 4  # named this many times as often as anyone else of that name in the pe
 WELL_KNOWN = 10  # articles naming a person in full, when the name's shape does not say
 NARROW_YEARS = 3  # an outlet dated within this many years dates its undated articles too
 
-# (outlet id, year); an undated article's "year" is -1 - its window number
+# (outlet id, year); an undated article's "year" is -1 - its place among the outlet's undated
 Period = tuple[int | None, int]
 
 
 def period_of(source_id: int | None, year: int, undated_rank: int = 0) -> Period:
-    return (source_id, year if year else -1 - undated_rank // WINDOW)
+    return (source_id, year if year else -1 - undated_rank)
+
+
+def window_of(period: Period) -> Period:
+    """A period coarse enough to compare two names' periods by equality (fragments)."""
+    source_id, year = period
+    return period if year > 0 else (source_id, -1 - (-1 - year) // WINDOW)
 
 
 def period_label(period: Period, outlets: dict[int, str]) -> str:
     source_id, year = period
     outlet = outlets.get(source_id, "no outlet") if source_id else "no outlet"
-    return f"{outlet} {year}" if year > 0 else f"{outlet}, undated (window {-year})"
+    if year > 0:
+        return f"{outlet} {year}"
+    return f"{outlet}, undated (its {HALF_WINDOW} undated articles either side of no. {-1 - year})"
+
+
+class Periods(Counter):
+    """Articles by period, counted around a period: the year itself, or the undated
+    articles of the outlet within HALF_WINDOW places of it."""
+
+    def around(self, period: Period) -> int:
+        source_id, year = period
+        if year > 0:
+            return self.get(period, 0)
+        ranks = self._ranks().get(source_id)
+        if not ranks:
+            return 0
+        rank = -1 - year
+        return bisect_right(ranks, rank + HALF_WINDOW) - bisect_left(ranks, rank - HALF_WINDOW)
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        self.__dict__.pop("_by_source", None)  # counted afresh when next asked
+
+    def _ranks(self) -> dict:
+        cached = self.__dict__.get("_by_source")
+        if cached is None:
+            cached = defaultdict(list)
+            for (source_id, year), n in self.items():
+                if year < 0:
+                    cached[source_id].extend([-1 - year] * n)
+            for ranks in cached.values():
+                ranks.sort()
+            self.__dict__["_by_source"] = cached
+        return cached
 
 
 class UndatedRanks:
@@ -111,15 +151,15 @@ class Choice:
 class NameEvidence:
     """The people the archive names in full, where, and which words it writes for them."""
 
-    named: dict[int, Counter] = field(default_factory=lambda: defaultdict(Counter))
-    uses: dict[tuple[str, int], Counter] = field(default_factory=lambda: defaultdict(Counter))
+    named: dict[int, Periods] = field(default_factory=lambda: defaultdict(Periods))
+    uses: dict[tuple[str, int], Periods] = field(default_factory=lambda: defaultdict(Periods))
     in_article: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     by_word: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     ends: dict[int, tuple[str, str]] = field(default_factory=dict)  # person -> first, last
     shaped: set[int] = field(default_factory=set)  # people whose name is person-shaped
     # word -> period -> articles naming someone by a title and that word ("Imam Hussein"):
     # a person never named in full, whom the word alone may mean too
-    titled: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    titled: dict[str, Periods] = field(default_factory=lambda: defaultdict(Periods))
 
     def person(self, person_id: int, name: str) -> bool:
         """Note a person named in full (two words or more); False for a one-word name."""
@@ -191,14 +231,14 @@ class NameEvidence:
         if here:
             return Choice(None, {"context": "article", "ambiguous": len(here)})
 
-        def count(counts: Counter) -> int:
-            return sum(counts.get(period, 0) for period in periods)
+        def count(counts: Periods | None) -> int:
+            return sum(counts.around(period) for period in periods) if counts else 0
 
         ranked = sorted(((count(self.named[p]), p) for p in everyone), key=lambda x: (-x[0], x[1]))
         named, best = ranked[0]
         runner_up = ranked[1][0] if len(ranked) > 1 else 0
-        titled = count(self.titled.get(word, Counter()))
-        uses = count(self.uses.get((word, best), Counter()))
+        titled = count(self.titled.get(word))
+        uses = count(self.uses.get((word, best)))
         given_name = word != self.ends[best][-1]
         evidence = {"context": "period", "named": named, "uses": uses, "runner_up": runner_up}
         if titled:

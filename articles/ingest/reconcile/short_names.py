@@ -39,8 +39,8 @@ class Move:
 
 
 def settled_pairs(cur: Curated) -> tuple[set[tuple[str, int]], dict[str, set[int]], set[str]]:
-    """(word, person) pairs the curated table or an editor made one; word -> people an
-    editor said it is not; words an editor kept as entities of their own."""
+    """(word, person) pairs the curated table ("Rohani") or an editor made one; word ->
+    people an editor said it is not; words an editor kept as entities of their own."""
     people = dict(Entity.objects.filter(kind="person", key__contains=" ").values_list("key", "id"))
     decided: set[tuple[str, int]] = set()
     for entity in cur.entities:
@@ -48,9 +48,8 @@ def settled_pairs(cur: Curated) -> tuple[set[tuple[str, int]], dict[str, set[int
         if entity.kind != "person" or person is None:
             continue
         for other in entity.other_names:
-            words = name_words(other)
-            if len(words) == 1:
-                decided.add((words[0], person))
+            if " " not in name_key(other):  # "Imam Khomeini" names him in full (evidence)
+                decided.add((name_key(other), person))
     refused: dict[str, set[int]] = defaultdict(set)
     kept: set[str] = set()
     editor = EntityDecision.objects.filter(origin=EntityDecision.Origin.EDITOR, kind="person")
@@ -70,8 +69,20 @@ def settled_pairs(cur: Curated) -> tuple[set[tuple[str, int]], dict[str, set[int
 
 def plan_moves(cur: Curated) -> list[Move]:
     decided, refused, kept = settled_pairs(cur)
-    names = person_names(decided)
+    names = person_names(decided, curated_names(cur))
     return decide(names, refused, kept)
+
+
+def curated_names(cur: Curated) -> dict[str, set[str]]:
+    """Person key -> the keys of the curated table's other names of them of two words or
+    more ("Imam Khomeini" for Ruhollah Khomeini): writing one names them in full."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for entity in cur.entities:
+        if entity.kind == "person":
+            out[name_key(entity.name)] |= {
+                name_key(n) for n in entity.other_names if " " in name_key(n)
+            }
+    return out
 
 
 def kept_words(cur: Curated) -> set[str]:
