@@ -284,6 +284,18 @@ class PersonNames:
     outlets: dict[int, str]
 
 
+def one_of_its_words(forms: list[str], key: str, ends: tuple[str, str] | None) -> str:
+    """The word a person's mention stands for when its forms are all words of their name
+    written alone ("Zarif"; "Cameron" and "David": the surname; "Seyyed": a title), or ""."""
+    words = {name_key(f) for f in forms if isinstance(f, str)}
+    if not words or any(" " in w or not w for w in words) or not words <= set(key.split()):
+        return ""
+    for end in reversed(ends or ()):
+        if end in words:
+            return end
+    return min(words)
+
+
 def person_names(
     decided: set[tuple[str, int]] = frozenset(), curated: dict[str, set[str]] | None = None
 ) -> PersonNames:
@@ -298,7 +310,9 @@ def person_names(
     one_word: dict[int, str] = {}  # bare one-word names ("Zarif", not "Mr Zarif")
     titled: dict[int, str] = {}  # a title and one word ("Imam Hussein")
     in_full: dict[int, tuple[str, set[str]]] = {}  # person -> own name, curated full names
+    keys: dict[int, str] = {}
     for pk, name, key in Entity.objects.filter(kind="person").values_list("id", "name", "key"):
+        keys[pk] = key
         if (curated or {}).get(key):
             in_full[pk] = (name, curated[key])
         if ev.person(pk, name):
@@ -340,8 +354,8 @@ def person_names(
                 forms = [*forms, own[0]]
             if ev.mention(entity_id, forms, article_id, period):
                 continue
-            word = short_word(forms)
-            on_full = bool(word) and word in ev.ends.get(entity_id, ())
+            word = one_of_its_words(forms, keys.get(entity_id, ""), ev.ends.get(entity_id))
+            on_full = bool(word)
             if not on_full or (word, entity_id) in decided:
                 continue
         if origin == Mention.Origin.EDITOR:
