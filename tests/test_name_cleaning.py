@@ -86,7 +86,23 @@ def test_misspellings_short_given_names_and_middle_names_join_where_the_person_i
     mike_johnson = name(15, "person", "Mike Johnson", 40)  # the speaker, HuffPost 2022
     willie, bill = name(16, "person", "Willie Nelson", 2), name(17, "person", "Bill Nelson", 30)
     middle = name(18, "person", "Mohammad Zarif", 2)
-    people = [ZARIF, typo, michael, mike, johnson, mike_johnson, willie, bill, middle]
+    salami, salari = (
+        name(19, "person", "Hossein Salami", 300),
+        name(20, "person", "Hossein Salari", 2),
+    )
+    people = [
+        ZARIF,
+        typo,
+        michael,
+        mike,
+        johnson,
+        mike_johnson,
+        willie,
+        bill,
+        middle,
+        salami,
+        salari,
+    ]
     periods = {
         ZARIF.id: {TEHRAN_2019: 500},
         typo.id: {TEHRAN_2019: 4},
@@ -97,6 +113,8 @@ def test_misspellings_short_given_names_and_middle_names_join_where_the_person_i
         willie.id: {HUFFPOST_2022: 2},
         bill.id: {HUFFPOST_2022: 30},
         middle.id: {TEHRAN_2019: 2},
+        salami.id: {TEHRAN_2019: 300},
+        salari.id: {TEHRAN_2019: 2},  # a customs official, not the commander
     }
     found = verdicts(fragment_rules(people, evidence(people, periods)))
     assert found["Mohamamd Javad Zarif"] == ("same", "Mohammad Javad Zarif")
@@ -104,6 +122,7 @@ def test_misspellings_short_given_names_and_middle_names_join_where_the_person_i
     assert found["Mohammad Zarif"] == ("same", "Mohammad Javad Zarif")
     assert "Michael Johnson" not in found and "Mike Johnson" not in found
     assert "Willie Nelson" not in found
+    assert "Hossein Salari" not in found  # one consonant apart: another name
 
 
 def test_treaties_ships_generic_words_and_names_cut_short_are_no_organizations():

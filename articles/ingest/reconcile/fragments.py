@@ -206,8 +206,13 @@ def _misspelt(name: Name, but_one, ev: Evidence) -> Proposal | None:
     return None
 
 
+VOWELS = frozenset("aeiouy")
+
+
 def _distance(a: str, b: str) -> int:
-    """Edit distance counting a swap of two letters as one ("Mohamamd", "Mohammad")."""
+    """Edit distance counting a swap of two letters as one ("Mohamamd", "Mohammad") and a
+    changed vowel as one ("Parvez", "Pervez": transliterations differ in vowels), a changed
+    consonant as two ("Salari" is not "Salami")."""
     rows = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
     for i in range(len(a) + 1):
         rows[i][0] = i
@@ -215,7 +220,8 @@ def _distance(a: str, b: str) -> int:
         rows[0][j] = j
     for i in range(1, len(a) + 1):
         for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
+            x, y = a[i - 1], b[j - 1]
+            cost = 0 if x == y else 1 if x in VOWELS and y in VOWELS else 2
             rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
