@@ -63,6 +63,9 @@ def test_headline_fragments_join_the_person_or_name_no_one():
         name(8, "person", "Zarif", 6),
         name(9, "person", "Graham Hand", 1),  # a name as people have them
         name(10, "person", "B.J. Zarif", 1),  # an initial, not a stray word
+        name(11, "person", "Donald Trump Jr.", 300),
+        name(12, "person", "Donald Trump", 9000),
+        name(13, "person", "Trump Jr.", 4),  # his son, not two names
     ]
     found = verdicts(fragment_rules(people, evidence(people)))
     assert found["Zarif U.S."] == ("same", "Zarif")
@@ -71,11 +74,14 @@ def test_headline_fragments_join_the_person_or_name_no_one():
     assert found["Zarif Lavrov"] == ("not_entity", "")
     assert found["Mohammad Javad Zarif Expecting"] == ("same", "Mohammad Javad Zarif")
     assert "Graham Hand" not in found and "B.J. Zarif" not in found
+    assert "Trump Jr." not in found
 
 
 def test_a_surname_and_a_stray_word_without_the_surname_alone_becomes_it():
-    people = [ZARIF, name(3, "person", "Zarif U.S.", 37)]
-    assert verdicts(fragment_rules(people, evidence(people)))["Zarif U.S."] == ("rename", "Zarif")
+    people = [ZARIF, name(3, "person", "Zarif U.S.", 37), name(4, "person", "Zarif Iran", 27)]
+    found = verdicts(fragment_rules(people, evidence(people)))
+    assert found["Zarif U.S."] == ("rename", "Zarif")
+    assert found["Zarif Iran"] == ("same", "Zarif U.S.")  # which is renamed "Zarif" first
 
 
 def test_misspellings_short_given_names_and_middle_names_join_where_the_person_is_named():

@@ -73,8 +73,11 @@ def resolve_archive(
     started = timezone.now()
     report = apply.carry_out(plan, progress=tick("applying decisions", plan.size))
     report.outlets = outlets.carry_out(outlets.merges())
-    merge_history.explain(
-        {p.subject.id: (p.reason, {**p.evidence, "score": p.score}) for p in plan.merges},
+    merge_history.explain(  # refiling into an entity of that kind and name merges too
+        {
+            p.subject.id: (p.reason, {**p.evidence, "score": p.score})
+            for p in (*plan.kinds, *plan.merges)
+        },
         since=started,
     )
     apply.record(plan)

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from ...extraction.headlines import common_words
 from ...extraction.names import name_key
-from ...extraction.person_names import ORG_PLACE_WORDS, person_shaped
+from ...extraction.person_names import ORG_PLACE_WORDS, person_shaped, surname
 from ...extraction.places import demonym_country, gazetteer
 from ...extraction.variants import HYPOCORISMS, full_given_name, person_words
 from ...extraction.wordlists import given_names
@@ -44,7 +44,7 @@ def fragment_rules(names: list[Name], ev: Evidence) -> list[Proposal]:
     }
     surnames: dict[str, list[Name]] = defaultdict(list)
     for person in known.values():
-        surnames[_words(person)[-1]].append(person)
+        surnames[surname(_key(person))].append(person)  # "Trump" of "Donald Trump Jr."
     # every stored one-word name, even one no article names now (a rename would collide)
     one_word = {n.key: n for n in ev.names.values() if n.kind == "person" and " " not in n.key}
     # a word some known person is called by first is a given name ("Abbas", "Paul", "Ali"),
@@ -53,11 +53,16 @@ def fragment_rules(names: list[Name], ev: Evidence) -> list[Proposal]:
     famous = {w for w, people in surnames.items() if max(p.articles for p in people) >= FAMOUS}
     but_one = _but_one_index(known)
     out = []
+    renamed: dict[str, Name] = {}  # surname -> the fragment renamed to it this run
     for name in people:
         if _key(name) in known:
             continue
         proposal = _misspelt(name, but_one, ev)  # "Qassemi Soleimani": a typo, not two names
         proposal = proposal or _stray_words(name, known, surnames, one_word, firsts, famous)
+        if proposal is not None and proposal.verdict == RENAME:
+            first = renamed.setdefault(name_key(proposal.rename), name)
+            if first is not name:  # "Zarif Iran" joins "Zarif U.S.", renamed "Zarif"
+                proposal = Proposal(SAME, name, first, score=proposal.score, reason=proposal.reason)
         if proposal is not None:
             out.append(proposal)
     out += _given_name_forms(people, known, ev)
@@ -106,17 +111,17 @@ def _stray_words(name: Name, known, surnames, one_word, firsts, famous) -> Propo
     if person_shaped(name.name.split()):
         return None  # "Graham Hand", "Warren Davidson": a name as people have them
     for at, rest, after in ((0, range(1, n), True), (n - 1, range(n - 1), False)):
-        surname = keys[at]
-        if surname not in surnames or not all(stray(i, after) for i in rest):
+        word = keys[at]
+        if word not in surnames or not all(stray(i, after) for i in rest):
             continue
-        if at == 0 and surname in firsts:
+        if at == 0 and word in firsts:
             continue  # "Paul McCartney", "Abdullah Gul": a given name first
         if any(keys[i] in famous for i in rest):
-            if surname in famous:
+            if word in famous:
                 return _two_names(name)  # "Rouhani Merkel", "Zarif Lavrov"
             continue
-        alone = one_word.get(surname)
-        shown = _as_written(surnames[surname][0].name, surname)
+        alone = one_word.get(word)
+        shown = _as_written(surnames[word][0].name, word)
         reason = "a surname and a stray word"
         if alone is not None:
             return Proposal(SAME, name, alone, score=0.9, reason=reason)
