@@ -35,7 +35,8 @@ from .pages.compare import (
     compare_url,
 )
 from .pages.entity import MissingEntity, entity_json, entity_page, entity_url, find_entity
-from .pages.search import SearchPage, describe, facet_value_listing, search_page
+from .pages.search import SearchPage, describe, facet_value_listing, search_page, search_url
+from .pages.unmatched import unmatched_json, unmatched_values
 from .pages.zero_results import zero_result_changes
 from .search import SearchUnavailable
 from .search.vocabulary import FILTER_FIELDS
@@ -64,8 +65,9 @@ def search(request):
     try:
         page = search_page(params, names=form.names)
         changes = None
-        if not page.total and params.format != "json":
+        if not page.total and params.format != "json" and not params.unmatched:
             changes = zero_result_changes(html_params, page.chips)  # more searches: in the try
+        unmatched = unmatched_values(html_params, search_url)
     except SearchUnavailable as exc:
         return _search_unavailable(request, params, form, str(exc))
     messages = [*form.errors_shown]
@@ -77,7 +79,9 @@ def search(request):
         )
     notes = [*form.notes, *page.notes]
     if params.format == "json":
-        return JsonResponse(formats.search_json(page, notes, messages, request.build_absolute_uri))
+        data = formats.search_json(page, notes, messages, request.build_absolute_uri)
+        data["unmatched"] = unmatched_json(unmatched, request.build_absolute_uri)
+        return JsonResponse(data)
     return render(
         request,
         "articles/search.html",
@@ -87,8 +91,10 @@ def search(request):
             # The current search as hidden fields of each facet's "Find" form.
             "search_pairs": html_params.pairs(with_page=False, with_format=False),
             "changes": changes,
+            "unmatched": unmatched,
             "notes": notes,
-            "messages_shown": messages,
+            # Said with their closest values where the results would be.
+            "messages_shown": [m for m in messages if m not in {u.message for u in unmatched}],
             "canonical_url": request.build_absolute_uri(
                 reverse("articles:search") + html_params.querystring()
             ),
@@ -150,6 +156,9 @@ def compare(request):
     }
     try:
         page = compare_page(params)
+        unmatched = unmatched_values(
+            params.filters, lambda f: compare_url(params.edited(filters=f, format="html"))
+        )
     except SearchUnavailable as exc:
         if params.format != "html":
             return JsonResponse({"error": str(exc)}, status=503)
@@ -157,6 +166,7 @@ def compare(request):
         return render(request, "articles/compare.html", context, status=503)
     if params.format == "json":
         data = compare_json(page, request.build_absolute_uri)
+        data["unmatched"] = unmatched_json(unmatched, request.build_absolute_uri)
         return JsonResponse({**data, "notes": [*form.errors_shown, *form.notes]})
     if params.format == "csv":
         response = HttpResponse(compare_csv(page), content_type="text/csv; charset=utf-8")
@@ -169,7 +179,10 @@ def compare(request):
             "params": params,
             "page": page,
             "notes": form.notes,
-            "messages_shown": form.errors_shown,
+            "messages_shown": [
+                m for m in form.errors_shown if m not in {u.message for u in unmatched}
+            ],
+            "unmatched": unmatched,
             "query_boxes": [*params.queries, *[""] * (MAX_COMPARED - len(params.queries))],
             "hidden_pairs": params.filters.pairs(with_page=False, with_format=False),
             **meta,

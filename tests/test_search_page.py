@@ -368,13 +368,14 @@ def test_a_nul_byte_in_the_words_is_removed_with_a_plain_note(client, archive):
     assert archive.seed.get_absolute_url() in page
 
 
-def test_unknown_parameters_and_values_are_ignored_with_a_visible_note(client, archive):
+def test_unknown_parameters_are_ignored_and_unknown_values_find_nothing(client, archive):
     response = client.get("/search/?q=troops&colour=red&place=atlantis")
     assert response.status_code == 200
     page = html.unescape(response.content.decode())
     assert "Unknown filter 'colour' was ignored." in page
-    assert "No place called 'atlantis'; that filter was ignored." in page
-    assert '<link rel="canonical" href="http://testserver/search/?q=troops">' in page
+    assert "No place called 'atlantis' in this archive, so no article matches." in page
+    assert "No articles match" in page and 'class="results"' not in page
+    assert '<link rel="canonical" href="http://testserver/search/?q=troops&place=atlantis">' in page
     assert '<meta name="robots" content="noindex">' in page
 
 

@@ -17,6 +17,7 @@ import pycountry
 from django.urls import reverse
 
 from .. import search, selectors
+from ..filter_lookup import closest_values, look_up
 from ..forms import SearchParams
 from ..models import Article, Entity
 from ..search.vocabulary import ENTITY_FILTERS, FILTER_LABELS, KIND_FILTERS
@@ -119,11 +120,26 @@ class EntityPage:
 
 @dataclass(frozen=True)
 class MissingEntity:
-    """What the page says when no entity has this slug (or the search is down)."""
+    """What the page says when no entity has this slug (or the search is down), with the
+    archive's closest names as links."""
 
     kind: str
     slug: str
     unavailable: str = ""
+
+    @functools.cached_property
+    def closest(self) -> list[tuple[str, str, str]]:
+        """(name, page, kind) of the nearest names, another kind's namesake first (its kind
+        said; "" for this kind)."""
+        field = KIND_FILTERS[self.kind]
+        return [
+            (
+                found.name,
+                entity_url(ENTITY_FILTERS[found.field], found.slug),
+                FILTER_LABELS[found.field][0] if found.field != field else "",
+            )
+            for found in closest_values(field, self.slug)
+        ]
 
     @property
     def label(self) -> str:
@@ -145,8 +161,14 @@ class MissingEntity:
 
 def find_entity(kind: str, slug: str) -> tuple[Entity | None, bool]:
     """(the entity at this address, whether the address is not its canonical one: an old
-    slug of a renamed or merged entity, or the slug in other letter case)."""
+    slug of a renamed, merged or refiled entity, the slug in other letter case, or one of
+    its other names: ``/organizations/iaea/``), as a search filter looks values up."""
     entity, moved = selectors.entity_at(kind, slug.lower())
+    if entity is None:
+        field = KIND_FILTERS[kind]
+        found = look_up({field: {slug}}).get((field, slug))
+        if found is not None:
+            entity, moved = selectors.entity_at(ENTITY_FILTERS[found.field], found.slug)
     return entity, moved or (entity is not None and entity.slug != slug)
 
 

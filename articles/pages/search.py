@@ -48,6 +48,7 @@ def search_request(params: SearchParams, **changes) -> search.SearchRequest:
         "page": params.page,
         "per_page": PER_PAGE,
         "facets": params.facets,
+        "finds_nothing": bool(params.unmatched),
     }
     return search.SearchRequest(**{**fields, **changes})
 
@@ -215,7 +216,7 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
     chips = [
         Chip(field, f"{mark}{slug}", chip_text(field, name_of(field, slug), mark))
         for field, slug, mark in params.active()
-    ]
+    ] + [Chip(name, value, unmatched_chip_text(name, value)) for name, value in params.unmatched]
     num_pages = max(1, -(-response.total // per_page)) if response.total else 0
     undated = _undated_left_out(params) if params.format in ("html", "json") else 0
     suggestion = response.suggestion
@@ -328,6 +329,16 @@ def _facet_group(
     )
 
 
+def unmatched_chip_text(name: str, value: str) -> str:
+    """ "Place: “atlantis”, not in the archive"; "Start date: “yesterday”, not a date"."""
+    if name in ("from", "to"):
+        return f"{'Start' if name == 'from' else 'End'} date: “{value}”, not a date"
+    mark, bare = (value[0], value[1:]) if value[:1] in ("-", "+") else ("", value)
+    label = FILTER_LABELS[name][0].capitalize()
+    word = {"-": "not ", "+": "also "}.get(mark, "")
+    return f"{label}: {word}“{bare}”, not in the archive"
+
+
 def chip_text(field: str, name: str, mark: str = "") -> str:
     """ "Place: Iraq"; mark "-" (left out) "Place: not Iraq", "+" (required) "Place: also Iraq"."""
     label = FILTER_LABELS[field][0].capitalize()
@@ -368,6 +379,7 @@ def describe(params: SearchParams, name_of: NameOf) -> str:
         segments.append(" ".join(dates))
     for field, values in params.exclude.items():
         segments.append(_left_out(field, [name_of(field, slug) for slug in values]))
+    segments += [unmatched_chip_text(name, value) for name, value in params.unmatched]
     return " · ".join(segments) or "All articles"
 
 

@@ -41,6 +41,8 @@ def current_engine() -> SearchEngine:
 
 def search_articles(request: SearchRequest) -> SearchResponse:
     """One page of results with exact total, facet counts over all matches and a suggestion."""
+    if request.finds_nothing:
+        return SearchResponse(total=0, hits=[], facets={})
     query, sort, page, per_page = _normalise(request)
     result = current_engine().search(
         query,
@@ -69,12 +71,16 @@ def search_articles(request: SearchRequest) -> SearchResponse:
 
 def count_articles(request: SearchRequest) -> int:
     """How many articles match (no page, no facets: cheap enough to ask several times)."""
+    if request.finds_nothing:
+        return 0
     query, _, _, _ = _normalise(request)
     return current_engine().count(query)
 
 
 def iter_result_ids(request: SearchRequest) -> Iterator[int]:
     """Every matching article id in sort order (for exporting the whole result set)."""
+    if request.finds_nothing:
+        return
     query, sort, _, _ = _normalise(request)
     yield from current_engine().iter_ids(query, sort)
 

@@ -33,6 +33,9 @@ class SearchRequest:
     # Matching articles per period: "" none, "auto" (the unit chosen from the span, see
     # articles.search.timeline), or "day", "month", "year".
     timeline: str = ""
+    # A filter named nothing in the archive: the search finds nothing (no engine is asked),
+    # rather than search without the filter.
+    finds_nothing: bool = False
 
 
 @dataclass

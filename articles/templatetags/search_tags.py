@@ -64,7 +64,7 @@ def search_url(
     if remove:
         params = params.without_value(field, remove)
     if drop == "filters":
-        params = params.edited(include={}, require={}, exclude={}, date_from=None, date_to=None)
+        params = params.without_filters()
     elif drop == "dates":
         params = params.edited(date_from=None, date_to=None)
     elif drop:
@@ -100,6 +100,7 @@ def compare_with_url(context) -> str:
         require=params.require,
         date_from=params.date_from,
         date_to=params.date_to,
+        unmatched=params.unmatched,
     )
     return compare_url(CompareParams((params.q,) if params.q else (), filters))
 
