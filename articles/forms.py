@@ -248,6 +248,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, data, *, default_format: str = "html", **kwargs):
         data, controls = _without_control_characters(data)
+        data = _last_dates_given(data)
         super().__init__(data, **kwargs)
         # "from" is a Python keyword, so these two cannot be class attributes.
         self.fields["from"] = LenientDateField(required=False)
@@ -399,6 +400,19 @@ def _keep_and_across_refiled_values(
         for origin, slugs in groups.items():
             if origin != kept and len(slugs) == 1 and not slugs <= groups[kept]:
                 roles["+"].setdefault(target, set()).update(slugs)
+
+
+def _last_dates_given(data):
+    """``from`` and ``to`` as the last value given: the search form sends a date that is
+    no date (kept from the link) before its date box, which wins once the reader fills it."""
+    if not hasattr(data, "getlist") or not any(len(data.getlist(n)) > 1 for n in ("from", "to")):
+        return data
+    data = data.copy()
+    for name in ("from", "to"):
+        given = [v for v in data.getlist(name) if v.strip()]
+        if given:
+            data.setlist(name, given[-1:])
+    return data
 
 
 def _without_control_characters(data):

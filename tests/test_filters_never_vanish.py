@@ -298,3 +298,20 @@ def test_entity_pages_follow_the_same_lookup(client, edited, path, expected):
         assert '<a href="/people/joe-biden/">Joe Biden</a>' in page or (
             '<a href="/places/iraq/">Iraq</a> <span class="meta">(place)</span>' in page
         )
+
+
+def test_the_search_form_sends_a_value_that_names_nothing_again(client, edited):
+    """Changing the sort must not drop it: the form carries it until the reader removes it
+    (its chip) or types a real date over it."""
+    page = client.get("/search/?q=troops&place=atlantis&from=yesterday").content.decode()
+    assert '<input type="hidden" name="place" value="atlantis">' in page
+    hidden = page.index('<input type="hidden" name="from" value="yesterday">')
+    assert hidden < page.index('<input type="date" id="from" name="from"')
+    resent = json_of(client, "q=troops&place=atlantis&from=yesterday&from=&sort=newest")
+    assert resent["total"] == 0 and len(resent["unmatched"]) == 2
+    fixed = json_of(client, "q=troops&place=atlantis&from=yesterday&from=2020-01-01")
+    assert fixed["query"]["from"] == "2020-01-01"
+    assert [u["value"] for u in fixed["unmatched"]] == ["atlantis"]
+    compare = client.get("/compare/?q=troops&from=yesterday&place=atlantis").content.decode()
+    assert compare.index('name="from" value="yesterday"') < compare.index('type="date" id="from"')
+    assert '<input type="hidden" name="place" value="atlantis">' in compare
