@@ -152,7 +152,9 @@ def test_every_filter_group_is_shown_with_counts_and_labelled_checkboxes(client,
         assert f"<legend>{legend}</legend>" in page
     assert re.search(
         r'<input type="checkbox" name="source" value="bbc-news" id="f-source-bbc-news">\s*'
-        r'<label for="f-source-bbc-news">BBC News <span class="count">20</span></label>',
+        r'<label for="f-source-bbc-news">BBC News</label> <a class="count" '
+        r'href="/search/\?source=bbc-news" tabindex="-1" aria-label="BBC News alone: 20 articles" '
+        r'data-count="20">20</a>',
         page,
     )
     assert 'name="source" value="-bbc-news"' in page

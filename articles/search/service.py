@@ -44,6 +44,8 @@ def search_articles(request: SearchRequest) -> SearchResponse:
     if request.finds_nothing:
         return SearchResponse(total=0, hits=[], facets={})
     query, sort, page, per_page = _normalise(request)
+    # A field without a selection is counted within the matches anyway.
+    within = tuple(n for n in request.facets_within if n in query.include and request.facets)
     result = current_engine().search(
         query,
         sort=sort,
@@ -52,13 +54,17 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         facets=request.facets,
         suggest=per_page > 0,  # counts only: no page to suggest another search for
         timeline=request.timeline,
+        **({"facets_within": within} if within else {}),
     )
     notes = list(query.parsed.notes)
     if result.unsearchable:
         notes.append(_unsearchable_note(query.parsed, result.unsearchable))
-    facets = {}
+    facets, facets_within = {}, {}
     if request.facets:
         facets = {n: FacetCounts(result.facets[n]) for n in FILTER_FIELDS if n in result.facets}
+        for name in request.facets_within:
+            counted = result.facets_within.get(name) if name in within else result.facets.get(name)
+            facets_within[name] = FacetCounts(counted or [])
     return SearchResponse(
         total=result.total,
         hits=_hits(result.hits, query.parsed),
@@ -66,6 +72,7 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         suggestion=result.suggestion or _suggestion(request.q, result.corrections),
         notes=notes,
         timeline=result.timeline,
+        facets_within=facets_within,
     )
 
 
