@@ -475,25 +475,49 @@ def parse_page_format(querydict, formats: tuple[str, ...] = ("html", "json")) ->
     return fmt, notes
 
 
+def parse_listing_page(querydict) -> tuple[str, int, list]:
+    """(format, page, notes) of a paged listing (what an entity is mentioned with): like
+    ``parse_page_format``, with ``page`` (1 to MAX_PAGE) too."""
+    rest = querydict.copy()  # a QueryDict: its pop gives every value
+    raw = strip_control_characters((rest.pop("page", None) or [""])[-1]).strip()
+    fmt, notes = parse_page_format(rest)
+    page = whole_number(raw) if raw else 1
+    if page is None or not 1 <= page <= MAX_PAGE:
+        notes.append(f"Page {raw[:20]!r} does not exist: showing the first page.")
+        page = 1
+    return fmt, page, notes
+
+
 # --- /compare/: up to four searches on one timeline -----------------------------------------
 
 MAX_COMPARED = 4
 COMPARE_FORMATS = ("html", "json", "csv")
+# One line per search, or one per outlet of one search (``by=source``).
+COMPARE_BY = ("search", "source")
+# The period each point counts; "" chooses it from the span (day, month or year).
+COMPARE_PERIODS = ("day", "week", "month", "year")
 _NOT_FOR_COMPARE = ("sort", "page", "facets")
 
 
 @dataclass(frozen=True)
 class CompareParams:
     """A valid comparison: the searches' words in the reader's order (their order is the
-    legend's), and the filters every one of them shares (a SearchParams without words)."""
+    legend's), the filters every one of them shares (a SearchParams without words), what
+    a line is (``by``: a search, or an outlet of the one search) and the period counted."""
 
     queries: tuple[str, ...] = ()
     filters: SearchParams = field(default_factory=SearchParams)
     format: str = "html"
+    by: str = "search"
+    period: str = ""
 
     def pairs(self, *, with_format: bool = True) -> list[tuple[str, str]]:
         out = [("q", q) for q in self.queries]
         out += self.filters.pairs(with_page=False, with_format=False)
+        if self.by != "search":
+            out.append(("by", self.by))
+        if self.period:
+            out.append(("period", self.period))
         if with_format and self.format != "html":
             out.append(("format", self.format))
         return out
@@ -507,9 +531,10 @@ class CompareParams:
 
 
 def parse_compare(querydict) -> tuple[CompareParams, SearchForm]:
-    """Parse /compare/'s querystring: repeated ``q``, the search's filters and dates,
-    ``format`` (html, json, csv). A fifth search, bad dates or unknown parameters become
-    messages on the page; never raises on user input."""
+    """Parse /compare/'s querystring: repeated ``q``, the search's filters and dates, ``by``
+    (search, source), ``period`` (day, week, month, year) and ``format`` (html, json, csv).
+    A fifth search, bad dates, unknown values or parameters become messages on the page;
+    never raises on user input."""
     data, _ = _without_control_characters(querydict)
     queries: list[str] = []
     cut = False
@@ -520,7 +545,7 @@ def parse_compare(querydict) -> tuple[CompareParams, SearchForm]:
         if q and q.casefold() not in {seen.casefold() for seen in queries}:
             queries.append(q)
     rest = data.copy() if hasattr(data, "copy") else dict(data)
-    for name in ("q", "format", *_NOT_FOR_COMPARE):
+    for name in ("q", "format", "by", "period", *_NOT_FOR_COMPARE):
         rest.pop(name, None)
     form = SearchForm(rest)
     form.is_valid()
@@ -541,4 +566,33 @@ def parse_compare(querydict) -> tuple[CompareParams, SearchForm]:
     if fmt not in COMPARE_FORMATS:
         form.notes.append(f"Unknown format {fmt[:20]!r} was ignored: use json or csv.")
         fmt = "html"
-    return CompareParams(tuple(queries), filters, fmt), form
+    by = _compare_by(data, queries, form)
+    period = (data.get("period") or "").strip().lower()
+    if period not in ("", *COMPARE_PERIODS):
+        form.errors_shown.append(
+            f"Unknown period {period[:20]!r}: use day, week, month or year. "
+            "Shown in a period chosen from the span instead."
+        )
+        period = ""
+    return CompareParams(tuple(queries), filters, fmt, by, period), form
+
+
+def _compare_by(data, queries: list[str], form: SearchForm) -> str:
+    """``by``: "search" (a line per search) or "source" (a line per outlet of one search;
+    "outlet" is taken for it)."""
+    by = (data.get("by") or "").strip().lower() or "search"
+    by = "source" if by == "outlet" else by
+    if by not in COMPARE_BY:
+        form.errors_shown.append(
+            f"Unknown line {by[:20]!r}: use by=source for a line per outlet. "
+            "Shown a line per search instead."
+        )
+        return "search"
+    if by == "source" and len(queries) > 1:
+        left_out = ", ".join(f"“{q[:40]}”" for q in queries[1:])
+        form.errors_shown.append(
+            f"A line per outlet splits one search: {left_out} "
+            f"{'was' if len(queries) == 2 else 'were'} left out."
+        )
+        del queries[1:]
+    return by

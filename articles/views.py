@@ -16,10 +16,12 @@ from django.urls import reverse
 
 from .feeds import SearchFeed
 from .forms import (
+    COMPARE_PERIODS,
     MAX_COMPARED,
     SearchForm,
     SearchParams,
     parse_compare,
+    parse_listing_page,
     parse_page_format,
     parse_search,
 )
@@ -34,12 +36,23 @@ from .pages.compare import (
     compare_page,
     compare_url,
 )
-from .pages.entity import MissingEntity, entity_json, entity_page, entity_url, find_entity
+from .pages.entity import (
+    ENTITY_PATHS,
+    KIND_PATHS,
+    MissingEntity,
+    entity_json,
+    entity_page,
+    entity_url,
+    find_entity,
+    mentions_json,
+    mentions_page,
+    mentions_url,
+)
 from .pages.search import SearchPage, describe, facet_value_listing, search_page, search_url
 from .pages.unmatched import unmatched_json, unmatched_values
 from .pages.zero_results import zero_result_changes
 from .search import SearchUnavailable
-from .search.vocabulary import FILTER_FIELDS
+from .search.vocabulary import FILTER_FIELDS, KIND_FILTERS
 
 
 def home(request):
@@ -167,7 +180,7 @@ def compare(request):
     if params.format == "json":
         data = compare_json(page, request.build_absolute_uri)
         data["unmatched"] = unmatched_json(unmatched, request.build_absolute_uri)
-        return JsonResponse({**data, "notes": [*form.errors_shown, *form.notes]})
+        return JsonResponse({**data, "notes": [*form.errors_shown, *form.notes, *page.notes]})
     if params.format == "csv":
         response = HttpResponse(compare_csv(page), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{compare_filename(params)}"'
@@ -184,12 +197,24 @@ def compare(request):
             ],
             "unmatched": unmatched,
             "query_boxes": [*params.queries, *[""] * (MAX_COMPARED - len(params.queries))],
+            "periods": COMPARE_PERIODS,
+            "other_lines_url": _other_lines_url(params),
             "hidden_pairs": params.filters.pairs(with_page=False, with_format=False),
             **meta,
             "json_url": compare_url(params.edited(format="json")),
             "csv_url": compare_url(params.edited(format="csv")),
         },
     )
+
+
+def _other_lines_url(params) -> str:
+    """The same comparison with a line per outlet (one search) or per search; "" when
+    there is nothing to split."""
+    if params.by == "source":
+        return compare_url(params.edited(by="search", format="html"))
+    if len(params.queries) == 1:
+        return compare_url(params.edited(by="source", format="html"))
+    return ""
 
 
 def search_values(request, field: str):
@@ -266,6 +291,43 @@ def entity_detail(request, kind: str, slug: str):
     canonical = request.build_absolute_uri(page.url)
     context = {"page": page, "notes": notes, "nav": page.nav, "canonical_url": canonical}
     return render(request, "articles/entity_detail.html", context)
+
+
+def entity_mentions(request, kind: str, slug: str, listed: str):
+    """Every place, organization or person mentioned with an entity, paged."""
+    field = KIND_FILTERS.get(ENTITY_PATHS.get(listed, ""))
+    if field is None:
+        raise Http404("No such list.")
+    fmt, page_number, notes = parse_listing_page(request.GET)
+    entity, moved = find_entity(kind, slug)
+    if entity is None:
+        missing = MissingEntity(kind, slug)
+        if fmt == "json":
+            return JsonResponse({"error": missing.message}, status=404)
+        return render(request, "articles/entity_missing.html", {"missing": missing}, status=404)
+    if moved:
+        return HttpResponsePermanentRedirect(
+            mentions_url(entity.kind, entity.slug, field, page_number, fmt)
+        )
+    try:
+        page = mentions_page(entity, field, page_number)
+    except SearchUnavailable as exc:
+        if fmt == "json":
+            return JsonResponse({"error": str(exc)}, status=503)
+        context = {"missing": MissingEntity(kind, slug, unavailable=str(exc))}
+        return render(request, "articles/entity_missing.html", context, status=503)
+    if page.page != page_number:
+        notes.append(f"Page {page_number} is past the end: there are {page.num_pages}.")
+    if fmt == "json":
+        return JsonResponse({**mentions_json(page, request.build_absolute_uri), "notes": notes})
+    canonical = request.build_absolute_uri(page.page_url(page.page))
+    context = {
+        "page": page,
+        "notes": notes,
+        "nav": KIND_PATHS[entity.kind],
+        "canonical_url": canonical,
+    }
+    return render(request, "articles/entity_mentions.html", context)
 
 
 def browse(request, kind: str):
