@@ -49,7 +49,8 @@ def test_each_count_is_what_its_link_finds_and_shares_are_of_all_articles(
     for period in data["periods"]:
         for count, share in zip(period["counts"], period["shares"], strict=True):
             assert share == (count / period["all"] if period["all"] else None)
-    assert page.count('class="series-line series-') == 4  # two lines in each of two charts
+    charts = re.findall(r'<svg class="compare-chart".*?</svg>', page, re.S)
+    assert len(charts) == 2 and all(c.count('class="series-line series-') == 2 for c in charts)
 
 
 def test_filters_apply_to_every_search(client, newsroom):  # noqa: F811
@@ -287,3 +288,59 @@ def test_the_generic_engine_splits_by_outlet_and_week_alike(client, newsroom, ge
     ).json()
     assert [s["label"] for s in data["series"]] == ["Press TV", "Reuters"]
     assert data["periods"][0]["start"] == "2019-12-30" and data["periods"][0]["counts"] == [1, 1]
+
+
+# --- How the charts read (issue 17, "Compare looks unfinished") -----------------------------
+
+
+def chart_parts(page: str) -> list[dict]:
+    """Each chart's tick labels, grid lines, line paths and marker paths."""
+    out = []
+    for box in re.findall(r'<div class="compare-plot.*?</svg>', page, re.S):
+        out.append(
+            {
+                "ticks": re.findall(r'<li class="tick-\d+">([^<]+)</li>', box),
+                "grid": re.findall(r'<line x1="0" x2="600" y1="([\d.]+)"', box),
+                "lines": re.findall(r'<path class="series-line series-(\d)" d="([^"]*)"', box),
+                "markers": re.findall(r'<path class="series-marker series-(\d)" d="([^"]*)"', box),
+            }
+        )
+    return out
+
+
+def test_charts_have_a_labelled_scale_and_a_marker_per_series(client, newsroom):  # noqa: F811
+    page = html.unescape(client.get("/compare/?q=troops&q=oil&period=year").content.decode())
+    counts, shares = chart_parts(page)
+    assert counts["ticks"] == ["0", "1", "2"]  # the most in a year is 2
+    assert shares["ticks"] == ["0%", "20%", "40%", "60%", "80%", "100%"]
+    assert counts["grid"] == ["180.0", "90.0", "0.0"]
+    assert [n for n, _ in counts["lines"]] == ["1", "2"]
+    marked = [n for n, _ in counts["markers"]]
+    assert marked.count("1") == 3 and marked.count("2") == 3  # a marker per year with articles
+    shapes = dict(counts["markers"])
+    assert "a3.2" in shapes["1"] and "h6v6" in shapes["2"]  # circles, squares
+    assert "drawn as steps" not in page  # few empty years: lines
+    keys = re.findall(r'<svg class="legend-key".*?</svg>', page, re.S)
+    assert len(keys) == 2 and "a3.2" in keys[0] and "h6v6" in keys[1]
+    assert 'preserveAspectRatio="none"' not in page  # markers and labels keep their shape
+
+
+def test_sparse_series_are_drawn_as_steps_and_empty_periods_as_gaps(client, newsroom):  # noqa: F811
+    page = html.unescape(client.get("/compare/?q=troops&q=oil").content.decode())
+    counts, shares = chart_parts(page)
+    assert "drawn as steps: many months have none" in page  # 42 months, 5 with articles
+    troops = dict(counts["lines"])["1"]
+    assert troops.startswith("M0.0 ") and troops.count("M") == 1 and "H" in troops
+    # No article at all in most months: no share to draw there, a gap, not a fall to nought.
+    share = dict(shares["lines"])["1"]
+    assert share.count("M") == 4 and "L" not in share.replace("H", "")
+
+
+def test_the_table_scrolls_in_a_labelled_region_that_says_so(client, newsroom):  # noqa: F811
+    page = html.unescape(client.get("/compare/?q=troops&by=source").content.decode())
+    assert (
+        '<div class="table-scroll" role="region" aria-label="Articles per month for each '
+        'outlet, scrolls sideways" aria-describedby="compare-table-hint" tabindex="0">' in page
+    )
+    assert '<p class="scroll-hint meta" id="compare-table-hint">' in page
+    assert '<link rel="stylesheet" href="/static/css/compare.css">' in page

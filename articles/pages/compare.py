@@ -23,11 +23,11 @@ from django.utils.text import slugify
 from .. import search, selectors
 from ..forms import CompareParams, SearchParams
 from ..search.timeline import filled, period_starts
+from .compare_chart import MARKERS, Chart, chart, is_sparse
 from .formats import csv_cell
 from .search import describe, name_lookup, search_request, search_url
 from .timeline import UNIT_PLURAL, period_end, period_label, period_links
 
-WIDTH, HEIGHT = 600, 150
 MAX_OUTLETS = 6  # lines of a comparison by outlet: the outlets with most matches
 MAX_PERIODS = 1500  # about four years of days, or thirty of weeks
 AbsoluteURI = Callable[[str], str]
@@ -76,10 +76,13 @@ class Series:
     undated: int
     url: str
     notes: list[str]
-    points: str = ""  # SVG polyline of the counts
-    share_points: str = ""  # of the shares
     source: tuple[str, str] | None = None  # (slug, name) of its outlet, by outlet
     baseline_total: int = 0  # what its shares are of, all periods together
+
+    @property
+    def marker(self) -> str:
+        """Its marker's path, drawn from a point (the legend's key)."""
+        return MARKERS[(self.number - 1) % len(MARKERS) + 1]
 
 
 @dataclass(frozen=True)
@@ -101,17 +104,9 @@ class ComparePage:
     periods: list[Period]
     series: list[Series]
     all_total: int
-    most: int  # highest count of a series in a period (the counts chart's scale)
-    most_share: float
+    counts_chart: Chart | None = None
+    shares_chart: Chart | None = None
     notes: list[str] = field(default_factory=list)  # a period that could not be drawn
-
-    @property
-    def width(self) -> int:
-        return WIDTH
-
-    @property
-    def height(self) -> int:
-        return HEIGHT
 
     @property
     def by_source(self) -> bool:
@@ -125,22 +120,12 @@ class ComparePage:
         return f"of all articles in the {self.unit}"
 
     @property
-    def most_share_text(self) -> str:
-        return share_text(self.most_share)
-
-    @property
     def first_label(self) -> str:
         return self.periods[0].label if self.periods else ""
 
     @property
     def last_label(self) -> str:
         return self.periods[-1].label if self.periods else ""
-
-    @property
-    def slots(self) -> list[float]:
-        """The x of each period's middle in the charts."""
-        n = len(self.periods)
-        return [round((i + 0.5) * WIDTH / n, 1) for i in range(n)]
 
 
 def compare_url(params: CompareParams) -> str:
@@ -189,8 +174,6 @@ def compare_page(params: CompareParams) -> ComparePage:
         periods.append(
             Period(start, end, period_label(start, unit), all_count, all_link(start, end), cells)
         )
-    most = max((c.count for p in periods for c in p.cells), default=0) or 1
-    most_share = max((c.share or 0 for p in periods for c in p.cells), default=0) or 1
     series = [
         Series(
             number=n,
@@ -200,8 +183,6 @@ def compare_page(params: CompareParams) -> ComparePage:
             undated=response.timeline.undated if response.timeline else 0,
             url=search_url(line.counted),
             notes=list(response.notes),
-            points=_points([p.cells[n - 1].count for p in periods], most),
-            share_points=_points([p.cells[n - 1].share or 0 for p in periods], most_share),
             source=line.source,
             baseline_total=sum(p.cells[n - 1].baseline for p in periods),
         )
@@ -214,9 +195,23 @@ def compare_page(params: CompareParams) -> ComparePage:
         periods=periods,
         series=series,
         all_total=all_total,
-        most=most,
-        most_share=most_share,
+        counts_chart=_chart(periods, share=False),
+        shares_chart=_chart(periods, share=True),
         notes=notes,
+    )
+
+
+def _chart(periods: list[Period], *, share: bool) -> Chart:
+    """Counts (or shares) per period, one trace per series; steps when many periods are
+    empty, on both charts alike."""
+    n = len(periods[0].cells) if periods else 0
+    counts = [[p.cells[i].count for p in periods] for i in range(n)]
+    rows = [[p.cells[i].share for p in periods] for i in range(n)] if share else counts
+    return chart(
+        list(enumerate(rows, start=1)),
+        whole=not share,
+        label=share_text if share else (lambda v: f"{int(v):,}"),
+        steps=is_sparse(counts),
     )
 
 
@@ -280,16 +275,6 @@ def _lines(params: CompareParams) -> list[Line]:
         name = names.get(slug, slug)
         lines.append(Line(name, q, alone.edited(q=q), alone, (slug, name)))
     return lines
-
-
-def _points(values: list[float], most: float) -> str:
-    n = len(values)
-    if not n:
-        return ""
-    return " ".join(
-        f"{(i + 0.5) * WIDTH / n:.1f},{HEIGHT - value / most * (HEIGHT - 4):.1f}"
-        for i, value in enumerate(values)
-    )
 
 
 def compare_json(page: ComparePage, absolute_uri: AbsoluteURI) -> dict:
