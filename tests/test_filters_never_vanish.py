@@ -241,6 +241,10 @@ def check_value(client, parameter, value, canonical, closest, mark):
     assert len(rows) == 1  # the header alone
     feed = html.unescape(client.get(f"/search/?{written}&format=atom").content.decode())
     assert "<entry>" not in feed and unmatched["message"] in feed
+    listed = client.get(f"/search/values/place/?{written}")  # every value of a filter
+    assert listed.status_code == 200 and unmatched["message"] in html.unescape(
+        listed.content.decode()
+    )
     compared = client.get(f"/compare/?q=troops&{written}&format=json").json()
     assert compared["all_articles"] == 0 and compared["series"][0]["total"] == 0
     assert compared["unmatched"][0]["message"] == unmatched["message"]
