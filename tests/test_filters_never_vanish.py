@@ -135,6 +135,7 @@ CASES = [
     ("from", "date", "2020-01-01", ("from", "2020-01-01"), ""),
     ("from", "junk", "yesterday", None, ""),
     ("from", "no such day", "2020-02-30", None, "From 29 Feb 2020"),
+    ("from", "day before month", "2020-13-01", None, "From 13 Jan 2020"),
     ("to", "day first", "31/12/2020", None, "Until 31 Dec 2020"),
     ("to", "year alone", "2019", None, "Until 31 Dec 2019"),
 ]
