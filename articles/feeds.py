@@ -30,13 +30,16 @@ class SearchFeed(Feed):
         html = params.edited(format="html", page=1)
         page = search_page(params, names=form.names, per_page=FEED_ITEMS)
         page.html_url = reverse("articles:search") + html.querystring()
+        page.feed_messages = form.errors_shown  # a filter that names nothing, a bad date
         return page
 
     def title(self, page):
         return f"{page.summary} · Newsroom"
 
     def subtitle(self, page):
-        return f"{page.count_text.capitalize()} in the Newsroom archive."
+        return " ".join(
+            [f"{page.count_text.capitalize()} in the Newsroom archive.", *page.feed_messages]
+        )
 
     def link(self, page):
         return page.html_url

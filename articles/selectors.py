@@ -21,6 +21,7 @@ from django.db.models import Count, Q
 from django.utils.text import slugify
 
 from .aggregate_cache import cached_until_changed
+from .extraction.names import fold_text
 from .models import Article, Entity, EntityAlias, EntityRedirect, Mention, Source, SourceRedirect
 
 
@@ -93,6 +94,34 @@ def resolve_entity_slugs(
     return found
 
 
+def entities_by_key(
+    keys_by_kind: dict[str, Iterable[str]],
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """(kind, key) -> (canonical slug, name) for folded names (articles.extraction.names.
+    name_key) that are an entity's name or one of its other names ("iaea" is an alias of the
+    International Atomic Energy Agency). Two queries at most; an entity's own name wins."""
+    wanted = {kind: {k for k in keys if k} for kind, keys in keys_by_kind.items()}
+    condition = Q()
+    for kind, keys in wanted.items():
+        if keys:
+            condition |= Q(kind=kind, key__in=keys)
+    if not condition:
+        return {}
+    found = {
+        (kind, key): (slug, name)
+        for kind, key, slug, name in Entity.objects.filter(condition).values_list(
+            "kind", "key", "slug", "name"
+        )
+    }
+    rows = EntityAlias.objects.filter(condition).values_list(
+        "kind", "key", "entity__kind", "entity__slug", "entity__name"
+    )
+    for kind, key, entity_kind, slug, name in rows:
+        if entity_kind == kind:  # an alias's kind follows its entity's
+            found.setdefault((kind, key), (slug, name))
+    return found
+
+
 def entity_names(slugs_by_kind: dict[str, Iterable[str]]) -> dict[tuple[str, str], str]:
     """(kind, slug) -> name for current slugs of several kinds, in one query."""
     condition = Q()
@@ -146,6 +175,46 @@ def resolve_source_slugs(slugs: Iterable[str]) -> dict[str, str]:
             )
         )
     return found
+
+
+def source_spellings() -> dict[str, str]:
+    """Outlet names, slugs and web domains with everything but letters and digits left out
+    ("presstv" for "Press TV", "press-tv" and presstv.ir) -> the outlet's slug; a spelling
+    two outlets share is left out. Cached."""
+
+    def compute():
+        seen: dict[str, set[str]] = {}
+        for slug, name, domains in Source.objects.values_list("slug", "name", "domains"):
+            spellings = {name, slug}
+            for domain in domains or []:
+                host = str(domain).lower().removeprefix("www.")
+                spellings |= {host, host.split(".")[0]}
+            for spelling in spellings:
+                compact = compact_name(spelling)
+                if compact:
+                    seen.setdefault(compact, set()).add(slug)
+        return {compact: slugs.pop() for compact, slugs in seen.items() if len(slugs) == 1}
+
+    return cached_until_changed("source-spellings", compute)
+
+
+def compact_name(text: str) -> str:
+    """A name folded to its letters and digits: "Press TV", "press-tv", "PressTV" -> "presstv"."""
+    return _NOT_ALNUM.sub("", fold_text(text))
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def archive_years() -> tuple[list[str], bool]:
+    """(the years of published articles, newest first; whether some have no date). Cached."""
+
+    def compute():
+        published = Article.objects.filter(is_published=True)
+        years = [str(day.year) for day in published.dates("published", "year", order="DESC")]
+        return years, published.filter(published__isnull=True).exists()
+
+    return cached_until_changed("archive-years", compute, stale_seconds=10, shared=True)
 
 
 def section_names() -> dict[str, str]:

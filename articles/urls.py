@@ -22,6 +22,24 @@ urlpatterns = [
         name="organization",
     ),
     path("people/<slug:slug>/", views.entity_detail, {"kind": "person"}, name="person"),
+    path(
+        "places/<slug:slug>/with/<str:listed>/",
+        views.entity_mentions,
+        {"kind": "place"},
+        name="place-with",
+    ),
+    path(
+        "organizations/<slug:slug>/with/<str:listed>/",
+        views.entity_mentions,
+        {"kind": "organization"},
+        name="organization-with",
+    ),
+    path(
+        "people/<slug:slug>/with/<str:listed>/",
+        views.entity_mentions,
+        {"kind": "person"},
+        name="person-with",
+    ),
     path("articles/<int:pk>/<slug:slug>/", views.article_detail, name="detail"),
     path("articles/<int:pk>/", views.article_detail, name="detail-short"),
 ]

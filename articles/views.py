@@ -16,10 +16,12 @@ from django.urls import reverse
 
 from .feeds import SearchFeed
 from .forms import (
+    COMPARE_PERIODS,
     MAX_COMPARED,
     SearchForm,
     SearchParams,
     parse_compare,
+    parse_listing_page,
     parse_page_format,
     parse_search,
 )
@@ -34,11 +36,23 @@ from .pages.compare import (
     compare_page,
     compare_url,
 )
-from .pages.entity import MissingEntity, entity_json, entity_page, entity_url, find_entity
-from .pages.search import SearchPage, describe, facet_value_listing, search_page
+from .pages.entity import (
+    ENTITY_PATHS,
+    KIND_PATHS,
+    MissingEntity,
+    entity_json,
+    entity_page,
+    entity_url,
+    find_entity,
+    mentions_json,
+    mentions_page,
+    mentions_url,
+)
+from .pages.search import SearchPage, describe, facet_value_listing, search_page, search_url
+from .pages.unmatched import unmatched_json, unmatched_values
 from .pages.zero_results import zero_result_changes
 from .search import SearchUnavailable
-from .search.vocabulary import FILTER_FIELDS
+from .search.vocabulary import FILTER_FIELDS, KIND_FILTERS
 
 
 def home(request):
@@ -64,8 +78,9 @@ def search(request):
     try:
         page = search_page(params, names=form.names)
         changes = None
-        if not page.total and params.format != "json":
+        if not page.total and params.format != "json" and not params.unmatched:
             changes = zero_result_changes(html_params, page.chips)  # more searches: in the try
+        unmatched = unmatched_values(html_params, search_url)
     except SearchUnavailable as exc:
         return _search_unavailable(request, params, form, str(exc))
     messages = [*form.errors_shown]
@@ -77,7 +92,9 @@ def search(request):
         )
     notes = [*form.notes, *page.notes]
     if params.format == "json":
-        return JsonResponse(formats.search_json(page, notes, messages, request.build_absolute_uri))
+        data = formats.search_json(page, notes, messages, request.build_absolute_uri)
+        data["unmatched"] = unmatched_json(unmatched, request.build_absolute_uri)
+        return JsonResponse(data)
     return render(
         request,
         "articles/search.html",
@@ -87,8 +104,10 @@ def search(request):
             # The current search as hidden fields of each facet's "Find" form.
             "search_pairs": html_params.pairs(with_page=False, with_format=False),
             "changes": changes,
+            "unmatched": unmatched,
             "notes": notes,
-            "messages_shown": messages,
+            # Said with their closest values where the results would be.
+            "messages_shown": [m for m in messages if m not in {u.message for u in unmatched}],
             "canonical_url": request.build_absolute_uri(
                 reverse("articles:search") + html_params.querystring()
             ),
@@ -151,6 +170,9 @@ def compare(request):
     }
     try:
         page = compare_page(params)
+        unmatched = unmatched_values(
+            params.filters, lambda f: compare_url(params.edited(filters=f, format="html"))
+        )
     except SearchUnavailable as exc:
         if params.format != "html":
             return JsonResponse({"error": str(exc)}, status=503)
@@ -158,7 +180,8 @@ def compare(request):
         return render(request, "articles/compare.html", context, status=503)
     if params.format == "json":
         data = compare_json(page, request.build_absolute_uri)
-        return JsonResponse({**data, "notes": [*form.errors_shown, *form.notes]})
+        data["unmatched"] = unmatched_json(unmatched, request.build_absolute_uri)
+        return JsonResponse({**data, "notes": [*form.errors_shown, *form.notes, *page.notes]})
     if params.format == "csv":
         response = HttpResponse(compare_csv(page), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{compare_filename(params)}"'
@@ -170,14 +193,29 @@ def compare(request):
             "params": params,
             "page": page,
             "notes": form.notes,
-            "messages_shown": form.errors_shown,
+            "messages_shown": [
+                m for m in form.errors_shown if m not in {u.message for u in unmatched}
+            ],
+            "unmatched": unmatched,
             "query_boxes": [*params.queries, *[""] * (MAX_COMPARED - len(params.queries))],
+            "periods": COMPARE_PERIODS,
+            "other_lines_url": _other_lines_url(params),
             "hidden_pairs": params.filters.pairs(with_page=False, with_format=False),
             **meta,
             "json_url": compare_url(params.edited(format="json")),
             "csv_url": compare_url(params.edited(format="csv")),
         },
     )
+
+
+def _other_lines_url(params) -> str:
+    """The same comparison with a line per outlet (one search) or per search; "" when
+    there is nothing to split."""
+    if params.by == "source":
+        return compare_url(params.edited(by="search", format="html"))
+    if len(params.queries) == 1:
+        return compare_url(params.edited(by="source", format="html"))
+    return ""
 
 
 def search_values(request, field: str):
@@ -257,6 +295,43 @@ def entity_detail(request, kind: str, slug: str):
     canonical = request.build_absolute_uri(page.url)
     context = {"page": page, "notes": notes, "nav": page.nav, "canonical_url": canonical}
     return render(request, "articles/entity_detail.html", context)
+
+
+def entity_mentions(request, kind: str, slug: str, listed: str):
+    """Every place, organization or person mentioned with an entity, paged."""
+    field = KIND_FILTERS.get(ENTITY_PATHS.get(listed, ""))
+    if field is None:
+        raise Http404("No such list.")
+    fmt, page_number, notes = parse_listing_page(request.GET)
+    entity, moved = find_entity(kind, slug)
+    if entity is None:
+        missing = MissingEntity(kind, slug)
+        if fmt == "json":
+            return JsonResponse({"error": missing.message}, status=404)
+        return render(request, "articles/entity_missing.html", {"missing": missing}, status=404)
+    if moved:
+        return HttpResponsePermanentRedirect(
+            mentions_url(entity.kind, entity.slug, field, page_number, fmt)
+        )
+    try:
+        page = mentions_page(entity, field, page_number)
+    except SearchUnavailable as exc:
+        if fmt == "json":
+            return JsonResponse({"error": str(exc)}, status=503)
+        context = {"missing": MissingEntity(kind, slug, unavailable=str(exc))}
+        return render(request, "articles/entity_missing.html", context, status=503)
+    if page.page != page_number:
+        notes.append(f"Page {page_number} is past the end: there are {page.num_pages}.")
+    if fmt == "json":
+        return JsonResponse({**mentions_json(page, request.build_absolute_uri), "notes": notes})
+    canonical = request.build_absolute_uri(page.page_url(page.page))
+    context = {
+        "page": page,
+        "notes": notes,
+        "nav": KIND_PATHS[entity.kind],
+        "canonical_url": canonical,
+    }
+    return render(request, "articles/entity_mentions.html", context)
 
 
 def browse(request, kind: str):

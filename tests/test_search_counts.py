@@ -142,3 +142,26 @@ def test_required_values_must_all_be_there_and_facets_count_within_them(
         click = SearchRequest(include={"place": ("iraq",)}, require={"place": (slug,)})
         assert search.count_articles(click) == count
     assert search.count_articles(SearchRequest(require={"place": ("atlantis",)})) == 0
+
+
+def test_a_field_is_also_counted_within_its_own_selection_when_asked(
+    newsroom,  # noqa: F811
+    engine,
+):
+    """The map counts the results themselves (issue 18): ``facets_within`` counts a field
+    with its own selection applied, beside the usual counts that leave it out."""
+    request = SearchRequest(include={"place": ("iran", "kirkuk")}, facets_within=("place",))
+    response = search_articles(request)
+    assert response.total == 2
+    within = {f.value: f.count for f in response.facets_within["place"]}
+    assert within == {"iran": 1, "kirkuk": 1, "iraq": 1}  # Kirkuk is in Iraq
+    assert {f.value: f.count for f in response.facets["place"]} == {
+        "iraq": 3,
+        "iran": 1,
+        "kirkuk": 1,
+    }
+    for slug, count in within.items():
+        narrowed = SearchRequest(include={"place": ("iran", "kirkuk")}, require={"place": (slug,)})
+        assert search.count_articles(narrowed) == count
+    unselected = search_articles(SearchRequest(q="troops", facets_within=("place",)))
+    assert unselected.facets_within["place"] == unselected.facets["place"]

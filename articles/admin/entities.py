@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -180,10 +181,14 @@ class EntityAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change and "kind" in form.changed_data:
-            EntityAlias.objects.filter(entity=obj).update(kind=obj.kind)
-            EntityRedirect.objects.filter(entity=obj).exclude(
-                old_slug__in=EntityRedirect.objects.filter(kind=obj.kind).values("old_slug")
-            ).update(kind=obj.kind)
+            # As the suggestions' "of another kind": the old kind and slug keep leading to it
+            # (``?place=breonna-taylor`` -> ``?person=breonna-taylor``); a namesake of the
+            # new kind absorbs it.
+            moved = corrections.move_to_kind(Entity.objects.get(pk=obj.pk), obj.kind, request.user)
+            if moved.pk != obj.pk:
+                request.entity_absorbed_by = moved  # the admin object is shared: not on self
+                return
+            obj.slug, obj.match_key = moved.slug, moved.match_key
         if change and "name" in form.changed_data:
             new_name = obj.name
             stored = Entity.objects.get(pk=obj.pk)
@@ -204,6 +209,21 @@ class EntityAdmin(admin.ModelAdmin):
             obj.key = name_key(obj.name)
             obj.slug = corrections.free_slug(obj.kind, obj.name)
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if getattr(request, "entity_absorbed_by", None) is None:  # else the entity is gone
+            super().save_related(request, form, formsets, change)
+
+    def response_change(self, request, obj):
+        survivor = getattr(request, "entity_absorbed_by", None)
+        if survivor is None:
+            return super().response_change(request, obj)
+        self.message_user(
+            request,
+            f"“{obj.name}” is now the {survivor.kind} “{survivor.name}”, which already had "
+            "that name: the two are one entity, and the old links lead to it.",
+        )
+        return HttpResponseRedirect(reverse("admin:articles_entity_change", args=[survivor.pk]))
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

@@ -80,12 +80,14 @@ def search_json(
                     "count": v.count,
                     "selected": v.selected,
                     "excluded": v.excluded,
+                    "url": absolute_uri(v.url) if v.url else None,
                 }
                 for v in group.values
             ]
             for group in page.facets
             if params.facets
         },
+        "counted": counted_json(page) if params.facets else None,
         "facet_value_counts": {
             group.field: group.value_count for group in page.facets if params.facets
         },
@@ -108,6 +110,17 @@ def search_json(
         "undated_left_out": page.undated_left_out,
         "notes": [*notes, *messages, *_undated_note(page.undated_left_out)],
         "links": links,
+    }
+
+
+def counted_json(page: SearchPage) -> dict:
+    """What each picture's numbers count, as the page says it; each number's ``url`` finds
+    exactly that many articles."""
+    within = "Articles with each value in these results."
+    return {
+        "facets": {group.field: group.counted_text or within for group in page.facets},
+        "countries": "Articles per country in these results.",
+        "timeline": "Articles per period in these results.",
     }
 
 

@@ -48,6 +48,7 @@ def search_request(params: SearchParams, **changes) -> search.SearchRequest:
         "page": params.page,
         "per_page": PER_PAGE,
         "facets": params.facets,
+        "finds_nothing": bool(params.unmatched),
     }
     return search.SearchRequest(**{**fields, **changes})
 
@@ -60,6 +61,7 @@ class FacetValue:
     selected: bool = False
     excluded: bool = False
     required: bool = False  # selected with "+": every article has it (AND)
+    url: str = ""  # the search its count is of: this value alone in its filter ("" for none)
 
 
 @dataclass
@@ -71,6 +73,19 @@ class FacetGroup:
     label_plural: str
     values: list[FacetValue]
     value_count: int = 0  # distinct values in all the results
+    # Values are chosen in this filter ("any of"): its counts leave that choice out, each
+    # being what this value alone finds with the other filters.
+    counted_apart: bool = False
+
+    @property
+    def counted_text(self) -> str:
+        """What the group's numbers count, said on the page when it is not these results."""
+        if not self.counted_apart:
+            return ""
+        return (
+            f"Numbers leave out the {self.label_plural} chosen: each is what that "
+            f"{self.label} alone finds, with the other filters."
+        )
 
     @property
     def shown(self) -> list[FacetValue]:
@@ -201,7 +216,11 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
     # The timeline and the map: on the page and in its JSON (not the lean one, not feeds).
     pictures = facets and params.format in ("html", "json")
     request = search_request(
-        params, per_page=per_page, facets=facets, timeline="auto" if pictures else ""
+        params,
+        per_page=per_page,
+        facets=facets,
+        timeline="auto" if pictures else "",
+        facets_within=("place",) if pictures else (),  # the map counts these results
     )
     response = search.search_articles(request)
     rows = selectors.articles_for_hits([hit.article_id for hit in response.hits])
@@ -224,13 +243,14 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
             set(params.exclude.get(name, ())),
             name_of,
             required=set(params.require.get(name, ())),
+            alone_url=_alone_url(params, name),
         )
         for name in FILTER_FIELDS
     ]
     chips = [
         Chip(field, f"{mark}{slug}", chip_text(field, name_of(field, slug), mark))
         for field, slug, mark in params.active()
-    ]
+    ] + [Chip(name, value, unmatched_chip_text(name, value)) for name, value in params.unmatched]
     num_pages = max(1, -(-response.total // per_page)) if response.total else 0
     undated = _undated_left_out(params) if params.format in ("html", "json") else 0
     suggestion = response.suggestion
@@ -247,7 +267,9 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         notes=list(response.notes),
         num_pages=min(num_pages, 500),
         timeline=timeline_chart(response.timeline, params, search_url),
-        world_map=world_map(response.facets.get("place"), params, search_url) if pictures else None,
+        world_map=(
+            world_map(response.facets_within.get("place"), params, search_url) if pictures else None
+        ),
         undated_left_out=undated,
     )
 
@@ -312,26 +334,55 @@ def _namer(wanted: dict[str, set[str]], known: dict | None = None) -> NameOf:
     return name_of
 
 
+def _alone_url(params: SearchParams, field: str) -> Callable[[str], str]:
+    """slug -> the search with that value alone as the filter's choice (its required and
+    left-out values kept): what its count, counted without the filter's choice, finds. One
+    canonical URL with a stand-in, filled per value (slugs need no quoting)."""
+    stand_in = params.edited(
+        include={**params.include, field: ("\x00",)}, format="html", facets=True
+    )
+    head, _, tail = search_url(stand_in).partition("%00")
+    return lambda slug: f"{head}{slug}{tail}"
+
+
 def _facet_group(
-    field, counts, included: set, excluded: set, name_of: NameOf, required: frozenset = frozenset()
+    field,
+    counts,
+    included: set,
+    excluded: set,
+    name_of: NameOf,
+    required: frozenset = frozenset(),
+    alone_url: Callable[[str], str] | None = None,
 ) -> FacetGroup:
-    """Only the values a page lists become objects: a match-all search can have 30,000 people."""
+    """Only the values a page lists become objects: a match-all search can have 30,000 people.
+
+    Each count links the search it counts (``alone_url``): the value alone as this filter's
+    choice; none where that is the page itself or no count is shown."""
     if field == "year":  # newest year first, undated articles last
         counts = sorted(counts, key=lambda fc: (fc.value != UNDATED, fc.value), reverse=True)
     top = counts[:FACETS_LISTED]
     count_of = {fc.value: fc.count for fc in top}
     if included - count_of.keys():
         count_of.update((fc.value, fc.count) for fc in counts if fc.value in included)
+    anyof = included - required
+    link = alone_url or (lambda slug: "")
     active = sorted(
         (
-            FacetValue(s, name_of(field, s), count_of.get(s, 0), True, required=s in required)
+            FacetValue(
+                s,
+                name_of(field, s),
+                count_of.get(s, 0),
+                True,
+                required=s in required,
+                url=link(s) if len(anyof) > 1 and s in anyof else "",
+            )
             for s in included
         ),
         key=lambda v: (-(v.count or 0), v.name.casefold()),
     )
     left_out = [FacetValue(s, name_of(field, s), None, False, True) for s in sorted(excluded)]
     others = [
-        FacetValue(fc.value, name_of(field, fc.value), fc.count)
+        FacetValue(fc.value, name_of(field, fc.value), fc.count, url=link(fc.value))
         for fc in top
         if fc.value not in included and fc.value not in excluded
     ]
@@ -340,7 +391,18 @@ def _facet_group(
         *FILTER_LABELS[field],
         [*active, *left_out, *others],
         value_count=len(counts),
+        counted_apart=bool(anyof),
     )
+
+
+def unmatched_chip_text(name: str, value: str) -> str:
+    """ "Place: “atlantis”, not in the archive"; "Start date: “yesterday”, not a date"."""
+    if name in ("from", "to"):
+        return f"{'Start' if name == 'from' else 'End'} date: “{value}”, not a date"
+    mark, bare = (value[0], value[1:]) if value[:1] in ("-", "+") else ("", value)
+    label = FILTER_LABELS[name][0].capitalize()
+    word = {"-": "not ", "+": "also "}.get(mark, "")
+    return f"{label}: {word}“{bare}”, not in the archive"
 
 
 def chip_text(field: str, name: str, mark: str = "") -> str:
@@ -383,6 +445,7 @@ def describe(params: SearchParams, name_of: NameOf) -> str:
         segments.append(" ".join(dates))
     for field, values in params.exclude.items():
         segments.append(_left_out(field, [name_of(field, slug) for slug in values]))
+    segments += [unmatched_chip_text(name, value) for name, value in params.unmatched]
     return " · ".join(segments) or "All articles"
 
 

@@ -21,7 +21,7 @@ from ..search.vocabulary import UNDATED
 WIDTH, HEIGHT = 600, 120  # the chart's viewBox; CSS scales it to the column
 MIN_BAR = 2  # a period with one article still shows (and is a target for the pointer)
 
-UNIT_PLURAL = {"day": "days", "month": "months", "year": "years"}
+UNIT_PLURAL = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
 
 
 def articles_text(count: int) -> str:
@@ -34,6 +34,8 @@ def period_label(start: date, unit: str) -> str:
         return str(start.year)
     if unit == "month":
         return f"{start:%b} {start.year}"
+    if unit == "week":
+        return f"Week of {start.day} {start:%b} {start.year}"
     return f"{start.day} {start:%b} {start.year}"
 
 

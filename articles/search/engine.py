@@ -49,6 +49,7 @@ class SearchEngine(abc.ABC):
         facets: bool,
         suggest: bool,
         timeline: str = "",
+        facets_within: tuple[str, ...] = (),
     ) -> EngineResult:
         """One page of (article id, score), the exact total, and facet counts over all
         matches (a field with a selection counted without it: disjunctive facets).
@@ -57,6 +58,10 @@ class SearchEngine(abc.ABC):
         match per period (``EngineResult.timeline``): "auto" draws the span in the unit
         ``articles.search.timeline.choose_unit`` picks, periods as that module cuts them,
         undated matches counted apart. ``limit=0`` asks for counts only.
+
+        ``facets_within``: fields (each with a selection) also counted over the matches
+        themselves, their own selection applied (``EngineResult.facets_within``); the
+        service asks only when one of them has a selection.
         """
 
     @abc.abstractmethod

@@ -36,9 +36,11 @@ _health_probe = threading.local()
 
 class HaystackSearchEngine(SearchEngine):
     # --- reading ------------------------------------------------------------------------
-    def search(self, query, *, sort, offset, limit, facets, suggest, timeline="") -> EngineResult:
+    def search(
+        self, query, *, sort, offset, limit, facets, suggest, timeline="", facets_within=()
+    ) -> EngineResult:
         with self._reporting_outages():
-            result = self._search(query, sort, offset, limit, facets, suggest)
+            result = self._search(query, sort, offset, limit, facets, suggest, facets_within)
             if timeline:
                 matches = self._queryset(query, "relevance")
                 result.timeline = self._timeline(matches, query, timeline)
@@ -165,12 +167,16 @@ class HaystackSearchEngine(SearchEngine):
             sqs = sqs.facet(name, **options)
         return sqs
 
-    def _search(self, query: EngineQuery, sort, offset, limit, facets, suggest) -> EngineResult:
+    def _search(
+        self, query: EngineQuery, sort, offset, limit, facets, suggest, facets_within=()
+    ) -> EngineResult:
         unfaceted = self._queryset(query, sort)
         # Fields with a selection are counted without it (disjunctive facets): one more
-        # request for each, with the other filters and the words kept.
+        # request for each, with the other filters and the words kept. Those also asked
+        # for within the selection are counted in the main request, with everything applied.
         plain = [name for name in FILTER_FIELDS if name not in query.include]
-        sqs = self._with_facets(unfaceted, plain) if facets else unfaceted
+        within = [name for name in facets_within if name in query.include]
+        sqs = self._with_facets(unfaceted, plain + within) if facets else unfaceted
         # Ranked by relevance, the page, total and facets come from one request.
         parts = _sorted_parts(unfaceted, sort) if sort in ("newest", "oldest") else [sqs]
         results = _slice_parts(parts, offset, offset + limit) if limit > 0 else []
@@ -188,7 +194,10 @@ class HaystackSearchEngine(SearchEngine):
                 counts.update(_facet_pairs(self._with_facets(scope, [name]), [name]))
             counts = {name: counts[name] for name in FILTER_FIELDS if name in counts}
         suggestion = self._suggestion(sqs, query, total) if suggest else None
-        return EngineResult(total, hits, counts, suggestion=suggestion)
+        result = EngineResult(total, hits, counts, suggestion=suggestion)
+        if facets and within:
+            result.facets_within = _facet_pairs(sqs, within)
+        return result
 
     @staticmethod
     def _timeline(sqs: SearchQuerySet, query: EngineQuery, unit: str) -> Timeline:

@@ -41,7 +41,11 @@ def current_engine() -> SearchEngine:
 
 def search_articles(request: SearchRequest) -> SearchResponse:
     """One page of results with exact total, facet counts over all matches and a suggestion."""
+    if request.finds_nothing:
+        return SearchResponse(total=0, hits=[], facets={})
     query, sort, page, per_page = _normalise(request)
+    # A field without a selection is counted within the matches anyway.
+    within = tuple(n for n in request.facets_within if n in query.include and request.facets)
     result = current_engine().search(
         query,
         sort=sort,
@@ -50,13 +54,17 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         facets=request.facets,
         suggest=per_page > 0,  # counts only: no page to suggest another search for
         timeline=request.timeline,
+        **({"facets_within": within} if within else {}),
     )
     notes = list(query.parsed.notes)
     if result.unsearchable:
         notes.append(_unsearchable_note(query.parsed, result.unsearchable))
-    facets = {}
+    facets, facets_within = {}, {}
     if request.facets:
         facets = {n: FacetCounts(result.facets[n]) for n in FILTER_FIELDS if n in result.facets}
+        for name in request.facets_within:
+            counted = result.facets_within.get(name) if name in within else result.facets.get(name)
+            facets_within[name] = FacetCounts(counted or [])
     return SearchResponse(
         total=result.total,
         hits=_hits(result.hits, query.parsed),
@@ -64,17 +72,22 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         suggestion=result.suggestion or _suggestion(request.q, result.corrections),
         notes=notes,
         timeline=result.timeline,
+        facets_within=facets_within,
     )
 
 
 def count_articles(request: SearchRequest) -> int:
     """How many articles match (no page, no facets: cheap enough to ask several times)."""
+    if request.finds_nothing:
+        return 0
     query, _, _, _ = _normalise(request)
     return current_engine().count(query)
 
 
 def iter_result_ids(request: SearchRequest) -> Iterator[int]:
     """Every matching article id in sort order (for exporting the whole result set)."""
+    if request.finds_nothing:
+        return
     query, sort, _, _ = _normalise(request)
     yield from current_engine().iter_ids(query, sort)
 

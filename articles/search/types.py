@@ -33,6 +33,12 @@ class SearchRequest:
     # Matching articles per period: "" none, "auto" (the unit chosen from the span, see
     # articles.search.timeline), or "day", "month", "year".
     timeline: str = ""
+    # A filter named nothing in the archive: the search finds nothing (no engine is asked),
+    # rather than search without the filter.
+    finds_nothing: bool = False
+    # Fields also counted over the matches themselves, their own selection applied (the
+    # map: countries among these results), in SearchResponse.facets_within.
+    facets_within: tuple[str, ...] = ()
 
 
 @dataclass
@@ -117,6 +123,7 @@ class SearchResponse:
     suggestion: str | None = None  # "did you mean" query string
     notes: list[str] = field(default_factory=list)
     timeline: Timeline | None = None  # when the request asked for one
+    facets_within: dict[str, FacetCounts] = field(default_factory=dict)
 
 
 class SearchUnavailable(RuntimeError):
@@ -156,3 +163,5 @@ class EngineResult:
     # Query words and phrases that have no index terms, each with why: "common" or "short".
     unsearchable: list[tuple[Phrase, str]] = field(default_factory=list)
     timeline: Timeline | None = None  # when asked for (``timeline=`` of SearchEngine.search)
+    # Fields asked for in ``facets_within=``, counted over the matches themselves.
+    facets_within: Mapping[str, Sequence[tuple[str, int]]] = field(default_factory=dict)

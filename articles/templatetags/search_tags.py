@@ -66,7 +66,7 @@ def search_url(
     if remove:
         params = params.without_value(field, remove)
     if drop == "filters":
-        params = params.edited(include={}, require={}, exclude={}, date_from=None, date_to=None)
+        params = params.without_filters()
     elif drop == "dates":
         params = params.edited(date_from=None, date_to=None)
     elif drop:
@@ -113,6 +113,7 @@ def compare_with_url(context) -> str:
         require=params.require,
         date_from=params.date_from,
         date_to=params.date_to,
+        unmatched=params.unmatched,
     )
     return compare_url(CompareParams((params.q,) if params.q else (), filters))
 
@@ -201,13 +202,22 @@ def facet_values(group, values, exclude: bool = True) -> str:
         state = " is-selected" if value.selected else " is-excluded" if value.excluded else ""
         current = ' aria-current="true"' if state else ""
         shown_name = f"<s>{name}</s>" if value.excluded else name
-        count = f' <span class="count">{value.count:,}</span>' if value.count is not None else ""
+        count = ""
+        if value.count is not None and value.url:
+            # Out of the Tab order: the box beside it is the keyboard's way to the filter.
+            label = f"{name} alone: {value.count:,} article{'s' if value.count != 1 else ''}"
+            count = (
+                f' <a class="count" href="{html_escape(value.url)}" tabindex="-1" '
+                f'aria-label="{label}" data-count="{value.count}">{value.count:,}</a>'
+            )
+        elif value.count is not None:
+            count = f' <span class="count">{value.count:,}</span>'
         row = (
             f'<li class="facet-value{state}"{current}>'
             f'<input type="checkbox" name="{field}" value="{"+" if value.required else ""}{slug}" '
             f'id="f-{field}-{slug}"'
             f"{' checked' if value.selected else ''}>"
-            f'<label for="f-{field}-{slug}">{shown_name}{count}</label>'
+            f'<label for="f-{field}-{slug}">{shown_name}</label>{count}'
         )
         if exclude or value.excluded:
             # The visible word is the start of the box's name (WCAG 2.5.3, label in name).

@@ -118,7 +118,16 @@ class FastSearch:
         return docs[np.argsort(key, kind="stable")]
 
     def search(
-        self, query: EngineQuery, *, sort, offset, limit, facets, suggest, timeline=""
+        self,
+        query: EngineQuery,
+        *,
+        sort,
+        offset,
+        limit,
+        facets,
+        suggest,
+        timeline="",
+        facets_within=(),
     ) -> EngineResult:
         """SearchEngine.search (articles.search.engine) over this process's snapshot."""
         snap = self.live.snapshot()
@@ -162,6 +171,12 @@ class FastSearch:
             corrections = spelling.corrections(snap, parsed)
         dropped = unsearchable(snap.schema, parsed) if parsed.required or parsed.excluded else []
         result = EngineResult(total, hits, facet_counts, corrections, unsearchable=dropped)
+        if facets:
+            result.facets_within = {
+                name: snap.facets[name].count(mask, docs)
+                for name in facets_within
+                if name in snap.facets
+            }
         if timeline:
             result.timeline = day_timeline(snap.published[docs], timeline, query)
         return result
