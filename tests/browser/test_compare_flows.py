@@ -8,14 +8,13 @@ from __future__ import annotations
 import pytest
 
 from .conftest import axe_problems
-from .test_pictures_flows import pictures_archive  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 COMPARE = "/compare/?q=trump&q=covid"
 
 
-def test_the_comparison_reads_on_a_phone(live_server, pictures_archive, chromium, screenshot):  # noqa: F811
+def test_the_comparison_reads_on_a_phone(live_server, pictures_archive, chromium, screenshot):
     context = chromium.new_context(viewport={"width": 390, "height": 844})
     try:
         page = context.new_page()
@@ -45,7 +44,7 @@ def test_the_comparison_reads_on_a_phone(live_server, pictures_archive, chromium
 
 def test_the_comparison_on_a_desktop_keeps_the_hint_for_narrow_screens(
     live_server,
-    pictures_archive,  # noqa: F811
+    pictures_archive,
     browser_context,
     screenshot,
 ):
@@ -60,7 +59,7 @@ def test_the_comparison_on_a_desktop_keeps_the_hint_for_narrow_screens(
 
 def test_a_reader_splits_a_search_by_outlet_and_year(
     live_server,
-    pictures_archive,  # noqa: F811
+    pictures_archive,
     browser_context,
 ):
     page = browser_context.new_page()
@@ -76,7 +75,7 @@ def test_a_reader_splits_a_search_by_outlet_and_year(
 
 def test_a_filter_that_names_nothing_offers_its_closest_values(
     live_server,
-    pictures_archive,  # noqa: F811
+    pictures_archive,
     browser_context,
 ):
     page = browser_context.new_page()
@@ -94,7 +93,7 @@ def test_a_filter_that_names_nothing_offers_its_closest_values(
 
 def test_axe_core_finds_no_serious_violation_on_the_new_pages(
     live_server,
-    pictures_archive,  # noqa: F811
+    pictures_archive,
     axe_context,
 ):
     page = axe_context.new_page()
