@@ -2,6 +2,8 @@
 settle alone, each with its evidence and one-click answers, and every decision on record."""
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -18,6 +20,14 @@ ANSWERS = {
     "not_entity": "Not an entity: taken off its articles",
     "keep": "Kept as it is",
     "kind": "Refiled",
+}
+# What an answer does to entities needs these entity permissions besides changing decisions.
+ENTITY_PERMISSIONS = {
+    "same": ("change", "delete"),
+    "different": (),
+    "not_entity": ("change", "delete"),
+    "keep": (),
+    "kind": ("change", "delete"),  # refiling merges into an entity of that kind and name
 }
 
 
@@ -52,9 +62,22 @@ class EntityDecisionAdmin(admin.ModelAdmin):
         extra = {"suggestions_url": reverse("admin:articles_entitydecision_suggestions")}
         return super().changelist_view(request, {**(extra_context or {}), **extra})
 
-    def suggestions_view(self, request):
+    def may_answer(self, request, answer: str) -> bool:
+        """An answer replaces the suggestion with the editor's decision (a change of decisions);
+        answers that merge, drop or refile entities need what that does to entities too."""
         if not self.has_change_permission(request):
-            return HttpResponseRedirect(reverse("admin:index"))
+            return False
+        entity_opts = Entity._meta
+        return all(
+            request.user.has_perm(
+                f"{entity_opts.app_label}.{get_permission_codename(action, entity_opts)}"
+            )
+            for action in ENTITY_PERMISSIONS[answer]
+        )
+
+    def suggestions_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         if request.method == "POST":
             return self._answer(request)
         rows = []
@@ -91,12 +114,15 @@ class EntityDecisionAdmin(admin.ModelAdmin):
             "title": "Entity suggestions",
             "rows": rows,
             "waiting": pending.count(),
+            "may": {answer: self.may_answer(request, answer) for answer in ANSWERS},
         }
         return TemplateResponse(request, "admin/articles/entitydecision/suggestions.html", context)
 
     def _answer(self, request):
-        suggestion = get_object_or_404(EntityDecision, pk=request.POST.get("suggestion"))
         answer = request.POST.get("answer", "")
+        if not self.may_answer(request, answer if answer in ANSWERS else "keep"):
+            raise PermissionDenied
+        suggestion = get_object_or_404(EntityDecision, pk=request.POST.get("suggestion"))
         subject = Entity.objects.filter(kind=suggestion.kind, key=suggestion.key).first()
         other = Entity.objects.filter(kind=suggestion.other_kind, key=suggestion.other_key).first()
         back = HttpResponseRedirect(reverse("admin:articles_entitydecision_suggestions"))
