@@ -20,6 +20,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.middleware.gzip import GZipMiddleware
 from django.urls import reverse
+from django.utils.encoding import escape_uri_path
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from articles.locks import file_lock
 
@@ -71,9 +73,21 @@ class TrackingParametersMiddleware:
             if len(kept) != len(pieces):
                 kept = [p for p in kept if p]
                 return HttpResponsePermanentRedirect(
-                    request.path + ("?" + "&".join(kept) if kept else "")
+                    same_site_path(request) + ("?" + "&".join(kept) if kept else "")
                 )
         return self.get_response(request)
+
+
+def same_site_path(request: HttpRequest) -> str:
+    """The request's path as a Location that stays on this site.
+
+    The raw path may start with "//" or "/\\" (or "/%2F%2F", decoded to "///"), which a
+    browser reads as another host: "//evil.example/" would send a shared link there.
+    """
+    path = "/" + escape_uri_path(request.path).lstrip("/")
+    if not url_has_allowed_host_and_scheme(path, allowed_hosts=None):
+        return "/"
+    return path
 
 
 class CompressionMiddleware(GZipMiddleware):

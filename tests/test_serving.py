@@ -144,6 +144,30 @@ def test_head_exports_and_static_files_under_the_event_loop(server):
     assert answer == 200 and b"font" in css
 
 
+def raw_answer(port: int, request: bytes) -> tuple[bytes, dict[str, str]]:
+    """The status line and headers the server sends for ``request``, sent as written."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        received = b""
+        while b"\r\n\r\n" not in received:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+    head = received.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in head[1:] if ": " in line)
+    return head[0].encode(), {name.lower(): value for name, value in headers.items()}
+
+
+@pytest.mark.parametrize("path", [b"//evil.example/", b"/%2F%2Fevil.example/", b"//evil.example"])
+def test_the_tracking_redirect_never_leaves_the_site(server, path):
+    status_line, headers = raw_answer(
+        server, b"GET " + path + b"?utm_source=x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    assert status_line.startswith(b"HTTP/1.1 301")
+    assert headers["location"].startswith("/evil.example")
+
+
 def test_a_worker_busy_on_one_request_past_the_timeout_stops_reporting(tmp_path):
     """The arbiter restarts a worker that stops reporting, as it does with sync workers."""
     config = Config()
