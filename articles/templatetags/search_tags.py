@@ -128,6 +128,7 @@ def linked_body(text: str, mentions) -> str:
     is wrapped in markup, so nothing in an article can inject HTML.
     """
     links: dict[str, str] = {}
+    forms: set[str] = set()
     for mention in mentions:
         entity = mention.entity
         if entity.kind not in KIND_FILTERS:
@@ -136,9 +137,10 @@ def linked_body(text: str, mentions) -> str:
         for form in {entity.name, *(mention.surface_forms or [])}:
             if len(form) >= 2:
                 links.setdefault(form.casefold(), url)
+                forms.update((form, form.casefold()))
     pattern = None
     if links:
-        alternatives = sorted(links, key=len, reverse=True)
+        alternatives = sorted(forms, key=len, reverse=True)
         pattern = re.compile(
             r"(?<!\w)(" + "|".join(re.escape(a) for a in alternatives) + r")(?!\w)",
             re.IGNORECASE,
@@ -150,13 +152,14 @@ def linked_body(text: str, mentions) -> str:
         position = 0
         if pattern:
             for match in pattern.finditer(paragraph):
+                # re.IGNORECASE and casefold() disagree on some letters ("ALI" matches "Alı",
+                # "İ" folds to two characters): link only what folds to a known name.
+                url = links.get(match.group(0).casefold())
+                if url is None:
+                    continue
                 pieces.append(conditional_escape(paragraph[position : match.start()]))
                 pieces.append(
-                    format_html(
-                        '<a class="entity" href="{}">{}</a>',
-                        links[match.group(0).casefold()],
-                        match.group(0),
-                    )
+                    format_html('<a class="entity" href="{}">{}</a>', url, match.group(0))
                 )
                 position = match.end()
         pieces.append(conditional_escape(paragraph[position:]))
