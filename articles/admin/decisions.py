@@ -5,11 +5,11 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from .. import selectors
+from ..forms import whole_number
 from ..ingest.reconcile import editor
 from ..models import Entity, EntityDecision
 
@@ -119,19 +119,37 @@ class EntityDecisionAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/articles/entitydecision/suggestions.html", context)
 
     def _answer(self, request):
+        """Carry out one answer to one suggestion; anything else is refused with a message
+        and changes nothing."""
         answer = request.POST.get("answer", "")
-        if not self.may_answer(request, answer if answer in ANSWERS else "keep"):
-            raise PermissionDenied
-        suggestion = get_object_or_404(EntityDecision, pk=request.POST.get("suggestion"))
-        subject = Entity.objects.filter(kind=suggestion.kind, key=suggestion.key).first()
-        other = Entity.objects.filter(kind=suggestion.other_kind, key=suggestion.other_key).first()
         back = HttpResponseRedirect(reverse("admin:articles_entitydecision_suggestions"))
-        if subject is None or answer not in ANSWERS:
+        if answer not in ANSWERS:
+            messages.error(request, f"“{answer[:40]}” is no answer: use one of the buttons.")
+            return back
+        if not self.may_answer(request, answer):
+            raise PermissionDenied
+        suggestion_id = whole_number(request.POST.get("suggestion", ""))
+        suggestion = EntityDecision.objects.filter(
+            pk=suggestion_id, origin=EntityDecision.Origin.SUGGESTED
+        ).first()
+        if suggestion is None:
+            messages.error(request, "That suggestion has been answered already or is gone.")
+            return back
+        subject = Entity.objects.filter(kind=suggestion.kind, key=suggestion.key).first()
+        if subject is None:
             messages.error(request, "That suggestion is no longer current; the list is updated.")
             suggestion.delete()
             return back
+        other = (
+            Entity.objects.filter(kind=suggestion.other_kind, key=suggestion.other_key).first()
+            if suggestion.verdict == EntityDecision.Verdict.SAME
+            else None
+        )
         if answer in ("same", "different") and other is None:
             messages.error(request, f"“{suggestion.other_name}” no longer exists.")
+            return back
+        if answer == "kind" and suggestion.verdict != EntityDecision.Verdict.KIND:
+            messages.error(request, f"Nothing suggests refiling “{suggestion.name}”.")
             return back
         if answer == "same":
             editor.same(subject, other, request.user)
@@ -142,7 +160,7 @@ class EntityDecisionAdmin(admin.ModelAdmin):
         elif answer == "keep":
             editor.is_an_entity(subject, request.user)
         else:
-            editor.of_kind(subject, suggestion.other_kind or subject.kind, request.user)
+            editor.of_kind(subject, suggestion.other_kind, request.user)
         suggestion.delete()
         messages.success(request, f"{suggestion.name}: {ANSWERS[answer]}.")
         return back
