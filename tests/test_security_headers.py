@@ -63,6 +63,17 @@ def test_the_tracking_redirect_stays_on_this_site(client, raw_path, location):
     assert response["Location"] == location + "?q=iran"
 
 
+@pytest.mark.parametrize(
+    ("path", "extra"), [("/?utm_source=x", {}), ("/", {"HTTP_HOST": "evil.example"})]
+)
+def test_redirects_and_refused_hosts_carry_every_security_header(client, path, extra):
+    response = client.get(path, **extra)
+    assert response.status_code in (301, 400)
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
 def test_hsts_and_secure_cookies_behind_tls(client, settings):
     settings.SECURE_HSTS_SECONDS = 31536000
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
