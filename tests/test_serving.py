@@ -8,6 +8,7 @@ data folder and checks that it keeps answering while such connections hang.
 
 import json
 import socket
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -285,5 +286,10 @@ def test_the_application_refuses_a_websocket_any_server_hands_it():
     async def send(message):
         sent.append(message)
 
-    asyncio.run(serving.SiteApplication()({"type": "websocket", "path": "/"}, receive, send))
+    def serve():  # in a thread of its own: the browser tests leave a loop running here
+        asyncio.run(serving.SiteApplication()({"type": "websocket", "path": "/"}, receive, send))
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    thread.join(10)
     assert [m["type"] for m in sent] == ["websocket.close"]
