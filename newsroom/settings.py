@@ -83,6 +83,8 @@ MIDDLEWARE = [
     # Compresses what comes out of everything below (public pages only: see its docstring).
     "newsroom.middleware.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Out here, so that answers made below it (tracking redirects, 400s) carry it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.SecurityHeadersMiddleware",
     "newsroom.middleware.TrackingParametersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -91,7 +93,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.AdminLoginRateLimitMiddleware",
 ]
 

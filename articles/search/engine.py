@@ -81,6 +81,11 @@ class SearchEngine(abc.ABC):
         """Article id -> the updated_at stored in the index (for check_index)."""
 
     @abc.abstractmethod
+    def indexed_facets(self, article_ids: Iterable[int]) -> dict[int, dict[str, frozenset[str]]]:
+        """Article id -> filter field -> the values the index holds for it, for the articles
+        among ``article_ids`` that it holds (for check_index)."""
+
+    @abc.abstractmethod
     def probe_count(self) -> int:
         """How many articles the index holds, read without creating or changing anything;
         FileNotFoundError when there is no index at all (for /healthz)."""
