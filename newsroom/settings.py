@@ -316,5 +316,7 @@ LOGGING = {
         # Whoosh and haystack log every search failure themselves; keep their detail.
         "haystack": {"level": "WARNING"},
         "elasticsearch": {"level": "WARNING"},
+        # pysolr logs every request at INFO.
+        "pysolr": {"level": "WARNING"},
     },
 }

@@ -50,13 +50,21 @@ def _engine_without_client(service: str, requirement: str) -> type[BaseEngine]:
 try:  # only importable when pysolr is installed
     from haystack.backends.solr_backend import SolrEngine, SolrSearchBackend
 
+    from .solr.client import FailoverSolr
+    from .solr.engine import SolrSearchEngine
+
     class NewsroomSolrSearchBackend(BulkPrepareMixin, SolrSearchBackend):
         # Sent as f.<field>.facet.limit / .mincount: every value that occurs, none that don't.
         facet_options = {"limit": -1, "mincount": 1}
 
+        def __init__(self, connection_alias, **connection_options):
+            super().__init__(connection_alias, **connection_options)
+            urls = connection_options.get("URLS") or [connection_options["URL"]]
+            self.conn = FailoverSolr(urls, timeout=self.timeout)
+
     class NewsroomSolrEngine(DeclaresSearchEngine, SolrEngine):
         backend = NewsroomSolrSearchBackend
-        search_engine_class = HaystackSearchEngine
+        search_engine_class = SolrSearchEngine
 
 except (ImportError, MissingDependency):  # pragma: no cover - optional client
     NewsroomSolrEngine = _engine_without_client("Solr", "pysolr")
