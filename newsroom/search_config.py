@@ -17,7 +17,6 @@ def haystack_connections(search_url: str, data_dir: Path) -> dict:
 
     "" or "whoosh://"              -> Whoosh index in ``data_dir/whoosh``
     "whoosh:///abs/path"           -> Whoosh index in that folder
-    "elasticsearch://host:9200/ix" -> haystack's elasticsearch7 backend, index "ix"
     "solr://host:8983/solr/name"   -> haystack's Solr backend on SolrCloud (https with
                                       "solrs://"); "name" is the alias searches go to
     "solr://h1:8983,h2:8983/solr/name?shards=2&replicas=2"
@@ -43,21 +42,14 @@ def haystack_connections(search_url: str, data_dir: Path) -> dict:
             }
         }
     if scheme in ("elasticsearch", "elasticsearchs", "es", "https", "http"):
-        web_scheme = "https" if scheme in ("elasticsearchs", "https") else "http"
-        index = parts.path.strip("/") or "newsroom"
-        return {
-            "default": {
-                "ENGINE": "articles.search.cluster.NewsroomElasticsearchEngine",
-                "URL": urlunsplit((web_scheme, parts.netloc, "", "", "")),
-                "INDEX_NAME": index,
-                "INCLUDE_SPELLING": True,
-            }
-        }
+        raise SearchURLError(
+            "SEARCH_URL: Elasticsearch is no longer supported (haystack 3.4 drives only "
+            "Elasticsearch 7, past its end of life, and no test ran it against a server): "
+            "use solr://host:8983/solr/newsroom (deploy/DEPLOY.md)"
+        )
     if scheme in ("solr", "solrs"):
         return {"default": _solr_options(parts, "https" if scheme == "solrs" else "http")}
-    raise SearchURLError(
-        f"SEARCH_URL scheme {scheme!r} is not supported: use whoosh://, elasticsearch:// or solr://"
-    )
+    raise SearchURLError(f"SEARCH_URL scheme {scheme!r} is not supported: use whoosh:// or solr://")
 
 
 def _solr_options(parts, web_scheme: str) -> dict:

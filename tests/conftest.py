@@ -24,6 +24,7 @@ def shared() -> Path:
 # The cluster pass of `make test` (scripts/with-solr.sh) points SEARCH_URL at a SolrCloud.
 ON_CLUSTER = os.environ.get("SEARCH_URL", "").split(":", 1)[0] in ("solr", "solrs")
 ENGINES = ["whoosh", "generic", "solr"]
+whoosh_only = pytest.mark.skipif(ON_CLUSTER, reason="Whoosh-only: SEARCH_URL points at a cluster")
 
 
 @pytest.fixture(params=ENGINES)

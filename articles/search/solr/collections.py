@@ -15,17 +15,18 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..types import REBUILD_COMMAND as FIX_COMMAND
+from ..types import IndexNeedsRebuild
 from .client import SolrAdmin
 
 CONFIGSET_DIR = Path(__file__).resolve().parent / "configset"
-FIX_COMMAND = "manage.py rebuild_search_index"
 
 
 class CollectionMissing(FileNotFoundError):
     """The alias points at no collection yet (a new cluster): nothing was ever indexed."""
 
 
-class ConfigsetMismatch(RuntimeError):
+class ConfigsetMismatch(IndexNeedsRebuild):
     """The live collection was made from other configset files than this code's."""
 
 

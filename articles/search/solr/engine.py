@@ -24,8 +24,8 @@ from django.utils import timezone
 from ...models import Article
 from ..haystack_engine import HaystackSearchEngine
 from ..query import Clause
-from ..types import EngineQuery, EngineResult
-from .client import FailoverSolr, SolrAdmin
+from ..types import EngineQuery, EngineResult, IndexNeedsRebuild, SearchUnavailable
+from .client import FailoverSolr, SolrAdmin, unreachable
 from .collections import Collections
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,11 @@ class SolrSearchEngine(HaystackSearchEngine):
         now = time.monotonic()
         if not force and now - _checked.get(key, -1e9) < CHECK_EVERY_SECONDS:
             return
-        self.collections().check()
+        try:
+            self.collections().check()
+        except IndexNeedsRebuild as exc:
+            logger.error("search collection refused: %s", exc.detail)
+            raise
         with _checked_lock:
             _checked[key] = now
 
@@ -161,8 +165,13 @@ class SolrSearchEngine(HaystackSearchEngine):
     def probe_count(self) -> int:
         """The live collection's size; FileNotFoundError (CollectionMissing) before the first
         build, ConfigsetMismatch when it was made from other configset files."""
-        self.check_collection(force=True)
-        found = self._client_for(self.options["ALIAS"]).search("*:*", rows=0)
+        try:
+            self.check_collection(force=True)
+            found = self._client_for(self.options["ALIAS"]).search("*:*", rows=0)
+        except Exception as exc:
+            if unreachable(exc):
+                raise SearchUnavailable(str(exc)) from exc
+            raise
         return int(found.hits)
 
     # --- writing ------------------------------------------------------------------------
