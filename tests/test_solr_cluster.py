@@ -222,3 +222,48 @@ def test_a_node_goes_down_searches_keep_answering_and_writes_drain_when_it_is_ba
     expected = {a.pk for a in made + saved}
     assert set(search.iter_result_ids(SearchRequest(q="pangolin"))) == expected
     assert "1 running" in control("/nodes")
+
+
+@cluster_only
+def test_a_rebuild_killed_outright_leaves_the_live_alias_and_a_second_run_succeeds(site, shared):
+    """A real SIGKILL of `rebuild_search_index` in another process, on a site of its own
+    (its own database and alias): nothing cleans up after it, the next run does."""
+    from .conftest import CORPUS
+
+    run, start, _ = site
+    env = {"SEARCH_URL": os.environ["SEARCH_URL"].replace("/solr/newsroom", "/solr/killed")}
+    files = sorted(str(p) for p in (CORPUS / "bbc_news" / "politics").glob("*.txt"))[:40]
+    imported = run("manage.py", "import_articles", "--no-index", *files, extra_env=env)
+    assert imported.returncode == 0, imported.stderr[-2000:]
+    first = run("manage.py", "rebuild_search_index", extra_env=env)
+    assert first.returncode == 0, first.stderr[-2000:]
+    engine = search.current_engine()
+    admin = engine.collections().admin
+    live = admin.aliases()["killed"]
+    count = _alias_count(engine, "killed")
+    assert count > 30
+
+    rebuild = start("manage.py", "rebuild_search_index", extra_env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        names = [n for n in admin.cluster_status()["collections"] if n.startswith("killed_")]
+        if len(names) > 1:  # the new collection exists: the build has begun
+            break
+        time.sleep(0.05)
+    rebuild.kill()
+    rebuild.communicate(timeout=60)
+    assert len(names) > 1, "the second rebuild never began"
+    assert admin.aliases()["killed"] == live
+    assert _alias_count(engine, "killed") == count
+
+    second = run("manage.py", "rebuild_search_index", extra_env=env)
+    assert second.returncode == 0, second.stderr[-2000:]
+    names = [n for n in admin.cluster_status()["collections"] if n.startswith("killed_")]
+    assert names == [admin.aliases()["killed"]] and names != [live]
+    assert _alias_count(engine, "killed") == count
+    admin.collections(action="DELETEALIAS", name="killed")
+    admin.delete_collection(names[0])
+
+
+def _alias_count(engine, alias: str) -> int:
+    return engine._client_for(alias).search("*:*", rows=0).hits
