@@ -224,6 +224,7 @@ def test_more_like_this(newsroom, engine):
     assert similar and similar[0] in {newsroom["biden"].id, newsroom["kirkuk"].id}
     search.remove_articles([newsroom["biden"].id])
     assert newsroom["biden"].id not in search.more_like_this(newsroom["baghdad"].id, limit=5)
+    assert search.more_like_this(newsroom["hidden"].id, limit=5) == []  # not in the index
 
 
 def test_more_like_this_finds_articles_in_every_shard(engine):

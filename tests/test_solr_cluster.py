@@ -54,6 +54,9 @@ def unreachable_cluster():
 def test_an_unreachable_cluster_answers_503_naming_search_and_pages_say_so(
     unreachable_cluster, client
 ):
+    article = Article.objects.create(headline="Okapi", slug="okapi", body="Okapi.", fingerprint="o")
+    shown = client.get(article.get_absolute_url())
+    assert shown.status_code == 200 and "Okapi" in shown.content.decode()  # no neighbours
     health = client.get("/healthz")
     assert health.status_code == 503
     assert health.json() == {"database": "ok", "search": "search engine unreachable"}

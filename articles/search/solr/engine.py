@@ -139,6 +139,8 @@ class SolrSearchEngine(HaystackSearchEngine):
         return out
 
     def more_like_this(self, article_id: int, limit: int) -> list[int]:
+        if not Article.objects.filter(pk=article_id, is_published=True).exists():
+            return []  # not in the index: {!mlt} would answer 400
         with self._reporting_outages():
             found = self.backend.conn.search(
                 f"{{!mlt qf=text mintf=1 mindf=2 maxqt=25}}{_doc_id(article_id)}",
