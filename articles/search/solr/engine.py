@@ -1,11 +1,12 @@
 """SolrCloud behind the generic haystack engine: what Solr does its own way.
 
-Searching, facets and the timeline are the generic engine's (articles.search.haystack_engine).
-Here: more-like-this through the ``{!mlt}`` query parser on /select (haystack's goes to the
-/mlt handler, which on a sharded collection looks in one shard only); a rebuild into a new
-collection swapped in by moving the alias (searches never see a partial index); the check
-that the live collection was made from this code's configset; reads of the whole index with
-a cursor instead of deep pages.
+The words, filters and dates are translated by the generic engine
+(articles.search.haystack_engine); a page with its facets and timeline is asked in one or two
+requests (``faceted``). Here too: more-like-this through the ``{!mlt}`` query parser on
+/select (haystack's goes to the /mlt handler, which on a sharded collection looks in one
+shard only); a rebuild into a new collection swapped in by moving the alias (searches never
+see a partial index); the check that the live collection was made from this code's
+configset; reads of the whole index with a cursor instead of deep pages.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ...models import Article
 from ..haystack_engine import HaystackSearchEngine
 from ..query import Clause
 from ..types import EngineQuery, EngineResult, IndexNeedsRebuild, SearchUnavailable
+from . import faceted
 from .client import FailoverSolr, SolrAdmin, unreachable
 from .collections import Collections
 
@@ -97,15 +99,8 @@ class SolrSearchEngine(HaystackSearchEngine):
         searchable = _without_long_words(query)
         if searchable is None:
             return EngineResult(0, [], {})
-        result = super().search(
-            searchable,
-            sort=sort,
-            offset=offset,
-            limit=limit,
-            facets=facets,
-            suggest=False,
-            timeline=timeline,
-        )
+        with self._reporting_outages():
+            result = faceted.search(self, searchable, sort, offset, limit, facets, timeline)
         if suggest and query.parsed.required and result.total <= 3:
             result.corrections = self._corrections(query.parsed.positive_words())
         return result
