@@ -21,7 +21,10 @@ class BulkPrepareMixin:
     """haystack's update() calls full_prepare per object; prepare the batch in bulk first."""
 
     def update(self, index, iterable, commit=True):
-        return super().update(index, index.attach_documents(iterable), commit=commit)
+        objects = list(iterable)
+        if any(getattr(o, "_search_document", None) is None for o in objects):
+            objects = index.attach_documents(objects)
+        return super().update(index, objects, commit=commit)
 
 
 def _engine_without_client(service: str, requirement: str) -> type[BaseEngine]:

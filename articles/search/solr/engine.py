@@ -16,6 +16,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -224,13 +225,21 @@ class SolrSearchEngine(HaystackSearchEngine):
         since = timezone.now() - timedelta(seconds=2)
         ids = list(index.index_queryset().order_by("id").values_list("id", flat=True).iterator())
         count = 0
-        with self._failing_loudly():
+        with self._failing_loudly(), ThreadPoolExecutor(1) as poster:
+            # Solr indexes one batch while this process builds the next documents.
+            sending = None
             for start in range(0, len(ids), BATCH):
-                objects = list(Article.objects.filter(id__in=ids[start : start + BATCH]))
-                builder.update(index, objects, commit=False)
+                objects = index.attach_documents(
+                    Article.objects.filter(id__in=ids[start : start + BATCH]).only("id")
+                )
+                if sending is not None:
+                    sending.result()
+                sending = poster.submit(builder.update, index, objects, commit=False)
                 count += len(objects)
                 if progress:
                     progress(len(objects))
+            if sending is not None:
+                sending.result()
             # Saves made during the build (their index tasks also wait in the queue).
             changed = list(
                 Article.objects.filter(updated_at__gte=since).values_list("id", flat=True)
