@@ -165,7 +165,7 @@ def make_article(n: int) -> Article:
 
 @cluster_only
 @pytest.mark.skipif(not os.environ.get("SOLR_CONTROL_URL"), reason="no SOLR_CONTROL_URL")
-def test_a_node_goes_down_searches_keep_answering_and_writes_drain_when_it_is_back(solr):
+def test_a_node_goes_down_searches_keep_answering_and_no_write_is_lost(solr):
     made = [make_article(n) for n in range(60)]
     queue.drain()
     assert search.count_articles(SearchRequest(q="pangolin")) == 60
@@ -208,6 +208,20 @@ def test_a_node_goes_down_searches_keep_answering_and_writes_drain_when_it_is_ba
             thread.join()
     IndexTask.objects.update(not_before=None)
     queue.drain()
+    # Both nodes down: no write can land; the saves wait in the queue, then drain.
+    control("/nodes/0/stop")
+    control("/nodes/1/stop")
+    try:
+        held = [make_article(200 + n) for n in range(5)]
+        assert queue.drain() == 0
+        assert IndexTask.objects.filter(attempts=1).count() == len(held)
+        assert "Failed to connect" in IndexTask.objects.first().last_error
+    finally:
+        control("/nodes/0/start")
+        control("/nodes/1/start")
+    solr.collections().admin.wait_for_replicas(solr.collections().live())
+    IndexTask.objects.update(not_before=None)
+    drained_when_back = queue.drain()
     figures = {
         "searches": stats["searches"],
         "during outage": during,
@@ -217,12 +231,14 @@ def test_a_node_goes_down_searches_keep_answering_and_writes_drain_when_it_is_ba
         "drained while down": drained_while_down,
         "left queued while down": waiting,
         "node back and replicas active after s": round(back_after, 1),
+        "saves while both nodes were down, drained when back": drained_when_back,
     }
     print("node loss:", json.dumps(figures))
     assert stats["failed"] == 0, stats["errors"][:3]
     assert during > 0
     assert not IndexTask.objects.exists()
-    expected = {a.pk for a in made + saved}
+    assert drained_when_back == len(held)
+    expected = {a.pk for a in made + saved + held}
     assert set(search.iter_result_ids(SearchRequest(q="pangolin"))) == expected
     assert "1 running" in control("/nodes")
 
