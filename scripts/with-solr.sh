@@ -62,7 +62,7 @@ done
 . "$tmp/ready"
 
 # Healthy: every node answers and ZooKeeper lists them all as live.
-first=${SOLR_NODES%%,*}
+first=${SOLR_NODE_URLS%%,*}
 live=0
 for _ in $(seq 1 120); do
   live=$(curl -fs "$first/admin/collections?action=CLUSTERSTATUS&wt=json" 2>/dev/null \
@@ -72,7 +72,7 @@ for _ in $(seq 1 120); do
 done
 [ "$live" -ge "$nodes" ] || { tail -50 "$tmp/solr.log" >&2; echo "with-solr.sh: $live of $nodes nodes live" >&2; exit 1; }
 
-hosts=$(echo "$SOLR_NODES" | sed -e 's#http://##g' -e 's#/solr##g')
+hosts=$(echo "$SOLR_NODE_URLS" | sed -e 's#http://##g' -e 's#/solr##g')
 export SEARCH_URL="solr://$hosts/solr/newsroom"
 export SOLR_CONTROL_URL SOLR_PID=$pid
 echo "SolrCloud 9.10.1, $nodes nodes (PID $pid, heap $heap): SEARCH_URL=$SEARCH_URL" >&2

@@ -23,7 +23,7 @@ import org.apache.solr.embedded.JettySolrRunner;
  * <p>It only runs the cluster: the application uploads its configset and creates its collections
  * itself (articles/search/solr), as it does on a production cluster.
  *
- * <p>Once every node is up it writes KEY=VALUE lines to the ready file (ZK_HOST, SOLR_NODES,
+ * <p>Once every node is up it writes KEY=VALUE lines to the ready file (ZK_HOST, SOLR_NODE_URLS,
  * SOLR_CONTROL_URL) and serves a small control API on 127.0.0.1 for the node-loss tests: POST
  * /nodes/N/stop and /nodes/N/start (N from 0; a node restarts on its port), GET /nodes. It stops
  * the cluster on SIGTERM or POST /shutdown.
@@ -78,7 +78,7 @@ public final class ClusterLauncher {
     String text =
         "ZK_HOST="
             + cluster.getZkServer().getZkAddress()
-            + "\nSOLR_NODES="
+            + "\nSOLR_NODE_URLS="
             + nodeUrls()
             + "\nSOLR_CONTROL_URL=http://127.0.0.1:"
             + controlPort
