@@ -15,7 +15,7 @@ import copy
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 CT = "articles.article"
 BATCH = 1000
+CURSOR_ROWS = 2000  # documents per request when reading every match with a cursor
 # How long a process trusts its last look at the alias and configset.
 CHECK_EVERY_SECONDS = 30.0
 # Between moving the alias and deleting the old collection: every node has seen the move.
@@ -110,9 +111,26 @@ class SolrSearchEngine(HaystackSearchEngine):
         searchable = _without_long_words(query)
         return 0 if searchable is None else super().count(searchable)
 
-    def iter_ids(self, query: EngineQuery, sort: str):
+    def iter_ids(self, query: EngineQuery, sort: str) -> Iterator[int]:
+        """With a cursor: a CSV of the whole archive reads each match once, where pages by
+        offset make every shard sort all the matches before each page again."""
         searchable = _without_long_words(query)
-        return iter(()) if searchable is None else super().iter_ids(searchable, sort)
+        if searchable is None:
+            return
+        with self._reporting_outages():
+            q, fq, order = faceted.translated(self, searchable, sort)
+        order = ", ".join(filter(None, [order or "score desc", "id asc"]))
+        cursor = "*"
+        while True:
+            with self._reporting_outages():
+                page = self.backend.conn.search(
+                    q, fq=fq, sort=order, rows=CURSOR_ROWS, cursorMark=cursor, fl="article_id"
+                )
+            for doc in page.docs:
+                yield int(doc["article_id"])
+            if not page.nextCursorMark or page.nextCursorMark == cursor:
+                return
+            cursor = page.nextCursorMark
 
     def _corrections(self, words: list[str]) -> dict[str, str]:
         """Folded word -> the likelier headline word, from Solr's spellcheck component (the
@@ -152,7 +170,11 @@ class SolrSearchEngine(HaystackSearchEngine):
             cursor = "*"
             while True:
                 page = self.backend.conn.search(
-                    "*:*", fq=[f"django_ct:{CT}"], sort="id asc", rows=5000, cursorMark=cursor
+                    "*:*",
+                    fq=[f"django_ct:{CT}"],
+                    sort="id asc",
+                    rows=CURSOR_ROWS,
+                    cursorMark=cursor,
                 )
                 for doc in page.docs:
                     out[int(doc["article_id"])] = _as_datetime(doc["updated_at"])

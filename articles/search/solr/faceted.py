@@ -26,19 +26,26 @@ from ..vocabulary import FILTER_FIELDS
 _GAPS = {"day": "+1DAY", "month": "+1MONTH", "year": "+1YEAR"}
 
 
-def search(engine, query: EngineQuery, sort, offset, limit, facets, timeline) -> EngineResult:
-    """``engine``: the SolrSearchEngine (its translation of the query and its client)."""
+def translated(engine, query: EngineQuery, sort: str) -> tuple[str, list[str], str]:
+    """(q, fq, sort) as the generic engine's SearchQuerySet would send them, with each
+    selected facet group's filter tagged with its name. The sort ("" for relevance) puts
+    undated articles last both ways: dates sort missing-last (schema.xml)."""
     sqs = engine._queryset(replace(query, include={}), sort)
-    params = engine.backend.build_search_kwargs(sqs.query.build_query(), **sqs.query.build_params())
     q = sqs.query.build_query()
+    params = engine.backend.build_search_kwargs(q, **sqs.query.build_params())
     fq = list(params.get("fq", ()))
     for name, values in query.include.items():
         quoted = " OR ".join(Exact(v).prepare(sqs.query) for v in values)
         fq.append(f"{{!tag={name}}}{name}_exact:({quoted})")
+    return q, fq, params.get("sort") or ""
+
+
+def search(engine, query: EngineQuery, sort, offset, limit, facets, timeline) -> EngineResult:
+    """``engine``: the SolrSearchEngine (its translation of the query and its client)."""
+    q, fq, order = translated(engine, query, sort)
     request: dict = {"fq": fq, "start": offset, "rows": limit}
-    if params.get("sort"):
-        # Dates sort missing-last both ways (schema.xml): undated articles come after.
-        request["sort"] = params["sort"]
+    if order:
+        request["sort"] = order
     if facets:
         request.update(
             {
