@@ -45,8 +45,6 @@ def engine(request, monkeypatch):
     if kind != "solr" and ON_CLUSTER:
         pytest.skip("the cluster pass runs the cluster; Whoosh runs in the other passes")
     connections.reload("default")
-    if kind == "solr":
-        _collection_of_this_configset()
     if kind == "generic":
         engine = HaystackSearchEngine(connections["default"])
         monkeypatch.setattr(search.service, "current_engine", lambda: engine)
@@ -54,23 +52,26 @@ def engine(request, monkeypatch):
     return kind
 
 
-_checked_collection: list[bool] = []
-
-
-def _collection_of_this_configset() -> None:
-    """Once a run: a cluster kept from an earlier run may hold a collection made from older
-    configset files; the engine then refuses it (ConfigsetMismatch), so make a new one."""
+@pytest.fixture(scope="session", autouse=True)
+def collection_of_this_configset():
+    """On a cluster, before any test: the search alias points at a collection made from this
+    code's configset (a new cluster has none; one kept from an earlier run may have been made
+    from older files, which the engine refuses)."""
+    if not ON_CLUSTER:
+        return
     from articles import search
     from articles.search.solr.collections import CollectionMissing, ConfigsetMismatch
 
-    if _checked_collection:
-        return
     engine = search.current_engine()
     try:
         engine.check_collection(force=True)
     except (CollectionMissing, ConfigsetMismatch):
-        engine.rebuild()  # the test database is empty: a new, empty collection
-    _checked_collection.append(True)
+        collections = engine.collections()
+        old, fresh = collections.live(), collections.create()
+        collections.admin.point_alias(collections.alias, fresh)
+        engine.forget_checks()
+        if old:
+            collections.admin.delete_collection(old)
 
 
 @pytest.fixture

@@ -45,6 +45,8 @@ GENERIC_ON_WHOOSH = {
     "Newsroom's Whoosh backend does not take (SolrSearchEngine uses {!mlt})",
     "spelling": "haystack's Whoosh backend suggests nothing when there are no hits "
     "(haystack #644); Solr's spellcheck component does",
+    "notes": "the generic engine does not say which words are too common to search for "
+    "(the Whoosh and Solr engines do, from articles.search.analysis)",
 }
 
 
@@ -219,6 +221,17 @@ def test_zero_results_offer_a_spelling_and_drops_that_find_something(newsroom, c
     assert "No articles match" in page
     drop = re.search(r'<a href="([^"]+)">Drop “Outlet: Reuters”</a>', page).group(1)
     assert as_json(client, drop.split("?", 1)[1])["total"] == 1
+
+
+def test_words_too_common_to_search_for_are_named(newsroom, engine):
+    differs_on_generic(engine, "notes")
+    alone = search_articles(SearchRequest(q="the"))
+    assert alone.total == 0
+    assert alone.notes[0].startswith("“the” is too common a word to search for, so no article")
+    among = search_articles(SearchRequest(q="the troops"))
+    assert ids(among) == found("troops")
+    assert among.notes == ["“the” is too common a word to search for; it was left out."]
+    assert ids(search_articles(SearchRequest(q="the OR Kirkuk"))) == {newsroom["kirkuk"].id}
 
 
 def test_more_like_this(newsroom, engine):

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from ...models import Article
+from ..analysis import MIN_WORD_LENGTH, text_analyzer
 from ..haystack_engine import HaystackSearchEngine
 from ..query import Clause
 from ..types import EngineQuery, EngineResult, IndexNeedsRebuild, SearchUnavailable
@@ -105,6 +106,7 @@ class SolrSearchEngine(HaystackSearchEngine):
             result = faceted.search(self, searchable, sort, offset, limit, facets, timeline)
         if suggest and query.parsed.required and result.total <= 3:
             result.corrections = self._corrections(query.parsed.positive_words())
+        result.unsearchable = _unsearchable(query.parsed)
         return result
 
     def count(self, query: EngineQuery) -> int:
@@ -274,6 +276,17 @@ class SolrSearchEngine(HaystackSearchEngine):
                 builder.conn.delete(id=[_doc_id(i) for i in sorted(gone)])
             builder.conn.commit()
         return count
+
+
+def _unsearchable(parsed) -> list[tuple[tuple[str, ...], str]]:
+    """Query words and phrases with no index terms, each with why ("common" or "short"):
+    schema.xml analyses as analysis.text_analyzer() does, so its rules decide here too."""
+    analyzer = text_analyzer()
+    out: dict[tuple[str, ...], str] = {}
+    for phrase in [alt for c in parsed.required for alt in c.alternatives] + list(parsed.excluded):
+        if phrase not in out and not list(analyzer(" ".join(phrase))):
+            out[phrase] = "short" if all(len(w) < MIN_WORD_LENGTH for w in phrase) else "common"
+    return list(out.items())
 
 
 def _without_long_words(query: EngineQuery) -> EngineQuery | None:
