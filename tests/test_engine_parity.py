@@ -238,7 +238,14 @@ def test_more_like_this(newsroom, engine):
     differs_on_generic(engine, "mlt")
     similar = search.more_like_this(newsroom["baghdad"].id, limit=3)
     assert newsroom["baghdad"].id not in similar
-    assert similar and similar[0] in {newsroom["biden"].id, newsroom["kirkuk"].id}
+    closest = {newsroom["biden"].id, newsroom["kirkuk"].id}
+    if engine == "solr":
+        # Deliberate difference: Solr scores with each shard's own term statistics, and six
+        # articles over two shards (by a hash of their ids) reorder near ties from run to run.
+        # A large archive's shards have alike statistics; the 20-article test checks the set.
+        assert similar and closest & set(similar)
+    else:
+        assert similar and similar[0] in closest
     search.remove_articles([newsroom["biden"].id])
     assert newsroom["biden"].id not in search.more_like_this(newsroom["baghdad"].id, limit=5)
     assert search.more_like_this(newsroom["hidden"].id, limit=5) == []  # not in the index
