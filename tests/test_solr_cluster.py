@@ -286,3 +286,23 @@ def test_a_rebuild_killed_outright_leaves_the_live_alias_and_a_second_run_succee
 
 def _alias_count(engine, alias: str) -> int:
     return engine._client_for(alias).search("*:*", rows=0).hits
+
+
+@cluster_only
+def test_the_index_gives_back_each_articles_filter_values_and_counts_within_a_selection(solr):
+    """What check_index compares (the values the index holds) and what the map counts (a
+    selected field's values among the results themselves) come from Solr too."""
+    from articles.search.query import parse_query
+    from articles.search.types import EngineQuery
+
+    newsroom = make_newsroom()
+    docs = solr.backend.conn.search(f"article_id:{newsroom['kirkuk'].id}").docs
+    assert set(docs[0]["place"]) == {"kirkuk", "iraq"}
+    assert docs[0]["org"] == ["kataib-hezbollah"] and docs[0]["year"] == ["2020"]
+    query = EngineQuery(parse_query(""), {"place": ("kirkuk",)})
+    result = solr.search(
+        query, sort="newest", offset=0, limit=0, facets=True, suggest=False,
+        facets_within=("place",),
+    )  # fmt: skip
+    assert dict(result.facets["place"]) == {"iraq": 3, "kirkuk": 1, "iran": 1}
+    assert dict(result.facets_within["place"]) == {"kirkuk": 1, "iraq": 1}

@@ -98,12 +98,16 @@ class SolrSearchEngine(HaystackSearchEngine):
             yield
 
     # --- reading ------------------------------------------------------------------------
-    def search(self, query, *, sort, offset, limit, facets, suggest, timeline="") -> EngineResult:
+    def search(
+        self, query, *, sort, offset, limit, facets, suggest, timeline="", facets_within=()
+    ) -> EngineResult:
         searchable = _without_long_words(query)
         if searchable is None:
             return EngineResult(0, [], {})
         with self._reporting_outages():
-            result = faceted.search(self, searchable, sort, offset, limit, facets, timeline)
+            result = faceted.search(
+                self, searchable, sort, offset, limit, facets, timeline, facets_within
+            )
         if suggest and query.parsed.required and result.total <= 3:
             result.corrections = self._corrections(query.parsed.positive_words())
         result.unsearchable = _unsearchable(query.parsed)

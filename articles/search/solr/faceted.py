@@ -40,8 +40,12 @@ def translated(engine, query: EngineQuery, sort: str) -> tuple[str, list[str], s
     return q, fq, params.get("sort") or ""
 
 
-def search(engine, query: EngineQuery, sort, offset, limit, facets, timeline) -> EngineResult:
-    """``engine``: the SolrSearchEngine (its translation of the query and its client)."""
+def search(
+    engine, query: EngineQuery, sort, offset, limit, facets, timeline, facets_within=()
+) -> EngineResult:
+    """``engine``: the SolrSearchEngine (its translation of the query and its client).
+    ``facets_within``: selected fields also counted with their own selection applied."""
+    within = [name for name in facets_within if name in query.include] if facets else []
     q, fq, order = translated(engine, query, sort)
     request: dict = {"fq": fq, "start": offset, "rows": limit}
     if order:
@@ -53,7 +57,8 @@ def search(engine, query: EngineQuery, sort, offset, limit, facets, timeline) ->
                 "facet.field": [
                     f"{{!ex={name}}}{name}_exact" if name in query.include else f"{name}_exact"
                     for name in FILTER_FIELDS
-                ],
+                ]
+                + [f"{{!key={name}_within}}{name}_exact" for name in within],
                 "facet.limit": -1,
                 "facet.mincount": 1,
             }
@@ -70,10 +75,10 @@ def search(engine, query: EngineQuery, sort, offset, limit, facets, timeline) ->
     if facets:
         fields = raw.get("facet_counts", {}).get("facet_fields", {})
         for name in FILTER_FIELDS:
-            flat = fields.get(f"{name}_exact") or []
-            pairs = [(str(v), int(c)) for v, c in zip(flat[::2], flat[1::2], strict=True) if c]
-            counts[name] = sorted(pairs, key=lambda p: (-p[1], p[0]))
+            counts[name] = _pairs(fields.get(f"{name}_exact"))
     result = EngineResult(int(found.hits), hits, counts)
+    if within:  # EngineResult.facets_within, where the engine interface has it
+        result.facets_within = {name: _pairs(fields.get(f"{name}_within")) for name in within}
     if timeline:
         undated = 0
         if not dated_only:
@@ -107,6 +112,13 @@ def _timeline(engine, q, fq, query, unit, stats, undated) -> Timeline:
     ranges = found.raw_response["facet_counts"]["facet_ranges"]["published"]["counts"]
     counts = [(_day(k), int(c)) for k, c in zip(ranges[::2], ranges[1::2], strict=True)]
     return Timeline(unit, tuple(filled([(d, c) for d, c in counts if d], unit)), undated)
+
+
+def _pairs(flat) -> list[tuple[str, int]]:
+    """Solr's [value, count, value, count, ...] as pairs, count desc then value."""
+    flat = flat or []
+    pairs = [(str(v), int(c)) for v, c in zip(flat[::2], flat[1::2], strict=True) if c]
+    return sorted(pairs, key=lambda p: (-p[1], p[0]))
 
 
 def _day(value) -> date | None:
