@@ -238,7 +238,9 @@ class HaystackSearchEngine(SearchEngine):
             end_date=next_period(period_start(last, unit), unit) or date.max,
             gap_by=unit,
         )
-        raw = (faceted.facet_counts() or {}).get("dates", {}).get("published") or []
+        found = faceted.facet_counts() or {}
+        # Solr's range facets come back as "ranges", the other backends' as "dates".
+        raw = (found.get("dates") or found.get("ranges") or {}).get("published") or []
         counts = [(day, count) for day, count in _date_buckets(raw) if day is not None]
         return Timeline(unit, tuple(filled(counts, unit)), undated)
 

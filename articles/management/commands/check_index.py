@@ -28,8 +28,13 @@ def is_stale(db_updated, indexed_updated) -> bool:
     db_value, indexed = _naive_utc(db_updated), _naive_utc(indexed_updated)
     if indexed is None:
         return True
-    if indexed.microsecond == 0 and db_value.microsecond:
-        db_value = db_value.replace(microsecond=0)  # the index kept whole seconds only
+    # The index kept whole seconds (haystack's parsing) or milliseconds (Solr's dates) only.
+    for unit in (1_000_000, 1000):
+        if indexed.microsecond % unit == 0 and db_value.microsecond % unit:
+            db_value = db_value.replace(
+                microsecond=db_value.microsecond - db_value.microsecond % unit
+            )
+            break
     return indexed < db_value
 
 
