@@ -31,6 +31,7 @@ from .dates import date_from_url, date_line, parse_date
 from .outlets import KNOWN_OUTLETS, recognise_outlet
 from .readers import record_fields
 from .types import ParsedArticle, RawDocument
+from .wirecodes import clean_parsed, strip_markup_residue, strip_typesetting_codes
 
 
 def safe_url(value) -> str:
@@ -144,12 +145,17 @@ CLEAN_CORPUS_FORMATS = {"conll", "reuters-sgml"}
 
 
 def parse_document(raw: RawDocument) -> ParsedArticle:
-    """Headline, section, caption, body, outlet, date and URL of one document."""
+    """Headline, section, caption, body, outlet, date and URL of one document, without
+    wire codes or markup residue (:mod:`wirecodes`)."""
     if raw.format == "html":
-        return _parse_html(raw)
-    if raw.format == "text":
-        return _parse_text_page(raw.text, raw.fields)
-    return _parse_fields(raw)
+        article = _parse_html(raw)
+    elif raw.format == "text":
+        # codes above the headline would be read as the headline
+        text = strip_typesetting_codes(strip_markup_residue(raw.text))
+        article = _parse_text_page(text, raw.fields)
+    else:
+        article = _parse_fields(raw)
+    return clean_parsed(article, raw.format)
 
 
 def _parse_text_page(text: str, fields: dict | None = None) -> ParsedArticle:

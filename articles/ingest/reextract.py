@@ -16,7 +16,7 @@ from ..extraction.readers import sanitize_item
 from ..extraction.types import ExtractedArticle, RawDocument, ReadFailure
 from ..models import Article, Mention
 from ..search import queue
-from .columns import fit, stored_url
+from .columns import article_fingerprint, fit, stored_url
 from .resolution import ArchivePeople, EntityResolver, SourceResolver
 from .storing import extract_with_settings, write_mentions
 
@@ -79,12 +79,24 @@ def apply_extraction(
                 setattr(article, name, value)
         if "source" not in locked:
             article.source = sources.resolve(parsed.source, parsed.source_domain)
+        _refresh_fingerprint(article)
         Mention.objects.filter(
             article=article, origin=Mention.Origin.EXTRACTED, suppressed=False
         ).delete()
         write_mentions(article, extracted.entities, entities)
         article.save()
     return article
+
+
+def _refresh_fingerprint(article: Article) -> None:
+    """The fingerprint a new import of the same original computes, so importing the file again
+    finds the article (a better extractor changes the text it is computed from); kept when
+    another article holds it already."""
+    fingerprint = article_fingerprint(article.headline, article.body)
+    if fingerprint != article.fingerprint and not (
+        Article.objects.filter(fingerprint=fingerprint).exclude(pk=article.pk).exists()
+    ):
+        article.fingerprint = fingerprint
 
 
 PRELOAD_FROM = 200  # articles; fewer are resolved name by name
