@@ -15,7 +15,9 @@ and counts too).
 
 Parameters, in canonical order: ``q``, ``place``, ``org``, ``person`` (entity slugs),
 ``source`` (outlet slug), ``section`` (slugified section), ``year`` (four digits, or
-``undated`` for articles without a date), ``from``
+``undated`` for articles without a date), ``dates`` (``published``: dates their sources state
+or an editor gave; ``inferred``: dates the archive inferred; ``dates=-inferred`` leaves those
+out), ``from``
 and ``to`` (YYYY-MM-DD), ``sort`` (relevance, newest, oldest), ``page``, ``format`` (json,
 atom, csv) and ``facets=off`` (JSON without filter counts).
 """
@@ -32,6 +34,7 @@ from django import forms
 from . import selectors
 from .extraction.text import strip_control_characters
 from .search.vocabulary import (
+    DATE_KINDS,
     ENTITY_FILTERS,
     FILTER_FIELDS,
     FILTER_LABELS,
@@ -221,6 +224,7 @@ class SearchForm(forms.Form):
     source = FilterValuesField(required=False)
     section = FilterValuesField(required=False)
     year = FilterValuesField(required=False)
+    dates = FilterValuesField(required=False)
     sort = forms.CharField(required=False)
     page = forms.CharField(required=False)
     format = forms.CharField(required=False)
@@ -383,6 +387,9 @@ class SearchForm(forms.Form):
         for slug in wanted.get("year", ()):
             if _YEAR.fullmatch(slug) or slug.lower() == UNDATED:
                 known[("year", slug.lower())] = ("year", slug.lower())
+        for slug in wanted.get("dates", ()):
+            if slug.lower() in DATE_KINDS:
+                known[("dates", slug.lower())] = ("dates", slug.lower())
         # Each value as written, in whatever case, maps to its canonical slug.
         for name, slugs in wanted.items():
             for slug in slugs:
@@ -429,6 +436,12 @@ def _unknown_value_note(name: str, slug: str) -> str:
         return (
             f"{slug!r} is not a year: write years as four digits, for example 2020 "
             f"(or {UNDATED} for articles without a date)."
+        )
+    if name == "dates":
+        shown = slug if len(slug) <= 30 else slug[:30] + "…"
+        return (
+            f"{shown!r} is not a kind of date: dates=published keeps the dates sources state, "
+            "dates=inferred the inferred ones; that filter was ignored."
         )
     shown = slug if len(slug) <= 60 else slug[:60] + "…"
     return f"No {FILTER_LABELS[name][0]} called {shown!r}; that filter was ignored."
