@@ -17,12 +17,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pycountry
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils.text import slugify
 
 from .aggregate_cache import cached_until_changed
 from .extraction.names import fold_text
-from .models import Article, Entity, EntityAlias, EntityRedirect, Mention, Source, SourceRedirect
+from .models import (
+    Article,
+    Author,
+    Authorship,
+    Entity,
+    EntityAlias,
+    EntityRedirect,
+    Mention,
+    Source,
+    SourceRedirect,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,12 +397,46 @@ def filter_directory(
     return entries
 
 
+# What a page needs to show an article's date and how it was obtained.
+DATE_COLUMNS = ("published", "date", "date_source", "date_precision", "date_evidence")
+
+
+def author_directory() -> Directory:
+    """Every author of a published article, with their number of articles, A–Z."""
+
+    def compute():
+        rows = Author.objects.annotate(
+            n=Count("authorships", filter=Q(authorships__article__is_published=True))
+        ).values_list("slug", "name", "n")
+        return Directory.of([DirectoryEntry(slug, name, n) for slug, name, n in rows if n])
+
+    return cached_until_changed("directory:authors", compute, stale_seconds=120, shared=True)
+
+
+def author_articles(author: Author):
+    """An author's published articles, newest first (a queryset to page through)."""
+    return (
+        _with_authors(Article.objects.filter(is_published=True, authorships__author=author))
+        .select_related("source")
+        .only("id", "slug", "headline", *DATE_COLUMNS, "section", "source__name", "source__slug")
+        .order_by("-date", "-id")
+    )
+
+
 def latest_articles(limit: int = 20) -> list[Article]:
     return list(
-        Article.objects.filter(is_published=True)
+        _with_authors(Article.objects.filter(is_published=True))
         .select_related("source")
-        .only("id", "slug", "headline", "published", "section", "source__name", "source__slug")
-        .order_by("-published", "-id")[:limit]
+        .only(
+            "id",
+            "slug",
+            "headline",
+            *DATE_COLUMNS,
+            "section",
+            "source__name",
+            "source__slug",
+        )
+        .order_by("-date", "-id")[:limit]
     )
 
 
@@ -405,16 +449,22 @@ def article_count() -> int:
     )
 
 
+def _with_authors(queryset):
+    return queryset.prefetch_related(
+        Prefetch("authorships", queryset=Authorship.objects.select_related("author"))
+    )
+
+
 def articles_for_hits(ids: list[int]) -> dict[int, Article]:
     """The rows behind one page of search hits, without their bodies."""
     return (
-        Article.objects.filter(id__in=ids, is_published=True)
+        _with_authors(Article.objects.filter(id__in=ids, is_published=True))
         .select_related("source")
         .only(
             "id",
             "slug",
             "headline",
-            "published",
+            *DATE_COLUMNS,
             "section",
             "url",
             "updated_at",  # the feed's <updated>
@@ -426,7 +476,11 @@ def articles_for_hits(ids: list[int]) -> dict[int, Article]:
 
 
 def article_with_mentions(pk: int) -> tuple[Article, list[Mention]] | None:
-    article = Article.objects.filter(pk=pk, is_published=True).select_related("source").first()
+    article = (
+        _with_authors(Article.objects.filter(pk=pk, is_published=True))
+        .select_related("source")
+        .first()
+    )
     if article is None:
         return None
     mentions = list(
@@ -459,9 +513,9 @@ def country_names(codes: Iterable[str]) -> dict[str, str]:
 def articles_for_export(ids: list[int]) -> dict[int, Article]:
     """The rows a CSV export writes for these ids (published only), without their bodies."""
     return (
-        Article.objects.filter(id__in=ids, is_published=True)
+        _with_authors(Article.objects.filter(id__in=ids, is_published=True))
         .select_related("source")
-        .only("id", "slug", "headline", "published", "section", "url", "source__name")
+        .only("id", "slug", "headline", *DATE_COLUMNS, "section", "url", "source__name")
         .in_bulk()
     )
 
