@@ -98,13 +98,21 @@ def test_json_keeps_published_for_published_dates_and_says_how_others_were_found
     assert stated["published"] == "2019-03-05" and stated["date"]["inferred"] is False
     assert by_id[dated["undated"].pk]["date"] is None
     assert data["facets"]["dates"] == [
-        {"slug": "inferred", "name": "Inferred", "count": 2, "selected": False, "excluded": False},
+        {
+            "slug": "inferred",
+            "name": "Inferred",
+            "count": 2,
+            "selected": False,
+            "excluded": False,
+            "url": "http://testserver/search/?q=oil&dates=inferred",
+        },
         {
             "slug": "published",
             "name": "Published",
             "count": 1,
             "selected": False,
             "excluded": False,
+            "url": "http://testserver/search/?q=oil&dates=published",
         },
     ]
     periods = [p for p in data["timeline"]["periods"] if p["count"]]
@@ -171,10 +179,13 @@ def test_the_timeline_draws_and_names_the_inferred_part(client, dated):
     assert "1 article, 1 with an inferred date" in page
 
 
-def test_an_unknown_kind_of_date_is_ignored_with_a_note(client, dated):
+def test_an_unknown_kind_of_date_finds_nothing_and_says_so(client, dated):
+    # Filters never vanish (issue 18): the search is not widened to every date.
     data = client.get("/search/?q=oil&dates=guessed&format=json").json()
-    assert data["total"] == 4
-    assert any("'guessed' is not a kind of date" in n for n in data["notes"])
+    assert data["total"] == 0
+    [unmatched] = data["unmatched"]
+    assert unmatched["parameter"] == "dates"
+    assert "'guessed' is not a kind of date" in unmatched["message"]
 
 
 # --- editors ----------------------------------------------------------------------------
