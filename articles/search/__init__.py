@@ -15,7 +15,9 @@ Layout (each module says more):
 - ``service``: searching and indexing; ``queue``: the index queue and its one writer.
 """
 
+from .query import QueryError
 from .service import (
+    check_query,
     clear_index,
     count_articles,
     current_engine,
@@ -47,8 +49,10 @@ __all__ = [
     "Hit",
     "SearchRequest",
     "SearchResponse",
+    "QueryError",
     "SearchUnavailable",
     "Timeline",
+    "check_query",
     "clear_index",
     "count_articles",
     "current_engine",

@@ -9,8 +9,9 @@ Two implementations, each declared by the haystack engine it rides on
   (Elasticsearch 7, Solr; it also runs on Whoosh, which the tests use to check it),
   driven through SearchQuerySet.
 
-Queries arrive parsed (articles.search.query) and filters cleaned against the vocabulary,
-so no engine's own query parser ever sees a reader's input.
+Queries arrive parsed (articles.search.query) and prepared (articles.search.prepare: words
+the index cannot hold left out, prefixes expanded to word forms), and filters cleaned
+against the vocabulary, so no engine's own query parser ever sees a reader's input.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ from datetime import datetime
 
 from ..models import Article
 from .types import EngineQuery, EngineResult
+
+
+class QueryNotSupported(Exception):
+    """This engine cannot search a part of the query (the reader is told; the query is never
+    searched without it)."""
 
 
 class SearchEngine(abc.ABC):
@@ -66,6 +72,13 @@ class SearchEngine(abc.ABC):
     @abc.abstractmethod
     def iter_ids(self, query: EngineQuery, sort: str) -> Iterator[int]:
         """Every matching article id in sort order; undated articles after dated ones."""
+
+    @abc.abstractmethod
+    def word_forms(self, fieldname: str, prefix: str, limit: int) -> tuple[list[str], int]:
+        """The ``limit`` most frequent indexed words of ``fieldname`` (an unstemmed field of
+        ``vocabulary.TEXT_FIELDS``) that begin with ``prefix``, most documents first, and
+        how many such words there are (for ``prefix*``); QueryNotSupported if the engine
+        cannot list them."""
 
     @abc.abstractmethod
     def more_like_this(self, article_id: int, limit: int) -> list[int]:

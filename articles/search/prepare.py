@@ -1,0 +1,191 @@
+"""From the parsed query to the one every engine searches, decided here once for all of them.
+
+Words the index cannot hold (too common or too short) are left out with a note; a prefix
+becomes the word forms the index holds (the most frequent MAX_FORMS, with a note when there
+are more; under a NOT, where leaving forms out would widen the search, more is an error);
+``outlet:`` values are looked up among the outlets. Nothing here depends on which engine
+answers, so a query means the same on each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from difflib import get_close_matches
+from functools import lru_cache
+
+from ..extraction.names import name_slug
+from ..models import Source, SourceRedirect
+from .analysis import MIN_WORD_LENGTH, text_analyzer
+from .engine import QueryNotSupported, SearchEngine
+from .query import (
+    NOTHING,
+    Everything,
+    Nothing,
+    Outlet,
+    ParsedQuery,
+    Prefix,
+    QueryError,
+    Word,
+    Words,
+    to_query,
+    transform,
+)
+from .vocabulary import TEXT_FIELDS
+
+MAX_FORMS = 200  # word forms searched for one prefix
+
+_ANALYZER = text_analyzer()
+
+
+@lru_cache(maxsize=50_000)
+def searchable(word: str) -> bool:
+    """Whether the index holds a term for this folded word (not a stop word, long enough)."""
+    return any(True for _ in _ANALYZER(word))
+
+
+def prepare(q: str, parsed: ParsedQuery, engine: SearchEngine) -> ParsedQuery:
+    """``parsed`` (of ``q``) as engines take it; an error when a part cannot be searched."""
+    if parsed.error or parsed.root is None:
+        return parsed
+    pass_ = _Preparing(q, parsed, engine)
+    root = transform(parsed.root, pass_.leaf)
+    if pass_.error is not None:
+        return ParsedQuery(error=pass_.error)
+    notes = [*parsed.notes, *pass_.notes]
+    nothing = root is None or isinstance(root, Nothing)
+    if pass_.dropped:
+        notes.append(_unsearchable_note(pass_.dropped, nothing and root is None))
+    if isinstance(root, Everything):
+        root = None
+    return replace(parsed, root=None if nothing else root, notes=tuple(notes), nothing=nothing)
+
+
+class _Preparing:
+    def __init__(self, q: str, parsed: ParsedQuery, engine: SearchEngine):
+        self.q, self.parsed, self.engine = q, parsed, engine
+        self.notes: list[str] = []
+        self.dropped: dict[Words, str] = {}
+        self.error: QueryError | None = None
+
+    def leaf(self, leaf, positive: bool):
+        if isinstance(leaf, Outlet):
+            return self.outlet(leaf)
+        if isinstance(leaf, Prefix):
+            return self.prefix(leaf, positive)
+        if isinstance(leaf, Word):
+            if searchable(leaf.text):
+                return leaf
+            return self.drop((leaf.text,))
+        kept = tuple(w for w in leaf.words if searchable(w))
+        if not kept:
+            return self.drop(leaf.words)
+        if not leaf.ordered and len(kept) < 2:  # NEAR/n of a word that cannot be searched
+            self.drop(tuple(w for w in leaf.words if w not in kept))
+            return Word(kept[0], leaf.field, leaf.exact)
+        if len(kept) == 1:
+            return Word(kept[0], leaf.field, leaf.exact, leaf.shown)
+        return leaf if kept == leaf.words else replace(leaf, words=kept)
+
+    def drop(self, words: Words) -> None:
+        self.dropped[words] = "short" if all(len(w) < MIN_WORD_LENGTH for w in words) else "common"
+        return None
+
+    def prefix(self, leaf: Prefix, positive: bool):
+        fieldname = TEXT_FIELDS[(leaf.field, True)]
+        try:
+            forms, total = self.engine.word_forms(fieldname, leaf.text, MAX_FORMS)
+        except QueryNotSupported as exc:
+            self.fail(leaf, str(exc), Word(leaf.text, leaf.field))
+            return leaf
+        shown = leaf.shown or f"{leaf.text}*"
+        if not forms:
+            self.notes.append(
+                f"No word in the archive begins with “{leaf.text}”, so “{shown}” matches nothing."
+            )
+            return NOTHING
+        if total > MAX_FORMS:
+            count = f"more than {total - 1:,}" if total > 20_000 else f"{total:,}"
+            if not positive:
+                self.fail(
+                    leaf,
+                    f"“{shown}” stands for {count} word forms, and a NOT must leave out "
+                    f"all of them; at most {MAX_FORMS} can be searched: type more letters",
+                    None,
+                )
+                return leaf
+            self.notes.append(
+                f"“{shown}” stands for {count} word forms; the {MAX_FORMS} most frequent were "
+                "searched (type more letters to narrow it)."
+            )
+        return replace(leaf, forms=tuple(forms))
+
+    def fail(self, leaf, reason: str, instead) -> None:
+        """The query cannot be searched as written: say why, offer it without this part."""
+        if self.error is not None:
+            return
+        shown = leaf.shown or leaf.text
+        position = max(0, self.q.find(shown))
+        near = self.q[max(0, position - 30) : position + len(shown)]
+
+        def swap(other, _positive):
+            return instead if other is leaf else other
+
+        offered = to_query(transform(self.parsed.root, swap)) or None
+        message = f"Could not search the query: {reason}."
+        self.error = QueryError(message, position, near, offered)
+
+    def outlet(self, leaf: Outlet):
+        slug = _outlet_slug(leaf.slug)
+        if slug is not None:
+            return leaf if slug == leaf.slug else replace(leaf, slug=slug)
+        close = get_close_matches(leaf.slug, _outlet_slugs(), n=3, cutoff=0.6)
+        hint = f" Outlets with a similar name: {', '.join(close)}." if close else ""
+        self.notes.append(
+            f"No outlet is called “{leaf.shown or leaf.slug}”, so “outlet:{leaf.shown}” matches "
+            f"nothing.{hint}"
+        )
+        return NOTHING
+
+
+def _outlet_slug(value: str) -> str | None:
+    """The outlet a value names: its slug, an old slug of it, or its name folded."""
+    if Source.objects.filter(slug=value).exists():
+        return value
+    moved = SourceRedirect.objects.filter(old_slug=value).values_list("source__slug", flat=True)
+    for slug in moved:
+        return slug
+    for slug, name in Source.objects.values_list("slug", "name"):
+        if name_slug(name) == value:
+            return slug
+    return None
+
+
+def _outlet_slugs() -> list[str]:
+    return list(Source.objects.values_list("slug", flat=True))
+
+
+def _quoted(phrases: list[Words]) -> str:
+    shown = [f"“{' '.join(p)}”" for p in phrases]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _unsearchable_note(dropped: dict[Words, str], nothing_left: bool) -> str:
+    """Say which words could not be searched, and what that did to the search."""
+    phrases = list(dropped)
+    reasons = set(dropped.values())
+    reason = "too short" if reasons == {"short"} else "too common"
+    if len(reasons) > 1:
+        reason = "too common or too short"
+    if len(phrases) == 1:
+        too, pronoun = f"is {reason} a word", "it was"
+    else:
+        too, pronoun = f"are {reason} words", "they were"
+    if nothing_left:
+        return (
+            f"{_quoted(phrases)} {too} to search for, so no article can match. "
+            "Search for rarer or longer words."
+        )
+    return f"{_quoted(phrases)} {too} to search for; {pronoun} left out."
+
+
+__all__ = ["MAX_FORMS", "prepare", "searchable"]
