@@ -138,7 +138,9 @@ class _Preparing:
         slug = _outlet_slug(leaf.slug)
         if slug is not None:
             return leaf if slug == leaf.slug else replace(leaf, slug=slug)
-        close = get_close_matches(leaf.slug, _outlet_slugs(), n=3, cutoff=0.6)
+        slugs = _outlet_slugs()
+        close = [s for s in slugs if leaf.slug in s.split("-")]
+        close = list(dict.fromkeys([*close, *get_close_matches(leaf.slug, slugs, n=3)]))[:3]
         hint = f" Outlets with a similar name: {', '.join(close)}." if close else ""
         self.notes.append(
             f"No outlet is called “{leaf.shown or leaf.slug}”, so “outlet:{leaf.shown}” matches "

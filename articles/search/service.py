@@ -22,7 +22,7 @@ from .engine import DeclaresSearchEngine, SearchEngine
 from .haystack_engine import HaystackSearchEngine
 from .highlight import highlight, query_marks, snippet
 from .prepare import prepare
-from .query import ParsedQuery, QueryError, parse_query
+from .query import ParsedQuery, QueryError, parse_query, relaxations, to_query
 from .types import EngineQuery, FacetCounts, Hit, SearchRequest, SearchResponse, Timeline
 from .vocabulary import FILTER_FIELDS, MAX_PER_PAGE, PER_PAGE, SORTS
 
@@ -89,8 +89,15 @@ def _unsearched(request: SearchRequest, parsed: ParsedQuery) -> SearchResponse:
 
 
 def check_query(q: str) -> QueryError | None:
-    """Why ``q`` cannot be read, if it cannot (no search engine asked)."""
-    return parse_query(q).error
+    """Why ``q`` cannot be read or searched, if it cannot."""
+    return prepare(q, parse_query(q), current_engine()).error
+
+
+def query_relaxations(q: str) -> list[tuple[str, str]]:
+    """(what changes, the query written out) for each wider version of ``q``: one part
+    dropped or loosened (articles.search.query.relax), for a search that found nothing."""
+    parsed = parse_query(q)
+    return [(text, to_query(node)) for text, node in relaxations(parsed.root)]
 
 
 def count_articles(request: SearchRequest) -> int:

@@ -36,6 +36,7 @@ from .nodes import (
     leaves,
     transform,
 )
+from .relax import relaxations
 from .render import to_query
 from .syntax import MAX_DISTANCE, MAX_LEAVES, MIN_PREFIX, ParseError, read
 
@@ -65,6 +66,7 @@ __all__ = [
     "leaf_words",
     "leaves",
     "parse_query",
+    "relaxations",
     "to_query",
     "transform",
 ]
