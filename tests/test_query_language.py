@@ -5,7 +5,7 @@ text, headlines from their own titles) and a few short ones written to pin down 
 proximity, exact forms, prefixes, fields and folding mean. Every query runs on each engine
 the code declares: the embedded Whoosh engine reading its decoded posting files, the same
 engine on segments too small to have them (Whoosh's own blocks), and the generic haystack
-engine (the Elasticsearch/Solr path) run on Whoosh.
+engine (the Elasticsearch/Solr path) run on Whoosh; the index has three segments.
 """
 
 from __future__ import annotations
@@ -126,28 +126,37 @@ ENGINES = ["whoosh", "whoosh-blocks", "haystack"]
 
 @pytest.fixture(scope="module", params=ENGINES)
 def indexed(request, archive):
-    """The archive in a fresh index, as the engine named by the parameter reads it."""
+    """The archive in a fresh index of three segments, as the engine named by the parameter
+    reads it."""
     from articles.search.whoosh import segment_arrays, text_postings
+    from articles.search.whoosh.values import whoosh_document
 
     with pytest.MonkeyPatch.context() as patch:
         if request.param != "whoosh-blocks":  # posting files even for these few articles
             patch.setattr(segment_arrays, "TEXT_POSTINGS_MIN_DOCS", 0)
             patch.setattr(text_postings, "MIN_TERM_DOCS", 1)
         connections.reload("default")
-        connections["default"].get_backend().clear()
-        search.index_articles(archive.values())
+        engine = search.current_engine()
+        engine.clear()
+        ids = sorted(archive.values())
+        for chunk in (ids[:5], ids[5:10], ids[10:]):  # Whoosh would merge them
+            writer = engine.backend.index.refresh().writer()
+            for doc in engine.article_index.build_documents(chunk):
+                writer.add_document(**whoosh_document(doc, engine.backend.schema))
+            writer.commit(merge=False)
+        segment_arrays.prebuild(engine.backend.index.refresh())
     return request.param
 
 
 @pytest.fixture
 def engine(indexed, archive, monkeypatch):
+    leaves = search.current_engine().fast.live.snapshot().leaves
+    assert len(leaves) == 3
+    assert all((arrays.text is None) == (indexed == "whoosh-blocks") for *_, arrays in leaves)
     if indexed == "haystack":
         monkeypatch.setattr(
             search.service, "current_engine", lambda: HaystackSearchEngine(connections["default"])
         )
-    else:
-        leaves = search.current_engine().fast.live.snapshot().leaves
-        assert all((arrays.text is None) == (indexed == "whoosh-blocks") for *_, arrays in leaves)
     return indexed
 
 
@@ -185,6 +194,21 @@ QUERIES = [
     ("NOT (tanker OR sanctions)", {"arabic", "asad", "envoy", "gazprom", "istanbul"}),
     ("Iran AND NOT (tanker OR sanctions)", {"gazprom"}),
     ("tanker OR NOT Iran", ALL - {"gazprom", "lifted", "oil_sanctions"}),
+    ("-tanker -Baghdad -sanctions", {"asad", "gazprom", "istanbul"}),
+    (
+        "Baghdad OR (-Iran -tanker)",
+        ALL
+        - {
+            "drone",
+            "gazprom",
+            "grace",
+            "irgc_fuel",
+            "lifted",
+            "oil_sanctions",
+            "un_letter",
+            "gulf",
+        },
+    ),
     # precedence and nesting: NOT before AND before OR
     ("tanker OR drone Hormuz", TANKER),
     ("(tanker OR drone) Hormuz", HORMUZ),

@@ -88,6 +88,14 @@ def test_feeds_and_files_of_an_unreadable_query_are_refused(client, indexed, pat
     assert client.get(path.format("tanker")).status_code == 200
 
 
+def test_compare_says_which_search_cannot_be_read(client, indexed):
+    response = client.get("/compare/?q=tanker&q=tanker+%28")
+    text = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "“tanker (”: Could not read the query: “(” is not closed" in text
+    assert "Compare instead: tanker" in text
+
+
 def test_author_says_it_is_not_available_yet(client, indexed):
     response, text = page(client, "author:Eslami tanker")
     assert response.status_code == 400

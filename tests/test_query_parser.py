@@ -264,3 +264,31 @@ def test_nesting_and_length_are_bounded():
 def test_odd_input_never_raises(q):
     parsed = parse_query(q)
     assert (parsed.error is None) or parsed.error.message
+
+
+@pytest.mark.parametrize(
+    ("q", "lucene"),
+    [
+        ("tanker", 'text:"tanker"'),
+        ("tanker -Hormuz", '(text:"tanker" AND NOT text:"hormuz")'),
+        # Lucene: a group that only excludes matches nothing, so it excludes from everything
+        ("-tanker -Hormuz", '(*:* AND NOT text:"tanker" AND NOT text:"hormuz")'),
+        ("a1 OR NOT b1", '(text:"a1" OR (*:* AND NOT text:"b1"))'),
+        ('"Gulf of Oman" =Iran', '(text_unstemmed:"gulf of oman" AND text_unstemmed:"iran")'),
+        ('"iran sanctions"~5', 'text_unstemmed:"iran sanctions"~5'),
+        ("iran NEAR/5 sanctions", '(text:"iran sanctions"~5 OR text:"sanctions iran"~5)'),
+        ("iran NEAR/0 oil", '(text:"iran oil" OR text:"oil iran")'),
+        ("headline:(=a1 OR b1)", '(headline_unstemmed:"a1" OR headline:"b1")'),
+        ("outlet:reuters and", 'source_exact:"reuters"'),
+    ],
+)
+def test_what_the_haystack_engines_are_sent(q, lucene):
+    from articles.search.lucene import to_lucene
+    from articles.search.query import transform
+
+    tree = transform(root(q), lambda leaf, _: None if leaf == w("and") else leaf)
+    assert to_lucene(tree, match_all="*:*", outlet=lambda s: f'source_exact:"{s}"') == lucene
+    prefixed = Prefix("sanction", forms=("sanctions", "sanction"))
+    assert to_lucene(prefixed, match_all="*:*", outlet=str) == (
+        '(text_unstemmed:"sanctions" OR text_unstemmed:"sanction")'
+    )

@@ -72,6 +72,10 @@ class ComparePage:
     most_share: float
 
     @property
+    def series_notes(self) -> bool:
+        return any(s.notes for s in self.series)
+
+    @property
     def width(self) -> int:
         return WIDTH
 
@@ -151,7 +155,7 @@ def compare_page(params: CompareParams) -> ComparePage:
             response.total,
             response.timeline.undated if response.timeline else 0,
             search_url(filters.edited(q=q)),
-            list(response.notes),
+            [*_query_error(response), *response.notes],
             _points([p.cells[n - 1].count for p in periods], most),
             _points([p.cells[n - 1].share or 0 for p in periods], most_share),
         )
@@ -167,6 +171,14 @@ def compare_page(params: CompareParams) -> ComparePage:
         most=most,
         most_share=most_share,
     )
+
+
+def _query_error(response: search.SearchResponse) -> list[str]:
+    """A search that cannot be read counts nothing: say why, and what would read."""
+    error = response.query_error
+    if error is None:
+        return []
+    return [error.message + (f" Compare instead: {error.offered}" if error.offered else "")]
 
 
 def _points(values: list[float], most: float) -> str:

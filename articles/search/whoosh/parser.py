@@ -1,7 +1,7 @@
 """Whoosh's query parser, taught Lucene's meaning of ``"…"~n`` for the generic haystack engine.
 
 The generic engine (articles.search.haystack_engine) sends the Lucene query string of
-articles.search.lucene. Whoosh reads ``"a b"~n`` as "b at most n - 1 words after a"; Lucene
+articles.search.lucene. Whoosh reads ``"a b"~n`` as "b after a, at most n - 1 words between"; Lucene
 (Solr, Elasticsearch) and the embedded engine as "within n moves", either order
 (articles.search.whoosh.proximity). Here the parser gives such phrases a query that matches
 as Lucene does, so one query string means the same on every engine.
