@@ -84,7 +84,9 @@ class _Preparing:
             return Word(kept[0], leaf.field, leaf.exact)
         if len(kept) == 1:
             return Word(kept[0], leaf.field, leaf.exact, leaf.shown)
-        return leaf if kept == leaf.words else replace(leaf, words=kept)
+        # Common words stay in a phrase: each engine's analyzer skips them as its index did
+        # (Whoosh closes the gap they leave, Lucene keeps it: "Strait of Hormuz" needs them).
+        return leaf
 
     def drop(self, words: Words) -> None:
         self.dropped[words] = "short" if all(len(w) < MIN_WORD_LENGTH for w in words) else "common"
