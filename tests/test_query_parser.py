@@ -17,7 +17,7 @@ from articles.search.query import (
     parse_query,
     to_query,
 )
-from articles.search.query.syntax import MAX_DEPTH
+from articles.search.query.tokens import MAX_DEPTH
 
 
 def w(text, **kw):

@@ -38,7 +38,8 @@ from .nodes import (
 )
 from .relax import relaxations
 from .render import to_query
-from .syntax import MAX_DISTANCE, MAX_LEAVES, MIN_PREFIX, ParseError, read
+from .syntax import read
+from .tokens import MAX_DISTANCE, MAX_LEAVES, MIN_PREFIX, ParseError
 
 __all__ = [
     "EVERYTHING",
