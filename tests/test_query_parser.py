@@ -169,6 +169,7 @@ UNREADABLE = [
     ("s*", 0, "“s*” is too short a prefix: type at least 3 letters before *", "s"),
     ("*", 0, "too short a prefix", None),
     ("sa*n", 2, "a * can only end a word", "san"),
+    ('"iran sanction*"', 14, "a prefix (word*) cannot go inside quotes", '"iran sanction"'),
     ("al-as*", 0, "a prefix is one word", "al-as"),
     ("Iraq^2", 4, "boosting (^) is not supported", "Iraq"),
     ("troops~2", 6, "fuzzy search (~ after a word) is not supported", "troops"),

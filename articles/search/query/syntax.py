@@ -242,6 +242,12 @@ class _Parser:
         if field == OUTLET:
             return self.outlet(tok, exact)
         if tok.kind == "PHRASE":
+            star = tok.text.find("*")
+            if star >= 0:  # searched as a phrase without it, it would be a different search
+                at = tok.start + 1 + star
+                raise ParseError(
+                    "a prefix (word*) cannot go inside quotes", at, at + 1, (at, at + 1, "")
+                )
             words = tuple(WORD.findall(fold_text(tok.text)))
             shown = self.q[tok.start : tok.end]
             if len(words) == 1:
