@@ -316,3 +316,20 @@ def test_not_and_minus_leave_out_exactly_what_the_other_query_finds(
         result = found(archive, q)
         assert result.isdisjoint(unwanted) and result == wanted - unwanted, q
     assert found(archive, f"NOT ({negative})") == ALL - unwanted
+
+
+# Queries that cannot be read: no engine is asked, nothing is found, the error says where.
+UNREADABLE = ['"', "(", ")", "AND", "tanker (", "tanker AND", "OR Hormuz", "s*", "x" * 5000,
+              "author:Eslami tanker", "Iran NEAR sanctions", '"iran sanction*"', "tanker~2",
+              "(((Hormuz", "--tanker", "Iraq^2", "()", '"oil tanker"~']  # fmt: skip
+
+
+@pytest.mark.parametrize("q", UNREADABLE, ids=[q[:20] for q in UNREADABLE])
+def test_what_cannot_be_read_finds_nothing_on_any_engine(engine, archive, q):
+    response = search_articles(SearchRequest(q=q))
+    assert response.total == 0 and response.hits == []
+    assert response.query_error.message.startswith("Could not read the query: ")
+    assert search.count_articles(SearchRequest(q=q)) == 0
+    offered = response.query_error.offered
+    if offered:  # what it offers reads, and finds what that query finds
+        assert search_articles(SearchRequest(q=offered)).query_error is None

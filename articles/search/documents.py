@@ -33,7 +33,8 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     # Folded text from TEXT_TEMPLATE: headline twice (weighted above the body), caption,
     # section, body, entity names and aliases. Rendered in bulk by build_documents.
     text = indexes.CharField(document=True, use_template=True, template_name=TEXT_TEMPLATE)
-    # The same text, its words not stemmed: exact forms (=word, "phrases", word*).
+    # The same text, its words not stemmed: exact forms (=word, "phrases", word*). On a
+    # cluster: a text type like `text`'s without the stemmer (same positions).
     text_unstemmed = indexes.CharField(use_template=True, template_name=TEXT_TEMPLATE)
     # headline: searches; its unstemmed words are also the "did you mean" vocabulary.
     headline = indexes.CharField(model_attr="headline")
