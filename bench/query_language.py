@@ -17,7 +17,7 @@ import os
 import time
 from pathlib import Path
 
-from search import django_setup, figures, load_queries, log
+from search import django_setup, figures, load_queries, log, percentiles
 
 
 def variants(queries: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -64,7 +64,11 @@ def main() -> None:
         read.append((time.perf_counter() - started) * 1000)
     log(f"[env] load average {os.getloadavg()[0]:.1f}")
     log("read and prepare, uncached:")
-    log(f"  {'all ' + str(len(read)) + ' queries':32s} {figures(read)}")
+    f = percentiles(read)
+    log(
+        f"  all {len(read)} queries: median {f['p50'] * 1000:.0f} µs, p95 {f['p95'] * 1000:.0f} µs,"
+        f" max {f['max']:.1f} ms"
+    )
     log("search_articles with all facets and the timeline (the full page's search):")
     for kind, qs in kinds.items():
         times = []
