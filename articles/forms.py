@@ -15,9 +15,16 @@ and counts too).
 
 Parameters, in canonical order: ``q``, ``place``, ``org``, ``person`` (entity slugs),
 ``source`` (outlet slug), ``section`` (slugified section), ``year`` (four digits, or
-``undated`` for articles without a date), ``from``
+``undated`` for articles without a date), ``dates`` (``published``: dates their sources state
+or an editor gave; ``inferred``: dates the archive inferred; ``dates=-inferred`` leaves those
+out), ``from``
 and ``to`` (YYYY-MM-DD), ``sort`` (relevance, newest, oldest), ``page``, ``format`` (json,
 atom, csv) and ``facets=off`` (JSON without filter counts).
+
+Filter values are looked up by slug, old slug, name and other names
+(articles.filter_lookup): an old or other spelling redirects to the canonical link. A value
+that names nothing, or a date that is no date, stays in the search as written, which then
+finds nothing and says why: a filter never silently vanishes (issue 18).
 """
 
 from __future__ import annotations
@@ -25,17 +32,15 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django import forms
 
-from . import selectors
 from .extraction.text import strip_control_characters
+from .filter_lookup import look_up
 from .search.vocabulary import (
-    ENTITY_FILTERS,
     FILTER_FIELDS,
     FILTER_LABELS,
-    KIND_FILTERS,
     SORTS,
     UNDATED,
 )
@@ -44,11 +49,11 @@ FORMATS = ("html", "json", "atom", "csv")
 # The one order parameters are written in, so one view has one URL.
 CANONICAL_ORDER = ("q", *FILTER_FIELDS, "from", "to", "sort", "page", "format", "facets")
 MAX_QUERY_CHARS = 1000
+# Every link of a results page repeats the search words: 670 emoji (8 KB in a link) made a
+# 1.6 MB page (issue 17). As written in a link: UTF-8, percent-encoded.
+MAX_QUERY_LINK_BYTES = 1000
 MAX_PAGE = 500
-# ASCII digits only: \d and str.isdigit() also accept "٣", "²" and "①", which int() then
-# either reads as another number or refuses with a ValueError (a 500 on every format).
-_YEAR = re.compile(r"(1[89]|20|21)[0-9][0-9]")
-_SLUG = re.compile(r"^[-a-z0-9_]+$")
+MAX_VALUE_CHARS = 100  # a value that names nothing is kept this long in the search's link
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -78,6 +83,9 @@ class SearchParams:
     page: int = 1
     format: str = "html"
     facets: bool = True  # facets=off: JSON without filter counts, for speed
+    # (parameter, value as written, "-"/"+" kept) for filter values that name nothing and
+    # dates that are no date: kept in the link, and the search finds nothing.
+    unmatched: tuple[tuple[str, str], ...] = ()
 
     def pairs(self, *, with_page: bool = True, with_format: bool = True) -> list[tuple[str, str]]:
         """The canonical (name, value) list: fixed parameter order, sorted values."""
@@ -88,10 +96,10 @@ class SearchParams:
             out += [(name, v) for v in self.include.get(name, ())]
             out += [(name, f"+{v}") for v in self.require.get(name, ())]
             out += [(name, f"-{v}") for v in self.exclude.get(name, ())]
-        if self.date_from:
-            out.append(("from", self.date_from.isoformat()))
-        if self.date_to:
-            out.append(("to", self.date_to.isoformat()))
+            out += [pair for pair in self.unmatched if pair[0] == name]
+        for name, day in (("from", self.date_from), ("to", self.date_to)):
+            out += [(name, day.isoformat())] if day else []
+            out += [pair for pair in self.unmatched if pair[0] == name and not day]
         if self.sort != "relevance":
             out.append(("sort", self.sort))
         if with_page and self.page > 1:
@@ -109,12 +117,20 @@ class SearchParams:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.include or self.require or self.exclude or self.date_from or self.date_to)
+        return bool(
+            self.include
+            or self.require
+            or self.exclude
+            or self.date_from
+            or self.date_to
+            or self.unmatched
+        )
 
     @property
     def filter_count(self) -> int:
         """Active filter values, dates included (the words are not a filter)."""
-        return len(self.active()) + bool(self.date_from) + bool(self.date_to)
+        dates = bool(self.date_from) + bool(self.date_to)
+        return len(self.active()) + dates + len(self.unmatched)
 
     @property
     def is_empty(self) -> bool:
@@ -145,9 +161,13 @@ class SearchParams:
         return self.edited(include=roles[""], require=roles["+"], exclude=roles["-"])
 
     def without_value(self, name: str, value: str) -> SearchParams:
+        """Drop a value in whatever role; ``value`` as written drops an unmatched one."""
         slug = value[1:] if value[:1] in ("-", "+") else value
         roles = self._without_slug(name, slug)
-        return self.edited(include=roles[""], require=roles["+"], exclude=roles["-"])
+        unmatched = tuple(pair for pair in self.unmatched if pair != (name, value))
+        return self.edited(
+            include=roles[""], require=roles["+"], exclude=roles["-"], unmatched=unmatched
+        )
 
     def _without_slug(self, name: str, slug: str) -> dict[str, dict]:
         return {
@@ -158,14 +178,22 @@ class SearchParams:
     def without_field(self, name: str) -> SearchParams:
         if name == "q":
             return self.edited(q="")
+        unmatched = tuple(pair for pair in self.unmatched if pair[0] != name)
         if name == "from":
-            return self.edited(date_from=None)
+            return self.edited(date_from=None, unmatched=unmatched)
         if name == "to":
-            return self.edited(date_to=None)
+            return self.edited(date_to=None, unmatched=unmatched)
         return self.edited(
             include={k: v for k, v in self.include.items() if k != name},
             require={k: v for k, v in self.require.items() if k != name},
             exclude={k: v for k, v in self.exclude.items() if k != name},
+            unmatched=unmatched,
+        )
+
+    def without_filters(self) -> SearchParams:
+        """Only the words (and sort): every filter and date dropped."""
+        return self.edited(
+            include={}, require={}, exclude={}, date_from=None, date_to=None, unmatched=()
         )
 
 
@@ -200,8 +228,10 @@ class LenientDateField(forms.DateField):
     }
 
     def to_python(self, value):
+        if isinstance(value, str) and not value.strip():
+            return None  # "from= " is no date asked for, as "from=" is not
         # strptime's %Y reads any Unicode decimal digits ("٢٠٢٠"); the API takes ASCII only.
-        if isinstance(value, str) and value.strip() and not _ISO_DATE.fullmatch(value.strip()):
+        if isinstance(value, str) and not _ISO_DATE.fullmatch(value.strip()):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 
@@ -221,6 +251,7 @@ class SearchForm(forms.Form):
     source = FilterValuesField(required=False)
     section = FilterValuesField(required=False)
     year = FilterValuesField(required=False)
+    dates = FilterValuesField(required=False)
     sort = forms.CharField(required=False)
     page = forms.CharField(required=False)
     format = forms.CharField(required=False)
@@ -228,6 +259,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, data, *, default_format: str = "html", **kwargs):
         data, controls = _without_control_characters(data)
+        data = _last_dates_given(data)
         super().__init__(data, **kwargs)
         # "from" is a Python keyword, so these two cannot be class attributes.
         self.fields["from"] = LenientDateField(required=False)
@@ -237,6 +269,7 @@ class SearchForm(forms.Form):
         self.errors_shown: list[str] = []
         self.redirects: dict[tuple[str, str], str] = {}
         self.names: dict[tuple[str, str], str] = {}
+        self.unmatched: list[tuple[str, str]] = []
         if "q" in controls:
             self.notes.append("The search text contained a control character; it was removed.")
         if controls - {"q"}:
@@ -252,19 +285,21 @@ class SearchForm(forms.Form):
             self.notes.append(f"{len(unknown) - 5} more unknown parameters were ignored.")
         for name, errors in self.errors.items():
             label = {"from": "start date", "to": "end date"}.get(name, name)
+            raw = " ".join(str(self.data.get(name, "")).split())[:MAX_VALUE_CHARS]
+            if name in ("from", "to"):
+                self.unmatched.append((name, raw))
+                self.errors_shown.append(unmatched_message(name, raw))
+                continue
             for message in errors:
-                self.errors_shown.append(
-                    f"The {label} {self.data.get(name, '')!r} was ignored. {message}"
-                )
+                self.errors_shown.append(f"The {label} {raw!r} was ignored. {message}")
         return self.cleaned_data
 
     def params(self) -> SearchParams:
         """The valid search state. Call after is_valid() (which is always True)."""
         data = self.cleaned_data
-        q = " ".join((data.get("q") or "").split())
-        if len(q) > MAX_QUERY_CHARS:
-            q = q[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
-            self.notes.append(f"The search words were cut to {MAX_QUERY_CHARS:,} characters.")
+        q, note = cut_query(" ".join((data.get("q") or "").split()))
+        if note:
+            self.notes.append(note)
 
         include, require, exclude = self._filter_values(data)
 
@@ -312,12 +347,13 @@ class SearchForm(forms.Form):
             page=page,
             format=fmt,
             facets=facets != "off",
+            unmatched=_canonical_order(self.unmatched),
         )
 
     def _filter_values(self, data) -> tuple[dict, dict, dict]:
         """(include, require, exclude): field -> canonical slugs, each value in one role
-        (excluded beats required beats included); unknown values become notes, old slugs
-        redirects."""
+        (excluded beats required beats included); old spellings become redirects, values
+        that name nothing ``unmatched``."""
         roles: dict[str, dict[str, set[str]]] = {"": {}, "+": {}, "-": {}}
         wanted: dict[str, set[str]] = {}
         raw: list[tuple[str, str, str]] = []
@@ -329,15 +365,20 @@ class SearchForm(forms.Form):
                     continue
                 raw.append((name, slug, mark))
                 wanted.setdefault(name, set()).add(slug)
-        known = self._known_values(wanted)
+        known = look_up(wanted)
         # Included values by the field they land in and the field they were written in.
         origins: dict[str, dict[str, set[str]]] = {}
         for name, slug, mark in raw:
             found = known.get((name, slug))
             if found is None:
-                self.notes.append(_unknown_value_note(name, slug))
+                shown = slug[:MAX_VALUE_CHARS]
+                if (name, mark + shown) not in self.unmatched:
+                    self.unmatched.append((name, mark + shown))
+                    self.errors_shown.append(unmatched_message(name, shown))
                 continue
-            field, canonical = found  # another field when the entity was refiled
+            field, canonical = found.field, found.slug  # another field when refiled
+            if found.name:
+                self.names[(field, canonical)] = found.name
             if (field, canonical) != (name, slug):
                 self.redirects[(name, slug)] = canonical
             roles[mark].setdefault(field, set()).add(canonical)
@@ -352,44 +393,6 @@ class SearchForm(forms.Form):
                     if not weaker[name]:
                         del weaker[name]
         return include, require, exclude
-
-    def _known_values(self, wanted: dict[str, set[str]]) -> dict[tuple[str, str], tuple[str, str]]:
-        """(field, slug) -> (field, canonical slug) for every value that names something real.
-
-        Slugs are lower case; ``place=Iraq`` is taken for ``iraq`` (and redirected to it); an
-        entity refiled under another kind moves to that kind's field.
-        """
-        known: dict[tuple[str, str], tuple[str, str]] = {}
-        entity_slugs = {
-            ENTITY_FILTERS[name]: {s.lower() for s in slugs if _SLUG.match(s.lower())}
-            for name, slugs in wanted.items()
-            if name in ENTITY_FILTERS
-        }
-        if any(entity_slugs.values()):
-            resolved = selectors.resolve_entity_slugs(entity_slugs)
-            for (kind, slug), (target_kind, canonical, name) in resolved.items():
-                field = KIND_FILTERS[target_kind]
-                known[(KIND_FILTERS[kind], slug)] = (field, canonical)
-                self.names[(field, canonical)] = name
-        if wanted.get("source"):
-            lowered = {slug.lower() for slug in wanted["source"]}
-            for slug, canonical in selectors.resolve_source_slugs(lowered).items():
-                known[("source", slug)] = ("source", canonical)
-        if wanted.get("section"):
-            sections = selectors.section_names()
-            for slug in wanted["section"]:
-                if slug.lower() in sections:
-                    known[("section", slug.lower())] = ("section", slug.lower())
-        for slug in wanted.get("year", ()):
-            if _YEAR.fullmatch(slug) or slug.lower() == UNDATED:
-                known[("year", slug.lower())] = ("year", slug.lower())
-        # Each value as written, in whatever case, maps to its canonical slug.
-        for name, slugs in wanted.items():
-            for slug in slugs:
-                canonical = known.get((name, slug.lower()))
-                if canonical is not None:
-                    known.setdefault((name, slug), canonical)
-        return known
 
 
 def _keep_and_across_refiled_values(
@@ -409,6 +412,19 @@ def _keep_and_across_refiled_values(
                 roles["+"].setdefault(target, set()).update(slugs)
 
 
+def _last_dates_given(data):
+    """``from`` and ``to`` as the last value given: the search form sends a date that is
+    no date (kept from the link) before its date box, which wins once the reader fills it."""
+    if not hasattr(data, "getlist") or not any(len(data.getlist(n)) > 1 for n in ("from", "to")):
+        return data
+    data = data.copy()
+    for name in ("from", "to"):
+        given = [v for v in data.getlist(name) if v.strip()]
+        if given:
+            data.setlist(name, given[-1:])
+    return data
+
+
 def _without_control_characters(data):
     """``data`` without control characters (a NUL byte from a pasted link) in any value,
     and the names of the parameters that had one."""
@@ -424,14 +440,31 @@ def _without_control_characters(data):
     return cleaned, changed
 
 
-def _unknown_value_note(name: str, slug: str) -> str:
+def unmatched_message(name: str, value: str) -> str:
+    """What the page says about a filter value that names nothing, or a date that is none."""
+    if name in ("from", "to"):
+        label = "start date" if name == "from" else "end date"
+        return (
+            f"The {label} {value!r} is not a date, so no article matches. "
+            f"{LenientDateField.default_error_messages['invalid']}"
+        )
     if name == "year":
         return (
-            f"{slug!r} is not a year: write years as four digits, for example 2020 "
-            f"(or {UNDATED} for articles without a date)."
+            f"{value!r} is not a year, so no article matches: years are written as four "
+            f"digits, for example 2020 (or {UNDATED} for articles without a date)."
         )
-    shown = slug if len(slug) <= 60 else slug[:60] + "…"
-    return f"No {FILTER_LABELS[name][0]} called {shown!r}; that filter was ignored."
+    if name == "dates":
+        shown = value if len(value) <= 30 else value[:30] + "…"
+        return (
+            f"{shown!r} is not a kind of date, so no article matches: dates=published keeps "
+            "the dates sources state, dates=inferred the inferred ones."
+        )
+    shown = value if len(value) <= 60 else value[:60] + "…"
+    return f"No {FILTER_LABELS[name][0]} called {shown!r} in this archive, so no article matches."
+
+
+def _canonical_order(pairs: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(set(pairs), key=lambda pair: (CANONICAL_ORDER.index(pair[0]), pair[1])))
 
 
 def parse_search(querydict, *, default_format: str = "html") -> tuple[SearchParams, SearchForm]:
@@ -458,25 +491,49 @@ def parse_page_format(querydict, formats: tuple[str, ...] = ("html", "json")) ->
     return fmt, notes
 
 
+def parse_listing_page(querydict) -> tuple[str, int, list]:
+    """(format, page, notes) of a paged listing (what an entity is mentioned with): like
+    ``parse_page_format``, with ``page`` (1 to MAX_PAGE) too."""
+    rest = querydict.copy()  # a QueryDict: its pop gives every value
+    raw = strip_control_characters((rest.pop("page", None) or [""])[-1]).strip()
+    fmt, notes = parse_page_format(rest)
+    page = whole_number(raw) if raw else 1
+    if page is None or not 1 <= page <= MAX_PAGE:
+        notes.append(f"Page {raw[:20]!r} does not exist: showing the first page.")
+        page = 1
+    return fmt, page, notes
+
+
 # --- /compare/: up to four searches on one timeline -----------------------------------------
 
 MAX_COMPARED = 4
 COMPARE_FORMATS = ("html", "json", "csv")
+# One line per search, or one per outlet of one search (``by=source``).
+COMPARE_BY = ("search", "source")
+# The period each point counts; "" chooses it from the span (day, month or year).
+COMPARE_PERIODS = ("day", "week", "month", "year")
 _NOT_FOR_COMPARE = ("sort", "page", "facets")
 
 
 @dataclass(frozen=True)
 class CompareParams:
     """A valid comparison: the searches' words in the reader's order (their order is the
-    legend's), and the filters every one of them shares (a SearchParams without words)."""
+    legend's), the filters every one of them shares (a SearchParams without words), what
+    a line is (``by``: a search, or an outlet of the one search) and the period counted."""
 
     queries: tuple[str, ...] = ()
     filters: SearchParams = field(default_factory=SearchParams)
     format: str = "html"
+    by: str = "search"
+    period: str = ""
 
     def pairs(self, *, with_format: bool = True) -> list[tuple[str, str]]:
         out = [("q", q) for q in self.queries]
         out += self.filters.pairs(with_page=False, with_format=False)
+        if self.by != "search":
+            out.append(("by", self.by))
+        if self.period:
+            out.append(("period", self.period))
         if with_format and self.format != "html":
             out.append(("format", self.format))
         return out
@@ -489,27 +546,49 @@ class CompareParams:
         return replace(self, **changes)
 
 
+def cut_query(q: str) -> tuple[str, str]:
+    """The search words within MAX_QUERY_CHARS characters and MAX_QUERY_LINK_BYTES bytes as a
+    link writes them, cut after a whole word where there is one; and the note saying so, or
+    "" when nothing was cut."""
+    if len(q) <= MAX_QUERY_CHARS and len(quote_plus(q)) <= MAX_QUERY_LINK_BYTES:
+        return q, ""
+    size = end = 0
+    for end, char in enumerate(q[:MAX_QUERY_CHARS], start=1):
+        size += len(quote_plus(char))
+        if size > MAX_QUERY_LINK_BYTES:
+            end -= 1
+            break
+    cut = q[:end]
+    if q[end : end + 1] not in ("", " ") and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    cut = cut.strip()
+    return cut, (
+        f"The search words were cut to their first {len(cut):,} characters: a search keeps at "
+        f"most {MAX_QUERY_CHARS:,} characters, or {MAX_QUERY_LINK_BYTES:,} bytes once written "
+        "in a link."
+    )
+
+
 def parse_compare(querydict) -> tuple[CompareParams, SearchForm]:
-    """Parse /compare/'s querystring: repeated ``q``, the search's filters and dates,
-    ``format`` (html, json, csv). A fifth search, bad dates or unknown parameters become
-    messages on the page; never raises on user input."""
+    """Parse /compare/'s querystring: repeated ``q``, the search's filters and dates, ``by``
+    (search, source), ``period`` (day, week, month, year) and ``format`` (html, json, csv).
+    A fifth search, bad dates, unknown values or parameters become messages on the page;
+    never raises on user input."""
     data, _ = _without_control_characters(querydict)
     queries: list[str] = []
-    cut = False
+    notes = []
     for raw in data.getlist("q") if hasattr(data, "getlist") else []:
-        q = " ".join(raw.split())
-        if len(q) > MAX_QUERY_CHARS:
-            q, cut = q[:MAX_QUERY_CHARS].rsplit(" ", 1)[0], True
+        q, note = cut_query(" ".join(raw.split()))
+        notes += [note] if note else []
         if q and q.casefold() not in {seen.casefold() for seen in queries}:
             queries.append(q)
     rest = data.copy() if hasattr(data, "copy") else dict(data)
-    for name in ("q", "format", *_NOT_FOR_COMPARE):
+    for name in ("q", "format", "by", "period", *_NOT_FOR_COMPARE):
         rest.pop(name, None)
     form = SearchForm(rest)
     form.is_valid()
     filters = form.params()
-    if cut:
-        form.notes.append(f"The search words were cut to {MAX_QUERY_CHARS:,} characters.")
+    form.notes.extend(dict.fromkeys(notes))
     if len(queries) > MAX_COMPARED:
         left_out = ", ".join(f"“{q[:40]}”" for q in queries[MAX_COMPARED:])
         form.errors_shown.append(
@@ -524,4 +603,33 @@ def parse_compare(querydict) -> tuple[CompareParams, SearchForm]:
     if fmt not in COMPARE_FORMATS:
         form.notes.append(f"Unknown format {fmt[:20]!r} was ignored: use json or csv.")
         fmt = "html"
-    return CompareParams(tuple(queries), filters, fmt), form
+    by = _compare_by(data, queries, form)
+    period = (data.get("period") or "").strip().lower()
+    if period not in ("", *COMPARE_PERIODS):
+        form.errors_shown.append(
+            f"Unknown period {period[:20]!r}: use day, week, month or year. "
+            "Shown in a period chosen from the span instead."
+        )
+        period = ""
+    return CompareParams(tuple(queries), filters, fmt, by, period), form
+
+
+def _compare_by(data, queries: list[str], form: SearchForm) -> str:
+    """``by``: "search" (a line per search) or "source" (a line per outlet of one search;
+    "outlet" is taken for it)."""
+    by = (data.get("by") or "").strip().lower() or "search"
+    by = "source" if by == "outlet" else by
+    if by not in COMPARE_BY:
+        form.errors_shown.append(
+            f"Unknown line {by[:20]!r}: use by=source for a line per outlet. "
+            "Shown a line per search instead."
+        )
+        return "search"
+    if by == "source" and len(queries) > 1:
+        left_out = ", ".join(f"“{q[:40]}”" for q in queries[1:])
+        form.errors_shown.append(
+            f"A line per outlet splits one search: {left_out} "
+            f"{'was' if len(queries) == 2 else 'were'} left out."
+        )
+        del queries[1:]
+    return by

@@ -15,6 +15,8 @@ urlpatterns = [
     path("places/", views.browse, {"kind": "places"}, name="places"),
     path("organizations/", views.browse, {"kind": "organizations"}, name="organizations"),
     path("people/", views.browse, {"kind": "people"}, name="people"),
+    path("authors/", views.browse, {"kind": "authors"}, name="authors"),
+    path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("places/<slug:slug>/", views.entity_detail, {"kind": "place"}, name="place"),
     path(
         "organizations/<slug:slug>/",
@@ -23,6 +25,24 @@ urlpatterns = [
         name="organization",
     ),
     path("people/<slug:slug>/", views.entity_detail, {"kind": "person"}, name="person"),
+    path(
+        "places/<slug:slug>/with/<str:listed>/",
+        views.entity_mentions,
+        {"kind": "place"},
+        name="place-with",
+    ),
+    path(
+        "organizations/<slug:slug>/with/<str:listed>/",
+        views.entity_mentions,
+        {"kind": "organization"},
+        name="organization-with",
+    ),
+    path(
+        "people/<slug:slug>/with/<str:listed>/",
+        views.entity_mentions,
+        {"kind": "person"},
+        name="person-with",
+    ),
     path("articles/<int:pk>/<slug:slug>/", views.article_detail, name="detail"),
     path("articles/<int:pk>/", views.article_detail, name="detail-short"),
 ]

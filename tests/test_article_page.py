@@ -7,15 +7,24 @@ import pytest
 
 from articles.models import Article
 
+from .conftest import CORPUS
 from .test_search_page import corpus_slice, imported
 
 pytestmark = pytest.mark.django_db
 
+# CNN's "The political history of Don King": sub-headings kept as short paragraphs.
+DON_KING = CORPUS / "buzzfeed_webis_2016" / "articles" / "0351.xml"
+
 
 @pytest.fixture(scope="module")
 def archive(django_db_setup, django_db_blocker):
-    with imported(django_db_blocker, corpus_slice()) as found:
+    with imported(django_db_blocker, [*corpus_slice(), str(DON_KING)]) as found:
         yield found
+
+
+def body_of(page: str) -> str:
+    start = page.index('<div class="body">')
+    return page[start : page.index("</div>", start)]
 
 
 def test_article_page_shows_headline_outlet_section_caption_and_body(client, archive):
@@ -31,13 +40,56 @@ def test_article_page_shows_headline_outlet_section_caption_and_body(client, arc
 
 
 def test_entity_names_in_the_body_link_to_their_pages(client, archive):
-    page = client.get(archive.seed.get_absolute_url()).content.decode()
-    body = page[
-        page.index('<div class="body">') : page.index("</div>", page.index('<div class="body">'))
-    ]
+    body = body_of(client.get(archive.seed.get_absolute_url()).content.decode())
     assert '<a class="entity" href="/places/iraq/">Iraq</a>' in body
     assert '<a class="entity" href="/organizations/pentagon/">Pentagon</a>' in body
     assert body.count("<p>") >= 10  # paragraphs kept
+
+
+def test_each_entity_is_a_link_at_its_first_mention_only(client, archive):
+    for article in Article.objects.order_by("id")[:30]:
+        body = body_of(client.get(article.get_absolute_url()).content.decode())
+        links = re.findall(r'<a class="entity" href="([^"]+)">', body)
+        assert len(links) == len(set(links)), article.headline
+    seed = body_of(client.get(archive.seed.get_absolute_url()).content.decode())
+    assert seed.count("/places/iraq/") == 1 and seed.count(">Iraq<") == 1
+    assert html.unescape(re.sub(r"<[^>]+>", "", seed)).count("Iraq") > 1  # the rest is text
+
+
+def test_scraped_sub_headings_are_headings(client, archive):
+    article = Article.objects.get(headline="The political history of Don King")
+    body = body_of(client.get(article.get_absolute_url()).content.decode())
+    headings = re.findall(r'<h2 class="subhead">(.*?)</h2>', body)
+    assert headings[:4] == [
+        "&#x27;Republicrat&#x27;",
+        "Hillary Clinton",
+        "Barack Obama",
+        "Reince Priebus",
+    ]
+    assert "Female voters" in headings and "George W. Bush" in headings
+    # Sentences stay paragraphs: the one that introduces the list, quotes, the first one.
+    assert "<p>Here are a few other political highlights from King&#x27;s career:</p>" in body
+    assert body.index("<p>") < body.index("<h2")
+    assert all(len(h) <= 80 and "<a " not in h for h in headings)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "— Donald Trump Jr. (@DonaldJTrumpJr) September 19, 2016",  # a tweet's attribution
+        "@hannahfc @abcactionnews oh jesus christ",
+        "By Christo Komarnitski",  # a cartoon's credit
+        "He did not give up.",
+        "Here are a handful of Trump's most outlandish claims:",
+        '"I\'m endorsing the people," he said.',
+        "and a line that starts in lower case",
+    ],
+)
+def test_sentences_credits_and_tweets_are_not_headings(line):
+    from articles.pages.article import body_blocks
+
+    blocks = body_blocks(f"An opening paragraph.\n\n{line}\n\n{'A longer paragraph. ' * 5}")
+    assert [b.heading for b in blocks] == [False, False, False]
 
 
 def test_entities_are_listed_with_links(client, archive):

@@ -40,8 +40,12 @@ def test_the_range_shown_and_pagination_come_before_the_results(client, archive)
     page = client.get("/search/").content.decode()
     total = as_json(client, "")["total"]
     assert f'<p class="range">1–20 of {total}</p>' in page
-    top = page.index('aria-label="Result pages, top"')
+    top = page.index('<nav class="pagination top" aria-label="Result pages, top"')  # not phones
     assert top < page.index('<ol class="results"') < page.index('aria-label="Result pages"')
+    # What follows the results: sharing and exports folded, then the timeline and the map.
+    share = page.index('<details class="share-export">')
+    assert page.index('<ol class="results"') < share < page.index('<div class="pictures">')
+    assert page.index('<div class="pictures">') < page.index('<aside class="filters"')
     second = client.get("/search/?page=2").content.decode()
     assert f'<p class="range">21–40 of {total}</p>' in second
 
@@ -67,6 +71,23 @@ def test_no_csv_of_nothing_on_a_search_without_results(client, archive):
     assert "No articles match" in page
     assert "CSV (all" not in page and "format=csv" not in page
     assert "format=atom" in page  # a feed of a search can fill up later
+
+
+def test_a_search_without_results_is_not_indexed_and_says_none_once(client, archive):
+    page = text(client.get("/search/?q=zzzqqqxxnothing"))
+    assert '<meta name="robots" content="noindex">' in page
+    assert "None in these results." not in page
+    assert page.count("No values to filter by: no article matches.") == 1
+    assert '<fieldset class="facet" id="facet-' not in page  # no empty filter groups
+    found = text(client.get("/search/?q=said"))
+    assert '<meta name="robots"' not in found
+    # A search with results lists only the filters with values; the others share one line.
+    narrow = text(client.get("/search/?source=bbc-news"))
+    groups = re.findall(r'<fieldset class="facet" id="facet-(\w+)">', narrow)
+    assert "source" in groups and "section" in groups
+    empty = [f for f in ("place", "org", "person", "year") if f not in groups]
+    if empty:
+        assert narrow.count(" in these results.</p>") == 1
 
 
 def test_clear_all_filters_is_a_link_of_its_own_not_a_chip(client, archive):
@@ -131,13 +152,58 @@ def test_a_facet_find_box_asks_the_values_page_without_javascript(client, archiv
     assert "Tony Blair" in text(found)
 
 
+def values_on(client, url: str) -> list[str]:
+    page = html.unescape(client.get(url).content.decode())
+    listed = page[page.index('<ul class="directory value-list"') :]
+    return re.findall(r'<li><a href="/search/\?q=said&place=([^"]+)"', listed)
+
+
+def test_values_page_comes_in_pages_of_50_with_a_letter_to_jump_to(client, archive):
+    total = as_json(client, "q=said")["facet_value_counts"]["place"]
+    assert total > 100  # a list that would be thousands of pixels long
+    pages = []
+    for number in range(1, -(-total // 50) + 1):
+        pages.append(values_on(client, f"/search/values/place/?q=said&page={number}"))
+    assert all(len(p) == 50 for p in pages[:-1]) and 0 < len(pages[-1]) <= 50
+    everything = [slug for p in pages for slug in p]
+    assert len(everything) == len(set(everything)) == total  # each value once, none lost
+    first = text(client.get("/search/values/place/?q=said"))
+    assert f"1–50 of {total:,}" in first
+    assert '<a rel="next" href="/search/values/place/?q=said&page=2">Next →</a>' in first
+    # A letter: the values starting with it, most articles first, in pages too.
+    assert '<a href="/search/values/place/?q=said&letter=b">B</a>' in first
+    under_b = values_on(client, "/search/values/place/?q=said&letter=b")
+    assert under_b and all(slug.startswith("b") for slug in under_b)
+    assert set(under_b) <= set(everything)
+    b_page = text(client.get("/search/values/place/?q=said&letter=b"))
+    assert '<a href="/search/values/place/?q=said&letter=b" aria-current="page">B</a>' in b_page
+    # Past the last page: the last page; an odd letter: all of them.
+    assert values_on(client, "/search/values/place/?q=said&page=400") == pages[-1]
+    assert values_on(client, "/search/values/place/?q=said&letter=%C3%A9") == pages[0]
+
+
+def test_find_boxes_say_an_before_a_vowel(client, archive):
+    search = text(client.get("/search/?q=said"))
+    assert "Find an organization</label>" in search and "Find a place</label>" in search
+    assert "Find a outlet" not in search
+    assert '<label for="find">Find an outlet</label>' in text(client.get("/search/values/source/"))
+    assert '<label for="browse-q">Find an outlet</label>' in text(client.get("/sources/"))
+
+
 def test_values_page_links_are_named_by_their_visible_text(client, archive):
     page = client.get("/search/values/place/?q=said").content.decode()
     links = re.findall(r'<a class="exclude-link" href="[^"]+">(.*?)</a>', page)
     assert links and all(
         re.fullmatch(r'not<span class="visually-hidden"> .+</span>', a) for a in links
     )
-    assert "aria-label=" not in page[page.index('<ul class="directory"') :]
+    assert (
+        "aria-label="
+        not in page[
+            page.index('<ul class="directory value-list"') : page.index(
+                "</ul>", page.index('<ul class="directory value-list"')
+            )
+        ]
+    )
 
 
 def test_skip_links_reach_the_content_and_the_filters(client, archive):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections.abc import Callable, Iterator
 from itertools import islice
 
@@ -12,6 +13,7 @@ from django.utils.text import slugify
 from .. import search, selectors
 from ..forms import SearchParams
 from ..search.vocabulary import PER_PAGE
+from .dates import date_json
 from .search import SearchPage, search_request
 from .timeline import TimelineChart
 
@@ -66,7 +68,18 @@ def search_json(
                     if row.article.source_id
                     else None
                 ),
+                # the date the source states; "date" says which date the archive uses and how
+                # it was obtained
                 "published": row.article.published.isoformat() if row.article.published else None,
+                "date": date_json(row.article),
+                "authors": [
+                    {
+                        "name": author.name,
+                        "slug": author.slug,
+                        "url": absolute_uri(author.get_absolute_url()),
+                    }
+                    for author in row.article.author_list
+                ],
                 "section": row.article.section,
                 "original_url": row.article.original_link,
             }
@@ -80,12 +93,14 @@ def search_json(
                     "count": v.count,
                     "selected": v.selected,
                     "excluded": v.excluded,
+                    "url": absolute_uri(v.url) if v.url else None,
                 }
                 for v in group.values
             ]
             for group in page.facets
             if params.facets
         },
+        "counted": counted_json(page) if params.facets else None,
         "facet_value_counts": {
             group.field: group.value_count for group in page.facets if params.facets
         },
@@ -128,10 +143,21 @@ def _query_error(page: SearchPage, absolute: Callable[[SearchParams], str]) -> d
     }
 
 
+def counted_json(page: SearchPage) -> dict:
+    """What each picture's numbers count, as the page says it; each number's ``url`` finds
+    exactly that many articles."""
+    within = "Articles with each value in these results."
+    return {
+        "facets": {group.field: group.counted_text or within for group in page.facets},
+        "countries": "Articles per country in these results.",
+        "timeline": "Articles per period in these results.",
+    }
+
+
 def timeline_json(chart: TimelineChart | None, absolute_uri: AbsoluteURI) -> dict:
     """Articles per period, each with the link that narrows the search to it."""
     if chart is None:
-        return {"unit": None, "periods": [], "undated": 0, "undated_url": None}
+        return {"unit": None, "periods": [], "undated": 0, "undated_url": None, "inferred": 0}
     return {
         "unit": chart.unit,
         "periods": [
@@ -139,12 +165,14 @@ def timeline_json(chart: TimelineChart | None, absolute_uri: AbsoluteURI) -> dic
                 "start": bar.start.isoformat(),
                 "end": bar.end.isoformat(),
                 "count": bar.count,
+                "inferred": bar.inferred,
                 "url": absolute_uri(bar.url) if bar.url else None,
             }
             for bar in chart.bars
         ],
         "undated": chart.undated,
         "undated_url": absolute_uri(chart.undated_url) if chart.undated_url else None,
+        "inferred": chart.inferred,
     }
 
 
@@ -166,13 +194,23 @@ CSV_HEADER = [
     "places",
     "organizations",
     "people",
+    # after the columns older exports had, so their positions stay
+    "date",
+    "date_source",
+    "date_precision",
+    "authors",
 ]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value) -> str:
     text = "" if value is None else str(value)
-    # A cell starting like a formula would run in a spreadsheet (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    # A cell starting like a formula would run in a spreadsheet (CSV injection); spreadsheets
+    # read "＝" and the other compatibility forms of these as the plain ones.
+    first = unicodedata.normalize("NFKC", text[:1])[:1]
+    return "'" + text if first in FORMULA_STARTS else text
 
 
 class _Echo:
@@ -208,5 +246,9 @@ def csv_lines(params: SearchParams, absolute_uri: AbsoluteURI) -> Iterator[str]:
                 "; ".join(found.get("place", [])),
                 "; ".join(found.get("organization", [])),
                 "; ".join(found.get("person", [])),
+                article.date.isoformat() if article.date else "",
+                article.date_source,
+                article.date_precision,
+                "; ".join(author.name for author in article.author_list),
             )
             yield writer.writerow([csv_cell(v) for v in row])

@@ -21,14 +21,21 @@ from .. import search, selectors
 from ..extraction.names import name_slug
 from ..forms import SearchParams
 from ..models import Article
-from ..search.vocabulary import ENTITY_FILTERS, FILTER_FIELDS, FILTER_LABELS, PER_PAGE, UNDATED
+from ..search.vocabulary import (
+    DATE_KINDS,
+    ENTITY_FILTERS,
+    FILTER_FIELDS,
+    FILTER_LABELS,
+    PER_PAGE,
+    UNDATED,
+)
 from .timeline import TimelineChart, timeline_chart
 from .worldmap import WorldMap, world_map
 
 FACETS_SHOWN = 10  # values in view in each filter group
 FACETS_ON_PAGE = 30  # values in its "All N places" list (the values page and JSON have more)
 FACETS_LISTED = 50
-FACET_LISTING_LIMIT = 300
+VALUES_PER_PAGE = 50  # on the values page (/search/values/<field>/)
 
 NameOf = Callable[[str, str], str]
 
@@ -48,6 +55,7 @@ def search_request(params: SearchParams, **changes) -> search.SearchRequest:
         "page": params.page,
         "per_page": PER_PAGE,
         "facets": params.facets,
+        "finds_nothing": bool(params.unmatched),
     }
     return search.SearchRequest(**{**fields, **changes})
 
@@ -60,6 +68,7 @@ class FacetValue:
     selected: bool = False
     excluded: bool = False
     required: bool = False  # selected with "+": every article has it (AND)
+    url: str = ""  # the search its count is of: this value alone in its filter ("" for none)
 
 
 @dataclass
@@ -71,6 +80,19 @@ class FacetGroup:
     label_plural: str
     values: list[FacetValue]
     value_count: int = 0  # distinct values in all the results
+    # Values are chosen in this filter ("any of"): its counts leave that choice out, each
+    # being what this value alone finds with the other filters.
+    counted_apart: bool = False
+
+    @property
+    def counted_text(self) -> str:
+        """What the group's numbers count, said on the page when it is not these results."""
+        if not self.counted_apart:
+            return ""
+        return (
+            f"Numbers leave out the {self.label_plural} chosen: each is what that "
+            f"{self.label} alone finds, with the other filters."
+        )
 
     @property
     def shown(self) -> list[FacetValue]:
@@ -144,6 +166,18 @@ class SearchPage:
         return f"{self.count_text.capitalize()} in the Newsroom archive: {self.summary}."
 
     @property
+    def empty_facets_text(self) -> str:
+        """One line for the filters without a value in these results, rather than a "none"
+        under each (a search without results would say it six times)."""
+        empty = [group.label_plural for group in self.facets if not group.values]
+        if not empty:
+            return ""
+        if len(empty) == len(self.facets):
+            return "No values to filter by: no article matches."
+        names = empty[0] if len(empty) == 1 else f"{', '.join(empty[:-1])} or {empty[-1]}"
+        return f"No {names} in these results."
+
+    @property
     def first_number(self) -> int:
         return (self.params.page - 1) * PER_PAGE + 1
 
@@ -157,15 +191,18 @@ class SearchPage:
 
     @property
     def page_numbers(self) -> list[int | None]:
-        """Page numbers around the current page, None where a gap is."""
-        page, last = self.params.page, self.num_pages
-        wanted = sorted({1, last, *range(max(1, page - 2), min(last, page + 2) + 1)})
-        out: list[int | None] = []
-        for n in wanted:
-            if out and n - (out[-1] or 0) > 1:
-                out.append(None)
-            out.append(n)
-        return out
+        return page_numbers(self.params.page, self.num_pages)
+
+
+def page_numbers(page: int, last: int) -> list[int | None]:
+    """Page numbers around the current page, None where a gap is."""
+    wanted = sorted({1, last, *range(max(1, page - 2), min(last, page + 2) + 1)})
+    out: list[int | None] = []
+    for n in wanted:
+        if out and n - (out[-1] or 0) > 1:
+            out.append(None)
+        out.append(n)
+    return out
 
 
 def search_page(
@@ -194,7 +231,11 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
     # The timeline and the map: on the page and in its JSON (not the lean one, not feeds).
     pictures = facets and params.format in ("html", "json")
     request = search_request(
-        params, per_page=per_page, facets=facets, timeline="auto" if pictures else ""
+        params,
+        per_page=per_page,
+        facets=facets,
+        timeline="auto" if pictures else "",
+        facets_within=("place",) if pictures else (),  # the map counts these results
     )
     response = search.search_articles(request)
     rows = selectors.articles_for_hits([hit.article_id for hit in response.hits])
@@ -217,13 +258,14 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
             set(params.exclude.get(name, ())),
             name_of,
             required=set(params.require.get(name, ())),
+            alone_url=_alone_url(params, name),
         )
         for name in FILTER_FIELDS
     ]
     chips = [
         Chip(field, f"{mark}{slug}", chip_text(field, name_of(field, slug), mark))
         for field, slug, mark in params.active()
-    ]
+    ] + [Chip(name, value, unmatched_chip_text(name, value)) for name, value in params.unmatched]
     num_pages = max(1, -(-response.total // per_page)) if response.total else 0
     error = response.query_error
     pictures = pictures and error is None
@@ -242,7 +284,9 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         notes=list(response.notes),
         num_pages=min(num_pages, 500),
         timeline=timeline_chart(response.timeline, params, search_url),
-        world_map=world_map(response.facets.get("place"), params, search_url) if pictures else None,
+        world_map=(
+            world_map(response.facets_within.get("place"), params, search_url) if pictures else None
+        ),
         undated_left_out=undated,
         query_error=error,
     )
@@ -310,31 +354,62 @@ def _namer(wanted: dict[str, set[str]], known: dict | None = None) -> NameOf:
             return sections.get(slug, slug)
         if field == "year" and slug == UNDATED:
             return "Undated"
+        if field == "dates":
+            return DATE_KINDS.get(slug, slug)
         return slug
 
     return name_of
 
 
+def _alone_url(params: SearchParams, field: str) -> Callable[[str], str]:
+    """slug -> the search with that value alone as the filter's choice (its required and
+    left-out values kept): what its count, counted without the filter's choice, finds. One
+    canonical URL with a stand-in, filled per value (slugs need no quoting)."""
+    stand_in = params.edited(
+        include={**params.include, field: ("\x00",)}, format="html", facets=True
+    )
+    head, _, tail = search_url(stand_in).partition("%00")
+    return lambda slug: f"{head}{slug}{tail}"
+
+
 def _facet_group(
-    field, counts, included: set, excluded: set, name_of: NameOf, required: frozenset = frozenset()
+    field,
+    counts,
+    included: set,
+    excluded: set,
+    name_of: NameOf,
+    required: frozenset = frozenset(),
+    alone_url: Callable[[str], str] | None = None,
 ) -> FacetGroup:
-    """Only the values a page lists become objects: a match-all search can have 30,000 people."""
+    """Only the values a page lists become objects: a match-all search can have 30,000 people.
+
+    Each count links the search it counts (``alone_url``): the value alone as this filter's
+    choice; none where that is the page itself or no count is shown."""
     if field == "year":  # newest year first, undated articles last
         counts = sorted(counts, key=lambda fc: (fc.value != UNDATED, fc.value), reverse=True)
     top = counts[:FACETS_LISTED]
     count_of = {fc.value: fc.count for fc in top}
     if included - count_of.keys():
         count_of.update((fc.value, fc.count) for fc in counts if fc.value in included)
+    anyof = included - required
+    link = alone_url or (lambda slug: "")
     active = sorted(
         (
-            FacetValue(s, name_of(field, s), count_of.get(s, 0), True, required=s in required)
+            FacetValue(
+                s,
+                name_of(field, s),
+                count_of.get(s, 0),
+                True,
+                required=s in required,
+                url=link(s) if len(anyof) > 1 and s in anyof else "",
+            )
             for s in included
         ),
         key=lambda v: (-(v.count or 0), v.name.casefold()),
     )
     left_out = [FacetValue(s, name_of(field, s), None, False, True) for s in sorted(excluded)]
     others = [
-        FacetValue(fc.value, name_of(field, fc.value), fc.count)
+        FacetValue(fc.value, name_of(field, fc.value), fc.count, url=link(fc.value))
         for fc in top
         if fc.value not in included and fc.value not in excluded
     ]
@@ -343,7 +418,18 @@ def _facet_group(
         *FILTER_LABELS[field],
         [*active, *left_out, *others],
         value_count=len(counts),
+        counted_apart=bool(anyof),
     )
+
+
+def unmatched_chip_text(name: str, value: str) -> str:
+    """ "Place: “atlantis”, not in the archive"; "Start date: “yesterday”, not a date"."""
+    if name in ("from", "to"):
+        return f"{'Start' if name == 'from' else 'End'} date: “{value}”, not a date"
+    mark, bare = (value[0], value[1:]) if value[:1] in ("-", "+") else ("", value)
+    label = FILTER_LABELS[name][0].capitalize()
+    word = {"-": "not ", "+": "also "}.get(mark, "")
+    return f"{label}: {word}“{bare}”, not in the archive"
 
 
 def chip_text(field: str, name: str, mark: str = "") -> str:
@@ -374,7 +460,7 @@ def describe(params: SearchParams, name_of: NameOf) -> str:
     if names("place"):
         head = f"{head} in {names('place')}" if head else names("place")
     segments = [head] if head else []
-    for field in ("source", "section", "year"):
+    for field in ("source", "section", "year", "dates"):
         if names(field):
             segments.append(names(field))
     dates = [
@@ -386,6 +472,7 @@ def describe(params: SearchParams, name_of: NameOf) -> str:
         segments.append(" ".join(dates))
     for field, values in params.exclude.items():
         segments.append(_left_out(field, [name_of(field, slug) for slug in values]))
+    segments += [unmatched_chip_text(name, value) for name, value in params.unmatched]
     return " · ".join(segments) or "All articles"
 
 
@@ -418,22 +505,54 @@ class FacetListing:
     label_plural: str
     summary: str
     total: int  # distinct values in the results
-    values: list[FacetValue]
-    matching: int  # values matching the find box
+    values: list[FacetValue]  # this page's
+    matching: int  # values matching the find box and the letter
+    letters: tuple[str, ...] = ()  # first letters among the found values
+    letter: str = ""
+    page: int = 1
+    num_pages: int = 1
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * VALUES_PER_PAGE + 1
+
+    @property
+    def range_text(self) -> str:
+        """ "51–100 of 389"."""
+        last = self.first_number + len(self.values) - 1
+        return f"{self.first_number:,}–{last:,} of {self.matching:,}"
+
+    @property
+    def page_numbers(self) -> list[int | None]:
+        return page_numbers(self.page, self.num_pages)
 
 
-def facet_value_listing(params: SearchParams, field: str, *, find: str = "") -> FacetListing:
-    """All values of one filter in a search's results, most frequent first.
+def first_letter(slug: str) -> str:
+    """The letter a value is listed under: its slug's first (slugs are folded names), "#"
+    for a digit."""
+    return slug[:1] if slug[:1].isalpha() else "#"
 
-    ``find`` narrows by the value's slug, which is its folded name ("kataib" finds Kata'ib).
+
+def facet_value_listing(
+    params: SearchParams, field: str, *, find: str = "", letter: str = ""
+) -> FacetListing:
+    """All values of one filter in a search's results, most frequent first, a page
+    (``params.page``) of VALUES_PER_PAGE at a time.
+
+    ``find`` narrows by the value's slug, which is its folded name ("kataib" finds Kata'ib);
+    ``letter`` to the values whose name starts with it ("#": a digit).
     """
     response = search.search_articles(
         search_request(params, sort="newest", page=1, per_page=1, facets=True)
     )
     counts = list(response.facets.get(field, []))
     wanted_slug = name_slug(find) if find else ""
-    matching = [fc for fc in counts if wanted_slug in fc.value] if wanted_slug else counts
-    top = matching[:FACET_LISTING_LIMIT]
+    found = [fc for fc in counts if wanted_slug in fc.value] if wanted_slug else counts
+    letters = tuple(sorted({first_letter(fc.value) for fc in found}, key=lambda c: (c == "#", c)))
+    matching = [fc for fc in found if first_letter(fc.value) == letter] if letter else found
+    num_pages = max(1, -(-len(matching) // VALUES_PER_PAGE))
+    page = min(params.page, num_pages)
+    top = matching[(page - 1) * VALUES_PER_PAGE : page * VALUES_PER_PAGE]
     wanted = {name: _active(params, name) for name in ENTITY_FILTERS}
     if field in ENTITY_FILTERS:
         wanted[field] |= {fc.value for fc in top}
@@ -448,4 +567,8 @@ def facet_value_listing(params: SearchParams, field: str, *, find: str = "") -> 
         total=len(counts),
         values=values,
         matching=len(matching),
+        letters=letters,
+        letter=letter,
+        page=page,
+        num_pages=num_pages,
     )

@@ -44,7 +44,7 @@ def zero_result_changes(params: SearchParams, chips: list[Chip]) -> ZeroResultCh
     helpful = sorted((c for c in changes if c.count), key=lambda c: -c.count)
     everything = None
     if not helpful and len(dropped) - bool(params.q) > 1:
-        bare = params.edited(include={}, require={}, exclude={}, date_from=None, date_to=None)
+        bare = params.without_filters()
         text = (
             f"Keep only the words “{truncatechars(params.q, 60)}”"
             if params.q

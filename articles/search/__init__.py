@@ -10,7 +10,7 @@ Layout (each module says more):
 - ``query``: the reader's query language; ``analysis``: words → index terms;
   ``highlight``: escaped, marked headlines and snippets;
 - ``engine``: the interface the service calls; ``whoosh/``: the embedded engine;
-  ``haystack_engine`` and ``cluster``: Elasticsearch and Solr through haystack;
+  ``haystack_engine``, ``cluster`` and ``solr/``: SolrCloud through haystack;
 - ``documents``: the haystack index (what an article's search document holds);
 - ``service``: searching and indexing; ``queue``: the index queue and its one writer.
 """
@@ -21,6 +21,7 @@ from .service import (
     clear_index,
     count_articles,
     current_engine,
+    differing_values,
     index_articles,
     indexed_versions,
     iter_result_ids,
@@ -33,10 +34,12 @@ from .service import (
     warm_up,
 )
 from .types import (
+    REBUILD_COMMAND,
     SEARCH_UNAVAILABLE,
     FacetCount,
     FacetCounts,
     Hit,
+    IndexNeedsRebuild,
     SearchRequest,
     SearchResponse,
     SearchUnavailable,
@@ -44,9 +47,11 @@ from .types import (
 )
 
 __all__ = [
+    "REBUILD_COMMAND",
     "SEARCH_UNAVAILABLE",
     "FacetCount",
     "FacetCounts",
+    "IndexNeedsRebuild",
     "Hit",
     "SearchRequest",
     "SearchResponse",
@@ -57,6 +62,7 @@ __all__ = [
     "clear_index",
     "count_articles",
     "current_engine",
+    "differing_values",
     "index_articles",
     "indexed_versions",
     "iter_result_ids",

@@ -22,8 +22,14 @@ from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.exceptions import SkipDocument
 
 from ..extraction.names import fold_text
-from ..models import Article, Entity, EntityAlias, Mention
-from .vocabulary import FILTER_FIELDS, KIND_FILTERS, UNDATED
+from ..models import Article, Authorship, Entity, EntityAlias, Mention
+from .vocabulary import (
+    DATES_INFERRED,
+    DATES_PUBLISHED,
+    FILTER_FIELDS,
+    KIND_FILTERS,
+    UNDATED,
+)
 
 CHUNK = 1000
 TEXT_TEMPLATE = "search/indexes/articles/article_text.txt"
@@ -40,7 +46,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     headline = indexes.CharField(model_attr="headline")
     headline_unstemmed = indexes.CharField(model_attr="headline")
     article_id = indexes.IntegerField(model_attr="id")
-    published = indexes.DateField(model_attr="published", null=True)
+    # The date the archive files the article under (Article.date: stated, inferred or an
+    # editor's; ``dates`` says which), what sorting, date filters and the timeline use.
+    published = indexes.DateField(model_attr="date", null=True)
     updated_at = indexes.DateTimeField(model_attr="updated_at")
     # One keyword value per slug (faceted=True adds the `<name>_exact` field facets use).
     # MultiValueField even for single values: a single-valued faceted CharField is stemmed.
@@ -50,6 +58,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     source = indexes.MultiValueField(faceted=True)
     section = indexes.MultiValueField(faceted=True)
     year = indexes.MultiValueField(faceted=True)
+    dates = indexes.MultiValueField(faceted=True)  # "published" or "inferred"; none if undated
+    # Author slugs (Author.slug), for the author filter and `author:` searches.
+    authors = indexes.MultiValueField(faceted=True)
 
     def get_model(self):
         return Article
@@ -98,38 +109,26 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
                 "body",
                 "caption",
                 "section",
-                "published",
+                "date",
+                "date_source",
                 "updated_at",
                 "source__slug",
             )
         )
         if not rows:
             return
-        mentions: dict[int, list[int]] = defaultdict(list)
-        for article_id, entity_id in Mention.objects.filter(
-            article_id__in=[r["id"] for r in rows], suppressed=False
-        ).values_list("article_id", "entity_id"):
-            mentions[article_id].append(entity_id)
+        mentions = _mentions_of([r["id"] for r in rows])
         entities.load({e for ids_ in mentions.values() for e in ids_})
+        authors: dict[int, list[str]] = defaultdict(list)
+        for article_id, slug in (
+            Authorship.objects.filter(article_id__in=[r["id"] for r in rows])
+            .order_by("article_id", "position")
+            .values_list("article_id", "author__slug")
+        ):
+            authors[article_id].append(slug)
         ct = "articles.article"
         for row in rows:
-            facets: dict[str, list[str]] = {f: [] for f in FILTER_FIELDS}
-            names: list[str] = []
-            for entity_id in mentions.get(row["id"], ()):
-                entity = entities.get(entity_id)
-                if entity is None:
-                    continue
-                field = KIND_FILTERS.get(entity.kind)
-                if field:
-                    facets[field].append(entity.slug)
-                    if field == "place" and entity.country_slug:
-                        facets[field].append(entity.country_slug)
-                names.extend(entity.names)
-            if row["source__slug"]:
-                facets["source"].append(row["source__slug"])
-            if row["section"] and slugify(row["section"]):
-                facets["section"].append(slugify(row["section"]))
-            facets["year"].append(str(row["published"].year) if row["published"] else UNDATED)
+            facets, names = _facets(row, mentions.get(row["id"], ()), entities)
             # haystack's template convention (`object`), with plain values instead of a model
             # instance: no query per article.
             text = template.render(
@@ -153,14 +152,64 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
                 "headline": headline,
                 "headline_unstemmed": headline,
                 "article_id": row["id"],
-                "published": row["published"],
+                "published": row["date"],
                 "updated_at": row["updated_at"],
             }
             for name, values in facets.items():
-                values = list(dict.fromkeys(values))
                 doc[name] = values
                 doc[f"{name}_exact"] = values
+            doc["authors"] = doc["authors_exact"] = authors.get(row["id"], [])
             yield doc
+
+    def build_facets(self, article_ids: Iterable[int]) -> Iterator[tuple[int, dict[str, list]]]:
+        """(article id, filter field -> values) of the published articles among the ids, as
+        their documents would carry them now; no text rendered (check_index compares them)."""
+        ids = sorted(set(int(i) for i in article_ids))
+        entities = _EntityCache()
+        for start in range(0, len(ids), CHUNK):
+            rows = list(
+                Article.objects.filter(id__in=ids[start : start + CHUNK], is_published=True)
+                .order_by("id")
+                .values("id", "section", "date", "date_source", "source__slug")
+            )
+            mentions = _mentions_of([r["id"] for r in rows])
+            entities.load({e for ids_ in mentions.values() for e in ids_})
+            for row in rows:
+                yield row["id"], _facets(row, mentions.get(row["id"], ()), entities)[0]
+
+
+def _mentions_of(article_ids: list[int]) -> dict[int, list[int]]:
+    mentions: dict[int, list[int]] = defaultdict(list)
+    for article_id, entity_id in Mention.objects.filter(
+        article_id__in=article_ids, suppressed=False
+    ).values_list("article_id", "entity_id"):
+        mentions[article_id].append(entity_id)
+    return mentions
+
+
+def _facets(row: dict, entity_ids, entities: _EntityCache) -> tuple[dict[str, list], list]:
+    """One article's filter field -> values, and the names (with aliases) its text carries."""
+    facets: dict[str, list[str]] = {f: [] for f in FILTER_FIELDS}
+    names: list[str] = []
+    for entity_id in entity_ids:
+        entity = entities.get(entity_id)
+        if entity is None:
+            continue
+        field = KIND_FILTERS.get(entity.kind)
+        if field:
+            facets[field].append(entity.slug)
+            if field == "place" and entity.country_slug:
+                facets[field].append(entity.country_slug)
+        names.extend(entity.names)
+    if row["source__slug"]:
+        facets["source"].append(row["source__slug"])
+    if row["section"] and slugify(row["section"]):
+        facets["section"].append(slugify(row["section"]))
+    facets["year"].append(str(row["date"].year) if row["date"] else UNDATED)
+    if row["date"]:
+        stated = row["date_source"] in Article.STATED_DATES
+        facets["dates"].append(DATES_PUBLISHED if stated else DATES_INFERRED)
+    return {name: list(dict.fromkeys(values)) for name, values in facets.items()}, names
 
 
 class _Entity:

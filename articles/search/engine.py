@@ -5,9 +5,9 @@ Two implementations, each declared by the haystack engine it rides on
 
 - ``articles.search.whoosh.engine.WhooshSearchEngine``: the embedded default, answering from
   per-segment numpy arrays in a long-lived searcher;
-- ``articles.search.haystack_engine.HaystackSearchEngine``: any haystack backend
-  (Elasticsearch 7, Solr; it also runs on Whoosh, which the tests use to check it),
-  driven through SearchQuerySet.
+- ``articles.search.haystack_engine.HaystackSearchEngine``: any haystack backend, driven
+  through SearchQuerySet (it also runs on Whoosh, which the tests use to check it);
+  ``articles.search.solr.engine.SolrSearchEngine`` extends it for SolrCloud.
 
 Queries arrive parsed (articles.search.query) and prepared (articles.search.prepare: words
 the index cannot hold left out, prefixes expanded to word forms), and filters cleaned
@@ -55,6 +55,7 @@ class SearchEngine(abc.ABC):
         facets: bool,
         suggest: bool,
         timeline: str = "",
+        facets_within: tuple[str, ...] = (),
     ) -> EngineResult:
         """One page of (article id, score), the exact total, and facet counts over all
         matches (a field with a selection counted without it: disjunctive facets).
@@ -63,6 +64,10 @@ class SearchEngine(abc.ABC):
         match per period (``EngineResult.timeline``): "auto" draws the span in the unit
         ``articles.search.timeline.choose_unit`` picks, periods as that module cuts them,
         undated matches counted apart. ``limit=0`` asks for counts only.
+
+        ``facets_within``: fields (each with a selection) also counted over the matches
+        themselves, their own selection applied (``EngineResult.facets_within``); the
+        service asks only when one of them has a selection.
         """
 
     @abc.abstractmethod
@@ -87,6 +92,11 @@ class SearchEngine(abc.ABC):
     @abc.abstractmethod
     def indexed_versions(self) -> dict[int, datetime]:
         """Article id -> the updated_at stored in the index (for check_index)."""
+
+    @abc.abstractmethod
+    def indexed_facets(self, article_ids: Iterable[int]) -> dict[int, dict[str, frozenset[str]]]:
+        """Article id -> filter field -> the values the index holds for it, for the articles
+        among ``article_ids`` that it holds (for check_index)."""
 
     @abc.abstractmethod
     def probe_count(self) -> int:

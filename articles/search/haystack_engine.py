@@ -28,7 +28,7 @@ from .engine import QueryNotSupported, SearchEngine
 from .lucene import to_lucene
 from .timeline import UNITS, choose_unit, filled, next_period, period_start
 from .types import SEARCH_UNAVAILABLE, EngineQuery, EngineResult, SearchUnavailable, Timeline
-from .vocabulary import FILTER_FIELDS
+from .vocabulary import DATES_INFERRED, FILTER_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +48,11 @@ class ListsWordForms(abc.ABC):
 
 class HaystackSearchEngine(SearchEngine):
     # --- reading ------------------------------------------------------------------------
-    def search(self, query, *, sort, offset, limit, facets, suggest, timeline="") -> EngineResult:
+    def search(
+        self, query, *, sort, offset, limit, facets, suggest, timeline="", facets_within=()
+    ) -> EngineResult:
         with self._reporting_outages():
-            result = self._search(query, sort, offset, limit, facets, suggest)
+            result = self._search(query, sort, offset, limit, facets, suggest, facets_within)
             if timeline:
                 matches = self._queryset(query, "relevance")
                 result.timeline = self._timeline(matches, query, timeline)
@@ -91,6 +93,20 @@ class HaystackSearchEngine(SearchEngine):
             page = sqs.values_list("article_id", "updated_at")[start : start + 1000]
             for article_id, updated in page:
                 out[int(article_id)] = updated
+        return out
+
+    def indexed_facets(self, article_ids: Iterable[int]) -> dict[int, dict[str, frozenset[str]]]:
+        ids = [int(i) for i in article_ids]
+        out = {}
+        for start in range(0, len(ids), 500):
+            sqs = SearchQuerySet().models(Article).filter(article_id__in=ids[start : start + 500])
+            with self._reporting_outages():
+                rows = list(sqs.values_list("article_id", *FILTER_FIELDS)[:500])
+            for article_id, *values in rows:
+                out[int(article_id)] = {
+                    name: frozenset(_as_list(value))
+                    for name, value in zip(FILTER_FIELDS, values, strict=True)
+                }
         return out
 
     def probe_count(self) -> int:
@@ -183,12 +199,16 @@ class HaystackSearchEngine(SearchEngine):
             sqs = sqs.facet(name, **options)
         return sqs
 
-    def _search(self, query: EngineQuery, sort, offset, limit, facets, suggest) -> EngineResult:
+    def _search(
+        self, query: EngineQuery, sort, offset, limit, facets, suggest, facets_within=()
+    ) -> EngineResult:
         unfaceted = self._queryset(query, sort)
         # Fields with a selection are counted without it (disjunctive facets): one more
-        # request for each, with the other filters and the words kept.
+        # request for each, with the other filters and the words kept. Those also asked
+        # for within the selection are counted in the main request, with everything applied.
         plain = [name for name in FILTER_FIELDS if name not in query.include]
-        sqs = self._with_facets(unfaceted, plain) if facets else unfaceted
+        within = [name for name in facets_within if name in query.include]
+        sqs = self._with_facets(unfaceted, plain + within) if facets else unfaceted
         # Ranked by relevance, the page, total and facets come from one request.
         parts = _sorted_parts(unfaceted, sort) if sort in ("newest", "oldest") else [sqs]
         results = _slice_parts(parts, offset, offset + limit) if limit > 0 else []
@@ -206,10 +226,12 @@ class HaystackSearchEngine(SearchEngine):
                 counts.update(_facet_pairs(self._with_facets(scope, [name]), [name]))
             counts = {name: counts[name] for name in FILTER_FIELDS if name in counts}
         suggestion = self._suggestion(sqs, query, total) if suggest else None
-        return EngineResult(total, hits, counts, suggestion=suggestion)
+        result = EngineResult(total, hits, counts, suggestion=suggestion)
+        if facets and within:
+            result.facets_within = _facet_pairs(sqs, within)
+        return result
 
-    @staticmethod
-    def _timeline(sqs: SearchQuerySet, query: EngineQuery, unit: str) -> Timeline:
+    def _timeline(self, sqs: SearchQuerySet, query: EngineQuery, unit: str) -> Timeline:
         """Matches per period with the backend's date facet over the span of the matches
         (its first and last dates asked first: "auto" needs the span to choose a unit)."""
         dated = sqs.filter(published__gte=_DATED_SINCE)
@@ -227,15 +249,29 @@ class HaystackSearchEngine(SearchEngine):
         if unit not in UNITS:
             unit = choose_unit(first, last, query.date_from, query.date_to)
         start = period_start(first, unit)
-        faceted = dated.date_facet(
-            "published",
-            start_date=start,
-            end_date=next_period(period_start(last, unit), unit) or date.max,
-            gap_by=unit,
-        )
-        raw = (faceted.facet_counts() or {}).get("dates", {}).get("published") or []
-        counts = [(day, count) for day, count in _date_buckets(raw) if day is not None]
-        return Timeline(unit, tuple(filled(counts, unit)), undated)
+        end = next_period(period_start(last, unit), unit) or date.max
+
+        def per_period(part: SearchQuerySet) -> list[tuple[date, int]]:
+            faceted = part.date_facet("published", start_date=start, end_date=end, gap_by=unit)
+            found = faceted.facet_counts() or {}
+            # Solr's range facets come back as "ranges", the other backends' as "dates".
+            raw = (found.get("dates") or found.get("ranges") or {}).get("published") or []
+            return [(day, count) for day, count in _date_buckets(raw) if day is not None]
+
+        periods = tuple(filled(per_period(dated), unit))
+        # What the dates filter already settles is not asked (haystack's Whoosh backend takes
+        # two narrowings that leave nothing for no narrowing at all).
+        kinds = set(query.include.get("dates", ())) - set(query.exclude.get("dates", ()))
+        if DATES_INFERRED in query.exclude.get("dates", ()) or (
+            kinds and DATES_INFERRED not in kinds
+        ):
+            return Timeline(unit, periods, undated, (0,) * len(periods))
+        if kinds == {DATES_INFERRED}:
+            return Timeline(unit, periods, undated, tuple(count for _, count in periods))
+        narrowed = dated.narrow(self._narrow_values(dated, "dates", (DATES_INFERRED,)))
+        inferred = dict(filled(per_period(narrowed), unit))
+        guessed = tuple(inferred.get(start, 0) for start, _ in periods)
+        return Timeline(unit, periods, undated, guessed)
 
     @staticmethod
     def _suggestion(sqs: SearchQuerySet, query: EngineQuery, total: int) -> str | None:
@@ -341,3 +377,10 @@ def _facet_pairs(sqs: SearchQuerySet, names: Iterable[str]) -> dict[str, list[tu
         pairs = [(str(v), int(c)) for v, c in counts if c and v not in (None, "")]
         out[name] = sorted(pairs, key=lambda p: (-p[1], p[0]))
     return out
+
+
+def _as_list(value) -> list[str]:
+    """A stored multi-valued field as the backend returns it: a list, one value or nothing."""
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]

@@ -46,11 +46,15 @@ def search_articles(request: SearchRequest) -> SearchResponse:
 
     A query that cannot be read or searched is not searched at all: the response says why
     (``query_error``) and finds nothing; so does one whose every word is too common."""
+    if request.finds_nothing:
+        return SearchResponse(total=0, hits=[], facets={})
     engine = current_engine()
     query, sort, page, per_page = _normalise(request, engine)
     parsed = query.parsed
     if parsed.error or parsed.nothing:
         return _unsearched(request, parsed)
+    # A field without a selection is counted within the matches anyway.
+    within = tuple(n for n in request.facets_within if n in query.include and request.facets)
     result = engine.search(
         query,
         sort=sort,
@@ -59,10 +63,14 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         facets=request.facets,
         suggest=per_page > 0,  # counts only: no page to suggest another search for
         timeline=request.timeline,
+        **({"facets_within": within} if within else {}),
     )
-    facets = {}
+    facets, facets_within = {}, {}
     if request.facets:
         facets = {n: FacetCounts(result.facets[n]) for n in FILTER_FIELDS if n in result.facets}
+        for name in request.facets_within:
+            counted = result.facets_within.get(name) if name in within else result.facets.get(name)
+            facets_within[name] = FacetCounts(counted or [])
     return SearchResponse(
         total=result.total,
         hits=_hits(result.hits, parsed),
@@ -72,6 +80,7 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         ),
         notes=list(parsed.notes),
         timeline=result.timeline,
+        facets_within=facets_within,
     )
 
 
@@ -85,6 +94,9 @@ def _unsearched(request: SearchRequest, parsed: ParsedQuery) -> SearchResponse:
         notes=list(parsed.notes),
         timeline=Timeline("year", (), 0) if request.timeline else None,
         query_error=parsed.error,
+        facets_within={name: FacetCounts(()) for name in request.facets_within}
+        if request.facets
+        else {},
     )
 
 
@@ -102,6 +114,8 @@ def query_relaxations(q: str) -> list[tuple[str, str]]:
 
 def count_articles(request: SearchRequest) -> int:
     """How many articles match (no page, no facets: cheap enough to ask several times)."""
+    if request.finds_nothing:
+        return 0
     engine = current_engine()
     query, _, _, _ = _normalise(request, engine)
     if query.parsed.error or query.parsed.nothing:
@@ -111,6 +125,8 @@ def count_articles(request: SearchRequest) -> int:
 
 def iter_result_ids(request: SearchRequest) -> Iterator[int]:
     """Every matching article id in sort order (for exporting the whole result set)."""
+    if request.finds_nothing:
+        return
     engine = current_engine()
     query, sort, _, _ = _normalise(request, engine)
     if query.parsed.error or query.parsed.nothing:
@@ -235,6 +251,23 @@ def rebuild_index(progress: Callable[[int], None] | None = None, processes: int 
 def indexed_versions() -> dict[int, datetime]:
     """Article id -> the updated_at stored in the index (for check_index)."""
     return current_engine().indexed_versions()
+
+
+def differing_values(article_ids: Iterable[int]) -> list[int]:
+    """The articles among these, indexed and published, whose place, organization, person,
+    outlet, section or year values in the index differ from what the database gives them:
+    a change that reached the database but not the index (for check_index)."""
+    engine = current_engine()
+    ids = sorted({int(i) for i in article_ids})
+    differ = []
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        indexed = engine.indexed_facets(chunk)
+        for article_id, facets in engine.article_index.build_facets(chunk):
+            held = indexed.get(article_id)
+            if held is not None and any(set(v) != held[f] for f, v in facets.items()):
+                differ.append(article_id)
+    return differ
 
 
 def clear_index() -> None:

@@ -33,6 +33,12 @@ class SearchRequest:
     # Matching articles per period: "" none, "auto" (the unit chosen from the span, see
     # articles.search.timeline), or "day", "month", "year".
     timeline: str = ""
+    # A filter named nothing in the archive: the search finds nothing (no engine is asked),
+    # rather than search without the filter.
+    finds_nothing: bool = False
+    # Fields also counted over the matches themselves, their own selection applied (the
+    # map: countries among these results), in SearchResponse.facets_within.
+    facets_within: tuple[str, ...] = ()
 
 
 @dataclass
@@ -97,12 +103,14 @@ class Timeline:
     """Matching articles per period, from the first dated match to the last.
 
     ``periods`` holds every period in between, empty ones included (count 0), so bars stand
-    on an even time axis; ``undated`` counts the matches without a publication date.
+    on an even time axis; ``undated`` counts the matches without a date; ``inferred``, when
+    given, how many of each period's count have an inferred date (one per period).
     """
 
     unit: str  # "day" | "month" | "year"
     periods: tuple[tuple[date, int], ...]  # (first day of the period, count), ascending
     undated: int = 0
+    inferred: tuple[int, ...] = ()
 
     @property
     def dated(self) -> int:
@@ -119,6 +127,7 @@ class SearchResponse:
     timeline: Timeline | None = None  # when the request asked for one
     # The query could not be read or searched: nothing was searched (articles.search.query).
     query_error: QueryError | None = None
+    facets_within: dict[str, FacetCounts] = field(default_factory=dict)
 
 
 class SearchUnavailable(RuntimeError):
@@ -129,6 +138,19 @@ SEARCH_UNAVAILABLE = (
     "Search is unavailable right now: the search engine did not answer. "
     "Try again in a minute; if it keeps happening, tell the site's operator."
 )
+REBUILD_COMMAND = "manage.py rebuild_search_index"
+
+
+class IndexNeedsRebuild(SearchUnavailable):
+    """The index was made for another version of the code (a cluster collection from other
+    configset files): refused until it is rebuilt. ``detail`` says what differs."""
+
+    def __init__(self, detail: str):
+        super().__init__(
+            "Search is unavailable right now: the search index was built for another version "
+            f"of the site; the site's operator rebuilds it with `{REBUILD_COMMAND}`."
+        )
+        self.detail = detail
 
 
 # --- What the service asks of an engine (articles.search.engine) ---------------------------
@@ -156,3 +178,5 @@ class EngineResult:
     # ...or a whole suggested query (engines whose own spelling suggester answers).
     suggestion: str | None = None
     timeline: Timeline | None = None  # when asked for (``timeline=`` of SearchEngine.search)
+    # Fields asked for in ``facets_within=``, counted over the matches themselves.
+    facets_within: Mapping[str, Sequence[tuple[str, int]]] = field(default_factory=dict)

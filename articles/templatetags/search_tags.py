@@ -10,6 +10,7 @@ import functools
 import re
 from dataclasses import replace
 from html import escape as html_escape
+from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from articles.forms import CompareParams, SearchParams
+from articles.pages.article import body_blocks
 from articles.pages.compare import compare_url
 from articles.pages.entity import entity_url
 from articles.search.vocabulary import ENTITY_FILTERS, KIND_FILTERS
@@ -64,7 +66,7 @@ def search_url(
     if remove:
         params = params.without_value(field, remove)
     if drop == "filters":
-        params = params.edited(include={}, require={}, exclude={}, date_from=None, date_to=None)
+        params = params.without_filters()
     elif drop == "dates":
         params = params.edited(date_from=None, date_to=None)
     elif drop:
@@ -84,10 +86,21 @@ def _values_path(field: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def search_values_url(context, field: str) -> str:
-    """The page listing every value of one filter for the current search."""
+def search_values_url(context, field: str, find: str = "", letter: str = "", page: int = 1) -> str:
+    """The page listing every value of one filter for the current search; ``find``,
+    ``letter`` and ``page`` narrow and page the list."""
     params: SearchParams = context.get("params") or SearchParams()
-    return _values_path(field) + params.querystring(with_page=False, with_format=False)
+    pairs = params.pairs(with_page=False, with_format=False)
+    pairs += [(name, value) for name, value in (("find", find), ("letter", letter)) if value]
+    if page > 1:
+        pairs.append(("page", str(page)))
+    return _values_path(field) + ("?" + urlencode(pairs) if pairs else "")
+
+
+@register.filter
+def with_article(noun: str) -> str:
+    """ "a place", "an organization", "an outlet"."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
 @register.simple_tag(takes_context=True)
@@ -100,6 +113,7 @@ def compare_with_url(context) -> str:
         require=params.require,
         date_from=params.date_from,
         date_to=params.date_to,
+        unmatched=params.unmatched,
     )
     return compare_url(CompareParams((params.q,) if params.q else (), filters))
 
@@ -117,17 +131,21 @@ def page_url(field: str, slug: str) -> str:
     kind = ENTITY_FILTERS.get(field, field)
     if kind in KIND_FILTERS:
         return entity_url(kind, slug)
+    if field == "author":
+        return reverse("articles:author", kwargs={"slug": slug})
     return filter_search_url(field, slug)
 
 
 @register.simple_tag
 def linked_body(text: str, mentions) -> str:
-    """The article body as paragraphs, each entity name a link to its page.
+    """The article body as paragraphs and sub-headings, each entity's first mention a link to
+    its page (the later ones stay text: "US" eight times would be eight links).
 
     The text is split around the names first; every piece, name or not, is escaped before it
     is wrapped in markup, so nothing in an article can inject HTML.
     """
     links: dict[str, str] = {}
+    forms: set[str] = set()
     for mention in mentions:
         entity = mention.entity
         if entity.kind not in KIND_FILTERS:
@@ -136,27 +154,34 @@ def linked_body(text: str, mentions) -> str:
         for form in {entity.name, *(mention.surface_forms or [])}:
             if len(form) >= 2:
                 links.setdefault(form.casefold(), url)
+                forms.update((form, form.casefold()))
     pattern = None
     if links:
-        alternatives = sorted(links, key=len, reverse=True)
+        alternatives = sorted(forms, key=len, reverse=True)
         pattern = re.compile(
             r"(?<!\w)(" + "|".join(re.escape(a) for a in alternatives) + r")(?!\w)",
             re.IGNORECASE,
         )
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
     html = []
-    for paragraph in paragraphs:
+    linked: set[str] = set()  # an entity is a link at its first mention only
+    for block in body_blocks(text):
+        paragraph = block.text
+        if block.heading:
+            html.append(f'<h2 class="subhead">{conditional_escape(paragraph)}</h2>')
+            continue
         pieces = []
         position = 0
         if pattern:
             for match in pattern.finditer(paragraph):
+                # re.IGNORECASE and casefold() disagree on some letters ("ALI" matches "Alı",
+                # "İ" folds to two characters): link only what folds to a known name.
+                url = links.get(match.group(0).casefold())
+                if url is None or url in linked:
+                    continue
+                linked.add(url)
                 pieces.append(conditional_escape(paragraph[position : match.start()]))
                 pieces.append(
-                    format_html(
-                        '<a class="entity" href="{}">{}</a>',
-                        links[match.group(0).casefold()],
-                        match.group(0),
-                    )
+                    format_html('<a class="entity" href="{}">{}</a>', url, match.group(0))
                 )
                 position = match.end()
         pieces.append(conditional_escape(paragraph[position:]))
@@ -183,13 +208,22 @@ def facet_values(group, values, exclude: bool = True) -> str:
         state = " is-selected" if value.selected else " is-excluded" if value.excluded else ""
         current = ' aria-current="true"' if state else ""
         shown_name = f"<s>{name}</s>" if value.excluded else name
-        count = f' <span class="count">{value.count:,}</span>' if value.count is not None else ""
+        count = ""
+        if value.count is not None and value.url:
+            # Out of the Tab order: the box beside it is the keyboard's way to the filter.
+            label = f"{name} alone: {value.count:,} article{'s' if value.count != 1 else ''}"
+            count = (
+                f' <a class="count" href="{html_escape(value.url)}" tabindex="-1" '
+                f'aria-label="{label}" data-count="{value.count}">{value.count:,}</a>'
+            )
+        elif value.count is not None:
+            count = f' <span class="count">{value.count:,}</span>'
         row = (
             f'<li class="facet-value{state}"{current}>'
             f'<input type="checkbox" name="{field}" value="{"+" if value.required else ""}{slug}" '
             f'id="f-{field}-{slug}"'
             f"{' checked' if value.selected else ''}>"
-            f'<label for="f-{field}-{slug}">{shown_name}{count}</label>'
+            f'<label for="f-{field}-{slug}">{shown_name}</label>{count}'
         )
         if exclude or value.excluded:
             # The visible word is the start of the box's name (WCAG 2.5.3, label in name).

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from ..conftest import REPO
+from ..conftest import CORPUS, REPO, SEED
 from ..test_search_page import clear_archive, corpus_slice
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -102,5 +102,24 @@ def browser_archive(chromium, transactional_db):
     """The corpus slice, imported and indexed for a live server test."""
     clear_archive()
     call_command("import_articles", *corpus_slice(), stdout=io.StringIO(), stderr=io.StringIO())
+    yield
+    clear_archive()
+
+
+HUFFPOST = CORPUS / "huffpost_2018_2022" / "News_Category_Dataset_v3.head.jsonl"
+
+
+@pytest.fixture
+def pictures_archive(chromium, transactional_db, tmp_path):
+    """The seed and 40 HuffPost articles from 2018 to 2022, imported for a live server."""
+    if not CORPUS.exists():
+        pytest.skip("../shared/corpus is not beside the repository")
+    lines = HUFFPOST.read_text(encoding="utf-8").splitlines()[::250][:40]
+    sample = tmp_path / "huffpost.jsonl"
+    sample.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    clear_archive()
+    call_command(
+        "import_articles", str(SEED), str(sample), stdout=io.StringIO(), stderr=io.StringIO()
+    )
     yield
     clear_archive()

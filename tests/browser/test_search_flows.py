@@ -58,6 +58,7 @@ def test_query_filters_exclusion_and_copied_link_reopen_the_same_view(
     assert "not" in seen["h1"] and seen["results"]
     screenshot(page, "search-filtered")
 
+    page.click(".share-export summary")  # sharing is folded below the results
     page.click("button.copy-link")
     expect(page.locator(".copy-status")).to_have_text("Link copied")
     copied = page.evaluate("navigator.clipboard.readText()")
