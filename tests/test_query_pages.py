@@ -96,11 +96,24 @@ def test_compare_says_which_search_cannot_be_read(client, indexed):
     assert "Compare instead: tanker" in text
 
 
-def test_author_says_it_is_not_available_yet(client, indexed):
-    response, text = page(client, "author:Eslami tanker")
-    assert response.status_code == 400
-    assert "“author:” is not available yet: the archive does not record bylines" in text
-    assert '<a href="/search/?q=tanker">tanker</a>' in text
+def test_author_finds_the_bylines_by_name_or_slug(client, indexed):
+    response, text = page(client, 'author:"Parisa Hafezi" sanctions')
+    assert response.status_code == 200
+    assert result_ids(text) == ["oil-sanctions"] and "No author is called" not in text
+    assert sorted(result_ids(page(client, "byline:parisa-hafezi")[1])) == ["envoy", "oil-sanctions"]
+
+
+def test_an_unknown_author_finds_nothing_and_names_the_close_ones(client, indexed):
+    response, text = page(client, "author:Hafezy sanctions")
+    assert response.status_code == 200 and result_ids(text) == []
+    assert (
+        "No author is called “Hafezy”, so “author:Hafezy” matches nothing. "
+        "Authors with a similar name: “Parisa Hafezi”." in text
+    )
+    data = client.get("/search/", {"q": "author:gambrell", "format": "json"}).json()
+    assert data["total"] == 0
+    (note,) = [n for n in data["notes"] if n.startswith("No author")]
+    assert "“Jonathan Gambrell”" in note and "“Jon Gambrell”" in note
 
 
 # --- operators on the page -----------------------------------------------------------------

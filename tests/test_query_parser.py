@@ -8,6 +8,7 @@ from articles.search.query import (
     HEADLINE,
     MAX_LEAVES,
     And,
+    Byline,
     Not,
     Or,
     Outlet,
@@ -89,6 +90,10 @@ def root(q):
         ('source:"Press TV"', Outlet("press-tv")),
         ("outlet:(reuters OR press-tv)", Or((Outlet("reuters"), Outlet("press-tv")))),
         ("-outlet:reuters", Not(Outlet("reuters"))),
+        ("author:smith iran", And((Byline("smith"), w("iran")))),
+        ('byline:"Lisa Rathke"', Byline("lisa-rathke")),
+        ("AUTHOR:(smith OR jones-2)", Or((Byline("smith"), Byline("jones-2")))),
+        ("headline:iran -author:smith", And((w("iran", field=HEADLINE), Not(Byline("smith"))))),
         # folding, inner punctuation, Unicode
         ("Kata’ib", w("kataib")),
         ("al-Asad", Phrase(("al", "asad"), exact=False)),
@@ -186,13 +191,8 @@ UNREADABLE = [
     ('"a1 b1" NEAR/2 c1', 8, "joins two single words", '"a1 b1" AND c1'),
     ("=a1 NEAR/2 b1", 4, "must be searched alike", "=a1 AND b1"),
     ("NEAR/5 b1", 0, "“NEAR/5” needs a word or group before it", "b1"),
-    (
-        "author:smith iran",
-        0,
-        "“author:” is not available yet: the archive does not record bylines",
-        "iran",
-    ),
-    ("byline:(smith OR jones)", 0, "not available yet", None),
+    ("author:smith* iran", 7, "author: takes a name", None),
+    ("headline:(a1 byline:b1)", 13, "“byline:” inside another field", "headline:(a1 b1)"),
     ("headline:", 0, "“headline:” needs a word, phrase or group after it", None),
     ("headline:(a1 outlet:b1)", 13, "“outlet:” inside another field", "headline:(a1 b1)"),
     ("outlet:=reuters", 8, "outlet: takes an outlet's name", None),
@@ -281,6 +281,7 @@ def test_odd_input_never_raises(q):
         ("iran NEAR/0 oil", '(text:"iran oil" OR text:"oil iran")'),
         ("headline:(=a1 OR b1)", '(headline_unstemmed:"a1" OR headline:"b1")'),
         ("outlet:reuters and", 'source_exact:"reuters"'),
+        ("a1 -author:smith", '(text:"a1" AND NOT authors_exact:"smith")'),
     ],
 )
 def test_what_the_haystack_engines_are_sent(q, lucene):
@@ -288,8 +289,8 @@ def test_what_the_haystack_engines_are_sent(q, lucene):
     from articles.search.query import transform
 
     tree = transform(root(q), lambda leaf, _: None if leaf == w("and") else leaf)
-    assert to_lucene(tree, match_all="*:*", outlet=lambda s: f'source_exact:"{s}"') == lucene
+    assert to_lucene(tree, match_all="*:*", value=lambda f, s: f'{f}_exact:"{s}"') == lucene
     prefixed = Prefix("sanction", forms=("sanctions", "sanction"))
-    assert to_lucene(prefixed, match_all="*:*", outlet=str) == (
+    assert to_lucene(prefixed, match_all="*:*", value=lambda f, s: s) == (
         '(text_unstemmed:"sanctions" OR text_unstemmed:"sanction")'
     )

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 
-from articles.models import Article, Entity, EntityAlias, EntityRedirect, Mention, Source
+from articles.models import Article, Author, Entity, EntityAlias, EntityRedirect, Mention, Source
 
 from .conftest import CORPUS, SEED
 
@@ -36,6 +36,7 @@ def clear_archive():
     aggregate_cache.clear_caches()  # counts cached for the home and browse pages
     Mention.objects.all().delete()
     Article.objects.all().delete()
+    Author.objects.all().delete()
     EntityRedirect.objects.all().delete()
     EntityAlias.objects.all().delete()
     Entity.objects.all().delete()

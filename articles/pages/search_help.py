@@ -64,6 +64,7 @@ def help_examples() -> list[Section]:
                 Example("headline:tanker", "in the headline (also title:)"),
                 Example('headline:(Iran OR "Persian Gulf")', "a field takes a group"),
                 Example('outlet:reuters OR source:"Press TV"', "by outlet: its name or link name"),
+                Example('author:"Lisa Rathke"', "by author: the name in the byline (also byline:)"),
             ],
         ),
     ]

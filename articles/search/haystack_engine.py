@@ -166,7 +166,7 @@ class HaystackSearchEngine(SearchEngine):
             text = to_lucene(
                 query.parsed.root,
                 match_all=sqs.query.matching_all_fragment(),
-                outlet=lambda slug: self._narrow_values(sqs, "source", (slug,)),
+                value=lambda name, slug: self._narrow_values(sqs, name, (slug,)),
             )
             sqs = sqs.filter(content=Raw(text))
         for name, values in query.include.items():

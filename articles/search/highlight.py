@@ -17,7 +17,7 @@ from html import escape
 
 from ..extraction.names import fold_text
 from .analysis import STOP_WORDS, stem
-from .query import HEADLINE, Outlet, ParsedQuery, Prefix, leaf_words
+from .query import HEADLINE, VALUE_FIELDS, ParsedQuery, Prefix, leaf_words
 
 SNIPPET_CHARS = 240
 MAX_SNIPPET_SOURCE = 40_000  # characters of the body looked at for a snippet
@@ -56,7 +56,7 @@ def query_marks(parsed: ParsedQuery) -> tuple[Marks, Marks]:
     stems: dict[bool, set[str]] = {True: set(), False: set()}  # in headline only?
     forms: dict[bool, set[str]] = {True: set(), False: set()}
     for leaf, positive in parsed.leaves():
-        if not positive or isinstance(leaf, Outlet):
+        if not positive or isinstance(leaf, tuple(VALUE_FIELDS)):
             continue
         exact = isinstance(leaf, Prefix) or leaf.exact
         keys = forms if exact else stems

@@ -15,18 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .query import And, Node, Not, Or, Outlet, Phrase, Prefix, Word
+from .query import VALUE_FIELDS, And, Node, Not, Or, Phrase, Prefix, Word
 from .vocabulary import TEXT_FIELDS
 
 
-def to_lucene(node: Node, *, match_all: str, outlet: Callable[[str], str]) -> str:
-    """``outlet(slug)``: the engine's clause for articles of that outlet."""
-    return _Writer(match_all, outlet).write(node)
+def to_lucene(node: Node, *, match_all: str, value: Callable[[str, str], str]) -> str:
+    """``value(field, slug)``: the engine's clause for articles with that value of that
+    filter field (``outlet:`` searches "source", ``author:`` "authors")."""
+    return _Writer(match_all, value).write(node)
 
 
 class _Writer:
-    def __init__(self, match_all: str, outlet: Callable[[str], str]):
-        self.match_all, self.outlet = match_all, outlet
+    def __init__(self, match_all: str, value: Callable[[str, str], str]):
+        self.match_all, self.value = match_all, value
 
     def write(self, node: Node) -> str:
         if isinstance(node, And):
@@ -37,8 +38,8 @@ class _Writer:
             return "(" + " OR ".join(self.write(c) for c in node.children) + ")"
         if isinstance(node, Not):
             return f"({self.match_all} AND NOT {self.write(node.child)})"
-        if isinstance(node, Outlet):
-            return self.outlet(node.slug)
+        if isinstance(node, tuple(VALUE_FIELDS)):
+            return self.value(VALUE_FIELDS[type(node)], node.slug)
         if isinstance(node, Word):
             return f'{_field(node)}:"{node.text}"'
         if isinstance(node, Prefix):

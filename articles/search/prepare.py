@@ -3,22 +3,26 @@
 Words the index cannot hold (too common or too short) are left out with a note; a prefix
 becomes the word forms the index holds (the most frequent MAX_FORMS, with a note when there
 are more; under a NOT, where leaving forms out would widen the search, more is an error);
-``outlet:`` values are looked up among the outlets. Nothing here depends on which engine
-answers, so a query means the same on each.
+``outlet:`` and ``author:`` values are looked up among the outlets and the authors (by slug,
+an old slug of an outlet, or the name; one that names nothing matches nothing, with the
+closest names in a note). Nothing here depends on which engine answers, so a query means the
+same on each.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
-from difflib import get_close_matches
+from difflib import SequenceMatcher, get_close_matches
 from functools import lru_cache
 
-from ..extraction.names import name_slug
-from ..models import Source, SourceRedirect
+from ..extraction.names import name_key, name_slug
+from ..models import Author, Source, SourceRedirect
 from .analysis import MIN_WORD_LENGTH, text_analyzer
 from .engine import QueryNotSupported, SearchEngine
 from .query import (
     NOTHING,
+    Byline,
     Everything,
     Nothing,
     Outlet,
@@ -33,6 +37,7 @@ from .query import (
 from .vocabulary import TEXT_FIELDS
 
 MAX_FORMS = 200  # word forms searched for one prefix
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 _ANALYZER = text_analyzer()
 
@@ -70,6 +75,8 @@ class _Preparing:
     def leaf(self, leaf, positive: bool):
         if isinstance(leaf, Outlet):
             return self.outlet(leaf)
+        if isinstance(leaf, Byline):
+            return self.author(leaf)
         if isinstance(leaf, Prefix):
             return self.prefix(leaf, positive)
         if isinstance(leaf, Word):
@@ -149,6 +156,55 @@ class _Preparing:
             f"nothing.{hint}"
         )
         return NOTHING
+
+    def author(self, leaf: Byline):
+        slug = _author_slug(leaf)
+        if slug is not None:
+            return leaf if slug == leaf.slug else replace(leaf, slug=slug)
+        close = _closest_authors(leaf.slug)
+        hint = f" Authors with a similar name: {_quoted_names(close)}." if close else ""
+        self.notes.append(
+            f"No author is called “{leaf.shown or leaf.slug}”, so “author:{leaf.shown}” matches "
+            f"nothing.{hint}"
+        )
+        return NOTHING
+
+
+def _author_slug(leaf: Byline) -> str | None:
+    """The author a value names: their slug or their name (Author.key). A slug is kept when
+    a name is corrected, so one author's slug can spell another's name: a value written as
+    a slug is looked up as one first, any other (capitals, spaces) as a name first."""
+    typed = leaf.shown.strip('"') or leaf.slug
+    lookups = [{"slug": leaf.slug}, {"key": name_key(typed)}]
+    if not _SLUG.fullmatch(typed):
+        lookups.reverse()
+    for lookup in lookups:
+        for slug in Author.objects.filter(**lookup).values_list("slug", flat=True):
+            return slug
+    return None
+
+
+def _closest_authors(value: str, limit: int = 3) -> list[str]:
+    """The names of the authors closest to ``value`` (a slug): by the whole slug or one of
+    its words, so a surname finds its authors ("hafezy": Parisa Hafezi). Among many authors
+    only those sharing three letters in a row with it are compared (difflib over every one
+    would cost more than the search)."""
+    slugs = list(Author.objects.values_list("slug", flat=True))
+    if len(slugs) > 1000:
+        runs = {value[i : i + 3] for i in range(len(value) - 2)}
+        slugs = [s for s in slugs if any(run in s for run in runs)]
+    scored = []
+    for slug in slugs:
+        score = max(SequenceMatcher(None, value, part).ratio() for part in [slug, *slug.split("-")])
+        if score >= 0.75:
+            scored.append((-score, slug))
+    close = [slug for _, slug in sorted(scored)[:limit]]
+    names = dict(Author.objects.filter(slug__in=close).values_list("slug", "name"))
+    return [names[s] for s in close if s in names]
+
+
+def _quoted_names(names: list[str]) -> str:
+    return ", ".join(f"“{name}”" for name in names)
 
 
 def _outlet_slug(value: str) -> str | None:

@@ -1,5 +1,6 @@
 """The reader's query language: AND, OR, NOT and -, parentheses, "phrases"~n, NEAR/n,
-prefix*, =exact forms and fields (headline:, outlet:/source:), parsed into a small tree.
+prefix*, =exact forms and fields (headline:, outlet:/source:, author:/byline:), parsed into
+a small tree.
 
 Pure functions, no Django, no search engine: each engine turns the tree into its own
 queries, so no engine's query parser ever sees raw input. Words are folded with
@@ -20,7 +21,9 @@ from .nodes import (
     HEADLINE,
     NOTHING,
     TEXT,
+    VALUE_FIELDS,
     And,
+    Byline,
     Everything,
     Leaf,
     Node,
@@ -50,7 +53,9 @@ __all__ = [
     "MIN_PREFIX",
     "NOTHING",
     "TEXT",
+    "VALUE_FIELDS",
     "And",
+    "Byline",
     "Everything",
     "Leaf",
     "Node",
@@ -103,8 +108,9 @@ class ParsedQuery:
 
     @property
     def ranks(self) -> bool:
-        """Has words to rank by (NOTs and outlets alone rank nothing)."""
-        return any(positive and not isinstance(leaf, Outlet) for leaf, positive in self.leaves())
+        """Has words to rank by (NOTs, outlets and authors alone rank nothing)."""
+        values = tuple(VALUE_FIELDS)
+        return any(positive and not isinstance(leaf, values) for leaf, positive in self.leaves())
 
     def leaves(self):
         return leaves(self.root)

@@ -59,6 +59,15 @@ class Outlet:
 
 
 @dataclass(frozen=True)
+class Byline:
+    """Articles with this author in their byline (``slug``: Author.slug, or the name as
+    typed, folded into a slug, until it is looked up)."""
+
+    slug: str
+    shown: str = _SHOWN
+
+
+@dataclass(frozen=True)
 class And:
     children: tuple[Node, ...]
 
@@ -83,9 +92,12 @@ class Nothing:
     pass
 
 
-Leaf = Word | Phrase | Prefix | Outlet
+Leaf = Word | Phrase | Prefix | Outlet | Byline
 Node = Leaf | And | Or | Not | Everything | Nothing
-LEAVES = (Word, Phrase, Prefix, Outlet)
+LEAVES = (Word, Phrase, Prefix, Outlet, Byline)
+# Leaves that name a filter value, not words: the index field each searches (its values are
+# slugs, as the search filters' are).
+VALUE_FIELDS = {Outlet: "source", Byline: "authors"}
 EVERYTHING, NOTHING = Everything(), Nothing()
 
 

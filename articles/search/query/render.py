@@ -7,7 +7,7 @@ to make the grouping plain.
 
 from __future__ import annotations
 
-from .nodes import HEADLINE, And, Node, Not, Or, Outlet, Phrase, Prefix, Word
+from .nodes import HEADLINE, And, Byline, Node, Not, Or, Outlet, Phrase, Prefix, Word
 
 
 def to_query(node: Node | None) -> str:
@@ -24,6 +24,8 @@ def to_query(node: Node | None) -> str:
         return "-" + to_query(child)
     if isinstance(node, Outlet):
         return "outlet:" + (node.shown or node.slug)
+    if isinstance(node, Byline):
+        return "author:" + (node.shown or node.slug)
     if isinstance(node, (Word, Phrase, Prefix)):
         return _leaf(node)
     return ""

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ...extraction.names import fold_text, name_slug
-from .nodes import TEXT, Node, Outlet, Phrase, Prefix, Word, all_of, any_of, negated
+from .nodes import TEXT, Byline, Node, Outlet, Phrase, Prefix, Word, all_of, any_of, negated
 from .tokens import (
+    AUTHOR,
     FIELDS,
     MAX_DEPTH,
     MAX_LEAVES,
@@ -211,15 +212,6 @@ class _Parser:
                 tok.end,
                 (tok.start, tok.end, ""),
             )
-        if FIELDS[name] is None:
-            self.primary(depth, field)
-            end = self.tokens[self.i - 1].end
-            raise ParseError(
-                f"“{tok.text}” is not available yet: the archive does not record bylines",
-                tok.start,
-                end,
-                (tok.start, end, ""),
-            )
         if field != TEXT:
             raise ParseError(
                 f"“{tok.text}” inside another field", tok.start, tok.end, (tok.start, tok.end, "")
@@ -239,8 +231,8 @@ class _Parser:
         return node
 
     def make_leaf(self, tok: Token, field: str, exact: bool) -> Node:
-        if field == OUTLET:
-            return self.outlet(tok, exact)
+        if field in (OUTLET, AUTHOR):
+            return self.value(tok, exact, field)
         if tok.kind == "PHRASE":
             star = tok.text.find("*")
             if star >= 0:  # searched as a phrase without it, it would be a different search
@@ -285,13 +277,15 @@ class _Parser:
             return Word(words[0], field, exact, shown)
         return Phrase(words, field, exact, 0, True, shown)
 
-    def outlet(self, tok: Token, exact: bool) -> Node:
+    def value(self, tok: Token, exact: bool, field: str) -> Node:
+        """outlet:… or author:…: a name or slug, looked up before searching (prepare)."""
         text = tok.text
         if exact or (tok.kind == "WORD" and "*" in text):
-            raise ParseError(
-                'outlet: takes an outlet\'s name, as in outlet:reuters or outlet:"press tv"',
-                tok.start,
-                tok.end,
+            example = (
+                'outlet: takes an outlet\'s name, as in outlet:reuters or outlet:"press tv"'
+                if field == OUTLET
+                else 'author: takes a name, as in author:"lisa rathke" or author:lisa-rathke'
             )
+            raise ParseError(example, tok.start, tok.end)
         shown = self.q[tok.start : tok.end]
-        return Outlet(name_slug(text), shown)
+        return (Outlet if field == OUTLET else Byline)(name_slug(text), shown)

@@ -19,14 +19,15 @@ MAX_DEPTH = 20  # parentheses and NOTs nested
 MAX_DISTANCE = 100  # NEAR/n and "..."~n
 MIN_PREFIX = 3  # letters before a *
 OUTLET = "outlet"
-# Field names a reader may type -> the field searched; None: not available yet.
+AUTHOR = "author"
+# Field names a reader may type -> the field searched.
 FIELDS = {
     "headline": HEADLINE,
     "title": HEADLINE,
     "outlet": OUTLET,
     "source": OUTLET,
-    "author": None,
-    "byline": None,
+    "author": AUTHOR,
+    "byline": AUTHOR,
 }
 
 # Dots inside a word keep it whole ("u.s", "3.5"), as the index's tokenizer does; any other
@@ -150,7 +151,7 @@ def _run(q: str, start: int, end: int, tokens: list[Token], notes: list[str]) ->
         elif after < end and (q[after].isalnum() or q[after] == "=") or (after == end and followed):
             notes.append(
                 f"“{named.group(0)}” is not a search field, so “{named.group(1)}” was searched "
-                "as a word; the fields are headline:, outlet: and source:."
+                "as a word; the fields are headline:, outlet: (source:) and author: (byline:)."
             )
             tokens.extend(mods)
             tokens.append(Token("WORD", p, named.end() - 1, named.group(1)))

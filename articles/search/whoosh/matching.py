@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..query import And, Node, Not, Or, Outlet, ParsedQuery, Phrase, Prefix, Word, Words
+from ..query import (
+    VALUE_FIELDS,
+    And,
+    Node,
+    Not,
+    Or,
+    ParsedQuery,
+    Phrase,
+    Prefix,
+    Word,
+    Words,
+)
 from ..vocabulary import TEXT_FIELDS
 from .phrases import phrase_docs
 from .snapshot import Snapshot
@@ -50,9 +61,13 @@ def _evaluate(snap: Snapshot, node: Node, scored: bool) -> Scored:
         return mask, total
     if isinstance(node, Not):
         return ~_evaluate(snap, node.child, False)[0], None
-    if isinstance(node, Outlet):
-        column = snap.facets.get("source")
-        return _docs_mask(snap, column.docs_with(node.slug) if column else ()), None
+    if isinstance(node, tuple(VALUE_FIELDS)):
+        name = VALUE_FIELDS[type(node)]
+        column = snap.facets.get(name)
+        if column is not None:
+            return _docs_mask(snap, column.docs_with(node.slug)), None
+        # A field without a facet column (authors): its keyword postings.
+        return _docs_mask(snap, snap.postings(f"{name}_exact", node.slug)[0]), None
     return _leaf(snap, node, scored)
 
 
