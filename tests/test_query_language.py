@@ -4,8 +4,9 @@ A small fixed archive: four Tehran Times and three BBC articles from ../shared/c
 text, headlines from their own titles) and a few short ones written to pin down what
 proximity, exact forms, prefixes, fields and folding mean. Every query runs on each engine
 the code declares: the embedded Whoosh engine reading its decoded posting files, the same
-engine on segments too small to have them (Whoosh's own blocks), and the generic haystack
-engine (the Elasticsearch/Solr path) run on Whoosh; the index has three segments.
+engine on segments too small to have them (Whoosh's own blocks), the generic haystack engine
+(the cluster's path) run on Whoosh, whose index has three segments; and SolrCloud, two
+shards, when SEARCH_URL points at a cluster (`make test-solr`; the other passes skip it).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from articles.models import Article, Author, Authorship, Source
 from articles.search import SearchRequest, search_articles
 from articles.search.haystack_engine import HaystackSearchEngine
 
-from .conftest import CORPUS
+from .conftest import CORPUS, ON_CLUSTER
 from .test_search_page import clear_archive
 
 pytestmark = pytest.mark.django_db
@@ -134,15 +135,26 @@ def archive(django_db_setup, django_db_blocker):
             clear_archive()
 
 
-ENGINES = ["whoosh", "whoosh-blocks", "haystack"]
+ENGINES = ["whoosh", "whoosh-blocks", "haystack", "solr"]
 
 
 @pytest.fixture(scope="module", params=ENGINES)
 def indexed(request, archive):
     """The archive in a fresh index of three segments, as the engine named by the parameter
-    reads it."""
+    reads it; on a cluster, indexed through the engine as the site does."""
     from articles.search.whoosh import segment_arrays, text_postings
     from articles.search.whoosh.values import whoosh_document
+
+    if request.param == "solr":
+        if not ON_CLUSTER:
+            pytest.skip("no cluster: SEARCH_URL is not solr:// (make test-solr runs this)")
+        connections.reload("default")
+        engine = search.current_engine()
+        engine.clear()
+        engine.index(sorted(archive.values()))
+        return request.param
+    if ON_CLUSTER:
+        pytest.skip("the cluster pass runs the cluster; Whoosh runs in the other passes")
 
     with pytest.MonkeyPatch.context() as patch:
         if request.param != "whoosh-blocks":  # posting files even for these few articles
@@ -163,6 +175,8 @@ def indexed(request, archive):
 
 @pytest.fixture
 def engine(indexed, archive, monkeypatch):
+    if indexed == "solr":
+        return indexed
     leaves = search.current_engine().fast.live.snapshot().leaves
     assert len(leaves) == 3
     assert all((arrays.text is None) == (indexed == "whoosh-blocks") for *_, arrays in leaves)

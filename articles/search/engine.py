@@ -23,6 +23,10 @@ from datetime import datetime
 from ..models import Article
 from .types import EngineQuery, EngineResult
 
+# word_forms: a prefix of the most common letters has tens of thousands of forms; counting
+# them all would cost more than any search. More than this many are reported as "more than".
+MAX_SCANNED = 20_000
+
 
 class QueryNotSupported(Exception):
     """This engine cannot search a part of the query (the reader is told; the query is never

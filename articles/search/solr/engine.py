@@ -12,6 +12,7 @@ configset; reads of the whole index with a cursor instead of deep pages.
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import threading
 import time
@@ -21,9 +22,11 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+import pysolr
 from django.utils import timezone
 
 from ...models import Article
+from ..engine import MAX_SCANNED
 from ..haystack_engine import HaystackSearchEngine
 from ..query import NOTHING, Everything, Nothing, leaf_words, leaves, transform
 from ..types import EngineQuery, EngineResult, IndexNeedsRebuild, SearchUnavailable
@@ -135,6 +138,32 @@ class SolrSearchEngine(HaystackSearchEngine):
             if not page.nextCursorMark or page.nextCursorMark == cursor:
                 return
             cursor = page.nextCursorMark
+
+    def word_forms(self, fieldname: str, prefix: str, limit: int) -> tuple[list[str], int]:
+        """SearchEngine.word_forms from the TermsComponent (/terms, solrconfig.xml) of every
+        shard: the first MAX_SCANNED + 1 forms in index order, each with its documents
+        summed over the shards, then the most frequent, as Whoosh's prefix_forms counts
+        them. (The first n terms of the whole index are among each shard's first n, and
+        each such term's count is then complete.)"""
+        params = {
+            "terms.fl": fieldname,
+            "terms.prefix": prefix,
+            "terms.sort": "index",
+            "terms.limit": MAX_SCANNED + 1,
+            "terms.mincount": 1,
+            "wt": "json",
+            "json.nl": "flat",
+        }
+        with self._reporting_outages():
+            answer = self.backend.conn._send_request(
+                "get", f"terms?{pysolr.safe_urlencode(params, doseq=True)}"
+            )
+        flat = (json.loads(answer).get("terms") or {}).get(fieldname) or []
+        found = sorted(
+            ((int(count), str(term)) for term, count in zip(flat[::2], flat[1::2], strict=True)),
+            key=lambda pair: (-pair[0], pair[1]),
+        )
+        return [term for _, term in found[:limit]], len(found)
 
     def _corrections(self, words: list[str]) -> dict[str, str]:
         """Folded word -> the likelier headline word, from Solr's spellcheck component (the

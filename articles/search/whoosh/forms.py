@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-# A prefix of the most common letters has tens of thousands of forms: counting them all
-# would cost more than any search. More than this many are reported as "more than".
-MAX_SCANNED = 20_000
+from ..engine import MAX_SCANNED
 
 
 def prefix_forms(reader, fieldname: str, prefix: str, limit: int) -> tuple[list[str], int]:
