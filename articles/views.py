@@ -51,9 +51,10 @@ from .pages.entity import (
     mentions_url,
 )
 from .pages.search import SearchPage, describe, facet_value_listing, search_page, search_url
+from .pages.search_help import LIMITS, help_examples
 from .pages.unmatched import unmatched_json, unmatched_values
 from .pages.zero_results import zero_result_changes
-from .search import SearchUnavailable
+from .search import SearchUnavailable, check_query
 from .search.vocabulary import FILTER_FIELDS, KIND_FILTERS
 
 
@@ -71,16 +72,22 @@ def search(request):
     problems = form.notes or form.errors_shown
     if not problems and _pairs(request) != params.pairs():
         return HttpResponsePermanentRedirect(canonical)
-    if params.format == "atom":
-        return SearchFeed()(request)
-    if params.format == "csv":
-        return search_csv(request, params)
+    if params.format in ("atom", "csv"):
+        refused = _unreadable_query(params.q)
+        if refused is not None:
+            return refused
+        return SearchFeed()(request) if params.format == "atom" else search_csv(request, params)
 
     html_params = params.edited(format="html", page=params.page, facets=True)
     try:
         page = search_page(params, names=form.names)
         changes = None
-        if not page.total and params.format != "json" and not params.unmatched:
+        if (
+            not page.total
+            and params.format != "json"
+            and not params.unmatched
+            and not page.query_error
+        ):
             changes = zero_result_changes(html_params, page.chips)  # more searches: in the try
         unmatched = unmatched_values(html_params, search_url)
     except SearchUnavailable as exc:
@@ -93,10 +100,12 @@ def search(request):
             f"page{'s' if page.num_pages != 1 else ''}."
         )
     notes = [*form.notes, *page.notes]
+    # A query that cannot be read was not searched: the request cannot be done as asked.
+    status = 400 if page.query_error else 200
     if params.format == "json":
         data = formats.search_json(page, notes, messages, request.build_absolute_uri)
         data["unmatched"] = unmatched_json(unmatched, request.build_absolute_uri)
-        return JsonResponse(data)
+        return JsonResponse(data, status=status)
     return render(
         request,
         "articles/search.html",
@@ -113,10 +122,31 @@ def search(request):
             "canonical_url": request.build_absolute_uri(
                 reverse("articles:search") + html_params.querystring()
             ),
-            # Past the first page, after a correction, or nothing found: not worth indexing.
-            "noindex": bool(problems) or params.page > 1 or not page.total,
+            # Past the first page, after a correction, nothing found or unreadable: not
+            # worth indexing.
+            "noindex": bool(problems) or params.page > 1 or not page.total or status != 200,
         },
+        status=status,
     )
+
+
+def _unreadable_query(q: str) -> HttpResponse | None:
+    """A plain-text refusal for a feed or file of a query that cannot be searched (never a
+    feed or file of something else)."""
+    try:
+        error = check_query(q)
+    except SearchUnavailable as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    if error is None:
+        return None
+    text = error.message + (f"\nSearch instead for: {error.offered}" if error.offered else "")
+    return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+
+
+def search_help(request):
+    """How to write a search: the query language, with examples that are links."""
+    context = {"sections": help_examples(), "limits": LIMITS}
+    return render(request, "articles/search_help.html", context)
 
 
 def _search_unavailable(request, params: SearchParams, form: SearchForm, message: str):
@@ -251,7 +281,8 @@ def search_values(request, field: str):
 
 
 def search_feed(request):
-    return SearchFeed()(request)
+    params, _ = parse_search(request.GET, default_format="atom")
+    return _unreadable_query(params.q) or SearchFeed()(request)
 
 
 def article_detail(request, pk, slug=None):

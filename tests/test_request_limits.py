@@ -119,5 +119,8 @@ def test_a_query_of_670_emoji_is_cut_to_what_a_link_may_carry(client, articles):
         for href in re.findall(r'href="([^"]+)"', page)
         for query in parse_qs(urlsplit(href.replace("&amp;", "&")).query).get("q", [])
     ]
-    assert queries and all(q == "😀" * 83 for q in queries)
+    # Every link carries the cut words, or (a zero-result hint) the query loosened: 😀 folds
+    # to the word "grinning", and 83 of them in a row are a phrase, offered as the word alone.
+    assert queries and all(q in ("😀" * 83, "grinning") for q in queries)
+    assert "😀" * 83 in queries
     assert len(response.content) < 200_000

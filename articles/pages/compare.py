@@ -109,6 +109,10 @@ class ComparePage:
     notes: list[str] = field(default_factory=list)  # a period that could not be drawn
 
     @property
+    def series_notes(self) -> bool:
+        return any(s.notes for s in self.series)
+
+    @property
     def by_source(self) -> bool:
         return self.params.by == "source"
 
@@ -182,7 +186,7 @@ def compare_page(params: CompareParams) -> ComparePage:
             total=response.total,
             undated=response.timeline.undated if response.timeline else 0,
             url=search_url(line.counted),
-            notes=list(response.notes),
+            notes=[*_query_error(response), *response.notes],
             source=line.source,
             baseline_total=sum(p.cells[n - 1].baseline for p in periods),
         )
@@ -199,6 +203,14 @@ def compare_page(params: CompareParams) -> ComparePage:
         shares_chart=_chart(periods, share=True),
         notes=notes,
     )
+
+
+def _query_error(response: search.SearchResponse) -> list[str]:
+    """A search that cannot be read counts nothing: say why, and what would read."""
+    error = response.query_error
+    if error is None:
+        return []
+    return [error.message + (f" Compare instead: {error.offered}" if error.offered else "")]
 
 
 def _chart(periods: list[Period], *, share: bool) -> Chart:

@@ -142,6 +142,14 @@ class SearchPage:
     world_map: WorldMap | None = None
     # Undated articles the search finds without its dates (from/to leave them out).
     undated_left_out: int = 0
+    # The query could not be read or searched: nothing was searched.
+    query_error: search.QueryError | None = None
+
+    @property
+    def offered_url(self) -> str:
+        """The search for the query the error offers instead, with the same filters."""
+        offered = self.query_error.offered if self.query_error else None
+        return search_url(self.params.edited(q=offered, page=1)) if offered else ""
 
     @property
     def count_text(self) -> str:
@@ -259,9 +267,11 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         for field, slug, mark in params.active()
     ] + [Chip(name, value, unmatched_chip_text(name, value)) for name, value in params.unmatched]
     num_pages = max(1, -(-response.total // per_page)) if response.total else 0
-    undated = _undated_left_out(params) if params.format in ("html", "json") else 0
+    error = response.query_error
+    pictures = pictures and error is None
+    undated = _undated_left_out(params) if params.format in ("html", "json") and not error else 0
     suggestion = response.suggestion
-    if suggestion and suggestion.casefold() == params.q.casefold():
+    if suggestion and _same_words(suggestion, params.q):
         suggestion = None
     return SearchPage(
         params=params,
@@ -278,7 +288,15 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
             world_map(response.facets_within.get("place"), params, search_url) if pictures else None
         ),
         undated_left_out=undated,
+        query_error=error,
     )
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Whether two queries differ only in the case of words (not of operators: "not" is a
+    word, NOT an operator)."""
+    operators = re.compile(r"\b(?:AND|OR|NOT)\b")
+    return a.casefold() == b.casefold() and operators.findall(a) == operators.findall(b)
 
 
 def search_url(params: SearchParams) -> str:

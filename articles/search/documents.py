@@ -39,8 +39,12 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     # Folded text from TEXT_TEMPLATE: headline twice (weighted above the body), caption,
     # section, body, entity names and aliases. Rendered in bulk by build_documents.
     text = indexes.CharField(document=True, use_template=True, template_name=TEXT_TEMPLATE)
-    # Unstemmed headline words: the vocabulary for "did you mean" on Whoosh.
+    # The same text, its words not stemmed: exact forms (=word, "phrases", word*). On a
+    # cluster: a text type like `text`'s without the stemmer (same positions).
+    text_unstemmed = indexes.CharField(use_template=True, template_name=TEXT_TEMPLATE)
+    # headline: searches; its unstemmed words are also the "did you mean" vocabulary.
     headline = indexes.CharField(model_attr="headline")
+    headline_unstemmed = indexes.CharField(model_attr="headline")
     article_id = indexes.IntegerField(model_attr="id")
     # The date the archive files the article under (Article.date: stated, inferred or an
     # editor's; ``dates`` says which), what sorting, date filters and the timeline use.
@@ -138,12 +142,15 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
                     )
                 }
             )
+            folded, headline = fold_text(text), fold_text(row["headline"])
             doc = {
                 ID: f"{ct}.{row['id']}",
                 DJANGO_CT: ct,
                 DJANGO_ID: str(row["id"]),
-                "text": fold_text(text),
-                "headline": fold_text(row["headline"]),
+                "text": folded,
+                "text_unstemmed": folded,
+                "headline": headline,
+                "headline_unstemmed": headline,
                 "article_id": row["id"],
                 "published": row["date"],
                 "updated_at": row["updated_at"],

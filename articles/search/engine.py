@@ -9,8 +9,9 @@ Two implementations, each declared by the haystack engine it rides on
   through SearchQuerySet (it also runs on Whoosh, which the tests use to check it);
   ``articles.search.solr.engine.SolrSearchEngine`` extends it for SolrCloud.
 
-Queries arrive parsed (articles.search.query) and filters cleaned against the vocabulary,
-so no engine's own query parser ever sees a reader's input.
+Queries arrive parsed (articles.search.query) and prepared (articles.search.prepare: words
+the index cannot hold left out, prefixes expanded to word forms), and filters cleaned
+against the vocabulary, so no engine's own query parser ever sees a reader's input.
 """
 
 from __future__ import annotations
@@ -21,6 +22,15 @@ from datetime import datetime
 
 from ..models import Article
 from .types import EngineQuery, EngineResult
+
+# word_forms: a prefix of the most common letters has tens of thousands of forms; counting
+# them all would cost more than any search. More than this many are reported as "more than".
+MAX_SCANNED = 20_000
+
+
+class QueryNotSupported(Exception):
+    """This engine cannot search a part of the query (the reader is told; the query is never
+    searched without it)."""
 
 
 class SearchEngine(abc.ABC):
@@ -71,6 +81,13 @@ class SearchEngine(abc.ABC):
     @abc.abstractmethod
     def iter_ids(self, query: EngineQuery, sort: str) -> Iterator[int]:
         """Every matching article id in sort order; undated articles after dated ones."""
+
+    @abc.abstractmethod
+    def word_forms(self, fieldname: str, prefix: str, limit: int) -> tuple[list[str], int]:
+        """The ``limit`` most frequent indexed words of ``fieldname`` (an unstemmed field of
+        ``vocabulary.TEXT_FIELDS``) that begin with ``prefix``, most documents first, and
+        how many such words there are (for ``prefix*``); QueryNotSupported if the engine
+        cannot list them."""
 
     @abc.abstractmethod
     def more_like_this(self, article_id: int, limit: int) -> list[int]:

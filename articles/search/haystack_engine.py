@@ -1,8 +1,9 @@
 """The engine for any haystack backend (Elasticsearch 7, Solr), driven through SearchQuerySet.
 
 It also runs on Whoosh, which is how the tests check it without a cluster. Queries arrive
-parsed (articles.search.query) and are built from haystack's SQ objects; filter values are
-quoted with ``Exact(...).prepare`` (unquoted ``narrow()`` values silently match nothing).
+parsed and prepared (articles.search.query, .prepare) and are sent as one Lucene query string
+(articles.search.lucene); filter values are quoted with ``Exact(...).prepare`` (unquoted
+``narrow()`` values silently match nothing).
 
 haystack's backends default to SILENTLY_FAIL: a cluster that is down answers "no articles"
 and loses writes. Every call here lets the engine's errors raise (reads become
@@ -11,6 +12,7 @@ SearchUnavailable, writes raise so the index queue retries them).
 
 from __future__ import annotations
 
+import abc
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -18,11 +20,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 
-from haystack.inputs import Exact
-from haystack.query import SQ, SearchQuerySet
+from haystack.inputs import Exact, Raw
+from haystack.query import SearchQuerySet
 
 from ..models import Article
-from .engine import SearchEngine
+from .engine import QueryNotSupported, SearchEngine
+from .lucene import to_lucene
 from .timeline import UNITS, choose_unit, filled, next_period, period_start
 from .types import SEARCH_UNAVAILABLE, EngineQuery, EngineResult, SearchUnavailable, Timeline
 from .vocabulary import DATES_INFERRED, FILTER_FIELDS
@@ -32,6 +35,15 @@ logger = logging.getLogger(__name__)
 # Earlier than any article: "has a date" for engines that have no "field exists" query here.
 _DATED_SINCE = date(1000, 1, 1)
 _health_probe = threading.local()
+
+
+class ListsWordForms(abc.ABC):
+    """Mixed into a haystack backend that can list the indexed words beginning with a prefix
+    (SearchEngine.word_forms; Solr: its TermsComponent)."""
+
+    @abc.abstractmethod
+    def word_forms(self, fieldname: str, prefix: str, limit: int) -> tuple[list[str], int]:
+        """As SearchEngine.word_forms."""
 
 
 class HaystackSearchEngine(SearchEngine):
@@ -58,6 +70,13 @@ class HaystackSearchEngine(SearchEngine):
                 with self._reporting_outages():
                     chunk = [int(result.pk) for result in part[start : start + 500]]
                 yield from chunk
+
+    def word_forms(self, fieldname: str, prefix: str, limit: int) -> tuple[list[str], int]:
+        backend = self.backend
+        if not isinstance(backend, ListsWordForms):
+            raise QueryNotSupported("prefix search (word*) is not available on this search engine")
+        with self._reporting_outages():
+            return backend.word_forms(fieldname, prefix, limit)
 
     def more_like_this(self, article_id: int, limit: int) -> list[int]:
         try:
@@ -143,14 +162,13 @@ class HaystackSearchEngine(SearchEngine):
     # --- building queries -------------------------------------------------------------------
     def _queryset(self, query: EngineQuery, sort: str) -> SearchQuerySet:
         sqs = SearchQuerySet().models(Article)
-        for clause in query.parsed.required:
-            sq = None
-            for alt in clause.alternatives:
-                part = _content_sq(alt)
-                sq = part if sq is None else sq | part
-            sqs = sqs.filter(sq)
-        for phrase in query.parsed.excluded:
-            sqs = sqs.exclude(_content_sq(phrase))
+        if query.parsed.root is not None:
+            text = to_lucene(
+                query.parsed.root,
+                match_all=sqs.query.matching_all_fragment(),
+                value=lambda name, slug: self._narrow_values(sqs, name, (slug,)),
+            )
+            sqs = sqs.filter(content=Raw(text))
         for name, values in query.include.items():
             sqs = sqs.narrow(self._narrow_values(sqs, name, values))
         for name, values in query.exclude.items():
@@ -258,7 +276,7 @@ class HaystackSearchEngine(SearchEngine):
     @staticmethod
     def _suggestion(sqs: SearchQuerySet, query: EngineQuery, total: int) -> str | None:
         words = " ".join(query.parsed.positive_words())
-        if not query.parsed.required or total > 3:
+        if not query.parsed.ranks or total > 3:
             return None
         # haystack returns None whenever there are zero hits (haystack #644); only engines
         # that compute it independently of hits give anything here.
@@ -292,10 +310,6 @@ class HaystackSearchEngine(SearchEngine):
         except Exception as exc:
             logger.exception("search backend failed")
             raise SearchUnavailable(SEARCH_UNAVAILABLE) from exc
-
-
-def _content_sq(phrase: tuple[str, ...]) -> SQ:
-    return SQ(content=Exact(" ".join(phrase)) if len(phrase) > 1 else phrase[0])
 
 
 def _sorted_parts(sqs: SearchQuerySet, sort: str) -> list[SearchQuerySet]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
-from .query import ParsedQuery, Phrase
+from .query import ParsedQuery, QueryError
 
 _EMPTY: Mapping[str, tuple[str, ...]] = MappingProxyType({})
 
@@ -125,6 +125,8 @@ class SearchResponse:
     suggestion: str | None = None  # "did you mean" query string
     notes: list[str] = field(default_factory=list)
     timeline: Timeline | None = None  # when the request asked for one
+    # The query could not be read or searched: nothing was searched (articles.search.query).
+    query_error: QueryError | None = None
     facets_within: dict[str, FacetCounts] = field(default_factory=dict)
 
 
@@ -175,8 +177,6 @@ class EngineResult:
     corrections: dict[str, str] = field(default_factory=dict)
     # ...or a whole suggested query (engines whose own spelling suggester answers).
     suggestion: str | None = None
-    # Query words and phrases that have no index terms, each with why: "common" or "short".
-    unsearchable: list[tuple[Phrase, str]] = field(default_factory=list)
     timeline: Timeline | None = None  # when asked for (``timeline=`` of SearchEngine.search)
     # Fields asked for in ``facets_within=``, counted over the matches themselves.
     facets_within: Mapping[str, Sequence[tuple[str, int]]] = field(default_factory=dict)

@@ -39,6 +39,15 @@ DATE_KINDS = {DATES_PUBLISHED: "Published", DATES_INFERRED: "Inferred"}
 
 SORTS = ("relevance", "newest", "oldest")
 
+# The index fields the query language searches: (part of the article, exact word forms?) ->
+# index field. The unstemmed fields hold the same words at the same positions, not stemmed.
+TEXT_FIELDS = {
+    ("text", False): "text",
+    ("text", True): "text_unstemmed",
+    ("headline", False): "headline",
+    ("headline", True): "headline_unstemmed",
+}
+
 # Results per page on the search page, JSON and feeds; the largest page an API caller gets.
 PER_PAGE = 20
 MAX_PER_PAGE = 200

@@ -12,6 +12,7 @@ configset; reads of the whole index with a cursor instead of deep pages.
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import threading
 import time
@@ -21,12 +22,13 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+import pysolr
 from django.utils import timezone
 
 from ...models import Article
-from ..analysis import MIN_WORD_LENGTH, text_analyzer
+from ..engine import MAX_SCANNED
 from ..haystack_engine import HaystackSearchEngine
-from ..query import Clause
+from ..query import NOTHING, Everything, Nothing, leaf_words, leaves, transform
 from ..types import EngineQuery, EngineResult, IndexNeedsRebuild, SearchUnavailable
 from . import faceted
 from .client import FailoverSolr, SolrAdmin, unreachable
@@ -108,9 +110,8 @@ class SolrSearchEngine(HaystackSearchEngine):
             result = faceted.search(
                 self, searchable, sort, offset, limit, facets, timeline, facets_within
             )
-        if suggest and query.parsed.required and result.total <= 3:
+        if suggest and query.parsed.ranks and result.total <= 3:
             result.corrections = self._corrections(query.parsed.positive_words())
-        result.unsearchable = _unsearchable(query.parsed)
         return result
 
     def count(self, query: EngineQuery) -> int:
@@ -137,6 +138,32 @@ class SolrSearchEngine(HaystackSearchEngine):
             if not page.nextCursorMark or page.nextCursorMark == cursor:
                 return
             cursor = page.nextCursorMark
+
+    def word_forms(self, fieldname: str, prefix: str, limit: int) -> tuple[list[str], int]:
+        """SearchEngine.word_forms from the TermsComponent (/terms, solrconfig.xml) of every
+        shard: the first MAX_SCANNED + 1 forms in index order, each with its documents
+        summed over the shards, then the most frequent, as Whoosh's prefix_forms counts
+        them. (The first n terms of the whole index are among each shard's first n, and
+        each such term's count is then complete.)"""
+        params = {
+            "terms.fl": fieldname,
+            "terms.prefix": prefix,
+            "terms.sort": "index",
+            "terms.limit": MAX_SCANNED + 1,
+            "terms.mincount": 1,
+            "wt": "json",
+            "json.nl": "flat",
+        }
+        with self._reporting_outages():
+            answer = self.backend.conn._send_request(
+                "get", f"terms?{pysolr.safe_urlencode(params, doseq=True)}"
+            )
+        flat = (json.loads(answer).get("terms") or {}).get(fieldname) or []
+        found = sorted(
+            ((int(count), str(term)) for term, count in zip(flat[::2], flat[1::2], strict=True)),
+            key=lambda pair: (-pair[0], pair[1]),
+        )
+        return [term for _, term in found[:limit]], len(found)
 
     def _corrections(self, words: list[str]) -> dict[str, str]:
         """Folded word -> the likelier headline word, from Solr's spellcheck component (the
@@ -282,36 +309,24 @@ class SolrSearchEngine(HaystackSearchEngine):
         return count
 
 
-def _unsearchable(parsed) -> list[tuple[tuple[str, ...], str]]:
-    """Query words and phrases with no index terms, each with why ("common" or "short"):
-    schema.xml analyses as analysis.text_analyzer() does, so its rules decide here too."""
-    analyzer = text_analyzer()
-    out: dict[tuple[str, ...], str] = {}
-    for phrase in [alt for c in parsed.required for alt in c.alternatives] + list(parsed.excluded):
-        if phrase not in out and not list(analyzer(" ".join(phrase))):
-            out[phrase] = "short" if all(len(w) < MIN_WORD_LENGTH for w in phrase) else "common"
-    return list(out.items())
-
-
 def _without_long_words(query: EngineQuery) -> EngineQuery | None:
-    """The query less the words no document can hold; None when it can match nothing."""
-
-    def fits(phrase: tuple[str, ...]) -> bool:
-        return all(len(word) <= MAX_WORD for word in phrase)
-
-    parsed = query.parsed
-    if all(fits(alt) for c in parsed.required for alt in c.alternatives) and all(
-        fits(p) for p in parsed.excluded
+    """The query with each word no document can hold matching nothing; None when the whole
+    query then matches nothing."""
+    root = query.parsed.root
+    if root is None or all(
+        len(w) <= MAX_WORD for leaf, _ in leaves(root) for w in leaf_words(leaf)
     ):
         return query
-    required = []
-    for clause in parsed.required:
-        kept = tuple(alt for alt in clause.alternatives if fits(alt))
-        if not kept:
-            return None
-        required.append(Clause(kept))
-    excluded = tuple(p for p in parsed.excluded if fits(p))
-    return replace(query, parsed=replace(parsed, required=tuple(required), excluded=excluded))
+
+    def fits(leaf, _positive):
+        return leaf if all(len(w) <= MAX_WORD for w in leaf_words(leaf)) else NOTHING
+
+    root = transform(root, fits)
+    if isinstance(root, Nothing):
+        return None
+    if isinstance(root, Everything):
+        root = None
+    return replace(query, parsed=replace(query.parsed, root=root))
 
 
 def _as_datetime(value) -> datetime:

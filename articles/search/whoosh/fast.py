@@ -16,7 +16,8 @@ from ..timeline import UNITS, choose_unit, period_starts
 from ..types import EngineQuery, EngineResult, Timeline
 from ..vocabulary import DATES_INFERRED
 from . import spelling
-from .matching import analyze, phrase_docs, text_scores, unsearchable
+from .forms import prefix_forms
+from .matching import text_scores
 from .snapshot import BM25_B, BM25_K1, NO_DATE, LiveSearcher, Snapshot, numeric_column
 from .values import from_epoch_micros
 
@@ -60,15 +61,8 @@ class FastSearch:
         else:
             mask, scores = scored
             mask &= snap.live
-        for words in parsed.excluded:
-            terms = analyze(snap.schema, words)
-            if terms:
-                docs = (
-                    snap.postings("text", terms[0])[0]
-                    if len(terms) == 1
-                    else phrase_docs(snap, terms)
-                )
-                mask[docs] = False
+            if not parsed.ranks:  # NOTs and outlets only: nothing to rank by
+                scores = None
         groups: dict[str, np.ndarray] = {}
         for name, values in include.items():
             column = snap.facets.get(name)
@@ -150,13 +144,8 @@ class FastSearch:
                 hits = [(int(snap.article_id[d]), 0.0) for d in top]
         facet_counts = {}
         if facets:
-            unfiltered = scores is None and not (
-                parsed.excluded
-                or query.include
-                or query.exclude
-                or query.require
-                or query.date_from
-                or query.date_to
+            unfiltered = parsed.root is None and not (
+                query.include or query.exclude or query.require or query.date_from or query.date_to
             )
             if unfiltered and snap.all_facets is not None:  # the landing page, cached
                 facet_counts = snap.all_facets
@@ -168,10 +157,9 @@ class FastSearch:
                 if unfiltered:
                     snap.all_facets = facet_counts
         corrections = {}
-        if suggest and total <= 3 and parsed.required:
+        if suggest and total <= 3 and parsed.ranks:
             corrections = spelling.corrections(snap, parsed)
-        dropped = unsearchable(snap.schema, parsed) if parsed.required or parsed.excluded else []
-        result = EngineResult(total, hits, facet_counts, corrections, unsearchable=dropped)
+        result = EngineResult(total, hits, facet_counts, corrections)
         if facets:
             result.facets_within = {
                 name: snap.facets[name].count(mask, docs)
@@ -226,6 +214,17 @@ class FastSearch:
         else:
             ordered = self._sorted_docs(snap, docs, sort != "oldest", None)
         yield from snap.article_id[ordered].tolist()
+
+    def word_forms(self, fieldname: str, prefix: str, limit: int) -> tuple[list[str], int]:
+        """SearchEngine.word_forms over this process's snapshot (kept with it)."""
+        snap = self.live.snapshot()
+        key = (fieldname, prefix)
+        found = snap.word_forms.get(key)
+        if found is None or len(found[0]) < min(limit, found[1]):
+            if len(snap.word_forms) > 1000:
+                snap.word_forms.clear()
+            found = snap.word_forms[key] = prefix_forms(snap.searcher.reader(), *key, limit)
+        return found[0][:limit], found[1]
 
     def more_like_this(self, article_id: int, text: str, limit: int) -> list[int]:
         """The articles scoring highest for the text's key terms, as Whoosh's Or query of
