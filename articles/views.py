@@ -26,7 +26,7 @@ from .forms import (
     parse_search,
     whole_number,
 )
-from .pages import formats
+from .pages import search_formats
 from .pages.article import article_page
 from .pages.authors import author_json, author_page
 from .pages.browse import BROWSE_KINDS, browse_page, home_page
@@ -103,7 +103,7 @@ def search(request):
     # A query that cannot be read was not searched: the request cannot be done as asked.
     status = 400 if page.query_error else 200
     if params.format == "json":
-        data = formats.search_json(page, notes, messages, request.build_absolute_uri)
+        data = search_formats.search_json(page, notes, messages, request.build_absolute_uri)
         data["unmatched"] = unmatched_json(unmatched, request.build_absolute_uri)
         return JsonResponse(data, status=status)
     return render(
@@ -182,9 +182,11 @@ def _pairs(request) -> list[tuple[str, str]]:
 
 def search_csv(request, params: SearchParams) -> StreamingHttpResponse:
     """Every article of the search, not one page, streamed in the search's order."""
-    lines = formats.csv_lines(params, request.build_absolute_uri)
+    lines = search_formats.csv_lines(params, request.build_absolute_uri)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{formats.csv_filename(params)}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{search_formats.csv_filename(params)}"'
+    )
     return response
 
 
