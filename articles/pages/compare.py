@@ -22,7 +22,7 @@ from django.utils.text import slugify
 
 from .. import search, selectors
 from ..forms import CompareParams, SearchParams
-from ..search.timeline import filled, period_starts
+from ..search.periods import filled, period_starts
 from .compare_chart import MARKERS, Chart, chart, is_sparse
 from .search import describe, name_lookup, search_request, search_url
 from .search_formats import csv_cell

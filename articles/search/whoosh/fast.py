@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 import numpy as np
 
-from ..timeline import UNITS, choose_unit, period_starts
+from ..periods import UNITS, choose_unit, period_starts
 from ..types import EngineQuery, EngineResult, Timeline
 from ..vocabulary import DATES_INFERRED
 from . import spelling
