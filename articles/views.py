@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from .feeds import SearchFeed
-from .forms import (
+from .forms.search import (
     COMPARE_PERIODS,
     MAX_COMPARED,
     SearchForm,

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from .. import search, selectors
-from ..forms import CompareParams, SearchParams
+from ..forms.search import CompareParams, SearchParams
 from ..search.periods import filled, period_starts
 from .compare_chart import MARKERS, Chart, chart, is_sparse
 from .search import describe, name_lookup, search_request, search_url

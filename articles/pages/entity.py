@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from .. import search, selectors
 from ..filter_lookup import closest_values, look_up
-from ..forms import SearchParams
+from ..forms.search import SearchParams
 from ..models import Article, Entity
 from ..search.vocabulary import ENTITY_FILTERS, FILTER_LABELS, KIND_FILTERS
 from .dates import date_json

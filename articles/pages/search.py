@@ -19,7 +19,7 @@ from django.utils.dateformat import format as date_format
 
 from .. import search, selectors
 from ..extraction.names import name_slug
-from ..forms import SearchParams
+from ..forms.search import SearchParams
 from ..models import Article
 from ..search.vocabulary import (
     DATE_KINDS,

@@ -13,7 +13,7 @@ from datetime import date
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from ..forms import SearchParams
+from ..forms.search import SearchParams
 from ..search import Timeline
 from ..search.periods import period_end
 from ..search.vocabulary import DATES_INFERRED, DATES_PUBLISHED, UNDATED

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .. import search
 from ..filter_lookup import closest_values, date_readings
-from ..forms import SearchParams, unmatched_message
+from ..forms.search import SearchParams, unmatched_message
 from .search import chip_text, date_text, search_request
 
 SHOWN = 3  # values given their closest values (each costs a few counts)

@@ -36,9 +36,9 @@ from urllib.parse import quote_plus, urlencode
 
 from django import forms
 
-from .extraction.text import strip_control_characters
-from .filter_lookup import look_up
-from .search.vocabulary import (
+from ..extraction.text import strip_control_characters
+from ..filter_lookup import look_up
+from ..search.vocabulary import (
     FILTER_FIELDS,
     FILTER_LABELS,
     SORTS,
