@@ -15,17 +15,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from .feeds import SearchFeed
-from .forms.search import (
-    COMPARE_PERIODS,
-    MAX_COMPARED,
-    SearchForm,
-    SearchParams,
-    parse_compare,
-    parse_listing_page,
-    parse_page_format,
-    parse_search,
-    whole_number,
-)
+from .forms.compare import COMPARE_PERIODS, MAX_COMPARED, parse_compare
+from .forms.parameters import parse_listing_page, parse_page_format, whole_number
+from .forms.search import SearchForm, SearchParams, parse_search
 from .pages import search_formats
 from .pages.article import article_page
 from .pages.authors import author_json, author_page

@@ -21,7 +21,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from .. import search, selectors
-from ..forms.search import CompareParams, SearchParams
+from ..forms.compare import CompareParams
+from ..forms.search import SearchParams
 from ..search.periods import filled, period_starts
 from .compare_chart import MARKERS, Chart, chart, is_sparse
 from .search import describe, name_lookup, search_request, search_url

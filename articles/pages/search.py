@@ -1,7 +1,7 @@
 """What one search shows: result rows, filter groups, chips and the words that describe it.
 
 The search page, its JSON, its feed and its CSV all start here: ``search_request`` is the one
-conversion of a search state (articles.forms.SearchParams) into a request to the search
+conversion of a search state (articles.forms.search.SearchParams) into a request to the search
 service, and ``search_page`` gathers a page. Names of the values come from the database
 (articles.selectors), counts from the search engine.
 """
