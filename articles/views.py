@@ -47,7 +47,7 @@ from .pages.search_help import LIMITS, help_examples
 from .pages.unmatched import unmatched_json, unmatched_values
 from .pages.zero_results import zero_result_changes
 from .search import SearchUnavailable, check_query
-from .search.vocabulary import FILTER_FIELDS, KIND_FILTERS
+from .search.vocabulary import FILTERS, KIND_FILTERS
 
 
 def home(request):
@@ -246,7 +246,7 @@ def _other_lines_url(params) -> str:
 
 def search_values(request, field: str):
     """Every value of one filter in the current search's results, with a box to find one."""
-    if field not in FILTER_FIELDS:
+    if field not in FILTERS:
         raise Http404("No such filter.")
     query = request.GET.copy()
     find = " ".join(query.pop("find", [""])[-1].split())[:100]

@@ -36,12 +36,7 @@ from urllib.parse import urlencode
 from django import forms
 
 from ..filter_lookup import look_up
-from ..search.vocabulary import (
-    FILTER_FIELDS,
-    FILTER_LABELS,
-    SORTS,
-    UNDATED,
-)
+from ..search.vocabulary import FILTER_NAMES, FILTERS, SORTS
 from .parameters import (
     MAX_PAGE,
     LenientDateField,
@@ -52,7 +47,7 @@ from .parameters import (
 
 FORMATS = ("html", "json", "atom", "csv")
 # The one order parameters are written in, so one view has one URL.
-CANONICAL_ORDER = ("q", *FILTER_FIELDS, "from", "to", "sort", "page", "format", "facets")
+CANONICAL_ORDER = ("q", *FILTER_NAMES, "from", "to", "sort", "page", "format", "facets")
 MAX_VALUE_CHARS = 100  # a value that names nothing is kept this long in the search's link
 
 
@@ -80,7 +75,7 @@ class SearchParams:
         out: list[tuple[str, str]] = []
         if self.q:
             out.append(("q", self.q))
-        for name in FILTER_FIELDS:
+        for name in FILTER_NAMES:
             out += [(name, v) for v in self.include.get(name, ())]
             out += [(name, f"+{v}") for v in self.require.get(name, ())]
             out += [(name, f"-{v}") for v in self.exclude.get(name, ())]
@@ -128,7 +123,7 @@ class SearchParams:
         """Every active filter value as (field, slug, mark): mark "" included (any of),
         "+" required (all of), "-" excluded."""
         out = []
-        for name in FILTER_FIELDS:
+        for name in FILTER_NAMES:
             out += [(name, v, "") for v in self.include.get(name, ())]
             out += [(name, v, "+") for v in self.require.get(name, ())]
             out += [(name, v, "-") for v in self.exclude.get(name, ())]
@@ -218,13 +213,6 @@ class SearchForm(forms.Form):
     """
 
     q = forms.CharField(required=False, strip=True)
-    place = FilterValuesField(required=False)
-    org = FilterValuesField(required=False)
-    person = FilterValuesField(required=False)
-    source = FilterValuesField(required=False)
-    section = FilterValuesField(required=False)
-    year = FilterValuesField(required=False)
-    dates = FilterValuesField(required=False)
     sort = forms.CharField(required=False)
     page = forms.CharField(required=False)
     format = forms.CharField(required=False)
@@ -234,6 +222,9 @@ class SearchForm(forms.Form):
         data, controls = without_control_characters(data)
         data = _last_dates_given(data)
         super().__init__(data, **kwargs)
+        # One field per filter group (articles.search.vocabulary.FILTER_GROUPS).
+        for name in FILTER_NAMES:
+            self.fields[name] = FilterValuesField(required=False)
         # "from" is a Python keyword, so these two cannot be class attributes.
         self.fields["from"] = LenientDateField(required=False)
         self.fields["to"] = LenientDateField(required=False)
@@ -330,7 +321,7 @@ class SearchForm(forms.Form):
         roles: dict[str, dict[str, set[str]]] = {"": {}, "+": {}, "-": {}}
         wanted: dict[str, set[str]] = {}
         raw: list[tuple[str, str, str]] = []
-        for name in FILTER_FIELDS:
+        for name in FILTER_NAMES:
             for value in data.get(name) or []:
                 mark = value[0] if value[:1] in ("-", "+") else ""
                 slug = value[1:].strip() if mark else value
@@ -406,19 +397,7 @@ def unmatched_message(name: str, value: str) -> str:
             f"The {label} {value!r} is not a date, so no article matches. "
             f"{LenientDateField.default_error_messages['invalid']}"
         )
-    if name == "year":
-        return (
-            f"{value!r} is not a year, so no article matches: years are written as four "
-            f"digits, for example 2020 (or {UNDATED} for articles without a date)."
-        )
-    if name == "dates":
-        shown = value if len(value) <= 30 else value[:30] + "…"
-        return (
-            f"{shown!r} is not a kind of date, so no article matches: dates=published keeps "
-            "the dates sources state, dates=inferred the inferred ones."
-        )
-    shown = value if len(value) <= 60 else value[:60] + "…"
-    return f"No {FILTER_LABELS[name][0]} called {shown!r} in this archive, so no article matches."
+    return FILTERS[name].not_found_message(value)
 
 
 def _canonical_order(pairs: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import selectors
-from ..search.vocabulary import ENTITY_FILTERS, FILTER_FIELDS
+from ..search.vocabulary import ENTITY_FILTERS
 
 # URL kind -> (filter field, title, singular)
 BROWSE_KINDS = {
@@ -59,7 +59,6 @@ class BrowsePage:
             ),
             "nav": self.kind,
             "browse_kinds": [(k, v[1]) for k, v in BROWSE_KINDS.items()],
-            "filter_fields": FILTER_FIELDS,
         }
 
 
