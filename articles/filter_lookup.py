@@ -3,9 +3,10 @@
 A value names what it names now: its slug; then an old slug (an entity renamed, merged, or
 refiled under another kind: ``person=houthis`` is the organization; an outlet whose slug
 changed); then its name or one of its other names, folded (``org=iaea``, ``org=Kata'ib
-Hezbollah``, ``source=presstv``, ``section=Middle East``). A value that names nothing is
-never dropped from a search: the search finds nothing, and ``closest_values`` offers the
-archive's nearest values for the reader to choose from.
+Hezbollah``, ``source=presstv``, ``section=Middle East``, ``author=LISA RATHKE``). A value
+that names nothing is never dropped from a search: the search finds nothing, and
+``closest_values`` offers the archive's nearest values for the reader to choose from. Each kind
+of value (FilterGroup.values) has its ``ValueLookup`` in ``VALUE_LOOKUPS``.
 """
 
 from __future__ import annotations
@@ -242,6 +243,42 @@ class ChoiceValues(ValueLookup):
         return [Found(field, slug, name) for slug, name in _nearest(value, entries, limit)]
 
 
+class AuthorValues(ValueLookup):
+    """Authors: a slug, or the author's name in any spelling that folds to it (Author.key:
+    "LISA RATHKE", "Lisa Rathke"). A value written as a slug is looked up as one first, any
+    other as a name first, as the query language's ``author:`` does: one author's slug can
+    spell another's name once a name is corrected."""
+
+    def find(self, wanted: Wanted) -> dict[tuple[str, str], Found]:
+        tried = {
+            value: (_slug_of(value), name_key(value)) for vs in wanted.values() for value in vs
+        }
+        rows = selectors.authors_matching(
+            {slug for slug, _ in tried.values()}, {key for _, key in tried.values()}
+        )
+        by_slug = {slug: (slug, name) for slug, _, name in rows}
+        by_key = {key: (slug, name) for slug, key, name in rows}
+        found = {}
+        for field, values in wanted.items():
+            for value in values:
+                slug, key = tried[value]
+                hits = [by_slug.get(slug), by_key.get(key)]
+                if not _SLUG.fullmatch(value):
+                    hits.reverse()
+                hit = next((h for h in hits if h is not None), None)
+                if hit is not None:
+                    found[(field, value)] = Found(field, *hit)
+        return found
+
+    def names(self, wanted: Wanted) -> dict[tuple[str, str], str]:
+        return _named(wanted, selectors.author_names(set().union(*wanted.values())))
+
+    def closest(self, field: str, value: str, limit: int) -> list[Found]:
+        directory = selectors.author_directory().by_count[:_SCANNED]
+        near = _nearest(value, [(e.slug, e.name) for e in directory], limit)
+        return [Found(field, slug, name) for slug, name in near]
+
+
 # FilterGroup.values -> how such values are looked up.
 VALUE_LOOKUPS: dict[str, ValueLookup] = {
     "entity": EntityValues(),
@@ -249,6 +286,7 @@ VALUE_LOOKUPS: dict[str, ValueLookup] = {
     "section": SectionValues(),
     "year": YearValues(),
     "date_kind": ChoiceValues(),
+    "author": AuthorValues(),
 }
 
 

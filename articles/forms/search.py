@@ -13,13 +13,14 @@ requires it as well (``place=iraq&place=%2Bbaghdad``: articles naming Iraq and B
 links of the entity pages' "mentioned with" lists; a ``+`` typed unencoded arrives as a space
 and counts too).
 
-Parameters, in canonical order: ``q``, ``place``, ``org``, ``person`` (entity slugs),
-``source`` (outlet slug), ``section`` (slugified section), ``year`` (four digits, or
+Parameters, in canonical order: ``q``; the filters, one per group of
+articles.search.vocabulary.FILTER_GROUPS in its order: ``place``, ``org``, ``person`` (entity
+slugs), ``source`` (outlet slug), ``section`` (slugified section), ``year`` (four digits, or
 ``undated`` for articles without a date), ``dates`` (``published``: dates their sources state
 or an editor gave; ``inferred``: dates the archive inferred; ``dates=-inferred`` leaves those
-out), ``from``
-and ``to`` (YYYY-MM-DD), ``sort`` (relevance, newest, oldest), ``page``, ``format`` (json,
-atom, csv) and ``facets=off`` (JSON without filter counts).
+out), ``author`` (author slug); ``from`` and ``to`` (YYYY-MM-DD), ``sort`` (relevance, newest,
+oldest), ``page``, ``format`` (json, atom, csv) and ``facets=off`` (JSON without filter
+counts).
 
 Filter values are looked up by slug, old slug, name and other names
 (articles.filter_lookup): an old or other spelling redirects to the canonical link. A value

@@ -59,9 +59,8 @@ class ArticleIndex(FilterFields, indexes.Indexable):
     # editor's; ``dates`` says which), what sorting, date filters and the timeline use.
     published = indexes.DateField(model_attr="date", null=True)
     updated_at = indexes.DateTimeField(model_attr="updated_at")
-    # The filter groups' fields come from FilterFields, their values from DOCUMENT_VALUES.
-    # Author slugs (Author.slug), for `author:` searches.
-    authors = indexes.MultiValueField(faceted=True)
+    # The filter groups' fields come from FilterFields, their values from DOCUMENT_VALUES
+    # (``authors``: author slugs, for the author filter and `author:` searches).
 
     def get_model(self):
         return Article
@@ -153,7 +152,6 @@ class ArticleIndex(FilterFields, indexes.Indexable):
             for name, values in facets.items():
                 doc[name] = values
                 doc[f"{name}_exact"] = values
-            doc["authors"] = doc["authors_exact"] = authors.get(row["id"], [])
             yield doc
 
     def build_facets(self, article_ids: Iterable[int]) -> Iterator[tuple[int, dict[str, list]]]:
@@ -250,6 +248,10 @@ def _date_kind_values(group: FilterGroup, article: _Facts) -> list[str]:
     return [DATES_PUBLISHED if stated else DATES_INFERRED]
 
 
+def _author_values(group: FilterGroup, article: _Facts) -> list[str]:
+    return article.authors
+
+
 # FilterGroup.values -> an article's values of such a group.
 DOCUMENT_VALUES: dict[str, Callable[[FilterGroup, _Facts], Iterable[str]]] = {
     "entity": _entity_values,
@@ -257,6 +259,7 @@ DOCUMENT_VALUES: dict[str, Callable[[FilterGroup, _Facts], Iterable[str]]] = {
     "section": _section_values,
     "year": _year_values,
     "date_kind": _date_kind_values,
+    "author": _author_values,
 }
 
 

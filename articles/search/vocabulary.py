@@ -130,6 +130,14 @@ FILTER_GROUPS: tuple[FilterGroup, ...] = (
         ),
         not_found_chars=30,
     ),
+    FilterGroup(
+        name="author",
+        field="authors",
+        label="author",
+        label_plural="authors",
+        values="author",
+        preposition="by",
+    ),
 )
 
 # Parameter -> its group; the parameters and the index fields, in the groups' order.
