@@ -15,18 +15,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from .feeds import SearchFeed
-from .forms import (
-    COMPARE_PERIODS,
-    MAX_COMPARED,
-    SearchForm,
-    SearchParams,
-    parse_compare,
-    parse_listing_page,
-    parse_page_format,
-    parse_search,
-    whole_number,
-)
-from .pages import formats
+from .forms.compare import COMPARE_PERIODS, MAX_COMPARED, parse_compare
+from .forms.parameters import parse_listing_page, parse_page_format, whole_number
+from .forms.search import SearchForm, SearchParams, parse_search
+from .pages import search_formats
 from .pages.article import article_page
 from .pages.authors import author_json, author_page
 from .pages.browse import BROWSE_KINDS, browse_page, home_page
@@ -55,7 +47,7 @@ from .pages.search_help import LIMITS, help_examples
 from .pages.unmatched import unmatched_json, unmatched_values
 from .pages.zero_results import zero_result_changes
 from .search import SearchUnavailable, check_query
-from .search.vocabulary import FILTER_FIELDS, KIND_FILTERS
+from .search.vocabulary import FILTERS, KIND_FILTERS
 
 
 def home(request):
@@ -103,7 +95,7 @@ def search(request):
     # A query that cannot be read was not searched: the request cannot be done as asked.
     status = 400 if page.query_error else 200
     if params.format == "json":
-        data = formats.search_json(page, notes, messages, request.build_absolute_uri)
+        data = search_formats.search_json(page, notes, messages, request.build_absolute_uri)
         data["unmatched"] = unmatched_json(unmatched, request.build_absolute_uri)
         return JsonResponse(data, status=status)
     return render(
@@ -182,9 +174,11 @@ def _pairs(request) -> list[tuple[str, str]]:
 
 def search_csv(request, params: SearchParams) -> StreamingHttpResponse:
     """Every article of the search, not one page, streamed in the search's order."""
-    lines = formats.csv_lines(params, request.build_absolute_uri)
+    lines = search_formats.csv_lines(params, request.build_absolute_uri)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{formats.csv_filename(params)}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{search_formats.csv_filename(params)}"'
+    )
     return response
 
 
@@ -252,7 +246,7 @@ def _other_lines_url(params) -> str:
 
 def search_values(request, field: str):
     """Every value of one filter in the current search's results, with a box to find one."""
-    if field not in FILTER_FIELDS:
+    if field not in FILTERS:
         raise Http404("No such filter.")
     query = request.GET.copy()
     find = " ".join(query.pop("find", [""])[-1].split())[:100]

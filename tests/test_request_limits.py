@@ -93,7 +93,7 @@ def articles(clean_index):
     "formula", ["＝1+1", "﹦1+1", "＋1", "－1", "＠SUM(A1)", "⁼1", "=1", "\t=1"]
 )
 def test_csv_cells_starting_like_any_form_of_a_formula_are_defused(formula):
-    from articles.pages.formats import csv_cell
+    from articles.pages.search_formats import csv_cell
 
     assert csv_cell(formula) == "'" + formula
     assert csv_cell("Okapi " + formula) == "Okapi " + formula

@@ -520,7 +520,7 @@ def test_facet_checkboxes_escape_names_and_slugs():
     ],
 )
 def test_left_out_values_read_as_neither_nor(exclude, words):
-    from articles.forms import SearchParams
+    from articles.forms.search import SearchParams
     from articles.pages.search import describe
 
     assert describe(SearchParams(exclude=exclude), lambda field, slug: slug.title()) == words

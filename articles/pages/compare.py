@@ -21,11 +21,12 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from .. import search, selectors
-from ..forms import CompareParams, SearchParams
-from ..search.timeline import filled, period_starts
+from ..forms.compare import CompareParams
+from ..forms.search import SearchParams
+from ..search.periods import filled, period_starts
 from .compare_chart import MARKERS, Chart, chart, is_sparse
-from .formats import csv_cell
 from .search import describe, name_lookup, search_request, search_url
+from .search_formats import csv_cell
 from .timeline import UNIT_PLURAL, period_end, period_label, period_links
 
 MAX_OUTLETS = 6  # lines of a comparison by outlet: the outlets with most matches

@@ -19,12 +19,12 @@ from django.urls import reverse
 
 from .. import search, selectors
 from ..filter_lookup import closest_values, look_up
-from ..forms import SearchParams
+from ..forms.search import SearchParams
 from ..models import Article, Entity
 from ..search.vocabulary import ENTITY_FILTERS, FILTER_LABELS, KIND_FILTERS
 from .dates import date_json
-from .formats import timeline_json
 from .search import search_url
+from .search_formats import timeline_json
 from .timeline import TimelineChart, articles_text, timeline_chart
 
 # URL segment -> Entity.kind; the pages sit under the browse lists (/places/, ...).

@@ -22,7 +22,7 @@ from html import escape as html_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .. import selectors
-from ..forms import SearchParams
+from ..forms.search import SearchParams
 from .map_shapes import world_shapes
 from .timeline import articles_text
 

@@ -9,7 +9,7 @@ from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 
 from .. import search
-from ..forms import SearchParams
+from ..forms.search import SearchParams
 from .search import Chip, search_request
 
 

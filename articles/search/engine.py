@@ -66,7 +66,7 @@ class SearchEngine(abc.ABC):
 
         ``timeline`` ("auto", "day", "month" or "year"; "" for none) also counts every
         match per period (``EngineResult.timeline``): "auto" draws the span in the unit
-        ``articles.search.timeline.choose_unit`` picks, periods as that module cuts them,
+        ``articles.search.periods.choose_unit`` picks, periods as that module cuts them,
         undated matches counted apart. ``limit=0`` asks for counts only.
 
         ``facets_within``: fields (each with a selection) also counted over the matches

@@ -26,7 +26,7 @@ from haystack.query import SearchQuerySet
 from ..models import Article
 from .engine import QueryNotSupported, SearchEngine
 from .lucene import to_lucene
-from .timeline import UNITS, choose_unit, filled, next_period, period_start
+from .periods import UNITS, choose_unit, filled, next_period, period_start
 from .types import SEARCH_UNAVAILABLE, EngineQuery, EngineResult, SearchUnavailable, Timeline
 from .vocabulary import DATES_INFERRED, FILTER_FIELDS
 

@@ -31,7 +31,7 @@ class SearchRequest:
     per_page: int = 20  # 0: no results, only the counts asked for
     facets: bool = True
     # Matching articles per period: "" none, "auto" (the unit chosen from the span, see
-    # articles.search.timeline), or "day", "month", "year".
+    # articles.search.periods), or "day", "month", "year".
     timeline: str = ""
     # A filter named nothing in the archive: the search finds nothing (no engine is asked),
     # rather than search without the filter.

@@ -19,7 +19,7 @@ from datetime import date, datetime
 
 from haystack.inputs import Exact
 
-from ..timeline import UNITS, choose_unit, filled, next_period, period_start
+from ..periods import UNITS, choose_unit, filled, next_period, period_start
 from ..types import EngineQuery, EngineResult, Timeline
 from ..vocabulary import DATES_INFERRED, FILTER_FIELDS
 

@@ -30,12 +30,12 @@ from ..haystack_engine import ListsWordForms
 from ..vocabulary import FILTER_FIELDS, TEXT_FIELDS
 from .engine import WhooshSearchEngine
 from .fast import FastSearch
-from .forms import prefix_forms
 from .generations import IndexLocation
 from .parser import teach_lucene_phrases
 from .segment_arrays import prebuild
 from .snapshot import LiveSearcher
 from .values import whoosh_document
+from .word_forms import prefix_forms
 
 logger = logging.getLogger(__name__)
 

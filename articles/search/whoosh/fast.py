@@ -12,14 +12,14 @@ from datetime import date, datetime
 
 import numpy as np
 
-from ..timeline import UNITS, choose_unit, period_starts
+from ..periods import UNITS, choose_unit, period_starts
 from ..types import EngineQuery, EngineResult, Timeline
 from ..vocabulary import DATES_INFERRED
 from . import spelling
-from .forms import prefix_forms
 from .matching import text_scores
 from .snapshot import BM25_B, BM25_K1, NO_DATE, LiveSearcher, Snapshot, numeric_column
 from .values import from_epoch_micros
+from .word_forms import prefix_forms
 
 UNDATED_LAST = 1 << 60  # above any (day << 32 | article id) sort key
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from .. import search, selectors
-from ..forms import SearchParams
+from ..forms.search import SearchParams
 from ..search.vocabulary import PER_PAGE
 from .dates import date_json
 from .search import SearchPage, search_request
