@@ -53,6 +53,7 @@ class Collections:
     def __init__(self, admin: SolrAdmin, alias: str, shards: int, replicas: int):
         self.admin, self.alias = admin, alias
         self.shards, self.replicas = shards, replicas
+        self.live_shards: int | None = None  # of the live collection, once check() saw it
 
     def live(self) -> str | None:
         """The collection the alias points at, None before the first build."""
@@ -67,6 +68,7 @@ class Collections:
                 f"the Solr alias {self.alias!r} points at no collection: run {FIX_COMMAND}"
             )
         status = self.admin.cluster_status()["collections"].get(collection, {})
+        self.live_shards = len(status.get("shards") or {}) or None
         found, expected = status.get("configName"), configset_name()
         if found != expected:
             raise ConfigsetMismatch(

@@ -47,6 +47,7 @@ ALIAS_SETTLE_SECONDS = 2.0
 # request too (a query term of thousands of characters breaks Solr's requests between nodes).
 MAX_WORD = 255
 _checked: dict[tuple, float] = {}
+_shards: dict[tuple, int] = {}
 _checked_lock = threading.Lock()
 
 
@@ -80,13 +81,20 @@ class SolrSearchEngine(HaystackSearchEngine):
         now = time.monotonic()
         if not force and now - _checked.get(key, -1e9) < CHECK_EVERY_SECONDS:
             return
+        collections = self.collections()
         try:
-            self.collections().check()
+            collections.check()
         except IndexNeedsRebuild as exc:
             logger.error("search collection refused: %s", exc.detail)
             raise
         with _checked_lock:
             _checked[key] = now
+            _shards[key] = collections.live_shards or self.options["SHARDS"]
+
+    def live_shards(self) -> int:
+        """Shards of the live collection, as the last check saw them."""
+        key = (tuple(self.options["URLS"]), self.options["ALIAS"])
+        return _shards.get(key) or self.options["SHARDS"]
 
     @staticmethod
     def forget_checks() -> None:
@@ -101,14 +109,32 @@ class SolrSearchEngine(HaystackSearchEngine):
 
     # --- reading ------------------------------------------------------------------------
     def search(
-        self, query, *, sort, offset, limit, facets, suggest, timeline="", facets_within=()
+        self,
+        query,
+        *,
+        sort,
+        offset,
+        limit,
+        facets,
+        suggest,
+        timeline="",
+        facets_within=(),
+        facet_limits=None,
     ) -> EngineResult:
         searchable = _without_long_words(query)
         if searchable is None:
             return EngineResult(0, [], {})
         with self._reporting_outages():
             result = faceted.search(
-                self, searchable, sort, offset, limit, facets, timeline, facets_within
+                self,
+                searchable,
+                sort,
+                offset,
+                limit,
+                facets,
+                timeline,
+                facets_within,
+                facet_limits,
             )
         if suggest and query.parsed.ranks and result.total <= 3:
             result.corrections = self._corrections(query.parsed.positive_words())
