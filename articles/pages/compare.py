@@ -279,7 +279,14 @@ def _lines(params: CompareParams) -> list[Line]:
     chosen = filters.include.get("source", ())
     if not chosen:
         facets = search.search_articles(
-            search_request(filters.edited(q=q), page=1, per_page=0, facets=True)
+            search_request(
+                filters.edited(q=q),
+                page=1,
+                per_page=0,
+                facets=True,
+                facet_fields=("source",),
+                facet_top={"source": MAX_OUTLETS},
+            )
         ).facets
         chosen = tuple(fc.value for fc in facets.get("source", ())[:MAX_OUTLETS])
     lines = []

@@ -24,7 +24,7 @@ from ..forms.search import SearchParams
 from ..models import Article
 from ..search.vocabulary import FILTER_GROUPS, FILTERS, PER_PAGE, UNDATED
 from .timeline import TimelineChart, timeline_chart
-from .worldmap import WorldMap, world_map
+from .worldmap import WorldMap, country_slugs, world_map
 
 FACETS_SHOWN = 10  # values in view in each filter group
 FACETS_ON_PAGE = 30  # values in its "All N places" list (the values page and JSON have more)
@@ -82,6 +82,14 @@ class FacetGroup:
     # Values are chosen in this filter ("any of"): its counts leave that choice out, each
     # being what this value alone finds with the other filters.
     counted_apart: bool = False
+    value_count_exact: bool = True  # False: the engine estimated it (a sharded cluster)
+
+    @property
+    def value_count_text(self) -> str:
+        """ "30,124", or "about 30,100" when the engine could only estimate it."""
+        if self.value_count_exact:
+            return f"{self.value_count:,}"
+        return f"about {round(self.value_count, -2 if self.value_count >= 10_000 else -1):,}"
 
     @property
     def counted_text(self) -> str:
@@ -235,6 +243,7 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         facets=facets,
         timeline="auto" if pictures else "",
         facets_within=("place",) if pictures else (),  # the map counts these results
+        **facets_shown(pictures),
     )
     response = search.search_articles(request)
     rows = selectors.articles_for_hits([hit.article_id for hit in response.hits])
@@ -243,7 +252,9 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         for hit in response.hits
         if hit.article_id in rows
     ]
-    facet_counts = {g.name: response.facets.get(g.field, ()) for g in FILTER_GROUPS}
+    facet_counts = {
+        g.name: response.facets.get(g.field) or search.FacetCounts(()) for g in FILTER_GROUPS
+    }
     wanted = {
         name: {fc.value for fc in counts[:FACETS_LISTED]} | _active(params, name)
         for name, counts in facet_counts.items()
@@ -289,6 +300,16 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         undated_left_out=undated,
         query_error=error,
     )
+
+
+def facets_shown(pictures: bool) -> dict:
+    """What a search page asks the engine to count: the values it lists of each group (every
+    year: they are listed newest first, not by count) and how many there are; the map's
+    countries by name. A match-all search has some 100,000 places, organizations and people,
+    which a cluster would otherwise send on every page."""
+    top = {g.field: FACETS_LISTED for g in FILTER_GROUPS if g.order != "newest"}
+    countries = {"place": country_slugs()} if pictures else {}
+    return {"facet_top": top, "facet_values": countries}
 
 
 def _same_words(a: str, b: str) -> bool:
@@ -372,12 +393,13 @@ def _facet_group(
     Each count links the search it counts (``alone_url``): the value alone as this filter's
     choice; none where that is the page itself or no count is shown."""
     group = FILTERS[field]
+    listed = counts
     if group.order == "newest":  # newest year first, undated articles last
-        counts = sorted(counts, key=lambda fc: (fc.value != UNDATED, fc.value), reverse=True)
-    top = counts[:FACETS_LISTED]
+        listed = sorted(counts, key=lambda fc: (fc.value != UNDATED, fc.value), reverse=True)
+    top = listed[:FACETS_LISTED]
     count_of = {fc.value: fc.count for fc in top}
     if included - count_of.keys():
-        count_of.update((fc.value, fc.count) for fc in counts if fc.value in included)
+        count_of.update(counts.counts_for(included - count_of.keys()))
     anyof = included - required
     link = alone_url or (lambda slug: "")
     active = sorted(
@@ -405,8 +427,9 @@ def _facet_group(
         group.label,
         group.label_plural,
         [*active, *left_out, *others],
-        value_count=len(counts),
+        value_count=counts.distinct,
         counted_apart=bool(anyof),
+        value_count_exact=counts.distinct_exact,
     )
 
 
@@ -533,7 +556,14 @@ def facet_value_listing(
     ``letter`` to the values whose name starts with it ("#": a digit).
     """
     response = search.search_articles(
-        search_request(params, sort="newest", page=1, per_page=1, facets=True)
+        search_request(
+            params,
+            sort="newest",
+            page=1,
+            per_page=1,
+            facets=True,
+            facet_fields=(FILTERS[field].field,),
+        )
     )
     counts = list(response.facets.get(FILTERS[field].field, []))
     wanted_slug = name_slug(find) if find else ""

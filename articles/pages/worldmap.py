@@ -132,6 +132,11 @@ def _country_url(params: SearchParams, url_of: Callable[[SearchParams], str]) ->
     return lambda slug: f"{head}{slug}{tail}"
 
 
+def country_slugs() -> tuple[str, ...]:
+    """The place values the map shades: a search asks for their counts by name."""
+    return tuple(place.slug for place in selectors.country_places().values())
+
+
 def world_map(
     place_counts, params: SearchParams, url_of: Callable[[SearchParams], str]
 ) -> WorldMap | None:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from ..models import Article
-from .types import EngineQuery, EngineResult
+from .types import EngineQuery, EngineResult, FacetLimits
 
 # word_forms: a prefix of the most common letters has tens of thousands of forms; counting
 # them all would cost more than any search. More than this many are reported as "more than".
@@ -60,6 +60,7 @@ class SearchEngine(abc.ABC):
         suggest: bool,
         timeline: str = "",
         facets_within: tuple[str, ...] = (),
+        facet_limits: FacetLimits | None = None,
     ) -> EngineResult:
         """One page of (article id, score), the exact total, and facet counts over all
         matches (a field with a selection counted without it: disjunctive facets).
@@ -72,6 +73,12 @@ class SearchEngine(abc.ABC):
         ``facets_within``: fields (each with a selection) also counted over the matches
         themselves, their own selection applied (``EngineResult.facets_within``); the
         service asks only when one of them has a selection.
+
+        ``facet_limits``: count only what a page shows (types.FacetLimits): the fields named,
+        each as a FacetCounts of its most frequent values, the number of distinct values and
+        the counts of the values asked for by name. None: every value of every field, as
+        (value, count) pairs. An engine that counts every value anyway trims
+        (``FacetLimits.trim``); one that sends values over a network asks for no more.
         """
 
     @abc.abstractmethod

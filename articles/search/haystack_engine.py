@@ -27,7 +27,14 @@ from ..models import Article
 from .engine import QueryNotSupported, SearchEngine
 from .lucene import to_lucene
 from .periods import UNITS, choose_unit, filled, next_period, period_start
-from .types import SEARCH_UNAVAILABLE, EngineQuery, EngineResult, SearchUnavailable, Timeline
+from .types import (
+    SEARCH_UNAVAILABLE,
+    EngineQuery,
+    EngineResult,
+    FacetLimits,
+    SearchUnavailable,
+    Timeline,
+)
 from .vocabulary import DATES_INFERRED, FILTER_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -49,10 +56,22 @@ class ListsWordForms(abc.ABC):
 class HaystackSearchEngine(SearchEngine):
     # --- reading ------------------------------------------------------------------------
     def search(
-        self, query, *, sort, offset, limit, facets, suggest, timeline="", facets_within=()
+        self,
+        query,
+        *,
+        sort,
+        offset,
+        limit,
+        facets,
+        suggest,
+        timeline="",
+        facets_within=(),
+        facet_limits: FacetLimits | None = None,
     ) -> EngineResult:
         with self._reporting_outages():
-            result = self._search(query, sort, offset, limit, facets, suggest, facets_within)
+            result = self._search(
+                query, sort, offset, limit, facets, suggest, facets_within, facet_limits
+            )
             if timeline:
                 matches = self._queryset(query, "relevance")
                 result.timeline = self._timeline(matches, query, timeline)
@@ -200,13 +219,23 @@ class HaystackSearchEngine(SearchEngine):
         return sqs
 
     def _search(
-        self, query: EngineQuery, sort, offset, limit, facets, suggest, facets_within=()
+        self,
+        query: EngineQuery,
+        sort,
+        offset,
+        limit,
+        facets,
+        suggest,
+        facets_within=(),
+        facet_limits: FacetLimits | None = None,
     ) -> EngineResult:
         unfaceted = self._queryset(query, sort)
         # Fields with a selection are counted without it (disjunctive facets): one more
         # request for each, with the other filters and the words kept. Those also asked
         # for within the selection are counted in the main request, with everything applied.
-        plain = [name for name in FILTER_FIELDS if name not in query.include]
+        # haystack's backends count every value: FacetLimits trims them.
+        fields = facet_limits.fields if facet_limits else FILTER_FIELDS
+        plain = [name for name in fields if name not in query.include]
         within = [name for name in facets_within if name in query.include]
         sqs = self._with_facets(unfaceted, plain + within) if facets else unfaceted
         # Ranked by relevance, the page, total and facets come from one request.
@@ -221,6 +250,8 @@ class HaystackSearchEngine(SearchEngine):
         if facets:
             counts = _facet_pairs(sqs, plain)
             for name in query.include:
+                if name not in fields:
+                    continue
                 others = {k: v for k, v in query.include.items() if k != name}
                 scope = self._queryset(replace(query, include=others), "relevance")
                 counts.update(_facet_pairs(self._with_facets(scope, [name]), [name]))
@@ -229,6 +260,11 @@ class HaystackSearchEngine(SearchEngine):
         result = EngineResult(total, hits, counts, suggestion=suggestion)
         if facets and within:
             result.facets_within = _facet_pairs(sqs, within)
+        if facet_limits:
+            result.facets = {n: facet_limits.trim(n, c) for n, c in result.facets.items()}
+            result.facets_within = {
+                n: facet_limits.trim(n, c) for n, c in result.facets_within.items()
+            }
         return result
 
     def _timeline(self, sqs: SearchQuerySet, query: EngineQuery, unit: str) -> Timeline:

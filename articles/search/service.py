@@ -23,7 +23,16 @@ from .haystack_engine import HaystackSearchEngine
 from .highlight import highlight, query_marks, snippet
 from .prepare import prepare
 from .query import ParsedQuery, QueryError, parse_query, relaxations, to_query
-from .types import EngineQuery, FacetCounts, Hit, SearchRequest, SearchResponse, Timeline
+from .types import (
+    EngineQuery,
+    FacetCounts,
+    FacetLimits,
+    Hit,
+    SearchRequest,
+    SearchResponse,
+    Timeline,
+    as_facet_counts,
+)
 from .vocabulary import FILTER_FIELDS, MAX_PER_PAGE, PER_PAGE, SORTS
 
 logger = logging.getLogger(__name__)
@@ -55,6 +64,7 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         return _unsearched(request, parsed)
     # A field without a selection is counted within the matches anyway.
     within = tuple(n for n in request.facets_within if n in query.include and request.facets)
+    limits = _facet_limits(request, query) if request.facets else None
     result = engine.search(
         query,
         sort=sort,
@@ -64,13 +74,14 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         suggest=per_page > 0,  # counts only: no page to suggest another search for
         timeline=request.timeline,
         **({"facets_within": within} if within else {}),
+        **({"facet_limits": limits} if limits else {}),
     )
     facets, facets_within = {}, {}
     if request.facets:
-        facets = {n: FacetCounts(result.facets[n]) for n in FILTER_FIELDS if n in result.facets}
+        facets = {n: as_facet_counts(result.facets[n]) for n in FILTER_FIELDS if n in result.facets}
         for name in request.facets_within:
             counted = result.facets_within.get(name) if name in within else result.facets.get(name)
-            facets_within[name] = FacetCounts(counted or [])
+            facets_within[name] = as_facet_counts(counted)
     return SearchResponse(
         total=result.total,
         hits=_hits(result.hits, parsed),
@@ -82,6 +93,26 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         timeline=result.timeline,
         facets_within=facets_within,
     )
+
+
+def _facet_limits(request: SearchRequest, query: EngineQuery) -> FacetLimits | None:
+    """What the request asks the engine to count (None: every value of every group): its
+    groups (and those counted within the matches), the top values it names, the values it
+    names and those it selects, each counted whatever its rank."""
+    if request.facet_fields is None and not request.facet_top and not request.facet_values:
+        return None
+    named = request.facet_fields
+    fields = tuple(
+        n for n in FILTER_FIELDS if named is None or n in named or n in request.facets_within
+    )
+    asked = _clean_filters(request.facet_values)
+    values = {}
+    for name in fields:
+        wanted = (*query.include.get(name, ()), *query.require.get(name, ()), *asked.get(name, ()))
+        if wanted:
+            values[name] = tuple(dict.fromkeys(wanted))
+    top = {n: max(0, int(k)) for n, k in request.facet_top.items() if n in fields}
+    return FacetLimits(fields, top, values)
 
 
 def _unsearched(request: SearchRequest, parsed: ParsedQuery) -> SearchResponse:

@@ -47,6 +47,7 @@ ALIAS_SETTLE_SECONDS = 2.0
 # request too (a query term of thousands of characters breaks Solr's requests between nodes).
 MAX_WORD = 255
 _checked: dict[tuple, float] = {}
+_shards: dict[tuple, int] = {}
 _checked_lock = threading.Lock()
 
 
@@ -80,13 +81,20 @@ class SolrSearchEngine(HaystackSearchEngine):
         now = time.monotonic()
         if not force and now - _checked.get(key, -1e9) < CHECK_EVERY_SECONDS:
             return
+        collections = self.collections()
         try:
-            self.collections().check()
+            collections.check()
         except IndexNeedsRebuild as exc:
             logger.error("search collection refused: %s", exc.detail)
             raise
         with _checked_lock:
             _checked[key] = now
+            _shards[key] = collections.live_shards or self.options["SHARDS"]
+
+    def live_shards(self) -> int:
+        """Shards of the live collection, as the last check saw them."""
+        key = (tuple(self.options["URLS"]), self.options["ALIAS"])
+        return _shards.get(key) or self.options["SHARDS"]
 
     @staticmethod
     def forget_checks() -> None:
@@ -101,14 +109,32 @@ class SolrSearchEngine(HaystackSearchEngine):
 
     # --- reading ------------------------------------------------------------------------
     def search(
-        self, query, *, sort, offset, limit, facets, suggest, timeline="", facets_within=()
+        self,
+        query,
+        *,
+        sort,
+        offset,
+        limit,
+        facets,
+        suggest,
+        timeline="",
+        facets_within=(),
+        facet_limits=None,
     ) -> EngineResult:
         searchable = _without_long_words(query)
         if searchable is None:
             return EngineResult(0, [], {})
         with self._reporting_outages():
             result = faceted.search(
-                self, searchable, sort, offset, limit, facets, timeline, facets_within
+                self,
+                searchable,
+                sort,
+                offset,
+                limit,
+                facets,
+                timeline,
+                facets_within,
+                facet_limits,
             )
         if suggest and query.parsed.ranks and result.total <= 3:
             result.corrections = self._corrections(query.parsed.positive_words())
@@ -253,12 +279,17 @@ class SolrSearchEngine(HaystackSearchEngine):
         is ignored: the cluster does the indexing work."""
         collections = self.collections()
         old = collections.live()
-        fresh = collections.create()
+        # Filled with one copy of each shard, the others added once it is full: a new
+        # replica copies the leader's index files instead of indexing every article again,
+        # which halves the cluster's indexing work.
+        fresh = collections.create(replicas=1)
         started = time.monotonic()
         try:
             builder = copy.copy(self.backend)
             builder.conn = self._client_for(fresh)
-            count = self._fill(builder, progress)
+            count, since, ids = self._fill(builder, progress)
+            collections.add_replicas(fresh)
+            self._catch_up(builder, since, ids)
         except BaseException:
             collections.admin.delete_collection(fresh)
             raise
@@ -275,7 +306,9 @@ class SolrSearchEngine(HaystackSearchEngine):
         )
         return count
 
-    def _fill(self, builder, progress) -> int:
+    def _fill(self, builder, progress) -> tuple[int, datetime, list[int]]:
+        """Every published article into the new collection: (how many, when the build
+        started, their ids)."""
         index = self.article_index
         since = timezone.now() - timedelta(seconds=2)
         ids = list(index.index_queryset().order_by("id").values_list("id", flat=True).iterator())
@@ -289,13 +322,20 @@ class SolrSearchEngine(HaystackSearchEngine):
                 )
                 if sending is not None:
                     sending.result()
-                sending = poster.submit(builder.update, index, objects, commit=False)
+                sending = poster.submit(_post_documents, builder.conn, index, objects)
                 count += len(objects)
                 if progress:
                     progress(len(objects))
             if sending is not None:
                 sending.result()
-            # Saves made during the build (their index tasks also wait in the queue).
+            builder.conn.commit()
+        return count, since, ids
+
+    def _catch_up(self, builder, since: datetime, ids: list[int]) -> None:
+        """Saves made during the build (their index tasks also wait in the queue), and
+        articles unpublished or deleted meanwhile, just before the alias moves."""
+        index = self.article_index
+        with self._failing_loudly():
             changed = list(
                 Article.objects.filter(updated_at__gte=since).values_list("id", flat=True)
             )
@@ -306,7 +346,31 @@ class SolrSearchEngine(HaystackSearchEngine):
             if gone:
                 builder.conn.delete(id=[_doc_id(i) for i in sorted(gone)])
             builder.conn.commit()
-        return count
+
+
+def _post_documents(conn: pysolr.Solr, index, objects) -> None:
+    """The articles' index documents in Solr's JSON update format, not committed.
+
+    The values are written as pysolr writes them for haystack's ``update`` (its XML, ten
+    times slower to build: a fifth of a million-article rebuild's time on 2 cores)."""
+    docs = []
+    for obj in objects:
+        doc = {}
+        for key, value in index.full_prepare(obj).items():
+            many = isinstance(value, (list, tuple, set))
+            kept = [
+                conn._from_python(v) for v in (value if many else (value,)) if v not in (None, "")
+            ]
+            if kept:
+                doc[key] = kept if many else kept[0]
+        docs.append(doc)
+    if docs:
+        conn._send_request(
+            "post",
+            "update?commit=false&wt=json",
+            json.dumps(docs).encode("utf-8"),
+            {"Content-type": "application/json; charset=utf-8"},
+        )
 
 
 def _without_long_words(query: EngineQuery) -> EngineQuery | None:

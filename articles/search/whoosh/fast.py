@@ -13,7 +13,7 @@ from datetime import date, datetime
 import numpy as np
 
 from ..periods import UNITS, choose_unit, period_starts
-from ..types import EngineQuery, EngineResult, Timeline
+from ..types import EngineQuery, EngineResult, FacetLimits, Timeline
 from ..vocabulary import DATES_INFERRED
 from . import spelling
 from .matching import text_scores
@@ -123,8 +123,12 @@ class FastSearch:
         suggest,
         timeline="",
         facets_within=(),
+        facet_limits: FacetLimits | None = None,
     ) -> EngineResult:
-        """SearchEngine.search (articles.search.engine) over this process's snapshot."""
+        """SearchEngine.search (articles.search.engine) over this process's snapshot.
+
+        Every value is counted (numpy over the matches); under ``facet_limits`` only the
+        fields asked for, and only the top values are put in order (TopCounts)."""
         snap = self.live.snapshot()
         parsed = query.parsed
         scores, base, groups = self.match_masks(snap, query)
@@ -147,15 +151,20 @@ class FastSearch:
             unfiltered = parsed.root is None and not (
                 query.include or query.exclude or query.require or query.date_from or query.date_to
             )
+            wanted = facet_limits.fields if facet_limits else tuple(snap.facets)
             if unfiltered and snap.all_facets is not None:  # the landing page, cached
                 facet_counts = snap.all_facets
             else:
                 facet_counts = {
                     name: col.count(*self._facet_scope(name, base, groups, mask, docs))
                     for name, col in snap.facets.items()
+                    if unfiltered or name in wanted
                 }
                 if unfiltered:
                     snap.all_facets = facet_counts
+            facet_counts = {n: c for n, c in facet_counts.items() if n in wanted}
+            if facet_limits:
+                facet_counts = {n: facet_limits.trim(n, c) for n, c in facet_counts.items()}
         corrections = {}
         if suggest and total <= 3 and parsed.ranks:
             corrections = spelling.corrections(snap, parsed)
@@ -166,6 +175,10 @@ class FastSearch:
                 for name in facets_within
                 if name in snap.facets
             }
+            if facet_limits:
+                result.facets_within = {
+                    n: facet_limits.trim(n, c) for n, c in result.facets_within.items()
+                }
         if timeline:
             dates = snap.facets.get("dates")
             inferred = np.zeros(snap.n, dtype=bool)
