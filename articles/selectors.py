@@ -17,11 +17,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pycountry
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils.text import slugify
 
 from .aggregate_cache import cached_until_changed
-from .models import Article, Entity, EntityAlias, EntityRedirect, Mention, Source, SourceRedirect
+from .extraction.names import fold_text
+from .models import (
+    Article,
+    Author,
+    Authorship,
+    Entity,
+    EntityAlias,
+    EntityRedirect,
+    Mention,
+    Source,
+    SourceRedirect,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +101,34 @@ def resolve_entity_slugs(
         )
         for kind, old, entity_kind, slug, name in rows:
             found[(kind, old)] = (entity_kind, slug, name)
+    return found
+
+
+def entities_by_key(
+    keys_by_kind: dict[str, Iterable[str]],
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """(kind, key) -> (canonical slug, name) for folded names (articles.extraction.names.
+    name_key) that are an entity's name or one of its other names ("iaea" is an alias of the
+    International Atomic Energy Agency). Two queries at most; an entity's own name wins."""
+    wanted = {kind: {k for k in keys if k} for kind, keys in keys_by_kind.items()}
+    condition = Q()
+    for kind, keys in wanted.items():
+        if keys:
+            condition |= Q(kind=kind, key__in=keys)
+    if not condition:
+        return {}
+    found = {
+        (kind, key): (slug, name)
+        for kind, key, slug, name in Entity.objects.filter(condition).values_list(
+            "kind", "key", "slug", "name"
+        )
+    }
+    rows = EntityAlias.objects.filter(condition).values_list(
+        "kind", "key", "entity__kind", "entity__slug", "entity__name"
+    )
+    for kind, key, entity_kind, slug, name in rows:
+        if entity_kind == kind:  # an alias's kind follows its entity's
+            found.setdefault((kind, key), (slug, name))
     return found
 
 
@@ -167,6 +206,46 @@ def resolve_source_slugs(slugs: Iterable[str]) -> dict[str, str]:
             )
         )
     return found
+
+
+def source_spellings() -> dict[str, str]:
+    """Outlet names, slugs and web domains with everything but letters and digits left out
+    ("presstv" for "Press TV", "press-tv" and presstv.ir) -> the outlet's slug; a spelling
+    two outlets share is left out. Cached."""
+
+    def compute():
+        seen: dict[str, set[str]] = {}
+        for slug, name, domains in Source.objects.values_list("slug", "name", "domains"):
+            spellings = {name, slug}
+            for domain in domains or []:
+                host = str(domain).lower().removeprefix("www.")
+                spellings |= {host, host.split(".")[0]}
+            for spelling in spellings:
+                compact = compact_name(spelling)
+                if compact:
+                    seen.setdefault(compact, set()).add(slug)
+        return {compact: slugs.pop() for compact, slugs in seen.items() if len(slugs) == 1}
+
+    return cached_until_changed("source-spellings", compute)
+
+
+def compact_name(text: str) -> str:
+    """A name folded to its letters and digits: "Press TV", "press-tv", "PressTV" -> "presstv"."""
+    return _NOT_ALNUM.sub("", fold_text(text))
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def archive_years() -> tuple[list[str], bool]:
+    """(the years of published articles, newest first; whether some have no date). Cached."""
+
+    def compute():
+        published = Article.objects.filter(is_published=True)
+        years = [str(day.year) for day in published.dates("published", "year", order="DESC")]
+        return years, published.filter(published__isnull=True).exists()
+
+    return cached_until_changed("archive-years", compute, stale_seconds=10, shared=True)
 
 
 def section_names() -> dict[str, str]:
@@ -339,12 +418,67 @@ def filter_directory(
     return entries
 
 
+# What a page needs to show an article's date and how it was obtained.
+DATE_COLUMNS = ("published", "date", "date_source", "date_precision", "date_evidence")
+
+
+def author_directory() -> Directory:
+    """Every author of a published article, with their number of articles, A–Z."""
+
+    def compute():
+        rows = Author.objects.annotate(
+            n=Count("authorships", filter=Q(authorships__article__is_published=True))
+        ).values_list("slug", "name", "n")
+        return Directory.of([DirectoryEntry(slug, name, n) for slug, name, n in rows if n])
+
+    return cached_until_changed("directory:authors", compute, stale_seconds=120, shared=True)
+
+
+def authors_matching(slugs: Iterable[str], keys: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(slug, key, name) of the authors whose slug is among ``slugs`` or whose folded name
+    (Author.key) is among ``keys``; one query."""
+    slugs, keys = {s for s in slugs if s}, {k for k in keys if k}
+    if not slugs and not keys:
+        return []
+    return list(
+        Author.objects.filter(Q(slug__in=slugs) | Q(key__in=keys)).values_list(
+            "slug", "key", "name"
+        )
+    )
+
+
+def author_names(slugs: Iterable[str]) -> dict[str, str]:
+    """Author slug -> name, in one query."""
+    slugs = set(slugs)
+    if not slugs:
+        return {}
+    return dict(Author.objects.filter(slug__in=slugs).values_list("slug", "name"))
+
+
+def author_articles(author: Author):
+    """An author's published articles, newest first (a queryset to page through)."""
+    return (
+        _with_authors(Article.objects.filter(is_published=True, authorships__author=author))
+        .select_related("source")
+        .only("id", "slug", "headline", *DATE_COLUMNS, "section", "source__name", "source__slug")
+        .order_by("-date", "-id")
+    )
+
+
 def latest_articles(limit: int = 20) -> list[Article]:
     return list(
-        Article.objects.filter(is_published=True)
+        _with_authors(Article.objects.filter(is_published=True))
         .select_related("source")
-        .only("id", "slug", "headline", "published", "section", "source__name", "source__slug")
-        .order_by("-published", "-id")[:limit]
+        .only(
+            "id",
+            "slug",
+            "headline",
+            *DATE_COLUMNS,
+            "section",
+            "source__name",
+            "source__slug",
+        )
+        .order_by("-date", "-id")[:limit]
     )
 
 
@@ -357,16 +491,22 @@ def article_count() -> int:
     )
 
 
+def _with_authors(queryset):
+    return queryset.prefetch_related(
+        Prefetch("authorships", queryset=Authorship.objects.select_related("author"))
+    )
+
+
 def articles_for_hits(ids: list[int]) -> dict[int, Article]:
     """The rows behind one page of search hits, without their bodies."""
     return (
-        Article.objects.filter(id__in=ids, is_published=True)
+        _with_authors(Article.objects.filter(id__in=ids, is_published=True))
         .select_related("source")
         .only(
             "id",
             "slug",
             "headline",
-            "published",
+            *DATE_COLUMNS,
             "section",
             "url",
             "updated_at",  # the feed's <updated>
@@ -378,7 +518,11 @@ def articles_for_hits(ids: list[int]) -> dict[int, Article]:
 
 
 def article_with_mentions(pk: int) -> tuple[Article, list[Mention]] | None:
-    article = Article.objects.filter(pk=pk, is_published=True).select_related("source").first()
+    article = (
+        _with_authors(Article.objects.filter(pk=pk, is_published=True))
+        .select_related("source")
+        .first()
+    )
     if article is None:
         return None
     mentions = list(
@@ -411,9 +555,9 @@ def country_names(codes: Iterable[str]) -> dict[str, str]:
 def articles_for_export(ids: list[int]) -> dict[int, Article]:
     """The rows a CSV export writes for these ids (published only), without their bodies."""
     return (
-        Article.objects.filter(id__in=ids, is_published=True)
+        _with_authors(Article.objects.filter(id__in=ids, is_published=True))
         .select_related("source")
-        .only("id", "slug", "headline", "published", "section", "url", "source__name")
+        .only("id", "slug", "headline", *DATE_COLUMNS, "section", "url", "source__name")
         .in_bulk()
     )
 

@@ -15,16 +15,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from .feeds import SearchFeed
-from .forms import (
-    MAX_COMPARED,
-    SearchForm,
-    SearchParams,
-    parse_compare,
-    parse_page_format,
-    parse_search,
-)
-from .pages import formats
+from .forms.compare import COMPARE_PERIODS, MAX_COMPARED, parse_compare
+from .forms.parameters import parse_listing_page, parse_page_format, whole_number
+from .forms.search import SearchForm, SearchParams, parse_search
+from .pages import search_formats
 from .pages.article import article_page
+from .pages.authors import author_json, author_page
 from .pages.browse import BROWSE_KINDS, browse_page, home_page
 from .pages.compare import (
     compare_csv,
@@ -34,11 +30,24 @@ from .pages.compare import (
     compare_page,
     compare_url,
 )
-from .pages.entity import MissingEntity, entity_json, entity_page, entity_url, find_entity
-from .pages.search import SearchPage, describe, facet_value_listing, search_page
+from .pages.entity import (
+    ENTITY_PATHS,
+    KIND_PATHS,
+    MissingEntity,
+    entity_json,
+    entity_page,
+    entity_url,
+    find_entity,
+    mentions_json,
+    mentions_page,
+    mentions_url,
+)
+from .pages.search import SearchPage, describe, facet_value_listing, search_page, search_url
+from .pages.search_help import LIMITS, help_examples
+from .pages.unmatched import unmatched_json, unmatched_values
 from .pages.zero_results import zero_result_changes
-from .search import SearchUnavailable
-from .search.vocabulary import FILTER_FIELDS
+from .search import SearchUnavailable, check_query
+from .search.vocabulary import FILTERS, KIND_FILTERS
 
 
 def home(request):
@@ -55,17 +64,24 @@ def search(request):
     problems = form.notes or form.errors_shown
     if not problems and _pairs(request) != params.pairs():
         return HttpResponsePermanentRedirect(canonical)
-    if params.format == "atom":
-        return SearchFeed()(request)
-    if params.format == "csv":
-        return search_csv(request, params)
+    if params.format in ("atom", "csv"):
+        refused = _unreadable_query(params.q)
+        if refused is not None:
+            return refused
+        return SearchFeed()(request) if params.format == "atom" else search_csv(request, params)
 
     html_params = params.edited(format="html", page=params.page, facets=True)
     try:
         page = search_page(params, names=form.names)
         changes = None
-        if not page.total and params.format != "json":
+        if (
+            not page.total
+            and params.format != "json"
+            and not params.unmatched
+            and not page.query_error
+        ):
             changes = zero_result_changes(html_params, page.chips)  # more searches: in the try
+        unmatched = unmatched_values(html_params, search_url)
     except SearchUnavailable as exc:
         return _search_unavailable(request, params, form, str(exc))
     messages = [*form.errors_shown]
@@ -76,8 +92,12 @@ def search(request):
             f"page{'s' if page.num_pages != 1 else ''}."
         )
     notes = [*form.notes, *page.notes]
+    # A query that cannot be read was not searched: the request cannot be done as asked.
+    status = 400 if page.query_error else 200
     if params.format == "json":
-        return JsonResponse(formats.search_json(page, notes, messages, request.build_absolute_uri))
+        data = search_formats.search_json(page, notes, messages, request.build_absolute_uri)
+        data["unmatched"] = unmatched_json(unmatched, request.build_absolute_uri)
+        return JsonResponse(data, status=status)
     return render(
         request,
         "articles/search.html",
@@ -87,15 +107,38 @@ def search(request):
             # The current search as hidden fields of each facet's "Find" form.
             "search_pairs": html_params.pairs(with_page=False, with_format=False),
             "changes": changes,
+            "unmatched": unmatched,
             "notes": notes,
-            "messages_shown": messages,
+            # Said with their closest values where the results would be.
+            "messages_shown": [m for m in messages if m not in {u.message for u in unmatched}],
             "canonical_url": request.build_absolute_uri(
                 reverse("articles:search") + html_params.querystring()
             ),
-            # Past the first page, after a correction, or nothing found: not worth indexing.
-            "noindex": bool(problems) or params.page > 1 or not page.total,
+            # Past the first page, after a correction, nothing found or unreadable: not
+            # worth indexing.
+            "noindex": bool(problems) or params.page > 1 or not page.total or status != 200,
         },
+        status=status,
     )
+
+
+def _unreadable_query(q: str) -> HttpResponse | None:
+    """A plain-text refusal for a feed or file of a query that cannot be searched (never a
+    feed or file of something else)."""
+    try:
+        error = check_query(q)
+    except SearchUnavailable as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    if error is None:
+        return None
+    text = error.message + (f"\nSearch instead for: {error.offered}" if error.offered else "")
+    return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+
+
+def search_help(request):
+    """How to write a search: the query language, with examples that are links."""
+    context = {"sections": help_examples(), "limits": LIMITS}
+    return render(request, "articles/search_help.html", context)
 
 
 def _search_unavailable(request, params: SearchParams, form: SearchForm, message: str):
@@ -131,9 +174,11 @@ def _pairs(request) -> list[tuple[str, str]]:
 
 def search_csv(request, params: SearchParams) -> StreamingHttpResponse:
     """Every article of the search, not one page, streamed in the search's order."""
-    lines = formats.csv_lines(params, request.build_absolute_uri)
+    lines = search_formats.csv_lines(params, request.build_absolute_uri)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{formats.csv_filename(params)}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{search_formats.csv_filename(params)}"'
+    )
     return response
 
 
@@ -151,6 +196,9 @@ def compare(request):
     }
     try:
         page = compare_page(params)
+        unmatched = unmatched_values(
+            params.filters, lambda f: compare_url(params.edited(filters=f, format="html"))
+        )
     except SearchUnavailable as exc:
         if params.format != "html":
             return JsonResponse({"error": str(exc)}, status=503)
@@ -158,7 +206,8 @@ def compare(request):
         return render(request, "articles/compare.html", context, status=503)
     if params.format == "json":
         data = compare_json(page, request.build_absolute_uri)
-        return JsonResponse({**data, "notes": [*form.errors_shown, *form.notes]})
+        data["unmatched"] = unmatched_json(unmatched, request.build_absolute_uri)
+        return JsonResponse({**data, "notes": [*form.errors_shown, *form.notes, *page.notes]})
     if params.format == "csv":
         response = HttpResponse(compare_csv(page), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{compare_filename(params)}"'
@@ -170,8 +219,13 @@ def compare(request):
             "params": params,
             "page": page,
             "notes": form.notes,
-            "messages_shown": form.errors_shown,
+            "messages_shown": [
+                m for m in form.errors_shown if m not in {u.message for u in unmatched}
+            ],
+            "unmatched": unmatched,
             "query_boxes": [*params.queries, *[""] * (MAX_COMPARED - len(params.queries))],
+            "periods": COMPARE_PERIODS,
+            "other_lines_url": _other_lines_url(params),
             "hidden_pairs": params.filters.pairs(with_page=False, with_format=False),
             **meta,
             "json_url": compare_url(params.edited(format="json")),
@@ -180,9 +234,19 @@ def compare(request):
     )
 
 
+def _other_lines_url(params) -> str:
+    """The same comparison with a line per outlet (one search) or per search; "" when
+    there is nothing to split."""
+    if params.by == "source":
+        return compare_url(params.edited(by="search", format="html"))
+    if len(params.queries) == 1:
+        return compare_url(params.edited(by="source", format="html"))
+    return ""
+
+
 def search_values(request, field: str):
     """Every value of one filter in the current search's results, with a box to find one."""
-    if field not in FILTER_FIELDS:
+    if field not in FILTERS:
         raise Http404("No such filter.")
     query = request.GET.copy()
     find = " ".join(query.pop("find", [""])[-1].split())[:100]
@@ -211,7 +275,8 @@ def search_values(request, field: str):
 
 
 def search_feed(request):
-    return SearchFeed()(request)
+    params, _ = parse_search(request.GET, default_format="atom")
+    return _unreadable_query(params.q) or SearchFeed()(request)
 
 
 def article_detail(request, pk, slug=None):
@@ -257,6 +322,67 @@ def entity_detail(request, kind: str, slug: str):
     canonical = request.build_absolute_uri(page.url)
     context = {"page": page, "notes": notes, "nav": page.nav, "canonical_url": canonical}
     return render(request, "articles/entity_detail.html", context)
+
+
+def entity_mentions(request, kind: str, slug: str, listed: str):
+    """Every place, organization or person mentioned with an entity, paged."""
+    field = KIND_FILTERS.get(ENTITY_PATHS.get(listed, ""))
+    if field is None:
+        raise Http404("No such list.")
+    fmt, page_number, notes = parse_listing_page(request.GET)
+    entity, moved = find_entity(kind, slug)
+    if entity is None:
+        missing = MissingEntity(kind, slug)
+        if fmt == "json":
+            return JsonResponse({"error": missing.message}, status=404)
+        return render(request, "articles/entity_missing.html", {"missing": missing}, status=404)
+    if moved:
+        return HttpResponsePermanentRedirect(
+            mentions_url(entity.kind, entity.slug, field, page_number, fmt)
+        )
+    try:
+        page = mentions_page(entity, field, page_number)
+    except SearchUnavailable as exc:
+        if fmt == "json":
+            return JsonResponse({"error": str(exc)}, status=503)
+        context = {"missing": MissingEntity(kind, slug, unavailable=str(exc))}
+        return render(request, "articles/entity_missing.html", context, status=503)
+    if page.page != page_number:
+        notes.append(f"Page {page_number} is past the end: there are {page.num_pages}.")
+    if fmt == "json":
+        return JsonResponse({**mentions_json(page, request.build_absolute_uri), "notes": notes})
+    canonical = request.build_absolute_uri(page.page_url(page.page))
+    context = {
+        "page": page,
+        "notes": notes,
+        "nav": KIND_PATHS[entity.kind],
+        "canonical_url": canonical,
+    }
+    return render(request, "articles/entity_mentions.html", context)
+
+
+def author_detail(request, slug: str):
+    """An author's articles, newest first; ``?format=json`` gives them as JSON."""
+    fmt, notes = parse_page_format({k: v for k, v in request.GET.items() if k != "page"})
+    number = whole_number(request.GET.get("page", "1")) or 1
+    page = author_page(slug, number)
+    if page is None:
+        raise Http404("No author by that name in the archive.")
+    if fmt == "json":
+        return JsonResponse(
+            {**author_json(page, request.build_absolute_uri), "notes": notes},
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return render(
+        request,
+        "articles/author_detail.html",
+        {
+            "page": page,
+            "notes": notes,
+            "nav": "authors",
+            "canonical_url": request.build_absolute_uri(request.path),
+        },
+    )
 
 
 def browse(request, kind: str):

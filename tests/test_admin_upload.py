@@ -209,7 +209,7 @@ def test_zip_unpacking_over_the_archive_limit_is_refused(editor_client, settings
 def test_zip_with_too_many_entries_is_refused(editor_client, settings):
     settings.NEWSROOM_MAX_ARCHIVE_ENTRIES = 5
     many = zip_bytes({f"a{i}.txt": f"Headline {i}\n\nBody {i}.".encode() for i in range(6)})
-    assert_refused(upload(editor_client, ("many.zip", many)), "many.zip", "over the limit of 5")
+    assert_refused(upload(editor_client, ("many.zip", many)), "many.zip", "the limit is 5;")
 
 
 def test_damaged_zip_is_refused(editor_client, shared):
@@ -562,3 +562,17 @@ def test_resume_leaves_the_batch_to_the_worker_when_uploads_run_there(
     call_command("index_worker", "--once")
     batch.refresh_from_db()
     assert (batch.status, batch.created_count) == ("done", 1)
+
+
+def test_a_plain_text_upload_reads_its_dateline_and_byline(editor_client):
+    """Issue 19: "ROTTERDAM, 14 March 2023" gave no date and the byline became an entity."""
+    from .test_authors import ROTTERDAM
+
+    response = upload(editor_client, ("rotterdam.txt", ROTTERDAM.encode("utf-8")))
+    assert "1 created" in response.content.decode()
+    article = Article.objects.get()
+    assert article.source.name == "Reuters"  # "(Reuters)" in its dateline
+    assert (article.date.isoformat(), article.date_source) == ("2023-03-14", "dateline")
+    assert [a.name for a in article.author_list] == ["Anna de Vries", "Peter Jansen"]
+    names = set(article.mentions.values_list("entity__name", flat=True))
+    assert "Rotterdam" in names and not names & {"Anna de Vries", "Peter Jansen"}

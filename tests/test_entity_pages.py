@@ -141,5 +141,66 @@ def test_the_page_needs_a_handful_of_queries(
     django_assert_max_num_queries,
 ):
     client.get("/places/iraq/")  # fill the outlet and country caches
-    with django_assert_max_num_queries(7):
+    # the entity, its articles with their text, three kinds of co-mentions, its aliases, its
+    # articles' outlets and their authors (bylines: one prefetch however many articles)
+    with django_assert_max_num_queries(8):
         assert client.get("/places/iraq/").status_code == 200
+
+
+# --- Co-mentions paged (issue 18, "Researchers' series") ---------------------------------
+
+
+@pytest.fixture
+def crowded(newsroom):  # noqa: F811
+    """Iraq's article naming 120 people, so its people run over several pages."""
+    from articles import search
+    from articles.models import Entity, Mention
+
+    biden = newsroom["biden"]
+    people = Entity.objects.bulk_create(
+        Entity(kind="person", name=f"Person {n:03}", slug=f"person-{n:03}", key=f"person {n:03}")
+        for n in range(120)
+    )
+    Mention.objects.bulk_create(Mention(article=biden, entity=p) for p in people)
+    search.index_articles([biden.id])
+    return newsroom
+
+
+def test_co_mentions_beyond_ten_are_listed_page_by_page(client, crowded):
+    page = html.unescape(client.get("/places/iraq/").content.decode())
+    assert '<a href="/places/iraq/with/people/">All 121 people mentioned with it</a>' in page
+    data = client.get("/places/iraq/?format=json").json()
+    assert len(data["mentioned_with"]["person"]) == 10
+    assert data["mentioned_with_all"]["person"] == {
+        "total": 121,
+        "url": "http://testserver/places/iraq/with/people/",
+    }
+    seen = []
+    url = "/places/iraq/with/people/?format=json"
+    while url:
+        listing = client.get(url).json()
+        assert listing["pages"] == 3 and listing["total"] == 121
+        for value in listing["values"]:
+            assert total_of(client, value["search"]) == value["count"]
+        seen += [v["slug"] for v in listing["values"]]
+        url = listing["links"].get("next", "").removeprefix("http://testserver")
+    assert len(seen) == len(set(seen)) == 121 and "joe-biden" in seen
+    second = html.unescape(client.get("/places/iraq/with/people/?page=2").content.decode())
+    assert (
+        "People mentioned with" in second
+        and '<ol class="directory mentions-list" start="51">' in second
+    )
+    assert '<a href="/places/iraq/with/people/?page=2" aria-current="page">2</a>' in second
+
+
+def test_the_co_mentions_listing_takes_odd_input_without_an_error(client, crowded):
+    assert client.get("/places/iraq/with/planets/").status_code == 404
+    assert client.get("/places/atlantis/with/people/").status_code == 404
+    past = client.get("/places/iraq/with/people/?page=9&format=json").json()
+    assert past["page"] == 3 and "Page 9 is past the end: there are 3." in past["notes"]
+    odd = client.get("/places/iraq/with/people/?page=abc&colour=red")
+    assert odd.status_code == 200
+    text = html.unescape(odd.content.decode())
+    assert "Page 'abc' does not exist" in text and "Unknown parameter 'colour' was ignored." in text
+    moved = client.get("/places/Iraq/with/organizations/?page=1")
+    assert moved.status_code == 301 and moved["Location"] == "/places/iraq/with/organizations/"

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from articles.forms import SearchParams
+from articles.forms.search import SearchParams
 
 from .conftest import CORPUS, SEED
 from .test_search_page import as_json, imported
@@ -119,12 +119,17 @@ def test_each_country_on_the_map_opens_its_articles_with_the_count_it_shows(clie
         assert re.search(r"[?&]place=[-a-z0-9]+$", url), url
         assert label.endswith(f": {count} article{'s' if count != 1 else ''}")
         assert total_of(client, url) == count
-    # A country already chosen: the others' links replace it, and still find what they say.
+    # A country already chosen: the map counts its articles, the countries they name, each
+    # link narrowing to them ("+"), and still finding what it says (issue 18).
     chosen = client.get(shown[0][0]).content.decode()
-    for url, _, count in countries_on_map(chosen)[:4]:
-        assert url.count("place=") == 1
+    total = total_of(client, shown[0][0])
+    again = countries_on_map(chosen)
+    assert again[0][2] == total and all(count <= total for _, _, count in again)
+    for url, _, count in again[:4]:
         assert total_of(client, url) == count
+    assert any("place=%2B" in url for url, _, _ in again[1:])
     assert 'class="country shade-' in chosen and "is-selected" in chosen
+    assert "articles per country in these results" in chosen
 
 
 def test_countries_outside_the_archive_are_drawn_without_a_link(client, archive):

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.http import QueryDict
 
-from articles.forms import SearchParams, parse_search
-from articles.models import Entity, EntityRedirect, Source
+from articles.forms.search import SearchParams, parse_search
+from articles.models import Entity, EntityAlias, EntityRedirect, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -70,18 +70,47 @@ def test_unknown_parameter_is_ignored_with_a_note(names):
     assert "Unknown filter 'colour' was ignored." in form.notes
 
 
-def test_unknown_values_are_ignored_with_a_note_naming_them(names):
+def test_values_that_name_nothing_stay_in_the_search_with_a_message(names):
+    """Issue 18: a value that names nothing never vanishes, so the search never widens."""
     params, form = parse("place=atlantis&place=iraq&source=daily-planet&year=20x0")
     assert params.include == {"place": ("iraq",)}
-    assert "No place called 'atlantis'; that filter was ignored." in form.notes
-    assert "No outlet called 'daily-planet'; that filter was ignored." in form.notes
-    assert any("'20x0' is not a year" in note for note in form.notes)
+    assert params.unmatched == (("place", "atlantis"), ("source", "daily-planet"), ("year", "20x0"))
+    assert params.querystring() == ("?place=iraq&place=atlantis&source=daily-planet&year=20x0")
+    assert parse(params.querystring()[1:])[0] == params  # the shared link says the same
+    assert params.has_filters and params.filter_count == 4
+    assert "No place called 'atlantis' in this archive, so no article matches." in (
+        form.errors_shown
+    )
+    assert any("'20x0' is not a year" in message for message in form.errors_shown)
+    assert params.without_value("place", "atlantis").unmatched == (
+        ("source", "daily-planet"),
+        ("year", "20x0"),
+    )
+    assert params.without_filters().unmatched == ()
 
 
-def test_a_slug_of_another_kind_is_unknown(names):
+def test_a_slug_of_another_kind_names_nothing_of_its_kind(names):
     params, form = parse("org=iraq")
-    assert params.include == {}
-    assert "No organization called 'iraq'; that filter was ignored." in form.notes
+    assert params.include == {} and params.unmatched == (("org", "iraq"),)
+    assert "No organization called 'iraq' in this archive, so no article matches." in (
+        form.errors_shown
+    )
+
+
+def test_an_alias_or_a_name_leads_to_the_canonical_value(names):
+    kh = Entity.objects.get(slug="kataib-hezbollah")
+    EntityAlias.objects.create(entity=kh, name="KH Brigades")
+    params, form = parse("org=kh-brigades&org=-Pentagon&place=Iraq%20&source=Press%20TV")
+    assert params.include == {
+        "org": ("kataib-hezbollah",),
+        "place": ("iraq",),
+        "source": ("press-tv",),
+    }
+    assert params.exclude == {"org": ("pentagon",)} and params.unmatched == ()
+    assert form.redirects[("org", "kh-brigades")] == "kataib-hezbollah"
+    assert form.redirects[("source", "Press TV")] == "press-tv"
+    spelled, _ = parse("org=Kata%E2%80%99ib%20Hezbollah&source=presstv&section=")
+    assert spelled.include == {"org": ("kataib-hezbollah",), "source": ("press-tv",)}
 
 
 def test_renamed_slug_maps_to_the_canonical_one(names):
@@ -92,13 +121,15 @@ def test_renamed_slug_maps_to_the_canonical_one(names):
 
 
 @pytest.mark.parametrize("value", ["2020-13-01", "yesterday", "31/12/2020", "2020-02-30"])
-def test_bad_date_is_ignored_with_a_message_saying_how_to_write_it(names, value):
+def test_a_bad_date_finds_nothing_with_a_message_saying_how_to_write_it(names, value):
     params, form = parse(f"q=troops&from={value}")
-    assert params.date_from is None
+    assert params.date_from is None and params.unmatched == (("from", value),)
     assert form.errors_shown == [
-        f"The start date {value!r} was ignored. "
+        f"The start date {value!r} is not a date, so no article matches. "
         "Dates are written YYYY-MM-DD, for example 2020-03-29."
     ]
+    assert params.querystring() == f"?q=troops&from={value.replace('/', '%2F')}"
+    assert params.without_field("from").querystring() == "?q=troops"
 
 
 def test_dates_in_the_wrong_order_are_swapped_with_a_note(names):

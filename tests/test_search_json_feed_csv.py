@@ -61,7 +61,9 @@ def test_json_has_results_facets_and_suggestion(client, archive):
         result
     )
     assert result["url"].startswith("http://testserver/articles/")
-    assert set(data["facets"]) == {"place", "org", "person", "source", "section", "year"}
+    assert set(data["facets"]) == {
+        *("place", "org", "person", "source", "section", "year", "dates", "author")
+    }
     place = data["facets"]["place"][0]
     assert set(place) >= {"slug", "name", "count"} and place["count"] >= 1
     assert "suggestion" in data
@@ -99,7 +101,10 @@ def test_json_with_parameters_out_of_order_redirects_keeping_the_format(client, 
 def test_json_reports_notes_for_ignored_input(client, archive):
     data = get_json(client, "q=troops&colour=red&place=atlantis&format=json")
     assert "Unknown filter 'colour' was ignored." in data["notes"]
-    assert "No place called 'atlantis'; that filter was ignored." in data["notes"]
+    assert "No place called 'atlantis' in this archive, so no article matches." in data["notes"]
+    assert data["total"] == 0 and data["query"]["include"] == {}
+    assert data["unmatched"][0]["parameter"] == "place"
+    assert data["unmatched"][0]["without"]["url"] == "http://testserver/search/?q=troops"
 
 
 def test_json_pages_link_to_each_other(client, archive):
@@ -206,7 +211,7 @@ def test_a_script_in_an_article_is_text_on_the_article_page(client, archive):
 
 
 def test_csv_cells_that_look_like_formulas_are_defused():
-    from articles.pages.formats import csv_cell as _csv_cell
+    from articles.pages.search_formats import csv_cell as _csv_cell
 
     assert _csv_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert _csv_cell("-10") == "'-10"

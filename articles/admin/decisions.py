@@ -3,13 +3,15 @@ settle alone, each with its evidence and one-click answers, and every decision o
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from .. import selectors
 from ..extraction.names import name_key
+from ..forms.parameters import whole_number
 from ..ingest.reconcile import editor
 from ..models import Entity, EntityDecision
 
@@ -21,6 +23,26 @@ ANSWERS = {
     "keep": "Kept as it is",
     "kind": "Refiled",
     "refile": "Refiled",
+}
+# What an answer does to entities needs these entity permissions besides changing decisions.
+ENTITY_PERMISSIONS = {
+    "same": ("change", "delete"),
+    "different": (),
+    "not_entity": ("change", "delete"),
+    "keep": (),
+    "country": ("change",),
+    "kind": ("change", "delete"),  # refiling merges into an entity of that kind and name
+    "refile": ("change", "delete"),
+}
+# A decision written in the admin's form is carried out at once: what it does to entities
+# needs the same permissions as the suggestion answer that does the same.
+VERDICT_ANSWERS = {
+    EntityDecision.Verdict.SAME: "same",
+    EntityDecision.Verdict.DIFFERENT: "different",
+    EntityDecision.Verdict.NOT_ENTITY: "not_entity",
+    EntityDecision.Verdict.KIND: "kind",
+    EntityDecision.Verdict.COUNTRY: "country",
+    EntityDecision.Verdict.ENTITY: "keep",
 }
 
 
@@ -75,7 +97,10 @@ class EntityDecisionAdmin(admin.ModelAdmin):
     form = DecisionForm
 
     def save_model(self, request, obj, form, change):
-        """An editor's decision takes effect at once, not at the next resolve_entities."""
+        """An editor's decision takes effect at once, not at the next resolve_entities; so it
+        needs the permissions on entities that carrying it out takes."""
+        if not self.may_answer(request, VERDICT_ANSWERS.get(obj.verdict, "keep")):
+            raise PermissionDenied
         obj.decided_by = request.user
         super().save_model(request, obj, form, change)
         self.message_user(request, editor.carry_out(obj, request.user))
@@ -94,9 +119,22 @@ class EntityDecisionAdmin(admin.ModelAdmin):
         extra = {"suggestions_url": reverse("admin:articles_entitydecision_suggestions")}
         return super().changelist_view(request, {**(extra_context or {}), **extra})
 
-    def suggestions_view(self, request):
+    def may_answer(self, request, answer: str) -> bool:
+        """An answer replaces the suggestion with the editor's decision (a change of decisions);
+        answers that merge, drop or refile entities need what that does to entities too."""
         if not self.has_change_permission(request):
-            return HttpResponseRedirect(reverse("admin:index"))
+            return False
+        entity_opts = Entity._meta
+        return all(
+            request.user.has_perm(
+                f"{entity_opts.app_label}.{get_permission_codename(action, entity_opts)}"
+            )
+            for action in ENTITY_PERMISSIONS[answer]
+        )
+
+    def suggestions_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         if request.method == "POST":
             return self._answer(request)
         rows = []
@@ -134,21 +172,42 @@ class EntityDecisionAdmin(admin.ModelAdmin):
             "rows": rows,
             "waiting": pending.count(),
             "kinds": Entity.Kind.choices,
+            "may": {answer: self.may_answer(request, answer) for answer in ANSWERS},
         }
         return TemplateResponse(request, "admin/articles/entitydecision/suggestions.html", context)
 
     def _answer(self, request):
-        suggestion = get_object_or_404(EntityDecision, pk=request.POST.get("suggestion"))
+        """Carry out one answer to one suggestion; anything else is refused with a message
+        and changes nothing."""
         answer = request.POST.get("answer", "")
-        subject = Entity.objects.filter(kind=suggestion.kind, key=suggestion.key).first()
-        other = Entity.objects.filter(kind=suggestion.other_kind, key=suggestion.other_key).first()
         back = HttpResponseRedirect(reverse("admin:articles_entitydecision_suggestions"))
-        if subject is None or answer not in ANSWERS:
+        if answer not in ANSWERS:
+            messages.error(request, f"“{answer[:40]}” is no answer: use one of the buttons.")
+            return back
+        if not self.may_answer(request, answer):
+            raise PermissionDenied
+        suggestion_id = whole_number(request.POST.get("suggestion", ""))
+        suggestion = EntityDecision.objects.filter(
+            pk=suggestion_id, origin=EntityDecision.Origin.SUGGESTED
+        ).first()
+        if suggestion is None:
+            messages.error(request, "That suggestion has been answered already or is gone.")
+            return back
+        subject = Entity.objects.filter(kind=suggestion.kind, key=suggestion.key).first()
+        if subject is None:
             messages.error(request, "That suggestion is no longer current; the list is updated.")
             suggestion.delete()
             return back
+        other = (
+            Entity.objects.filter(kind=suggestion.other_kind, key=suggestion.other_key).first()
+            if suggestion.verdict == EntityDecision.Verdict.SAME
+            else None
+        )
         if answer in ("same", "different") and other is None:
             messages.error(request, f"“{suggestion.other_name}” no longer exists.")
+            return back
+        if answer == "kind" and suggestion.verdict != EntityDecision.Verdict.KIND:
+            messages.error(request, f"Nothing suggests refiling “{suggestion.name}”.")
             return back
         if answer == "same":
             editor.same(subject, other, request.user)
@@ -165,7 +224,7 @@ class EntityDecisionAdmin(admin.ModelAdmin):
                 return back
             editor.of_kind(subject, kind, request.user)
         else:
-            editor.of_kind(subject, suggestion.other_kind or subject.kind, request.user)
+            editor.of_kind(subject, suggestion.other_kind, request.user)
         suggestion.delete()
         messages.success(request, f"{suggestion.name}: {ANSWERS[answer]}.")
         return back

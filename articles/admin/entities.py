@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -190,7 +191,14 @@ class EntityAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         entity = self.get_object(request, object_id)
-        extra = {"merge_history": merge_history.history(entity)} if entity else {}
+        extra = (
+            {
+                "merge_history": merge_history.history(entity),
+                "may_unmerge": merge_history.may_unmerge(self, request),
+            }
+            if entity
+            else {}
+        )
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 
     @admin.display(description="Articles", ordering="n_articles")
@@ -199,10 +207,14 @@ class EntityAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change and "kind" in form.changed_data:
-            EntityAlias.objects.filter(entity=obj).update(kind=obj.kind)
-            EntityRedirect.objects.filter(entity=obj).exclude(
-                old_slug__in=EntityRedirect.objects.filter(kind=obj.kind).values("old_slug")
-            ).update(kind=obj.kind)
+            # As the suggestions' "of another kind": the old kind and slug keep leading to it
+            # (``?place=breonna-taylor`` -> ``?person=breonna-taylor``); a namesake of the
+            # new kind absorbs it.
+            moved = corrections.move_to_kind(Entity.objects.get(pk=obj.pk), obj.kind, request.user)
+            if moved.pk != obj.pk:
+                request.entity_absorbed_by = moved  # the admin object is shared: not on self
+                return
+            obj.slug, obj.match_key = moved.slug, moved.match_key
         if change and "name" in form.changed_data:
             new_name = obj.name
             stored = Entity.objects.get(pk=obj.pk)
@@ -224,6 +236,21 @@ class EntityAdmin(admin.ModelAdmin):
             obj.slug = corrections.free_slug(obj.kind, obj.name)
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        if getattr(request, "entity_absorbed_by", None) is None:  # else the entity is gone
+            super().save_related(request, form, formsets, change)
+
+    def response_change(self, request, obj):
+        survivor = getattr(request, "entity_absorbed_by", None)
+        if survivor is None:
+            return super().response_change(request, obj)
+        self.message_user(
+            request,
+            f"“{obj.name}” is now the {survivor.kind} “{survivor.name}”, which already had "
+            "that name: the two are one entity, and the old links lead to it.",
+        )
+        return HttpResponseRedirect(reverse("admin:articles_entity_change", args=[survivor.pk]))
+
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is EntityAlias and (
@@ -232,7 +259,15 @@ class EntityAdmin(admin.ModelAdmin):
             # Aliases are indexed with the entity's name: its articles' documents change.
             corrections.articles_changed(corrections.entity_articles(form.instance.pk))
 
-    @admin.action(description="Merge selected entities into one…")
+    def has_merge_permission(self, request) -> bool:
+        """Merging rewrites the survivor and deletes the others."""
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    def has_drop_permission(self, request) -> bool:
+        """Taking a name off its articles deletes its mentions, and the entity once unused."""
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    @admin.action(description="Merge selected entities into one…", permissions=["merge"])
     def merge_selected(self, request, queryset):
         entities = list(queryset.order_by("name"))
         if len(entities) < 2:
@@ -275,7 +310,10 @@ class EntityAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.action(description="Not entities: take them off their articles, now and on import")
+    @admin.action(
+        description="Not entities: take them off their articles, now and on import",
+        permissions=["drop"],
+    )
     def not_entities_selected(self, request, queryset):
         names = []
         for entity in queryset:
@@ -283,7 +321,10 @@ class EntityAdmin(admin.ModelAdmin):
             names.append(entity.name)
         self.message_user(request, f"Taken off their articles: {', '.join(names)}.")
 
-    @admin.action(description="Real entities: never drop, refile or merge them automatically")
+    @admin.action(
+        description="Real entities: never drop, refile or merge them automatically",
+        permissions=["change"],
+    )
     def keep_selected(self, request, queryset):
         for entity in queryset:
             editor.is_an_entity(entity, request.user)

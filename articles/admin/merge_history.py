@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -67,15 +67,18 @@ def evidence_lines(record: MergeRecord) -> list[str]:
     return lines
 
 
+def may_unmerge(model_admin, request) -> bool:
+    """Unmerging makes the merged entity again and moves its articles back to it."""
+    return model_admin.has_add_permission(request) and model_admin.has_change_permission(request)
+
+
 def unmerge_view(model_admin, request, entity_id: int, record_id: int):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not (
-        model_admin.has_change_permission(request) and model_admin.has_delete_permission(request)
-    ):
+    if not may_unmerge(model_admin, request):
         raise PermissionDenied
-    record = get_object_or_404(MergeRecord, pk=record_id)
     back = reverse("admin:articles_entity_change", args=[entity_id])
+    if request.method != "POST":  # the button is on the entity's page
+        return HttpResponseRedirect(back)
+    record = get_object_or_404(MergeRecord, pk=record_id)
     try:
         restored = editor.unmerge(record, request.user)
     except corrections.CorrectionError as exc:

@@ -1,18 +1,23 @@
-"""The A–Z lists of outlets, places, organizations and people, and the home page's tops."""
+"""The A–Z lists of outlets, places, organizations, people and authors, and the home page's
+tops."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from .. import selectors
-from ..search.vocabulary import ENTITY_FILTERS, FILTER_FIELDS
+from ..search.vocabulary import ENTITY_FILTERS, FILTERS
 
-# URL kind -> (filter field, title, singular)
+# URL kind -> (filter field, title, singular): the filter's labels.
 BROWSE_KINDS = {
-    "sources": ("source", "Outlets", "outlet"),
-    "places": ("place", "Places", "place"),
-    "organizations": ("org", "Organizations", "organization"),
-    "people": ("person", "People", "person"),
+    kind: (name, FILTERS[name].label_plural.capitalize(), FILTERS[name].label)
+    for kind, name in (
+        ("sources", "source"),
+        ("places", "place"),
+        ("organizations", "org"),
+        ("people", "person"),
+        ("authors", "author"),
+    )
 }
 TOP_ENTRIES = 100  # a big list opens on its most named entries
 BIG_LIST = 300
@@ -57,18 +62,18 @@ class BrowsePage:
             ),
             "nav": self.kind,
             "browse_kinds": [(k, v[1]) for k, v in BROWSE_KINDS.items()],
-            "filter_fields": FILTER_FIELDS,
         }
 
 
 def browse_page(kind: str, *, letter: str = "", query: str = "") -> BrowsePage:
     """One browse list, narrowed to a letter or to names containing ``query``."""
     field, title, singular = BROWSE_KINDS[kind]
-    directory = (
-        selectors.source_directory()
-        if field == "source"
-        else selectors.entity_directory(ENTITY_FILTERS[field])
-    )
+    if field == "source":
+        directory = selectors.source_directory()
+    elif field == "author":
+        directory = selectors.author_directory()
+    else:
+        directory = selectors.entity_directory(ENTITY_FILTERS[field])
     entries, letters = directory.entries, directory.letters
     if letter not in letters:
         letter = ""

@@ -2,8 +2,10 @@
 
 The shapes are decoded and projected once per process (articles.pages.map_shapes); a
 request only picks each country's shade and link. Counts are the place facet's country
-roll-up (each place is filed under its country too, see articles.search.documents), so a
-country's number is what its link finds.
+roll-up (each place is filed under its country too, see articles.search.documents) over the
+results themselves, a place filter applied (issue 18: "Say what the numbers count"): a
+country's number is how many of these results name it, and its link narrows the search to
+them.
 
 The SVG is assembled here as text, like the facet checkboxes: 177 countries are the hot loop
 of the search page. Every name and URL goes through html.escape (quotes included).
@@ -20,7 +22,7 @@ from html import escape as html_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .. import selectors
-from ..forms import SearchParams
+from ..forms.search import SearchParams
 from .map_shapes import world_shapes
 from .timeline import articles_text
 
@@ -61,6 +63,9 @@ class WorldMap:
     legend: list[LegendStep]
     svg: SafeString | None  # None when the shapes are not installed: the list remains
     mapped: int  # countries drawn with a link
+
+    # What the numbers count, as the page and the JSON say it.
+    counted_text = "articles per country in these results"
 
     @property
     def most(self) -> int:
@@ -107,24 +112,37 @@ def _legend(highs: list[int]) -> list[LegendStep]:
 
 
 def _country_url(params: SearchParams, url_of: Callable[[SearchParams], str]) -> Callable:
-    """slug -> the search with that country as its place (other filters kept): one canonical
-    URL built with a stand-in, then filled per country (slugs need no quoting)."""
-    stand_in = params.edited(
-        include={**params.include, "place": ("\x00",)}, format="html", facets=True
-    )
-    head, _, tail = url_of(stand_in).partition("%00")
+    """slug -> these results narrowed to the country: the country as the place filter when it
+    has no value yet (one canonical URL with a stand-in, filled per country: slugs need no
+    quoting), else the country required as well ("+iran"), or alone when it is one of the
+    places chosen ("any of" them and it is it)."""
+    chosen = params.include.get("place", ())
+    if chosen or params.require.get("place"):
+
+        def narrowed(slug: str) -> str:
+            if slug in chosen:
+                within = params.edited(include={**params.include, "place": (slug,)})
+            else:
+                within = params.with_value("place", f"+{slug}")
+            return url_of(within.edited(format="html", facets=True))
+
+        return narrowed
+    stand_in = params.edited(include={**params.include, "place": ("\x00",)}, format="html")
+    head, _, tail = url_of(stand_in.edited(facets=True)).partition("%00")
     return lambda slug: f"{head}{slug}{tail}"
+
+
+def country_slugs() -> tuple[str, ...]:
+    """The place values the map shades: a search asks for their counts by name."""
+    return tuple(place.slug for place in selectors.country_places().values())
 
 
 def world_map(
     place_counts, params: SearchParams, url_of: Callable[[SearchParams], str]
 ) -> WorldMap | None:
-    """The countries of ``place_counts`` (the place facet of a search) on the map.
-
-    A country's link sets the place filter to that country, keeping the other filters (and
-    places left out): with the place facet counted without its own selection, the number on
-    a country is exactly what its link finds, whatever places are selected now.
-    """
+    """The countries of ``place_counts`` (the place facet of a search, counted over its
+    results) on the map: a country's link narrows the search to it, so the number on a
+    country is what its link finds, whatever places are chosen now."""
     if place_counts is None:
         return None
     places = selectors.country_places()

@@ -10,30 +10,36 @@ Layout (each module says more):
 - ``query``: the reader's query language; ``analysis``: words → index terms;
   ``highlight``: escaped, marked headlines and snippets;
 - ``engine``: the interface the service calls; ``whoosh/``: the embedded engine;
-  ``haystack_engine`` and ``cluster``: Elasticsearch and Solr through haystack;
+  ``haystack_engine``, ``cluster`` and ``solr/``: SolrCloud through haystack;
 - ``documents``: the haystack index (what an article's search document holds);
 - ``service``: searching and indexing; ``queue``: the index queue and its one writer.
 """
 
+from .query import QueryError
 from .service import (
+    check_query,
     clear_index,
     count_articles,
     current_engine,
+    differing_values,
     index_articles,
     indexed_versions,
     iter_result_ids,
     more_like_this,
     probe_index,
+    query_relaxations,
     rebuild_index,
     remove_articles,
     search_articles,
     warm_up,
 )
 from .types import (
+    REBUILD_COMMAND,
     SEARCH_UNAVAILABLE,
     FacetCount,
     FacetCounts,
     Hit,
+    IndexNeedsRebuild,
     SearchRequest,
     SearchResponse,
     SearchUnavailable,
@@ -41,22 +47,28 @@ from .types import (
 )
 
 __all__ = [
+    "REBUILD_COMMAND",
     "SEARCH_UNAVAILABLE",
     "FacetCount",
     "FacetCounts",
+    "IndexNeedsRebuild",
     "Hit",
     "SearchRequest",
     "SearchResponse",
+    "QueryError",
     "SearchUnavailable",
     "Timeline",
+    "check_query",
     "clear_index",
     "count_articles",
     "current_engine",
+    "differing_values",
     "index_articles",
     "indexed_versions",
     "iter_result_ids",
     "more_like_this",
     "probe_index",
+    "query_relaxations",
     "rebuild_index",
     "remove_articles",
     "search_articles",

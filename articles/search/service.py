@@ -1,8 +1,9 @@
 """Searching and indexing articles: the one module the rest of the app calls for search.
 
-Requests are normalised here (known filter fields and sorts, bounded pages), the words parsed
-by articles.search.query (never by an engine's parser, so odd input cannot raise), and the
-configured engine (articles.search.engine) answers. Headlines and snippets are highlighted
+Requests are normalised here (known filter fields and sorts, bounded pages), the query parsed
+by articles.search.query (never by an engine's parser, so odd input cannot raise) and
+prepared for every engine alike (articles.search.prepare), and the configured engine
+(articles.search.engine) answers. Headlines and snippets are highlighted
 here from the database (articles.search.highlight), so escaping is the same on every engine.
 """
 
@@ -19,9 +20,19 @@ from ..extraction.names import fold_text
 from ..models import Article
 from .engine import DeclaresSearchEngine, SearchEngine
 from .haystack_engine import HaystackSearchEngine
-from .highlight import highlight, query_keys, snippet
-from .query import ParsedQuery, parse_query
-from .types import EngineQuery, FacetCounts, Hit, SearchRequest, SearchResponse
+from .highlight import highlight, query_marks, snippet
+from .prepare import prepare
+from .query import ParsedQuery, QueryError, parse_query, relaxations, to_query
+from .types import (
+    EngineQuery,
+    FacetCounts,
+    FacetLimits,
+    Hit,
+    SearchRequest,
+    SearchResponse,
+    Timeline,
+    as_facet_counts,
+)
 from .vocabulary import FILTER_FIELDS, MAX_PER_PAGE, PER_PAGE, SORTS
 
 logger = logging.getLogger(__name__)
@@ -40,9 +51,21 @@ def current_engine() -> SearchEngine:
 
 
 def search_articles(request: SearchRequest) -> SearchResponse:
-    """One page of results with exact total, facet counts over all matches and a suggestion."""
-    query, sort, page, per_page = _normalise(request)
-    result = current_engine().search(
+    """One page of results with exact total, facet counts over all matches and a suggestion.
+
+    A query that cannot be read or searched is not searched at all: the response says why
+    (``query_error``) and finds nothing; so does one whose every word is too common."""
+    if request.finds_nothing:
+        return SearchResponse(total=0, hits=[], facets={})
+    engine = current_engine()
+    query, sort, page, per_page = _normalise(request, engine)
+    parsed = query.parsed
+    if parsed.error or parsed.nothing:
+        return _unsearched(request, parsed)
+    # A field without a selection is counted within the matches anyway.
+    within = tuple(n for n in request.facets_within if n in query.include and request.facets)
+    limits = _facet_limits(request, query) if request.facets else None
+    result = engine.search(
         query,
         sort=sort,
         offset=(page - 1) * per_page,
@@ -50,33 +73,96 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         facets=request.facets,
         suggest=per_page > 0,  # counts only: no page to suggest another search for
         timeline=request.timeline,
+        **({"facets_within": within} if within else {}),
+        **({"facet_limits": limits} if limits else {}),
     )
-    notes = list(query.parsed.notes)
-    if result.unsearchable:
-        notes.append(_unsearchable_note(query.parsed, result.unsearchable))
-    facets = {}
+    facets, facets_within = {}, {}
     if request.facets:
-        facets = {n: FacetCounts(result.facets[n]) for n in FILTER_FIELDS if n in result.facets}
+        facets = {n: as_facet_counts(result.facets[n]) for n in FILTER_FIELDS if n in result.facets}
+        for name in request.facets_within:
+            counted = result.facets_within.get(name) if name in within else result.facets.get(name)
+            facets_within[name] = as_facet_counts(counted)
     return SearchResponse(
         total=result.total,
-        hits=_hits(result.hits, query.parsed),
+        hits=_hits(result.hits, parsed),
         facets=facets,
-        suggestion=result.suggestion or _suggestion(request.q, result.corrections),
-        notes=notes,
+        suggestion=(
+            parsed.suggestion or result.suggestion or _suggestion(request.q, result.corrections)
+        ),
+        notes=list(parsed.notes),
         timeline=result.timeline,
+        facets_within=facets_within,
     )
+
+
+def _facet_limits(request: SearchRequest, query: EngineQuery) -> FacetLimits | None:
+    """What the request asks the engine to count (None: every value of every group): its
+    groups (and those counted within the matches), the top values it names, the values it
+    names and those it selects, each counted whatever its rank."""
+    if request.facet_fields is None and not request.facet_top and not request.facet_values:
+        return None
+    named = request.facet_fields
+    fields = tuple(
+        n for n in FILTER_FIELDS if named is None or n in named or n in request.facets_within
+    )
+    asked = _clean_filters(request.facet_values)
+    values = {}
+    for name in fields:
+        wanted = (*query.include.get(name, ()), *query.require.get(name, ()), *asked.get(name, ()))
+        if wanted:
+            values[name] = tuple(dict.fromkeys(wanted))
+    top = {n: max(0, int(k)) for n, k in request.facet_top.items() if n in fields}
+    return FacetLimits(fields, top, values)
+
+
+def _unsearched(request: SearchRequest, parsed: ParsedQuery) -> SearchResponse:
+    """The answer to a query that finds nothing without asking the engine."""
+    return SearchResponse(
+        total=0,
+        hits=[],
+        facets={name: FacetCounts(()) for name in FILTER_FIELDS} if request.facets else {},
+        suggestion=parsed.suggestion,
+        notes=list(parsed.notes),
+        timeline=Timeline("year", (), 0) if request.timeline else None,
+        query_error=parsed.error,
+        facets_within={name: FacetCounts(()) for name in request.facets_within}
+        if request.facets
+        else {},
+    )
+
+
+def check_query(q: str) -> QueryError | None:
+    """Why ``q`` cannot be read or searched, if it cannot."""
+    return prepare(q, parse_query(q), current_engine()).error
+
+
+def query_relaxations(q: str) -> list[tuple[str, str]]:
+    """(what changes, the query written out) for each wider version of ``q``: one part
+    dropped or loosened (articles.search.query.relax), for a search that found nothing."""
+    parsed = parse_query(q)
+    return [(text, to_query(node)) for text, node in relaxations(parsed.root)]
 
 
 def count_articles(request: SearchRequest) -> int:
     """How many articles match (no page, no facets: cheap enough to ask several times)."""
-    query, _, _, _ = _normalise(request)
-    return current_engine().count(query)
+    if request.finds_nothing:
+        return 0
+    engine = current_engine()
+    query, _, _, _ = _normalise(request, engine)
+    if query.parsed.error or query.parsed.nothing:
+        return 0
+    return engine.count(query)
 
 
 def iter_result_ids(request: SearchRequest) -> Iterator[int]:
     """Every matching article id in sort order (for exporting the whole result set)."""
-    query, sort, _, _ = _normalise(request)
-    yield from current_engine().iter_ids(query, sort)
+    if request.finds_nothing:
+        return
+    engine = current_engine()
+    query, sort, _, _ = _normalise(request, engine)
+    if query.parsed.error or query.parsed.nothing:
+        return
+    yield from engine.iter_ids(query, sort)
 
 
 def more_like_this(article_id: int, limit: int = 5) -> list[int]:
@@ -84,15 +170,15 @@ def more_like_this(article_id: int, limit: int = 5) -> list[int]:
     return current_engine().more_like_this(article_id, limit)
 
 
-def _normalise(request: SearchRequest) -> tuple[EngineQuery, str, int, int]:
+def _normalise(request: SearchRequest, engine: SearchEngine) -> tuple[EngineQuery, str, int, int]:
     sort = request.sort if request.sort in SORTS else "relevance"
     page = max(1, int(request.page or 1))
     # 0: counts only (total, facets, timeline), no page of results to rank and highlight.
     per_page = (
         0 if request.per_page == 0 else min(MAX_PER_PAGE, max(1, int(request.per_page or PER_PAGE)))
     )
-    parsed = parse_query(request.q)
-    if parsed.is_match_all and sort == "relevance":
+    parsed = prepare(request.q, parse_query(request.q), engine)
+    if not parsed.ranks and sort == "relevance":
         sort = "newest"  # nothing to rank by: newest first
     query = EngineQuery(
         parsed,
@@ -136,35 +222,10 @@ def _suggestion(q: str, corrections: dict[str, str]) -> str | None:
     return suggested if suggested != q else None
 
 
-def _quoted(phrases: list[tuple[str, ...]]) -> str:
-    shown = [f"“{' '.join(p)}”" for p in phrases]
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
-
-
-def _unsearchable_note(parsed: ParsedQuery, dropped: list[tuple[tuple[str, ...], str]]) -> str:
-    """Say which words could not be searched, and what that did to the search."""
-    phrases = [p for p, _ in dropped]
-    reasons = {why for _, why in dropped}
-    reason = "too short" if reasons == {"short"} else "too common"
-    if len(reasons) > 1:
-        reason = "too common or too short"
-    if len(phrases) == 1:
-        too, pronoun = f"is {reason} a word", "it was"
-    else:
-        too, pronoun = f"are {reason} words", "they were"
-    searched = {alt for c in parsed.required for alt in c.alternatives} - set(phrases)
-    if parsed.required and not searched:
-        return (
-            f"{_quoted(phrases)} {too} to search for, so no article can match. "
-            "Search for rarer or longer words."
-        )
-    return f"{_quoted(phrases)} {too} to search for; {pronoun} left out."
-
-
 def _hits(ids_scores: list[tuple[int, float]], parsed: ParsedQuery) -> list[Hit]:
     if not ids_scores:
         return []
-    keys = query_keys(parsed.positive_words())
+    headline_marks, body_marks = query_marks(parsed)
     rows = {
         r["id"]: r
         for r in Article.objects.filter(id__in=[i for i, _ in ids_scores]).values(
@@ -177,7 +238,14 @@ def _hits(ids_scores: list[tuple[int, float]], parsed: ParsedQuery) -> list[Hit]
         if row is None:  # deleted since it was indexed
             continue
         body = row["body"] or row["caption"]
-        hits.append(Hit(article_id, score, highlight(row["headline"], keys), snippet(body, keys)))
+        hits.append(
+            Hit(
+                article_id,
+                score,
+                highlight(row["headline"], headline_marks),
+                snippet(body, body_marks),
+            )
+        )
     return hits
 
 
@@ -214,6 +282,23 @@ def rebuild_index(progress: Callable[[int], None] | None = None, processes: int 
 def indexed_versions() -> dict[int, datetime]:
     """Article id -> the updated_at stored in the index (for check_index)."""
     return current_engine().indexed_versions()
+
+
+def differing_values(article_ids: Iterable[int]) -> list[int]:
+    """The articles among these, indexed and published, whose place, organization, person,
+    outlet, section or year values in the index differ from what the database gives them:
+    a change that reached the database but not the index (for check_index)."""
+    engine = current_engine()
+    ids = sorted({int(i) for i in article_ids})
+    differ = []
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        indexed = engine.indexed_facets(chunk)
+        for article_id, facets in engine.article_index.build_facets(chunk):
+            held = indexed.get(article_id)
+            if held is not None and any(set(v) != held[f] for f, v in facets.items()):
+                differ.append(article_id)
+    return differ
 
 
 def clear_index() -> None:

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from articles.forms import CompareParams, SearchParams
+from articles.forms.compare import CompareParams
+from articles.forms.search import SearchParams
 from articles.pages.article import body_blocks
 from articles.pages.compare import compare_url
 from articles.pages.entity import entity_url
@@ -66,7 +67,7 @@ def search_url(
     if remove:
         params = params.without_value(field, remove)
     if drop == "filters":
-        params = params.edited(include={}, require={}, exclude={}, date_from=None, date_to=None)
+        params = params.without_filters()
     elif drop == "dates":
         params = params.edited(date_from=None, date_to=None)
     elif drop:
@@ -113,6 +114,7 @@ def compare_with_url(context) -> str:
         require=params.require,
         date_from=params.date_from,
         date_to=params.date_to,
+        unmatched=params.unmatched,
     )
     return compare_url(CompareParams((params.q,) if params.q else (), filters))
 
@@ -130,6 +132,8 @@ def page_url(field: str, slug: str) -> str:
     kind = ENTITY_FILTERS.get(field, field)
     if kind in KIND_FILTERS:
         return entity_url(kind, slug)
+    if field == "author":
+        return reverse("articles:author", kwargs={"slug": slug})
     return filter_search_url(field, slug)
 
 
@@ -142,6 +146,7 @@ def linked_body(text: str, mentions) -> str:
     is wrapped in markup, so nothing in an article can inject HTML.
     """
     links: dict[str, str] = {}
+    forms: set[str] = set()
     for mention in mentions:
         entity = mention.entity
         if entity.kind not in KIND_FILTERS:
@@ -150,9 +155,10 @@ def linked_body(text: str, mentions) -> str:
         for form in {entity.name, *(mention.surface_forms or [])}:
             if len(form) >= 2:
                 links.setdefault(form.casefold(), url)
+                forms.update((form, form.casefold()))
     pattern = None
     if links:
-        alternatives = sorted(links, key=len, reverse=True)
+        alternatives = sorted(forms, key=len, reverse=True)
         pattern = re.compile(
             r"(?<!\w)(" + "|".join(re.escape(a) for a in alternatives) + r")(?!\w)",
             re.IGNORECASE,
@@ -168,8 +174,10 @@ def linked_body(text: str, mentions) -> str:
         position = 0
         if pattern:
             for match in pattern.finditer(paragraph):
-                url = links[match.group(0).casefold()]
-                if url in linked:
+                # re.IGNORECASE and casefold() disagree on some letters ("ALI" matches "Alı",
+                # "İ" folds to two characters): link only what folds to a known name.
+                url = links.get(match.group(0).casefold())
+                if url is None or url in linked:
                     continue
                 linked.add(url)
                 pieces.append(conditional_escape(paragraph[position : match.start()]))
@@ -201,18 +209,26 @@ def facet_values(group, values, exclude: bool = True) -> str:
         state = " is-selected" if value.selected else " is-excluded" if value.excluded else ""
         current = ' aria-current="true"' if state else ""
         shown_name = f"<s>{name}</s>" if value.excluded else name
-        count = f' <span class="count">{value.count:,}</span>' if value.count is not None else ""
+        count = ""
+        if value.count is not None and value.url:
+            # Out of the Tab order: the box beside it is the keyboard's way to the filter.
+            label = f"{name} alone: {value.count:,} article{'s' if value.count != 1 else ''}"
+            count = (
+                f' <a class="count" href="{html_escape(value.url)}" tabindex="-1" '
+                f'aria-label="{label}" data-count="{value.count}">{value.count:,}</a>'
+            )
+        elif value.count is not None:
+            count = f' <span class="count">{value.count:,}</span>'
         who = value.description
         title = f' title="{html_escape(who)}"' if who else ""
         if who and value.namesake:  # two values of one name: say who each is
-            count += f'<span class="facet-description">{html_escape(who)}</span>'
-
+            shown_name += f'<span class="facet-description">{html_escape(who)}</span>'
         row = (
             f'<li class="facet-value{state}"{current}>'
             f'<input type="checkbox" name="{field}" value="{"+" if value.required else ""}{slug}" '
             f'id="f-{field}-{slug}"'
             f"{' checked' if value.selected else ''}>"
-            f'<label for="f-{field}-{slug}"{title}>{shown_name}{count}</label>'
+            f'<label for="f-{field}-{slug}"{title}>{shown_name}</label>{count}'
         )
         if exclude or value.excluded:
             # The visible word is the start of the box's name (WCAG 2.5.3, label in name).

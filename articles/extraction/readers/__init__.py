@@ -7,7 +7,7 @@ do. One bad file (or one bad record of a multi-document file) never stops the re
 Formats are told apart by content first, file name second:
 
 - "text": a web page saved as text (headline, caption, body, site boilerplate); parsed later
-  by ``pages.parse_document``.
+  by ``article_fields.parse_document``.
 - "html": an HTML page, kept whole in ``text``; trafilatura extracts it later.
 - "jsonl" / "csv": one article per line or row, with the common field names (see
   ``FIELD_NAMES``); HuffPost and Tehran Times dumps are JSON Lines of this kind.
@@ -36,7 +36,7 @@ CoNLL).
 from __future__ import annotations
 
 from ..text import sanitize_text
-from .archives import declared_size, read_zip
+from .archives import declared_size, entry_count_refusal, read_zip
 from .corpora import (
     BUZZFEED_PORTALS,
     REUTERS_GOLD_LISTS,
@@ -77,6 +77,7 @@ __all__ = [
     "declared_size",
     "decode_text",
     "detect_format",
+    "entry_count_refusal",
     "iob1_entities",
     "is_helper_file",
     "read_bbc",

@@ -7,12 +7,12 @@ Editors use it to preview an upload; bench/extraction.py uses it to measure qual
 import json
 from itertools import islice
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from articles.extraction.dating import date_clues, infer_date
 from articles.extraction.readers import read_paths
 from articles.extraction.types import FoundEntity, ReadFailure
-from articles.ingest import extract_with_settings
+from articles.ingest import checks, extract_with_settings
 
 
 def entity_json(entity: FoundEntity) -> dict:
@@ -41,12 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=0)
 
     def handle(self, *args, **options):
-        items = read_paths(
-            options["paths"],
-            max_file_bytes=settings.NEWSROOM_MAX_FILE_BYTES,
-            max_archive_bytes=settings.NEWSROOM_MAX_ARCHIVE_BYTES,
-            max_archive_entries=settings.NEWSROOM_MAX_ARCHIVE_ENTRIES,
-        )
+        items = read_paths(options["paths"], **checks.reader_limits())
         if options["limit"]:
             items = islice(items, options["limit"])
         failures = 0
@@ -57,6 +52,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"failed: {where}: {result.reason}")
                 continue
             parsed = result.parsed
+            inferred = infer_date(date_clues(parsed.title, parsed.body, parsed.url))
             record = {
                 "file": result.origin,
                 "id": result.ordinal,
@@ -65,6 +61,19 @@ class Command(BaseCommand):
                 "source": parsed.source or None,
                 "section": parsed.section or None,
                 "published": parsed.published.isoformat() if parsed.published else None,
+                # inferred from this document alone (an import also calibrates on the archive)
+                "inferred_date": (
+                    {
+                        "value": inferred.day.isoformat(),
+                        "source": inferred.source,
+                        "precision": inferred.precision,
+                        "evidence": inferred.evidence,
+                    }
+                    if inferred and not parsed.published
+                    else None
+                ),
+                "authors": parsed.authors,
+                "dropped": [n for n in (parsed.date_note, *parsed.notes) if n],
                 "url": parsed.url or None,
                 "caption": parsed.caption or None,
                 "body": parsed.body,

@@ -9,7 +9,6 @@ stored; column-only ids and times), and the fast read path (articles.search.whoo
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -23,18 +22,20 @@ from haystack.constants import ID
 from haystack.utils import get_identifier
 from whoosh import columns
 from whoosh import fields as wf
-from whoosh.analysis import StandardAnalyzer
 from whoosh.filedb.filestore import FileStorage
 
-from ..analysis import text_analyzer
+from ..analysis import text_analyzer, unstemmed_analyzer
 from ..engine import DeclaresSearchEngine
-from ..vocabulary import FILTER_FIELDS
+from ..haystack_engine import ListsWordForms
+from ..vocabulary import FILTER_FIELDS, TEXT_FIELDS
 from .engine import WhooshSearchEngine
 from .fast import FastSearch
 from .generations import IndexLocation
+from .parser import teach_lucene_phrases
 from .segment_arrays import prebuild
 from .snapshot import LiveSearcher
 from .values import whoosh_document
+from .word_forms import prefix_forms
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ def _write(ix, documents: Iterable[dict], delete_ids: list[int], timeout: float)
     prebuild(ix)  # the new segment's arrays, so searchers only map files
 
 
-class NewsroomWhooshSearchBackend(WhooshSearchBackend):
+class NewsroomWhooshSearchBackend(WhooshSearchBackend, ListsWordForms):
     """Whoosh with generations, a bounded writer lock and the fast read path."""
 
     # haystack's Whoosh backend takes no facet options (the fast path counts every value).
@@ -113,6 +114,7 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
         self.path = str(live)
         self._generation = live.name
         super().setup()
+        teach_lucene_phrases(self.parser)
 
     def code_schema(self):
         """The schema this code writes, without setting up (setup creates an empty index
@@ -133,8 +135,11 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
         # The text is only searched: storing it (haystack's default) doubles the index.
         # Highlighting is done by articles.search from the database.
         names[content_field_name] = wf.TEXT(stored=False, analyzer=text_analyzer(), phrase=True)
-        if "headline" in names:  # unstemmed words: the "did you mean" vocabulary
-            names["headline"] = wf.TEXT(stored=False, analyzer=StandardAnalyzer(), phrase=False)
+        for name in TEXT_FIELDS.values():  # positions for phrases and NEAR in each
+            if name in names and name != content_field_name:
+                unstemmed = name.endswith("_unstemmed")
+                analyzer = unstemmed_analyzer() if unstemmed else text_analyzer()
+                names[name] = wf.TEXT(stored=False, analyzer=analyzer, phrase=True)
         # Column-only values (no index terms): a 64-bit NUMERIC adds 16 terms per document.
         if "article_id" in names:
             names["article_id"] = wf.COLUMN(columns.NumericColumn("q"))
@@ -157,6 +162,12 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
     def more_like_this(self, model_instance, **kwargs):
         self._sync()
         return super().more_like_this(model_instance, **kwargs)
+
+    def word_forms(self, fieldname: str, prefix: str, limit: int) -> tuple[list[str], int]:
+        """For the generic engine run on Whoosh (the embedded engine asks its snapshot)."""
+        self._sync()
+        with self.index.refresh().searcher() as searcher:
+            return prefix_forms(searcher.reader(), fieldname, prefix, limit)
 
     def fast(self) -> FastSearch:
         """The query side over this process's long-lived searcher of the live generation."""
@@ -225,38 +236,38 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
             self.setup()
         started = time.time()
         since = timezone.now() - timedelta(seconds=2)
-        fresh = self.location.new_generation_dir()
-        try:
-            ix = FileStorage(str(fresh)).create_index(self.schema)
-            writer_args = {"limitmb": 256, **WRITER_OPTIONS}
-            if procs > 1:
-                # One segment per process, not merged into one at the end: merging is serial
-                # and was a third of the build; the read side works per segment anyway.
-                writer_args.update(procs=procs, multisegment=True)
-            writer = ix.writer(**writer_args)
-            count = 0
-            ids = list(
-                index.index_queryset().order_by("id").values_list("id", flat=True).iterator()
-            )
-            for chunk in _chunks(ids, 1000):
-                n = 0
-                for doc in index.build_documents(chunk):
-                    writer.add_document(**whoosh_document(doc, self.schema))
-                    n += 1
-                count += n
-                if progress:
-                    progress(n)
-            writer.commit()
-            with self.location.write_lock(self.lock_timeout):
-                count += self._catch_up(ix, index, since)
-                # Built before the swap: workers switching to the new index map files.
-                prebuild(ix)
-                self.location.swap(fresh)
-        except BaseException:
-            shutil.rmtree(fresh, ignore_errors=True)
-            raise
+        with self.location.building() as fresh:
+            count = self._build(fresh, index, since, progress, procs)
         self.setup()
         logger.info("search index rebuilt: %d articles in %.1f s", count, time.time() - started)
+        return count
+
+    def _build(self, fresh, index, since, progress, procs: int) -> int:
+        """Fill the new generation ``fresh`` and swap it in; returns how many were indexed."""
+        ix = FileStorage(str(fresh)).create_index(self.schema)
+        writer_args = {"limitmb": 256, **WRITER_OPTIONS}
+        if procs > 1:
+            # One segment per process, not merged into one at the end: merging is serial
+            # and was a third of the build; the read side works per segment anyway.
+            writer_args.update(procs=procs, multisegment=True)
+        writer = ix.writer(**writer_args)
+        count = 0
+        ids = list(index.index_queryset().order_by("id").values_list("id", flat=True).iterator())
+        for chunk in _chunks(ids, 1000):
+            n = 0
+            for doc in index.build_documents(chunk):
+                writer.add_document(**whoosh_document(doc, self.schema))
+                n += 1
+            count += n
+            if progress:
+                progress(n)
+        writer.commit()
+        with self.location.write_lock(self.lock_timeout):
+            count += self._catch_up(ix, index, since)
+            # Built before the swap: workers switching to the new index map files.
+            prebuild(ix)
+            self.location.finished(fresh)
+            self.location.swap(fresh)
         return count
 
     def _catch_up(self, ix, index, since) -> int:

@@ -34,6 +34,9 @@ class WhooshSearchEngine(SearchEngine):
     def iter_ids(self, query: EngineQuery, sort: str) -> Iterator[int]:
         return self.fast.iter_ids(query, sort)
 
+    def word_forms(self, fieldname: str, prefix: str, limit: int) -> tuple[list[str], int]:
+        return self.fast.word_forms(fieldname, prefix, limit)
+
     def more_like_this(self, article_id: int, limit: int) -> list[int]:
         docs = list(self.article_index.build_documents([article_id]))
         if not docs:
@@ -42,6 +45,9 @@ class WhooshSearchEngine(SearchEngine):
 
     def indexed_versions(self) -> dict[int, datetime]:
         return self.fast.indexed_versions()
+
+    def indexed_facets(self, article_ids: Iterable[int]) -> dict[int, dict[str, frozenset[str]]]:
+        return self.fast.indexed_facets(article_ids)
 
     def probe_count(self) -> int:
         """Opened read-only: searching would set a missing index up as a new empty one,

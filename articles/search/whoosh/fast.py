@@ -7,17 +7,19 @@ doc → value arrays each Snapshot keeps (stock haystack: 215 ms plain, 730 ms w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 import numpy as np
 
-from ..timeline import UNITS, choose_unit, period_starts
-from ..types import EngineQuery, EngineResult, Timeline
+from ..periods import UNITS, choose_unit, period_starts
+from ..types import EngineQuery, EngineResult, FacetLimits, Timeline
+from ..vocabulary import DATES_INFERRED
 from . import spelling
-from .matching import analyze, phrase_docs, text_scores, unsearchable
+from .matching import text_scores
 from .snapshot import BM25_B, BM25_K1, NO_DATE, LiveSearcher, Snapshot, numeric_column
 from .values import from_epoch_micros
+from .word_forms import prefix_forms
 
 UNDATED_LAST = 1 << 60  # above any (day << 32 | article id) sort key
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -59,15 +61,8 @@ class FastSearch:
         else:
             mask, scores = scored
             mask &= snap.live
-        for words in parsed.excluded:
-            terms = analyze(snap.schema, words)
-            if terms:
-                docs = (
-                    snap.postings("text", terms[0])[0]
-                    if len(terms) == 1
-                    else phrase_docs(snap, terms)
-                )
-                mask[docs] = False
+            if not parsed.ranks:  # NOTs and outlets only: nothing to rank by
+                scores = None
         groups: dict[str, np.ndarray] = {}
         for name, values in include.items():
             column = snap.facets.get(name)
@@ -118,9 +113,22 @@ class FastSearch:
         return docs[np.argsort(key, kind="stable")]
 
     def search(
-        self, query: EngineQuery, *, sort, offset, limit, facets, suggest, timeline=""
+        self,
+        query: EngineQuery,
+        *,
+        sort,
+        offset,
+        limit,
+        facets,
+        suggest,
+        timeline="",
+        facets_within=(),
+        facet_limits: FacetLimits | None = None,
     ) -> EngineResult:
-        """SearchEngine.search (articles.search.engine) over this process's snapshot."""
+        """SearchEngine.search (articles.search.engine) over this process's snapshot.
+
+        Every value is counted (numpy over the matches); under ``facet_limits`` only the
+        fields asked for, and only the top values are put in order (TopCounts)."""
         snap = self.live.snapshot()
         parsed = query.parsed
         scores, base, groups = self.match_masks(snap, query)
@@ -140,30 +148,45 @@ class FastSearch:
                 hits = [(int(snap.article_id[d]), 0.0) for d in top]
         facet_counts = {}
         if facets:
-            unfiltered = scores is None and not (
-                parsed.excluded
-                or query.include
-                or query.exclude
-                or query.require
-                or query.date_from
-                or query.date_to
+            unfiltered = parsed.root is None and not (
+                query.include or query.exclude or query.require or query.date_from or query.date_to
             )
+            wanted = facet_limits.fields if facet_limits else tuple(snap.facets)
             if unfiltered and snap.all_facets is not None:  # the landing page, cached
                 facet_counts = snap.all_facets
             else:
                 facet_counts = {
                     name: col.count(*self._facet_scope(name, base, groups, mask, docs))
                     for name, col in snap.facets.items()
+                    if unfiltered or name in wanted
                 }
                 if unfiltered:
                     snap.all_facets = facet_counts
+            facet_counts = {n: c for n, c in facet_counts.items() if n in wanted}
+            if facet_limits:
+                facet_counts = {n: facet_limits.trim(n, c) for n, c in facet_counts.items()}
         corrections = {}
-        if suggest and total <= 3 and parsed.required:
+        if suggest and total <= 3 and parsed.ranks:
             corrections = spelling.corrections(snap, parsed)
-        dropped = unsearchable(snap.schema, parsed) if parsed.required or parsed.excluded else []
-        result = EngineResult(total, hits, facet_counts, corrections, unsearchable=dropped)
+        result = EngineResult(total, hits, facet_counts, corrections)
+        if facets:
+            result.facets_within = {
+                name: snap.facets[name].count(mask, docs)
+                for name in facets_within
+                if name in snap.facets
+            }
+            if facet_limits:
+                result.facets_within = {
+                    n: facet_limits.trim(n, c) for n, c in result.facets_within.items()
+                }
         if timeline:
-            result.timeline = day_timeline(snap.published[docs], timeline, query)
+            dates = snap.facets.get("dates")
+            inferred = np.zeros(snap.n, dtype=bool)
+            if dates is not None:
+                inferred[dates.docs_with(DATES_INFERRED)] = True
+            result.timeline = day_timeline(
+                snap.published[docs], timeline, query, inferred=inferred[docs]
+            )
         return result
 
     @staticmethod
@@ -205,12 +228,26 @@ class FastSearch:
             ordered = self._sorted_docs(snap, docs, sort != "oldest", None)
         yield from snap.article_id[ordered].tolist()
 
+    def word_forms(self, fieldname: str, prefix: str, limit: int) -> tuple[list[str], int]:
+        """SearchEngine.word_forms over this process's snapshot (kept with it)."""
+        snap = self.live.snapshot()
+        key = (fieldname, prefix)
+        found = snap.word_forms.get(key)
+        if found is None or len(found[0]) < min(limit, found[1]):
+            if len(snap.word_forms) > 1000:
+                snap.word_forms.clear()
+            found = snap.word_forms[key] = prefix_forms(snap.searcher.reader(), *key, limit)
+        return found[0][:limit], found[1]
+
     def more_like_this(self, article_id: int, text: str, limit: int) -> list[int]:
         """The articles scoring highest for the text's key terms, as Whoosh's Or query of
         boosted terms scores them (the sum of boost x BM25), counted with numpy: Whoosh's
         own matchers took half a second an article page at 100,000 articles."""
         snap = self.live.snapshot()
-        terms = snap.searcher.key_terms_from_text("text", text, numterms=12)
+        try:
+            terms = snap.searcher.key_terms_from_text("text", text, numterms=12)
+        except ZeroDivisionError:  # Whoosh's Bo1 model when no word of the text is indexed
+            return []
         if not terms:
             return []
         own = snap.doc_of_article(article_id)
@@ -228,6 +265,17 @@ class FastSearch:
         found, total = found[keep], total[keep]
         top = np.lexsort((found, -total))[:limit]
         return [int(snap.article_id[d]) for d in found[top]]
+
+    def indexed_facets(self, article_ids: Iterable[int]) -> dict[int, dict[str, frozenset[str]]]:
+        snap = self.live.snapshot()
+        out = {}
+        for article_id in article_ids:
+            doc = snap.doc_of_article(int(article_id))
+            if doc is not None:
+                out[int(article_id)] = {
+                    name: frozenset(column.values_of(doc)) for name, column in snap.facets.items()
+                }
+        return out
 
     def indexed_versions(self) -> dict[int, datetime]:
         snap = self.live.snapshot()
@@ -247,9 +295,13 @@ class FastSearch:
         return out
 
 
-def day_timeline(days: np.ndarray, unit: str, query: EngineQuery) -> Timeline:
-    """Matches per period from their publication day numbers (NO_DATE: undated)."""
-    dated = days[days != NO_DATE]
+def day_timeline(
+    days: np.ndarray, unit: str, query: EngineQuery, inferred: np.ndarray | None = None
+) -> Timeline:
+    """Matches per period from their day numbers (NO_DATE: undated); ``inferred`` marks the
+    matches whose date is inferred, counted apart per period."""
+    is_dated = days != NO_DATE
+    dated = days[is_dated]
     undated = len(days) - len(dated)
     if not len(dated):
         return Timeline(unit if unit in UNITS else "year", (), undated)
@@ -263,4 +315,8 @@ def day_timeline(days: np.ndarray, unit: str, query: EngineQuery) -> Timeline:
         keys = keys.astype(np.int64)
     counts = np.bincount(keys - keys.min())
     starts = period_starts(first, last, unit)
-    return Timeline(unit, tuple(zip(starts, counts.tolist(), strict=True)), undated)
+    guessed = ()
+    if inferred is not None:
+        marked = inferred[is_dated]
+        guessed = tuple(np.bincount(keys[marked] - keys.min(), minlength=len(counts)).tolist())
+    return Timeline(unit, tuple(zip(starts, counts.tolist(), strict=True)), undated, guessed)

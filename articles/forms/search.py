@@ -13,54 +13,43 @@ requires it as well (``place=iraq&place=%2Bbaghdad``: articles naming Iraq and B
 links of the entity pages' "mentioned with" lists; a ``+`` typed unencoded arrives as a space
 and counts too).
 
-Parameters, in canonical order: ``q``, ``place``, ``org``, ``person`` (entity slugs),
-``source`` (outlet slug), ``section`` (slugified section), ``year`` (four digits, or
-``undated`` for articles without a date), ``from``
-and ``to`` (YYYY-MM-DD), ``sort`` (relevance, newest, oldest), ``page``, ``format`` (json,
-atom, csv) and ``facets=off`` (JSON without filter counts).
+Parameters, in canonical order: ``q``; the filters, one per group of
+articles.search.vocabulary.FILTER_GROUPS in its order: ``place``, ``org``, ``person`` (entity
+slugs), ``source`` (outlet slug), ``section`` (slugified section), ``year`` (four digits, or
+``undated`` for articles without a date), ``dates`` (``published``: dates their sources state
+or an editor gave; ``inferred``: dates the archive inferred; ``dates=-inferred`` leaves those
+out), ``author`` (author slug); ``from`` and ``to`` (YYYY-MM-DD), ``sort`` (relevance, newest,
+oldest), ``page``, ``format`` (json, atom, csv) and ``facets=off`` (JSON without filter
+counts).
+
+Filter values are looked up by slug, old slug, name and other names
+(articles.filter_lookup): an old or other spelling redirects to the canonical link. A value
+that names nothing, or a date that is no date, stays in the search as written, which then
+finds nothing and says why: a filter never silently vanishes (issue 18).
 """
 
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from django import forms
 
-from . import selectors
-from .extraction.text import strip_control_characters
-from .search.vocabulary import (
-    ENTITY_FILTERS,
-    FILTER_FIELDS,
-    FILTER_LABELS,
-    KIND_FILTERS,
-    SORTS,
-    UNDATED,
+from ..filter_lookup import look_up
+from ..search.vocabulary import FILTER_NAMES, FILTERS, SORTS
+from .parameters import (
+    MAX_PAGE,
+    LenientDateField,
+    cut_query,
+    whole_number,
+    without_control_characters,
 )
 
 FORMATS = ("html", "json", "atom", "csv")
 # The one order parameters are written in, so one view has one URL.
-CANONICAL_ORDER = ("q", *FILTER_FIELDS, "from", "to", "sort", "page", "format", "facets")
-MAX_QUERY_CHARS = 1000
-MAX_PAGE = 500
-# ASCII digits only: \d and str.isdigit() also accept "٣", "²" and "①", which int() then
-# either reads as another number or refuses with a ValueError (a 500 on every format).
-_YEAR = re.compile(r"(1[89]|20|21)[0-9][0-9]")
-_SLUG = re.compile(r"^[-a-z0-9_]+$")
-_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def whole_number(text: str) -> int | None:
-    """The number ``text`` writes in ASCII digits (at most nine), or None.
-
-    Every number read from a URL goes through here: ``str.isdigit()`` says yes to
-    superscripts and circled digits that ``int()`` refuses, ``int()`` reads Arabic-Indic and
-    full-width digits, and a thousand-digit page number is no page either.
-    """
-    return int(text) if _WHOLE_NUMBER.fullmatch(text) else None
+CANONICAL_ORDER = ("q", *FILTER_NAMES, "from", "to", "sort", "page", "format", "facets")
+MAX_VALUE_CHARS = 100  # a value that names nothing is kept this long in the search's link
 
 
 @dataclass(frozen=True)
@@ -78,20 +67,23 @@ class SearchParams:
     page: int = 1
     format: str = "html"
     facets: bool = True  # facets=off: JSON without filter counts, for speed
+    # (parameter, value as written, "-"/"+" kept) for filter values that name nothing and
+    # dates that are no date: kept in the link, and the search finds nothing.
+    unmatched: tuple[tuple[str, str], ...] = ()
 
     def pairs(self, *, with_page: bool = True, with_format: bool = True) -> list[tuple[str, str]]:
         """The canonical (name, value) list: fixed parameter order, sorted values."""
         out: list[tuple[str, str]] = []
         if self.q:
             out.append(("q", self.q))
-        for name in FILTER_FIELDS:
+        for name in FILTER_NAMES:
             out += [(name, v) for v in self.include.get(name, ())]
             out += [(name, f"+{v}") for v in self.require.get(name, ())]
             out += [(name, f"-{v}") for v in self.exclude.get(name, ())]
-        if self.date_from:
-            out.append(("from", self.date_from.isoformat()))
-        if self.date_to:
-            out.append(("to", self.date_to.isoformat()))
+            out += [pair for pair in self.unmatched if pair[0] == name]
+        for name, day in (("from", self.date_from), ("to", self.date_to)):
+            out += [(name, day.isoformat())] if day else []
+            out += [pair for pair in self.unmatched if pair[0] == name and not day]
         if self.sort != "relevance":
             out.append(("sort", self.sort))
         if with_page and self.page > 1:
@@ -109,12 +101,20 @@ class SearchParams:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.include or self.require or self.exclude or self.date_from or self.date_to)
+        return bool(
+            self.include
+            or self.require
+            or self.exclude
+            or self.date_from
+            or self.date_to
+            or self.unmatched
+        )
 
     @property
     def filter_count(self) -> int:
         """Active filter values, dates included (the words are not a filter)."""
-        return len(self.active()) + bool(self.date_from) + bool(self.date_to)
+        dates = bool(self.date_from) + bool(self.date_to)
+        return len(self.active()) + dates + len(self.unmatched)
 
     @property
     def is_empty(self) -> bool:
@@ -124,7 +124,7 @@ class SearchParams:
         """Every active filter value as (field, slug, mark): mark "" included (any of),
         "+" required (all of), "-" excluded."""
         out = []
-        for name in FILTER_FIELDS:
+        for name in FILTER_NAMES:
             out += [(name, v, "") for v in self.include.get(name, ())]
             out += [(name, v, "+") for v in self.require.get(name, ())]
             out += [(name, v, "-") for v in self.exclude.get(name, ())]
@@ -145,9 +145,13 @@ class SearchParams:
         return self.edited(include=roles[""], require=roles["+"], exclude=roles["-"])
 
     def without_value(self, name: str, value: str) -> SearchParams:
+        """Drop a value in whatever role; ``value`` as written drops an unmatched one."""
         slug = value[1:] if value[:1] in ("-", "+") else value
         roles = self._without_slug(name, slug)
-        return self.edited(include=roles[""], require=roles["+"], exclude=roles["-"])
+        unmatched = tuple(pair for pair in self.unmatched if pair != (name, value))
+        return self.edited(
+            include=roles[""], require=roles["+"], exclude=roles["-"], unmatched=unmatched
+        )
 
     def _without_slug(self, name: str, slug: str) -> dict[str, dict]:
         return {
@@ -158,14 +162,22 @@ class SearchParams:
     def without_field(self, name: str) -> SearchParams:
         if name == "q":
             return self.edited(q="")
+        unmatched = tuple(pair for pair in self.unmatched if pair[0] != name)
         if name == "from":
-            return self.edited(date_from=None)
+            return self.edited(date_from=None, unmatched=unmatched)
         if name == "to":
-            return self.edited(date_to=None)
+            return self.edited(date_to=None, unmatched=unmatched)
         return self.edited(
             include={k: v for k, v in self.include.items() if k != name},
             require={k: v for k, v in self.require.items() if k != name},
             exclude={k: v for k, v in self.exclude.items() if k != name},
+            unmatched=unmatched,
+        )
+
+    def without_filters(self) -> SearchParams:
+        """Only the words (and sort): every filter and date dropped."""
+        return self.edited(
+            include={}, require={}, exclude={}, date_from=None, date_to=None, unmatched=()
         )
 
 
@@ -193,19 +205,6 @@ class FilterValuesField(forms.Field):
         return [f"+{v.strip()}" if v[:1] == " " else v.strip() for v in value if v and v.strip()]
 
 
-class LenientDateField(forms.DateField):
-    input_formats = ["%Y-%m-%d"]
-    default_error_messages = {
-        "invalid": "Dates are written YYYY-MM-DD, for example 2020-03-29.",
-    }
-
-    def to_python(self, value):
-        # strptime's %Y reads any Unicode decimal digits ("٢٠٢٠"); the API takes ASCII only.
-        if isinstance(value, str) and value.strip() and not _ISO_DATE.fullmatch(value.strip()):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
-
-
 class SearchForm(forms.Form):
     """Parses ``request.GET`` into SearchParams plus the notes the page shows.
 
@@ -215,20 +214,18 @@ class SearchForm(forms.Form):
     """
 
     q = forms.CharField(required=False, strip=True)
-    place = FilterValuesField(required=False)
-    org = FilterValuesField(required=False)
-    person = FilterValuesField(required=False)
-    source = FilterValuesField(required=False)
-    section = FilterValuesField(required=False)
-    year = FilterValuesField(required=False)
     sort = forms.CharField(required=False)
     page = forms.CharField(required=False)
     format = forms.CharField(required=False)
     facets = forms.CharField(required=False)
 
     def __init__(self, data, *, default_format: str = "html", **kwargs):
-        data, controls = _without_control_characters(data)
+        data, controls = without_control_characters(data)
+        data = _last_dates_given(data)
         super().__init__(data, **kwargs)
+        # One field per filter group (articles.search.vocabulary.FILTER_GROUPS).
+        for name in FILTER_NAMES:
+            self.fields[name] = FilterValuesField(required=False)
         # "from" is a Python keyword, so these two cannot be class attributes.
         self.fields["from"] = LenientDateField(required=False)
         self.fields["to"] = LenientDateField(required=False)
@@ -237,6 +234,7 @@ class SearchForm(forms.Form):
         self.errors_shown: list[str] = []
         self.redirects: dict[tuple[str, str], str] = {}
         self.names: dict[tuple[str, str], str] = {}
+        self.unmatched: list[tuple[str, str]] = []
         if "q" in controls:
             self.notes.append("The search text contained a control character; it was removed.")
         if controls - {"q"}:
@@ -252,19 +250,21 @@ class SearchForm(forms.Form):
             self.notes.append(f"{len(unknown) - 5} more unknown parameters were ignored.")
         for name, errors in self.errors.items():
             label = {"from": "start date", "to": "end date"}.get(name, name)
+            raw = " ".join(str(self.data.get(name, "")).split())[:MAX_VALUE_CHARS]
+            if name in ("from", "to"):
+                self.unmatched.append((name, raw))
+                self.errors_shown.append(unmatched_message(name, raw))
+                continue
             for message in errors:
-                self.errors_shown.append(
-                    f"The {label} {self.data.get(name, '')!r} was ignored. {message}"
-                )
+                self.errors_shown.append(f"The {label} {raw!r} was ignored. {message}")
         return self.cleaned_data
 
     def params(self) -> SearchParams:
         """The valid search state. Call after is_valid() (which is always True)."""
         data = self.cleaned_data
-        q = " ".join((data.get("q") or "").split())
-        if len(q) > MAX_QUERY_CHARS:
-            q = q[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
-            self.notes.append(f"The search words were cut to {MAX_QUERY_CHARS:,} characters.")
+        q, note = cut_query(" ".join((data.get("q") or "").split()))
+        if note:
+            self.notes.append(note)
 
         include, require, exclude = self._filter_values(data)
 
@@ -312,16 +312,17 @@ class SearchForm(forms.Form):
             page=page,
             format=fmt,
             facets=facets != "off",
+            unmatched=_canonical_order(self.unmatched),
         )
 
     def _filter_values(self, data) -> tuple[dict, dict, dict]:
         """(include, require, exclude): field -> canonical slugs, each value in one role
-        (excluded beats required beats included); unknown values become notes, old slugs
-        redirects."""
+        (excluded beats required beats included); old spellings become redirects, values
+        that name nothing ``unmatched``."""
         roles: dict[str, dict[str, set[str]]] = {"": {}, "+": {}, "-": {}}
         wanted: dict[str, set[str]] = {}
         raw: list[tuple[str, str, str]] = []
-        for name in FILTER_FIELDS:
+        for name in FILTER_NAMES:
             for value in data.get(name) or []:
                 mark = value[0] if value[:1] in ("-", "+") else ""
                 slug = value[1:].strip() if mark else value
@@ -329,15 +330,20 @@ class SearchForm(forms.Form):
                     continue
                 raw.append((name, slug, mark))
                 wanted.setdefault(name, set()).add(slug)
-        known = self._known_values(wanted)
+        known = look_up(wanted)
         # Included values by the field they land in and the field they were written in.
         origins: dict[str, dict[str, set[str]]] = {}
         for name, slug, mark in raw:
             found = known.get((name, slug))
             if found is None:
-                self.notes.append(_unknown_value_note(name, slug))
+                shown = slug[:MAX_VALUE_CHARS]
+                if (name, mark + shown) not in self.unmatched:
+                    self.unmatched.append((name, mark + shown))
+                    self.errors_shown.append(unmatched_message(name, shown))
                 continue
-            field, canonical = found  # another field when the entity was refiled
+            field, canonical = found.field, found.slug  # another field when refiled
+            if found.name:
+                self.names[(field, canonical)] = found.name
             if (field, canonical) != (name, slug):
                 self.redirects[(name, slug)] = canonical
             roles[mark].setdefault(field, set()).add(canonical)
@@ -352,44 +358,6 @@ class SearchForm(forms.Form):
                     if not weaker[name]:
                         del weaker[name]
         return include, require, exclude
-
-    def _known_values(self, wanted: dict[str, set[str]]) -> dict[tuple[str, str], tuple[str, str]]:
-        """(field, slug) -> (field, canonical slug) for every value that names something real.
-
-        Slugs are lower case; ``place=Iraq`` is taken for ``iraq`` (and redirected to it); an
-        entity refiled under another kind moves to that kind's field.
-        """
-        known: dict[tuple[str, str], tuple[str, str]] = {}
-        entity_slugs = {
-            ENTITY_FILTERS[name]: {s.lower() for s in slugs if _SLUG.match(s.lower())}
-            for name, slugs in wanted.items()
-            if name in ENTITY_FILTERS
-        }
-        if any(entity_slugs.values()):
-            resolved = selectors.resolve_entity_slugs(entity_slugs)
-            for (kind, slug), (target_kind, canonical, name) in resolved.items():
-                field = KIND_FILTERS[target_kind]
-                known[(KIND_FILTERS[kind], slug)] = (field, canonical)
-                self.names[(field, canonical)] = name
-        if wanted.get("source"):
-            lowered = {slug.lower() for slug in wanted["source"]}
-            for slug, canonical in selectors.resolve_source_slugs(lowered).items():
-                known[("source", slug)] = ("source", canonical)
-        if wanted.get("section"):
-            sections = selectors.section_names()
-            for slug in wanted["section"]:
-                if slug.lower() in sections:
-                    known[("section", slug.lower())] = ("section", slug.lower())
-        for slug in wanted.get("year", ()):
-            if _YEAR.fullmatch(slug) or slug.lower() == UNDATED:
-                known[("year", slug.lower())] = ("year", slug.lower())
-        # Each value as written, in whatever case, maps to its canonical slug.
-        for name, slugs in wanted.items():
-            for slug in slugs:
-                canonical = known.get((name, slug.lower()))
-                if canonical is not None:
-                    known.setdefault((name, slug), canonical)
-        return known
 
 
 def _keep_and_across_refiled_values(
@@ -409,29 +377,32 @@ def _keep_and_across_refiled_values(
                 roles["+"].setdefault(target, set()).update(slugs)
 
 
-def _without_control_characters(data):
-    """``data`` without control characters (a NUL byte from a pasted link) in any value,
-    and the names of the parameters that had one."""
-    changed: set[str] = set()
-    if not hasattr(data, "lists"):
-        return data, changed
-    cleaned = data.copy()  # a QueryDict's copy is mutable
-    for name, values in data.lists():
-        stripped = [strip_control_characters(v) for v in values]
-        if stripped != values:
-            cleaned.setlist(name, stripped)
-            changed.add(name)
-    return cleaned, changed
+def _last_dates_given(data):
+    """``from`` and ``to`` as the last value given: the search form sends a date that is
+    no date (kept from the link) before its date box, which wins once the reader fills it."""
+    if not hasattr(data, "getlist") or not any(len(data.getlist(n)) > 1 for n in ("from", "to")):
+        return data
+    data = data.copy()
+    for name in ("from", "to"):
+        given = [v for v in data.getlist(name) if v.strip()]
+        if given:
+            data.setlist(name, given[-1:])
+    return data
 
 
-def _unknown_value_note(name: str, slug: str) -> str:
-    if name == "year":
+def unmatched_message(name: str, value: str) -> str:
+    """What the page says about a filter value that names nothing, or a date that is none."""
+    if name in ("from", "to"):
+        label = "start date" if name == "from" else "end date"
         return (
-            f"{slug!r} is not a year: write years as four digits, for example 2020 "
-            f"(or {UNDATED} for articles without a date)."
+            f"The {label} {value!r} is not a date, so no article matches. "
+            f"{LenientDateField.default_error_messages['invalid']}"
         )
-    shown = slug if len(slug) <= 60 else slug[:60] + "…"
-    return f"No {FILTER_LABELS[name][0]} called {shown!r}; that filter was ignored."
+    return FILTERS[name].not_found_message(value)
+
+
+def _canonical_order(pairs: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(set(pairs), key=lambda pair: (CANONICAL_ORDER.index(pair[0]), pair[1])))
 
 
 def parse_search(querydict, *, default_format: str = "html") -> tuple[SearchParams, SearchForm]:
@@ -439,89 +410,3 @@ def parse_search(querydict, *, default_format: str = "html") -> tuple[SearchPara
     form = SearchForm(querydict, default_format=default_format)
     form.is_valid()
     return form.params(), form
-
-
-def parse_page_format(querydict, formats: tuple[str, ...] = ("html", "json")) -> tuple[str, list]:
-    """(format, notes) of a page whose only parameter is ``format`` (an entity's page).
-
-    Unknown parameters and formats are ignored with a note, like the search's."""
-    notes = []
-    unknown = [name for name in querydict if name != "format"]
-    for name in unknown[:5]:
-        shown = name if len(name) <= 40 else name[:40] + "…"
-        notes.append(f"Unknown parameter {shown!r} was ignored.")
-    fmt = strip_control_characters(querydict.get("format", "")).strip().lower() or formats[0]
-    if fmt not in formats:
-        shown = fmt if len(fmt) <= 20 else fmt[:20] + "…"
-        notes.append(f"Unknown format {shown!r} was ignored: use {' or '.join(formats[1:])}.")
-        fmt = formats[0]
-    return fmt, notes
-
-
-# --- /compare/: up to four searches on one timeline -----------------------------------------
-
-MAX_COMPARED = 4
-COMPARE_FORMATS = ("html", "json", "csv")
-_NOT_FOR_COMPARE = ("sort", "page", "facets")
-
-
-@dataclass(frozen=True)
-class CompareParams:
-    """A valid comparison: the searches' words in the reader's order (their order is the
-    legend's), and the filters every one of them shares (a SearchParams without words)."""
-
-    queries: tuple[str, ...] = ()
-    filters: SearchParams = field(default_factory=SearchParams)
-    format: str = "html"
-
-    def pairs(self, *, with_format: bool = True) -> list[tuple[str, str]]:
-        out = [("q", q) for q in self.queries]
-        out += self.filters.pairs(with_page=False, with_format=False)
-        if with_format and self.format != "html":
-            out.append(("format", self.format))
-        return out
-
-    def querystring(self, **kwargs) -> str:
-        pairs = self.pairs(**kwargs)
-        return "?" + urlencode(pairs) if pairs else ""
-
-    def edited(self, **changes) -> CompareParams:
-        return replace(self, **changes)
-
-
-def parse_compare(querydict) -> tuple[CompareParams, SearchForm]:
-    """Parse /compare/'s querystring: repeated ``q``, the search's filters and dates,
-    ``format`` (html, json, csv). A fifth search, bad dates or unknown parameters become
-    messages on the page; never raises on user input."""
-    data, _ = _without_control_characters(querydict)
-    queries: list[str] = []
-    cut = False
-    for raw in data.getlist("q") if hasattr(data, "getlist") else []:
-        q = " ".join(raw.split())
-        if len(q) > MAX_QUERY_CHARS:
-            q, cut = q[:MAX_QUERY_CHARS].rsplit(" ", 1)[0], True
-        if q and q.casefold() not in {seen.casefold() for seen in queries}:
-            queries.append(q)
-    rest = data.copy() if hasattr(data, "copy") else dict(data)
-    for name in ("q", "format", *_NOT_FOR_COMPARE):
-        rest.pop(name, None)
-    form = SearchForm(rest)
-    form.is_valid()
-    filters = form.params()
-    if cut:
-        form.notes.append(f"The search words were cut to {MAX_QUERY_CHARS:,} characters.")
-    if len(queries) > MAX_COMPARED:
-        left_out = ", ".join(f"“{q[:40]}”" for q in queries[MAX_COMPARED:])
-        form.errors_shown.append(
-            f"Compare up to four searches at once: {left_out} "
-            f"{'was' if len(queries) == MAX_COMPARED + 1 else 'were'} left out."
-        )
-        queries = queries[:MAX_COMPARED]
-    for name in _NOT_FOR_COMPARE:
-        if name in data:
-            form.notes.append(f"“{name}” does not apply to a comparison and was ignored.")
-    fmt = (data.get("format") or "").strip().lower() or "html"
-    if fmt not in COMPARE_FORMATS:
-        form.notes.append(f"Unknown format {fmt[:20]!r} was ignored: use json or csv.")
-        fmt = "html"
-    return CompareParams(tuple(queries), filters, fmt), form

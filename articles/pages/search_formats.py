@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections.abc import Callable, Iterator
 from itertools import islice
 
@@ -10,8 +11,9 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from .. import search, selectors
-from ..forms import SearchParams
+from ..forms.search import SearchParams
 from ..search.vocabulary import PER_PAGE
+from .dates import date_json
 from .search import SearchPage, search_request
 from .timeline import TimelineChart
 
@@ -66,7 +68,18 @@ def search_json(
                     if row.article.source_id
                     else None
                 ),
+                # the date the source states; "date" says which date the archive uses and how
+                # it was obtained
                 "published": row.article.published.isoformat() if row.article.published else None,
+                "date": date_json(row.article),
+                "authors": [
+                    {
+                        "name": author.name,
+                        "slug": author.slug,
+                        "url": absolute_uri(author.get_absolute_url()),
+                    }
+                    for author in row.article.author_list
+                ],
                 "section": row.article.section,
                 "original_url": row.article.original_link,
             }
@@ -80,6 +93,7 @@ def search_json(
                     "count": v.count,
                     "selected": v.selected,
                     "excluded": v.excluded,
+                    "url": absolute_uri(v.url) if v.url else None,
                     **({"description": v.description} if v.description else {}),
                 }
                 for v in group.values
@@ -87,6 +101,7 @@ def search_json(
             for group in page.facets
             if params.facets
         },
+        "counted": counted_json(page) if params.facets else None,
         "facet_value_counts": {
             group.field: group.value_count for group in page.facets if params.facets
         },
@@ -106,16 +121,44 @@ def search_json(
             else None
         ),
         "suggestion": page.suggestion,
+        "query_error": _query_error(page, absolute),
         "undated_left_out": page.undated_left_out,
         "notes": [*notes, *messages, *_undated_note(page.undated_left_out)],
         "links": links,
     }
 
 
+def _query_error(page: SearchPage, absolute: Callable[[SearchParams], str]) -> dict | None:
+    """What could not be read, where (0-based character), and the search offered instead."""
+    error = page.query_error
+    if error is None:
+        return None
+    offered = page.params.edited(q=error.offered, page=1) if error.offered else None
+    return {
+        "message": error.message,
+        "position": error.position,
+        "near": error.near,
+        "offered_query": error.offered,
+        "offered_url": absolute(offered) if offered else None,
+        "offered_html": absolute(offered.edited(format="html")) if offered else None,
+    }
+
+
+def counted_json(page: SearchPage) -> dict:
+    """What each picture's numbers count, as the page says it; each number's ``url`` finds
+    exactly that many articles."""
+    within = "Articles with each value in these results."
+    return {
+        "facets": {group.field: group.counted_text or within for group in page.facets},
+        "countries": "Articles per country in these results.",
+        "timeline": "Articles per period in these results.",
+    }
+
+
 def timeline_json(chart: TimelineChart | None, absolute_uri: AbsoluteURI) -> dict:
     """Articles per period, each with the link that narrows the search to it."""
     if chart is None:
-        return {"unit": None, "periods": [], "undated": 0, "undated_url": None}
+        return {"unit": None, "periods": [], "undated": 0, "undated_url": None, "inferred": 0}
     return {
         "unit": chart.unit,
         "periods": [
@@ -123,12 +166,14 @@ def timeline_json(chart: TimelineChart | None, absolute_uri: AbsoluteURI) -> dic
                 "start": bar.start.isoformat(),
                 "end": bar.end.isoformat(),
                 "count": bar.count,
+                "inferred": bar.inferred,
                 "url": absolute_uri(bar.url) if bar.url else None,
             }
             for bar in chart.bars
         ],
         "undated": chart.undated,
         "undated_url": absolute_uri(chart.undated_url) if chart.undated_url else None,
+        "inferred": chart.inferred,
     }
 
 
@@ -150,13 +195,23 @@ CSV_HEADER = [
     "places",
     "organizations",
     "people",
+    # after the columns older exports had, so their positions stay
+    "date",
+    "date_source",
+    "date_precision",
+    "authors",
 ]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value) -> str:
     text = "" if value is None else str(value)
-    # A cell starting like a formula would run in a spreadsheet (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    # A cell starting like a formula would run in a spreadsheet (CSV injection); spreadsheets
+    # read "＝" and the other compatibility forms of these as the plain ones.
+    first = unicodedata.normalize("NFKC", text[:1])[:1]
+    return "'" + text if first in FORMULA_STARTS else text
 
 
 class _Echo:
@@ -192,5 +247,9 @@ def csv_lines(params: SearchParams, absolute_uri: AbsoluteURI) -> Iterator[str]:
                 "; ".join(found.get("place", [])),
                 "; ".join(found.get("organization", [])),
                 "; ".join(found.get("person", [])),
+                article.date.isoformat() if article.date else "",
+                article.date_source,
+                article.date_precision,
+                "; ".join(author.name for author in article.author_list),
             )
             yield writer.writerow([csv_cell(v) for v in row])

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0004_entity_decisions_and_match_keys'),
+        ('articles', '0006_authors'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

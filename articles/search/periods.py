@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-UNITS = ("day", "month", "year")
+UNITS = ("day", "month", "year")  # what engines count; a week is seven days added up
 # The longest span drawn in days, then in months; anything longer is drawn in years.
 # A year's bar narrows to months (12 bars), a month's to days (28 to 31).
 MAX_DAYS_SPAN = 62
@@ -37,6 +37,8 @@ def choose_unit(
 
 
 def period_start(day: date, unit: str) -> date:
+    if unit == "week":  # ISO weeks, from Monday
+        return day - timedelta(days=day.weekday())
     if unit == "year":
         return date(day.year, 1, 1)
     if unit == "month":
@@ -47,6 +49,8 @@ def period_start(day: date, unit: str) -> date:
 def next_period(start: date, unit: str) -> date | None:
     """The start of the period after the one starting at ``start``; None past year 9999."""
     try:
+        if unit == "week":
+            return start + timedelta(days=7)
         if unit == "year":
             return date(start.year + 1, 1, 1)
         if unit == "month":
