@@ -275,7 +275,8 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         )
         for name in FILTERS
     ]
-    describe_values({group.field: group.values[:FACETS_ON_PAGE] for group in groups})
+    if params.format in ("html", "json"):  # who each value is: not in feeds and CSV
+        describe_values({group.field: group.values[:FACETS_ON_PAGE] for group in groups})
     chips = [
         Chip(field, f"{mark}{slug}", chip_text(field, name_of(field, slug), mark))
         for field, slug, mark in params.active()
