@@ -23,12 +23,18 @@ from ..extraction.names import name_slug
 from ..filter_lookup import value_names
 from ..forms.search import SearchParams
 from ..models import Article
-from ..search.vocabulary import ENTITY_FILTERS, FILTER_GROUPS, FILTERS, PER_PAGE, UNDATED
+from ..search.vocabulary import (
+    ENTITY_FILTERS,
+    FILTER_GROUPS,
+    FILTERS,
+    PER_PAGE,
+    UNDATED,
+    FilterGroup,
+)
 from .timeline import TimelineChart, timeline_chart
 from .worldmap import WorldMap, country_slugs, world_map
 
 FACETS_SHOWN = 10  # values in view in each filter group
-FACETS_ON_PAGE = 30  # values in its "All N places" list (the values page and JSON have more)
 FACETS_LISTED = 50
 VALUES_PER_PAGE = 50  # on the values page (/search/values/<field>/)
 
@@ -86,6 +92,7 @@ class FacetGroup:
     # being what this value alone finds with the other filters.
     counted_apart: bool = False
     value_count_exact: bool = True  # False: the engine estimated it (a sharded cluster)
+    on_page: int = FilterGroup.on_page  # values listed on the page
 
     @property
     def value_count_text(self) -> str:
@@ -113,7 +120,7 @@ class FacetGroup:
         """The next values, under "All N places"; any left-out value stays on the page, so
         that its "not" box is sent with the form."""
         more = self.values[FACETS_SHOWN:]
-        kept = more[: FACETS_ON_PAGE - FACETS_SHOWN]
+        kept = more[: max(0, self.on_page - FACETS_SHOWN)]
         return kept + [v for v in more[len(kept) :] if v.excluded or v.selected]
 
     @property
@@ -276,7 +283,8 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         for name in FILTERS
     ]
     if params.format in ("html", "json"):  # who each value is: not in feeds and CSV
-        describe_values({group.field: group.values[:FACETS_ON_PAGE] for group in groups})
+        json = params.format == "json"  # JSON lists every value it has; the page on_page
+        describe_values({g.field: g.values if json else g.values[: g.on_page] for g in groups})
     chips = [
         Chip(field, f"{mark}{slug}", chip_text(field, name_of(field, slug), mark))
         for field, slug, mark in params.active()
@@ -450,6 +458,7 @@ def _facet_group(
         value_count=counts.distinct,
         counted_apart=bool(anyof),
         value_count_exact=counts.distinct_exact,
+        on_page=group.on_page,
     )
 
 
