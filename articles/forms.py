@@ -40,7 +40,17 @@ from .search.vocabulary import FILTER_FIELDS, FILTER_LABELS, SORTS, UNDATED
 
 FORMATS = ("html", "json", "atom", "csv")
 # The one order parameters are written in, so one view has one URL.
-CANONICAL_ORDER = ("q", *FILTER_FIELDS, "from", "to", "sort", "page", "format", "facets")
+CANONICAL_ORDER = (
+    "q",
+    *FILTER_FIELDS,
+    "from",
+    "to",
+    "sort",
+    "page",
+    "format",
+    "facets",
+    "stories",
+)
 MAX_QUERY_CHARS = 1000
 MAX_PAGE = 500
 MAX_VALUE_CHARS = 100  # a value that names nothing is kept this long in the search's link
@@ -73,6 +83,8 @@ class SearchParams:
     page: int = 1
     format: str = "html"
     facets: bool = True  # facets=off: JSON without filter counts, for speed
+    # stories=off: every matching article a result of its own (no story collapsed).
+    stories: bool = True
     # (parameter, value as written, "-"/"+" kept) for filter values that name nothing and
     # dates that are no date: kept in the link, and the search finds nothing.
     unmatched: tuple[tuple[str, str], ...] = ()
@@ -98,6 +110,8 @@ class SearchParams:
             out.append(("format", self.format))
         if with_format and not self.facets:
             out.append(("facets", "off"))
+        if not self.stories:  # a way of reading the results, kept in every link
+            out.append(("stories", "off"))
         return out
 
     def querystring(self, **kwargs) -> str:
@@ -245,6 +259,7 @@ class SearchForm(forms.Form):
     page = forms.CharField(required=False)
     format = forms.CharField(required=False)
     facets = forms.CharField(required=False)
+    stories = forms.CharField(required=False)
 
     def __init__(self, data, *, default_format: str = "html", **kwargs):
         data, controls = _without_control_characters(data)
@@ -326,6 +341,11 @@ class SearchForm(forms.Form):
         if facets not in ("", "on", "off"):
             self.notes.append(f"Unknown facets value {facets!r} was ignored: use on or off.")
 
+        stories = (data.get("stories") or "").strip().lower()
+        if stories not in ("", "on", "off"):
+            shown = stories if len(stories) <= 20 else stories[:20] + "…"
+            self.notes.append(f"Unknown stories value {shown!r} was ignored: use on or off.")
+
         return SearchParams(
             q=q,
             include={k: tuple(sorted(v)) for k, v in include.items()},
@@ -337,6 +357,7 @@ class SearchForm(forms.Form):
             page=page,
             format=fmt,
             facets=facets != "off",
+            stories=stories != "off",
             unmatched=_canonical_order(self.unmatched),
         )
 
@@ -496,7 +517,7 @@ COMPARE_FORMATS = ("html", "json", "csv")
 COMPARE_BY = ("search", "source")
 # The period each point counts; "" chooses it from the span (day, month or year).
 COMPARE_PERIODS = ("day", "week", "month", "year")
-_NOT_FOR_COMPARE = ("sort", "page", "facets")
+_NOT_FOR_COMPARE = ("sort", "page", "facets", "stories")
 
 
 @dataclass(frozen=True)

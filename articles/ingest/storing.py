@@ -23,6 +23,7 @@ from ..models import Article, Mention
 from ..search import queue
 from .columns import article_fingerprint, fit, stored_url
 from .resolution import EntityResolver, SourceResolver
+from .stories import GROUP_EVERY, group_new_articles_safely
 
 logger = logging.getLogger(__name__)
 
@@ -157,6 +158,7 @@ def import_documents(
     report = ImportReport()
     entities, sources = EntityResolver(preload=True), SourceResolver()
     drains = queue.BatchedDrain(enabled=index)
+    ungrouped: list[int] = []  # new articles waiting for their story
     with queue.deferred():
         for result in extract_with_settings(items, n_process=n_process):
             if isinstance(result, ReadFailure):
@@ -182,9 +184,14 @@ def import_documents(
                     if created:
                         report.created.append((label, article.id))
                         drains.added()
+                        ungrouped.append(article.id)
+                        if len(ungrouped) >= GROUP_EVERY:
+                            group_new_articles_safely(ungrouped)
+                            ungrouped = []
                     else:
                         report.duplicates.append((label, article.id))
             if on_progress:
                 on_progress(1)
+        group_new_articles_safely(ungrouped)
         drains.finish()
     return report
