@@ -10,7 +10,11 @@ export NEWSROOM_DATA_DIR ?= $(CURDIR)/var
 # PG_TEST_MARKERS="not browser" narrows it (a pytest -m expression).
 PG_TEST_MARKERS ?=
 
-.PHONY: run serve install test-deps test test-imports test-sqlite test-postgres lint format demo index bench-extraction bench-search bench-lighthouse clean
+# The SolrCloud pass runs the engine-level tests only: the rest of the suite does not depend on
+# the search engine and has run twice already.
+SOLR_TESTS ?= tests/test_engine_parity.py tests/test_search_counts.py tests/test_solr_cluster.py
+
+.PHONY: run serve install test-deps test test-imports test-sqlite test-postgres test-solr lint format demo index bench-extraction bench-search bench-lighthouse clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,9 +73,11 @@ test-deps: $(VENV)/.test-installed
 	@bash scripts/ensure-test-system-deps.sh
 	@$(MAKE) --no-print-directory node_modules/.installed
 
-## Two passes: the whole suite on SQLite, then again on a private PostgreSQL server
-## started for the run (scripts/with-postgres.sh installs it if missing).
-test: test-imports test-sqlite test-postgres
+## Three passes: the whole suite on SQLite, then again on a private PostgreSQL server
+## started for the run (scripts/with-postgres.sh installs it if missing), then the
+## engine-level tests on a private 2-node SolrCloud (scripts/with-solr.sh; Solr from Maven
+## Central, cached in ~/.m2).
+test: test-imports test-sqlite test-postgres test-solr
 
 ## The import contracts of pyproject.toml: layers only import downwards, no cycles.
 test-imports: test-deps
@@ -82,6 +88,9 @@ test-sqlite: test-deps
 
 test-postgres: test-deps
 	bash scripts/with-postgres.sh bash scripts/pytest.sh $(if $(PG_TEST_MARKERS),-m "$(PG_TEST_MARKERS)")
+
+test-solr: test-deps
+	env -u DATABASE_URL bash scripts/with-solr.sh bash scripts/pytest.sh $(SOLR_TESTS)
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports

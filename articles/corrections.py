@@ -41,24 +41,31 @@ def articles_changed(article_ids: Iterable[int]) -> list[int]:
 
     ``updated_at`` is what `check_index` and `update_index --age` compare, so it must move
     with the document; one UPDATE, not a save per article (a country can have 10,000).
-    Call inside the transaction that makes the change. Inside ``changes_collected()`` the
-    articles are only noted, and marked and queued once when it ends.
+    Call inside the transaction that makes the change: the marks and index tasks commit with
+    it. Inside ``changes_collected()`` an article already queued there is not queued again.
     """
     ids = list(dict.fromkeys(article_ids))
     pending = getattr(_collecting, "ids", None)
+    new = ids if pending is None else [i for i in ids if i not in pending]
     if pending is not None:
-        pending.update(ids)
-        return ids
+        pending.update(new)
+    _mark_and_queue(new)
+    return ids
+
+
+def _mark_and_queue(ids: list[int]) -> None:
     for start in range(0, len(ids), 900):  # SQLite's limit on query parameters
         Article.objects.filter(pk__in=ids[start : start + 900]).update(updated_at=timezone.now())
     enqueue(ids)
-    return ids
 
 
 @contextlib.contextmanager
 def changes_collected() -> Iterator[set[int]]:
     """Many corrections in a row (resolve_entities: thousands of merges, one article touched
-    by dozens of them): each changed article is marked and queued once, at the end."""
+    by dozens of them): each changed article is marked and queued once, in the transaction
+    of the first change to it, so a run killed halfway leaves no change unqueued (issue 17).
+    At the end every one is marked and queued again: an index worker may have indexed an
+    article between two of its changes."""
     if getattr(_collecting, "ids", None) is not None:  # already collecting: the outer one ends
         yield _collecting.ids
         return
@@ -70,12 +77,21 @@ def changes_collected() -> Iterator[set[int]]:
         _collecting.ids = None
     for start in range(0, len(ids), 5000):
         with transaction.atomic():
-            articles_changed(ids[start : start + 5000])
+            _mark_and_queue(ids[start : start + 5000])
 
 
 def entity_articles(*entity_ids: int) -> list[int]:
     return list(
         Mention.objects.filter(entity_id__in=entity_ids)
+        .values_list("article_id", flat=True)
+        .distinct()
+    )
+
+
+def country_articles(country: str) -> list[int]:
+    """Articles naming a place in this country (ISO code)."""
+    return list(
+        Mention.objects.filter(entity__kind=Entity.Kind.PLACE, entity__country=country)
         .values_list("article_id", flat=True)
         .distinct()
     )

@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django import forms
 
@@ -52,6 +52,9 @@ CANONICAL_ORDER = (
     "stories",
 )
 MAX_QUERY_CHARS = 1000
+# Every link of a results page repeats the search words: 670 emoji (8 KB in a link) made a
+# 1.6 MB page (issue 17). As written in a link: UTF-8, percent-encoded.
+MAX_QUERY_LINK_BYTES = 1000
 MAX_PAGE = 500
 MAX_VALUE_CHARS = 100  # a value that names nothing is kept this long in the search's link
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
@@ -301,10 +304,9 @@ class SearchForm(forms.Form):
     def params(self) -> SearchParams:
         """The valid search state. Call after is_valid() (which is always True)."""
         data = self.cleaned_data
-        q = " ".join((data.get("q") or "").split())
-        if len(q) > MAX_QUERY_CHARS:
-            q = q[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
-            self.notes.append(f"The search words were cut to {MAX_QUERY_CHARS:,} characters.")
+        q, note = cut_query(" ".join((data.get("q") or "").split()))
+        if note:
+            self.notes.append(note)
 
         include, require, exclude = self._filter_values(data)
 
@@ -551,6 +553,29 @@ class CompareParams:
         return replace(self, **changes)
 
 
+def cut_query(q: str) -> tuple[str, str]:
+    """The search words within MAX_QUERY_CHARS characters and MAX_QUERY_LINK_BYTES bytes as a
+    link writes them, cut after a whole word where there is one; and the note saying so, or
+    "" when nothing was cut."""
+    if len(q) <= MAX_QUERY_CHARS and len(quote_plus(q)) <= MAX_QUERY_LINK_BYTES:
+        return q, ""
+    size = end = 0
+    for end, char in enumerate(q[:MAX_QUERY_CHARS], start=1):
+        size += len(quote_plus(char))
+        if size > MAX_QUERY_LINK_BYTES:
+            end -= 1
+            break
+    cut = q[:end]
+    if q[end : end + 1] not in ("", " ") and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    cut = cut.strip()
+    return cut, (
+        f"The search words were cut to their first {len(cut):,} characters: a search keeps at "
+        f"most {MAX_QUERY_CHARS:,} characters, or {MAX_QUERY_LINK_BYTES:,} bytes once written "
+        "in a link."
+    )
+
+
 def parse_compare(querydict) -> tuple[CompareParams, SearchForm]:
     """Parse /compare/'s querystring: repeated ``q``, the search's filters and dates, ``by``
     (search, source), ``period`` (day, week, month, year) and ``format`` (html, json, csv).
@@ -558,11 +583,10 @@ def parse_compare(querydict) -> tuple[CompareParams, SearchForm]:
     never raises on user input."""
     data, _ = _without_control_characters(querydict)
     queries: list[str] = []
-    cut = False
+    notes = []
     for raw in data.getlist("q") if hasattr(data, "getlist") else []:
-        q = " ".join(raw.split())
-        if len(q) > MAX_QUERY_CHARS:
-            q, cut = q[:MAX_QUERY_CHARS].rsplit(" ", 1)[0], True
+        q, note = cut_query(" ".join(raw.split()))
+        notes += [note] if note else []
         if q and q.casefold() not in {seen.casefold() for seen in queries}:
             queries.append(q)
     rest = data.copy() if hasattr(data, "copy") else dict(data)
@@ -571,8 +595,7 @@ def parse_compare(querydict) -> tuple[CompareParams, SearchForm]:
     form = SearchForm(rest)
     form.is_valid()
     filters = form.params()
-    if cut:
-        form.notes.append(f"The search words were cut to {MAX_QUERY_CHARS:,} characters.")
+    form.notes.extend(dict.fromkeys(notes))
     if len(queries) > MAX_COMPARED:
         left_out = ", ".join(f"“{q[:40]}”" for q in queries[MAX_COMPARED:])
         form.errors_shown.append(

@@ -12,7 +12,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .aggregate_cache import catalog_changed
-from .corrections import articles_changed, entity_articles
+from .corrections import articles_changed, country_articles, entity_articles
 from .models import Article, Entity, EntityAlias, IndexTask, Mention, Source
 from .search.queue import enqueue
 
@@ -40,10 +40,15 @@ def mention_changed(sender, instance: Mention, raw: bool = False, **kwargs) -> N
 
 @receiver(post_save, sender=Entity, dispatch_uid="newsroom_index_entity_saved")
 def entity_saved(sender, instance: Entity, created: bool, raw: bool = False, **kwargs) -> None:
-    """A renamed entity changes the text and facets of every article that mentions it."""
-    if raw or created:
+    """A renamed entity changes the text and facets of every article that mentions it. A
+    country's slug is also a place value of every article naming a place in it
+    (articles.search.documents): a country that arrives after them changes them too."""
+    if raw:
         return
-    articles_changed(entity_articles(instance.pk))
+    if instance.kind == Entity.Kind.PLACE and instance.feature == "country" and instance.country:
+        articles_changed(country_articles(instance.country))
+    if not created:
+        articles_changed(entity_articles(instance.pk))
 
 
 @receiver(post_save, sender=Source, dispatch_uid="newsroom_index_source_saved")

@@ -16,6 +16,14 @@ requests/s at 4 clients, memory of each worker), SQLite FTS5 as a reference engi
 Every figure is appended to ``scale-results.jsonl`` in the data folder, with the machine's
 load and a fixed CPU calibration, since the machine may be shared: compare ratios within one
 run. Prints figures; asserts nothing.
+
+``--search-url solr://...`` measures a SolrCloud cluster beside Whoosh at every size, in the
+same run (a row with "engine": "solr"): the rebuild into a new collection while a client
+counts the live alias, its size, the same pages over HTTP with gunicorn pointed at the
+cluster, and the JVM's memory (``--solr-pid``, default $SOLR_PID):
+
+    scripts/with-solr.sh sh -c '.venv/bin/python bench/scale.py --data-dir DATA \
+        --sizes 0 --search-url "$SEARCH_URL" --clients 4,16 --import-count 0'
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 # Bench modules beside this file (python puts the script's folder first on sys.path).
@@ -105,11 +114,13 @@ def http_figures(env, args, queries, filters) -> dict:
     proc = search_bench.start_gunicorn(env, args.port, args.workers, wait=900)
     start_up = time.monotonic() - started
     log(f"[http] gunicorn answered /healthz {start_up:.1f} s after start")
+    clients, *more_clients = args.clients
     try:
         base = f"http://127.0.0.1:{args.port}"
-        result = search_bench.over_http(
-            base, queries, filters, args.clients, args.seconds, proc.pid
-        )
+        result = search_bench.over_http(base, queries, filters, clients, args.seconds, proc.pid)
+        rates = {clients: result["requests_per_s"]}
+        for n in more_clients:
+            rates[n], _ = search_bench.concurrent_pages(result["kinds"], n, args.seconds)
         master = search_bench.memory_mb(proc.pid)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -120,12 +131,59 @@ def http_figures(env, args, queries, filters) -> dict:
         "pages": summarise(result["timings"]),
         "concurrent": percentiles(result["concurrent"]),
         "requests_per_s": result["requests_per_s"],
+        "requests_per_s_by_clients": rates,
         "worker_rss_mb": [w["rss"] for w in workers],
         "worker_peak_rss_mb": [w["peak_rss"] for w in workers],
         "workers_rss_sum_mb": sum(w["rss"] for w in workers),
         "workers_pss_sum_mb": sum(w["pss"] for w in workers) + master["pss"],
         "master_rss_mb": master["rss"],
     }
+
+
+def solr_count(search_url: str) -> int:
+    """Articles in the cluster's live alias, read over HTTP (this process searches Whoosh)."""
+    from newsroom.search_config import haystack_connections
+
+    options = haystack_connections(search_url, Path("."))["default"]
+    with urllib.request.urlopen(f"{options['URL']}/select?q=*:*&rows=0&wt=json") as r:
+        return json.loads(r.read())["response"]["numFound"]
+
+
+def solr_index_bytes(search_url: str) -> int:
+    """Index size on disk of every replica in the cluster (both copies of each shard)."""
+    from newsroom.search_config import haystack_connections
+
+    options = haystack_connections(search_url, Path("."))["default"]
+    total = 0
+    for url in options["URLS"]:
+        node = url.rsplit("/", 1)[0]
+        with urllib.request.urlopen(f"{node}/admin/cores?action=STATUS&wt=json") as r:
+            cores = json.loads(r.read())["status"].values()
+        total += sum(c.get("index", {}).get("sizeInBytes", 0) for c in cores)
+    return total
+
+
+def cluster_figures(args, env, queries, filters) -> dict:
+    """The same archive on the cluster: rebuild, size, pages over HTTP, JVM memory."""
+    env = dict(env, SEARCH_URL=args.search_url)
+    row: dict = {"engine": "solr", "search_url": args.search_url}
+    if not args.skip_reindex:
+        try:
+            solr_count(args.search_url)
+        except OSError:  # a new cluster: the first build makes the collection and alias
+            started = time.monotonic()
+            search_bench.manage(env, "rebuild_search_index")
+            row["first_build_s"] = time.monotonic() - started
+            log(f"[solr] first build {row['first_build_s']:.0f} s; now a rebuild beside it")
+        row["reindex"] = search_bench.reindex(env, lambda: solr_count(args.search_url))
+    row["index_bytes"] = solr_index_bytes(args.search_url)
+    log(f"[solr] {solr_count(args.search_url):,} articles, {row['index_bytes'] / 2**20:.0f} MB")
+    if not args.skip_http:
+        row["http"] = http_figures(env, args, queries, filters)
+    if args.solr_pid:
+        row["jvm"] = search_bench.memory_mb(args.solr_pid)
+        log(f"[solr] JVM RSS {row['jvm']['rss']:.0f} MB (peak {row['jvm']['peak_rss']:.0f} MB)")
+    return row
 
 
 def new_articles(count: int, folder: Path) -> Path:
@@ -212,6 +270,8 @@ def measure(size: int, args, env, queries) -> dict:
         (data_dir / fts5_reference.FILE_NAME).unlink()
     if not args.skip_http:
         row["http"] = http_figures(env, args, queries, filters)
+    if args.search_url:
+        row["cluster"] = cluster_figures(args, env, queries, filters)
     if args.reference_code:  # before the import, which leaves its articles in the index
         reference(args)
     if args.import_count:
@@ -275,9 +335,16 @@ def main() -> None:
         "--reference-code", help="also measure with this checkout's code at each size"
     )
     parser.add_argument("--workers", type=int, default=3, help="as gunicorn_conf on 2 cores")
-    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument(
+        "--clients", default="4", help="concurrent clients, e.g. 4,16 (requests/s for each)"
+    )
+    parser.add_argument("--search-url", help="a solr:// cluster measured beside Whoosh")
+    parser.add_argument(
+        "--solr-pid", type=int, default=int(os.environ.get("SOLR_PID") or 0), help="its JVM"
+    )
     parser.add_argument("--seconds", type=float, default=30)
     args = parser.parse_args()
+    args.clients = [int(n) for n in str(args.clients).split(",")]
     data_dir = Path(args.data_dir).resolve()
     if data_dir == Path("/work/bench-data/full") or not (data_dir / "newsroom.sqlite3").exists():
         sys.exit("--data-dir must be a copy of an archive (it grows); see the docstring")
@@ -289,6 +356,9 @@ def main() -> None:
     env = dict(
         os.environ, NEWSROOM_DATA_DIR=args.data_dir, DJANGO_SETTINGS_MODULE="newsroom.settings"
     )
+    # Whoosh here and in this process; the cluster only where --search-url says.
+    env.pop("SEARCH_URL", None)
+    os.environ.pop("SEARCH_URL", None)
     search_bench.django_setup(data_dir)
     search_bench.manage(env, "migrate", "--no-input", "-v0")
     search_bench.manage(env, "collectstatic", "--no-input", "-v0")

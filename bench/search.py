@@ -347,6 +347,24 @@ def over_http(
         timings[kind] = [t for t, _ in results]
         log(f"  {kind:32s} {figures(timings[kind])}" + (f"  non-200: {bad}" if bad else ""))
 
+    rate, done = concurrent_pages(kinds, clients, seconds)
+    memory = {pid: memory_mb(pid) for pid in worker_pids(master)}
+    for pid, mb in memory.items():
+        log(
+            f"[http] worker {pid}: RSS {mb['rss']:.0f} MB (peak {mb['peak_rss']:.0f} MB), "
+            f"PSS {mb['pss']:.0f} MB"
+        )
+    return {
+        "timings": timings,
+        "requests_per_s": rate,
+        "concurrent": done,
+        "workers": memory,
+        "kinds": kinds,
+    }
+
+
+def concurrent_pages(kinds, clients: int, seconds: float) -> tuple[float, list[float]]:
+    """Full and filtered pages from ``clients`` clients at once: requests/s and timings."""
     mixed = kinds["full page (all filter groups)"] + kinds["page with filters"]
     random.Random(7).shuffle(mixed)
     done: list[float] = []
@@ -366,18 +384,7 @@ def over_http(
         f"[http] {clients} concurrent clients, full pages: {len(done) / elapsed:.1f} requests/s "
         f"({figures(done)})"
     )
-    memory = {pid: memory_mb(pid) for pid in worker_pids(master)}
-    for pid, mb in memory.items():
-        log(
-            f"[http] worker {pid}: RSS {mb['rss']:.0f} MB (peak {mb['peak_rss']:.0f} MB), "
-            f"PSS {mb['pss']:.0f} MB"
-        )
-    return {
-        "timings": timings,
-        "requests_per_s": len(done) / elapsed,
-        "concurrent": done,
-        "workers": memory,
-    }
+    return len(done) / elapsed, done
 
 
 # --- --quick-load: the corpus without entity recognition ----------------------------------------

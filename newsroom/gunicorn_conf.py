@@ -31,6 +31,10 @@ timeout = env_int("GUNICORN_TIMEOUT", 60)
 # that has not sent its request's headers by then is closed.
 graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = env_int("GUNICORN_KEEPALIVE", 5)
+# Connections one worker holds at most (idle, sending, waiting); one more is answered 503
+# (newsroom/gunicorn_worker.py). GUNICORN_BODY_TIMEOUT (default 30 s, newsroom/serving.py): a
+# request body must arrive within it, plus a second per 50 KB of its declared length.
+worker_connections = env_int("GUNICORN_WORKER_CONNECTIONS", 500)
 # Recycle workers now and then so a slow leak never grows without bound.
 max_requests = env_int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = max_requests // 10

@@ -10,6 +10,11 @@ site is served by an event loop. On top of gunicorn's own ``asgi`` worker:
   than ``timeout`` (GUNICORN_TIMEOUT), the worker stops reporting to the arbiter, which
   kills it and starts a new one, as it does with sync workers: the event loop alone would
   go on answering nothing but its heartbeat.
+- **Connection cap.** A worker holds at most ``worker_connections`` connections
+  (GUNICORN_WORKER_CONNECTIONS); one more is answered 503 and closed. gunicorn's asyncio
+  worker counts them but takes any number.
+- Its own answers (400, 414, 431, 503) carry the site's security headers, and a WebSocket
+  handshake is refused with 400: the site speaks no WebSocket.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from gunicorn.asgi.protocol import ASGIProtocol
 from gunicorn.workers import gasgi
 
 from . import serving
+from .middleware import security_headers
 
 
 def header_timeout() -> float:
@@ -34,9 +40,23 @@ class HeaderDeadlineProtocol(ASGIProtocol):
 
     def connection_made(self, transport):
         super().connection_made(transport)
+        if self.worker.nr_conns > self.worker.worker_connections:
+            self.log.warning("over %d connections: answering 503", self.worker.worker_connections)
+            self._send_error_response(
+                503, "Too many connections: try again shortly.\n", (("Retry-After", "5"),)
+            )
+            self._close_transport()
+            return
         self._header_deadline = self.worker.loop.call_later(
             header_timeout(), self._headers_too_slow
         )
+
+    def _send_error_response(self, status, message, extra_headers=()):
+        super()._send_error_response(status, message, (*extra_headers, *security_headers()))
+
+    async def _handle_websocket(self, request, sockname, peername):
+        self._send_error_response(400, "This site speaks no WebSocket.\n")
+        self._close_transport()
 
     def _on_headers_complete(self):
         self._cancel_header_deadline()

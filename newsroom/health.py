@@ -38,6 +38,10 @@ def check_search(*, database_ok: bool = True) -> None:
         indexed = search.probe_index()
     except FileNotFoundError as exc:
         raise Problem("index missing") from exc
+    except search.IndexNeedsRebuild as exc:
+        raise Problem(f"index built for another version: run {search.REBUILD_COMMAND}") from exc
+    except search.SearchUnavailable as exc:
+        raise Problem("search engine unreachable") from exc
     if indexed == 0 and database_ok:
         published = Article.objects.filter(is_published=True).count()
         if published:

@@ -20,10 +20,30 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.middleware.gzip import GZipMiddleware
 from django.urls import reverse
+from django.utils.encoding import escape_uri_path
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from articles.locks import file_lock
 
 logger = logging.getLogger("newsroom.security")
+
+
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+
+
+def security_headers() -> list[tuple[str, str]]:
+    """The headers every answer carries, for the answers no middleware sees: the server's
+    own 400, 408, 413, 414, 431 and 503 (newsroom.serving, newsroom.gunicorn_worker)."""
+    headers = [
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", settings.X_FRAME_OPTIONS),
+        ("Referrer-Policy", settings.SECURE_REFERRER_POLICY),
+        ("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY),
+        ("Permissions-Policy", PERMISSIONS_POLICY),
+    ]
+    if settings.NEWSROOM_CSP:
+        headers.append(("Content-Security-Policy", settings.NEWSROOM_CSP))
+    return headers
 
 
 class SecurityHeadersMiddleware:
@@ -41,9 +61,7 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if self.csp:
             response.headers.setdefault("Content-Security-Policy", self.csp)
-        response.headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
-        )
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 
 
@@ -71,9 +89,21 @@ class TrackingParametersMiddleware:
             if len(kept) != len(pieces):
                 kept = [p for p in kept if p]
                 return HttpResponsePermanentRedirect(
-                    request.path + ("?" + "&".join(kept) if kept else "")
+                    same_site_path(request) + ("?" + "&".join(kept) if kept else "")
                 )
         return self.get_response(request)
+
+
+def same_site_path(request: HttpRequest) -> str:
+    """The request's path as a Location that stays on this site.
+
+    The raw path may start with "//" or "/\\" (or "/%2F%2F", decoded to "///"), which a
+    browser reads as another host: "//evil.example/" would send a shared link there.
+    """
+    path = "/" + escape_uri_path(request.path).lstrip("/")
+    if not url_has_allowed_host_and_scheme(path, allowed_hosts=None):
+        return "/"
+    return path
 
 
 class CompressionMiddleware(GZipMiddleware):
@@ -169,6 +199,25 @@ def _add(key: str) -> int:
     return failures
 
 
+def _take(key: str, limit: int) -> bool:
+    """Count one attempt unless ``limit`` are counted already; whether it was counted."""
+    with _counter_lock(key):
+        failures = cache.get(key) or 0
+        if failures >= limit:
+            return False
+        cache.set(key, failures + 1, settings.NEWSROOM_LOGIN_FAILURE_WINDOW)
+    return True
+
+
+def _give_back(key: str) -> None:
+    with _counter_lock(key):
+        failures = cache.get(key) or 0
+        if failures > 1:
+            cache.set(key, failures - 1, settings.NEWSROOM_LOGIN_FAILURE_WINDOW)
+        else:
+            cache.delete(key)
+
+
 def _username(credentials: dict) -> str:
     return str(credentials.get("username") or "")
 
@@ -179,8 +228,12 @@ def count_login_failure(sender, credentials: dict, request: HttpRequest | None =
         return
     address, username = client_address(request), _username(credentials)
     user_key, address_key = _keys(address, username)
-    failures = _add(user_key)
-    _add(address_key)
+    if getattr(request, "login_attempt_counted", False):  # counted before the check
+        request.login_attempt_settled = True
+        failures = cache.get(user_key) or 0
+    else:
+        failures = _add(user_key)
+        _add(address_key)
     logger.warning("failed sign-in for %r from %s (%d in window)", username, address, failures)
 
 
@@ -188,39 +241,58 @@ def count_login_failure(sender, credentials: dict, request: HttpRequest | None =
 def clear_login_failures(sender, request: HttpRequest | None = None, user=None, **kwargs):
     if request is None or user is None:
         return
-    cache.delete(_keys(client_address(request), user.get_username())[0])
+    address = client_address(request)
+    cache.delete(_keys(address, user.get_username())[0])
+    if getattr(request, "login_attempt_counted", False):
+        request.login_attempt_settled = True
+        _give_back(_keys(address, "")[1])  # a success is no failure of the address
 
 
 class AdminLoginRateLimitMiddleware:
-    """Answer 429 to sign-in attempts after too many failures for one address and user name."""
+    """Answer 429 to sign-in attempts after too many failures for one address and user name.
+
+    Each attempt is counted as a failure before its password is checked, in one step with
+    the check of the count, and taken back when it succeeds: attempts made at once are all
+    counted (30 in parallel had 7 passwords checked where the limit is 5, issue 17).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method == "POST" and request.path == reverse("admin:login"):
-            refused = self.refusal(request)
-            if refused:
-                return refused
-        return self.get_response(request)
+        if request.method != "POST" or request.path != reverse("admin:login"):
+            return self.get_response(request)
+        refused = self.count_attempt(request)
+        if refused:
+            return refused
+        response = self.get_response(request)
+        if not getattr(request, "login_attempt_settled", False):  # no password was checked
+            for key in _keys(client_address(request), request.POST.get("username", "")):
+                _give_back(key)
+        return response
 
-    def refusal(self, request: HttpRequest) -> HttpResponse | None:
+    def count_attempt(self, request: HttpRequest) -> HttpResponse | None:
         address = client_address(request)
         username = request.POST.get("username", "")
         user_key, address_key = _keys(address, username)
-        window = settings.NEWSROOM_LOGIN_FAILURE_WINDOW
-        if (cache.get(user_key) or 0) >= settings.NEWSROOM_LOGIN_FAILURE_LIMIT or (
-            cache.get(address_key) or 0
-        ) >= settings.NEWSROOM_LOGIN_FAILURE_LIMIT_PER_ADDRESS:
-            logger.warning("sign-in for %r from %s refused: too many failures", username, address)
-            minutes = max(1, window // 60)
-            response = HttpResponse(
-                "Too many failed sign-in attempts from your address. "
-                f"Wait {minutes} minutes and try again, or ask an administrator to reset "
-                "your password.\n",
-                status=429,
-                content_type="text/plain; charset=utf-8",
-            )
-            response.headers["Retry-After"] = str(window)
-            return response
+        if not _take(address_key, settings.NEWSROOM_LOGIN_FAILURE_LIMIT_PER_ADDRESS):
+            return self.refusal(address, username)
+        if not _take(user_key, settings.NEWSROOM_LOGIN_FAILURE_LIMIT):
+            _give_back(address_key)
+            return self.refusal(address, username)
+        request.login_attempt_counted = True
         return None
+
+    def refusal(self, address: str, username: str) -> HttpResponse:
+        logger.warning("sign-in for %r from %s refused: too many failures", username, address)
+        window = settings.NEWSROOM_LOGIN_FAILURE_WINDOW
+        minutes = max(1, window // 60)
+        response = HttpResponse(
+            "Too many failed sign-in attempts from your address. "
+            f"Wait {minutes} minutes and try again, or ask an administrator to reset "
+            "your password.\n",
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response.headers["Retry-After"] = str(window)
+        return response

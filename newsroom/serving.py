@@ -10,13 +10,15 @@ Django itself runs as before: one request at a time per worker process, on one t
 (``OneThreadASGIHandler``), so searches (CPU-bound, in the worker) do not compete for the
 GIL, and database connections and the search engine's per-thread state are reused.
 ``SiteApplication`` adds what Django's ASGI handler leaves out: it would read any request
-body to the end before the view could refuse it, and it answers HEAD with a body.
+body to the end before the view could refuse it, wait for a body forever, answer HEAD with a
+body, and fail (500) on a WebSocket.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import time
 
 from asgiref.sync import sync_to_async
@@ -24,10 +26,21 @@ from django.conf import settings
 from django.core.handlers.asgi import ASGIHandler, ASGIRequest
 from django.urls import reverse
 
+from .middleware import security_headers
+
 # When the request now running on this process's Django thread started (monotonic), or None.
 # gunicorn's worker (newsroom.gunicorn_worker) reads it to restart a worker stuck on one
 # request, as its sync workers did after GUNICORN_TIMEOUT.
 _running_since: float | None = None
+
+
+def body_timeout() -> float:
+    """Seconds a request body may take to arrive at the least (GUNICORN_BODY_TIMEOUT)."""
+    return float(os.environ.get("GUNICORN_BODY_TIMEOUT") or 30)
+
+
+# A body may take longer than body_timeout() as it is larger: this many bytes a second.
+BODY_MIN_RATE = 50_000
 
 
 def seconds_on_current_request() -> float:
@@ -56,7 +69,11 @@ class SiteApplication:
       upload pages (whose views refuse an oversized Content-Length with a page saying why,
       so they see the request without its body), ``DATA_UPLOAD_MAX_MEMORY_SIZE`` elsewhere
       (413). Django's ASGI handler would spool any body to disk before the view runs.
+    - A body must arrive within ``body_timeout()`` seconds, longer for a larger one (at least
+      ``BODY_MIN_RATE`` bytes a second): a client dripping its body a byte a second held its
+      connection for ever. Past the deadline it is answered 408 and Django sees no request.
     - A response to HEAD goes out without its body (gunicorn warns on every one otherwise).
+    - A WebSocket handshake is refused (the site speaks none); gunicorn answers 403.
     """
 
     def __init__(self, django_app=None):
@@ -64,6 +81,10 @@ class SiteApplication:
         self._upload_paths: frozenset[str] | None = None
 
     async def __call__(self, scope, receive, send):
+        if scope["type"] == "websocket":
+            await receive()  # websocket.connect
+            await send({"type": "websocket.close", "code": 1008})
+            return
         if scope["type"] != "http":
             await self.django_app(scope, receive, send)
             return
@@ -75,7 +96,8 @@ class SiteApplication:
                 return
             receive = _without_body(receive)  # the view refuses it by its Content-Length
         else:
-            receive = _limited(receive, limit)
+            deadline = body_timeout() + (declared or 0) / BODY_MIN_RATE
+            receive = _in_time(_limited(receive, limit), send, deadline)
         if scope["method"] == "HEAD":
             send = _without_response_body(send)
         await self.django_app(scope, receive, send)
@@ -101,10 +123,43 @@ def _content_length(scope) -> int | None:
 
 
 async def _too_large(send, limit: int) -> None:
-    body = f"Request body over the {limit:,}-byte limit.\n".encode()
-    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")]
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await _refuse(send, 413, f"Request body over the {limit:,}-byte limit.\n")
+
+
+async def _refuse(send, status: int, text: str) -> None:
+    """An answer made here, not by Django: the security headers are added by hand."""
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"connection", b"close"),
+        *((name.lower().encode(), value.encode()) for name, value in security_headers()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": text.encode()})
+
+
+def _in_time(receive, send, seconds: float):
+    """The body must have arrived ``seconds`` after the request began, or it is answered 408
+    and Django told the client went away; once it has, receive is left alone (Django then
+    listens for a disconnect while the view runs)."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    arrived = False
+
+    async def receive_in_time():
+        nonlocal arrived
+        if arrived:
+            return await receive()
+        left = deadline - asyncio.get_running_loop().time()
+        try:
+            message = await asyncio.wait_for(receive(), max(0.0, left))
+        except TimeoutError:
+            arrived = True
+            await _refuse(send, 408, "The request body did not arrive in time.\n")
+            return {"type": "http.disconnect"}
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            arrived = True
+        return message
+
+    return receive_in_time
 
 
 def _without_body(receive):

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     # Compresses what comes out of everything below (public pages only: see its docstring).
     "newsroom.middleware.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Out here, so that answers made below it (tracking redirects, 400s) carry it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.SecurityHeadersMiddleware",
     "newsroom.middleware.TrackingParametersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -91,7 +93,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.AdminLoginRateLimitMiddleware",
 ]
 
@@ -245,8 +246,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Search -----------------------------------------------------------------------
 # SEARCH_URL selects the haystack backend: unset (default) keeps a Whoosh index under
-# NEWSROOM_DATA_DIR; "whoosh:///abs/path" moves it; "elasticsearch://host:9200/index"
-# or "solr://host:8983/solr/core" use a cluster. Only articles/search/ talks to haystack.
+# NEWSROOM_DATA_DIR; "whoosh:///abs/path" moves it; "solr://host:8983/solr/newsroom"
+# uses a SolrCloud cluster (newsroom/search_config.py). Only articles/search/ talks to haystack.
 from newsroom.search_config import haystack_connections  # noqa: E402
 
 HAYSTACK_CONNECTIONS = haystack_connections(os.environ.get("SEARCH_URL", ""), DATA_DIR)
@@ -321,6 +322,7 @@ LOGGING = {
         "django.security": {"level": "WARNING"},
         # Whoosh and haystack log every search failure themselves; keep their detail.
         "haystack": {"level": "WARNING"},
-        "elasticsearch": {"level": "WARNING"},
+        # pysolr logs every request at INFO.
+        "pysolr": {"level": "WARNING"},
     },
 }

@@ -1,7 +1,7 @@
-"""SEARCH_URL chooses the search backend: Whoosh by default, a cluster through haystack.
+"""SEARCH_URL chooses the search backend: Whoosh by default, SolrCloud through haystack.
 
-No Elasticsearch or Solr server runs here, so these tests stop where the network would
-start: the connection settings, the engine haystack loads for them and the client it builds.
+These tests stop where the network would start: the connection settings, the engine haystack
+loads for them and the client it builds (tests/test_engine_parity.py runs on a real cluster).
 """
 
 import subprocess
@@ -39,30 +39,11 @@ def test_whoosh_url_moves_the_index_folder():
 
 
 @pytest.mark.parametrize(
-    ("url", "endpoint", "index"),
-    [
-        ("elasticsearch://es:9200/newsroom", "http://es:9200", "newsroom"),
-        ("elasticsearch://es:9200", "http://es:9200", "newsroom"),
-        ("elasticsearchs://es.example.org:9243/archive", "https://es.example.org:9243", "archive"),
-        ("http://10.0.0.5:9200/news", "http://10.0.0.5:9200", "news"),
-        ("https://user:pw@es.example.org/news", "https://user:pw@es.example.org", "news"),
-    ],
+    "url", ["elasticsearch://es:9200/newsroom", "elasticsearchs://es:9243/x", "http://es:9200/x"]
 )
-def test_elasticsearch_url_selects_haystacks_elasticsearch7_backend(url, endpoint, index):
-    options = haystack_connections(url, DATA)["default"]
-    assert options["ENGINE"] == "articles.search.cluster.NewsroomElasticsearchEngine"
-    assert options["URL"] == endpoint
-    assert options["INDEX_NAME"] == index
-
-
-def test_elasticsearch_engine_is_haystacks_elasticsearch7_one():
-    pytest.importorskip("elasticsearch", reason="the elasticsearch 7 client is not installed")
-    from haystack.backends.elasticsearch7_backend import Elasticsearch7SearchBackend
-
-    backend = backend_for("elasticsearch://es.internal:9200/newsroom")
-    assert isinstance(backend, Elasticsearch7SearchBackend)
-    assert backend.index_name == "newsroom"
-    assert [h["host"] for h in backend.conn.transport.hosts] == ["es.internal"]
+def test_an_elasticsearch_url_says_it_is_no_longer_supported_and_what_to_use(url):
+    with pytest.raises(SearchURLError, match="Elasticsearch is no longer supported.*solr://"):
+        haystack_connections(url, DATA)
 
 
 @pytest.mark.parametrize(
@@ -78,26 +59,29 @@ def test_solr_url_selects_haystacks_solr_backend(url, endpoint):
     assert options["URL"] == endpoint
 
 
-def test_solr_engine_is_haystacks_solr_one():
+def test_solr_engine_is_haystacks_solr_one_failing_over_between_nodes():
     pytest.importorskip("pysolr", reason="pysolr is not installed")
     from haystack.backends.solr_backend import SolrSearchBackend
 
-    backend = backend_for("solr://solr.internal:8983/solr/newsroom")
+    backend = backend_for("solr://solr1.internal:8983,solr2.internal:8983/solr/newsroom")
     assert isinstance(backend, SolrSearchBackend)
-    assert backend.conn.url == "http://solr.internal:8983/solr/newsroom"
+    assert backend.conn.urls == [
+        "http://solr1.internal:8983/solr/newsroom",
+        "http://solr2.internal:8983/solr/newsroom",
+    ]
 
 
 @pytest.mark.parametrize("url", ["ftp://x/y", "opensearch://os:9200/ix", "redis://r"])
 def test_an_unknown_search_url_names_the_ones_that_work(url):
-    with pytest.raises(SearchURLError, match="use whoosh://, elasticsearch:// or solr://"):
+    with pytest.raises(SearchURLError, match="use whoosh:// or solr://"):
         haystack_connections(url, DATA)
 
 
 def test_settings_take_search_url_from_the_environment(tmp_path):
-    env = django_env(tmp_path, SEARCH_URL="elasticsearch://es:9200/newsroom")
+    env = django_env(tmp_path, SEARCH_URL="solr://solr:8983/solr/newsroom")
     found = settings_in_subprocess(env, "HAYSTACK_CONNECTIONS")["HAYSTACK_CONNECTIONS"]
-    assert found["default"]["ENGINE"] == "articles.search.cluster.NewsroomElasticsearchEngine"
-    assert found["default"]["URL"] == "http://es:9200"
+    assert found["default"]["ENGINE"] == "articles.search.cluster.NewsroomSolrEngine"
+    assert found["default"]["URL"] == "http://solr:8983/solr/newsroom"
 
 
 def test_settings_refuse_an_unknown_search_url_at_start(tmp_path):
@@ -140,14 +124,14 @@ def test_whoosh_works_without_the_cluster_clients_installed(tmp_path):
     assert done.stdout.split() == ["NewsroomWhooshSearchBackend", "0"]
 
 
-def test_elasticsearch_without_its_client_says_what_to_install(tmp_path):
+def test_solr_without_its_client_says_what_to_install(tmp_path):
     done = run_without_cluster_clients(
         tmp_path,
         "from haystack import connections; connections['default'].get_backend()",
-        SEARCH_URL="elasticsearch://es:9200/newsroom",
+        SEARCH_URL="solr://solr:8983/solr/newsroom",
     )
     assert done.returncode != 0
-    assert "elasticsearch" in done.stderr.splitlines()[-1].lower()
+    assert "pysolr" in done.stderr.splitlines()[-1].lower()
     assert "install" in done.stderr.splitlines()[-1].lower()
 
 
@@ -155,19 +139,6 @@ def article_index_fields() -> dict:
     from haystack import connections
 
     return connections["default"].get_unified_index().all_searchfields()
-
-
-def test_elasticsearch_backend_from_search_url_maps_every_index_field():
-    pytest.importorskip("elasticsearch", reason="the elasticsearch 7 client is not installed")
-    fields = article_index_fields()
-    content_field, mapping = backend_for("elasticsearch://es:9200/newsroom").build_schema(fields)
-    assert content_field == "text"
-    assert set(fields) <= set(mapping)
-    # haystack adds a "<name>_exact" field per facet; a cluster facets on it, unanalysed.
-    facets = [name for name, f in fields.items() if hasattr(f, "facet_for")]
-    assert facets, "the article index declares no facet"
-    for name in facets:
-        assert mapping[name]["type"] in {"keyword", "date", "long"}, name
 
 
 def test_solr_backend_from_search_url_has_a_schema_field_for_every_index_field():

@@ -169,3 +169,27 @@ def test_renames_mark_articles_changed_in_one_update_not_a_save_each(
     with django_assert_max_num_queries(40):
         corrections.rename_entity(indexed_mentions.hashd, "Popular Mobilization Forces")
     assert Article.objects.filter(updated_at__gt=indexed_mentions.other.updated_at).count() == 101
+
+
+def test_a_country_added_after_its_places_reaches_their_articles(clean_index):
+    """A place's country is indexed as a place value too: "United Kingdom" created after an
+    article naming London was indexed must reach that article (a check_index finding)."""
+    article = make_article("Okapi in London")
+    london = Entity.objects.create(
+        kind="place", name="London", slug="london", key="london", country="GB", feature="city"
+    )
+    Mention.objects.create(article=article, entity=london, count=1)
+    queue.drain()
+    Entity.objects.create(
+        kind="place",
+        name="United Kingdom",
+        slug="united-kingdom",
+        key="united kingdom",
+        country="GB",
+        feature="country",
+    )
+    queue.drain()
+
+    assert "The index matches the database." in check()
+    indexed = search.current_engine().indexed_facets([article.pk])[article.pk]
+    assert indexed["place"] == {"london", "united-kingdom"}

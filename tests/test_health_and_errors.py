@@ -16,6 +16,8 @@ from articles.models import Article
 from newsroom.urls import handler404, handler500  # noqa: F401 (used by this test urlconf)
 from newsroom.urls import urlpatterns as site_patterns
 
+from .conftest import ON_CLUSTER, whoosh_only
+
 
 def boom(request):
     raise RuntimeError("database password is hunter2")
@@ -29,6 +31,9 @@ urlpatterns = [path("boom/", boom), *site_patterns]
 def index_folder(settings, tmp_path, monkeypatch):
     """A real Whoosh index of this test's own, in tmp_path/whoosh (created empty)."""
     from haystack import connections
+
+    if ON_CLUSTER:
+        pytest.skip("Whoosh-only: SEARCH_URL points at a cluster")
 
     folder = tmp_path / "whoosh"
     monkeypatch.setitem(settings.HAYSTACK_CONNECTIONS["default"], "PATH", str(folder))
@@ -146,6 +151,7 @@ def test_healthz_says_failed_when_the_index_cannot_be_read(client, index_folder,
     assert "health check: search failed" in caplog.text
 
 
+@whoosh_only
 @pytest.mark.django_db
 def test_healthz_names_the_search_index_when_its_folder_is_a_file(
     client, settings, tmp_path, monkeypatch

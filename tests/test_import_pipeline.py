@@ -78,7 +78,7 @@ def test_a_document_too_long_for_entity_recognition_fails_alone(clean_index, sha
     out, err = io.StringIO(), io.StringIO()
     call_command("import_articles", str(SEED), str(big), stdout=out, stderr=err)
     assert "1 created, 0 duplicates, 1 failed" in out.getvalue()
-    assert f"failed: {big}: article text is 2," in err.getvalue()
+    assert f"failed: {big}: text of 2," in err.getvalue()  # refused before it is parsed
     assert "over the 200,000-character limit" in err.getvalue()
     assert Article.objects.get().source.name == "Press TV"
 
@@ -98,7 +98,7 @@ def test_extract_reports_the_long_document_and_prints_the_others(shared, tmp_pat
     call_command("extract", str(big), str(SEED), stdout=out, stderr=err)
     records = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [r["file"] for r in records] == [str(SEED)]
-    assert f"failed: {big}: article text is" in err.getvalue()
+    assert f"failed: {big}: text of " in err.getvalue()
 
 
 def test_a_document_that_breaks_the_ner_batch_fails_alone_with_its_reason(shared):

@@ -247,7 +247,9 @@ def test_a_pipe_is_not_read(tmp_path):
 def test_too_many_entries():
     data = make_zip({f"{n}.txt": ARTICLE.encode() for n in range(5)})
     (failure,) = list(read_bytes("up.zip", data, max_archive_entries=3))
-    assert failure.reason.startswith("too many entries: the archive holds 5 files, the limit is 3")
+    assert failure.reason.startswith(
+        "too many entries: the archive holds 5 files and folders, the limit is 3"
+    )
 
 
 def test_broken_zip():

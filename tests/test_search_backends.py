@@ -1,4 +1,4 @@
-"""Backend selection, the Elasticsearch / Solr schemas, and the generic SearchQuerySet path."""
+"""Backend selection, the committed Solr configset, and the generic SearchQuerySet path."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from articles.search.types import EngineQuery
 from articles.search.vocabulary import FILTER_FIELDS
 from newsroom.search_config import SearchURLError, haystack_connections
 
+from .conftest import whoosh_only
 from .test_search_engine import (  # noqa: F401  (fixture)
     assert_counts_are_what_a_click_finds,
     ids,
@@ -49,64 +50,78 @@ def test_whoosh_url_with_a_path():
     assert conf["PATH"] == "/srv/index"
 
 
-def test_elasticsearch_url():
-    conf = haystack_connections("elasticsearchs://es.example:9200/news", Path("/d"))["default"]
-    assert conf["ENGINE"] == "articles.search.cluster.NewsroomElasticsearchEngine"
-    assert conf["URL"] == "https://es.example:9200"
-    assert conf["INDEX_NAME"] == "news"
-
-
-def test_solr_url():
-    conf = haystack_connections("solr://solr.example:8983/solr/news", Path("/d"))["default"]
+def test_solr_url_lists_every_node_and_the_alias():
+    conf = haystack_connections("solr://a:8983,b:8983/solr/news?shards=3", Path("/d"))["default"]
     assert conf["ENGINE"] == "articles.search.cluster.NewsroomSolrEngine"
-    assert conf["URL"] == "http://solr.example:8983/solr/news"
+    assert conf["URLS"] == ["http://a:8983/solr/news", "http://b:8983/solr/news"]
+    assert conf["URL"] == "http://a:8983/solr/news"
+    assert (conf["ALIAS"], conf["SHARDS"], conf["REPLICAS"]) == ("news", 3, 2)
+
+
+def test_elasticsearch_url_says_to_use_solr():
+    with pytest.raises(SearchURLError, match="Elasticsearch is no longer supported.*solr://"):
+        haystack_connections("elasticsearch://es:9200/news", Path("/d"))
 
 
 def test_unknown_scheme_says_what_is_supported():
-    with pytest.raises(SearchURLError, match="whoosh://, elasticsearch:// or solr://"):
+    with pytest.raises(SearchURLError, match="use whoosh:// or solr://"):
         haystack_connections("mysql://x", Path("/d"))
 
 
+@whoosh_only
 def test_configured_engine_is_newsroom_whoosh():
     from articles.search.whoosh.backend import NewsroomWhooshSearchBackend
 
     assert isinstance(connections["default"].get_backend(), NewsroomWhooshSearchBackend)
 
 
-# --- generated schemas -------------------------------------------------------------------------
+# --- the committed Solr configset ----------------------------------------------------------------
 
 
 def _searchfields():
     return connections["default"].get_unified_index().all_searchfields()
 
 
-def test_elasticsearch_mapping_has_every_field_and_facet():
-    pytest.importorskip("elasticsearch")
-    from articles.search.cluster import NewsroomElasticsearchBackend
+def _schema_fields() -> dict[str, dict[str, str]]:
+    import xml.etree.ElementTree as ET
 
-    backend = NewsroomElasticsearchBackend("es", URL="http://localhost:9200", INDEX_NAME="x")
-    content_field, mapping = backend.build_schema(_searchfields())
-    assert content_field == "text"
-    assert FIELDS | FACETS | {f"{f}_exact" for f in FACETS} <= set(mapping)
-    for facet in FACETS:  # keyword (not analysed) values for exact facets
-        assert mapping[f"{facet}_exact"]["type"] == "keyword"
-    assert mapping["published"]["type"] == "date"
-    assert mapping["article_id"]["type"] == "long"
+    from articles.search.solr.collections import CONFIGSET_DIR
+
+    root = ET.parse(CONFIGSET_DIR / "schema.xml").getroot()
+    return {f.get("name"): f.attrib for f in root.iter() if f.tag in ("field", "dynamicField")}
 
 
-def test_solr_schema_has_every_field_and_facet():
-    pytest.importorskip("pysolr")
-    from articles.search.cluster import NewsroomSolrEngine
-
-    backend = NewsroomSolrEngine.backend("solr", URL="http://localhost:8983/solr/x")
-    content_field, schema = backend.build_schema(_searchfields())
-    by_name = {f["field_name"]: f for f in schema}
-    assert content_field == "text"
-    assert FIELDS | FACETS | {f"{f}_exact" for f in FACETS} <= set(by_name)
+def test_solr_schema_has_every_field_the_article_index_declares():
+    fields = _schema_fields()
+    declared = {n for n in _searchfields() if not n.endswith("_exact")}
+    assert declared | {"id", "django_ct", "django_id"} <= set(fields)
+    assert {f"{facet}_exact" for facet in FACETS} <= set(_searchfields())
+    exact = fields["*_exact"]  # the copy haystack sends for each facet: exact strings
+    assert (exact["type"], exact["multiValued"], exact["docValues"]) == ("string", "true", "true")
     for facet in FACETS:
-        assert by_name[f"{facet}_exact"]["type"] == "string"
-        assert by_name[f"{facet}_exact"]["multi_valued"] == "true"
-    assert by_name["published"]["type"] == "date"
+        assert fields[facet]["type"] == "string" and fields[facet]["multiValued"] == "true"
+    assert fields["published"]["type"] == "pdate" and fields["article_id"]["type"] == "plong"
+    assert fields["text"]["type"] == "text_newsroom"
+
+
+def test_solr_stop_words_are_the_whoosh_analyzers():
+    from articles.search.analysis import STOP_WORDS
+    from articles.search.solr.collections import CONFIGSET_DIR
+
+    lines = (CONFIGSET_DIR / "stopwords.txt").read_text().splitlines()
+    assert {w for w in lines if w and not w.startswith("#")} == set(STOP_WORDS)
+
+
+def test_the_configset_name_changes_with_its_files(tmp_path, monkeypatch):
+    from articles.search.solr import collections
+
+    before = collections.configset_name()
+    for name, data in collections.configset_files().items():
+        (tmp_path / name).write_bytes(data)
+    monkeypatch.setattr(collections, "CONFIGSET_DIR", tmp_path)
+    assert collections.configset_name() == before
+    (tmp_path / "schema.xml").write_bytes(b"<schema/>")
+    assert collections.configset_name() != before
 
 
 def test_whoosh_schema_keeps_facets_as_exact_keywords(clean_index):
@@ -123,7 +138,7 @@ def test_whoosh_schema_keeps_facets_as_exact_keywords(clean_index):
 
 @pytest.fixture
 def generic(monkeypatch):
-    """Search as on Elasticsearch or Solr: no fast path, only SearchQuerySet."""
+    """Search as on Solr: no fast path, only SearchQuerySet."""
     monkeypatch.setattr(
         search.service, "current_engine", lambda: HaystackSearchEngine(connections["default"])
     )
@@ -236,27 +251,6 @@ def _request_kwargs(backend, include) -> dict:
     return backend.build_search_kwargs(sqs.query.build_query(), **sqs.query.build_params())
 
 
-# Parameters of an Elasticsearch 7 terms aggregation (a "limit" makes it reject the search).
-ES7_TERMS_KEYS = {
-    "field", "size", "shard_size", "min_doc_count", "shard_min_doc_count", "order",
-    "include", "exclude", "missing", "execution_hint", "collect_mode", "script",
-    "show_term_doc_count_error", "value_type",
-}  # fmt: skip
-
-
-def test_elasticsearch_terms_aggregations_take_only_elasticsearch_options():
-    pytest.importorskip("elasticsearch")
-    with default_connection("elasticsearch://127.0.0.1:9/newsroom") as backend:
-        body = _request_kwargs(backend, {"place": ("iraq",)})
-    aggs = body["aggs"]
-    assert {agg["terms"]["field"] for agg in aggs.values()} == {
-        f"{name}_exact" for name in FILTER_FIELDS
-    }
-    for agg in aggs.values():
-        assert set(agg["terms"]) <= ES7_TERMS_KEYS, agg
-        assert agg["terms"]["size"] >= 1000  # every value, not the 10 of ES's default
-
-
 def test_solr_facet_parameters_take_only_solr_options():
     pytest.importorskip("pysolr")
     with default_connection("solr://127.0.0.1:9/solr/newsroom") as backend:
@@ -270,8 +264,8 @@ def test_solr_facet_parameters_take_only_solr_options():
 
 @pytest.mark.django_db
 def test_a_cluster_that_does_not_answer_says_search_is_unavailable(newsroom, client):  # noqa: F811
-    pytest.importorskip("elasticsearch")
-    with default_connection("elasticsearch://127.0.0.1:9/newsroom"):  # nothing listens on 9
+    pytest.importorskip("pysolr")
+    with default_connection("solr://127.0.0.1:9/solr/newsroom"):  # nothing listens on 9
         with pytest.raises(search.SearchUnavailable):
             search_articles(SearchRequest(q="troops"))
         page = client.get("/search/?q=troops")
@@ -293,12 +287,12 @@ def test_generic_path_counts_articles(newsroom, generic):  # noqa: F811
 
 @pytest.mark.django_db
 def test_a_cluster_write_that_fails_raises_so_the_index_queue_retries_it(newsroom):  # noqa: F811
-    pytest.importorskip("elasticsearch")
+    pytest.importorskip("pysolr")
     from articles.models import Article, IndexTask
     from articles.search import queue
 
     article = Article.objects.filter(is_published=True).first()
-    with default_connection("elasticsearch://127.0.0.1:9/newsroom"):  # nothing listens on 9
+    with default_connection("solr://127.0.0.1:9/solr/newsroom"):  # nothing listens on 9
         with pytest.raises(Exception):  # noqa: B017 - the client's connection error
             search.index_articles([article.pk])
         with pytest.raises(Exception):  # noqa: B017

@@ -1,4 +1,4 @@
-"""What the pictures count, from both engines' facet machinery: timelines (matches per day,
+"""What the pictures count, from every engine's facet machinery: timelines (matches per day,
 month or year), the map's country counts, and values required together (entity pages)."""
 
 from __future__ import annotations
@@ -13,18 +13,15 @@ from articles.models import Article
 from articles.search import SearchRequest, search_articles
 from articles.search.timeline import choose_unit, period_end, period_starts
 
-from .test_search_backends import generic  # noqa: F401  (fixture)
-from .test_search_engine import newsroom  # noqa: F401  (fixture)
+from .test_search_engine import make_newsroom
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(params=["whoosh", "generic"])
-def engine(request):
-    """Each test runs on the Whoosh fast path and on the generic haystack engine."""
-    if request.param == "generic":
-        request.getfixturevalue("generic")
-    return request.param
+@pytest.fixture
+def newsroom(engine):
+    """The small archive on each engine (tests/conftest.py ``engine``)."""
+    return make_newsroom()
 
 
 def assert_bars_are_what_a_click_finds(request: SearchRequest) -> search.Timeline:
@@ -37,7 +34,7 @@ def assert_bars_are_what_a_click_finds(request: SearchRequest) -> search.Timelin
     return timeline
 
 
-def test_the_whole_archive_is_drawn_in_months_from_first_to_last(newsroom, engine):  # noqa: F811
+def test_the_whole_archive_is_drawn_in_months_from_first_to_last(newsroom, engine):
     timeline = assert_bars_are_what_a_click_finds(SearchRequest())
     assert timeline.unit == "month"
     starts = [start for start, _ in timeline.periods]
@@ -53,7 +50,7 @@ def test_the_whole_archive_is_drawn_in_months_from_first_to_last(newsroom, engin
     assert timeline.undated == 0
 
 
-def test_undated_articles_are_counted_beside_the_bars(newsroom, engine):  # noqa: F811
+def test_undated_articles_are_counted_beside_the_bars(newsroom, engine):
     for n in range(2):
         undated = Article.objects.create(
             headline=f"Undated troops report {n}", slug="u", body="troops", fingerprint=f"u{n}"
@@ -66,7 +63,7 @@ def test_undated_articles_are_counted_beside_the_bars(newsroom, engine):  # noqa
     assert narrowed.timeline.undated == 0  # a date filter leaves undated articles out
 
 
-def test_a_month_is_drawn_in_days_and_a_decade_in_years(newsroom, engine):  # noqa: F811
+def test_a_month_is_drawn_in_days_and_a_decade_in_years(newsroom, engine):
     january = assert_bars_are_what_a_click_finds(
         SearchRequest(date_from=date(2020, 1, 1), date_to=date(2020, 1, 31))
     )
@@ -82,14 +79,14 @@ def test_a_month_is_drawn_in_days_and_a_decade_in_years(newsroom, engine):  # no
     assert [start.year for start, _ in years.periods] == list(range(2009, 2022))
 
 
-def test_the_timeline_counts_within_every_filter(newsroom, engine):  # noqa: F811
+def test_the_timeline_counts_within_every_filter(newsroom, engine):
     timeline = assert_bars_are_what_a_click_finds(
         SearchRequest(q="troops", include={"place": ("iraq",)}, exclude={"source": ("press-tv",)})
     )
     assert timeline.dated == 2
 
 
-def test_a_fixed_unit_is_kept_and_no_match_draws_nothing(newsroom, engine):  # noqa: F811
+def test_a_fixed_unit_is_kept_and_no_match_draws_nothing(newsroom, engine):
     counted = search_articles(SearchRequest(q="troops", per_page=0, timeline="year"))
     assert counted.hits == [] and counted.total == 4  # per_page=0: counts only
     years = counted.timeline
@@ -116,7 +113,7 @@ def test_units_follow_the_span():
     ]
 
 
-def test_country_counts_are_looked_up_in_the_place_facet(newsroom, engine):  # noqa: F811
+def test_country_counts_are_looked_up_in_the_place_facet(newsroom, engine):
     places = search_articles(SearchRequest()).facets["place"]
     # Kirkuk is filed under Iraq too: a country counts the articles naming any place in it.
     assert places.counts_for(["iraq", "iran", "atlantis"]) == {"iraq": 3, "iran": 1}
@@ -125,7 +122,7 @@ def test_country_counts_are_looked_up_in_the_place_facet(newsroom, engine):  # n
 
 
 def test_required_values_must_all_be_there_and_facets_count_within_them(
-    newsroom,  # noqa: F811
+    newsroom,
     engine,
 ):
     either = search_articles(SearchRequest(include={"place": ("iraq", "kirkuk")}))

@@ -39,6 +39,11 @@ def entity(kind, name, slug, country="", feature=""):
 
 @pytest.fixture
 def newsroom(clean_index):
+    """A small archive on Whoosh (tests/test_engine_parity.py builds it on every engine)."""
+    return make_newsroom()
+
+
+def make_newsroom() -> dict[str, Article]:
     """A small archive: two outlets, Iraq with Kirkuk, Iran, an organization and a person."""
     press_tv = Source.objects.create(name="Press TV", slug="press-tv")
     reuters = Source.objects.create(name="Reuters", slug="reuters")

@@ -48,6 +48,32 @@ def test_pages_carry_nosniff_referrer_policy_and_frame_denial(client):
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
+@pytest.mark.parametrize(
+    ("raw_path", "location"),
+    [
+        ("//evil.example/", "/evil.example/"),
+        ("///evil.example/", "/evil.example/"),  # /%2F%2Fevil.example/ once decoded
+        ("/\\evil.example/", "/%5Cevil.example/"),
+        ("/search/", "/search/"),
+    ],
+)
+def test_the_tracking_redirect_stays_on_this_site(client, raw_path, location):
+    response = client.get("/", {"utm_source": "x", "q": "iran"}, PATH_INFO=raw_path)
+    assert response.status_code == 301
+    assert response["Location"] == location + "?q=iran"
+
+
+@pytest.mark.parametrize(
+    ("path", "extra"), [("/?utm_source=x", {}), ("/", {"HTTP_HOST": "evil.example"})]
+)
+def test_redirects_and_refused_hosts_carry_every_security_header(client, path, extra):
+    response = client.get(path, **extra)
+    assert response.status_code in (301, 400)
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
 def test_hsts_and_secure_cookies_behind_tls(client, settings):
     settings.SECURE_HSTS_SECONDS = 31536000
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -8,6 +8,7 @@ data folder and checks that it keeps answering while such connections hang.
 
 import json
 import socket
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -23,6 +24,9 @@ from .conftest import free_port, separate_site
 
 WORKERS = 2
 HEADER_TIMEOUT = 4
+BODY_TIMEOUT = 3
+CONNECTIONS = 10  # per worker
+SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options")
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +47,8 @@ def server(tmp_path_factory):
             **production,
             "WEB_CONCURRENCY": str(WORKERS),
             "GUNICORN_HEADER_TIMEOUT": str(HEADER_TIMEOUT),
+            "GUNICORN_BODY_TIMEOUT": str(BODY_TIMEOUT),
+            "GUNICORN_WORKER_CONNECTIONS": str(CONNECTIONS),
             "GUNICORN_ACCESS_LOG": "/dev/null",
         },
     )  # fmt: skip
@@ -144,6 +150,109 @@ def test_head_exports_and_static_files_under_the_event_loop(server):
     assert answer == 200 and b"font" in css
 
 
+def raw_answer(port: int, request: bytes) -> tuple[bytes, dict[str, str]]:
+    """The status line and headers the server sends for ``request``, sent as written."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        received = b""
+        while b"\r\n\r\n" not in received:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+    head = received.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in head[1:] if ": " in line)
+    return head[0].encode(), {name.lower(): value for name, value in headers.items()}
+
+
+@pytest.mark.parametrize("path", [b"//evil.example/", b"/%2F%2Fevil.example/", b"//evil.example"])
+def test_the_tracking_redirect_never_leaves_the_site(server, path):
+    status_line, headers = raw_answer(
+        server, b"GET " + path + b"?utm_source=x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    assert status_line.startswith(b"HTTP/1.1 301")
+    assert headers["location"].startswith("/evil.example")
+    assert all(name in headers for name in SECURITY_HEADERS), headers
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"POST /search/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 900000000\r\n\r\n", 413),
+        (b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 414),
+        (b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n", 431),
+        (b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n", 400),
+    ],
+    ids=["413", "414", "431", "400"],
+)
+def test_answers_made_before_django_carry_the_security_headers(server, request_bytes, status):
+    status_line, headers = raw_answer(server, request_bytes)
+    assert status_line.startswith(b"HTTP/1.1 %d" % status), status_line
+    assert all(name in headers for name in SECURITY_HEADERS), headers
+    assert headers["x-frame-options"] == "DENY"
+
+
+def test_a_websocket_handshake_is_refused_not_failed(server):
+    status_line, headers = raw_answer(
+        server,
+        b"GET /search/ HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+        b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        b"Sec-WebSocket-Version: 13\r\n\r\n",
+    )
+    assert status_line.startswith(b"HTTP/1.1 400"), status_line
+    assert all(name in headers for name in SECURITY_HEADERS), headers
+    assert status(server, "/healthz")[0] == 200
+
+
+def test_a_body_dripping_a_byte_a_second_is_cut_off(server):
+    with socket.create_connection(("127.0.0.1", server), timeout=BODY_TIMEOUT + 10) as sock:
+        sock.sendall(
+            b"POST /admin/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n\r\n"
+        )
+        started = time.monotonic()
+        answer = b""
+        sock.settimeout(1)
+        while time.monotonic() - started < BODY_TIMEOUT + 8:
+            try:
+                sock.sendall(b"u")
+                chunk = sock.recv(1000)
+            except TimeoutError:
+                continue
+            except OSError:
+                break
+            if not chunk:
+                break
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    assert BODY_TIMEOUT - 1 < time.monotonic() - started < BODY_TIMEOUT + 8
+    assert b"content-security-policy" in answer.lower()
+
+
+def test_a_worker_takes_no_more_connections_than_its_cap(server):
+    idle = []
+    try:
+        for _ in range(WORKERS * CONNECTIONS + 6):
+            idle.append(socket.create_connection(("127.0.0.1", server), timeout=5))
+        time.sleep(0.5)
+        refused = []
+        for sock in idle:
+            sock.settimeout(0.2)
+            try:
+                first = sock.recv(1000)
+            except TimeoutError:
+                continue
+            if first.startswith(b"HTTP/1.1 503"):
+                refused.append(first)
+        assert len(refused) >= 6
+        assert all(b"Retry-After: 5" in r and b"X-Frame-Options" in r for r in refused)
+    finally:
+        for sock in idle:
+            sock.close()
+    time.sleep(0.5)
+    assert status(server, "/healthz")[0] == 200
+
+
 def test_a_worker_busy_on_one_request_past_the_timeout_stops_reporting(tmp_path):
     """The arbiter restarts a worker that stops reporting, as it does with sync workers."""
     config = Config()
@@ -162,3 +271,25 @@ def test_a_worker_busy_on_one_request_past_the_timeout_stops_reporting(tmp_path)
     finally:
         serving._running_since = None
         worker.tmp.close()
+
+
+def test_the_application_refuses_a_websocket_any_server_hands_it():
+    """gunicorn's worker refuses the handshake itself; under another ASGI server the
+    application closes it instead of failing."""
+    import asyncio
+
+    sent = []
+
+    async def receive():
+        return {"type": "websocket.connect"}
+
+    async def send(message):
+        sent.append(message)
+
+    def serve():  # in a thread of its own: the browser tests leave a loop running here
+        asyncio.run(serving.SiteApplication()({"type": "websocket", "path": "/"}, receive, send))
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    thread.join(10)
+    assert [m["type"] for m in sent] == ["websocket.close"]

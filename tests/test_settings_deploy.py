@@ -238,6 +238,7 @@ def test_env_example_lists_every_variable_settings_read():
     source = (REPO / "newsroom" / "settings.py").read_text()
     source += (REPO / "newsroom" / "gunicorn_conf.py").read_text()
     source += (REPO / "newsroom" / "gunicorn_worker.py").read_text()
+    source += (REPO / "newsroom" / "serving.py").read_text()
     read = set(
         re.findall(
             r"""(?:environ\.get|env_bool|env_list|env_int)\(\s*["']([A-Z0-9_]+)["']""", source

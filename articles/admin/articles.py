@@ -189,7 +189,9 @@ class ArticleAdmin(admin.ModelAdmin):
             for name in names_list(form.cleaned_data.get(field, "")):
                 corrections.add_entity(form.instance, kind, name, request.user)
 
-    @admin.action(description="Re-run extraction (keeps editors' corrections)")
+    @admin.action(
+        description="Re-run extraction (keeps editors' corrections)", permissions=["change"]
+    )
     def reextract_selected(self, request, queryset):
         report = reextract_articles(queryset)
         # The log shows each article by its headline, so read the rows rather than Article(pk=).
@@ -199,11 +201,11 @@ class ArticleAdmin(admin.ModelAdmin):
         for article_id, reason in report.skipped:
             self.message_user(request, f"Article {article_id} skipped: {reason}", messages.WARNING)
 
-    @admin.action(description="Unpublish (removes from search)")
+    @admin.action(description="Unpublish (removes from search)", permissions=["change"])
     def unpublish_selected(self, request, queryset):
         self._set_published(request, queryset, False)
 
-    @admin.action(description="Publish")
+    @admin.action(description="Publish", permissions=["change"])
     def publish_selected(self, request, queryset):
         self._set_published(request, queryset, True)
 

@@ -2,12 +2,14 @@
 settle alone, each with its evidence and one-click answers, and every decision on record."""
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from .. import selectors
+from ..forms import whole_number
 from ..ingest.reconcile import editor
 from ..models import Entity, EntityDecision
 
@@ -18,6 +20,14 @@ ANSWERS = {
     "not_entity": "Not an entity: taken off its articles",
     "keep": "Kept as it is",
     "kind": "Refiled",
+}
+# What an answer does to entities needs these entity permissions besides changing decisions.
+ENTITY_PERMISSIONS = {
+    "same": ("change", "delete"),
+    "different": (),
+    "not_entity": ("change", "delete"),
+    "keep": (),
+    "kind": ("change", "delete"),  # refiling merges into an entity of that kind and name
 }
 
 
@@ -52,9 +62,22 @@ class EntityDecisionAdmin(admin.ModelAdmin):
         extra = {"suggestions_url": reverse("admin:articles_entitydecision_suggestions")}
         return super().changelist_view(request, {**(extra_context or {}), **extra})
 
-    def suggestions_view(self, request):
+    def may_answer(self, request, answer: str) -> bool:
+        """An answer replaces the suggestion with the editor's decision (a change of decisions);
+        answers that merge, drop or refile entities need what that does to entities too."""
         if not self.has_change_permission(request):
-            return HttpResponseRedirect(reverse("admin:index"))
+            return False
+        entity_opts = Entity._meta
+        return all(
+            request.user.has_perm(
+                f"{entity_opts.app_label}.{get_permission_codename(action, entity_opts)}"
+            )
+            for action in ENTITY_PERMISSIONS[answer]
+        )
+
+    def suggestions_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         if request.method == "POST":
             return self._answer(request)
         rows = []
@@ -91,21 +114,42 @@ class EntityDecisionAdmin(admin.ModelAdmin):
             "title": "Entity suggestions",
             "rows": rows,
             "waiting": pending.count(),
+            "may": {answer: self.may_answer(request, answer) for answer in ANSWERS},
         }
         return TemplateResponse(request, "admin/articles/entitydecision/suggestions.html", context)
 
     def _answer(self, request):
-        suggestion = get_object_or_404(EntityDecision, pk=request.POST.get("suggestion"))
+        """Carry out one answer to one suggestion; anything else is refused with a message
+        and changes nothing."""
         answer = request.POST.get("answer", "")
-        subject = Entity.objects.filter(kind=suggestion.kind, key=suggestion.key).first()
-        other = Entity.objects.filter(kind=suggestion.other_kind, key=suggestion.other_key).first()
         back = HttpResponseRedirect(reverse("admin:articles_entitydecision_suggestions"))
-        if subject is None or answer not in ANSWERS:
+        if answer not in ANSWERS:
+            messages.error(request, f"“{answer[:40]}” is no answer: use one of the buttons.")
+            return back
+        if not self.may_answer(request, answer):
+            raise PermissionDenied
+        suggestion_id = whole_number(request.POST.get("suggestion", ""))
+        suggestion = EntityDecision.objects.filter(
+            pk=suggestion_id, origin=EntityDecision.Origin.SUGGESTED
+        ).first()
+        if suggestion is None:
+            messages.error(request, "That suggestion has been answered already or is gone.")
+            return back
+        subject = Entity.objects.filter(kind=suggestion.kind, key=suggestion.key).first()
+        if subject is None:
             messages.error(request, "That suggestion is no longer current; the list is updated.")
             suggestion.delete()
             return back
+        other = (
+            Entity.objects.filter(kind=suggestion.other_kind, key=suggestion.other_key).first()
+            if suggestion.verdict == EntityDecision.Verdict.SAME
+            else None
+        )
         if answer in ("same", "different") and other is None:
             messages.error(request, f"“{suggestion.other_name}” no longer exists.")
+            return back
+        if answer == "kind" and suggestion.verdict != EntityDecision.Verdict.KIND:
+            messages.error(request, f"Nothing suggests refiling “{suggestion.name}”.")
             return back
         if answer == "same":
             editor.same(subject, other, request.user)
@@ -116,7 +160,7 @@ class EntityDecisionAdmin(admin.ModelAdmin):
         elif answer == "keep":
             editor.is_an_entity(subject, request.user)
         else:
-            editor.of_kind(subject, suggestion.other_kind or subject.kind, request.user)
+            editor.of_kind(subject, suggestion.other_kind, request.user)
         suggestion.delete()
         messages.success(request, f"{suggestion.name}: {ANSWERS[answer]}.")
         return back

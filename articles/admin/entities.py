@@ -233,7 +233,15 @@ class EntityAdmin(admin.ModelAdmin):
             # Aliases are indexed with the entity's name: its articles' documents change.
             corrections.articles_changed(corrections.entity_articles(form.instance.pk))
 
-    @admin.action(description="Merge selected entities into one…")
+    def has_merge_permission(self, request) -> bool:
+        """Merging rewrites the survivor and deletes the others."""
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    def has_drop_permission(self, request) -> bool:
+        """Taking a name off its articles deletes its mentions, and the entity once unused."""
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    @admin.action(description="Merge selected entities into one…", permissions=["merge"])
     def merge_selected(self, request, queryset):
         entities = list(queryset.order_by("name"))
         if len(entities) < 2:
@@ -276,7 +284,10 @@ class EntityAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.action(description="Not entities: take them off their articles, now and on import")
+    @admin.action(
+        description="Not entities: take them off their articles, now and on import",
+        permissions=["drop"],
+    )
     def not_entities_selected(self, request, queryset):
         names = []
         for entity in queryset:
@@ -284,7 +295,10 @@ class EntityAdmin(admin.ModelAdmin):
             names.append(entity.name)
         self.message_user(request, f"Taken off their articles: {', '.join(names)}.")
 
-    @admin.action(description="Real entities: never drop, refile or merge them automatically")
+    @admin.action(
+        description="Real entities: never drop, refile or merge them automatically",
+        permissions=["change"],
+    )
     def keep_selected(self, request, queryset):
         for entity in queryset:
             editor.is_an_entity(entity, request.user)

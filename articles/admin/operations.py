@@ -1,6 +1,7 @@
 """The archive's machinery in the admin: upload batches and their reports, the index queue."""
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 
@@ -60,9 +61,8 @@ class IndexTaskAdmin(admin.ModelAdmin):
     readonly_fields = ["article_id", "action", "created", "attempts", "not_before", "last_error"]
     actions = ["retry_now"]
 
-    @admin.action(description="Retry now")
+    @admin.action(description="Retry now", permissions=["retry"])
     def retry_now(self, request, queryset):
-
         queryset.update(not_before=None)
         done = drain(blocking=False)
         left = IndexTask.objects.count()
@@ -72,6 +72,14 @@ class IndexTaskAdmin(admin.ModelAdmin):
             + (" (see the last error of each)." if left else "."),
             messages.WARNING if left else messages.SUCCESS,
         )
+
+    def has_retry_permission(self, request) -> bool:
+        """Retrying changes the tasks, then indexes and removes them. The admin shows tasks
+        read-only (has_change_permission), so ask for the model permission itself."""
+        opts = self.opts
+        return request.user.has_perm(
+            f"{opts.app_label}.{get_permission_codename('change', opts)}"
+        ) and request.user.has_perm(f"{opts.app_label}.{get_permission_codename('delete', opts)}")
 
     def has_add_permission(self, request):
         return False

@@ -19,7 +19,7 @@ from typing import BinaryIO
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from ..extraction.readers import read_stream
+from ..extraction.readers import entry_count_refusal, read_stream
 from ..extraction.types import ReadFailure, ReadItem
 
 ARCHIVE_SUFFIXES = (".zip",)
@@ -81,6 +81,10 @@ def archive_refusal(name: str, data) -> str | None:
         data.seek(0)
     if head not in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
         return None
+    too_many = entry_count_refusal(source, settings.NEWSROOM_MAX_ARCHIVE_ENTRIES)
+    if too_many:
+        return f"{name}: {too_many}."
+    source.seek(0)
     try:
         with zipfile.ZipFile(source) as archive:
             entries = [i for i in archive.infolist() if not i.is_dir()]
@@ -93,12 +97,6 @@ def archive_refusal(name: str, data) -> str | None:
                 f"{name}: entry “{info.filename}” would unpack outside the archive's folder; "
                 "the archive was refused and nothing from it was stored."
             )
-    limit = settings.NEWSROOM_MAX_ARCHIVE_ENTRIES
-    if len(entries) > limit:
-        return (
-            f"{name}: the archive holds {len(entries):,} files, over the limit of {limit:,}; "
-            "split it into smaller archives."
-        )
     unpacked = sum(i.file_size for i in entries)
     if unpacked > settings.NEWSROOM_MAX_ARCHIVE_BYTES:
         return (

@@ -78,7 +78,10 @@ class ArticlePage:
     @cached_property
     def related(self) -> list[Article]:
         """The published articles most like this one (asked of the search engine when read)."""
-        ids = search.more_like_this(self.article.pk, limit=RELATED)
+        try:
+            ids = search.more_like_this(self.article.pk, limit=RELATED)
+        except search.SearchUnavailable:
+            return []  # the article itself is in the database: show it without its neighbours
         return [a for a in selectors.articles_in_order(ids) if a.pk != self.article.pk]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections.abc import Callable, Iterator
 from itertools import islice
 
@@ -198,10 +199,15 @@ CSV_HEADER = [
 ]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_cell(value) -> str:
     text = "" if value is None else str(value)
-    # A cell starting like a formula would run in a spreadsheet (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    # A cell starting like a formula would run in a spreadsheet (CSV injection); spreadsheets
+    # read "＝" and the other compatibility forms of these as the plain ones.
+    first = unicodedata.normalize("NFKC", text[:1])[:1]
+    return "'" + text if first in FORMULA_STARTS else text
 
 
 class _Echo:

@@ -10,7 +10,7 @@ Layout (each module says more):
 - ``query``: the reader's query language; ``analysis``: words → index terms;
   ``highlight``: escaped, marked headlines and snippets;
 - ``engine``: the interface the service calls; ``whoosh/``: the embedded engine;
-  ``haystack_engine`` and ``cluster``: Elasticsearch and Solr through haystack;
+  ``haystack_engine``, ``cluster`` and ``solr/``: SolrCloud through haystack;
 - ``documents``: the haystack index (what an article's search document holds);
 - ``service``: searching and indexing; ``queue``: the index queue and its one writer.
 """
@@ -19,6 +19,7 @@ from .service import (
     clear_index,
     count_articles,
     current_engine,
+    differing_values,
     index_articles,
     indexed_versions,
     iter_result_ids,
@@ -30,10 +31,12 @@ from .service import (
     warm_up,
 )
 from .types import (
+    REBUILD_COMMAND,
     SEARCH_UNAVAILABLE,
     FacetCount,
     FacetCounts,
     Hit,
+    IndexNeedsRebuild,
     SearchRequest,
     SearchResponse,
     SearchUnavailable,
@@ -41,9 +44,11 @@ from .types import (
 )
 
 __all__ = [
+    "REBUILD_COMMAND",
     "SEARCH_UNAVAILABLE",
     "FacetCount",
     "FacetCounts",
+    "IndexNeedsRebuild",
     "Hit",
     "SearchRequest",
     "SearchResponse",
@@ -52,6 +57,7 @@ __all__ = [
     "clear_index",
     "count_articles",
     "current_engine",
+    "differing_values",
     "index_articles",
     "indexed_versions",
     "iter_result_ids",

@@ -1,10 +1,10 @@
-"""haystack engines for a search cluster (Elasticsearch 7, Solr), chosen by SEARCH_URL.
+"""The haystack engine for a SolrCloud cluster, chosen by SEARCH_URL.
 
-Both are driven through SearchQuerySet by articles.search.haystack_engine, which each engine
-declares. Documents are built in bulk (ArticleIndex.attach_documents) instead of haystack's
-per-object prepare. When a cluster's Python client is not installed, the engine says which
-package to install instead of failing obscurely. The Whoosh engine lives in
-articles.search.whoosh.backend.
+It declares articles.search.solr.engine.SolrSearchEngine: the generic haystack engine
+(articles.search.haystack_engine) with what Solr does its own way. Documents are built in
+bulk (ArticleIndex.attach_documents) instead of haystack's per-object prepare. Without pysolr
+installed, the engine says what to install instead of failing obscurely. The Whoosh engine
+lives in articles.search.whoosh.backend.
 """
 
 from __future__ import annotations
@@ -21,13 +21,10 @@ class BulkPrepareMixin:
     """haystack's update() calls full_prepare per object; prepare the batch in bulk first."""
 
     def update(self, index, iterable, commit=True):
-        return super().update(index, index.attach_documents(iterable), commit=commit)
-
-
-# Facet values asked of a cluster per field: every value, as on Whoosh, up to a bound. Six
-# terms aggregations of 10,000 stay under Elasticsearch's search.max_buckets (65,535 from
-# 7.9 on).
-CLUSTER_FACET_VALUES = 10_000
+        objects = list(iterable)
+        if any(getattr(o, "_search_document", None) is None for o in objects):
+            objects = index.attach_documents(objects)
+        return super().update(index, objects, commit=commit)
 
 
 def _engine_without_client(service: str, requirement: str) -> type[BaseEngine]:
@@ -50,31 +47,21 @@ def _engine_without_client(service: str, requirement: str) -> type[BaseEngine]:
 try:  # only importable when pysolr is installed
     from haystack.backends.solr_backend import SolrEngine, SolrSearchBackend
 
+    from .solr.client import FailoverSolr
+    from .solr.engine import SolrSearchEngine
+
     class NewsroomSolrSearchBackend(BulkPrepareMixin, SolrSearchBackend):
         # Sent as f.<field>.facet.limit / .mincount: every value that occurs, none that don't.
         facet_options = {"limit": -1, "mincount": 1}
 
+        def __init__(self, connection_alias, **connection_options):
+            super().__init__(connection_alias, **connection_options)
+            urls = connection_options.get("URLS") or [connection_options["URL"]]
+            self.conn = FailoverSolr(urls, timeout=self.timeout)
+
     class NewsroomSolrEngine(DeclaresSearchEngine, SolrEngine):
         backend = NewsroomSolrSearchBackend
-        search_engine_class = HaystackSearchEngine
+        search_engine_class = SolrSearchEngine
 
 except (ImportError, MissingDependency):  # pragma: no cover - optional client
     NewsroomSolrEngine = _engine_without_client("Solr", "pysolr")
-
-
-try:  # only importable when the elasticsearch client is installed
-    from haystack.backends.elasticsearch7_backend import (
-        Elasticsearch7SearchBackend,
-        Elasticsearch7SearchEngine,
-    )
-
-    class NewsroomElasticsearchBackend(BulkPrepareMixin, Elasticsearch7SearchBackend):
-        # Copied into the terms aggregation, which takes `size` (a `limit` is rejected).
-        facet_options = {"size": CLUSTER_FACET_VALUES}
-
-    class NewsroomElasticsearchEngine(DeclaresSearchEngine, Elasticsearch7SearchEngine):
-        backend = NewsroomElasticsearchBackend
-        search_engine_class = HaystackSearchEngine
-
-except (ImportError, MissingDependency):  # pragma: no cover - optional client
-    NewsroomElasticsearchEngine = _engine_without_client("Elasticsearch", "elasticsearch>=7,<8")

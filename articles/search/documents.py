@@ -101,31 +101,11 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         )
         if not rows:
             return
-        mentions: dict[int, list[int]] = defaultdict(list)
-        for article_id, entity_id in Mention.objects.filter(
-            article_id__in=[r["id"] for r in rows], suppressed=False
-        ).values_list("article_id", "entity_id"):
-            mentions[article_id].append(entity_id)
+        mentions = _mentions_of([r["id"] for r in rows])
         entities.load({e for ids_ in mentions.values() for e in ids_})
         ct = "articles.article"
         for row in rows:
-            facets: dict[str, list[str]] = {f: [] for f in FILTER_FIELDS}
-            names: list[str] = []
-            for entity_id in mentions.get(row["id"], ()):
-                entity = entities.get(entity_id)
-                if entity is None:
-                    continue
-                field = KIND_FILTERS.get(entity.kind)
-                if field:
-                    facets[field].append(entity.slug)
-                    if field == "place" and entity.country_slug:
-                        facets[field].append(entity.country_slug)
-                names.extend(entity.names)
-            if row["source__slug"]:
-                facets["source"].append(row["source__slug"])
-            if row["section"] and slugify(row["section"]):
-                facets["section"].append(slugify(row["section"]))
-            facets["year"].append(str(row["published"].year) if row["published"] else UNDATED)
+            facets, names = _facets(row, mentions.get(row["id"], ()), entities)
             # haystack's template convention (`object`), with plain values instead of a model
             # instance: no query per article.
             text = template.render(
@@ -150,10 +130,56 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
                 "updated_at": row["updated_at"],
             }
             for name, values in facets.items():
-                values = list(dict.fromkeys(values))
                 doc[name] = values
                 doc[f"{name}_exact"] = values
             yield doc
+
+    def build_facets(self, article_ids: Iterable[int]) -> Iterator[tuple[int, dict[str, list]]]:
+        """(article id, filter field -> values) of the published articles among the ids, as
+        their documents would carry them now; no text rendered (check_index compares them)."""
+        ids = sorted(set(int(i) for i in article_ids))
+        entities = _EntityCache()
+        for start in range(0, len(ids), CHUNK):
+            rows = list(
+                Article.objects.filter(id__in=ids[start : start + CHUNK], is_published=True)
+                .order_by("id")
+                .values("id", "section", "published", "source__slug")
+            )
+            mentions = _mentions_of([r["id"] for r in rows])
+            entities.load({e for ids_ in mentions.values() for e in ids_})
+            for row in rows:
+                yield row["id"], _facets(row, mentions.get(row["id"], ()), entities)[0]
+
+
+def _mentions_of(article_ids: list[int]) -> dict[int, list[int]]:
+    mentions: dict[int, list[int]] = defaultdict(list)
+    for article_id, entity_id in Mention.objects.filter(
+        article_id__in=article_ids, suppressed=False
+    ).values_list("article_id", "entity_id"):
+        mentions[article_id].append(entity_id)
+    return mentions
+
+
+def _facets(row: dict, entity_ids, entities: _EntityCache) -> tuple[dict[str, list], list]:
+    """One article's filter field -> values, and the names (with aliases) its text carries."""
+    facets: dict[str, list[str]] = {f: [] for f in FILTER_FIELDS}
+    names: list[str] = []
+    for entity_id in entity_ids:
+        entity = entities.get(entity_id)
+        if entity is None:
+            continue
+        field = KIND_FILTERS.get(entity.kind)
+        if field:
+            facets[field].append(entity.slug)
+            if field == "place" and entity.country_slug:
+                facets[field].append(entity.country_slug)
+        names.extend(entity.names)
+    if row["source__slug"]:
+        facets["source"].append(row["source__slug"])
+    if row["section"] and slugify(row["section"]):
+        facets["section"].append(slugify(row["section"]))
+    facets["year"].append(str(row["published"].year) if row["published"] else UNDATED)
+    return {name: list(dict.fromkeys(values)) for name, values in facets.items()}, names
 
 
 class _Entity:

@@ -5,9 +5,9 @@ Two implementations, each declared by the haystack engine it rides on
 
 - ``articles.search.whoosh.engine.WhooshSearchEngine``: the embedded default, answering from
   per-segment numpy arrays in a long-lived searcher;
-- ``articles.search.haystack_engine.HaystackSearchEngine``: any haystack backend
-  (Elasticsearch 7, Solr; it also runs on Whoosh, which the tests use to check it),
-  driven through SearchQuerySet.
+- ``articles.search.haystack_engine.HaystackSearchEngine``: any haystack backend, driven
+  through SearchQuerySet (it also runs on Whoosh, which the tests use to check it);
+  ``articles.search.solr.engine.SolrSearchEngine`` extends it for SolrCloud.
 
 Queries arrive parsed (articles.search.query) and filters cleaned against the vocabulary,
 so no engine's own query parser ever sees a reader's input.
@@ -79,6 +79,11 @@ class SearchEngine(abc.ABC):
     @abc.abstractmethod
     def indexed_versions(self) -> dict[int, datetime]:
         """Article id -> the updated_at stored in the index (for check_index)."""
+
+    @abc.abstractmethod
+    def indexed_facets(self, article_ids: Iterable[int]) -> dict[int, dict[str, frozenset[str]]]:
+        """Article id -> filter field -> the values the index holds for it, for the articles
+        among ``article_ids`` that it holds (for check_index)."""
 
     @abc.abstractmethod
     def probe_count(self) -> int:

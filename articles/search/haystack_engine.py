@@ -76,6 +76,20 @@ class HaystackSearchEngine(SearchEngine):
                 out[int(article_id)] = updated
         return out
 
+    def indexed_facets(self, article_ids: Iterable[int]) -> dict[int, dict[str, frozenset[str]]]:
+        ids = [int(i) for i in article_ids]
+        out = {}
+        for start in range(0, len(ids), 500):
+            sqs = SearchQuerySet().models(Article).filter(article_id__in=ids[start : start + 500])
+            with self._reporting_outages():
+                rows = list(sqs.values_list("article_id", *FILTER_FIELDS)[:500])
+            for article_id, *values in rows:
+                out[int(article_id)] = {
+                    name: frozenset(_as_list(value))
+                    for name, value in zip(FILTER_FIELDS, values, strict=True)
+                }
+        return out
+
     def probe_count(self) -> int:
         """One match-all query through a backend of its own that raises instead of failing
         silently (the site's backend runs with SILENTLY_FAIL, so a probe through it would
@@ -224,7 +238,9 @@ class HaystackSearchEngine(SearchEngine):
             end_date=next_period(period_start(last, unit), unit) or date.max,
             gap_by=unit,
         )
-        raw = (faceted.facet_counts() or {}).get("dates", {}).get("published") or []
+        found = faceted.facet_counts() or {}
+        # Solr's range facets come back as "ranges", the other backends' as "dates".
+        raw = (found.get("dates") or found.get("ranges") or {}).get("published") or []
         counts = [(day, count) for day, count in _date_buckets(raw) if day is not None]
         return Timeline(unit, tuple(filled(counts, unit)), undated)
 
@@ -336,3 +352,10 @@ def _facet_pairs(sqs: SearchQuerySet, names: Iterable[str]) -> dict[str, list[tu
         pairs = [(str(v), int(c)) for v, c in counts if c and v not in (None, "")]
         out[name] = sorted(pairs, key=lambda p: (-p[1], p[0]))
     return out
+
+
+def _as_list(value) -> list[str]:
+    """A stored multi-valued field as the backend returns it: a list, one value or nothing."""
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]

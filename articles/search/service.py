@@ -277,6 +277,23 @@ def indexed_versions() -> dict[int, datetime]:
     return current_engine().indexed_versions()
 
 
+def differing_values(article_ids: Iterable[int]) -> list[int]:
+    """The articles among these, indexed and published, whose place, organization, person,
+    outlet, section or year values in the index differ from what the database gives them:
+    a change that reached the database but not the index (for check_index)."""
+    engine = current_engine()
+    ids = sorted({int(i) for i in article_ids})
+    differ = []
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        indexed = engine.indexed_facets(chunk)
+        for article_id, facets in engine.article_index.build_facets(chunk):
+            held = indexed.get(article_id)
+            if held is not None and any(set(v) != held[f] for f, v in facets.items()):
+                differ.append(article_id)
+    return differ
+
+
 def clear_index() -> None:
     current_engine().clear()
 

@@ -145,6 +145,19 @@ SEARCH_UNAVAILABLE = (
     "Search is unavailable right now: the search engine did not answer. "
     "Try again in a minute; if it keeps happening, tell the site's operator."
 )
+REBUILD_COMMAND = "manage.py rebuild_search_index"
+
+
+class IndexNeedsRebuild(SearchUnavailable):
+    """The index was made for another version of the code (a cluster collection from other
+    configset files): refused until it is rebuilt. ``detail`` says what differs."""
+
+    def __init__(self, detail: str):
+        super().__init__(
+            "Search is unavailable right now: the search index was built for another version "
+            f"of the site; the site's operator rebuilds it with `{REBUILD_COMMAND}`."
+        )
+        self.detail = detail
 
 
 # --- What the service asks of an engine (articles.search.engine) ---------------------------

@@ -147,6 +147,7 @@ def linked_body(text: str, mentions) -> str:
     is wrapped in markup, so nothing in an article can inject HTML.
     """
     links: dict[str, str] = {}
+    forms: set[str] = set()
     for mention in mentions:
         entity = mention.entity
         if entity.kind not in KIND_FILTERS:
@@ -155,9 +156,10 @@ def linked_body(text: str, mentions) -> str:
         for form in {entity.name, *(mention.surface_forms or [])}:
             if len(form) >= 2:
                 links.setdefault(form.casefold(), url)
+                forms.update((form, form.casefold()))
     pattern = None
     if links:
-        alternatives = sorted(links, key=len, reverse=True)
+        alternatives = sorted(forms, key=len, reverse=True)
         pattern = re.compile(
             r"(?<!\w)(" + "|".join(re.escape(a) for a in alternatives) + r")(?!\w)",
             re.IGNORECASE,
@@ -173,8 +175,10 @@ def linked_body(text: str, mentions) -> str:
         position = 0
         if pattern:
             for match in pattern.finditer(paragraph):
-                url = links[match.group(0).casefold()]
-                if url in linked:
+                # re.IGNORECASE and casefold() disagree on some letters ("ALI" matches "Alı",
+                # "İ" folds to two characters): link only what folds to a known name.
+                url = links.get(match.group(0).casefold())
+                if url is None or url in linked:
                     continue
                 linked.add(url)
                 pieces.append(conditional_escape(paragraph[position : match.start()]))

@@ -36,7 +36,7 @@ CoNLL).
 from __future__ import annotations
 
 from ..text import sanitize_text
-from .archives import declared_size, read_zip
+from .archives import declared_size, entry_count_refusal, read_zip
 from .corpora import (
     BUZZFEED_PORTALS,
     REUTERS_GOLD_LISTS,
@@ -77,6 +77,7 @@ __all__ = [
     "declared_size",
     "decode_text",
     "detect_format",
+    "entry_count_refusal",
     "iob1_entities",
     "is_helper_file",
     "read_bbc",

@@ -11,11 +11,13 @@ import re
 import stat
 import zipfile
 from collections.abc import Generator, Iterator
+from typing import BinaryIO
 
 from ..types import ReadFailure, ReadItem
 from .formats import SKIPPED_DIRS, is_helper_file, read_data
 from .limits import Limits, over_limit, size_text
 from .records import starts_json_lines, stream_jsonl
+from .zip_directory import count_entries
 
 
 def is_zip(head: bytes) -> bool:
@@ -33,8 +35,13 @@ def _safe_entry_name(name: str) -> str | None:
     return "/".join(parts)
 
 
-def read_zip(origin: str, source, limits: Limits) -> Iterator[ReadItem]:
-    """Documents in a .zip archive (a path or a file object), entry by entry in name order."""
+def read_zip(origin: str, source: BinaryIO, limits: Limits) -> Iterator[ReadItem]:
+    """Documents in a .zip archive (an open file), entry by entry in name order."""
+    refusal = entry_count_refusal(source, limits.max_archive_entries)
+    if refusal:
+        yield ReadFailure(origin, refusal)
+        return
+    source.seek(0)
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
@@ -74,13 +81,20 @@ def read_zip(origin: str, source, limits: Limits) -> Iterator[ReadItem]:
                 return
 
 
-def _archive_refusal(entries: list[zipfile.ZipInfo], limits: Limits) -> str | None:
-    """Why a whole archive is refused before reading it (too many entries, too big), or None."""
-    if len(entries) > limits.max_archive_entries:
+def entry_count_refusal(source: BinaryIO, limit: int) -> str | None:
+    """Why an archive is refused for its number of entries, read before zipfile parses its
+    directory (which costs memory per entry), or None."""
+    count = count_entries(source, limit)
+    if count is not None and count > limit:
         return (
-            f"too many entries: the archive holds {len(entries):,} files, the limit is "
-            f"{limits.max_archive_entries:,}; split it into smaller archives"
+            f"too many entries: the archive holds {count:,} files and folders, the limit is "
+            f"{limit:,}; split it into smaller archives"
         )
+    return None
+
+
+def _archive_refusal(entries: list[zipfile.ZipInfo], limits: Limits) -> str | None:
+    """Why a whole archive is refused before reading it (it unpacks too big), or None."""
     declared = declared_size(entries)
     if declared > limits.max_archive_bytes:
         return over_limit("archive unpacks to", declared, limits.max_archive_bytes)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import os
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import BinaryIO
 
@@ -19,6 +18,7 @@ from .decoding import sanitize_item
 from .formats import SKIPPED_DIRS, is_helper_file, read_data
 from .limits import MB, Limits, over_limit
 from .records import starts_json_lines, stream_jsonl
+from .zip_directory import stated_entries
 
 
 def read_paths(
@@ -176,11 +176,7 @@ def _count_file(path: str) -> int:
     with open(path, "rb") as handle:
         head = handle.read(_COUNT_SNIFF)
         if is_zip(head):
-            try:
-                with zipfile.ZipFile(path) as archive:
-                    return sum(1 for i in archive.infolist() if not i.is_dir())
-            except (zipfile.BadZipFile, OSError):
-                return 1
+            return stated_entries(handle) or 1  # zipfile would parse every entry first
         if size <= _COUNT_SNIFF and not head.lstrip().startswith((b"{", b"-DOCSTART-")):
             return 1
         stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")

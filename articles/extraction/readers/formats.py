@@ -8,12 +8,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import PurePosixPath
 
 from ..types import RawDocument, ReadFailure, ReadItem
 from .corpora import read_bbc, read_buzzfeed_xml, read_conll, read_reuters_sgml
 from .decoding import binary_kind, decode_text, repair_mojibake
-from .records import FIELD_NAMES, read_csv, read_jsonl
+from .records import FIELD_NAMES, JSON_BYTES_PER_CHAR, read_csv, read_jsonl
 
 # Files that come with corpora but are not articles; skipped when walking a folder.
 HELPER_FILE_PATTERNS = (
@@ -194,6 +195,8 @@ def read_data(origin: str, data: bytes, max_article_chars: int | None = None) ->
         return
     text = repair_mojibake(text)
     reader = READERS[fmt]
+    if fmt == "jsonl" and max_article_chars:
+        reader = partial(read_jsonl, max_line_chars=max_article_chars * JSON_BYTES_PER_CHAR)
     try:
         yield from reader(origin, text)
     except Exception as exc:  # one broken file never stops the rest

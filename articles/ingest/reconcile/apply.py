@@ -141,8 +141,32 @@ class Report:
     skipped: list[str] = field(default_factory=list)  # gone meanwhile, or refused
 
 
+class Absorbed:
+    """Entities merged into another earlier in this run: a later decision about one follows
+    it to the entity that absorbed it ("COVAX" refiled into the organization of that name,
+    then merged), instead of failing on a row that is gone."""
+
+    def __init__(self):
+        self.into: dict[int, int] = {}
+
+    def follow(self, entity_id: int) -> int:
+        seen = set()
+        while entity_id in self.into and entity_id not in seen:
+            seen.add(entity_id)
+            entity_id = self.into[entity_id]
+        return entity_id
+
+    def entity(self, name: Name) -> Entity:
+        return Entity.objects.get(pk=self.follow(name.id))
+
+    def note(self, old_id: int, survivor: Entity) -> None:
+        if survivor.pk != old_id:
+            self.into[old_id] = survivor.pk
+
+
 def carry_out(plan: Plan, *, progress: Callable[[int], None] | None = None) -> Report:
     report = Report()
+    absorbed = Absorbed()
     steps = (
         (plan.drops, _drop, "dropped"),
         (plan.kinds, _move_kind, "moved"),
@@ -152,13 +176,13 @@ def carry_out(plan: Plan, *, progress: Callable[[int], None] | None = None) -> R
     )
     todo = [(p, action, counter) for proposals, action, counter in steps for p in proposals]
     # An article touched by dozens of merges ("Trump", "U.N." and "Seyyed Ali Khamenei" in one
-    # story) is marked and queued for the index once per batch, not once per merge.
+    # story) is queued for the index once per batch, in the transaction of its first change.
     for start in range(0, len(todo), FLUSH_EVERY):
         with corrections.changes_collected():
             for proposal, action, counter in todo[start : start + FLUSH_EVERY]:
                 try:
                     with transaction.atomic():
-                        done = action(proposal)
+                        done = action(proposal, absorbed)
                 except (Entity.DoesNotExist, corrections.CorrectionError) as exc:
                     report.skipped.append(f"{proposal.subject.name}: {exc}")
                     done = False
@@ -169,13 +193,9 @@ def carry_out(plan: Plan, *, progress: Callable[[int], None] | None = None) -> R
     return report
 
 
-def _entity(name: Name) -> Entity:
-    return Entity.objects.get(pk=name.id)
-
-
-def _drop(p: Proposal) -> bool:
+def _drop(p: Proposal, absorbed: Absorbed) -> bool:
     """Take a non-entity off every article extraction put it on; editors' own stay."""
-    entity = _entity(p.subject)
+    entity = absorbed.entity(p.subject)
     extracted = Mention.objects.filter(entity=entity, origin=Mention.Origin.EXTRACTED)
     article_ids = list(extracted.values_list("article_id", flat=True))
     extracted.filter(suppressed=False).delete()
@@ -185,22 +205,30 @@ def _drop(p: Proposal) -> bool:
     return True
 
 
-def _move_kind(p: Proposal) -> bool:
-    corrections.move_to_kind(_entity(p.subject), p.kind)
+def _move_kind(p: Proposal, absorbed: Absorbed) -> bool:
+    entity = absorbed.entity(p.subject)
+    if entity.kind == p.kind:
+        return False
+    entity_id = entity.pk  # a merge into an entity of that kind deletes the row
+    absorbed.note(entity_id, corrections.move_to_kind(entity, p.kind))
     return True
 
 
-def _merge(p: Proposal) -> bool:
-    merged, survivor = _entity(p.subject), _entity(p.target)
+def _merge(p: Proposal, absorbed: Absorbed) -> bool:
+    merged, survivor = absorbed.entity(p.subject), absorbed.entity(p.target)
+    merged_id = merged.pk  # the merge deletes the row
+    if merged_id == survivor.pk:  # one already absorbed the other
+        return False
     if merged.kind != survivor.kind:
         corrections.merge_across_kinds(merged, survivor)
     else:
         corrections.merge_entities(merged, survivor, keep_name=p.reason != DEBRIS)
+    absorbed.note(merged_id, survivor)
     return True
 
 
-def _set_country(p: Proposal) -> bool:
-    entity = _entity(p.subject)
+def _set_country(p: Proposal, absorbed: Absorbed) -> bool:
+    entity = absorbed.entity(p.subject)
     entity.country = p.country
     if p.feature:
         entity.feature = p.feature
@@ -209,8 +237,10 @@ def _set_country(p: Proposal) -> bool:
     return True
 
 
-def _rename(p: Proposal) -> bool:
-    entity = _entity(p.subject)
+def _rename(p: Proposal, absorbed: Absorbed) -> bool:
+    if absorbed.follow(p.subject.id) != p.subject.id:
+        return False  # a better name for a variant that is now part of another entity
+    entity = absorbed.entity(p.subject)
     if entity.name == p.rename:
         return False
     corrections.rename_entity(entity, p.rename)

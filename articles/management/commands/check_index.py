@@ -1,5 +1,7 @@
-"""Compare the search index with the database: articles missing from it, stale in it, or
-there when they should not be (deleted or unpublished). ``--fix`` queues and indexes them.
+"""Compare the search index with the database: articles missing from it, stale in it (changed
+since indexed, or with other place, organization, person, outlet, section or year values than
+the database gives them), or there when they should not be (deleted or unpublished).
+``--fix`` queues and indexes them.
 
 Safe to run twice and while the site is live: the fix goes through the index queue and its
 one-writer lock (articles.search.queue), like every other index write.
@@ -26,19 +28,30 @@ def is_stale(db_updated, indexed_updated) -> bool:
     db_value, indexed = _naive_utc(db_updated), _naive_utc(indexed_updated)
     if indexed is None:
         return True
-    if indexed.microsecond == 0 and db_value.microsecond:
-        db_value = db_value.replace(microsecond=0)  # the index kept whole seconds only
+    # The index kept whole seconds (haystack's parsing) or milliseconds (Solr's dates) only.
+    for unit in (1_000_000, 1000):
+        if indexed.microsecond % unit == 0 and db_value.microsecond % unit:
+            db_value = db_value.replace(
+                microsecond=db_value.microsecond - db_value.microsecond % unit
+            )
+            break
     return indexed < db_value
 
 
 def compare_index() -> dict[str, list[int]]:
-    """{"missing": [...], "stale": [...], "extra": [...]} article ids, sorted."""
+    """{"missing": [...], "stale": [...], "values": [...], "extra": [...]} article ids, sorted.
+
+    "values": indexed as of their last change, yet with other filter values than the database
+    gives them (a change made without marking its articles: a killed resolve_entities once).
+    """
     indexed = {int(k): v for k, v in search.indexed_versions().items()}
     published = dict(Article.objects.filter(is_published=True).values_list("id", "updated_at"))
     missing = sorted(set(published) - set(indexed))
     stale = sorted(i for i in set(published) & set(indexed) if is_stale(published[i], indexed[i]))
+    current = (set(published) & set(indexed)) - set(stale)
+    values = sorted(search.differing_values(current))
     extra = sorted(set(indexed) - set(published))
-    return {"missing": missing, "stale": stale, "extra": extra}
+    return {"missing": missing, "stale": stale, "values": values, "extra": extra}
 
 
 class Command(BaseCommand):
@@ -53,6 +66,7 @@ class Command(BaseCommand):
         labels = {
             "missing": "missing from the index",
             "stale": "stale in the index (changed since indexed)",
+            "values": "with other places, organizations, people or outlets in the index",
             "extra": "in the index but deleted or unpublished",
         }
         total = 0
@@ -71,7 +85,9 @@ class Command(BaseCommand):
         if not options["fix"]:
             self.stdout.write("Run with --fix to repair.")
             return
-        queue.enqueue(problems["missing"] + problems["stale"], IndexTask.Action.UPDATE)
+        queue.enqueue(
+            problems["missing"] + problems["stale"] + problems["values"], IndexTask.Action.UPDATE
+        )
         queue.enqueue(problems["extra"], IndexTask.Action.REMOVE)
         queue.drain(blocking=True)
         left = compare_index()

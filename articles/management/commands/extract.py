@@ -7,12 +7,11 @@ Editors use it to preview an upload; bench/extraction.py uses it to measure qual
 import json
 from itertools import islice
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from articles.extraction.readers import read_paths
 from articles.extraction.types import FoundEntity, ReadFailure
-from articles.ingest import extract_with_settings
+from articles.ingest import checks, extract_with_settings
 
 
 def entity_json(entity: FoundEntity) -> dict:
@@ -41,12 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=0)
 
     def handle(self, *args, **options):
-        items = read_paths(
-            options["paths"],
-            max_file_bytes=settings.NEWSROOM_MAX_FILE_BYTES,
-            max_archive_bytes=settings.NEWSROOM_MAX_ARCHIVE_BYTES,
-            max_archive_entries=settings.NEWSROOM_MAX_ARCHIVE_ENTRIES,
-        )
+        items = read_paths(options["paths"], **checks.reader_limits())
         if options["limit"]:
             items = islice(items, options["limit"])
         failures = 0

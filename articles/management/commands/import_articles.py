@@ -6,13 +6,12 @@ duplicate and nothing new is written. One bad file never stops the rest.
 
 from itertools import islice
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from articles.export import looks_like_export, restore_file
 from articles.extraction.readers import count_documents, read_paths
-from articles.ingest import import_documents
+from articles.ingest import checks, import_documents
 
 
 class Command(BaseCommand):
@@ -38,12 +37,7 @@ class Command(BaseCommand):
         paths = [p for p in options["paths"] if p not in exports]
         if not paths:
             return
-        items = read_paths(
-            paths,
-            max_file_bytes=settings.NEWSROOM_MAX_FILE_BYTES,
-            max_archive_bytes=settings.NEWSROOM_MAX_ARCHIVE_BYTES,
-            max_archive_entries=settings.NEWSROOM_MAX_ARCHIVE_ENTRIES,
-        )
+        items = read_paths(paths, **checks.reader_limits())
         total = count_documents(paths)
         if options["limit"]:
             items = islice(items, options["limit"])

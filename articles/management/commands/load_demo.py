@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from articles.extraction.readers import read_paths
-from articles.ingest import import_documents
+from articles.ingest import checks, import_documents
 from articles.models import Article
 
 # (path under the corpus folder, how many documents to take)
@@ -71,12 +71,7 @@ class Command(BaseCommand):
 
         def documents():
             for path, limit in paths:
-                items = read_paths(
-                    [path],
-                    max_file_bytes=settings.NEWSROOM_MAX_FILE_BYTES,
-                    max_archive_bytes=settings.NEWSROOM_MAX_ARCHIVE_BYTES,
-                    max_archive_entries=settings.NEWSROOM_MAX_ARCHIVE_ENTRIES,
-                )
+                items = read_paths([path], **checks.reader_limits())
                 yield from islice(items, limit) if limit else items
 
         total = sum(n or 1 for _, n in paths)

@@ -9,7 +9,6 @@ stored; column-only ids and times), and the fast read path (articles.search.whoo
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -225,38 +224,38 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
             self.setup()
         started = time.time()
         since = timezone.now() - timedelta(seconds=2)
-        fresh = self.location.new_generation_dir()
-        try:
-            ix = FileStorage(str(fresh)).create_index(self.schema)
-            writer_args = {"limitmb": 256, **WRITER_OPTIONS}
-            if procs > 1:
-                # One segment per process, not merged into one at the end: merging is serial
-                # and was a third of the build; the read side works per segment anyway.
-                writer_args.update(procs=procs, multisegment=True)
-            writer = ix.writer(**writer_args)
-            count = 0
-            ids = list(
-                index.index_queryset().order_by("id").values_list("id", flat=True).iterator()
-            )
-            for chunk in _chunks(ids, 1000):
-                n = 0
-                for doc in index.build_documents(chunk):
-                    writer.add_document(**whoosh_document(doc, self.schema))
-                    n += 1
-                count += n
-                if progress:
-                    progress(n)
-            writer.commit()
-            with self.location.write_lock(self.lock_timeout):
-                count += self._catch_up(ix, index, since)
-                # Built before the swap: workers switching to the new index map files.
-                prebuild(ix)
-                self.location.swap(fresh)
-        except BaseException:
-            shutil.rmtree(fresh, ignore_errors=True)
-            raise
+        with self.location.building() as fresh:
+            count = self._build(fresh, index, since, progress, procs)
         self.setup()
         logger.info("search index rebuilt: %d articles in %.1f s", count, time.time() - started)
+        return count
+
+    def _build(self, fresh, index, since, progress, procs: int) -> int:
+        """Fill the new generation ``fresh`` and swap it in; returns how many were indexed."""
+        ix = FileStorage(str(fresh)).create_index(self.schema)
+        writer_args = {"limitmb": 256, **WRITER_OPTIONS}
+        if procs > 1:
+            # One segment per process, not merged into one at the end: merging is serial
+            # and was a third of the build; the read side works per segment anyway.
+            writer_args.update(procs=procs, multisegment=True)
+        writer = ix.writer(**writer_args)
+        count = 0
+        ids = list(index.index_queryset().order_by("id").values_list("id", flat=True).iterator())
+        for chunk in _chunks(ids, 1000):
+            n = 0
+            for doc in index.build_documents(chunk):
+                writer.add_document(**whoosh_document(doc, self.schema))
+                n += 1
+            count += n
+            if progress:
+                progress(n)
+        writer.commit()
+        with self.location.write_lock(self.lock_timeout):
+            count += self._catch_up(ix, index, since)
+            # Built before the swap: workers switching to the new index map files.
+            prebuild(ix)
+            self.location.finished(fresh)
+            self.location.swap(fresh)
         return count
 
     def _catch_up(self, ix, index, since) -> int:

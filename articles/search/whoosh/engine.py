@@ -43,6 +43,9 @@ class WhooshSearchEngine(SearchEngine):
     def indexed_versions(self) -> dict[int, datetime]:
         return self.fast.indexed_versions()
 
+    def indexed_facets(self, article_ids: Iterable[int]) -> dict[int, dict[str, frozenset[str]]]:
+        return self.fast.indexed_facets(article_ids)
+
     def probe_count(self) -> int:
         """Opened read-only: searching would set a missing index up as a new empty one,
         which would hide a lost index behind a 200 on /healthz.

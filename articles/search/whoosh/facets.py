@@ -8,7 +8,7 @@ is per segment; a new commit costs the new segments only.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from functools import cached_property
 from heapq import merge
@@ -58,6 +58,13 @@ class FacetColumn:
                 self._postings.clear()
             self._postings[value] = cached
         return cached
+
+    def values_of(self, doc: int) -> list[str]:
+        """The values of one document (global number)."""
+        i = bisect_right([offset for _, offset in self.parts], doc) - 1
+        part, offset = self.parts[i]
+        local = doc - offset
+        return [part.values[v] for v in part.vals[part.indptr[local] : part.indptr[local + 1]]]
 
     def count(self, mask: np.ndarray, docs: np.ndarray) -> TopCounts:
         """Values of the docs ``docs`` (sorted; ``mask`` marks the same docs), by count."""

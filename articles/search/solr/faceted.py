@@ -1,0 +1,129 @@
+"""A search page from SolrCloud in one request (two with a timeline).
+
+The generic haystack engine asks one request per part of a page: the results, facets, one
+more per selected filter group (disjunctive counts), and four for the timeline. On a cluster
+each is a round of requests to every shard, so here one request carries the page of results,
+the total, every facet group (a selected group's filter is tagged and left out of its own
+counts: ``{!tag}`` / ``{!ex}``), the span of the matches' dates and the undated count; the
+timeline's range facet follows once its unit is known.
+
+The words, filters and dates arrive as the generic engine translates them (its
+SearchQuerySet, as haystack's Solr backend would send it); only the facet groups' own filters
+are written here, so they can be tagged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from haystack.inputs import Exact
+
+from ..timeline import UNITS, choose_unit, filled, next_period, period_start
+from ..types import EngineQuery, EngineResult, Timeline
+from ..vocabulary import FILTER_FIELDS
+
+_GAPS = {"day": "+1DAY", "month": "+1MONTH", "year": "+1YEAR"}
+
+
+def translated(engine, query: EngineQuery, sort: str) -> tuple[str, list[str], str]:
+    """(q, fq, sort) as the generic engine's SearchQuerySet would send them, with each
+    selected facet group's filter tagged with its name. The sort ("" for relevance) puts
+    undated articles last both ways: dates sort missing-last (schema.xml)."""
+    sqs = engine._queryset(replace(query, include={}), sort)
+    q = sqs.query.build_query()
+    params = engine.backend.build_search_kwargs(q, **sqs.query.build_params())
+    fq = list(params.get("fq", ()))
+    for name, values in query.include.items():
+        quoted = " OR ".join(Exact(v).prepare(sqs.query) for v in values)
+        fq.append(f"{{!tag={name}}}{name}_exact:({quoted})")
+    return q, fq, params.get("sort") or ""
+
+
+def search(
+    engine, query: EngineQuery, sort, offset, limit, facets, timeline, facets_within=()
+) -> EngineResult:
+    """``engine``: the SolrSearchEngine (its translation of the query and its client).
+    ``facets_within``: selected fields also counted with their own selection applied."""
+    within = [name for name in facets_within if name in query.include] if facets else []
+    q, fq, order = translated(engine, query, sort)
+    request: dict = {"fq": fq, "start": offset, "rows": limit}
+    if order:
+        request["sort"] = order
+    if facets:
+        request.update(
+            {
+                "facet": "true",
+                "facet.field": [
+                    f"{{!ex={name}}}{name}_exact" if name in query.include else f"{name}_exact"
+                    for name in FILTER_FIELDS
+                ]
+                + [f"{{!key={name}_within}}{name}_exact" for name in within],
+                "facet.limit": -1,
+                "facet.mincount": 1,
+            }
+        )
+    dated_only = bool(query.date_from or query.date_to)
+    if timeline:
+        request.update({"stats": "true", "stats.field": "{!min=true max=true}published"})
+        if not dated_only:  # a date filter leaves the undated out
+            request.update({"facet": "true", "facet.query": "{!key=undated}-published:[* TO *]"})
+    found = engine.backend.conn.search(q, **request)
+    raw = found.raw_response
+    hits = [(int(d["article_id"]), float(d.get("score") or 0.0)) for d in found.docs]
+    counts = {}
+    if facets:
+        fields = raw.get("facet_counts", {}).get("facet_fields", {})
+        for name in FILTER_FIELDS:
+            counts[name] = _pairs(fields.get(f"{name}_exact"))
+    result = EngineResult(int(found.hits), hits, counts)
+    if within:  # EngineResult.facets_within, where the engine interface has it
+        result.facets_within = {name: _pairs(fields.get(f"{name}_within")) for name in within}
+    if timeline:
+        undated = 0
+        if not dated_only:
+            undated = int(raw["facet_counts"]["facet_queries"].get("undated", 0))
+        stats = raw.get("stats", {}).get("stats_fields", {}).get("published") or {}
+        result.timeline = _timeline(engine, q, fq, query, timeline, stats, undated)
+    return result
+
+
+def _timeline(engine, q, fq, query, unit, stats, undated) -> Timeline:
+    first, last = _day(stats.get("min")), _day(stats.get("max"))
+    if first is None or last is None:
+        return Timeline(unit if unit in UNITS else "year", (), undated)
+    if unit not in UNITS:
+        unit = choose_unit(first, last, query.date_from, query.date_to)
+    start = period_start(first, unit)
+    end = next_period(period_start(last, unit), unit) or date.max
+    found = engine.backend.conn.search(
+        q,
+        fq=fq,
+        rows=0,
+        facet="true",
+        **{
+            "facet.range": "published",
+            "facet.range.start": f"{start.isoformat()}T00:00:00Z",
+            "facet.range.end": f"{end.isoformat()}T00:00:00Z",
+            "facet.range.gap": _GAPS[unit],
+            "facet.mincount": 0,
+        },
+    )
+    ranges = found.raw_response["facet_counts"]["facet_ranges"]["published"]["counts"]
+    counts = [(_day(k), int(c)) for k, c in zip(ranges[::2], ranges[1::2], strict=True)]
+    return Timeline(unit, tuple(filled([(d, c) for d, c in counts if d], unit)), undated)
+
+
+def _pairs(flat) -> list[tuple[str, int]]:
+    """Solr's [value, count, value, count, ...] as pairs, count desc then value."""
+    flat = flat or []
+    pairs = [(str(v), int(c)) for v, c in zip(flat[::2], flat[1::2], strict=True) if c]
+    return sorted(pairs, key=lambda p: (-p[1], p[0]))
+
+
+def _day(value) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str) and len(value) >= 10:
+        return date.fromisoformat(value[:10])
+    return None
