@@ -17,6 +17,7 @@ from django.db import OperationalError, connection, connections, models, transac
 from django.utils import timezone
 
 from articles import export, search
+from articles.ingest.stories import recount_stories
 from articles.models import (
     Article,
     Entity,
@@ -29,7 +30,6 @@ from articles.models import (
     Story,
     StoryDecision,
 )
-from articles.ingest.stories import recount_stories
 from articles.search import queue
 
 from .conftest import CORPUS, SEED

@@ -39,6 +39,7 @@ from ..similarity.grouping import (
     headline_subjects,
     place,
     processing_order,
+    prominent_entities,
 )
 from ..similarity.text import WordWeights, document_shares, figures, lead, text_vector
 
@@ -78,21 +79,24 @@ class _Row:
     published: datetime.date | None
 
 
-def _rows(queryset, pins: dict[int, str], entities: dict[int, dict[int, list[str]]]):
+def _rows(queryset, pins: dict[int, str], entities: dict[int, dict[int, tuple[list[str], int]]]):
     """Articles as grouping sees them, read a chunk at a time (bodies are long)."""
     fields = ("id", "source_id", "published", "headline", "body")
     for row in queryset.values_list(*fields).iterator(chunk_size=CHUNK):
         article_id, source_id, published, headline, body = row
         signature = copies.signature(body)
         text = lead(headline, body)
+        named = entities.get(article_id, {})
+        subjects = headline_subjects(headline, {e: forms for e, (forms, _) in named.items()})
         item = Item(
             id=article_id,
             outlet=source_id,
             day=published.toordinal() if published else None,
             sequence=article_id,
-            entities=frozenset(entities.get(article_id, ())),
+            entities=frozenset(named),
             figures=figures(text),
-            subjects=headline_subjects(headline, entities.get(article_id, {})),
+            subjects=subjects,
+            prominent=prominent_entities(subjects, {e: n for e, (_, n) in named.items()}),
             signature=signature,
             pin=pins.get(article_id, ""),
         )
@@ -100,15 +104,15 @@ def _rows(queryset, pins: dict[int, str], entities: dict[int, dict[int, list[str
         yield _Row(item, text, keys, published)
 
 
-def _mentions(article_ids: Iterable[int] | None = None) -> dict[int, dict[int, list[str]]]:
-    """article id -> {entity id: the forms the article names it by}."""
-    found: dict[int, dict[int, list[str]]] = defaultdict(dict)
+def _mentions(article_ids: Iterable[int] | None = None):
+    """article id -> {entity id: (the forms the article names it by, how often)}."""
+    found: dict[int, dict[int, tuple[list[str], int]]] = defaultdict(dict)
     mentions = Mention.objects.filter(suppressed=False)
     if article_ids is not None:
         mentions = mentions.filter(article_id__in=list(article_ids))
-    rows = mentions.values_list("article_id", "entity_id", "surface_forms", "entity__name")
-    for article_id, entity_id, forms, name in rows.iterator(chunk_size=20_000):
-        found[article_id][entity_id] = [*(forms or ()), name]
+    rows = mentions.values_list("article_id", "entity_id", "surface_forms", "entity__name", "count")
+    for article_id, entity_id, forms, name, count in rows.iterator(chunk_size=20_000):
+        found[article_id][entity_id] = ([*(forms or ()), name], count)
     return found
 
 

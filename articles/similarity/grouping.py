@@ -35,7 +35,7 @@ class Rules:
     strict_rare: int = 40  # an undated article meets other outlets through rarer ones only
     text_weight: float = 0.7  # likeness = this x text cosine + the rest x entity overlap
     near: float = 0.42  # likeness to the closest article, close in time
-    unknown: float = 0.55  # ...when time cannot be checked
+    unknown: float = 0.45  # ...when time cannot be checked
     mean: float = 0.30  # mean likeness to the story's articles (no chaining)
     figure_conflict: float = 0.5  # share of differing figures that makes two reports two
     candidates: int = 200  # most candidates weighed for one article
@@ -58,6 +58,8 @@ class Item:
     pin: str = ""
     copy_of: int | None = None
     subjects: frozenset[int] = frozenset()  # entities its headline names
+    # entities it names in its headline or more than once (not only in passing)
+    prominent: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -201,9 +203,14 @@ def figures_conflict(a: Item, b: Item, rules: Rules = RULES) -> bool:
 
 
 def subjects_conflict(a: Item, b: Item) -> bool:
-    """Each headline names someone the other article never mentions: the same kind of news
-    about two companies, countries or people (Sun and Phillips raising crude postings)."""
-    return bool(a.subjects - b.entities) and bool(b.subjects - a.entities)
+    """Each headline names someone the other article mentions at most in passing: the same
+    kind of news about two companies, countries or people (Sun and Phillips raising crude
+    postings, the one naming the other once)."""
+    return bool(a.subjects - b.prominent) and bool(b.subjects - a.prominent)
+
+
+def prominent_entities(subjects: frozenset[int], counts: Mapping[int, int]) -> frozenset[int]:
+    return subjects | frozenset(e for e, n in counts.items() if n > 1)
 
 
 def headline_subjects(headline: str, forms: Mapping[int, Iterable[str]]) -> frozenset[int]:

@@ -88,8 +88,13 @@ def figures(text: str) -> frozenset[str]:
     )
 
 
+COMMON_MIN_ARTICLES = 50
+
+
 def document_shares(texts, *, min_share: float = 0.005) -> dict[str, float]:
-    """word -> share of ``texts`` using it, for the words used by at least ``min_share``."""
+    """word -> share of ``texts`` using it, for the words used by at least ``min_share`` of
+    them and by COMMON_MIN_ARTICLES at least: in a small archive every word two articles
+    share would look common, the very words that tie a story together."""
     counts: Counter[str] = Counter()
     n = 0
     for text in texts:
@@ -97,5 +102,5 @@ def document_shares(texts, *, min_share: float = 0.005) -> dict[str, float]:
         n += 1
     if not n:
         return {}
-    floor = max(2, min_share * n)
+    floor = max(COMMON_MIN_ARTICLES, min_share * n)
     return {w: c / n for w, c in counts.items() if c >= floor}
