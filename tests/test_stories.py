@@ -307,3 +307,9 @@ def test_a_viewer_may_not_split_move_or_merge(newsroom, client, django_user_mode
     action(client, "story", "merge_selected", [story_of(sun), story_of(phillips)])
     assert dict(Article.objects.values_list("id", "story_id")) == before
     assert not StoryDecision.objects.exists()
+
+
+def test_an_unknown_stories_value_is_ignored_with_a_note(newsroom, client):
+    page = client.get("/search/?q=tulsa&stories=maybe").content.decode()
+    assert "Unknown stories value &#x27;maybe&#x27; was ignored: use on or off." in page
+    assert len(re.findall(r'<li class="result">', page)) == 1  # collapsed, the default

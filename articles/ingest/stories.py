@@ -75,43 +75,49 @@ class GroupingReport:
 class _Row:
     item: Item
     lead: str
-    keys: list[int]
+    keys: tuple[int, ...]
     published: datetime.date | None
 
 
-def _rows(queryset, pins: dict[int, str], entities: dict[int, dict[int, tuple[list[str], int]]]):
-    """Articles as grouping sees them, read a chunk at a time (bodies are long)."""
+def _rows(article_ids: list[int], pins: dict[int, str], signed: set[int] | None = None):
+    """Articles as grouping sees them, read a chunk at a time with their mentions (bodies
+    are long, and a whole archive's mentions would hold every surface form at once).
+
+    ``signed``: the articles whose copy signature is needed (None: all); the rest are
+    weighed by their text only."""
     fields = ("id", "source_id", "published", "headline", "body")
-    for row in queryset.values_list(*fields).iterator(chunk_size=CHUNK):
-        article_id, source_id, published, headline, body = row
-        signature = copies.signature(body)
-        text = lead(headline, body)
-        named = entities.get(article_id, {})
-        subjects = headline_subjects(headline, {e: forms for e, (forms, _) in named.items()})
-        item = Item(
-            id=article_id,
-            outlet=source_id,
-            day=published.toordinal() if published else None,
-            sequence=article_id,
-            entities=frozenset(named),
-            figures=figures(text),
-            subjects=subjects,
-            prominent=prominent_entities(subjects, {e: n for e, (_, n) in named.items()}),
-            signature=signature,
-            pin=pins.get(article_id, ""),
-        )
-        keys = copies.band_keys(signature) if signature is not None else []
-        yield _Row(item, text, keys, published)
+    for start in range(0, len(article_ids), CHUNK):
+        chunk = article_ids[start : start + CHUNK]
+        entities = _mentions(chunk)
+        for row in Article.objects.filter(id__in=chunk).order_by("id").values_list(*fields):
+            article_id, source_id, published, headline, body = row
+            sign = signed is None or article_id in signed
+            signature = copies.signature(body) if sign else None
+            text = lead(headline, body)
+            named = entities.get(article_id, {})
+            subjects = headline_subjects(headline, {e: forms for e, (forms, _) in named.items()})
+            item = Item(
+                id=article_id,
+                outlet=source_id,
+                day=published.toordinal() if published else None,
+                sequence=article_id,
+                entities=frozenset(named),
+                figures=figures(text),
+                subjects=subjects,
+                prominent=prominent_entities(subjects, {e: n for e, (_, n) in named.items()}),
+                signature=signature,
+                pin=pins.get(article_id, ""),
+            )
+            keys = tuple(copies.band_keys(signature)) if signature is not None else ()
+            yield _Row(item, text, keys, published)
 
 
-def _mentions(article_ids: Iterable[int] | None = None):
+def _mentions(article_ids: Iterable[int]):
     """article id -> {entity id: (the forms the article names it by, how often)}."""
     found: dict[int, dict[int, tuple[list[str], int]]] = defaultdict(dict)
-    mentions = Mention.objects.filter(suppressed=False)
-    if article_ids is not None:
-        mentions = mentions.filter(article_id__in=list(article_ids))
+    mentions = Mention.objects.filter(suppressed=False, article_id__in=list(article_ids))
     rows = mentions.values_list("article_id", "entity_id", "surface_forms", "entity__name", "count")
-    for article_id, entity_id, forms, name, count in rows.iterator(chunk_size=20_000):
+    for article_id, entity_id, forms, name, count in rows:
         found[article_id][entity_id] = ([*(forms or ()), name], count)
     return found
 
@@ -155,12 +161,12 @@ def group_archive(
 
     total = Article.objects.count()
     report.articles = total
-    entities = _mentions()
-    counts = Counter(e for ids in entities.values() for e in ids)
+    counts = entity_counts()
     pins = _pins()
     lap("entities")
     rows: list[_Row] = []
-    for n, row in enumerate(_rows(Article.objects.order_by("id"), pins, entities), 1):
+    ids = list(Article.objects.order_by("id").values_list("id", flat=True))
+    for n, row in enumerate(_rows(ids, pins), 1):
         rows.append(row)
         if progress and (n % 500 == 0 or n == total):
             progress("reading", n, total)
@@ -329,8 +335,10 @@ def group_new_articles(article_ids: Iterable[int], *, rules: Rules = RULES) -> d
     weights = word_weights()
     placed = {}
     new = _load_items(ids, weights, rules)
+    seen: dict[int, _Entry] = {}  # stored articles weighed so far: a batch's share many
     for item in processing_order(entry.item for entry in new.entries.values()):
-        placed[item.id] = _place_one(new.entries[item.id], new, weights, rules)
+        placed[item.id] = _place_one(new.entries[item.id], new, weights, rules, seen)
+        seen[item.id] = new.entries[item.id]
     return placed
 
 
@@ -349,11 +357,12 @@ class _Loaded:
     counts: dict[int, int] = field(default_factory=dict)
 
 
-def _load_items(ids: list[int], weights: WordWeights, rules: Rules) -> _Loaded:
-    entities = _mentions(ids)
+def _load_items(
+    ids: list[int], weights: WordWeights, rules: Rules, signed: set[int] | None = None
+) -> _Loaded:
     pins = _pins(ids)
     entries = {}
-    for row in _rows(Article.objects.filter(id__in=ids), pins, entities):
+    for row in _rows(ids, pins, signed):
         vector = text_vector(row.lead, weights)
         source_id = row.item.outlet
         entries[row.item.id] = _Entry(row.item, row.keys, vector, row.published, source_id)
@@ -361,11 +370,13 @@ def _load_items(ids: list[int], weights: WordWeights, rules: Rules) -> _Loaded:
     return _Loaded(entries, entity_counts(wanted))
 
 
-def _place_one(entry: _Entry, new: _Loaded, weights: WordWeights, rules: Rules) -> int:
+def _place_one(
+    entry: _Entry, new: _Loaded, weights: WordWeights, rules: Rules, seen: dict[int, _Entry]
+) -> int:
     item = entry.item
-    total = Article.objects.filter(story__isnull=False).count() + 1
+    total = Article.objects.count()
     weight = EntityWeights(new.counts, total, rules)
-    candidate_ids = _candidate_ids(item, entry.keys, weight, rules)
+    candidate_ids, copy_candidates = _candidate_ids(item, entry.keys, weight, rules)
     stories = dict(
         Article.objects.filter(id__in=candidate_ids, story__isnull=False).values_list(
             "id", "story_id"
@@ -378,11 +389,17 @@ def _place_one(entry: _Entry, new: _Loaded, weights: WordWeights, rules: Rules) 
         .values_list("id", "story_id")
     ):
         members[story_id].append(article_id)
-    loaded = _load_items(
-        sorted({a for ids in members.values() for a in ids[-60:]} | set(stories)), weights, rules
-    )
+    wanted = {a for ids in members.values() for a in ids[-60:]} | set(stories)
+    missing = {
+        a
+        for a in wanted
+        if a not in seen or (a in copy_candidates and seen[a].item.signature is None)
+    }
+    loaded = _load_items(sorted(missing), weights, rules, signed=copy_candidates)
     for entity, n in loaded.counts.items():
         new.counts.setdefault(entity, n)
+    seen.update(loaded.entries)
+    loaded.entries = {a: seen[a] for a in wanted if a in seen}
     weight = EntityWeights(new.counts, total, rules)
     scorer = Scorer(weight, rules)
     scorer.add(item.id, entry.vector, item.entities)
@@ -414,17 +431,20 @@ def _place_one(entry: _Entry, new: _Loaded, weights: WordWeights, rules: Rules) 
             story = Story.objects.select_for_update().get(pk=placement.story)
         Article.objects.filter(pk=item.id).update(story=story, copy_of=placement.copy_of)
         CopyKey.objects.bulk_create([CopyKey(article_id=item.id, key=k) for k in entry.keys])
-        refresh_story(story, scorer=scorer if placement.story is None else None)
+        refresh_story(story, scorer=scorer)
     return story.pk
 
 
-def _candidate_ids(item: Item, keys: list[int], weight: EntityWeights, rules: Rules) -> list[int]:
+def _candidate_ids(item: Item, keys: list[int], weight: EntityWeights, rules: Rules):
     """Stored articles this one could be grouped with: its copies, those sharing a rare
-    entity close in time (or in its outlet's order), those sharing a rarest entity."""
+    entity close in time (or in its outlet's order), those sharing a rarest entity.
+    Returns (the candidates, strongest first; those of them found as possible copies)."""
     found: Counter[int] = Counter()
+    copy_candidates = set()
     if keys:
         for article_id in CopyKey.objects.filter(key__in=keys).values_list("article_id", flat=True):
             found[article_id] += 1000
+            copy_candidates.add(article_id)
     rare = weight.rare(item.entities)
     if rare:
         near = Q()
@@ -445,7 +465,7 @@ def _candidate_ids(item: Item, keys: list[int], weight: EntityWeights, rules: Ru
         for article_id, entity_id in mentions.values_list("article_id", "entity_id")[:5000]:
             found[article_id] += weight(entity_id)
     found.pop(item.id, None)
-    return [a for a, _ in found.most_common(rules.candidates)]
+    return [a for a, _ in found.most_common(rules.candidates)], copy_candidates
 
 
 def recount_stories(story_ids: Iterable[int]) -> None:
@@ -504,16 +524,19 @@ def refresh_story(story: Story, *, scorer: Scorer | None = None) -> None:
 
 
 def _lead_of(article_ids: list[int], scorer: Scorer | None) -> int:
-    ids = article_ids[-200:]
-    if scorer is None or any(a not in scorer.row for a in ids):
+    """The story's most representative article among those the scorer weighed (a new
+    article's placement weighs the story's latest), or among its latest 200."""
+    weighed = [a for a in article_ids if scorer is not None and a in scorer.row]
+    if len(weighed) < 2:
+        weighed, scorer = article_ids[-200:], None
+    if scorer is None:
         weights = word_weights()
         scorer = Scorer(EntityWeights({}, 1))
-        for row in Article.objects.filter(id__in=ids).values("id", "headline", "body"):
-            scorer.add(
-                row["id"], text_vector(lead(row["headline"], row["body"]), weights), frozenset()
-            )
-    published = dict(Article.objects.filter(id__in=ids).values_list("id", "published"))
+        for row in Article.objects.filter(id__in=weighed).values("id", "headline", "body"):
+            vector = text_vector(lead(row["headline"], row["body"]), weights)
+            scorer.add(row["id"], vector, frozenset())
+    published = dict(Article.objects.filter(id__in=weighed).values_list("id", "published"))
     members = [
-        Item(a, None, published[a].toordinal() if published.get(a) else None, a) for a in ids
+        Item(a, None, published[a].toordinal() if published.get(a) else None, a) for a in weighed
     ]
     return scorer.representative(members)

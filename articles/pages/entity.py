@@ -424,6 +424,7 @@ def entity_json(page: EntityPage, absolute_uri: AbsoluteURI) -> dict:
                 "headline": a.headline,
                 "published": a.published.isoformat() if a.published else None,
                 "url": absolute_uri(a.get_absolute_url()),
+                "story": a.story_id,
             }
             for a in page.latest
         ],

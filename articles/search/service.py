@@ -3,7 +3,9 @@
 Requests are normalised here (known filter fields and sorts, bounded pages), the words parsed
 by articles.search.query (never by an engine's parser, so odd input cannot raise), and the
 configured engine (articles.search.engine) answers. Headlines and snippets are highlighted
-here from the database (articles.search.highlight), so escaping is the same on every engine.
+here from the database (articles.search.highlight), so escaping is the same on every engine,
+and so are stories collapsed (``SearchRequest.collapse_stories``: one result per story, read
+from ``Article.story``, never from an engine).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from datasketch import MinHash
 from .text import words
 
 SHINGLE = 4
-MAX_WORDS = 2000
+MAX_WORDS = 600  # copies share their start; long bodies cost time, not evidence
 PERMUTATIONS = 64
 SEED = 22
 # 8 bands of 4 rows (the first 32 min-hashes): a pair of Jaccard 0.8 shares a band with

@@ -95,7 +95,9 @@ class EntityWeights:
         self.strict_limit = rules.strict_rare
 
     def __call__(self, entity: int) -> float:
-        return float(np.log((self.total + 1) / (self.counts.get(entity, 0) + 1)))
+        # log(1 + N/df): in a small archive an entity two articles share still weighs more
+        # than nothing (log(N/df) would all but ignore it).
+        return float(np.log1p(self.total / max(self.counts.get(entity, 0), 1)))
 
     def rare(self, entities: Iterable[int], *, strict: bool = False) -> list[int]:
         limit = self.strict_limit if strict else self.rare_limit
