@@ -35,7 +35,7 @@ class StoryAdmin(admin.ModelAdmin):
         "articles_link",
     ]
     list_display_links = ["id", "title"]
-    search_fields = ["lead__headline", "=id"]
+    search_fields = ["lead__headline"]
     list_select_related = ["lead"]
     readonly_fields = [
         "lead",

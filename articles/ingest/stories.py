@@ -22,9 +22,11 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from sys import intern
 
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import Substr
 
 from ..models import Article, CommonWord, CopyKey, Mention, Story, StoryDecision
 from ..similarity import copies
@@ -41,7 +43,15 @@ from ..similarity.grouping import (
     processing_order,
     prominent_entities,
 )
-from ..similarity.text import WordWeights, document_shares, figures, lead, text_vector
+from ..similarity.text import (
+    LEAD_CHARS,
+    WordWeights,
+    document_shares,
+    figures,
+    lead,
+    text_vector,
+    words,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +84,7 @@ class GroupingReport:
 @dataclass
 class _Row:
     item: Item
-    lead: str
+    lead: list[str]  # the words of its headline and lead
     keys: tuple[int, ...]
     published: datetime.date | None
 
@@ -85,15 +95,21 @@ def _rows(article_ids: list[int], pins: dict[int, str], signed: set[int] | None 
 
     ``signed``: the articles whose copy signature is needed (None: all); the rest are
     weighed by their text only."""
-    fields = ("id", "source_id", "published", "headline", "body")
     for start in range(0, len(article_ids), CHUNK):
         chunk = article_ids[start : start + CHUNK]
         entities = _mentions(chunk)
-        for row in Article.objects.filter(id__in=chunk).order_by("id").values_list(*fields):
-            article_id, source_id, published, headline, body = row
+        articles = Article.objects.filter(id__in=chunk).order_by("id")
+        if signed is not None:  # the start of the body is all the others need
+            articles = articles.annotate(lead=Substr("body", 1, LEAD_CHARS))
+        body = "body" if signed is None else "lead"
+        fields = ("id", "source_id", "published", "headline", body)
+        for article_id, source_id, published, headline, body in articles.values_list(*fields):
+            if signed is not None and article_id in signed:
+                body = Article.objects.values_list("body", flat=True).get(pk=article_id)
             sign = signed is None or article_id in signed
             signature = copies.signature(body) if sign else None
             text = lead(headline, body)
+            tokens = [intern(w) for w in words(text)]  # one string per word: 66k leads fit
             named = entities.get(article_id, {})
             subjects = headline_subjects(headline, {e: forms for e, (forms, _) in named.items()})
             item = Item(
@@ -102,14 +118,14 @@ def _rows(article_ids: list[int], pins: dict[int, str], signed: set[int] | None 
                 day=published.toordinal() if published else None,
                 sequence=article_id,
                 entities=frozenset(named),
-                figures=figures(text),
+                figures=figures(tokens),
                 subjects=subjects,
                 prominent=prominent_entities(subjects, {e: n for e, (_, n) in named.items()}),
                 signature=signature,
                 pin=pins.get(article_id, ""),
             )
             keys = tuple(copies.band_keys(signature)) if signature is not None else ()
-            yield _Row(item, text, keys, published)
+            yield _Row(item, tokens, keys, published)
 
 
 def _mentions(article_ids: Iterable[int]):
@@ -130,17 +146,51 @@ def _pins(article_ids: Iterable[int] | None = None) -> dict[int, str]:
 
 
 def entity_counts(entity_ids: Iterable[int] | None = None) -> dict[int, int]:
-    """entity id -> articles naming it (editors' removals left out)."""
-    mentions = Mention.objects.filter(suppressed=False)
+    """entity id -> articles naming it. Editors' removals are counted too: the entity index
+    alone answers, where reading each mention row would take a tenth of a second for a
+    place named in 20,000 articles (and a weight hardly changes for a few removals)."""
+    mentions = Mention.objects.all()
     if entity_ids is not None:
         mentions = mentions.filter(entity_id__in=list(entity_ids))
     return dict(
-        mentions.values("entity_id").annotate(n=Count("article_id")).values_list("entity_id", "n")
+        mentions.order_by()
+        .values("entity_id")
+        .annotate(n=Count("entity_id"))
+        .values_list("entity_id", "n")
     )
 
 
+COUNTS_KEPT_SECONDS = 600
+_counts: dict[int, int] = {}
+_counts_since = 0.0
+
+
+def recent_entity_counts(entity_ids: Iterable[int]) -> dict[int, int]:
+    """``entity_counts`` kept by this process for a few minutes: a weight needs the order of
+    magnitude, and an upload's articles name the same places again and again."""
+    global _counts_since
+    if time.monotonic() - _counts_since > COUNTS_KEPT_SECONDS:
+        _counts.clear()
+        _counts_since = time.monotonic()
+    wanted = set(entity_ids)
+    missing = wanted - _counts.keys()
+    if missing:
+        found = entity_counts(missing)
+        _counts.update({e: found.get(e, 0) for e in missing})
+    return {e: _counts[e] for e in wanted}
+
+
+_weights: tuple[tuple, WordWeights] | None = None
+
+
 def word_weights() -> WordWeights:
-    return WordWeights(dict(CommonWord.objects.values_list("word", "share")))
+    """The archive's word weights, kept by this process (each word's weight is looked up
+    once) until group_stories writes other common words."""
+    global _weights
+    version = tuple(CommonWord.objects.aggregate(n=Count("word"), top=Max("share")).values())
+    if _weights is None or _weights[0] != version:
+        _weights = (version, WordWeights(dict(CommonWord.objects.values_list("word", "share"))))
+    return _weights[1]
 
 
 # --- the whole archive -----------------------------------------------------------------------
@@ -176,7 +226,7 @@ def group_archive(
     scorer = Scorer(EntityWeights(counts, total, rules), rules)
     for n, row in enumerate(rows, 1):
         scorer.add(row.item.id, text_vector(row.lead, weights), row.item.entities)
-        row.lead = ""  # the vector has what is needed
+        row.lead = []  # the vector has what is needed
         if progress and (n % 500 == 0 or n == total):
             progress("weighing", n, total)
     scorer.matrix  # noqa: B018 - built once, before placing
@@ -308,6 +358,8 @@ def _write_copy_keys(keys: dict[int, list[int]]) -> None:
 
 # Bulk imports group their new articles this many at a time.
 GROUP_EVERY = 100
+# A new article is weighed against at most this many of a candidate story's latest articles.
+MEMBERS_WEIGHED = 30
 
 
 def group_new_articles_safely(article_ids: Iterable[int]) -> dict[int, int]:
@@ -367,7 +419,7 @@ def _load_items(
         source_id = row.item.outlet
         entries[row.item.id] = _Entry(row.item, row.keys, vector, row.published, source_id)
     wanted = {e for entry in entries.values() for e in entry.item.entities}
-    return _Loaded(entries, entity_counts(wanted))
+    return _Loaded(entries, recent_entity_counts(wanted))
 
 
 def _place_one(
@@ -389,7 +441,7 @@ def _place_one(
         .values_list("id", "story_id")
     ):
         members[story_id].append(article_id)
-    wanted = {a for ids in members.values() for a in ids[-60:]} | set(stories)
+    wanted = {a for ids in members.values() for a in ids[-MEMBERS_WEIGHED:]} | set(stories)
     missing = {
         a
         for a in wanted
@@ -409,7 +461,7 @@ def _place_one(
     clusters: dict[int, Cluster] = {}
     for story_id, article_ids in members.items():
         cluster = clusters[story_id] = Cluster(story_id)
-        for article_id in article_ids[-60:]:
+        for article_id in article_ids[-MEMBERS_WEIGHED:]:
             if article_id in loaded.entries:
                 cluster.add(loaded.entries[article_id].item)
     copy_of = dict(

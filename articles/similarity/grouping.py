@@ -38,7 +38,7 @@ class Rules:
     unknown: float = 0.45  # ...when time cannot be checked
     mean: float = 0.30  # mean likeness to the story's articles (no chaining)
     figure_conflict: float = 0.5  # share of differing figures that makes two reports two
-    candidates: int = 200  # most candidates weighed for one article
+    candidates: int = 40  # most candidates weighed for one article (sharing most first)
 
 
 RULES = Rules()

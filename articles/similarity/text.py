@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 
-from wordfreq import zipf_frequency
+from wordfreq import get_frequency_dict
 
 from ..extraction.names import fold_text
 
@@ -23,13 +23,21 @@ MAX_WEIGHT = 12.0
 # A word's share of articles is roughly its share of words times this (an article of about
 # 300 distinct words): puts word frequency and document frequency on one scale.
 WORDS_PER_ARTICLE = 300
+# wordfreq's small English list (about 29,000 words): a plain lookup, where zipf_frequency
+# tokenizes each word again; a word not on it is rare.
+_ENGLISH = get_frequency_dict("en", wordlist="small")
 _WORD = re.compile(r"[a-z0-9]+(?:[.,'][a-z0-9]+)*")
 _NUMBER = re.compile(r"[0-9]")
 
 
+_ASCII_APOSTROPHES = str.maketrans("", "", "'`")
+
+
 def words(text: str) -> list[str]:
     """Folded words of two letters or more; numbers keep their inner points and commas."""
-    return [w for w in _WORD.findall(fold_text(text)) if len(w) > 1]
+    # ASCII text folds to itself but for case and apostrophes: skip the Unicode passes.
+    folded = text.translate(_ASCII_APOSTROPHES).lower() if text.isascii() else fold_text(text)
+    return [w for w in _WORD.findall(folded) if len(w) > 1]
 
 
 def lead(headline: str, body: str) -> str:
@@ -55,16 +63,17 @@ class WordWeights:
         if _NUMBER.search(word):
             general = MAX_WEIGHT  # figures name one event's facts
         else:
-            frequency = 10 ** (zipf_frequency(word, "en", wordlist="small") - 9)
+            frequency = _ENGLISH.get(word, 0.0)
             general = -math.log(min(1.0, max(frequency * WORDS_PER_ARTICLE, 1e-9)))
         share = self.common.get(word)
         archive = -math.log(share) if share else MAX_WEIGHT
         return min(general, archive, MAX_WEIGHT)
 
 
-def text_vector(text: str, weights: WordWeights) -> dict[str, float]:
-    """Unit-length vector of sub-linear term frequency times weight."""
-    counts = Counter(words(text))
+def text_vector(text: str | list[str], weights: WordWeights) -> dict[str, float]:
+    """Unit-length vector of sub-linear term frequency times weight (of a text or its
+    ``words``)."""
+    counts = Counter(words(text) if isinstance(text, str) else text)
     vector = {}
     for word, count in counts.items():
         weight = weights(word)
@@ -80,11 +89,13 @@ def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     return sum(v * b[w] for w, v in a.items() if w in b)
 
 
-def figures(text: str) -> frozenset[str]:
-    """The numbers a text gives (dates' years left out): two reports that share their words
-    but not their figures are two reports (a daily market estimate, a weekly list)."""
+def figures(text: str | list[str]) -> frozenset[str]:
+    """The numbers a text (or its ``words``) gives, years left out: two reports that share
+    their words but not their figures are two reports (a daily market estimate, a weekly
+    list)."""
+    tokens = words(text) if isinstance(text, str) else text
     return frozenset(
-        w for w in words(text) if w[0].isdigit() and not (len(w) == 4 and w[:2] in ("19", "20"))
+        w for w in tokens if w[0].isdigit() and not (len(w) == 4 and w[:2] in ("19", "20"))
     )
 
 
@@ -92,13 +103,14 @@ COMMON_MIN_ARTICLES = 50
 
 
 def document_shares(texts, *, min_share: float = 0.005) -> dict[str, float]:
+    # ``texts``: texts or their ``words``
     """word -> share of ``texts`` using it, for the words used by at least ``min_share`` of
     them and by COMMON_MIN_ARTICLES at least: in a small archive every word two articles
     share would look common, the very words that tie a story together."""
     counts: Counter[str] = Counter()
     n = 0
     for text in texts:
-        counts.update(set(words(text)))
+        counts.update(set(words(text) if isinstance(text, str) else text))
         n += 1
     if not n:
         return {}
