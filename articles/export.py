@@ -10,8 +10,9 @@
 - ``"decision"``: an editor's or the archive's decision about names (EntityDecision: same,
   different, not an entity, another kind or country), by names, not rows, with
   ``decided_by`` as a user name;
-- ``"article"``: an article with its original text, ``locked_fields`` and its
-  ``"mentions"`` embedded, editors' corrections included (``origin``, ``suppressed``,
+- ``"article"``: an article with its original text, ``locked_fields``, its date with how it
+  was obtained, its ``"authors"`` (names, in byline order) and its ``"mentions"`` embedded,
+  editors' corrections included (``origin``, ``suppressed``,
   ``changed_by`` as a user name, linked again on restore when that account exists; the
   restore report counts the corrections whose editor has no account there), and its story:
   ``"story"`` (the story's id), ``"story_lead"`` (true for the article lists show for it),
@@ -45,9 +46,11 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from .ingest import ImportReport
+from .ingest.authors import AuthorResolver, set_authors
 from .ingest.stories import group_new_articles_safely, recount_stories
 from .models import (
     Article,
+    Authorship,
     Entity,
     EntityAlias,
     EntityDecision,
@@ -155,7 +158,8 @@ def archive_records(*, chunk_size: int = 500) -> Iterator[dict[str, Any]]:
             models.Prefetch(
                 "mentions",
                 queryset=Mention.objects.select_related("entity", "changed_by").order_by("id"),
-            )
+            ),
+            models.Prefetch("authorships", queryset=Authorship.objects.select_related("author")),
         )
         .order_by("id")
     )
@@ -165,6 +169,7 @@ def archive_records(*, chunk_size: int = 500) -> Iterator[dict[str, Any]]:
             "id": article.id,
             **_values(article),
             "source": article.source.name if article.source_id else None,
+            "authors": [author.name for author in article.author_list],
             "mentions": [
                 {
                     **_values(mention),
@@ -289,6 +294,7 @@ class _Restorer:
         self.users: dict[str, int | None] = {}
         self.explicit_ids = False
         self.article_ids: list[int] = []
+        self.authors = AuthorResolver()
         self.exported_ids: dict[int, int] = {}  # exported article id -> id here
         self.stories: dict[int, int] = {}  # exported story id -> story here
         self.copies: list[tuple[int, int]] = []  # (article here, exported id of its original)
@@ -414,6 +420,7 @@ class _Restorer:
         for mention in mentions:
             mention.article = article
         Mention.objects.bulk_create(mentions)
+        set_authors(article, record.get("authors") or [], self.authors)
         self.report.created.append((label, article.id))
         for editor in unlinked:
             self.report.unlinked_editors[editor] = self.report.unlinked_editors.get(editor, 0) + 1

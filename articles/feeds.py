@@ -11,15 +11,33 @@ import datetime
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .forms import parse_search
+from .pages.dates import date_label
 from .pages.search import search_page
 
 FEED_ITEMS = 50
 
 
+class AuthorsAtomFeed(Atom1Feed):
+    """Atom with one <author> per author of an entry (RFC 4287 allows several); the outlet
+    stands in for an entry without a byline, as before."""
+
+    def add_item_elements(self, handler, item):
+        authors = item.get("authors") or []
+        if not authors:
+            return super().add_item_elements(handler, item)
+        super().add_item_elements(handler, {**item, "author_name": None})
+        for name, link in authors:
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.addQuickElement("uri", link)
+            handler.endElement("author")
+
+
 class SearchFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = AuthorsAtomFeed
 
     def get_object(self, request, *args, **kwargs):
         params, form = parse_search(request.GET, default_format="atom")
@@ -57,14 +75,19 @@ class SearchFeed(Feed):
         return row.article.headline
 
     def item_description(self, row):
-        # Already escaped, with <mark> around the matched words; Atom carries it as HTML.
+        # Already escaped, with <mark> around the matched words; Atom carries it as HTML. An
+        # inferred date has no <published>: the summary says it, as such.
+        if row.article.date_inferred:
+            label = escape(date_label(row.article, long=True))
+            return f"<p>Date: {label}</p>{row.snippet_html}"
         return row.snippet_html
 
     def item_link(self, row):
         return row.article.get_absolute_url()
 
     def item_pubdate(self, row):
-        published = row.article.published
+        # Only a date the source states (or an editor's) is <published>; never an inferred one.
+        published = row.article.date if not row.article.date_inferred else None
         if published is None:
             return None  # an undated article has no <published>, but still its <updated>
         return datetime.datetime.combine(published, datetime.time(), tzinfo=datetime.UTC)
@@ -75,6 +98,12 @@ class SearchFeed(Feed):
 
     def item_author_name(self, row):
         return row.article.source.name if row.article.source_id else None
+
+    def item_extra_kwargs(self, row):
+        absolute = self.request.build_absolute_uri
+        return {
+            "authors": [(a.name, absolute(a.get_absolute_url())) for a in row.article.author_list]
+        }
 
     def item_categories(self, row):
         return [row.article.section] if row.article.section else []

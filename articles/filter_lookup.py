@@ -22,7 +22,7 @@ from django.utils.text import slugify
 
 from . import selectors
 from .extraction.names import name_key, name_slug
-from .search.vocabulary import ENTITY_FILTERS, KIND_FILTERS, UNDATED
+from .search.vocabulary import DATE_KINDS, ENTITY_FILTERS, KIND_FILTERS, UNDATED
 
 # ASCII digits only: \d and str.isdigit() also accept "٣", "²" and "①", which int() then
 # either reads as another number or refuses with a ValueError (a 500 on every format).
@@ -59,6 +59,9 @@ def look_up(wanted: dict[str, Iterable[str]]) -> dict[tuple[str, str], Found]:
     for value in wanted.get("year", ()):
         if YEAR.fullmatch(value) or value.lower() == UNDATED:
             found[("year", value)] = Found("year", value.lower())
+    for value in wanted.get("dates", ()):
+        if value.lower() in DATE_KINDS:
+            found[("dates", value)] = Found("dates", value.lower())
     return found
 
 
@@ -143,6 +146,9 @@ def closest_values(field: str, value: str, limit: int = CLOSEST) -> list[Found]:
         entries = [(y, y) for y in years] + ([(UNDATED, "Undated")] if undated else [])
         digits = _ascii_digits(value)
         return [Found("year", slug, name) for slug, name in _nearest(digits, entries, limit)]
+    if field == "dates":
+        entries = [(kind, kind) for kind in DATE_KINDS]
+        return [Found("dates", slug, name) for slug, name in _nearest(value, entries, limit)]
     return []
 
 

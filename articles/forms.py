@@ -15,7 +15,9 @@ and counts too).
 
 Parameters, in canonical order: ``q``, ``place``, ``org``, ``person`` (entity slugs),
 ``source`` (outlet slug), ``section`` (slugified section), ``year`` (four digits, or
-``undated`` for articles without a date), ``from``
+``undated`` for articles without a date), ``dates`` (``published``: dates their sources state
+or an editor gave; ``inferred``: dates the archive inferred; ``dates=-inferred`` leaves those
+out), ``from``
 and ``to`` (YYYY-MM-DD), ``sort`` (relevance, newest, oldest), ``page``, ``format`` (json,
 atom, csv) and ``facets=off`` (JSON without filter counts).
 
@@ -36,7 +38,12 @@ from django import forms
 
 from .extraction.text import strip_control_characters
 from .filter_lookup import look_up
-from .search.vocabulary import FILTER_FIELDS, FILTER_LABELS, SORTS, UNDATED
+from .search.vocabulary import (
+    FILTER_FIELDS,
+    FILTER_LABELS,
+    SORTS,
+    UNDATED,
+)
 
 FORMATS = ("html", "json", "atom", "csv")
 # The one order parameters are written in, so one view has one URL.
@@ -258,6 +265,7 @@ class SearchForm(forms.Form):
     source = FilterValuesField(required=False)
     section = FilterValuesField(required=False)
     year = FilterValuesField(required=False)
+    dates = FilterValuesField(required=False)
     sort = forms.CharField(required=False)
     page = forms.CharField(required=False)
     format = forms.CharField(required=False)
@@ -465,6 +473,12 @@ def unmatched_message(name: str, value: str) -> str:
         return (
             f"{value!r} is not a year, so no article matches: years are written as four "
             f"digits, for example 2020 (or {UNDATED} for articles without a date)."
+        )
+    if name == "dates":
+        shown = value if len(value) <= 30 else value[:30] + "…"
+        return (
+            f"{shown!r} is not a kind of date, so no article matches: dates=published keeps "
+            "the dates sources state, dates=inferred the inferred ones."
         )
     shown = value if len(value) <= 60 else value[:60] + "…"
     return f"No {FILTER_LABELS[name][0]} called {shown!r} in this archive, so no article matches."

@@ -169,7 +169,42 @@ class SourceRedirect(models.Model):
         return f"{self.old_slug} → {self.source_id}"
 
 
+class Author(models.Model):
+    """Someone who wrote articles, under one normalised name (articles.extraction.bylines)."""
+
+    name = models.CharField(max_length=200)
+    # name_key of the name: "Lisa Rathke" and "LISA RATHKE" are one author
+    key = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
 class Article(models.Model):
+    class DateSource(models.TextChoices):
+        PUBLISHED = "published", "Published"  # the date the source states
+        DATELINE = "dateline", "Dateline"
+        TEXT = "text", "Text"
+        URL = "url", "Address"
+        SEQUENCE = "sequence", "Article number"
+        EDITOR = "editor", "Editor"
+
+    class DatePrecision(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+        YEAR = "year", "Year"
+
+    # Sources whose dates are stated, not inferred (filters: dates=published).
+    STATED_DATES = (DateSource.PUBLISHED, DateSource.EDITOR)
+
     source = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )
@@ -179,7 +214,15 @@ class Article(models.Model):
     caption = models.TextField(blank=True)
     section = models.CharField(max_length=200, blank=True)
     url = models.URLField(max_length=1000, blank=True)
+    # The date the source states, and nothing else (articles.extraction.dates).
     published = models.DateField(null=True, blank=True, db_index=True)
+    # The date the archive files the article under: ``published`` when there is one, else an
+    # inferred date (articles.ingest.dating) or an editor's; with how it was obtained, how
+    # precise it is and the evidence in words.
+    date = models.DateField(null=True, blank=True, db_index=True)
+    date_source = models.CharField(max_length=16, choices=DateSource.choices, blank=True)
+    date_precision = models.CharField(max_length=8, choices=DatePrecision.choices, blank=True)
+    date_evidence = models.CharField(max_length=500, blank=True)
     language = models.CharField(max_length=8, default="en")
     # The file as uploaded (decoded text) so extraction can be re-run.
     original_text = models.TextField(blank=True)
@@ -191,6 +234,12 @@ class Article(models.Model):
     # Names of fields an editor corrected; re-extraction leaves them alone.
     locked_fields = models.JSONField(default=list, blank=True)
     entities = models.ManyToManyField(Entity, through="Mention", related_name="articles")
+    authors = models.ManyToManyField(Author, through="Authorship", related_name="articles")
+    # The byline as the source wrote it ("By LISA RATHKE and WILSON RING, AP"), "" for none.
+    byline = models.CharField(max_length=300, blank=True)
+    # What the source gave that extraction dropped, and why ("a byline of 5,000 characters
+    # is text, not a byline").
+    extraction_notes = models.JSONField(default=list, blank=True)
     # The story it reports (articles.ingest.stories); every grouped article has one.
     story = models.ForeignKey(
         "Story", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
@@ -203,11 +252,30 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
-        ordering = ["-published", "-id"]
-        indexes = [models.Index(fields=["-published", "-id"], name="article_newest")]
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["-date", "-id"], name="article_newest")]
 
     def __str__(self) -> str:
         return self.headline
+
+    def save(self, *args, **kwargs):
+        # A stated date is the archive's date, unless an editor set another ("date" locked);
+        # a published date an editor typed is the editor's; a stated date that is no more
+        # leaves with it. Inferred dates are articles.ingest.dating's.
+        before = (self.date, self.date_source)
+        locked = set(self.locked_fields or [])
+        if "date" not in locked:
+            if self.published:
+                editor = "published" in locked
+                self.date = self.published
+                self.date_source = self.DateSource.EDITOR if editor else self.DateSource.PUBLISHED
+                self.date_precision, self.date_evidence = self.DatePrecision.DAY, ""
+            elif self.date_source in self.STATED_DATES:
+                self.date, self.date_source, self.date_precision = None, "", ""
+        fields = kwargs.get("update_fields")
+        if fields is not None and (self.date, self.date_source) != before:
+            kwargs["update_fields"] = {*fields, "date", "date_source", "date_precision"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or "article"})
@@ -217,6 +285,32 @@ class Article(models.Model):
         """The original URL when it is safe to link (http/https), else "": whatever a
         restore, the admin or an old import stored, pages never link a "javascript:" URL."""
         return safe_url(self.url)
+
+    @property
+    def author_list(self) -> list[Author]:
+        """The authors in byline order (prefetched by selectors: no query then)."""
+        return [a.author for a in self.authorships.all()]
+
+    @property
+    def date_inferred(self) -> bool:
+        return bool(self.date) and self.date_source not in self.STATED_DATES
+
+
+class Authorship(models.Model):
+    """An author of an article, in byline order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="authorships")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="authorships")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="authorship_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} of {self.article_id}"
 
 
 class Story(models.Model):
@@ -233,11 +327,11 @@ class Story(models.Model):
     )
     article_count = models.PositiveIntegerField(default=0)
     outlet_count = models.PositiveIntegerField(default=0)
-    first_published = models.DateField(null=True, blank=True)
-    last_published = models.DateField(null=True, blank=True)
+    first_date = models.DateField(null=True, blank=True)
+    last_date = models.DateField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-last_published", "-id"]
+        ordering = ["-last_date", "-id"]
         verbose_name_plural = "stories"
 
     def __str__(self) -> str:

@@ -17,13 +17,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pycountry
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils.text import slugify
 
 from .aggregate_cache import cached_until_changed
 from .extraction.names import fold_text
 from .models import (
     Article,
+    Author,
+    Authorship,
     Entity,
     EntityAlias,
     EntityRedirect,
@@ -396,12 +398,46 @@ def filter_directory(
     return entries
 
 
+# What a page needs to show an article's date and how it was obtained.
+DATE_COLUMNS = ("published", "date", "date_source", "date_precision", "date_evidence")
+
+
+def author_directory() -> Directory:
+    """Every author of a published article, with their number of articles, A–Z."""
+
+    def compute():
+        rows = Author.objects.annotate(
+            n=Count("authorships", filter=Q(authorships__article__is_published=True))
+        ).values_list("slug", "name", "n")
+        return Directory.of([DirectoryEntry(slug, name, n) for slug, name, n in rows if n])
+
+    return cached_until_changed("directory:authors", compute, stale_seconds=120, shared=True)
+
+
+def author_articles(author: Author):
+    """An author's published articles, newest first (a queryset to page through)."""
+    return (
+        _with_authors(Article.objects.filter(is_published=True, authorships__author=author))
+        .select_related("source")
+        .only("id", "slug", "headline", *DATE_COLUMNS, "section", "source__name", "source__slug")
+        .order_by("-date", "-id")
+    )
+
+
 def latest_articles(limit: int = 20) -> list[Article]:
     return list(
-        Article.objects.filter(is_published=True)
+        _with_authors(Article.objects.filter(is_published=True))
         .select_related("source")
-        .only("id", "slug", "headline", "published", "section", "source__name", "source__slug")
-        .order_by("-published", "-id")[:limit]
+        .only(
+            "id",
+            "slug",
+            "headline",
+            *DATE_COLUMNS,
+            "section",
+            "source__name",
+            "source__slug",
+        )
+        .order_by("-date", "-id")[:limit]
     )
 
 
@@ -414,16 +450,22 @@ def article_count() -> int:
     )
 
 
+def _with_authors(queryset):
+    return queryset.prefetch_related(
+        Prefetch("authorships", queryset=Authorship.objects.select_related("author"))
+    )
+
+
 def articles_for_hits(ids: list[int]) -> dict[int, Article]:
     """The rows behind one page of search hits, without their bodies."""
     return (
-        Article.objects.filter(id__in=ids, is_published=True)
+        _with_authors(Article.objects.filter(id__in=ids, is_published=True))
         .select_related("source")
         .only(
             "id",
             "slug",
             "headline",
-            "published",
+            *DATE_COLUMNS,
             "section",
             "url",
             "updated_at",  # the feed's <updated>
@@ -436,7 +478,11 @@ def articles_for_hits(ids: list[int]) -> dict[int, Article]:
 
 
 def article_with_mentions(pk: int) -> tuple[Article, list[Mention]] | None:
-    article = Article.objects.filter(pk=pk, is_published=True).select_related("source").first()
+    article = (
+        _with_authors(Article.objects.filter(pk=pk, is_published=True))
+        .select_related("source")
+        .first()
+    )
     if article is None:
         return None
     mentions = list(
@@ -469,9 +515,9 @@ def country_names(codes: Iterable[str]) -> dict[str, str]:
 def articles_for_export(ids: list[int]) -> dict[int, Article]:
     """The rows a CSV export writes for these ids (published only), without their bodies."""
     return (
-        Article.objects.filter(id__in=ids, is_published=True)
+        _with_authors(Article.objects.filter(id__in=ids, is_published=True))
         .select_related("source")
-        .only("id", "slug", "headline", "published", "section", "url", "source__name")
+        .only("id", "slug", "headline", *DATE_COLUMNS, "section", "url", "source__name")
         .in_bulk()
     )
 
@@ -518,7 +564,7 @@ STORY_ARTICLE_FIELDS = (
     "id",
     "slug",
     "headline",
-    "published",
+    *DATE_COLUMNS,
     "section",
     "story_id",
     "copy_of_id",
@@ -539,7 +585,7 @@ def story_articles(story_ids: Iterable[int], *, limit: int | None = None) -> dic
         Article.objects.filter(story_id__in=set(story_ids), is_published=True)
         .select_related("source")
         .only(*STORY_ARTICLE_FIELDS)
-        .order_by("source__name", "published", "id")
+        .order_by("source__name", "date", "id")
     )
     for article in rows:
         listed = out.setdefault(article.story_id, [])

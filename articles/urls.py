@@ -14,6 +14,8 @@ urlpatterns = [
     path("places/", views.browse, {"kind": "places"}, name="places"),
     path("organizations/", views.browse, {"kind": "organizations"}, name="organizations"),
     path("people/", views.browse, {"kind": "people"}, name="people"),
+    path("authors/", views.browse, {"kind": "authors"}, name="authors"),
+    path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("places/<slug:slug>/", views.entity_detail, {"kind": "place"}, name="place"),
     path(
         "organizations/<slug:slug>/",

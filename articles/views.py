@@ -24,9 +24,11 @@ from .forms import (
     parse_listing_page,
     parse_page_format,
     parse_search,
+    whole_number,
 )
 from .pages import formats
 from .pages.article import article_page
+from .pages.authors import author_json, author_page
 from .pages.browse import BROWSE_KINDS, browse_page, home_page
 from .pages.compare import (
     compare_csv,
@@ -353,6 +355,30 @@ def entity_mentions(request, kind: str, slug: str, listed: str):
         "canonical_url": canonical,
     }
     return render(request, "articles/entity_mentions.html", context)
+
+
+def author_detail(request, slug: str):
+    """An author's articles, newest first; ``?format=json`` gives them as JSON."""
+    fmt, notes = parse_page_format({k: v for k, v in request.GET.items() if k != "page"})
+    number = whole_number(request.GET.get("page", "1")) or 1
+    page = author_page(slug, number)
+    if page is None:
+        raise Http404("No author by that name in the archive.")
+    if fmt == "json":
+        return JsonResponse(
+            {**author_json(page, request.build_absolute_uri), "notes": notes},
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return render(
+        request,
+        "articles/author_detail.html",
+        {
+            "page": page,
+            "notes": notes,
+            "nav": "authors",
+            "canonical_url": request.build_absolute_uri(request.path),
+        },
+    )
 
 
 def browse(request, kind: str):

@@ -562,3 +562,17 @@ def test_resume_leaves_the_batch_to_the_worker_when_uploads_run_there(
     call_command("index_worker", "--once")
     batch.refresh_from_db()
     assert (batch.status, batch.created_count) == ("done", 1)
+
+
+def test_a_plain_text_upload_reads_its_dateline_and_byline(editor_client):
+    """Issue 19: "ROTTERDAM, 14 March 2023" gave no date and the byline became an entity."""
+    from .test_authors import ROTTERDAM
+
+    response = upload(editor_client, ("rotterdam.txt", ROTTERDAM.encode("utf-8")))
+    assert "1 created" in response.content.decode()
+    article = Article.objects.get()
+    assert article.source.name == "Reuters"  # "(Reuters)" in its dateline
+    assert (article.date.isoformat(), article.date_source) == ("2023-03-14", "dateline")
+    assert [a.name for a in article.author_list] == ["Anna de Vries", "Peter Jansen"]
+    names = set(article.mentions.values_list("entity__name", flat=True))
+    assert "Rotterdam" in names and not names & {"Anna de Vries", "Peter Jansen"}

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from articles.extraction.dates import parse_date
+from articles.extraction.dating import date_clues, infer_date
 from articles.extraction.outlets import recognise_outlet
-from articles.extraction.pages import parse_date, parse_document
+from articles.extraction.pages import parse_document
 from articles.extraction.readers import read_bytes, read_paths, readable_slug
 from articles.extraction.types import RawDocument
 
@@ -94,6 +96,15 @@ def test_golden_metadata(golden, shared):
     assert got == expected
     for key, value in case.get("expected_fields", {}).items():
         assert raw.fields[key] == value
+    if "expected_authors" in case:
+        assert article.authors == case["expected_authors"]
+    if "expected_date" in case:  # inferred from the article alone (no archive to calibrate)
+        found = infer_date(date_clues(article.title, article.body, article.url))
+        assert {
+            "date": found.day.isoformat(),
+            "source": found.source,
+            "precision": found.precision,
+        } == case["expected_date"]
 
 
 def test_every_corpus_has_a_golden_file():
@@ -217,7 +228,7 @@ def test_licence_sentence_glued_to_the_last_paragraph_is_removed():
     assert parse_text(text).body == "The minister spoke on Sunday."
 
 
-def test_article_url_line_gives_url_outlet_and_date():
+def test_article_url_line_gives_url_outlet_and_an_inferred_date():
     text = (
         "Source: https://www.aljazeera.com/news/2019/11/04/some-story\n\n"
         "A headline\n\nBody text here."
@@ -225,7 +236,9 @@ def test_article_url_line_gives_url_outlet_and_date():
     article = parse_text(text)
     assert article.url == "https://www.aljazeera.com/news/2019/11/04/some-story"
     assert (article.source, article.source_domain) == ("Al Jazeera", "aljazeera.com")
-    assert article.published == date(2019, 11, 4)
+    assert article.published is None  # the address is no statement of the date
+    found = infer_date(date_clues(article.title, article.body, article.url))
+    assert (found.day, found.source) == (date(2019, 11, 4), "url")
     assert "https://" not in article.body
 
 
@@ -286,22 +299,28 @@ def test_parse_date(value, expected):
     assert parse_date(value) == expected
 
 
-def test_date_comes_from_the_url_when_nothing_else_says():
+def test_a_date_in_the_url_is_inferred_not_published():
     raw = RawDocument(
         "x.jsonl",
         "jsonl",
         fields={"title": "T", "body": "B", "url": "https://www.cnn.com/2016/09/19/politics/x"},
     )
-    assert parse_document(raw).published == date(2016, 9, 19)
+    article = parse_document(raw)
+    assert article.published is None
+    found = infer_date(date_clues(article.title, article.body, article.url))
+    assert (found.day, found.source, found.precision) == (date(2016, 9, 19), "url", "day")
 
 
-def test_a_url_with_only_year_and_month_gives_no_date():
+def test_a_url_with_only_year_and_month_gives_a_month():
     raw = RawDocument(
         "x.jsonl",
         "jsonl",
         fields={"title": "T", "body": "B", "url": "http://www.politico.com/story/2016/09/x-228"},
     )
-    assert parse_document(raw).published is None
+    article = parse_document(raw)
+    assert article.published is None
+    found = infer_date(date_clues(article.title, article.body, article.url))
+    assert (found.day, found.source, found.precision) == (date(2016, 9, 1), "url", "month")
 
 
 # --- structured records ---------------------------------------------------------------------

@@ -61,7 +61,7 @@ def test_json_has_results_facets_and_suggestion(client, archive):
         result
     )
     assert result["url"].startswith("http://testserver/articles/")
-    assert set(data["facets"]) == {"place", "org", "person", "source", "section", "year"}
+    assert set(data["facets"]) == {"place", "org", "person", "source", "section", "year", "dates"}
     place = data["facets"]["place"][0]
     assert set(place) >= {"slug", "name", "count"} and place["count"] >= 1
     assert "suggestion" in data

@@ -15,7 +15,10 @@ from django.utils.html import format_html
 from django.views.decorators.csrf import csrf_exempt
 
 from .. import corrections
+from ..extraction.bylines import MAX_BYLINE_CHARS, read_byline
+from ..extraction.dates import FIRST_YEAR, plausible
 from ..ingest import EXTRACTED_FIELDS, reextract_articles
+from ..ingest.authors import set_authors
 from ..ingest.story_edits import move_articles, split_off
 from ..models import (
     Article,
@@ -44,6 +47,15 @@ def names_list(value: str) -> list[str]:
     return [" ".join(n.split()) for n in value.replace("\n", ",").split(",") if n.strip()]
 
 
+def plausible_date(value):
+    if value and not plausible(value):
+        raise forms.ValidationError(
+            f"{value:%Y-%m-%d} cannot be when an article appeared: a date from {FIRST_YEAR} to "
+            "today, or empty when it has none."
+        )
+    return value
+
+
 class MoveForm(forms.Form):
     story = forms.ModelChoiceField(
         queryset=Story.objects.all(),
@@ -55,6 +67,15 @@ class MoveForm(forms.Form):
 
 
 class ArticleForm(forms.ModelForm):
+    author_names = forms.CharField(
+        label="Authors",
+        required=False,
+        max_length=MAX_BYLINE_CHARS,
+        help_text=(
+            "Comma-separated names, in byline order. Changing them makes them the editor's: "
+            "re-extraction leaves them."
+        ),
+    )
     add_places = forms.CharField(
         required=False, help_text="Comma-separated names to add to this article."
     )
@@ -73,6 +94,8 @@ class ArticleForm(forms.ModelForm):
             "source",
             "section",
             "published",
+            "date",
+            "date_precision",
             "is_published",
             "body",
             "caption",
@@ -80,17 +103,55 @@ class ArticleForm(forms.ModelForm):
             "language",
             "original_text",
         ]
+        help_texts = {
+            "published": "The date the source states. Changing it makes it the editor's.",
+            "date": (
+                "The date the archive files the article under. Setting or clearing it makes "
+                "it the editor's: re-dating and re-extraction leave it."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["author_names"] = ", ".join(a.name for a in self.instance.author_list)
+
+    def clean_author_names(self):
+        """The names, normalised; a part that is no name is refused with why."""
+        value = self.cleaned_data.get("author_names") or ""
+        byline = read_byline(value)
+        if byline.dropped:
+            raise forms.ValidationError("Not an author's name: " + "; ".join(byline.dropped))
+        return byline.names
+
+    def clean_published(self):
+        return plausible_date(self.cleaned_data.get("published"))
+
+    def clean_date(self):
+        return plausible_date(self.cleaned_data.get("date"))
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
-    list_display = ["headline", "source", "published", "section", "is_published", "view_link"]
-    list_filter = ["is_published", "source"]
+    list_display = [
+        "headline",
+        "source",
+        "date",
+        "date_source",
+        "section",
+        "is_published",
+        "view_link",
+    ]
+    list_filter = ["is_published", "date_source", "date_precision", "source"]
     search_fields = ["headline"]
-    date_hierarchy = "published"
+    date_hierarchy = "date"
     inlines = [MentionInline]
     readonly_fields = [
+        "date_source",
+        "date_evidence",
+        "byline",
+        "extraction_notes",
         "fingerprint",
         "original_name",
         "original_format",
@@ -99,7 +160,25 @@ class ArticleAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "source", "section", "published", "is_published"]}),
+        (
+            None,
+            {"fields": ["headline", "slug", "source", "author_names", "section", "is_published"]},
+        ),
+        (
+            "Date",
+            {
+                "fields": [
+                    "published",
+                    ("date", "date_precision"),
+                    "date_source",
+                    "date_evidence",
+                ],
+                "description": (
+                    "Inferred dates say how they were obtained; an editor's date replaces "
+                    "them for good."
+                ),
+            },
+        ),
         ("Text", {"fields": ["body", "caption", "url", "language"]}),
         (
             "Add entities",
@@ -113,6 +192,8 @@ class ArticleAdmin(admin.ModelAdmin):
             {
                 "classes": ["collapse"],
                 "fields": [
+                    "byline",
+                    "extraction_notes",
                     "locked_fields",
                     "fingerprint",
                     "original_name",
@@ -203,11 +284,27 @@ class ArticleAdmin(admin.ModelAdmin):
         return upload_views.add_article_view(self, request)
 
     def save_model(self, request, obj, form, change):
-        if change:
-            corrected = set(form.changed_data) & set(EXTRACTED_FIELDS)
-            if corrected:
-                obj.locked_fields = sorted({*(obj.locked_fields or []), *corrected})
+        corrected = set(form.changed_data) & {*EXTRACTED_FIELDS, "date_precision"}
+        if {"date", "date_precision"} & corrected:
+            corrected = (corrected - {"date_precision"}) | {"date"}
+            obj.date_source = Article.DateSource.EDITOR
+            obj.date_precision = obj.date_precision or Article.DatePrecision.DAY
+            obj.date_evidence = (
+                f"Set by {request.user.get_username()}."
+                if obj.date
+                else (f"Left undated by {request.user.get_username()}.")
+            )
+        if change and "author_names" in form.changed_data:
+            names = form.cleaned_data["author_names"]
+            if names != [a.name for a in obj.author_list]:
+                corrected.add("authors")
+                obj.locked_fields = [f for f in obj.locked_fields or [] if f != "authors"]
+                set_authors(obj, names)
+        if change and corrected:
+            obj.locked_fields = sorted({*(obj.locked_fields or []), *corrected})
         super().save_model(request, obj, form, change)
+        if change and "authors" in corrected:
+            enqueue([obj.pk])
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Mention:

@@ -30,8 +30,8 @@ class StoryAdmin(admin.ModelAdmin):
         "title",
         "article_count",
         "outlet_count",
-        "first_published",
-        "last_published",
+        "first_date",
+        "last_date",
         "articles_link",
     ]
     list_display_links = ["id", "title"]
@@ -41,8 +41,8 @@ class StoryAdmin(admin.ModelAdmin):
         "lead",
         "article_count",
         "outlet_count",
-        "first_published",
-        "last_published",
+        "first_date",
+        "last_date",
         "page_link",
     ]
     inlines = [StoryArticleInline]

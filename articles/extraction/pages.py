@@ -10,8 +10,10 @@
   the body cleaned of the same boilerplate.
 
 Boilerplate rules are data (``boilerplate.BOILERPLATE``): generic ones plus per-outlet ones.
-Dates (:mod:`dates`) come from structured fields, a date line at the top of the page, or the
-URL (/2016/09/19/); never from a date mentioned in passing in the body, and never invented.
+``published`` is the date the source states (:mod:`dates`): a structured field or a date line
+at the top of the page, never a date mentioned in passing, never the URL's; a value that is no
+plausible date is dropped and ``date_note`` says why. Dates inferred from the URL or the text
+are :mod:`dating`'s, each with how it was obtained.
 No Django here.
 """
 
@@ -27,10 +29,12 @@ from .boilerplate import (
     remove_boilerplate,
     split_paragraphs,
 )
-from .dates import date_from_url, date_line, parse_date
+from .bylines import MAX_BYLINE_CHARS, Byline, is_byline_line, read_byline
+from .dates import date_line, read_date
 from .outlets import KNOWN_OUTLETS, recognise_outlet
 from .readers import record_fields
 from .types import ParsedArticle, RawDocument
+from .wirecodes import clean_parsed, strip_markup_residue, strip_typesetting_codes
 
 
 def safe_url(value) -> str:
@@ -144,12 +148,17 @@ CLEAN_CORPUS_FORMATS = {"conll", "reuters-sgml"}
 
 
 def parse_document(raw: RawDocument) -> ParsedArticle:
-    """Headline, section, caption, body, outlet, date and URL of one document."""
+    """Headline, section, caption, body, outlet, date and URL of one document, without
+    wire codes or markup residue (:mod:`wirecodes`)."""
     if raw.format == "html":
-        return _parse_html(raw)
-    if raw.format == "text":
-        return _parse_text_page(raw.text, raw.fields)
-    return _parse_fields(raw)
+        article = _parse_html(raw)
+    elif raw.format == "text":
+        # codes above the headline would be read as the headline
+        text = strip_typesetting_codes(strip_markup_residue(raw.text))
+        article = _parse_text_page(text, raw.fields)
+    else:
+        article = _parse_fields(raw)
+    return clean_parsed(article, raw.format)
 
 
 def _parse_text_page(text: str, fields: dict | None = None) -> ParsedArticle:
@@ -163,6 +172,8 @@ def _parse_text_page(text: str, fields: dict | None = None) -> ParsedArticle:
     url = ""
     title = ""
     caption = ""
+    byline = Byline()
+    byline_text = ""
     header: list[str] = []
     index = 0
     # breadcrumb, date and URL lines before the headline
@@ -173,6 +184,8 @@ def _parse_text_page(text: str, fields: dict | None = None) -> ParsedArticle:
         link = _URL_LINE.match(line) if not url else None
         if crumb:
             section = crumb
+        elif not byline_text and is_byline_line(line):
+            byline_text, byline = line, read_byline(line)
         elif when:
             published = when
         elif link:
@@ -196,7 +209,9 @@ def _parse_text_page(text: str, fields: dict | None = None) -> ParsedArticle:
         line = rest[0]
         when = date_line(line) if published is None else None
         link = _URL_LINE.match(line) if not url else None
-        if when:
+        if not byline_text and is_byline_line(line):
+            byline_text, byline = line, read_byline(line)
+        elif when:
             published = when
         elif link:
             url = link.group(1)
@@ -214,11 +229,14 @@ def _parse_text_page(text: str, fields: dict | None = None) -> ParsedArticle:
                 break
     if url and not domain:
         source, domain = recognise_outlet(text=text, url=url)
+    if not source and rest:
+        source, domain = _dateline_agency(rest[0]) or (source, domain)
     body = "\n\n".join(remove_boilerplate(rest, source))
     if not title:
         title = _first_sentence_title(body)
+    date_note = ""
     if published is None:
-        published = parse_date(fields.get("published")) or date_from_url(url)
+        published, date_note = read_date(fields.get("published"))
     return ParsedArticle(
         title=title,
         body=body,
@@ -229,7 +247,25 @@ def _parse_text_page(text: str, fields: dict | None = None) -> ParsedArticle:
         published=published,
         url=safe_url(url),
         language=guess_language(body),
+        date_note=date_note,
+        authors=byline.names,
+        byline=byline_text[:MAX_BYLINE_CHARS] if byline.names else "",
+        notes=byline.dropped,
     )
+
+
+_DATELINE_AGENCY = re.compile(
+    r"^[A-Z][A-Za-z .'’-]{1,40},?[^(\n]{0,30}\((?P<agency>[A-Za-z][A-Za-z .&]{1,30})\)\s*[-–—:]"
+)
+
+
+def _dateline_agency(paragraph: str) -> tuple[str, str] | None:
+    """The outlet a dateline names: "ROTTERDAM, 14 March 2023 (Reuters) –" -> Reuters."""
+    match = _DATELINE_AGENCY.match(paragraph)
+    if not match:
+        return None
+    source, domain = recognise_outlet(hint=match.group("agency"))
+    return (source, domain) if source in KNOWN_NAMES else None
 
 
 def _section_name(value) -> str:
@@ -272,14 +308,14 @@ def _parse_fields(raw: RawDocument) -> ParsedArticle:
         title = _first_sentence_title(body)
     if not body:
         body = title  # a headline-only item (Reuters briefs, empty BuzzFeed pages)
-    published = parse_date(fields.get("published"))
+    byline_text = str(fields.get("authors") or "")
+    byline = read_byline(byline_text)
+    published, date_note = read_date(fields.get("published"))
     if published is None and raw.format == "conll":
         for line in body.split("\n")[1:4]:  # after the headline, maybe a byline
             published = date_line(line)
             if published:
                 break
-    if published is None:
-        published = date_from_url(url)
     return ParsedArticle(
         title=title,
         body=body,
@@ -290,6 +326,10 @@ def _parse_fields(raw: RawDocument) -> ParsedArticle:
         published=published,
         url=safe_url(url),
         language=str(fields.get("language") or guess_language(body)),
+        date_note=date_note,
+        authors=byline.names,
+        byline=byline_text[:MAX_BYLINE_CHARS] if byline.names else "",
+        notes=byline.dropped,
     )
 
 
@@ -341,7 +381,9 @@ def _parse_html(raw: RawDocument) -> ParsedArticle:
     if isinstance(categories, str):
         categories = [c for c in re.split(r"[;,]", categories) if c.strip()]
     section, caption = _html_section_and_caption(raw.text)
-    published = parse_date(data.get("date")) or date_from_url(url)
+    published, date_note = read_date(data.get("date"))
+    byline_text = str(data.get("author") or raw.fields.get("authors") or "")
+    byline = read_byline(byline_text)
     return ParsedArticle(
         title=title,
         body=body,
@@ -352,4 +394,8 @@ def _parse_html(raw: RawDocument) -> ParsedArticle:
         published=published,
         url=safe_url(url),
         language=str(data.get("language") or "en")[:8] or "en",
+        date_note=date_note,
+        authors=byline.names,
+        byline=byline_text[:MAX_BYLINE_CHARS] if byline.names else "",
+        notes=byline.dropped,
     )

@@ -50,9 +50,13 @@ class ParsedArticle:
     section: str = ""
     source: str = ""  # outlet name, "" when unknown
     source_domain: str = ""
-    published: date | None = None
+    published: date | None = None  # as the source states it; never inferred
     url: str = ""
     language: str = "en"
+    date_note: str = ""  # why a date the source gave was dropped ("... is in the future")
+    authors: list[str] = field(default_factory=list)  # normalised names, in byline order
+    byline: str = ""  # the byline as written, when there was one
+    notes: list[str] = field(default_factory=list)  # what the source gave that was dropped
 
 
 @dataclass

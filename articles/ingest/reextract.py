@@ -6,22 +6,34 @@ removed stay as the editor left them (articles.corrections says how each is reco
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from ..extraction.readers import sanitize_item
 from ..extraction.types import ExtractedArticle, RawDocument, ReadFailure
 from ..models import Article, Mention
 from ..search import queue
-from .columns import fit, stored_url
+from .authors import AuthorResolver, write_authors
+from .columns import article_fingerprint, fit, stored_url
+from .dating import ArchiveCalibration, date_article
+from .originals import raw_document_for
 from .resolution import ArchivePeople, EntityResolver, SourceResolver
 from .storing import extract_with_settings, write_mentions
 
-# Fields re-extraction may overwrite unless an editor locked them.
-EXTRACTED_FIELDS = ("headline", "source", "section", "published", "caption", "body", "url")
+# Fields re-extraction may overwrite unless an editor locked them ("date": the date fields,
+# re-dated by articles.ingest.dating unless an editor set the date; "authors": the byline's).
+EXTRACTED_FIELDS = (
+    "headline",
+    "source",
+    "section",
+    "published",
+    "date",
+    "authors",
+    "caption",
+    "body",
+    "url",
+)
 
 
 @dataclass
@@ -30,38 +42,19 @@ class ReextractReport:
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (article id, reason)
 
 
-def raw_document_for(article: Article) -> RawDocument | None:
-    """Rebuild what the reader produced from the stored original; None if nothing is stored."""
-    if not article.original_text:
-        return None
-    origin, _, ordinal = article.original_name.rpartition("#")
-    if not origin:
-        origin, ordinal = article.original_name, ""
-    fmt = article.original_format or "text"
-    if fmt not in ("text", "html"):
-        try:
-            fields = json.loads(article.original_text)
-        except ValueError:
-            fields = None
-        if isinstance(fields, dict):
-            raw = RawDocument(origin=origin, format=fmt, fields=fields, ordinal=ordinal or None)
-            return sanitize_item(raw)  # originals stored before readers cleaned them
-    raw = RawDocument(
-        origin=origin, format=fmt, text=article.original_text, ordinal=ordinal or None
-    )
-    return sanitize_item(raw)
-
-
 def apply_extraction(
     article: Article,
     extracted: ExtractedArticle,
     *,
     entities: EntityResolver | None = None,
     sources: SourceResolver | None = None,
+    calibration: ArchiveCalibration | None = None,
+    authors: AuthorResolver | None = None,
 ) -> Article:
     """Overwrite what extraction decides, except what an editor corrected."""
     entities = entities or EntityResolver()
     sources = sources or SourceResolver()
+    calibration = calibration or ArchiveCalibration()
     parsed = extracted.parsed
     locked = set(article.locked_fields or [])
     values = fit(
@@ -73,18 +66,34 @@ def apply_extraction(
         body=parsed.body,
         url=stored_url(parsed.url),
     )
+    if "authors" not in locked:
+        values.update(fit(Article, byline=parsed.byline), extraction_notes=parsed.notes)
     with transaction.atomic():
         for name, value in values.items():
             if name not in locked:
                 setattr(article, name, value)
         if "source" not in locked:
             article.source = sources.resolve(parsed.source, parsed.source_domain)
+        date_article(article, parsed, calibration)
+        write_authors(article, parsed.authors, authors)
+        _refresh_fingerprint(article)
         Mention.objects.filter(
             article=article, origin=Mention.Origin.EXTRACTED, suppressed=False
         ).delete()
         write_mentions(article, extracted.entities, entities)
         article.save()
     return article
+
+
+def _refresh_fingerprint(article: Article) -> None:
+    """The fingerprint a new import of the same original computes, so importing the file again
+    finds the article (a better extractor changes the text it is computed from); kept when
+    another article holds it already."""
+    fingerprint = article_fingerprint(article.headline, article.body)
+    if fingerprint != article.fingerprint and not (
+        Article.objects.filter(fingerprint=fingerprint).exclude(pk=article.pk).exists()
+    ):
+        article.fingerprint = fingerprint
 
 
 PRELOAD_FROM = 200  # articles; fewer are resolved name by name
@@ -117,6 +126,7 @@ def reextract_articles(
     # admin's "re-run extraction" on a few articles (answered while the editor waits).
     preload = people is not None or len(raws) > PRELOAD_FROM
     entities, sources = EntityResolver(preload=preload, people=people), SourceResolver()
+    calibration, authors = ArchiveCalibration(), AuthorResolver()
     with queue.deferred():
         for result in extract_with_settings(raws, n_process=n_process):
             article_id = int(result.origin.split("\x00", 1)[0])
@@ -124,7 +134,14 @@ def reextract_articles(
                 report.skipped.append((article_id, result.reason))
             else:
                 result.origin = result.origin.split("\x00", 1)[1]
-                apply_extraction(by_origin[article_id], result, entities=entities, sources=sources)
+                apply_extraction(
+                    by_origin[article_id],
+                    result,
+                    entities=entities,
+                    sources=sources,
+                    calibration=calibration,
+                    authors=authors,
+                )
                 report.updated.append(article_id)
             if on_progress:
                 on_progress(1)

@@ -86,7 +86,7 @@ class _Row:
     item: Item
     lead: list[str]  # the words of its headline and lead
     keys: tuple[int, ...]
-    published: datetime.date | None
+    date: datetime.date | None
 
 
 def _rows(article_ids: list[int], pins: dict[int, str], signed: set[int] | None = None):
@@ -102,8 +102,8 @@ def _rows(article_ids: list[int], pins: dict[int, str], signed: set[int] | None 
         if signed is not None:  # the start of the body is all the others need
             articles = articles.annotate(lead=Substr("body", 1, LEAD_CHARS))
         body = "body" if signed is None else "lead"
-        fields = ("id", "source_id", "published", "headline", body)
-        for article_id, source_id, published, headline, body in articles.values_list(*fields):
+        fields = ("id", "source_id", "date", "date_precision", "headline", body)
+        for article_id, source_id, date, precision, headline, body in articles.values_list(*fields):
             if signed is not None and article_id in signed:
                 body = Article.objects.values_list("body", flat=True).get(pk=article_id)
             sign = signed is None or article_id in signed
@@ -115,7 +115,7 @@ def _rows(article_ids: list[int], pins: dict[int, str], signed: set[int] | None 
             item = Item(
                 id=article_id,
                 outlet=source_id,
-                day=published.toordinal() if published else None,
+                day=_day(date, precision),
                 sequence=article_id,
                 entities=frozenset(named),
                 figures=figures(tokens),
@@ -125,7 +125,14 @@ def _rows(article_ids: list[int], pins: dict[int, str], signed: set[int] | None 
                 pin=pins.get(article_id, ""),
             )
             keys = tuple(copies.band_keys(signature)) if signature is not None else ()
-            yield _Row(item, tokens, keys, published)
+            yield _Row(item, tokens, keys, date)
+
+
+def _day(date: datetime.date | None, precision: str) -> int | None:
+    """The day grouping places an article on: its date (stated or inferred, articles.ingest.
+    dating) when that is a day; a month or a year is too coarse for a story's window, and
+    the article is weighed as undated."""
+    return date.toordinal() if date and precision == Article.DatePrecision.DAY else None
 
 
 def _mentions(article_ids: Iterable[int]):
@@ -246,7 +253,7 @@ def group_archive(
     if not dry_run:
         with transaction.atomic():
             _write_common_words(shares)
-            _write_stories(clusters, scorer, {r.item.id: r.published for r in rows}, report)
+            _write_stories(clusters, scorer, {r.item.id: r.date for r in rows}, report)
             _write_copy_keys({r.item.id: r.keys for r in rows})
         lap("writing")
     return report
@@ -263,7 +270,7 @@ def _write_common_words(shares: dict[str, float]) -> None:
 def _write_stories(
     clusters: list[Cluster],
     scorer: Scorer,
-    published: dict[int, datetime.date | None],
+    dates: dict[int, datetime.date | None],
     report: GroupingReport,
 ) -> None:
     """Stories for the clusters, keeping ids: a cluster takes the existing story most of its
@@ -294,7 +301,7 @@ def _write_stories(
     article_updates: list[tuple[int | None, int | None, int]] = []
     for cluster in clusters:
         story = existing[story_of_cluster[cluster.id]]
-        stats = _story_stats(cluster.members, scorer, published, sources)
+        stats = _story_stats(cluster.members, scorer, dates, sources)
         if any(getattr(story, k) != v for k, v in stats.items()):
             for k, v in stats.items():
                 setattr(story, k, v)
@@ -306,7 +313,7 @@ def _write_stories(
     if changed_stories:
         Story.objects.bulk_update(
             changed_stories,
-            ["lead", "article_count", "outlet_count", "first_published", "last_published"],
+            ["lead", "article_count", "outlet_count", "first_date", "last_date"],
             batch_size=500,
         )
     _update_articles(article_updates)
@@ -318,14 +325,14 @@ def _write_stories(
     emptied.delete()
 
 
-def _story_stats(members: list[Item], scorer: Scorer, published, sources) -> dict:
-    days = [published[m.id] for m in members if published.get(m.id)]
+def _story_stats(members: list[Item], scorer: Scorer, dates, sources) -> dict:
+    days = [dates[m.id] for m in members if dates.get(m.id)]
     return {
         "lead_id": scorer.representative(members),
         "article_count": len(members),
         "outlet_count": len({sources.get(m.id) for m in members if sources.get(m.id)}),
-        "first_published": min(days) if days else None,
-        "last_published": max(days) if days else None,
+        "first_date": min(days) if days else None,
+        "last_date": max(days) if days else None,
     }
 
 
@@ -399,7 +406,7 @@ class _Entry:
     item: Item
     keys: list[int]
     vector: dict
-    published: datetime.date | None
+    date: datetime.date | None
     source_id: int | None
 
 
@@ -417,7 +424,7 @@ def _load_items(
     for row in _rows(ids, pins, signed):
         vector = text_vector(row.lead, weights)
         source_id = row.item.outlet
-        entries[row.item.id] = _Entry(row.item, row.keys, vector, row.published, source_id)
+        entries[row.item.id] = _Entry(row.item, row.keys, vector, row.date, source_id)
     wanted = {e for entry in entries.values() for e in entry.item.entities}
     return _Loaded(entries, recent_entity_counts(wanted))
 
@@ -503,13 +510,15 @@ def _candidate_ids(item: Item, keys: list[int], weight: EntityWeights, rules: Ru
         if item.day is not None:
             day = datetime.date.fromordinal(item.day)
             span = datetime.timedelta(days=rules.window_days)
-            near = Q(article__published__range=(day - span, day + span))
+            near = Q(
+                article__date__range=(day - span, day + span),
+                article__date_precision=Article.DatePrecision.DAY,
+            )
         else:
             near = Q(
-                article__published__isnull=True,
                 article__source_id=item.outlet,
                 article__id__gte=item.sequence - rules.sequence_window,
-            )
+            ) & (Q(article__date=None) | ~Q(article__date_precision=Article.DatePrecision.DAY))
         strict = weight.rare(item.entities, strict=True)
         mentions = Mention.objects.filter(suppressed=False, entity_id__in=rare).filter(
             near | Q(entity_id__in=strict)
@@ -534,8 +543,8 @@ def recount_stories(story_ids: Iterable[int]) -> None:
             .annotate(
                 n=Count("id"),
                 outlets=Count("source_id", distinct=True),
-                first=Min("published"),
-                last=Max("published"),
+                first=Min("date"),
+                last=Max("date"),
                 earliest=Min("id"),
             )
         }
@@ -546,28 +555,28 @@ def recount_stories(story_ids: Iterable[int]) -> None:
             if row is None:
                 continue
             story.article_count, story.outlet_count = row["n"], row["outlets"]
-            story.first_published, story.last_published = row["first"], row["last"]
+            story.first_date, story.last_date = row["first"], row["last"]
             if (story.id, story.lead_id) not in members:
                 story.lead_id = row["earliest"]
             changed.append(story)
         Story.objects.bulk_update(
             changed,
-            ["article_count", "outlet_count", "first_published", "last_published", "lead"],
+            ["article_count", "outlet_count", "first_date", "last_date", "lead"],
         )
         Story.objects.filter(id__in=chunk).exclude(id__in=stats.keys()).delete()
 
 
 def refresh_story(story: Story, *, scorer: Scorer | None = None) -> None:
     """Recount a story's articles, outlets and dates and choose its lead again."""
-    rows = list(story.articles.values_list("id", "source_id", "published"))
+    rows = list(story.articles.values_list("id", "source_id", "date"))
     if not rows:
         story.delete()
         return
     days = [p for _, _, p in rows if p]
     story.article_count = len(rows)
     story.outlet_count = len({s for _, s, _ in rows if s})
-    story.first_published = min(days) if days else None
-    story.last_published = max(days) if days else None
+    story.first_date = min(days) if days else None
+    story.last_date = max(days) if days else None
     if len(rows) == 1:
         story.lead_id = rows[0][0]
     else:
@@ -587,8 +596,6 @@ def _lead_of(article_ids: list[int], scorer: Scorer | None) -> int:
         for row in Article.objects.filter(id__in=weighed).values("id", "headline", "body"):
             vector = text_vector(lead(row["headline"], row["body"]), weights)
             scorer.add(row["id"], vector, frozenset())
-    published = dict(Article.objects.filter(id__in=weighed).values_list("id", "published"))
-    members = [
-        Item(a, None, published[a].toordinal() if published.get(a) else None, a) for a in weighed
-    ]
+    dates = dict(Article.objects.filter(id__in=weighed).values_list("id", "date"))
+    members = [Item(a, None, dates[a].toordinal() if dates.get(a) else None, a) for a in weighed]
     return scorer.representative(members)

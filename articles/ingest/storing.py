@@ -21,7 +21,9 @@ from ..extraction import extract_documents
 from ..extraction.types import ExtractedArticle, FoundEntity, RawDocument, ReadFailure
 from ..models import Article, Mention
 from ..search import queue
+from .authors import AuthorResolver, write_authors
 from .columns import article_fingerprint, fit, stored_url
+from .dating import ArchiveCalibration, date_article
 from .resolution import EntityResolver, SourceResolver
 from .stories import GROUP_EVERY, group_new_articles_safely
 
@@ -65,21 +67,25 @@ def store_article(
     *,
     entities: EntityResolver | None = None,
     sources: SourceResolver | None = None,
+    calibration: ArchiveCalibration | None = None,
+    authors: AuthorResolver | None = None,
 ) -> tuple[Article, bool]:
-    """Write one extracted article and its mentions atomically.
+    """Write one extracted article and its mentions atomically, dated at once (the date its
+    source states, or one inferred with the archive's calibration: articles.ingest.dating).
 
     Returns (article, created); created is False when an article with the same
     fingerprint already exists, in which case nothing is written.
     """
     entities = entities or EntityResolver()
     sources = sources or SourceResolver()
+    calibration = calibration or ArchiveCalibration()
     parsed = extracted.parsed
     fingerprint = article_fingerprint(parsed.title, parsed.body)
     existing = Article.objects.filter(fingerprint=fingerprint).first()
     if existing:
         return existing, False
     with transaction.atomic():
-        article = Article.objects.create(
+        article = Article(
             **fit(
                 Article,
                 source=sources.resolve(parsed.source, parsed.source_domain),
@@ -95,8 +101,13 @@ def store_article(
                 original_name=document_label(extracted.origin, extracted.ordinal),
                 original_format=extracted.format,
                 fingerprint=fingerprint,
+                byline=parsed.byline,
+                extraction_notes=parsed.notes,
             )
         )
+        date_article(article, parsed, calibration)
+        article.save(force_insert=True)
+        write_authors(article, parsed.authors, authors)
         write_mentions(article, extracted.entities, entities, fresh=True)
     return article, True
 
@@ -157,6 +168,7 @@ def import_documents(
     """
     report = ImportReport()
     entities, sources = EntityResolver(preload=True), SourceResolver()
+    calibration, authors = ArchiveCalibration(), AuthorResolver()
     drains = queue.BatchedDrain(enabled=index)
     ungrouped: list[int] = []  # new articles waiting for their story
     with queue.deferred():
@@ -167,12 +179,24 @@ def import_documents(
                 label = document_label(result.origin, result.ordinal)
                 try:
                     try:
-                        article, created = store_article(result, entities=entities, sources=sources)
+                        article, created = store_article(
+                            result,
+                            entities=entities,
+                            sources=sources,
+                            calibration=calibration,
+                            authors=authors,
+                        )
                     except IntegrityError:
                         # Stale caches: another process merged or deleted an entity or an
                         # outlet meanwhile. Once more with fresh ones.
                         entities, sources = EntityResolver(preload=True), SourceResolver()
-                        article, created = store_article(result, entities=entities, sources=sources)
+                        article, created = store_article(
+                            result,
+                            entities=entities,
+                            sources=sources,
+                            calibration=calibration,
+                            authors=authors,
+                        )
                 except (DatabaseError, ValueError) as exc:
                     # the article's transaction is rolled back; the rest of the import goes on
                     logger.exception("could not store %s", label)

@@ -31,7 +31,9 @@ from ..extraction.types import ExtractedArticle, RawDocument, ReadFailure
 from ..locks import file_lock, remove_held_lock_file
 from ..models import Article, UploadBatch, UploadFile, UploadResult
 from ..search import queue
+from .authors import AuthorResolver
 from .checks import archive_refusal, inline_limit_bytes, is_archive, read_upload, refusal_for_size
+from .dating import ArchiveCalibration
 from .resolution import EntityResolver, SourceResolver
 from .stories import group_new_articles_safely
 from .storing import document_label, extract_with_settings, store_article
@@ -55,6 +57,8 @@ def store_documents(
 ) -> Iterator[DocumentOutcome]:
     """Extract and store documents one transaction each; ``record`` runs inside it."""
     entities, sources = EntityResolver(), SourceResolver()
+    # read once per upload, not per document (a series' curve reads its outlet's articles)
+    calibration, authors = ArchiveCalibration(), AuthorResolver()
     todo = (i for i in items if document_label(i.origin, i.ordinal) not in skip_labels)
     for result in extract_with_settings(todo):
         label = document_label(result.origin, result.ordinal)
@@ -69,7 +73,13 @@ def store_documents(
             for attempt in (1, 2):
                 try:
                     with transaction.atomic():
-                        article, created = store_article(result, entities=entities, sources=sources)
+                        article, created = store_article(
+                            result,
+                            entities=entities,
+                            sources=sources,
+                            calibration=calibration,
+                            authors=authors,
+                        )
                         outcome = DocumentOutcome(
                             label,
                             UploadResult.Outcome.CREATED

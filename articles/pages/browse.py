@@ -1,4 +1,5 @@
-"""The A–Z lists of outlets, places, organizations and people, and the home page's tops."""
+"""The A–Z lists of outlets, places, organizations, people and authors, and the home page's
+tops."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ BROWSE_KINDS = {
     "places": ("place", "Places", "place"),
     "organizations": ("org", "Organizations", "organization"),
     "people": ("person", "People", "person"),
+    "authors": ("author", "Authors", "author"),
 }
 TOP_ENTRIES = 100  # a big list opens on its most named entries
 BIG_LIST = 300
@@ -64,11 +66,12 @@ class BrowsePage:
 def browse_page(kind: str, *, letter: str = "", query: str = "") -> BrowsePage:
     """One browse list, narrowed to a letter or to names containing ``query``."""
     field, title, singular = BROWSE_KINDS[kind]
-    directory = (
-        selectors.source_directory()
-        if field == "source"
-        else selectors.entity_directory(ENTITY_FILTERS[field])
-    )
+    if field == "source":
+        directory = selectors.source_directory()
+    elif field == "author":
+        directory = selectors.author_directory()
+    else:
+        directory = selectors.entity_directory(ENTITY_FILTERS[field])
     entries, letters = directory.entries, directory.letters
     if letter not in letters:
         letter = ""

@@ -22,6 +22,7 @@ from ..filter_lookup import closest_values, look_up
 from ..forms import SearchParams
 from ..models import Article, Entity
 from ..search.vocabulary import ENTITY_FILTERS, FILTER_LABELS, KIND_FILTERS
+from .dates import date_json
 from .formats import timeline_json
 from .search import search_url
 from .timeline import TimelineChart, articles_text, timeline_chart
@@ -423,6 +424,7 @@ def entity_json(page: EntityPage, absolute_uri: AbsoluteURI) -> dict:
                 "id": a.id,
                 "headline": a.headline,
                 "published": a.published.isoformat() if a.published else None,
+                "date": date_json(a),
                 "url": absolute_uri(a.get_absolute_url()),
                 "story": a.story_id,
             }

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from .. import search, selectors
 from ..forms import SearchParams
 from ..search.vocabulary import PER_PAGE
+from .dates import date_json
 from .search import SearchPage, search_request
 from .story import article_json
 from .timeline import TimelineChart
@@ -69,7 +70,18 @@ def search_json(
                     if row.article.source_id
                     else None
                 ),
+                # the date the source states; "date" says which date the archive uses and how
+                # it was obtained
                 "published": row.article.published.isoformat() if row.article.published else None,
+                "date": date_json(row.article),
+                "authors": [
+                    {
+                        "name": author.name,
+                        "slug": author.slug,
+                        "url": absolute_uri(author.get_absolute_url()),
+                    }
+                    for author in row.article.author_list
+                ],
                 "section": row.article.section,
                 "original_url": row.article.original_link,
                 "story": story_summary_json(row, absolute_uri),
@@ -161,7 +173,7 @@ def counted_json(page: SearchPage) -> dict:
 def timeline_json(chart: TimelineChart | None, absolute_uri: AbsoluteURI) -> dict:
     """Articles per period, each with the link that narrows the search to it."""
     if chart is None:
-        return {"unit": None, "periods": [], "undated": 0, "undated_url": None}
+        return {"unit": None, "periods": [], "undated": 0, "undated_url": None, "inferred": 0}
     return {
         "unit": chart.unit,
         "periods": [
@@ -169,12 +181,14 @@ def timeline_json(chart: TimelineChart | None, absolute_uri: AbsoluteURI) -> dic
                 "start": bar.start.isoformat(),
                 "end": bar.end.isoformat(),
                 "count": bar.count,
+                "inferred": bar.inferred,
                 "url": absolute_uri(bar.url) if bar.url else None,
             }
             for bar in chart.bars
         ],
         "undated": chart.undated,
         "undated_url": absolute_uri(chart.undated_url) if chart.undated_url else None,
+        "inferred": chart.inferred,
     }
 
 
@@ -196,6 +210,11 @@ CSV_HEADER = [
     "places",
     "organizations",
     "people",
+    # after the columns older exports had, so their positions stay
+    "date",
+    "date_source",
+    "date_precision",
+    "authors",
 ]
 
 
@@ -243,5 +262,9 @@ def csv_lines(params: SearchParams, absolute_uri: AbsoluteURI) -> Iterator[str]:
                 "; ".join(found.get("place", [])),
                 "; ".join(found.get("organization", [])),
                 "; ".join(found.get("person", [])),
+                article.date.isoformat() if article.date else "",
+                article.date_source,
+                article.date_precision,
+                "; ".join(author.name for author in article.author_list),
             )
             yield writer.writerow([csv_cell(v) for v in row])

@@ -21,7 +21,14 @@ from .. import search, selectors
 from ..extraction.names import name_slug
 from ..forms import SearchParams
 from ..models import Article
-from ..search.vocabulary import ENTITY_FILTERS, FILTER_FIELDS, FILTER_LABELS, PER_PAGE, UNDATED
+from ..search.vocabulary import (
+    DATE_KINDS,
+    ENTITY_FILTERS,
+    FILTER_FIELDS,
+    FILTER_LABELS,
+    PER_PAGE,
+    UNDATED,
+)
 from .story import StoryPreview, story_previews
 from .timeline import TimelineChart, timeline_chart
 from .worldmap import WorldMap, world_map
@@ -372,6 +379,8 @@ def _namer(wanted: dict[str, set[str]], known: dict | None = None) -> NameOf:
             return sections.get(slug, slug)
         if field == "year" and slug == UNDATED:
             return "Undated"
+        if field == "dates":
+            return DATE_KINDS.get(slug, slug)
         return slug
 
     return name_of
@@ -476,7 +485,7 @@ def describe(params: SearchParams, name_of: NameOf) -> str:
     if names("place"):
         head = f"{head} in {names('place')}" if head else names("place")
     segments = [head] if head else []
-    for field in ("source", "section", "year"):
+    for field in ("source", "section", "year", "dates"):
         if names(field):
             segments.append(names(field))
     dates = [

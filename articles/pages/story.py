@@ -172,6 +172,7 @@ def article_json(article: Article, absolute_uri) -> dict:
             else None
         ),
         "published": article.published.isoformat() if article.published else None,
+        "date": article.date.isoformat() if article.date else None,
         "copy_of": article.copy_of_id,
     }
 
@@ -184,8 +185,8 @@ def story_json(page: StoryPage, absolute_uri) -> dict:
         "title": page.title,
         "lead": page.lead.id if page.lead else None,
         "article_count": page.article_count,
-        "first_published": story.first_published.isoformat() if story.first_published else None,
-        "last_published": story.last_published.isoformat() if story.last_published else None,
+        "first_date": story.first_date.isoformat() if story.first_date else None,
+        "last_date": story.last_date.isoformat() if story.last_date else None,
         "outlets": [
             {
                 "name": outlet.name or None,

@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from ..forms import SearchParams
 from ..search import Timeline
 from ..search.timeline import period_end
-from ..search.vocabulary import UNDATED
+from ..search.vocabulary import DATES_INFERRED, DATES_PUBLISHED, UNDATED
 
 WIDTH, HEIGHT = 600, 120  # the chart's viewBox; CSS scales it to the column
 MIN_BAR = 2  # a period with one article still shows (and is a target for the pointer)
@@ -77,10 +77,15 @@ class Bar:
     height: float
     slot_x: float  # the whole column: the pointer target of a thin bar
     slot: float
+    inferred: int = 0  # of ``count``, the articles whose date is inferred
+    inferred_height: float = 0  # the top of the bar, drawn apart
 
     @property
     def count_text(self) -> str:
-        return articles_text(self.count)
+        text = articles_text(self.count)
+        if self.inferred:
+            text += f", {self.inferred:,} with an inferred date"
+        return text
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,8 @@ class TimelineChart:
     width: int = WIDTH
     height: int = HEIGHT
     undated_url: str = ""  # the search for the undated ones (year=undated)
+    inferred: int = 0  # dated articles whose date is inferred
+    stated_url: str = ""  # the same search with published dates only (dates=published)
 
     @property
     def unit_plural(self) -> str:
@@ -119,23 +126,31 @@ class TimelineChart:
                 f'data-count="{bar.count}"><title>{label}</title>'
                 f'<rect class="bar-hit" x="{bar.slot_x}" y="0" width="{bar.slot}" '
                 f'height="{self.height}"/><rect class="bar" x="{bar.x}" y="{bar.y}" '
-                f'width="{bar.width}" height="{bar.height}"/></a>'
+                f'width="{bar.width}" height="{bar.height}"/>'
+                + (
+                    f'<rect class="bar-inferred" x="{bar.x}" y="{bar.y}" '
+                    f'width="{bar.width}" height="{bar.inferred_height}"/>'
+                    if bar.inferred_height
+                    else ""
+                )
+                + "</a>"
             )
         return mark_safe("".join(parts))  # noqa: S308 - labels and URLs escaped above
 
     @property
     def table_rows(self) -> SafeString:
         """The periods with articles as table rows, each a link (the accessible twin)."""
+        inferred = bool(self.inferred)
         rows = [
             f'<tr><th scope="row"><a href="{escape(bar.url)}">{escape(bar.label)}</a></th>'
-            f"<td>{bar.count:,}</td></tr>"
+            f"<td>{bar.count:,}</td>" + (f"<td>{bar.inferred:,}</td>" if inferred else "") + "</tr>"
             for bar in self.bars
             if bar.count
         ]
         if self.undated:
             rows.append(
                 f'<tr><th scope="row"><a href="{escape(self.undated_url)}">Undated</a></th>'
-                f"<td>{self.undated:,}</td></tr>"
+                f"<td>{self.undated:,}</td>" + ("<td></td>" if inferred else "") + "</tr>"
             )
         return mark_safe("".join(rows))  # noqa: S308 - labels and URLs escaped above
 
@@ -159,14 +174,16 @@ def timeline_chart(
             timeline.unit, [], timeline.undated, 0, "", "", undated_url=undated_url
         )
     periods = timeline.periods
+    guessed = timeline.inferred or (0,) * len(periods)
     link = period_links(params, url_of)
     most = max(count for _, count in periods) or 1
     slot = WIDTH / len(periods)
     gap = min(slot * 0.2, 4.0) if len(periods) > 1 else 0.0
     bars = []
-    for i, (start, count) in enumerate(periods):
+    for i, ((start, count), inferred) in enumerate(zip(periods, guessed, strict=True)):
         end = period_end(start, timeline.unit)
         height = max(MIN_BAR, round(count / most * HEIGHT, 1)) if count else 0
+        inferred_height = round(height * inferred / count, 1) if count else 0
         bars.append(
             Bar(
                 start=start,
@@ -180,8 +197,15 @@ def timeline_chart(
                 height=height,
                 slot_x=round(i * slot, 2),
                 slot=round(slot, 2),
+                inferred=inferred,
+                inferred_height=inferred_height,
             )
         )
+    inferred = sum(guessed)
+    stated_url = ""
+    if inferred and DATES_INFERRED not in params.include.get("dates", ()):
+        stated = params.without_field("dates").with_value("dates", DATES_PUBLISHED)
+        stated_url = url_of(stated.edited(format="html", facets=True))
     return TimelineChart(
         unit=timeline.unit,
         bars=bars,
@@ -190,6 +214,8 @@ def timeline_chart(
         first_label=bars[0].label,
         last_label=bars[-1].label,
         undated_url=undated_url,
+        inferred=inferred,
+        stated_url=stated_url,
     )
 
 

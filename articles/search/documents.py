@@ -22,8 +22,14 @@ from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.exceptions import SkipDocument
 
 from ..extraction.names import fold_text
-from ..models import Article, Entity, EntityAlias, Mention
-from .vocabulary import FILTER_FIELDS, KIND_FILTERS, UNDATED
+from ..models import Article, Authorship, Entity, EntityAlias, Mention
+from .vocabulary import (
+    DATES_INFERRED,
+    DATES_PUBLISHED,
+    FILTER_FIELDS,
+    KIND_FILTERS,
+    UNDATED,
+)
 
 CHUNK = 1000
 TEXT_TEMPLATE = "search/indexes/articles/article_text.txt"
@@ -36,7 +42,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     # Unstemmed headline words: the vocabulary for "did you mean" on Whoosh.
     headline = indexes.CharField(model_attr="headline")
     article_id = indexes.IntegerField(model_attr="id")
-    published = indexes.DateField(model_attr="published", null=True)
+    # The date the archive files the article under (Article.date: stated, inferred or an
+    # editor's; ``dates`` says which), what sorting, date filters and the timeline use.
+    published = indexes.DateField(model_attr="date", null=True)
     updated_at = indexes.DateTimeField(model_attr="updated_at")
     # One keyword value per slug (faceted=True adds the `<name>_exact` field facets use).
     # MultiValueField even for single values: a single-valued faceted CharField is stemmed.
@@ -46,6 +54,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     source = indexes.MultiValueField(faceted=True)
     section = indexes.MultiValueField(faceted=True)
     year = indexes.MultiValueField(faceted=True)
+    dates = indexes.MultiValueField(faceted=True)  # "published" or "inferred"; none if undated
+    # Author slugs (Author.slug), for the author filter and `author:` searches.
+    authors = indexes.MultiValueField(faceted=True)
 
     def get_model(self):
         return Article
@@ -94,7 +105,8 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
                 "body",
                 "caption",
                 "section",
-                "published",
+                "date",
+                "date_source",
                 "updated_at",
                 "source__slug",
             )
@@ -103,6 +115,13 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
             return
         mentions = _mentions_of([r["id"] for r in rows])
         entities.load({e for ids_ in mentions.values() for e in ids_})
+        authors: dict[int, list[str]] = defaultdict(list)
+        for article_id, slug in (
+            Authorship.objects.filter(article_id__in=[r["id"] for r in rows])
+            .order_by("article_id", "position")
+            .values_list("article_id", "author__slug")
+        ):
+            authors[article_id].append(slug)
         ct = "articles.article"
         for row in rows:
             facets, names = _facets(row, mentions.get(row["id"], ()), entities)
@@ -126,12 +145,13 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
                 "text": fold_text(text),
                 "headline": fold_text(row["headline"]),
                 "article_id": row["id"],
-                "published": row["published"],
+                "published": row["date"],
                 "updated_at": row["updated_at"],
             }
             for name, values in facets.items():
                 doc[name] = values
                 doc[f"{name}_exact"] = values
+            doc["authors"] = doc["authors_exact"] = authors.get(row["id"], [])
             yield doc
 
     def build_facets(self, article_ids: Iterable[int]) -> Iterator[tuple[int, dict[str, list]]]:
@@ -143,7 +163,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
             rows = list(
                 Article.objects.filter(id__in=ids[start : start + CHUNK], is_published=True)
                 .order_by("id")
-                .values("id", "section", "published", "source__slug")
+                .values("id", "section", "date", "date_source", "source__slug")
             )
             mentions = _mentions_of([r["id"] for r in rows])
             entities.load({e for ids_ in mentions.values() for e in ids_})
@@ -178,7 +198,10 @@ def _facets(row: dict, entity_ids, entities: _EntityCache) -> tuple[dict[str, li
         facets["source"].append(row["source__slug"])
     if row["section"] and slugify(row["section"]):
         facets["section"].append(slugify(row["section"]))
-    facets["year"].append(str(row["published"].year) if row["published"] else UNDATED)
+    facets["year"].append(str(row["date"].year) if row["date"] else UNDATED)
+    if row["date"]:
+        stated = row["date_source"] in Article.STATED_DATES
+        facets["dates"].append(DATES_PUBLISHED if stated else DATES_INFERRED)
     return {name: list(dict.fromkeys(values)) for name, values in facets.items()}, names
 
 

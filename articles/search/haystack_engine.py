@@ -25,7 +25,7 @@ from ..models import Article
 from .engine import SearchEngine
 from .timeline import UNITS, choose_unit, filled, next_period, period_start
 from .types import SEARCH_UNAVAILABLE, EngineQuery, EngineResult, SearchUnavailable, Timeline
-from .vocabulary import FILTER_FIELDS
+from .vocabulary import DATES_INFERRED, FILTER_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -213,8 +213,7 @@ class HaystackSearchEngine(SearchEngine):
             result.facets_within = _facet_pairs(sqs, within)
         return result
 
-    @staticmethod
-    def _timeline(sqs: SearchQuerySet, query: EngineQuery, unit: str) -> Timeline:
+    def _timeline(self, sqs: SearchQuerySet, query: EngineQuery, unit: str) -> Timeline:
         """Matches per period with the backend's date facet over the span of the matches
         (its first and last dates asked first: "auto" needs the span to choose a unit)."""
         dated = sqs.filter(published__gte=_DATED_SINCE)
@@ -232,17 +231,29 @@ class HaystackSearchEngine(SearchEngine):
         if unit not in UNITS:
             unit = choose_unit(first, last, query.date_from, query.date_to)
         start = period_start(first, unit)
-        faceted = dated.date_facet(
-            "published",
-            start_date=start,
-            end_date=next_period(period_start(last, unit), unit) or date.max,
-            gap_by=unit,
-        )
-        found = faceted.facet_counts() or {}
-        # Solr's range facets come back as "ranges", the other backends' as "dates".
-        raw = (found.get("dates") or found.get("ranges") or {}).get("published") or []
-        counts = [(day, count) for day, count in _date_buckets(raw) if day is not None]
-        return Timeline(unit, tuple(filled(counts, unit)), undated)
+        end = next_period(period_start(last, unit), unit) or date.max
+
+        def per_period(part: SearchQuerySet) -> list[tuple[date, int]]:
+            faceted = part.date_facet("published", start_date=start, end_date=end, gap_by=unit)
+            found = faceted.facet_counts() or {}
+            # Solr's range facets come back as "ranges", the other backends' as "dates".
+            raw = (found.get("dates") or found.get("ranges") or {}).get("published") or []
+            return [(day, count) for day, count in _date_buckets(raw) if day is not None]
+
+        periods = tuple(filled(per_period(dated), unit))
+        # What the dates filter already settles is not asked (haystack's Whoosh backend takes
+        # two narrowings that leave nothing for no narrowing at all).
+        kinds = set(query.include.get("dates", ())) - set(query.exclude.get("dates", ()))
+        if DATES_INFERRED in query.exclude.get("dates", ()) or (
+            kinds and DATES_INFERRED not in kinds
+        ):
+            return Timeline(unit, periods, undated, (0,) * len(periods))
+        if kinds == {DATES_INFERRED}:
+            return Timeline(unit, periods, undated, tuple(count for _, count in periods))
+        narrowed = dated.narrow(self._narrow_values(dated, "dates", (DATES_INFERRED,)))
+        inferred = dict(filled(per_period(narrowed), unit))
+        guessed = tuple(inferred.get(start, 0) for start, _ in periods)
+        return Timeline(unit, periods, undated, guessed)
 
     @staticmethod
     def _suggestion(sqs: SearchQuerySet, query: EngineQuery, total: int) -> str | None:

@@ -109,12 +109,14 @@ class Timeline:
     """Matching articles per period, from the first dated match to the last.
 
     ``periods`` holds every period in between, empty ones included (count 0), so bars stand
-    on an even time axis; ``undated`` counts the matches without a publication date.
+    on an even time axis; ``undated`` counts the matches without a date; ``inferred``, when
+    given, how many of each period's count have an inferred date (one per period).
     """
 
     unit: str  # "day" | "month" | "year"
     periods: tuple[tuple[date, int], ...]  # (first day of the period, count), ascending
     undated: int = 0
+    inferred: tuple[int, ...] = ()
 
     @property
     def dated(self) -> int:

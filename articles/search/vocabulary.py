@@ -8,7 +8,7 @@ from __future__ import annotations
 
 # Filter (and facet) fields, in the order the search page shows them and the canonical
 # querystring writes them.
-FILTER_FIELDS = ("place", "org", "person", "source", "section", "year")
+FILTER_FIELDS = ("place", "org", "person", "source", "section", "year", "dates")
 
 # Singular and plural label of each filter, as readers see them.
 FILTER_LABELS = {
@@ -18,6 +18,7 @@ FILTER_LABELS = {
     "source": ("outlet", "outlets"),
     "section": ("section", "sections"),
     "year": ("year", "years"),
+    "dates": ("date", "dates"),
 }
 
 # Filters whose values are entity slugs, and the Entity.kind of each.
@@ -28,6 +29,13 @@ KIND_FILTERS = {kind: name for name, kind in ENTITY_FILTERS.items()}
 # The year value of an article without a date: a real value in the index, so the year
 # facet counts undated articles and ``year=undated`` selects them on every engine.
 UNDATED = "undated"
+
+# How an article's date was obtained, as the "dates" filter tells them apart: stated by its
+# source (or an editor), or inferred (dateline, text, address, article number). Undated
+# articles have neither (year=undated finds them).
+DATES_PUBLISHED = "published"
+DATES_INFERRED = "inferred"
+DATE_KINDS = {DATES_PUBLISHED: "Published", DATES_INFERRED: "Inferred"}
 
 SORTS = ("relevance", "newest", "oldest")
 

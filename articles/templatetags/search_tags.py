@@ -135,6 +135,8 @@ def page_url(field: str, slug: str) -> str:
     kind = ENTITY_FILTERS.get(field, field)
     if kind in KIND_FILTERS:
         return entity_url(kind, slug)
+    if field == "author":
+        return reverse("articles:author", kwargs={"slug": slug})
     return filter_search_url(field, slug)
 
 

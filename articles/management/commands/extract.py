@@ -9,6 +9,7 @@ from itertools import islice
 
 from django.core.management.base import BaseCommand
 
+from articles.extraction.dating import date_clues, infer_date
 from articles.extraction.readers import read_paths
 from articles.extraction.types import FoundEntity, ReadFailure
 from articles.ingest import checks, extract_with_settings
@@ -51,6 +52,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"failed: {where}: {result.reason}")
                 continue
             parsed = result.parsed
+            inferred = infer_date(date_clues(parsed.title, parsed.body, parsed.url))
             record = {
                 "file": result.origin,
                 "id": result.ordinal,
@@ -59,6 +61,19 @@ class Command(BaseCommand):
                 "source": parsed.source or None,
                 "section": parsed.section or None,
                 "published": parsed.published.isoformat() if parsed.published else None,
+                # inferred from this document alone (an import also calibrates on the archive)
+                "inferred_date": (
+                    {
+                        "value": inferred.day.isoformat(),
+                        "source": inferred.source,
+                        "precision": inferred.precision,
+                        "evidence": inferred.evidence,
+                    }
+                    if inferred and not parsed.published
+                    else None
+                ),
+                "authors": parsed.authors,
+                "dropped": [n for n in (parsed.date_note, *parsed.notes) if n],
                 "url": parsed.url or None,
                 "caption": parsed.caption or None,
                 "body": parsed.body,

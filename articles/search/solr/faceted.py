@@ -21,7 +21,7 @@ from haystack.inputs import Exact
 
 from ..timeline import UNITS, choose_unit, filled, next_period, period_start
 from ..types import EngineQuery, EngineResult, Timeline
-from ..vocabulary import FILTER_FIELDS
+from ..vocabulary import DATES_INFERRED, FILTER_FIELDS
 
 _GAPS = {"day": "+1DAY", "month": "+1MONTH", "year": "+1YEAR"}
 
@@ -96,22 +96,34 @@ def _timeline(engine, q, fq, query, unit, stats, undated) -> Timeline:
         unit = choose_unit(first, last, query.date_from, query.date_to)
     start = period_start(first, unit)
     end = next_period(period_start(last, unit), unit) or date.max
-    found = engine.backend.conn.search(
-        q,
-        fq=fq,
-        rows=0,
-        facet="true",
-        **{
-            "facet.range": "published",
-            "facet.range.start": f"{start.isoformat()}T00:00:00Z",
-            "facet.range.end": f"{end.isoformat()}T00:00:00Z",
-            "facet.range.gap": _GAPS[unit],
-            "facet.mincount": 0,
-        },
-    )
-    ranges = found.raw_response["facet_counts"]["facet_ranges"]["published"]["counts"]
-    counts = [(_day(k), int(c)) for k, c in zip(ranges[::2], ranges[1::2], strict=True)]
-    return Timeline(unit, tuple(filled([(d, c) for d, c in counts if d], unit)), undated)
+
+    def per_period(filters: list[str]) -> list[tuple[date, int]]:
+        found = engine.backend.conn.search(
+            q,
+            fq=filters,
+            rows=0,
+            facet="true",
+            **{
+                "facet.range": "published",
+                "facet.range.start": f"{start.isoformat()}T00:00:00Z",
+                "facet.range.end": f"{end.isoformat()}T00:00:00Z",
+                "facet.range.gap": _GAPS[unit],
+                "facet.mincount": 0,
+            },
+        )
+        ranges = found.raw_response["facet_counts"]["facet_ranges"]["published"]["counts"]
+        counts = [(_day(k), int(c)) for k, c in zip(ranges[::2], ranges[1::2], strict=True)]
+        return filled([(d, c) for d, c in counts if d], unit)
+
+    periods = tuple(per_period(fq))
+    # As the generic engine: what the dates filter already settles is not asked again.
+    kinds = set(query.include.get("dates", ())) - set(query.exclude.get("dates", ()))
+    if DATES_INFERRED in query.exclude.get("dates", ()) or (kinds and DATES_INFERRED not in kinds):
+        return Timeline(unit, periods, undated, (0,) * len(periods))
+    if kinds == {DATES_INFERRED}:
+        return Timeline(unit, periods, undated, tuple(count for _, count in periods))
+    inferred = dict(per_period([*fq, f"dates_exact:{DATES_INFERRED}"]))
+    return Timeline(unit, periods, undated, tuple(inferred.get(day, 0) for day, _ in periods))
 
 
 def _pairs(flat) -> list[tuple[str, int]]:

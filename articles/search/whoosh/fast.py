@@ -14,6 +14,7 @@ import numpy as np
 
 from ..timeline import UNITS, choose_unit, period_starts
 from ..types import EngineQuery, EngineResult, Timeline
+from ..vocabulary import DATES_INFERRED
 from . import spelling
 from .matching import analyze, phrase_docs, text_scores, unsearchable
 from .snapshot import BM25_B, BM25_K1, NO_DATE, LiveSearcher, Snapshot, numeric_column
@@ -178,7 +179,13 @@ class FastSearch:
                 if name in snap.facets
             }
         if timeline:
-            result.timeline = day_timeline(snap.published[docs], timeline, query)
+            dates = snap.facets.get("dates")
+            inferred = np.zeros(snap.n, dtype=bool)
+            if dates is not None:
+                inferred[dates.docs_with(DATES_INFERRED)] = True
+            result.timeline = day_timeline(
+                snap.published[docs], timeline, query, inferred=inferred[docs]
+            )
         return result
 
     @staticmethod
@@ -225,7 +232,10 @@ class FastSearch:
         boosted terms scores them (the sum of boost x BM25), counted with numpy: Whoosh's
         own matchers took half a second an article page at 100,000 articles."""
         snap = self.live.snapshot()
-        terms = snap.searcher.key_terms_from_text("text", text, numterms=12)
+        try:
+            terms = snap.searcher.key_terms_from_text("text", text, numterms=12)
+        except ZeroDivisionError:  # Whoosh's Bo1 model when no word of the text is indexed
+            return []
         if not terms:
             return []
         own = snap.doc_of_article(article_id)
@@ -273,9 +283,13 @@ class FastSearch:
         return out
 
 
-def day_timeline(days: np.ndarray, unit: str, query: EngineQuery) -> Timeline:
-    """Matches per period from their publication day numbers (NO_DATE: undated)."""
-    dated = days[days != NO_DATE]
+def day_timeline(
+    days: np.ndarray, unit: str, query: EngineQuery, inferred: np.ndarray | None = None
+) -> Timeline:
+    """Matches per period from their day numbers (NO_DATE: undated); ``inferred`` marks the
+    matches whose date is inferred, counted apart per period."""
+    is_dated = days != NO_DATE
+    dated = days[is_dated]
     undated = len(days) - len(dated)
     if not len(dated):
         return Timeline(unit if unit in UNITS else "year", (), undated)
@@ -289,4 +303,8 @@ def day_timeline(days: np.ndarray, unit: str, query: EngineQuery) -> Timeline:
         keys = keys.astype(np.int64)
     counts = np.bincount(keys - keys.min())
     starts = period_starts(first, last, unit)
-    return Timeline(unit, tuple(zip(starts, counts.tolist(), strict=True)), undated)
+    guessed = ()
+    if inferred is not None:
+        marked = inferred[is_dated]
+        guessed = tuple(np.bincount(keys[marked] - keys.min(), minlength=len(counts)).tolist())
+    return Timeline(unit, tuple(zip(starts, counts.tolist(), strict=True)), undated, guessed)

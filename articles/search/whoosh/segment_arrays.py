@@ -32,7 +32,7 @@ from .text_postings import TextPostings, leaf_postings
 
 __all__ = ["NO_DATE", "FacetPart", "SegmentArrays", "leaf_postings", "load_segment", "prebuild"]
 
-FORMAT = 4  # bump when what the files hold changes: older files are then ignored
+FORMAT = 5  # bump when what the files hold changes: older files are then ignored
 NO_DATE = -1
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _DONE = "done.json"  # written last: a segment's files are complete once it exists
