@@ -356,9 +356,10 @@ def _write_copy_keys(keys: dict[int, list[int]]) -> None:
     for start in range(0, len(stale), 500):
         CopyKey.objects.filter(article_id__in=stale[start : start + 500]).delete()
     fresh = [a for a in keys if keys[a] and (a in stale or a not in have)]
-    CopyKey.objects.bulk_create(
-        (CopyKey(article_id=a, key=k) for a in fresh for k in keys[a]), batch_size=5000
-    )
+    for start in range(0, len(fresh), 1000):  # bulk_create makes a list of all it is given
+        CopyKey.objects.bulk_create(
+            [CopyKey(article_id=a, key=k) for a in fresh[start : start + 1000] for k in keys[a]]
+        )
 
 
 # --- new articles ----------------------------------------------------------------------------

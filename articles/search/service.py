@@ -83,7 +83,7 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         total=result.total,
         hits=hits,
         shown_earlier=shown_earlier,
-        covered=len(result.hits) - lookback,
+        covered=max(0, len(result.hits) - lookback),
         facets=facets,
         suggestion=result.suggestion or _suggestion(request.q, result.corrections),
         notes=notes,
