@@ -80,6 +80,23 @@ def test_import_groups_each_event_and_keeps_look_alikes_apart(newsroom):
     assert tulsa.lead_id in (newsroom[TULSA_CNN].pk, newsroom[TULSA_POLITICO].pk)
 
 
+def test_an_import_in_batches_groups_the_same_keeping_what_it_weighed(clean_index, monkeypatch):
+    """A bulk import groups GROUP_EVERY articles at a time and passes what it weighed on to
+    the next batch (cleared past SEEN_KEPT): the stories are those of one batch."""
+    from articles.ingest import stories, storing
+
+    monkeypatch.setattr(storing, "GROUP_EVERY", 2)
+    monkeypatch.setattr(stories, "SEEN_KEPT", 3)
+    report = import_documents(corpus_documents(REFS))
+    got = {ref: story_of(Article(pk=pk)) for ref, (_, pk) in zip(REFS, report.created, strict=True)}
+    assert all(got.values())
+    assert got[TULSA_CNN] == got[TULSA_POLITICO]
+    assert got[CHUBB] == got[CHUBB_AGAIN]
+    assert got[VETO] == got[VETO_AGAIN]
+    assert got[SUN] != got[PHILLIPS]
+    assert len(set(got.values())) == len(REFS) - 3
+
+
 def test_an_exact_copy_is_marked_and_shown_once_with_its_copy(newsroom, client):
     first, again = newsroom[VETO], newsroom[VETO_AGAIN]
     assert Article.objects.get(pk=again.pk).copy_of_id == first.pk

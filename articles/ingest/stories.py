@@ -370,20 +370,29 @@ GROUP_EVERY = 100
 MEMBERS_WEIGHED = 30
 
 
-def group_new_articles_safely(article_ids: Iterable[int]) -> dict[int, int]:
+def group_new_articles_safely(
+    article_ids: Iterable[int], seen: dict[int, _Entry] | None = None
+) -> dict[int, int]:
     """``group_new_articles`` for a writer that must go on if grouping fails (an import, an
     upload): the articles stay without a story until ``manage.py group_stories`` runs."""
     try:
-        return group_new_articles(article_ids)
+        return group_new_articles(article_ids, seen=seen)
     except Exception:  # noqa: BLE001 - grouping is never worth losing an import for
         logger.exception("could not group new articles into stories")
         return {}
 
 
-def group_new_articles(article_ids: Iterable[int], *, rules: Rules = RULES) -> dict[int, int]:
+SEEN_KEPT = 20_000  # articles a bulk import keeps weighed between its batches
+
+
+def group_new_articles(
+    article_ids: Iterable[int], *, rules: Rules = RULES, seen: dict[int, _Entry] | None = None
+) -> dict[int, int]:
     """Give each of these (just stored) articles a story: one it reports too, or its own.
 
     Returns article id -> story id. Articles that already have a story are left alone.
+    ``seen``: the stored articles already weighed (a bulk import passes the same dict with
+    each batch: its articles are one another's candidates).
     """
     ids = list(
         Article.objects.filter(id__in=list(article_ids), story__isnull=True)
@@ -395,7 +404,10 @@ def group_new_articles(article_ids: Iterable[int], *, rules: Rules = RULES) -> d
     weights = word_weights()
     placed = {}
     new = _load_items(ids, weights, rules)
-    seen: dict[int, _Entry] = {}  # stored articles weighed so far: a batch's share many
+    if seen is None:
+        seen = {}
+    elif len(seen) > SEEN_KEPT:
+        seen.clear()
     for item in processing_order(entry.item for entry in new.entries.values()):
         placed[item.id] = _place_one(new.entries[item.id], new, weights, rules, seen)
         seen[item.id] = new.entries[item.id]
@@ -460,6 +472,9 @@ def _place_one(
         new.counts.setdefault(entity, n)
     seen.update(loaded.entries)
     loaded.entries = {a: seen[a] for a in wanted if a in seen}
+    pins = _pins(loaded.entries)  # an editor may have decided since the article was weighed
+    for article_id, other in loaded.entries.items():
+        other.item.pin = pins.get(article_id, "")
     weight = EntityWeights(new.counts, total, rules)
     scorer = Scorer(weight, rules)
     scorer.add(item.id, entry.vector, item.entities)

@@ -171,6 +171,7 @@ def import_documents(
     calibration, authors = ArchiveCalibration(), AuthorResolver()
     drains = queue.BatchedDrain(enabled=index)
     ungrouped: list[int] = []  # new articles waiting for their story
+    weighed: dict = {}  # articles grouping has read, for the next batches (stories._Entry)
     with queue.deferred():
         for result in extract_with_settings(items, n_process=n_process):
             if isinstance(result, ReadFailure):
@@ -210,12 +211,12 @@ def import_documents(
                         drains.added()
                         ungrouped.append(article.id)
                         if len(ungrouped) >= GROUP_EVERY:
-                            group_new_articles_safely(ungrouped)
+                            group_new_articles_safely(ungrouped, weighed)
                             ungrouped = []
                     else:
                         report.duplicates.append((label, article.id))
             if on_progress:
                 on_progress(1)
-        group_new_articles_safely(ungrouped)
+        group_new_articles_safely(ungrouped, weighed)
         drains.finish()
     return report
