@@ -12,7 +12,7 @@ PG_TEST_MARKERS ?=
 
 # The SolrCloud pass runs the engine-level tests only: the rest of the suite does not depend on
 # the search engine and has run twice already.
-SOLR_TESTS ?= tests/test_engine_parity.py tests/test_search_counts.py tests/test_solr_cluster.py
+SOLR_TESTS ?= tests/test_query_language.py tests/test_engine_parity.py tests/test_search_counts.py tests/test_facet_limits.py tests/test_solr_cluster.py
 
 .PHONY: run serve install test-deps test test-imports test-sqlite test-postgres test-solr lint format demo index bench-extraction bench-search bench-lighthouse clean
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from .forms import parse_search
+from .forms.search import parse_search
 from .pages.dates import date_label
 from .pages.search import search_page
 

@@ -3,9 +3,10 @@
 A value names what it names now: its slug; then an old slug (an entity renamed, merged, or
 refiled under another kind: ``person=houthis`` is the organization; an outlet whose slug
 changed); then its name or one of its other names, folded (``org=iaea``, ``org=Kata'ib
-Hezbollah``, ``source=presstv``, ``section=Middle East``). A value that names nothing is
-never dropped from a search: the search finds nothing, and ``closest_values`` offers the
-archive's nearest values for the reader to choose from.
+Hezbollah``, ``source=presstv``, ``section=Middle East``, ``author=LISA RATHKE``). A value
+that names nothing is never dropped from a search: the search finds nothing, and
+``closest_values`` offers the archive's nearest values for the reader to choose from. Each kind
+of value (FilterGroup.values) has its ``ValueLookup`` in ``VALUE_LOOKUPS``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.utils.text import slugify
 
 from . import selectors
 from .extraction.names import name_key, name_slug
-from .search.vocabulary import DATE_KINDS, ENTITY_FILTERS, KIND_FILTERS, UNDATED
+from .search.vocabulary import ENTITY_FILTERS, FILTER_GROUPS, FILTERS, KIND_FILTERS, UNDATED
 
 # ASCII digits only: \d and str.isdigit() also accept "٣", "²" and "①", which int() then
 # either reads as another number or refuses with a ValueError (a 500 on every format).
@@ -43,26 +44,59 @@ class Found:
     name: str = ""
 
 
+Wanted = dict[str, set[str]]  # filter -> values (as written, or slugs to name)
+
+
+class ValueLookup:
+    """How the values of one kind of filter (FilterGroup.values) are found in the archive,
+    named, and offered instead of a value that names nothing. Each method takes the values
+    of every filter of its kind together, so a page asks a few queries for all of them."""
+
+    def find(self, wanted: Wanted) -> dict[tuple[str, str], Found]:
+        """(filter, value as written) -> what it names now, for the values naming something."""
+        raise NotImplementedError
+
+    def names(self, wanted: Wanted) -> dict[tuple[str, str], str]:
+        """(filter, slug) -> the value's name, for the slugs the archive has a name for."""
+        raise NotImplementedError
+
+    def closest(self, field: str, value: str, limit: int) -> list[Found]:
+        """The archive's values nearest to ``value``, best first."""
+        raise NotImplementedError
+
+
 def look_up(wanted: dict[str, Iterable[str]]) -> dict[tuple[str, str], Found]:
     """(filter, value as written) -> what the value names now, for every value that names
     something; a few queries for all the values of a search together."""
     found: dict[tuple[str, str], Found] = {}
-    entity_values = {name: set(v) for name, v in wanted.items() if name in ENTITY_FILTERS and v}
-    if entity_values:
-        found.update(_entities(entity_values))
-    if wanted.get("source"):
-        found.update(_sources(set(wanted["source"])))
-    for value in wanted.get("section", ()):
-        slug = _section_slug(value)
-        if slug:
-            found[("section", value)] = Found("section", slug)
-    for value in wanted.get("year", ()):
-        if YEAR.fullmatch(value) or value.lower() == UNDATED:
-            found[("year", value)] = Found("year", value.lower())
-    for value in wanted.get("dates", ()):
-        if value.lower() in DATE_KINDS:
-            found[("dates", value)] = Found("dates", value.lower())
+    for lookup, values in _by_lookup(wanted).items():
+        found.update(lookup.find(values))
     return found
+
+
+def value_names(wanted: dict[str, Iterable[str]]) -> dict[tuple[str, str], str]:
+    """(filter, slug) -> name for the slugs of ``wanted`` (filter -> slugs) the archive names:
+    entities and authors in a query each, outlets and sections from their caches."""
+    names: dict[tuple[str, str], str] = {}
+    for lookup, values in _by_lookup(wanted).items():
+        names.update(lookup.names(values))
+    return names
+
+
+def closest_values(field: str, value: str, limit: int = CLOSEST) -> list[Found]:
+    """The archive's values nearest to ``value`` in spelling, the most named first among
+    equally near ones; for a place, organization or person, the same name under another
+    kind first (``org=iraq``: the place Iraq)."""
+    return VALUE_LOOKUPS[FILTERS[field].values].closest(field, value, limit)
+
+
+def _by_lookup(wanted: dict[str, Iterable[str]]) -> dict[ValueLookup, Wanted]:
+    out: dict[ValueLookup, Wanted] = {}
+    for group in FILTER_GROUPS:
+        values = set(wanted.get(group.name) or ())
+        if values:
+            out.setdefault(VALUE_LOOKUPS[group.values], {})[group.name] = values
+    return out
 
 
 def _slug_of(value: str) -> str:
@@ -74,90 +108,195 @@ def _slug_of(value: str) -> str:
     return name_slug(value) if name_key(value) else ""
 
 
-def _entities(values_by_field: dict[str, set[str]]) -> dict[tuple[str, str], Found]:
-    found: dict[tuple[str, str], Found] = {}
-    slugs = {
-        (name, value): _slug_of(value)
-        for name, values in values_by_field.items()
-        for value in values
-    }
-    by_kind: dict[str, set[str]] = {}
-    for (name, _), slug in slugs.items():
-        if slug:
-            by_kind.setdefault(ENTITY_FILTERS[name], set()).add(slug)
-    resolved = selectors.resolve_entity_slugs(by_kind)
-    for (name, value), slug in slugs.items():
-        hit = resolved.get((ENTITY_FILTERS[name], slug))
-        if hit is not None:
-            kind, canonical, entity_name = hit
-            found[(name, value)] = Found(KIND_FILTERS[kind], canonical, entity_name)
-    keys = {pair: name_key(pair[1]) for pair in slugs if pair not in found}
-    by_key = selectors.entities_by_key(
-        {
-            ENTITY_FILTERS[name]: {k for (n, _), k in keys.items() if n == name}
-            for name in values_by_field
+class EntityValues(ValueLookup):
+    """Places, organizations, people: a value is an entity's slug, an old slug of it (renamed,
+    merged, or refiled under another kind: ``person=houthis`` is the organization), its name
+    or one of its other names."""
+
+    def find(self, wanted: Wanted) -> dict[tuple[str, str], Found]:
+        found: dict[tuple[str, str], Found] = {}
+        slugs = {
+            (name, value): _slug_of(value) for name, values in wanted.items() for value in values
         }
-    )
-    for (name, value), key in keys.items():
-        hit = by_key.get((ENTITY_FILTERS[name], key))
-        if hit is not None:
-            found[(name, value)] = Found(name, *hit)
-    return found
+        by_kind: dict[str, set[str]] = {}
+        for (name, _), slug in slugs.items():
+            if slug:
+                by_kind.setdefault(ENTITY_FILTERS[name], set()).add(slug)
+        resolved = selectors.resolve_entity_slugs(by_kind)
+        for (name, value), slug in slugs.items():
+            hit = resolved.get((ENTITY_FILTERS[name], slug))
+            if hit is not None:
+                kind, canonical, entity_name = hit
+                found[(name, value)] = Found(KIND_FILTERS[kind], canonical, entity_name)
+        keys = {pair: name_key(pair[1]) for pair in slugs if pair not in found}
+        by_key = selectors.entities_by_key(
+            {
+                ENTITY_FILTERS[name]: {k for (n, _), k in keys.items() if n == name}
+                for name in wanted
+            }
+        )
+        for (name, value), key in keys.items():
+            hit = by_key.get((ENTITY_FILTERS[name], key))
+            if hit is not None:
+                found[(name, value)] = Found(name, *hit)
+        return found
+
+    def names(self, wanted: Wanted) -> dict[tuple[str, str], str]:
+        names = selectors.entity_names({ENTITY_FILTERS[name]: s for name, s in wanted.items()})
+        return {(KIND_FILTERS[kind], slug): name for (kind, slug), name in names.items()}
+
+    def closest(self, field: str, value: str, limit: int) -> list[Found]:
+        others = {name: {value} for name in ENTITY_FILTERS if name != field}
+        elsewhere = [found for found in self.find(others).values() if found.field != field]
+        directory = selectors.entity_directory(ENTITY_FILTERS[field]).by_count[:_SCANNED]
+        near = _nearest(value, [(e.slug, e.name) for e in directory], limit)
+        return [*elsewhere, *(Found(field, slug, name) for slug, name in near)][:limit]
 
 
-def _sources(values: set[str]) -> dict[tuple[str, str], Found]:
-    slugs = {value: value.lower() for value in values}
-    current = selectors.resolve_source_slugs(set(slugs.values()))
-    names = selectors.source_names()
-    spellings = selectors.source_spellings()
-    found = {}
-    for value, slug in slugs.items():
-        canonical = current.get(slug) or spellings.get(selectors.compact_name(value))
-        if canonical:
-            found[("source", value)] = Found("source", canonical, names.get(canonical, canonical))
-    return found
+class SourceValues(ValueLookup):
+    """Outlets: a slug, an old slug, or the outlet's name, slug or web domain spelled any way
+    ("presstv", "Press TV", presstv.ir)."""
 
+    def find(self, wanted: Wanted) -> dict[tuple[str, str], Found]:
+        found = {}
+        names, spellings = selectors.source_names(), selectors.source_spellings()
+        for field, values in wanted.items():
+            slugs = {value: value.lower() for value in values}
+            current = selectors.resolve_source_slugs(set(slugs.values()))
+            for value, slug in slugs.items():
+                canonical = current.get(slug) or spellings.get(selectors.compact_name(value))
+                if canonical:
+                    found[(field, value)] = Found(field, canonical, names.get(canonical, canonical))
+        return found
 
-def _section_slug(value: str) -> str:
-    sections = selectors.section_names()
-    for slug in (value.lower(), slugify(value)):
-        if slug in sections:
-            return slug
-    return ""
+    def names(self, wanted: Wanted) -> dict[tuple[str, str], str]:
+        return _named(wanted, selectors.source_names())
 
-
-# --- the closest values to one that names nothing ---------------------------------------------
-
-
-def closest_values(field: str, value: str, limit: int = CLOSEST) -> list[Found]:
-    """The archive's values nearest to ``value`` in spelling, the most named first among
-    equally near ones; for a place, organization or person, the same name under another
-    kind first (``org=iraq``: the place Iraq)."""
-    if field in ENTITY_FILTERS:
-        return _closest_entities(field, value, limit)
-    if field == "source":
+    def closest(self, field: str, value: str, limit: int) -> list[Found]:
         entries = [(e.slug, e.name) for e in selectors.source_directory().by_count]
-        return [Found("source", slug, name) for slug, name in _nearest(value, entries, limit)]
-    if field == "section":
+        return [Found(field, slug, name) for slug, name in _nearest(value, entries, limit)]
+
+
+class SectionValues(ValueLookup):
+    """Sections: their slug as the index stores it, or their name as printed."""
+
+    def find(self, wanted: Wanted) -> dict[tuple[str, str], Found]:
+        sections = selectors.section_names()
+        found = {}
+        for field, values in wanted.items():
+            for value in values:
+                slug = next((s for s in (value.lower(), slugify(value)) if s in sections), "")
+                if slug:
+                    found[(field, value)] = Found(field, slug)
+        return found
+
+    def names(self, wanted: Wanted) -> dict[tuple[str, str], str]:
+        return _named(wanted, selectors.section_names())
+
+    def closest(self, field: str, value: str, limit: int) -> list[Found]:
         entries = sorted(selectors.section_names().items())
-        return [Found("section", slug, name) for slug, name in _nearest(value, entries, limit)]
-    if field == "year":
+        return [Found(field, slug, name) for slug, name in _nearest(value, entries, limit)]
+
+
+class YearValues(ValueLookup):
+    """Years: four ASCII digits, or ``undated`` for the articles without a date."""
+
+    def find(self, wanted: Wanted) -> dict[tuple[str, str], Found]:
+        return {
+            (field, value): Found(field, value.lower())
+            for field, values in wanted.items()
+            for value in values
+            if YEAR.fullmatch(value) or value.lower() == UNDATED
+        }
+
+    def names(self, wanted: Wanted) -> dict[tuple[str, str], str]:
+        return _named(wanted, {UNDATED: "Undated"})
+
+    def closest(self, field: str, value: str, limit: int) -> list[Found]:
         years, undated = selectors.archive_years()
         entries = [(y, y) for y in years] + ([(UNDATED, "Undated")] if undated else [])
         digits = _ascii_digits(value)
-        return [Found("year", slug, name) for slug, name in _nearest(digits, entries, limit)]
-    if field == "dates":
-        entries = [(kind, kind) for kind in DATE_KINDS]
-        return [Found("dates", slug, name) for slug, name in _nearest(value, entries, limit)]
-    return []
+        return [Found(field, slug, name) for slug, name in _nearest(digits, entries, limit)]
 
 
-def _closest_entities(field: str, value: str, limit: int) -> list[Found]:
-    others = {name: {value} for name in ENTITY_FILTERS if name != field}
-    elsewhere = [found for found in _entities(others).values() if found.field != field]
-    directory = selectors.entity_directory(ENTITY_FILTERS[field]).by_count[:_SCANNED]
-    near = _nearest(value, [(e.slug, e.name) for e in directory], limit)
-    return [*elsewhere, *(Found(field, slug, name) for slug, name in near)][:limit]
+class ChoiceValues(ValueLookup):
+    """A fixed set of values (FilterGroup.choices: the kinds of date), in any letter case."""
+
+    def find(self, wanted: Wanted) -> dict[tuple[str, str], Found]:
+        return {
+            (field, value): Found(field, value.lower())
+            for field, values in wanted.items()
+            for value in values
+            if value.lower() in dict(FILTERS[field].choices)
+        }
+
+    def names(self, wanted: Wanted) -> dict[tuple[str, str], str]:
+        return {
+            (field, slug): name
+            for field, slugs in wanted.items()
+            for slug, name in FILTERS[field].choices
+            if slug in slugs
+        }
+
+    def closest(self, field: str, value: str, limit: int) -> list[Found]:
+        entries = [(choice, choice) for choice, _ in FILTERS[field].choices]
+        return [Found(field, slug, name) for slug, name in _nearest(value, entries, limit)]
+
+
+class AuthorValues(ValueLookup):
+    """Authors: a slug, or the author's name in any spelling that folds to it (Author.key:
+    "LISA RATHKE", "Lisa Rathke"). A value written as a slug is looked up as one first, any
+    other as a name first, as the query language's ``author:`` does: one author's slug can
+    spell another's name once a name is corrected."""
+
+    def find(self, wanted: Wanted) -> dict[tuple[str, str], Found]:
+        tried = {
+            value: (_slug_of(value), name_key(value)) for vs in wanted.values() for value in vs
+        }
+        rows = selectors.authors_matching(
+            {slug for slug, _ in tried.values()}, {key for _, key in tried.values()}
+        )
+        by_slug = {slug: (slug, name) for slug, _, name in rows}
+        by_key = {key: (slug, name) for slug, key, name in rows}
+        found = {}
+        for field, values in wanted.items():
+            for value in values:
+                slug, key = tried[value]
+                hits = [by_slug.get(slug), by_key.get(key)]
+                if not _SLUG.fullmatch(value):
+                    hits.reverse()
+                hit = next((h for h in hits if h is not None), None)
+                if hit is not None:
+                    found[(field, value)] = Found(field, *hit)
+        return found
+
+    def names(self, wanted: Wanted) -> dict[tuple[str, str], str]:
+        return _named(wanted, selectors.author_names(set().union(*wanted.values())))
+
+    def closest(self, field: str, value: str, limit: int) -> list[Found]:
+        directory = selectors.author_directory().by_count[:_SCANNED]
+        near = _nearest(value, [(e.slug, e.name) for e in directory], limit)
+        return [Found(field, slug, name) for slug, name in near]
+
+
+# FilterGroup.values -> how such values are looked up.
+VALUE_LOOKUPS: dict[str, ValueLookup] = {
+    "entity": EntityValues(),
+    "source": SourceValues(),
+    "section": SectionValues(),
+    "year": YearValues(),
+    "date_kind": ChoiceValues(),
+    "author": AuthorValues(),
+}
+
+
+def _named(wanted: Wanted, names: dict[str, str]) -> dict[tuple[str, str], str]:
+    return {
+        (field, slug): names[slug]
+        for field, slugs in wanted.items()
+        for slug in slugs
+        if slug in names
+    }
 
 
 def _nearest(value: str, entries: list[tuple[str, str]], limit: int) -> list[tuple[str, str]]:

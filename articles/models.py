@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from .extraction.article_fields import safe_url
 from .extraction.names import name_key
-from .extraction.pages import safe_url
 
 
 class Source(models.Model):

@@ -414,6 +414,27 @@ def author_directory() -> Directory:
     return cached_until_changed("directory:authors", compute, stale_seconds=120, shared=True)
 
 
+def authors_matching(slugs: Iterable[str], keys: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(slug, key, name) of the authors whose slug is among ``slugs`` or whose folded name
+    (Author.key) is among ``keys``; one query."""
+    slugs, keys = {s for s in slugs if s}, {k for k in keys if k}
+    if not slugs and not keys:
+        return []
+    return list(
+        Author.objects.filter(Q(slug__in=slugs) | Q(key__in=keys)).values_list(
+            "slug", "key", "name"
+        )
+    )
+
+
+def author_names(slugs: Iterable[str]) -> dict[str, str]:
+    """Author slug -> name, in one query."""
+    slugs = set(slugs)
+    if not slugs:
+        return {}
+    return dict(Author.objects.filter(slug__in=slugs).values_list("slug", "name"))
+
+
 def author_articles(author: Author):
     """An author's published articles, newest first (a queryset to page through)."""
     return (

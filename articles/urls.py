@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("search/feed/", views.search_feed, name="search-feed"),
+    path("search/help/", views.search_help, name="search-help"),
     path("search/values/<str:field>/", views.search_values, name="search-values"),
     path("compare/", views.compare, name="compare"),
     path("sources/", views.browse, {"kind": "sources"}, name="sources"),

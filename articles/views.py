@@ -15,18 +15,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from .feeds import SearchFeed
-from .forms import (
-    COMPARE_PERIODS,
-    MAX_COMPARED,
-    SearchForm,
-    SearchParams,
-    parse_compare,
-    parse_listing_page,
-    parse_page_format,
-    parse_search,
-    whole_number,
-)
-from .pages import formats
+from .forms.compare import COMPARE_PERIODS, MAX_COMPARED, parse_compare
+from .forms.parameters import parse_listing_page, parse_page_format, whole_number
+from .forms.search import SearchForm, SearchParams, parse_search
+from .pages import search_formats
 from .pages.article import article_page
 from .pages.authors import author_json, author_page
 from .pages.browse import BROWSE_KINDS, browse_page, home_page
@@ -51,11 +43,12 @@ from .pages.entity import (
     mentions_url,
 )
 from .pages.search import SearchPage, describe, facet_value_listing, search_page, search_url
+from .pages.search_help import LIMITS, help_examples
 from .pages.story import other_coverage, story_json, story_page
 from .pages.unmatched import unmatched_json, unmatched_values
 from .pages.zero_results import zero_result_changes
-from .search import SearchUnavailable
-from .search.vocabulary import FILTER_FIELDS, KIND_FILTERS
+from .search import SearchUnavailable, check_query
+from .search.vocabulary import FILTERS, KIND_FILTERS
 
 
 def home(request):
@@ -72,16 +65,22 @@ def search(request):
     problems = form.notes or form.errors_shown
     if not problems and _pairs(request) != params.pairs():
         return HttpResponsePermanentRedirect(canonical)
-    if params.format == "atom":
-        return SearchFeed()(request)
-    if params.format == "csv":
-        return search_csv(request, params)
+    if params.format in ("atom", "csv"):
+        refused = _unreadable_query(params.q)
+        if refused is not None:
+            return refused
+        return SearchFeed()(request) if params.format == "atom" else search_csv(request, params)
 
     html_params = params.edited(format="html", page=params.page, facets=True)
     try:
         page = search_page(params, names=form.names)
         changes = None
-        if not page.total and params.format != "json" and not params.unmatched:
+        if (
+            not page.total
+            and params.format != "json"
+            and not params.unmatched
+            and not page.query_error
+        ):
             changes = zero_result_changes(html_params, page.chips)  # more searches: in the try
         unmatched = unmatched_values(html_params, search_url)
     except SearchUnavailable as exc:
@@ -94,10 +93,12 @@ def search(request):
             f"page{'s' if page.num_pages != 1 else ''}."
         )
     notes = [*form.notes, *page.notes]
+    # A query that cannot be read was not searched: the request cannot be done as asked.
+    status = 400 if page.query_error else 200
     if params.format == "json":
-        data = formats.search_json(page, notes, messages, request.build_absolute_uri)
+        data = search_formats.search_json(page, notes, messages, request.build_absolute_uri)
         data["unmatched"] = unmatched_json(unmatched, request.build_absolute_uri)
-        return JsonResponse(data)
+        return JsonResponse(data, status=status)
     return render(
         request,
         "articles/search.html",
@@ -114,10 +115,31 @@ def search(request):
             "canonical_url": request.build_absolute_uri(
                 reverse("articles:search") + html_params.querystring()
             ),
-            # Past the first page, after a correction, or nothing found: not worth indexing.
-            "noindex": bool(problems) or params.page > 1 or not page.total,
+            # Past the first page, after a correction, nothing found or unreadable: not
+            # worth indexing.
+            "noindex": bool(problems) or params.page > 1 or not page.total or status != 200,
         },
+        status=status,
     )
+
+
+def _unreadable_query(q: str) -> HttpResponse | None:
+    """A plain-text refusal for a feed or file of a query that cannot be searched (never a
+    feed or file of something else)."""
+    try:
+        error = check_query(q)
+    except SearchUnavailable as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    if error is None:
+        return None
+    text = error.message + (f"\nSearch instead for: {error.offered}" if error.offered else "")
+    return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+
+
+def search_help(request):
+    """How to write a search: the query language, with examples that are links."""
+    context = {"sections": help_examples(), "limits": LIMITS}
+    return render(request, "articles/search_help.html", context)
 
 
 def _search_unavailable(request, params: SearchParams, form: SearchForm, message: str):
@@ -153,9 +175,11 @@ def _pairs(request) -> list[tuple[str, str]]:
 
 def search_csv(request, params: SearchParams) -> StreamingHttpResponse:
     """Every article of the search, not one page, streamed in the search's order."""
-    lines = formats.csv_lines(params, request.build_absolute_uri)
+    lines = search_formats.csv_lines(params, request.build_absolute_uri)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{formats.csv_filename(params)}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{search_formats.csv_filename(params)}"'
+    )
     return response
 
 
@@ -223,7 +247,7 @@ def _other_lines_url(params) -> str:
 
 def search_values(request, field: str):
     """Every value of one filter in the current search's results, with a box to find one."""
-    if field not in FILTER_FIELDS:
+    if field not in FILTERS:
         raise Http404("No such filter.")
     query = request.GET.copy()
     find = " ".join(query.pop("find", [""])[-1].split())[:100]
@@ -252,7 +276,8 @@ def search_values(request, field: str):
 
 
 def search_feed(request):
-    return SearchFeed()(request)
+    params, _ = parse_search(request.GET, default_format="atom")
+    return _unreadable_query(params.q) or SearchFeed()(request)
 
 
 def article_detail(request, pk, slug=None):

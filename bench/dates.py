@@ -82,8 +82,8 @@ def load(cache: Path | None) -> list[Doc]:
     if cache and cache.exists():
         with open(cache, "rb") as fh:
             return pickle.load(fh)
+    from articles.extraction.article_fields import parse_document
     from articles.extraction.dating import date_clues
-    from articles.extraction.pages import parse_document
     from articles.extraction.readers import read_paths
 
     docs = []

@@ -4,11 +4,11 @@
 
 Copy k of original article o gets id ``o + k * base_max_id``, a fingerprint derived from the
 original's and k (so every copy is a distinct article), a publication date k years earlier
-(undated stays undated) and the original's mentions (entities), so entity recognition is not
-needed. Everything is bulk SQL on the SQLite database of the data folder: the search index is
-not touched (rebuild it afterwards). The originals are the articles that were there the first
-time this ran, recorded in ``scale-base.json`` beside the database; running it again with a
-larger target continues where the last copy stopped.
+(undated stays undated), the original's mentions (entities) and authors, so entity
+recognition is not needed. Everything is bulk SQL on the SQLite database of the data folder:
+the search index is not touched (rebuild it afterwards). The originals are the articles that
+were there the first time this ran, recorded in ``scale-base.json`` beside the database;
+running it again with a larger target continues where the last copy stopped.
 
 The copies' words are the originals' words, so the index vocabulary does not grow with the
 archive as a real one would (more names, more typos): posting lists grow, the term
@@ -26,9 +26,11 @@ from pathlib import Path
 
 ARTICLE_COLUMNS = (
     "source_id, headline, slug, body, caption, section, url, language, original_text, "
-    "original_name, original_format, is_published, locked_fields, created_at, updated_at"
+    "original_name, original_format, is_published, locked_fields, created_at, updated_at, "
+    "date_evidence, date_precision, date_source, byline, extraction_notes"
 )
 MENTION_COLUMNS = "count, surface_forms, origin, suppressed, changed_by_id, entity_id"
+AUTHORSHIP_COLUMNS = "position, author_id"
 BATCH = 20_000
 
 
@@ -96,14 +98,20 @@ def _copy_batch(con, copy: int, stride: int, after: int, limit: int) -> tuple[in
     lo, hi = rows[0][0], rows[-1][0]
     con.execute("BEGIN")
     con.execute(
-        f"INSERT INTO articles_article (id, published, fingerprint, {ARTICLE_COLUMNS}) "
-        f"SELECT id + ?, date(published, ?), derived_fingerprint(fingerprint, ?), "
+        f"INSERT INTO articles_article (id, published, date, fingerprint, {ARTICLE_COLUMNS}) "
+        f"SELECT id + ?, date(published, ?), date(date, ?), derived_fingerprint(fingerprint, ?), "
         f"{ARTICLE_COLUMNS} FROM articles_article WHERE id BETWEEN ? AND ? ORDER BY id",
-        (shift, f"-{copy} years", copy, lo, hi),
+        (shift, f"-{copy} years", f"-{copy} years", copy, lo, hi),
     )
     con.execute(
         f"INSERT INTO articles_mention (article_id, {MENTION_COLUMNS}) "
         f"SELECT article_id + ?, {MENTION_COLUMNS} FROM articles_mention "
+        "WHERE article_id BETWEEN ? AND ?",
+        (shift, lo, hi),
+    )
+    con.execute(
+        f"INSERT INTO articles_authorship (article_id, {AUTHORSHIP_COLUMNS}) "
+        f"SELECT article_id + ?, {AUTHORSHIP_COLUMNS} FROM articles_authorship "
         "WHERE article_id BETWEEN ? AND ?",
         (shift, lo, hi),
     )

@@ -18,12 +18,17 @@ load and a fixed CPU calibration, since the machine may be shared: compare ratio
 run. Prints figures; asserts nothing.
 
 ``--search-url solr://...`` measures a SolrCloud cluster beside Whoosh at every size, in the
-same run (a row with "engine": "solr"): the rebuild into a new collection while a client
-counts the live alias, its size, the same pages over HTTP with gunicorn pointed at the
-cluster, and the JVM's memory (``--solr-pid``, default $SOLR_PID):
+same run (rows under "clusters"): the rebuild into a new collection while a client counts the
+live alias, its size, the same pages over HTTP with gunicorn pointed at the cluster, and the
+JVM's memory (``--solr-pid``, default $SOLR_PID). Given several times (other aliases, other
+``?shards=``), each layout is built and measured in turn on the same cluster:
 
     scripts/with-solr.sh sh -c '.venv/bin/python bench/scale.py --data-dir DATA \
         --sizes 0 --search-url "$SEARCH_URL" --clients 4,16 --import-count 0'
+
+``--reference-code`` measures another checkout (say main before a change) just after, on the
+same archive, index and collections, Whoosh and every cluster layout alike, up to
+``--reference-upto`` articles.
 """
 
 from __future__ import annotations
@@ -149,37 +154,60 @@ def solr_count(search_url: str) -> int:
         return json.loads(r.read())["response"]["numFound"]
 
 
-def solr_index_bytes(search_url: str) -> int:
-    """Index size on disk of every replica in the cluster (both copies of each shard)."""
+def solr_collection(search_url: str) -> str:
+    """The collection the alias of ``search_url`` points at."""
     from newsroom.search_config import haystack_connections
 
     options = haystack_connections(search_url, Path("."))["default"]
+    node = options["URLS"][0].rsplit("/", 1)[0]
+    with urllib.request.urlopen(f"{node}/admin/collections?action=LISTALIASES&wt=json") as r:
+        return json.loads(r.read())["aliases"].get(options["ALIAS"], "")
+
+
+def solr_index_bytes(search_url: str) -> int:
+    """Index size on disk of every replica of the alias's collection (every copy of each
+    shard), on every node."""
+    from newsroom.search_config import haystack_connections
+
+    options = haystack_connections(search_url, Path("."))["default"]
+    collection = solr_collection(search_url)
     total = 0
     for url in options["URLS"]:
         node = url.rsplit("/", 1)[0]
         with urllib.request.urlopen(f"{node}/admin/cores?action=STATUS&wt=json") as r:
-            cores = json.loads(r.read())["status"].values()
-        total += sum(c.get("index", {}).get("sizeInBytes", 0) for c in cores)
+            cores = json.loads(r.read())["status"].items()
+        total += sum(
+            c.get("index", {}).get("sizeInBytes", 0)
+            for name, c in cores
+            if name.startswith(f"{collection}_shard")
+        )
     return total
 
 
-def cluster_figures(args, env, queries, filters) -> dict:
-    """The same archive on the cluster: rebuild, size, pages over HTTP, JVM memory."""
-    env = dict(env, SEARCH_URL=args.search_url)
-    row: dict = {"engine": "solr", "search_url": args.search_url}
+def cluster_figures(args, env, queries, filters, search_url: str) -> dict:
+    """The same archive on the cluster: rebuild, size, pages over HTTP, JVM memory.
+
+    The rebuild builds beside the live collection of the last size measured (the first
+    build of a new cluster has none: it is timed, then rebuilt beside itself)."""
+    env = dict(env, SEARCH_URL=search_url)
+    row: dict = {"engine": "solr", "search_url": search_url, "machine_before": machine()}
     if not args.skip_reindex:
         try:
-            solr_count(args.search_url)
+            solr_count(search_url)
         except OSError:  # a new cluster: the first build makes the collection and alias
             started = time.monotonic()
             search_bench.manage(env, "rebuild_search_index")
             row["first_build_s"] = time.monotonic() - started
             log(f"[solr] first build {row['first_build_s']:.0f} s; now a rebuild beside it")
-        row["reindex"] = search_bench.reindex(env, lambda: solr_count(args.search_url))
-    row["index_bytes"] = solr_index_bytes(args.search_url)
-    log(f"[solr] {solr_count(args.search_url):,} articles, {row['index_bytes'] / 2**20:.0f} MB")
+        row["reindex"] = search_bench.reindex(env, lambda: solr_count(search_url))
+    row["index_bytes"] = solr_index_bytes(search_url)
+    log(
+        f"[solr] {search_url}: {solr_count(search_url):,} articles, "
+        f"{row['index_bytes'] / 2**20:.0f} MB of {solr_collection(search_url)}"
+    )
     if not args.skip_http:
         row["http"] = http_figures(env, args, queries, filters)
+    row["machine_after"] = machine()
     if args.solr_pid:
         row["jvm"] = search_bench.memory_mb(args.solr_pid)
         log(f"[solr] JVM RSS {row['jvm']['rss']:.0f} MB (peak {row['jvm']['peak_rss']:.0f} MB)")
@@ -270,10 +298,11 @@ def measure(size: int, args, env, queries) -> dict:
         (data_dir / fts5_reference.FILE_NAME).unlink()
     if not args.skip_http:
         row["http"] = http_figures(env, args, queries, filters)
-    if args.search_url:
-        row["cluster"] = cluster_figures(args, env, queries, filters)
-    if args.reference_code:  # before the import, which leaves its articles in the index
-        reference(args)
+    row["clusters"] = [
+        cluster_figures(args, env, queries, filters, url) for url in args.search_url or ()
+    ]
+    if args.reference_code and row["articles"] <= args.reference_upto:
+        reference(args)  # before the import, which leaves its articles in the index
     if args.import_count:
         row["import"] = import_figures(env, args.import_count, data_dir)
     row["machine_after"] = machine()
@@ -306,6 +335,9 @@ def reference(args) -> None:
         str(args.seconds),
         "--workers",
         str(args.workers),
+        "--clients",
+        ",".join(str(n) for n in args.clients),
+        *(part for url in args.search_url or () for part in ("--search-url", url)),
     ]
     log(f"[reference] {' '.join(command)}")
     subprocess.run(command, cwd=code, check=False)
@@ -338,7 +370,14 @@ def main() -> None:
     parser.add_argument(
         "--clients", default="4", help="concurrent clients, e.g. 4,16 (requests/s for each)"
     )
-    parser.add_argument("--search-url", help="a solr:// cluster measured beside Whoosh")
+    parser.add_argument(
+        "--search-url",
+        action="append",
+        help="a solr:// cluster measured beside Whoosh (again: another alias or layout)",
+    )
+    parser.add_argument(
+        "--reference-upto", type=int, default=10**9, help="--reference-code up to N articles"
+    )
     parser.add_argument(
         "--solr-pid", type=int, default=int(os.environ.get("SOLR_PID") or 0), help="its JVM"
     )

@@ -12,8 +12,8 @@ import pytest
 from django.core.management import call_command
 
 from articles.export import export_archive, read_records, restore_records
+from articles.extraction.article_fields import parse_document
 from articles.extraction.bylines import read_byline
-from articles.extraction.pages import parse_document
 from articles.extraction.readers import read_paths
 from articles.extraction.types import RawDocument
 from articles.ingest import import_documents, reextract_article

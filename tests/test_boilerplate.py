@@ -4,8 +4,8 @@ the outlet named only by a copyright line, and outlets never taken for people.""
 import pytest
 
 from articles.extraction import extract_documents
+from articles.extraction.article_fields import parse_document
 from articles.extraction.outlets import recognise_outlet
-from articles.extraction.pages import parse_document
 from articles.extraction.types import RawDocument
 
 # Pages saved as text the way the seed was: breadcrumb, headline, caption, body, site footer.

@@ -97,7 +97,8 @@ def test_json_keeps_published_for_published_dates_and_says_how_others_were_found
     stated = by_id[dated["stated"].pk]
     assert stated["published"] == "2019-03-05" and stated["date"]["inferred"] is False
     assert by_id[dated["undated"].pk]["date"] is None
-    assert data["facets"]["dates"] == [
+    facet = [{k: v for k, v in value.items() if k != "url"} for value in data["facets"]["dates"]]
+    assert facet == [
         {"slug": "inferred", "name": "Inferred", "count": 2, "selected": False, "excluded": False},
         {
             "slug": "published",
@@ -107,6 +108,9 @@ def test_json_keeps_published_for_published_dates_and_says_how_others_were_found
             "excluded": False,
         },
     ]
+    # each count is what its link finds (issue 18 item 3)
+    for value in data["facets"]["dates"]:
+        assert client.get(value["url"] + "&format=json").json()["total"] == value["count"]
     periods = [p for p in data["timeline"]["periods"] if p["count"]]
     assert [(p["start"], p["count"], p["inferred"]) for p in periods] == [
         ("2019-03-05", 1, 0),
@@ -171,10 +175,13 @@ def test_the_timeline_draws_and_names_the_inferred_part(client, dated):
     assert "1 article, 1 with an inferred date" in page
 
 
-def test_an_unknown_kind_of_date_is_ignored_with_a_note(client, dated):
+def test_an_unknown_kind_of_date_finds_nothing_with_a_note(client, dated):
+    # A filter value that names nothing never shows the unfiltered archive (issue 18 item 2).
     data = client.get("/search/?q=oil&dates=guessed&format=json").json()
-    assert data["total"] == 4
-    assert any("'guessed' is not a kind of date" in n for n in data["notes"])
+    assert data["total"] == 0
+    assert any("'guessed' is not a kind of date, so no article matches" in n for n in data["notes"])
+    (unmatched,) = data["unmatched"]
+    assert unmatched["without"]["count"] == 4
 
 
 # --- editors ----------------------------------------------------------------------------

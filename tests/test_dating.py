@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
+from articles.extraction.article_fields import parse_document
 from articles.extraction.dates import read_date
 from articles.extraction.dating import (
     Anchor,
@@ -18,7 +19,6 @@ from articles.extraction.dating import (
     infer_date,
 )
 from articles.extraction.dating.clues import article_number
-from articles.extraction.pages import parse_document
 from articles.extraction.readers import read_paths, record_fields
 from articles.ingest.dating import date_archive
 from articles.models import Article, Source

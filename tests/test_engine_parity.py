@@ -45,8 +45,6 @@ GENERIC_ON_WHOOSH = {
     "Newsroom's Whoosh backend does not take (SolrSearchEngine uses {!mlt})",
     "spelling": "haystack's Whoosh backend suggests nothing when there are no hits "
     "(haystack #644); Solr's spellcheck component does",
-    "notes": "the generic engine does not say which words are too common to search for "
-    "(the Whoosh and Solr engines do, from articles.search.analysis)",
 }
 
 
@@ -224,7 +222,6 @@ def test_zero_results_offer_a_spelling_and_drops_that_find_something(newsroom, c
 
 
 def test_words_too_common_to_search_for_are_named(newsroom, engine):
-    differs_on_generic(engine, "notes")
     alone = search_articles(SearchRequest(q="the"))
     assert alone.total == 0
     assert alone.notes[0].startswith("“the” is too common a word to search for, so no article")

@@ -9,6 +9,7 @@ import pytest
 import spacy
 from spacy.tokens import Span
 
+from articles.extraction.article_fields import parse_document
 from articles.extraction.entities import (
     article_countries,
     entities_from_doc,
@@ -17,7 +18,6 @@ from articles.extraction.entities import (
 )
 from articles.extraction.headlines import sentence_case
 from articles.extraction.names import fold_text, is_short_form, name_key, name_slug
-from articles.extraction.pages import parse_document
 from articles.extraction.places import resolve_place
 from articles.extraction.readers import read_paths
 from articles.extraction.types import ParsedArticle

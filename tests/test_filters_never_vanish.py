@@ -16,7 +16,8 @@ import pytest
 from django.utils.text import slugify
 
 from articles import search
-from articles.models import Article, Entity, EntityAlias, Mention, Source
+from articles.ingest.authors import set_authors
+from articles.models import Article, Authorship, Entity, EntityAlias, Mention, Source
 
 from .test_search_engine import newsroom  # noqa: F401  (fixture)
 
@@ -52,7 +53,7 @@ def admin_entity_form(entity: Entity, **changes) -> dict:
 def edited(client, newsroom, django_user_model):  # noqa: F811
     """The small archive after an editor's changes in the admin: Kirkuk renamed, a second
     spelling of Kata'ib Hezbollah merged into it, three names refiled under another kind,
-    Reuters given a new slug; and other names (aliases, a web domain)."""
+    Reuters given a new slug; and other names (aliases, a web domain); and bylines."""
     editor = django_user_model.objects.create_superuser("editor", "e@example.org", "pw")
     client.force_login(editor)
     iraq = Entity.objects.get(slug="iraq")
@@ -60,6 +61,8 @@ def edited(client, newsroom, django_user_model):  # noqa: F811
     EntityAlias.objects.create(entity=Entity.objects.get(slug="kataib-hezbollah"), name="KH")
     EntityAlias.objects.create(entity=Entity.objects.get(slug="joe-biden"), name="Joseph R. Biden")
     Source.objects.filter(slug="press-tv").update(domains=["presstv.ir"])
+    set_authors(newsroom["kirkuk"], ["Lisa Rathke"])
+    set_authors(newsroom["baghdad"], ["Lisa Rathke", "Wilson Ring"])
     hizbollah = make("organization", "Kataib Hizbollah", newsroom["tehran"])
     taylor = make("place", "Breonna Taylor", newsroom["biden"])
     houthis = make("person", "Houthis", newsroom["tehran"])
@@ -132,6 +135,12 @@ CASES = [
     ("year", "letter case", "Undated", ("year", "undated"), ""),
     ("year", "junk", "20x0", None, "Year: 2020"),
     ("year", "other digits", "٢٠٢٠", None, "Year: 2020"),
+    ("author", "slug", "lisa-rathke", ("author", "lisa-rathke"), ""),
+    ("author", "letter case", "LISA-RATHKE", ("author", "lisa-rathke"), ""),
+    ("author", "name", "Lisa Rathke", ("author", "lisa-rathke"), ""),
+    ("author", "name in capitals", "LISA RATHKE", ("author", "lisa-rathke"), ""),
+    ("author", "junk", "lisa-rathk", None, "Author: Lisa Rathke"),
+    ("author", "junk", "zzqxv", None, ""),
     ("from", "date", "2020-01-01", ("from", "2020-01-01"), ""),
     ("from", "junk", "yesterday", None, ""),
     ("from", "no such day", "2020-02-30", None, "From 29 Feb 2020"),
@@ -139,7 +148,7 @@ CASES = [
     ("to", "day first", "31/12/2020", None, "Until 31 Dec 2020"),
     ("to", "year alone", "2019", None, "Until 31 Dec 2019"),
 ]
-MARKS = {"place", "org", "person", "source", "section", "year"}
+MARKS = {"place", "org", "person", "source", "section", "year", "author"}
 
 
 def cases():
@@ -170,6 +179,10 @@ def truth(parameter: str, value: str, mark: str) -> set[int]:
         with_it = set(published.filter(source__slug=value).values_list("id", flat=True))
     elif parameter == "section":
         with_it = {a.id for a in published if slugify(a.section) == value}
+    elif parameter == "author":
+        with_it = set(
+            Authorship.objects.filter(author__slug=value).values_list("article_id", flat=True)
+        )
     else:
         with_it = {
             a.id for a in published if str(a.published.year if a.published else "undated") == value
@@ -252,7 +265,7 @@ def check_value(client, parameter, value, canonical, closest, mark):
 
 
 @pytest.mark.parametrize(
-    "parameter", ["place", "org", "person", "source", "section", "year", "from", "to"]
+    "parameter", ["place", "org", "person", "source", "section", "year", "author", "from", "to"]
 )
 def test_an_empty_value_redirects_to_the_search_without_it(client, edited, parameter):
     for written in ("", "-", "+", "%20") if parameter not in ("from", "to") else ("", "%20"):

@@ -8,7 +8,7 @@ Atom, CSV, feed and values page); ``int()`` and ``\\d`` read "٣" (Arabic-Indic)
 import pytest
 from django.contrib.auth import get_user_model
 
-from articles.forms import whole_number
+from articles.forms.parameters import whole_number
 
 pytestmark = pytest.mark.django_db
 

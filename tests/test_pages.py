@@ -1,4 +1,5 @@
-"""Telling headline, section, caption, body, outlet, date and URL apart (articles.extraction.pages).
+"""Telling headline, section, caption, body, outlet, date and URL apart
+(articles.extraction.article_fields).
 
 Golden files in tests/golden/ name an input under ../shared and the metadata expected from it.
 """
@@ -9,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from articles.extraction.article_fields import parse_document
 from articles.extraction.dates import parse_date
 from articles.extraction.dating import date_clues, infer_date
 from articles.extraction.outlets import recognise_outlet
-from articles.extraction.pages import parse_document
 from articles.extraction.readers import read_bytes, read_paths, readable_slug
 from articles.extraction.types import RawDocument
 

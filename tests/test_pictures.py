@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from articles.forms import SearchParams
+from articles.forms.search import SearchParams
 
 from .conftest import CORPUS, SEED
 from .test_search_page import as_json, imported

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.http import QueryDict
 
-from articles.forms import SearchParams, parse_search
+from articles.forms.search import SearchParams, parse_search
 from articles.models import Entity, EntityAlias, EntityRedirect, Source
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from itertools import islice
 
 import pytest
 
-from articles.extraction.pages import parse_document
+from articles.extraction.article_fields import parse_document
 from articles.extraction.readers import archives, count_documents, read_bytes, read_paths
 from articles.extraction.types import RawDocument, ReadFailure
 

@@ -112,6 +112,68 @@ def test_solr_stop_words_are_the_whoosh_analyzers():
     assert {w for w in lines if w and not w.startswith("#")} == set(STOP_WORDS)
 
 
+def _stop_word_char_filter() -> str:
+    """The pattern schema.xml's char filter must have: every whole token Whoosh's StopFilter
+    drops (a stop word, one written with dots that AcronymFilter joins, a single character)."""
+    from articles.search.analysis import STOP_WORDS
+
+    words = sorted(STOP_WORDS, key=lambda w: (-len(w), w))
+    dotted = [r"\.".join(w) for w in words if len(w) > 1 and w.isalpha()]
+    return r"(?i)(?<!\w)(?<!\w\.)(?:" + "|".join([*words, *dotted]) + r"|\w)(?!\w)(?!\.\w)"
+
+
+def test_solr_text_types_drop_stop_words_before_numbering_them_as_whoosh_does():
+    import xml.etree.ElementTree as ET
+
+    from articles.search.solr.collections import CONFIGSET_DIR
+
+    root = ET.parse(CONFIGSET_DIR / "schema.xml").getroot()
+    types = {t.get("name"): t for t in root.iter("fieldType")}
+    for name in ("text_newsroom", "text_words"):
+        (char_filter,) = types[name].iter("charFilter")
+        assert char_filter.get("pattern") == _stop_word_char_filter(), name
+
+
+def test_the_stop_word_char_filter_closes_gaps_as_whoosh_does_on_corpus_text():
+    """Whoosh renumbers the words after a dropped one; with the char filter first, Lucene's
+    StopFilter (which keeps gaps, as renumber=False does here) sees no word to drop, so the
+    words stand as far apart as in Whoosh (Java and Python read this pattern alike). Whoosh
+    starts counting at its first word kept: what phrases compare is the distances."""
+    import re
+
+    from whoosh.analysis import LowercaseFilter, RegexTokenizer, StopFilter
+
+    from articles.extraction.names import fold_text
+    from articles.search.analysis import MIN_WORD_LENGTH, STOP_WORDS, AcronymFilter
+    from articles.search.analysis import unstemmed_analyzer as whoosh
+
+    from .conftest import CORPUS
+
+    if not CORPUS.exists():
+        pytest.skip("../shared/corpus is not beside the repository")
+    lucene_like = (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | AcronymFilter()
+        | StopFilter(stoplist=STOP_WORDS, minsize=MIN_WORD_LENGTH, renumber=False)
+    )
+    char_filter = re.compile(_stop_word_char_filter())
+    texts = [p.read_text(encoding="latin-1") for p in sorted(CORPUS.glob("bbc_news/*/1*.txt"))]
+    texts.append("Other A.N. and U.S. a.m. x.the the.5 ...of I B.B.C. THE End - o-f")
+    assert len(texts) > 100
+
+    def numbered(tokens) -> list[tuple[str, int]]:
+        words = [(t.text, t.pos) for t in tokens]
+        return [(word, pos - words[0][1]) for word, pos in words]
+
+    for text in map(fold_text, texts):
+        expected = numbered(whoosh()(text, positions=True))
+        filtered = char_filter.sub("", text)
+        assert numbered(lucene_like(filtered, positions=True)) == expected
+        if text.startswith("other a.n."):
+            assert expected[:4] == [("other", 0), ("us", 1), ("am", 2), ("x.the", 3)]
+
+
 def test_the_configset_name_changes_with_its_files(tmp_path, monkeypatch):
     from articles.search.solr import collections
 

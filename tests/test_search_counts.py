@@ -11,7 +11,7 @@ import pytest
 from articles import search
 from articles.models import Article
 from articles.search import SearchRequest, search_articles
-from articles.search.timeline import choose_unit, period_end, period_starts
+from articles.search.periods import choose_unit, period_end, period_starts
 
 from .test_search_engine import make_newsroom
 

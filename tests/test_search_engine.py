@@ -13,7 +13,7 @@ from django.core.management import call_command
 from articles import search
 from articles.models import Article, Entity, Mention, Source
 from articles.search import FacetCount, SearchRequest, search_articles
-from articles.search.query import NOTE_UNREADABLE, parse_query
+from articles.search.query import MAX_LEAVES, parse_query
 from articles.search.vocabulary import FILTER_FIELDS
 from articles.search.whoosh.fast import FastSearch
 
@@ -153,10 +153,17 @@ def test_odd_queries_never_raise(newsroom, q):
     assert response.total >= 0
 
 
-def test_unreadable_query_is_searched_as_words_with_a_note(newsroom):
+def test_unreadable_query_is_not_searched_as_anything_else(newsroom):
     response = search_articles(SearchRequest(q='troops "Kirkuk'))
-    assert NOTE_UNREADABLE in response.notes
-    assert ids(response) == {newsroom["kirkuk"].id}
+    assert response.total == 0 and response.hits == []
+    error = response.query_error
+    assert error.message == (
+        'Could not read the query: a quotation mark is not closed, after “troops "”.'
+    )
+    assert error.position == 7 and error.offered == 'troops "Kirkuk"'
+    assert ids(search_articles(SearchRequest(q=error.offered))) == {newsroom["kirkuk"].id}
+    assert search.count_articles(SearchRequest(q='troops "Kirkuk')) == 0
+    assert list(search.iter_result_ids(SearchRequest(q='troops "Kirkuk'))) == []
 
 
 def test_empty_query_matches_every_published_article_newest_first(newsroom):
@@ -166,9 +173,12 @@ def test_empty_query_matches_every_published_article_newest_first(newsroom):
     assert newsroom["hidden"].id not in ids(response)
 
 
-def test_long_query_is_cut_with_a_note():
-    parsed = parse_query(" ".join(["word"] * 100 + ["other"] * 100))
-    assert parsed.notes and "first" in parsed.notes[0]
+def test_a_query_of_too_many_words_is_refused_with_its_first_words_offered():
+    words = [f"w{n}" for n in range(MAX_LEAVES + 20)]
+    parsed = parse_query("(" + " ".join(words) + ")")
+    assert parsed.root is None and f"more than {MAX_LEAVES} words" in parsed.error.message
+    assert parsed.error.offered == "(" + " ".join(words[:MAX_LEAVES]) + ")"
+    assert parse_query(" ".join(["word"] * 300)).error is None  # the same word is one
 
 
 @pytest.mark.parametrize("q", ["Kataib", "Kata'ib", "Kata’ib", "KATAIB", "kata'ib hezbollah"])

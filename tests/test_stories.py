@@ -169,9 +169,20 @@ def test_collapsing_pages_a_story_once_on_every_engine(engine):
     refs = (CHUBB, CHUBB_AGAIN, SUN, PHILLIPS)
     report = import_documents(corpus_documents(refs))
     chubb = {pk for _, pk in report.created[:2]}
-    request = SearchRequest(q="completed", sort="newest", per_page=1, collapse_stories=True)
+    # As the search page asks: only the top values of a group counted (FacetLimits).
+    request = SearchRequest(
+        q="completed",
+        sort="newest",
+        per_page=1,
+        collapse_stories=True,
+        facet_top={"org": 1},
+    )
     pages = [search_articles(SearchRequest(**{**request.__dict__, "page": n})) for n in (1, 2)]
     assert pages[0].total == pages[1].total == 2  # both Chubb articles match
+    for page in pages:  # facets count every match, collapsed or not
+        organizations = page.facets["org"]
+        assert len(organizations) == 1 and organizations.distinct >= 1
+        assert organizations[0].count == 2
     [first] = pages[0].hits
     assert first.article_id in chubb and first.story_id == story_of(Article(pk=first.article_id))
     assert pages[1].hits == [] and pages[1].shown_earlier == 1 and pages[1].covered == 1

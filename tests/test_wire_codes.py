@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from articles.extraction.pages import parse_document
+from articles.extraction.article_fields import parse_document
 from articles.extraction.readers import read_paths
 from articles.extraction.wirecodes import (
     reuters_company_marks,

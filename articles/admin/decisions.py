@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from .. import selectors
-from ..forms import whole_number
+from ..forms.parameters import whole_number
 from ..ingest.reconcile import editor
 from ..models import Entity, EntityDecision
 

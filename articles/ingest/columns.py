@@ -6,8 +6,8 @@ import hashlib
 import re
 from functools import cache
 
+from ..extraction.article_fields import safe_url
 from ..extraction.names import name_key
-from ..extraction.pages import safe_url
 from ..models import Article, Entity
 
 _SPACES = re.compile(r"\s+")

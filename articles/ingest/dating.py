@@ -23,9 +23,9 @@ from datetime import date
 from django.db import transaction
 from django.db.models.functions import Substr
 
+from ..extraction.article_fields import parse_document
 from ..extraction.dating import DateClues, SequenceModel, calibrate, date_clues, infer_date
 from ..extraction.dating.clues import LEAD_CHARS
-from ..extraction.pages import parse_document
 from ..extraction.types import ParsedArticle
 from ..models import Article
 from ..search import queue

@@ -6,15 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import selectors
-from ..search.vocabulary import ENTITY_FILTERS, FILTER_FIELDS
+from ..search.vocabulary import ENTITY_FILTERS, FILTERS
 
-# URL kind -> (filter field, title, singular)
+# URL kind -> (filter field, title, singular): the filter's labels.
 BROWSE_KINDS = {
-    "sources": ("source", "Outlets", "outlet"),
-    "places": ("place", "Places", "place"),
-    "organizations": ("org", "Organizations", "organization"),
-    "people": ("person", "People", "person"),
-    "authors": ("author", "Authors", "author"),
+    kind: (name, FILTERS[name].label_plural.capitalize(), FILTERS[name].label)
+    for kind, name in (
+        ("sources", "source"),
+        ("places", "place"),
+        ("organizations", "org"),
+        ("people", "person"),
+        ("authors", "author"),
+    )
 }
 TOP_ENTRIES = 100  # a big list opens on its most named entries
 BIG_LIST = 300
@@ -59,7 +62,6 @@ class BrowsePage:
             ),
             "nav": self.kind,
             "browse_kinds": [(k, v[1]) for k, v in BROWSE_KINDS.items()],
-            "filter_fields": FILTER_FIELDS,
         }
 
 

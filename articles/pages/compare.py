@@ -21,11 +21,12 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from .. import search, selectors
-from ..forms import CompareParams, SearchParams
-from ..search.timeline import filled, period_starts
+from ..forms.compare import CompareParams
+from ..forms.search import SearchParams
+from ..search.periods import filled, period_starts
 from .compare_chart import MARKERS, Chart, chart, is_sparse
-from .formats import csv_cell
 from .search import describe, name_lookup, search_request, search_url
+from .search_formats import csv_cell
 from .timeline import UNIT_PLURAL, period_end, period_label, period_links
 
 MAX_OUTLETS = 6  # lines of a comparison by outlet: the outlets with most matches
@@ -109,6 +110,10 @@ class ComparePage:
     notes: list[str] = field(default_factory=list)  # a period that could not be drawn
 
     @property
+    def series_notes(self) -> bool:
+        return any(s.notes for s in self.series)
+
+    @property
     def by_source(self) -> bool:
         return self.params.by == "source"
 
@@ -182,7 +187,7 @@ def compare_page(params: CompareParams) -> ComparePage:
             total=response.total,
             undated=response.timeline.undated if response.timeline else 0,
             url=search_url(line.counted),
-            notes=list(response.notes),
+            notes=[*_query_error(response), *response.notes],
             source=line.source,
             baseline_total=sum(p.cells[n - 1].baseline for p in periods),
         )
@@ -199,6 +204,14 @@ def compare_page(params: CompareParams) -> ComparePage:
         shares_chart=_chart(periods, share=True),
         notes=notes,
     )
+
+
+def _query_error(response: search.SearchResponse) -> list[str]:
+    """A search that cannot be read counts nothing: say why, and what would read."""
+    error = response.query_error
+    if error is None:
+        return []
+    return [error.message + (f" Compare instead: {error.offered}" if error.offered else "")]
 
 
 def _chart(periods: list[Period], *, share: bool) -> Chart:
@@ -266,7 +279,14 @@ def _lines(params: CompareParams) -> list[Line]:
     chosen = filters.include.get("source", ())
     if not chosen:
         facets = search.search_articles(
-            search_request(filters.edited(q=q), page=1, per_page=0, facets=True)
+            search_request(
+                filters.edited(q=q),
+                page=1,
+                per_page=0,
+                facets=True,
+                facet_fields=("source",),
+                facet_top={"source": MAX_OUTLETS},
+            )
         ).facets
         chosen = tuple(fc.value for fc in facets.get("source", ())[:MAX_OUTLETS])
     lines = []

@@ -19,12 +19,12 @@ from django.urls import reverse
 
 from .. import search, selectors
 from ..filter_lookup import closest_values, look_up
-from ..forms import SearchParams
+from ..forms.search import SearchParams
 from ..models import Article, Entity
 from ..search.vocabulary import ENTITY_FILTERS, FILTER_LABELS, KIND_FILTERS
 from .dates import date_json
-from .formats import timeline_json
 from .search import search_url
+from .search_formats import timeline_json
 from .timeline import TimelineChart, articles_text, timeline_chart
 
 # URL segment -> Entity.kind; the pages sit under the browse lists (/places/, ...).
@@ -182,6 +182,7 @@ def entity_page(entity: Entity) -> EntityPage:
     names of what it is mentioned with (one query), its aliases (one query)."""
     field = KIND_FILTERS[entity.kind]
     params = SearchParams(include={field: (entity.slug,)})
+    left_out = _left_out(entity)
     response = search.search_articles(
         search.SearchRequest(
             require={field: (entity.slug,)},
@@ -189,10 +190,17 @@ def entity_page(entity: Entity) -> EntityPage:
             per_page=LATEST,
             facets=True,
             timeline="auto",
+            # What the page lists: the most mentioned of each kind, the top outlets.
+            facet_fields=(*ENTITY_FILTERS, "source"),
+            facet_top={
+                **{name: MENTIONED_WITH + len(left_out) for name in ENTITY_FILTERS},
+                "source": OUTLETS,
+            },
+            facet_values={field: tuple(left_out)},
         )
     )
     country = _country(entity)
-    mentioned = _mentioned_with(params, field, response.facets, _left_out(entity))
+    mentioned = _mentioned_with(params, field, response.facets, left_out)
     sources = selectors.source_names()
     outlets = [
         Outlet(
@@ -233,7 +241,7 @@ def _mentioned_with(params, own_field, facets, left_out: set[str]) -> list[Menti
         counts = facets.get(name) or search.FacetCounts(())
         skipped = left_out if name == own_field else set()
         top = [fc for fc in counts[: MENTIONED_WITH + len(skipped)] if fc.value not in skipped]
-        total = len(counts) - len(counts.counts_for(skipped) if skipped else ())
+        total = counts.distinct - len(counts.counts_for(skipped) if skipped else ())
         values = _mentioned(params, own_field, name, top[:MENTIONED_WITH])
         more = _mentions_url(params, name) if total > len(values) else ""
         label = FILTER_LABELS[name][1].capitalize()
@@ -321,7 +329,9 @@ def mentions_page(entity: Entity, field: str, page: int) -> MentionsPage:
     own_field = KIND_FILTERS[entity.kind]
     params = SearchParams(include={own_field: (entity.slug,)})
     response = search.search_articles(
-        search.SearchRequest(require={own_field: (entity.slug,)}, per_page=0, facets=True)
+        search.SearchRequest(
+            require={own_field: (entity.slug,)}, per_page=0, facets=True, facet_fields=(field,)
+        )
     )
     left_out = _left_out(entity) if field == own_field else set()
     counts = [fc for fc in response.facets.get(field, ()) if fc.value not in left_out]

@@ -1,7 +1,7 @@
 """What one search shows: result rows, filter groups, chips and the words that describe it.
 
 The search page, its JSON, its feed and its CSV all start here: ``search_request`` is the one
-conversion of a search state (articles.forms.SearchParams) into a request to the search
+conversion of a search state (articles.forms.search.SearchParams) into a request to the search
 service, and ``search_page`` gathers a page. Names of the values come from the database
 (articles.selectors), counts from the search engine.
 """
@@ -19,19 +19,13 @@ from django.utils.dateformat import format as date_format
 
 from .. import search, selectors
 from ..extraction.names import name_slug
-from ..forms import SearchParams
+from ..filter_lookup import value_names
+from ..forms.search import SearchParams
 from ..models import Article
-from ..search.vocabulary import (
-    DATE_KINDS,
-    ENTITY_FILTERS,
-    FILTER_FIELDS,
-    FILTER_LABELS,
-    PER_PAGE,
-    UNDATED,
-)
+from ..search.vocabulary import FILTER_GROUPS, FILTERS, PER_PAGE, UNDATED
 from .story import StoryPreview, story_previews
 from .timeline import TimelineChart, timeline_chart
-from .worldmap import WorldMap, world_map
+from .worldmap import WorldMap, country_slugs, world_map
 
 FACETS_SHOWN = 10  # values in view in each filter group
 FACETS_ON_PAGE = 30  # values in its "All N places" list (the values page and JSON have more)
@@ -46,9 +40,9 @@ def search_request(params: SearchParams, **changes) -> search.SearchRequest:
     (``page``, ``per_page``, ``facets``, ``sort``)."""
     fields = {
         "q": params.q,
-        "include": dict(params.include),
-        "exclude": dict(params.exclude),
-        "require": dict(params.require),
+        "include": _by_field(params.include),
+        "exclude": _by_field(params.exclude),
+        "require": _by_field(params.require),
         "date_from": params.date_from,
         "date_to": params.date_to,
         # nothing to rank by without words: newest first reads best
@@ -61,6 +55,11 @@ def search_request(params: SearchParams, **changes) -> search.SearchRequest:
         "collapse_stories": params.stories and params.format in ("html", "json"),
     }
     return search.SearchRequest(**{**fields, **changes})
+
+
+def _by_field(values: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Filter parameter -> values, as index field -> values (what the search service takes)."""
+    return {FILTERS[name].field: slugs for name, slugs in values.items()}
 
 
 @dataclass
@@ -86,6 +85,14 @@ class FacetGroup:
     # Values are chosen in this filter ("any of"): its counts leave that choice out, each
     # being what this value alone finds with the other filters.
     counted_apart: bool = False
+    value_count_exact: bool = True  # False: the engine estimated it (a sharded cluster)
+
+    @property
+    def value_count_text(self) -> str:
+        """ "30,124", or "about 30,100" when the engine could only estimate it."""
+        if self.value_count_exact:
+            return f"{self.value_count:,}"
+        return f"about {round(self.value_count, -2 if self.value_count >= 10_000 else -1):,}"
 
     @property
     def counted_text(self) -> str:
@@ -151,6 +158,14 @@ class SearchPage:
     # an earlier page stands for (stories collapsed).
     covered: int = 0
     shown_earlier: int = 0
+    # The query could not be read or searched: nothing was searched.
+    query_error: search.QueryError | None = None
+
+    @property
+    def offered_url(self) -> str:
+        """The search for the query the error offers instead, with the same filters."""
+        offered = self.query_error.offered if self.query_error else None
+        return search_url(self.params.edited(q=offered, page=1)) if offered else ""
 
     @property
     def count_text(self) -> str:
@@ -261,6 +276,7 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         facets=facets,
         timeline="auto" if pictures else "",
         facets_within=("place",) if pictures else (),  # the map counts these results
+        **facets_shown(pictures),
     )
     response = search.search_articles(request)
     rows = selectors.articles_for_hits([hit.article_id for hit in response.hits])
@@ -277,10 +293,12 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         for hit in response.hits
         if hit.article_id in rows
     ]
-    facet_counts = {name: response.facets.get(name, ()) for name in FILTER_FIELDS}
+    facet_counts = {
+        g.name: response.facets.get(g.field) or search.FacetCounts(()) for g in FILTER_GROUPS
+    }
     wanted = {
-        name: {fc.value for fc in facet_counts[name][:FACETS_LISTED]} | _active(params, name)
-        for name in ENTITY_FILTERS
+        name: {fc.value for fc in counts[:FACETS_LISTED]} | _active(params, name)
+        for name, counts in facet_counts.items()
     }
     name_of = _namer(wanted, names)
     groups = [
@@ -293,16 +311,18 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
             required=set(params.require.get(name, ())),
             alone_url=_alone_url(params, name),
         )
-        for name in FILTER_FIELDS
+        for name in FILTERS
     ]
     chips = [
         Chip(field, f"{mark}{slug}", chip_text(field, name_of(field, slug), mark))
         for field, slug, mark in params.active()
     ] + [Chip(name, value, unmatched_chip_text(name, value)) for name, value in params.unmatched]
     num_pages = max(1, -(-response.total // per_page)) if response.total else 0
-    undated = _undated_left_out(params) if params.format in ("html", "json") else 0
+    error = response.query_error
+    pictures = pictures and error is None
+    undated = _undated_left_out(params) if params.format in ("html", "json") and not error else 0
     suggestion = response.suggestion
-    if suggestion and suggestion.casefold() == params.q.casefold():
+    if suggestion and _same_words(suggestion, params.q):
         suggestion = None
     return SearchPage(
         params=params,
@@ -321,7 +341,25 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         undated_left_out=undated,
         covered=response.covered,
         shown_earlier=response.shown_earlier,
+        query_error=error,
     )
+
+
+def facets_shown(pictures: bool) -> dict:
+    """What a search page asks the engine to count: the values it lists of each group (every
+    year: they are listed newest first, not by count) and how many there are; the map's
+    countries by name. A match-all search has some 100,000 places, organizations and people,
+    which a cluster would otherwise send on every page."""
+    top = {g.field: FACETS_LISTED for g in FILTER_GROUPS if g.order != "newest"}
+    countries = {"place": country_slugs()} if pictures else {}
+    return {"facet_top": top, "facet_values": countries}
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Whether two queries differ only in the case of words (not of operators: "not" is a
+    word, NOT an operator)."""
+    operators = re.compile(r"\b(?:AND|OR|NOT)\b")
+    return a.casefold() == b.casefold() and operators.findall(a) == operators.findall(b)
 
 
 def search_url(params: SearchParams) -> str:
@@ -356,32 +394,19 @@ def _active(params: SearchParams, field: str) -> set[str]:
 
 
 def name_lookup(params: SearchParams) -> NameOf:
-    """name_of(field, slug) for the values a search state names (one query)."""
-    return _namer({name: _active(params, name) for name in ENTITY_FILTERS})
+    """name_of(field, slug) for the values a search state names (a query or two)."""
+    return _namer({name: _active(params, name) for name in FILTERS})
 
 
 def _namer(wanted: dict[str, set[str]], known: dict | None = None) -> NameOf:
-    """name_of(field, slug) for a page: entity names of ``wanted`` (filter -> slugs) in one
-    query, outlets and sections from the cache; ``known`` fills in, the slug is the last
+    """name_of(field, slug) for a page: the names of ``wanted`` (filter -> slugs), looked up
+    together (articles.filter_lookup.value_names); ``known`` fills in, the slug is the last
     resort."""
-    entity_name = selectors.entity_names(
-        {ENTITY_FILTERS[name]: slugs for name, slugs in wanted.items() if name in ENTITY_FILTERS}
-    )
-    sources, sections = selectors.source_names(), selectors.section_names()
+    names = value_names(wanted)
     known = known or {}
 
     def name_of(field: str, slug: str) -> str:
-        if field in ENTITY_FILTERS:
-            return entity_name.get((ENTITY_FILTERS[field], slug)) or known.get((field, slug), slug)
-        if field == "source":
-            return sources.get(slug, slug)
-        if field == "section":
-            return sections.get(slug, slug)
-        if field == "year" and slug == UNDATED:
-            return "Undated"
-        if field == "dates":
-            return DATE_KINDS.get(slug, slug)
-        return slug
+        return names.get((field, slug)) or known.get((field, slug)) or slug
 
     return name_of
 
@@ -410,12 +435,14 @@ def _facet_group(
 
     Each count links the search it counts (``alone_url``): the value alone as this filter's
     choice; none where that is the page itself or no count is shown."""
-    if field == "year":  # newest year first, undated articles last
-        counts = sorted(counts, key=lambda fc: (fc.value != UNDATED, fc.value), reverse=True)
-    top = counts[:FACETS_LISTED]
+    group = FILTERS[field]
+    listed = counts
+    if group.order == "newest":  # newest year first, undated articles last
+        listed = sorted(counts, key=lambda fc: (fc.value != UNDATED, fc.value), reverse=True)
+    top = listed[:FACETS_LISTED]
     count_of = {fc.value: fc.count for fc in top}
     if included - count_of.keys():
-        count_of.update((fc.value, fc.count) for fc in counts if fc.value in included)
+        count_of.update(counts.counts_for(included - count_of.keys()))
     anyof = included - required
     link = alone_url or (lambda slug: "")
     active = sorted(
@@ -440,10 +467,12 @@ def _facet_group(
     ]
     return FacetGroup(
         field,
-        *FILTER_LABELS[field],
+        group.label,
+        group.label_plural,
         [*active, *left_out, *others],
-        value_count=len(counts),
+        value_count=counts.distinct,
         counted_apart=bool(anyof),
+        value_count_exact=counts.distinct_exact,
     )
 
 
@@ -452,14 +481,14 @@ def unmatched_chip_text(name: str, value: str) -> str:
     if name in ("from", "to"):
         return f"{'Start' if name == 'from' else 'End'} date: “{value}”, not a date"
     mark, bare = (value[0], value[1:]) if value[:1] in ("-", "+") else ("", value)
-    label = FILTER_LABELS[name][0].capitalize()
+    label = FILTERS[name].label.capitalize()
     word = {"-": "not ", "+": "also "}.get(mark, "")
     return f"{label}: {word}“{bare}”, not in the archive"
 
 
 def chip_text(field: str, name: str, mark: str = "") -> str:
     """ "Place: Iraq"; mark "-" (left out) "Place: not Iraq", "+" (required) "Place: also Iraq"."""
-    label = FILTER_LABELS[field][0].capitalize()
+    label = FILTERS[field].label.capitalize()
     return f"{label}: {({'-': 'not ', '+': 'also '}).get(mark, '')}{name}"
 
 
@@ -475,19 +504,20 @@ def describe(params: SearchParams, name_of: NameOf) -> str:
             parts.insert(0, f"({text})" if len(anyof) > 1 and allof else text)
         return " and ".join(parts)
 
+    def part(group) -> str:
+        """ "by Jane Doe": a group's values after its preposition."""
+        return " ".join(filter(None, (group.preposition, names(group.name))))
+
     subject = []
     if params.q:
         subject.append(_quoted_words(params.q))
-    for field in ("org", "person"):
-        if names(field):
-            subject.append(names(field))
+    subject += [names(g.name) for g in FILTER_GROUPS if g.summary == "subject" and names(g.name)]
     head = ", ".join(subject)
-    if names("place"):
-        head = f"{head} in {names('place')}" if head else names("place")
+    for group in FILTER_GROUPS:  # "troops in Iraq"; "Iraq" alone without a subject
+        if group.summary == "where" and names(group.name):
+            head = f"{head} {part(group)}" if head else names(group.name)
     segments = [head] if head else []
-    for field in ("source", "section", "year", "dates"):
-        if names(field):
-            segments.append(names(field))
+    segments += [part(g) for g in FILTER_GROUPS if g.summary == "part" and names(g.name)]
     dates = [
         f"{word} {date_text(day)}"
         for word, day in (("from", params.date_from), ("until", params.date_to))
@@ -516,7 +546,8 @@ def _quoted_words(q: str) -> str:
 
 
 def _left_out(field: str, names: list[str]) -> str:
-    where = "in " if field == "place" else ""
+    preposition = FILTERS[field].preposition
+    where = f"{preposition} " if preposition else ""
     if len(names) == 1:
         return f"not {where}{names[0]}"
     if len(names) == 2:  # "not in Iraq or Japan" reads as if one of them would do
@@ -568,9 +599,16 @@ def facet_value_listing(
     ``letter`` to the values whose name starts with it ("#": a digit).
     """
     response = search.search_articles(
-        search_request(params, sort="newest", page=1, per_page=1, facets=True)
+        search_request(
+            params,
+            sort="newest",
+            page=1,
+            per_page=1,
+            facets=True,
+            facet_fields=(FILTERS[field].field,),
+        )
     )
-    counts = list(response.facets.get(field, []))
+    counts = list(response.facets.get(FILTERS[field].field, []))
     wanted_slug = name_slug(find) if find else ""
     found = [fc for fc in counts if wanted_slug in fc.value] if wanted_slug else counts
     letters = tuple(sorted({first_letter(fc.value) for fc in found}, key=lambda c: (c == "#", c)))
@@ -578,16 +616,16 @@ def facet_value_listing(
     num_pages = max(1, -(-len(matching) // VALUES_PER_PAGE))
     page = min(params.page, num_pages)
     top = matching[(page - 1) * VALUES_PER_PAGE : page * VALUES_PER_PAGE]
-    wanted = {name: _active(params, name) for name in ENTITY_FILTERS}
-    if field in ENTITY_FILTERS:
-        wanted[field] |= {fc.value for fc in top}
+    wanted = {name: _active(params, name) for name in FILTERS}
+    wanted[field] |= {fc.value for fc in top}
     name_of = _namer(wanted)
     included = set(params.include.get(field, ()))
     values = [
         FacetValue(fc.value, name_of(field, fc.value), fc.count, fc.value in included) for fc in top
     ]
     return FacetListing(
-        *FILTER_LABELS[field],
+        FILTERS[field].label,
+        FILTERS[field].label_plural,
         summary=describe(params, name_of),
         total=len(counts),
         values=values,

@@ -13,9 +13,9 @@ from datetime import date
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from ..forms import SearchParams
+from ..forms.search import SearchParams
 from ..search import Timeline
-from ..search.timeline import period_end
+from ..search.periods import period_end
 from ..search.vocabulary import DATES_INFERRED, DATES_PUBLISHED, UNDATED
 
 WIDTH, HEIGHT = 600, 120  # the chart's viewBox; CSS scales it to the column

@@ -1,6 +1,6 @@
 """Filter values that name nothing: what the page says, and the closest values as links.
 
-A search with such a value finds nothing (articles.forms keeps it in the link). Each value
+A search with such a value finds nothing (articles.forms.search keeps it in the link). Each value
 gets its message, the archive's closest values as the same search with that value instead,
 and the search without it, each with how many articles it finds: the reader chooses, the
 site never widens a search on its own.
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .. import search
 from ..filter_lookup import closest_values, date_readings
-from ..forms import SearchParams, unmatched_message
+from ..forms.search import SearchParams, unmatched_message
 from .search import chip_text, date_text, search_request
 
 SHOWN = 3  # values given their closest values (each costs a few counts)

@@ -22,7 +22,7 @@ from html import escape as html_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .. import selectors
-from ..forms import SearchParams
+from ..forms.search import SearchParams
 from .map_shapes import world_shapes
 from .timeline import articles_text
 
@@ -130,6 +130,11 @@ def _country_url(params: SearchParams, url_of: Callable[[SearchParams], str]) ->
     stand_in = params.edited(include={**params.include, "place": ("\x00",)}, format="html")
     head, _, tail = url_of(stand_in.edited(facets=True)).partition("%00")
     return lambda slug: f"{head}{slug}{tail}"
+
+
+def country_slugs() -> tuple[str, ...]:
+    """The place values the map shades: a search asks for their counts by name."""
+    return tuple(place.slug for place in selectors.country_places().values())
 
 
 def world_map(

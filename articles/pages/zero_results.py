@@ -1,4 +1,5 @@
-"""A search with no results: what dropping each filter alone would find, as counts and links."""
+"""A search with no results: what dropping each filter alone, or dropping or loosening one part
+of the query (articles.search.query_relaxations), would find, as counts and links."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 
 from .. import search
-from ..forms import SearchParams
+from ..forms.search import SearchParams
 from .search import Chip, search_request
 
 
@@ -32,14 +33,17 @@ MAX_CHANGES = 12  # each is a count over the index; a pasted URL can carry many 
 
 
 def zero_result_changes(params: SearchParams, chips: list[Chip]) -> ZeroResultChanges | None:
-    """For each active filter, what dropping it alone would find (counts only)."""
-    candidates = _candidates(params, chips)
+    """For each part of the query and each active filter, what dropping or loosening it alone
+    would find (counts only)."""
+    dropped = _candidates(params, chips)
+    relaxed = [(text, params.edited(q=q)) for text, q in search.query_relaxations(params.q)]
+    candidates = relaxed + dropped
     if not candidates:
         return None
     changes = [_change(text, p) for text, p in candidates[:MAX_CHANGES]]
     helpful = sorted((c for c in changes if c.count), key=lambda c: -c.count)
     everything = None
-    if not helpful and len(candidates) - bool(params.q) > 1:
+    if not helpful and len(dropped) - bool(params.q) > 1:
         bare = params.without_filters()
         text = (
             f"Keep only the words “{truncatechars(params.q, 60)}”"

@@ -15,7 +15,9 @@ Layout (each module says more):
 - ``service``: searching and indexing; ``queue``: the index queue and its one writer.
 """
 
+from .query import QueryError
 from .service import (
+    check_query,
     clear_index,
     count_articles,
     current_engine,
@@ -25,6 +27,7 @@ from .service import (
     iter_result_ids,
     more_like_this,
     probe_index,
+    query_relaxations,
     rebuild_index,
     remove_articles,
     search_articles,
@@ -52,8 +55,10 @@ __all__ = [
     "Hit",
     "SearchRequest",
     "SearchResponse",
+    "QueryError",
     "SearchUnavailable",
     "Timeline",
+    "check_query",
     "clear_index",
     "count_articles",
     "current_engine",
@@ -63,6 +68,7 @@ __all__ = [
     "iter_result_ids",
     "more_like_this",
     "probe_index",
+    "query_relaxations",
     "rebuild_index",
     "remove_articles",
     "search_articles",

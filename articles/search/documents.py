@@ -12,7 +12,8 @@ works one object at a time for haystack's own code paths.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.template.loader import get_template
@@ -23,40 +24,43 @@ from haystack.exceptions import SkipDocument
 
 from ..extraction.names import fold_text
 from ..models import Article, Authorship, Entity, EntityAlias, Mention
-from .vocabulary import (
-    DATES_INFERRED,
-    DATES_PUBLISHED,
-    FILTER_FIELDS,
-    KIND_FILTERS,
-    UNDATED,
-)
+from .vocabulary import DATES_INFERRED, DATES_PUBLISHED, FILTER_GROUPS, UNDATED, FilterGroup
 
 CHUNK = 1000
 TEXT_TEMPLATE = "search/indexes/articles/article_text.txt"
 
 
-class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
+# One keyword value per slug for each filter group (faceted=True adds the `<field>_exact` field
+# facets use). MultiValueField even for single values: a single-valued faceted CharField is
+# stemmed.
+FilterFields = type(
+    "FilterFields",
+    (indexes.SearchIndex,),
+    {
+        "__module__": __name__,
+        "__doc__": "The index fields of articles.search.vocabulary.FILTER_GROUPS, one each.",
+        **{group.field: indexes.MultiValueField(faceted=True) for group in FILTER_GROUPS},
+    },
+)
+
+
+class ArticleIndex(FilterFields, indexes.Indexable):
     # Folded text from TEXT_TEMPLATE: headline twice (weighted above the body), caption,
     # section, body, entity names and aliases. Rendered in bulk by build_documents.
     text = indexes.CharField(document=True, use_template=True, template_name=TEXT_TEMPLATE)
-    # Unstemmed headline words: the vocabulary for "did you mean" on Whoosh.
+    # The same text, its words not stemmed: exact forms (=word, "phrases", word*). On a
+    # cluster: a text type like `text`'s without the stemmer (same positions).
+    text_unstemmed = indexes.CharField(use_template=True, template_name=TEXT_TEMPLATE)
+    # headline: searches; its unstemmed words are also the "did you mean" vocabulary.
     headline = indexes.CharField(model_attr="headline")
+    headline_unstemmed = indexes.CharField(model_attr="headline")
     article_id = indexes.IntegerField(model_attr="id")
     # The date the archive files the article under (Article.date: stated, inferred or an
     # editor's; ``dates`` says which), what sorting, date filters and the timeline use.
     published = indexes.DateField(model_attr="date", null=True)
     updated_at = indexes.DateTimeField(model_attr="updated_at")
-    # One keyword value per slug (faceted=True adds the `<name>_exact` field facets use).
-    # MultiValueField even for single values: a single-valued faceted CharField is stemmed.
-    place = indexes.MultiValueField(faceted=True)
-    org = indexes.MultiValueField(faceted=True)
-    person = indexes.MultiValueField(faceted=True)
-    source = indexes.MultiValueField(faceted=True)
-    section = indexes.MultiValueField(faceted=True)
-    year = indexes.MultiValueField(faceted=True)
-    dates = indexes.MultiValueField(faceted=True)  # "published" or "inferred"; none if undated
-    # Author slugs (Author.slug), for the author filter and `author:` searches.
-    authors = indexes.MultiValueField(faceted=True)
+    # The filter groups' fields come from FilterFields, their values from DOCUMENT_VALUES
+    # (``authors``: author slugs, for the author filter and `author:` searches).
 
     def get_model(self):
         return Article
@@ -115,16 +119,10 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
             return
         mentions = _mentions_of([r["id"] for r in rows])
         entities.load({e for ids_ in mentions.values() for e in ids_})
-        authors: dict[int, list[str]] = defaultdict(list)
-        for article_id, slug in (
-            Authorship.objects.filter(article_id__in=[r["id"] for r in rows])
-            .order_by("article_id", "position")
-            .values_list("article_id", "author__slug")
-        ):
-            authors[article_id].append(slug)
+        authors = _authors_of([r["id"] for r in rows])
         ct = "articles.article"
         for row in rows:
-            facets, names = _facets(row, mentions.get(row["id"], ()), entities)
+            facets, names = _facets(row, mentions.get(row["id"], ()), entities, authors)
             # haystack's template convention (`object`), with plain values instead of a model
             # instance: no query per article.
             text = template.render(
@@ -138,12 +136,15 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
                     )
                 }
             )
+            folded, headline = fold_text(text), fold_text(row["headline"])
             doc = {
                 ID: f"{ct}.{row['id']}",
                 DJANGO_CT: ct,
                 DJANGO_ID: str(row["id"]),
-                "text": fold_text(text),
-                "headline": fold_text(row["headline"]),
+                "text": folded,
+                "text_unstemmed": folded,
+                "headline": headline,
+                "headline_unstemmed": headline,
                 "article_id": row["id"],
                 "published": row["date"],
                 "updated_at": row["updated_at"],
@@ -151,7 +152,6 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
             for name, values in facets.items():
                 doc[name] = values
                 doc[f"{name}_exact"] = values
-            doc["authors"] = doc["authors_exact"] = authors.get(row["id"], [])
             yield doc
 
     def build_facets(self, article_ids: Iterable[int]) -> Iterator[tuple[int, dict[str, list]]]:
@@ -167,8 +167,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
             )
             mentions = _mentions_of([r["id"] for r in rows])
             entities.load({e for ids_ in mentions.values() for e in ids_})
+            authors = _authors_of([r["id"] for r in rows])
             for row in rows:
-                yield row["id"], _facets(row, mentions.get(row["id"], ()), entities)[0]
+                yield row["id"], _facets(row, mentions.get(row["id"], ()), entities, authors)[0]
 
 
 def _mentions_of(article_ids: list[int]) -> dict[int, list[int]]:
@@ -180,29 +181,86 @@ def _mentions_of(article_ids: list[int]) -> dict[int, list[int]]:
     return mentions
 
 
-def _facets(row: dict, entity_ids, entities: _EntityCache) -> tuple[dict[str, list], list]:
-    """One article's filter field -> values, and the names (with aliases) its text carries."""
-    facets: dict[str, list[str]] = {f: [] for f in FILTER_FIELDS}
-    names: list[str] = []
-    for entity_id in entity_ids:
-        entity = entities.get(entity_id)
-        if entity is None:
-            continue
-        field = KIND_FILTERS.get(entity.kind)
-        if field:
-            facets[field].append(entity.slug)
-            if field == "place" and entity.country_slug:
-                facets[field].append(entity.country_slug)
-        names.extend(entity.names)
-    if row["source__slug"]:
-        facets["source"].append(row["source__slug"])
-    if row["section"] and slugify(row["section"]):
-        facets["section"].append(slugify(row["section"]))
-    facets["year"].append(str(row["date"].year) if row["date"] else UNDATED)
-    if row["date"]:
-        stated = row["date_source"] in Article.STATED_DATES
-        facets["dates"].append(DATES_PUBLISHED if stated else DATES_INFERRED)
-    return {name: list(dict.fromkeys(values)) for name, values in facets.items()}, names
+def _authors_of(article_ids: list[int]) -> dict[int, list[str]]:
+    """Article id -> its authors' slugs, in byline order."""
+    authors: dict[int, list[str]] = defaultdict(list)
+    for article_id, slug in (
+        Authorship.objects.filter(article_id__in=article_ids)
+        .order_by("article_id", "position")
+        .values_list("article_id", "author__slug")
+    ):
+        authors[article_id].append(slug)
+    return authors
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What an article's filter values are read from: its row, entities and authors."""
+
+    row: dict
+    entities: list[_Entity]
+    authors: list[str]
+
+
+def _facets(
+    row: dict, entity_ids, entities: _EntityCache, authors: dict[int, list[str]]
+) -> tuple[dict[str, list], list]:
+    """One article's index field -> values of every filter group, and the names (with
+    aliases) its text carries."""
+    known = [e for e in map(entities.get, entity_ids) if e is not None]
+    facts = _Facts(row, known, authors.get(row["id"], []))
+    facets = {
+        group.field: list(dict.fromkeys(DOCUMENT_VALUES[group.values](group, facts)))
+        for group in FILTER_GROUPS
+    }
+    return facets, [name for entity in known for name in entity.names]
+
+
+def _entity_values(group: FilterGroup, article: _Facts) -> Iterator[str]:
+    """The slugs of its entities of the group's kind; a place's country's too (a search for
+    a country finds the places in it)."""
+    for entity in article.entities:
+        if entity.kind == group.kind:
+            yield entity.slug
+            if entity.country_slug:
+                yield entity.country_slug
+
+
+def _source_values(group: FilterGroup, article: _Facts) -> list[str]:
+    return [article.row["source__slug"]] if article.row["source__slug"] else []
+
+
+def _section_values(group: FilterGroup, article: _Facts) -> list[str]:
+    slug = slugify(article.row["section"]) if article.row["section"] else ""
+    return [slug] if slug else []
+
+
+def _year_values(group: FilterGroup, article: _Facts) -> list[str]:
+    day = article.row["date"]
+    return [str(day.year) if day else UNDATED]
+
+
+def _date_kind_values(group: FilterGroup, article: _Facts) -> list[str]:
+    """ "published" (stated by its source or an editor) or "inferred"; none if undated."""
+    if not article.row["date"]:
+        return []
+    stated = article.row["date_source"] in Article.STATED_DATES
+    return [DATES_PUBLISHED if stated else DATES_INFERRED]
+
+
+def _author_values(group: FilterGroup, article: _Facts) -> list[str]:
+    return article.authors
+
+
+# FilterGroup.values -> an article's values of such a group.
+DOCUMENT_VALUES: dict[str, Callable[[FilterGroup, _Facts], Iterable[str]]] = {
+    "entity": _entity_values,
+    "source": _source_values,
+    "section": _section_values,
+    "year": _year_values,
+    "date_kind": _date_kind_values,
+    "author": _author_values,
+}
 
 
 class _Entity:

@@ -9,8 +9,9 @@ Two implementations, each declared by the haystack engine it rides on
   through SearchQuerySet (it also runs on Whoosh, which the tests use to check it);
   ``articles.search.solr.engine.SolrSearchEngine`` extends it for SolrCloud.
 
-Queries arrive parsed (articles.search.query) and filters cleaned against the vocabulary,
-so no engine's own query parser ever sees a reader's input.
+Queries arrive parsed (articles.search.query) and prepared (articles.search.prepare: words
+the index cannot hold left out, prefixes expanded to word forms), and filters cleaned
+against the vocabulary, so no engine's own query parser ever sees a reader's input.
 """
 
 from __future__ import annotations
@@ -20,7 +21,16 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from ..models import Article
-from .types import EngineQuery, EngineResult
+from .types import EngineQuery, EngineResult, FacetLimits
+
+# word_forms: a prefix of the most common letters has tens of thousands of forms; counting
+# them all would cost more than any search. More than this many are reported as "more than".
+MAX_SCANNED = 20_000
+
+
+class QueryNotSupported(Exception):
+    """This engine cannot search a part of the query (the reader is told; the query is never
+    searched without it)."""
 
 
 class SearchEngine(abc.ABC):
@@ -50,18 +60,25 @@ class SearchEngine(abc.ABC):
         suggest: bool,
         timeline: str = "",
         facets_within: tuple[str, ...] = (),
+        facet_limits: FacetLimits | None = None,
     ) -> EngineResult:
         """One page of (article id, score), the exact total, and facet counts over all
         matches (a field with a selection counted without it: disjunctive facets).
 
         ``timeline`` ("auto", "day", "month" or "year"; "" for none) also counts every
         match per period (``EngineResult.timeline``): "auto" draws the span in the unit
-        ``articles.search.timeline.choose_unit`` picks, periods as that module cuts them,
+        ``articles.search.periods.choose_unit`` picks, periods as that module cuts them,
         undated matches counted apart. ``limit=0`` asks for counts only.
 
         ``facets_within``: fields (each with a selection) also counted over the matches
         themselves, their own selection applied (``EngineResult.facets_within``); the
         service asks only when one of them has a selection.
+
+        ``facet_limits``: count only what a page shows (types.FacetLimits): the fields named,
+        each as a FacetCounts of its most frequent values, the number of distinct values and
+        the counts of the values asked for by name. None: every value of every field, as
+        (value, count) pairs. An engine that counts every value anyway trims
+        (``FacetLimits.trim``); one that sends values over a network asks for no more.
         """
 
     @abc.abstractmethod
@@ -71,6 +88,13 @@ class SearchEngine(abc.ABC):
     @abc.abstractmethod
     def iter_ids(self, query: EngineQuery, sort: str) -> Iterator[int]:
         """Every matching article id in sort order; undated articles after dated ones."""
+
+    @abc.abstractmethod
+    def word_forms(self, fieldname: str, prefix: str, limit: int) -> tuple[list[str], int]:
+        """The ``limit`` most frequent indexed words of ``fieldname`` (an unstemmed field of
+        ``vocabulary.TEXT_FIELDS``) that begin with ``prefix``, most documents first, and
+        how many such words there are (for ``prefix*``); QueryNotSupported if the engine
+        cannot list them."""
 
     @abc.abstractmethod
     def more_like_this(self, article_id: int, limit: int) -> list[int]:

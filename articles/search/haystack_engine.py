@@ -1,8 +1,9 @@
 """The engine for any haystack backend (Elasticsearch 7, Solr), driven through SearchQuerySet.
 
 It also runs on Whoosh, which is how the tests check it without a cluster. Queries arrive
-parsed (articles.search.query) and are built from haystack's SQ objects; filter values are
-quoted with ``Exact(...).prepare`` (unquoted ``narrow()`` values silently match nothing).
+parsed and prepared (articles.search.query, .prepare) and are sent as one Lucene query string
+(articles.search.lucene); filter values are quoted with ``Exact(...).prepare`` (unquoted
+``narrow()`` values silently match nothing).
 
 haystack's backends default to SILENTLY_FAIL: a cluster that is down answers "no articles"
 and loses writes. Every call here lets the engine's errors raise (reads become
@@ -11,6 +12,7 @@ SearchUnavailable, writes raise so the index queue retries them).
 
 from __future__ import annotations
 
+import abc
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -18,13 +20,21 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 
-from haystack.inputs import Exact
-from haystack.query import SQ, SearchQuerySet
+from haystack.inputs import Exact, Raw
+from haystack.query import SearchQuerySet
 
 from ..models import Article
-from .engine import SearchEngine
-from .timeline import UNITS, choose_unit, filled, next_period, period_start
-from .types import SEARCH_UNAVAILABLE, EngineQuery, EngineResult, SearchUnavailable, Timeline
+from .engine import QueryNotSupported, SearchEngine
+from .lucene import to_lucene
+from .periods import UNITS, choose_unit, filled, next_period, period_start
+from .types import (
+    SEARCH_UNAVAILABLE,
+    EngineQuery,
+    EngineResult,
+    FacetLimits,
+    SearchUnavailable,
+    Timeline,
+)
 from .vocabulary import DATES_INFERRED, FILTER_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -34,13 +44,34 @@ _DATED_SINCE = date(1000, 1, 1)
 _health_probe = threading.local()
 
 
+class ListsWordForms(abc.ABC):
+    """Mixed into a haystack backend that can list the indexed words beginning with a prefix
+    (SearchEngine.word_forms; Solr: its TermsComponent)."""
+
+    @abc.abstractmethod
+    def word_forms(self, fieldname: str, prefix: str, limit: int) -> tuple[list[str], int]:
+        """As SearchEngine.word_forms."""
+
+
 class HaystackSearchEngine(SearchEngine):
     # --- reading ------------------------------------------------------------------------
     def search(
-        self, query, *, sort, offset, limit, facets, suggest, timeline="", facets_within=()
+        self,
+        query,
+        *,
+        sort,
+        offset,
+        limit,
+        facets,
+        suggest,
+        timeline="",
+        facets_within=(),
+        facet_limits: FacetLimits | None = None,
     ) -> EngineResult:
         with self._reporting_outages():
-            result = self._search(query, sort, offset, limit, facets, suggest, facets_within)
+            result = self._search(
+                query, sort, offset, limit, facets, suggest, facets_within, facet_limits
+            )
             if timeline:
                 matches = self._queryset(query, "relevance")
                 result.timeline = self._timeline(matches, query, timeline)
@@ -58,6 +89,13 @@ class HaystackSearchEngine(SearchEngine):
                 with self._reporting_outages():
                     chunk = [int(result.pk) for result in part[start : start + 500]]
                 yield from chunk
+
+    def word_forms(self, fieldname: str, prefix: str, limit: int) -> tuple[list[str], int]:
+        backend = self.backend
+        if not isinstance(backend, ListsWordForms):
+            raise QueryNotSupported("prefix search (word*) is not available on this search engine")
+        with self._reporting_outages():
+            return backend.word_forms(fieldname, prefix, limit)
 
     def more_like_this(self, article_id: int, limit: int) -> list[int]:
         try:
@@ -143,14 +181,13 @@ class HaystackSearchEngine(SearchEngine):
     # --- building queries -------------------------------------------------------------------
     def _queryset(self, query: EngineQuery, sort: str) -> SearchQuerySet:
         sqs = SearchQuerySet().models(Article)
-        for clause in query.parsed.required:
-            sq = None
-            for alt in clause.alternatives:
-                part = _content_sq(alt)
-                sq = part if sq is None else sq | part
-            sqs = sqs.filter(sq)
-        for phrase in query.parsed.excluded:
-            sqs = sqs.exclude(_content_sq(phrase))
+        if query.parsed.root is not None:
+            text = to_lucene(
+                query.parsed.root,
+                match_all=sqs.query.matching_all_fragment(),
+                value=lambda name, slug: self._narrow_values(sqs, name, (slug,)),
+            )
+            sqs = sqs.filter(content=Raw(text))
         for name, values in query.include.items():
             sqs = sqs.narrow(self._narrow_values(sqs, name, values))
         for name, values in query.exclude.items():
@@ -182,13 +219,23 @@ class HaystackSearchEngine(SearchEngine):
         return sqs
 
     def _search(
-        self, query: EngineQuery, sort, offset, limit, facets, suggest, facets_within=()
+        self,
+        query: EngineQuery,
+        sort,
+        offset,
+        limit,
+        facets,
+        suggest,
+        facets_within=(),
+        facet_limits: FacetLimits | None = None,
     ) -> EngineResult:
         unfaceted = self._queryset(query, sort)
         # Fields with a selection are counted without it (disjunctive facets): one more
         # request for each, with the other filters and the words kept. Those also asked
         # for within the selection are counted in the main request, with everything applied.
-        plain = [name for name in FILTER_FIELDS if name not in query.include]
+        # haystack's backends count every value: FacetLimits trims them.
+        fields = facet_limits.fields if facet_limits else FILTER_FIELDS
+        plain = [name for name in fields if name not in query.include]
         within = [name for name in facets_within if name in query.include]
         sqs = self._with_facets(unfaceted, plain + within) if facets else unfaceted
         # Ranked by relevance, the page, total and facets come from one request.
@@ -203,6 +250,8 @@ class HaystackSearchEngine(SearchEngine):
         if facets:
             counts = _facet_pairs(sqs, plain)
             for name in query.include:
+                if name not in fields:
+                    continue
                 others = {k: v for k, v in query.include.items() if k != name}
                 scope = self._queryset(replace(query, include=others), "relevance")
                 counts.update(_facet_pairs(self._with_facets(scope, [name]), [name]))
@@ -211,6 +260,11 @@ class HaystackSearchEngine(SearchEngine):
         result = EngineResult(total, hits, counts, suggestion=suggestion)
         if facets and within:
             result.facets_within = _facet_pairs(sqs, within)
+        if facet_limits:
+            result.facets = {n: facet_limits.trim(n, c) for n, c in result.facets.items()}
+            result.facets_within = {
+                n: facet_limits.trim(n, c) for n, c in result.facets_within.items()
+            }
         return result
 
     def _timeline(self, sqs: SearchQuerySet, query: EngineQuery, unit: str) -> Timeline:
@@ -258,7 +312,7 @@ class HaystackSearchEngine(SearchEngine):
     @staticmethod
     def _suggestion(sqs: SearchQuerySet, query: EngineQuery, total: int) -> str | None:
         words = " ".join(query.parsed.positive_words())
-        if not query.parsed.required or total > 3:
+        if not query.parsed.ranks or total > 3:
             return None
         # haystack returns None whenever there are zero hits (haystack #644); only engines
         # that compute it independently of hits give anything here.
@@ -292,10 +346,6 @@ class HaystackSearchEngine(SearchEngine):
         except Exception as exc:
             logger.exception("search backend failed")
             raise SearchUnavailable(SEARCH_UNAVAILABLE) from exc
-
-
-def _content_sq(phrase: tuple[str, ...]) -> SQ:
-    return SQ(content=Exact(" ".join(phrase)) if len(phrase) > 1 else phrase[0])
 
 
 def _sorted_parts(sqs: SearchQuerySet, sort: str) -> list[SearchQuerySet]:

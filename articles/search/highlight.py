@@ -3,17 +3,21 @@
 Built from the database text rather than the engine's highlighter so escaping is ours:
 everything is HTML-escaped and only our own <mark> tags are markup. A word is marked when
 its folded, stemmed form equals a folded, stemmed query word (the index's own analysis:
-lower case, accents and apostrophes folded, Porter stem).
+lower case, accents and apostrophes folded, Porter stem), or, for exact forms (``=word``,
+quoted phrases, a prefix's forms), its folded form is one of them. Only what the query
+asks for is marked: not words under a NOT, and ``headline:`` words only in the headline.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 
 from ..extraction.names import fold_text
 from .analysis import STOP_WORDS, stem
+from .query import HEADLINE, VALUE_FIELDS, ParsedQuery, Prefix, leaf_words
 
 SNIPPET_CHARS = 240
 MAX_SNIPPET_SOURCE = 40_000  # characters of the body looked at for a snippet
@@ -21,14 +25,48 @@ _ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 @lru_cache(maxsize=200_000)
+def word_form(word: str) -> str:
+    return _ALNUM.sub("", fold_text(word))
+
+
+@lru_cache(maxsize=200_000)
 def word_key(word: str) -> str:
-    return stem(_ALNUM.sub("", fold_text(word)))
+    return stem(word_form(word))
 
 
-def query_keys(words: list[str]) -> frozenset[str]:
-    return frozenset(
-        stem(key) for key in (_ALNUM.sub("", w) for w in words if w not in STOP_WORDS) if key
-    )
+@dataclass(frozen=True)
+class Marks:
+    """What to mark: words whose stem is one of ``stems`` or whose form is one of ``forms``."""
+
+    stems: frozenset[str] = frozenset()
+    forms: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.stems or self.forms)
+
+    def heads(self) -> tuple[str, ...]:
+        return tuple(sorted({k[:2] for k in self.stems | self.forms}))
+
+    def wants(self, word: str) -> bool:
+        return word_form(word) in self.forms or word_key(word) in self.stems
+
+
+def query_marks(parsed: ParsedQuery) -> tuple[Marks, Marks]:
+    """(headline marks, body marks) of a prepared query: its words not under a NOT."""
+    stems: dict[bool, set[str]] = {True: set(), False: set()}  # in headline only?
+    forms: dict[bool, set[str]] = {True: set(), False: set()}
+    for leaf, positive in parsed.leaves():
+        if not positive or isinstance(leaf, tuple(VALUE_FIELDS)):
+            continue
+        exact = isinstance(leaf, Prefix) or leaf.exact
+        keys = forms if exact else stems
+        for word in leaf_words(leaf):
+            key = _ALNUM.sub("", word)
+            if key and word not in STOP_WORDS:
+                keys[leaf.field == HEADLINE].add(key if exact else stem(key))
+    body = Marks(frozenset(stems[False]), frozenset(forms[False]))
+    headline = Marks(body.stems | stems[True], body.forms | forms[True])
+    return headline, body
 
 
 @lru_cache(maxsize=1024)
@@ -41,16 +79,16 @@ def _candidates(heads: tuple[str, ...]) -> re.Pattern:
     )
 
 
-def _hits(text: str, keys: frozenset[str]) -> list[tuple[int, int]]:
-    """(start, end) of the words of ``text`` whose folded stem is a query key.
+def _hits(text: str, marks: Marks) -> list[tuple[int, int]]:
+    """(start, end) of the words of ``text`` the marks want.
 
     Only candidate words are folded and stemmed: doing it for every word of a long
     article was most of a results page's time.
     """
-    if not keys:
+    if not marks:
         return []
-    pattern = _candidates(tuple(sorted({k[:2] for k in keys})))
-    return [(m.start(), m.end()) for m in pattern.finditer(text) if word_key(m.group()) in keys]
+    pattern = _candidates(marks.heads())
+    return [(m.start(), m.end()) for m in pattern.finditer(text) if marks.wants(m.group())]
 
 
 def _render(text: str, hits: list[tuple[int, int]], start: int, end: int) -> str:
@@ -65,17 +103,17 @@ def _render(text: str, hits: list[tuple[int, int]], start: int, end: int) -> str
     return "".join(out)
 
 
-def highlight(text: str, keys: frozenset[str]) -> str:
+def highlight(text: str, marks: Marks) -> str:
     """The whole text, escaped, with query words marked."""
-    return _render(text, _hits(text, keys), 0, len(text))
+    return _render(text, _hits(text, marks), 0, len(text))
 
 
-def snippet(text: str, keys: frozenset[str], length: int = SNIPPET_CHARS) -> str:
+def snippet(text: str, marks: Marks, length: int = SNIPPET_CHARS) -> str:
     """An escaped passage of about ``length`` characters around the densest query words."""
     text = " ".join(text[:MAX_SNIPPET_SOURCE].split())
     if not text:
         return ""
-    hits = _hits(text, keys)
+    hits = _hits(text, marks)
     anchor = 0
     if hits:
         best, best_distinct = hits[0][0], 0

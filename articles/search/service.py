@@ -1,8 +1,9 @@
 """Searching and indexing articles: the one module the rest of the app calls for search.
 
-Requests are normalised here (known filter fields and sorts, bounded pages), the words parsed
-by articles.search.query (never by an engine's parser, so odd input cannot raise), and the
-configured engine (articles.search.engine) answers. Headlines and snippets are highlighted
+Requests are normalised here (known filter fields and sorts, bounded pages), the query parsed
+by articles.search.query (never by an engine's parser, so odd input cannot raise) and
+prepared for every engine alike (articles.search.prepare), and the configured engine
+(articles.search.engine) answers. Headlines and snippets are highlighted
 here from the database (articles.search.highlight), so escaping is the same on every engine,
 and so are stories collapsed (``SearchRequest.collapse_stories``: one result per story, read
 from ``Article.story``, never from an engine).
@@ -21,9 +22,19 @@ from ..extraction.names import fold_text
 from ..models import Article
 from .engine import DeclaresSearchEngine, SearchEngine
 from .haystack_engine import HaystackSearchEngine
-from .highlight import highlight, query_keys, snippet
-from .query import ParsedQuery, parse_query
-from .types import EngineQuery, FacetCounts, Hit, SearchRequest, SearchResponse
+from .highlight import highlight, query_marks, snippet
+from .prepare import prepare
+from .query import ParsedQuery, QueryError, parse_query, relaxations, to_query
+from .types import (
+    EngineQuery,
+    FacetCounts,
+    FacetLimits,
+    Hit,
+    SearchRequest,
+    SearchResponse,
+    Timeline,
+    as_facet_counts,
+)
 from .vocabulary import FILTER_FIELDS, MAX_PER_PAGE, PER_PAGE, SORTS
 
 logger = logging.getLogger(__name__)
@@ -42,17 +53,25 @@ def current_engine() -> SearchEngine:
 
 
 def search_articles(request: SearchRequest) -> SearchResponse:
-    """One page of results with exact total, facet counts over all matches and a suggestion."""
+    """One page of results with exact total, facet counts over all matches and a suggestion.
+
+    A query that cannot be read or searched is not searched at all: the response says why
+    (``query_error``) and finds nothing; so does one whose every word is too common."""
     if request.finds_nothing:
         return SearchResponse(total=0, hits=[], facets={})
-    query, sort, page, per_page = _normalise(request)
+    engine = current_engine()
+    query, sort, page, per_page = _normalise(request, engine)
+    parsed = query.parsed
+    if parsed.error or parsed.nothing:
+        return _unsearched(request, parsed)
     # A field without a selection is counted within the matches anyway.
     within = tuple(n for n in request.facets_within if n in query.include and request.facets)
+    limits = _facet_limits(request, query) if request.facets else None
     offset = (page - 1) * per_page
     # Collapsed stories need the matches ranked before this page: a story one of them
     # stands for is not shown again.
     lookback = min(offset, MAX_LOOKBACK) if request.collapse_stories and per_page else 0
-    result = current_engine().search(
+    result = engine.search(
         query,
         sort=sort,
         offset=offset - lookback,
@@ -61,21 +80,19 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         suggest=per_page > 0,  # counts only: no page to suggest another search for
         timeline=request.timeline,
         **({"facets_within": within} if within else {}),
+        **({"facet_limits": limits} if limits else {}),
     )
-    notes = list(query.parsed.notes)
-    if result.unsearchable:
-        notes.append(_unsearchable_note(query.parsed, result.unsearchable))
     facets, facets_within = {}, {}
     if request.facets:
-        facets = {n: FacetCounts(result.facets[n]) for n in FILTER_FIELDS if n in result.facets}
+        facets = {n: as_facet_counts(result.facets[n]) for n in FILTER_FIELDS if n in result.facets}
         for name in request.facets_within:
             counted = result.facets_within.get(name) if name in within else result.facets.get(name)
-            facets_within[name] = FacetCounts(counted or [])
+            facets_within[name] = as_facet_counts(counted)
     ranked, shown_earlier = result.hits[lookback:], 0
     stories, folded = {}, {}
     if request.collapse_stories and ranked:
         ranked, stories, folded, shown_earlier = _collapse(result.hits, lookback)
-    hits = _hits(ranked, query.parsed)
+    hits = _hits(ranked, parsed)
     for hit in hits:
         hit.story_id = stories.get(hit.article_id)
         hit.folded = folded.get(hit.article_id, [])
@@ -85,8 +102,10 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         shown_earlier=shown_earlier,
         covered=max(0, len(result.hits) - lookback),
         facets=facets,
-        suggestion=result.suggestion or _suggestion(request.q, result.corrections),
-        notes=notes,
+        suggestion=(
+            parsed.suggestion or result.suggestion or _suggestion(request.q, result.corrections)
+        ),
+        notes=list(parsed.notes),
         timeline=result.timeline,
         facets_within=facets_within,
     )
@@ -126,20 +145,74 @@ def _collapse(hits: list[tuple[int, float]], lookback: int):
     return kept, stories, folded, shown_earlier
 
 
+def _facet_limits(request: SearchRequest, query: EngineQuery) -> FacetLimits | None:
+    """What the request asks the engine to count (None: every value of every group): its
+    groups (and those counted within the matches), the top values it names, the values it
+    names and those it selects, each counted whatever its rank."""
+    if request.facet_fields is None and not request.facet_top and not request.facet_values:
+        return None
+    named = request.facet_fields
+    fields = tuple(
+        n for n in FILTER_FIELDS if named is None or n in named or n in request.facets_within
+    )
+    asked = _clean_filters(request.facet_values)
+    values = {}
+    for name in fields:
+        wanted = (*query.include.get(name, ()), *query.require.get(name, ()), *asked.get(name, ()))
+        if wanted:
+            values[name] = tuple(dict.fromkeys(wanted))
+    top = {n: max(0, int(k)) for n, k in request.facet_top.items() if n in fields}
+    return FacetLimits(fields, top, values)
+
+
+def _unsearched(request: SearchRequest, parsed: ParsedQuery) -> SearchResponse:
+    """The answer to a query that finds nothing without asking the engine."""
+    return SearchResponse(
+        total=0,
+        hits=[],
+        facets={name: FacetCounts(()) for name in FILTER_FIELDS} if request.facets else {},
+        suggestion=parsed.suggestion,
+        notes=list(parsed.notes),
+        timeline=Timeline("year", (), 0) if request.timeline else None,
+        query_error=parsed.error,
+        facets_within={name: FacetCounts(()) for name in request.facets_within}
+        if request.facets
+        else {},
+    )
+
+
+def check_query(q: str) -> QueryError | None:
+    """Why ``q`` cannot be read or searched, if it cannot."""
+    return prepare(q, parse_query(q), current_engine()).error
+
+
+def query_relaxations(q: str) -> list[tuple[str, str]]:
+    """(what changes, the query written out) for each wider version of ``q``: one part
+    dropped or loosened (articles.search.query.relax), for a search that found nothing."""
+    parsed = parse_query(q)
+    return [(text, to_query(node)) for text, node in relaxations(parsed.root)]
+
+
 def count_articles(request: SearchRequest) -> int:
     """How many articles match (no page, no facets: cheap enough to ask several times)."""
     if request.finds_nothing:
         return 0
-    query, _, _, _ = _normalise(request)
-    return current_engine().count(query)
+    engine = current_engine()
+    query, _, _, _ = _normalise(request, engine)
+    if query.parsed.error or query.parsed.nothing:
+        return 0
+    return engine.count(query)
 
 
 def iter_result_ids(request: SearchRequest) -> Iterator[int]:
     """Every matching article id in sort order (for exporting the whole result set)."""
     if request.finds_nothing:
         return
-    query, sort, _, _ = _normalise(request)
-    yield from current_engine().iter_ids(query, sort)
+    engine = current_engine()
+    query, sort, _, _ = _normalise(request, engine)
+    if query.parsed.error or query.parsed.nothing:
+        return
+    yield from engine.iter_ids(query, sort)
 
 
 def more_like_this(article_id: int, limit: int = 5) -> list[int]:
@@ -147,15 +220,15 @@ def more_like_this(article_id: int, limit: int = 5) -> list[int]:
     return current_engine().more_like_this(article_id, limit)
 
 
-def _normalise(request: SearchRequest) -> tuple[EngineQuery, str, int, int]:
+def _normalise(request: SearchRequest, engine: SearchEngine) -> tuple[EngineQuery, str, int, int]:
     sort = request.sort if request.sort in SORTS else "relevance"
     page = max(1, int(request.page or 1))
     # 0: counts only (total, facets, timeline), no page of results to rank and highlight.
     per_page = (
         0 if request.per_page == 0 else min(MAX_PER_PAGE, max(1, int(request.per_page or PER_PAGE)))
     )
-    parsed = parse_query(request.q)
-    if parsed.is_match_all and sort == "relevance":
+    parsed = prepare(request.q, parse_query(request.q), engine)
+    if not parsed.ranks and sort == "relevance":
         sort = "newest"  # nothing to rank by: newest first
     query = EngineQuery(
         parsed,
@@ -199,35 +272,10 @@ def _suggestion(q: str, corrections: dict[str, str]) -> str | None:
     return suggested if suggested != q else None
 
 
-def _quoted(phrases: list[tuple[str, ...]]) -> str:
-    shown = [f"“{' '.join(p)}”" for p in phrases]
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
-
-
-def _unsearchable_note(parsed: ParsedQuery, dropped: list[tuple[tuple[str, ...], str]]) -> str:
-    """Say which words could not be searched, and what that did to the search."""
-    phrases = [p for p, _ in dropped]
-    reasons = {why for _, why in dropped}
-    reason = "too short" if reasons == {"short"} else "too common"
-    if len(reasons) > 1:
-        reason = "too common or too short"
-    if len(phrases) == 1:
-        too, pronoun = f"is {reason} a word", "it was"
-    else:
-        too, pronoun = f"are {reason} words", "they were"
-    searched = {alt for c in parsed.required for alt in c.alternatives} - set(phrases)
-    if parsed.required and not searched:
-        return (
-            f"{_quoted(phrases)} {too} to search for, so no article can match. "
-            "Search for rarer or longer words."
-        )
-    return f"{_quoted(phrases)} {too} to search for; {pronoun} left out."
-
-
 def _hits(ids_scores: list[tuple[int, float]], parsed: ParsedQuery) -> list[Hit]:
     if not ids_scores:
         return []
-    keys = query_keys(parsed.positive_words())
+    headline_marks, body_marks = query_marks(parsed)
     rows = {
         r["id"]: r
         for r in Article.objects.filter(id__in=[i for i, _ in ids_scores]).values(
@@ -240,7 +288,14 @@ def _hits(ids_scores: list[tuple[int, float]], parsed: ParsedQuery) -> list[Hit]
         if row is None:  # deleted since it was indexed
             continue
         body = row["body"] or row["caption"]
-        hits.append(Hit(article_id, score, highlight(row["headline"], keys), snippet(body, keys)))
+        hits.append(
+            Hit(
+                article_id,
+                score,
+                highlight(row["headline"], headline_marks),
+                snippet(body, body_marks),
+            )
+        )
     return hits
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
-from .query import ParsedQuery, Phrase
+from .query import ParsedQuery, QueryError
 
 _EMPTY: Mapping[str, tuple[str, ...]] = MappingProxyType({})
 
@@ -31,7 +31,7 @@ class SearchRequest:
     per_page: int = 20  # 0: no results, only the counts asked for
     facets: bool = True
     # Matching articles per period: "" none, "auto" (the unit chosen from the span, see
-    # articles.search.timeline), or "day", "month", "year".
+    # articles.search.periods), or "day", "month", "year".
     timeline: str = ""
     # A filter named nothing in the archive: the search finds nothing (no engine is asked),
     # rather than search without the filter.
@@ -42,6 +42,15 @@ class SearchRequest:
     # One result per story: a story's best-ranked match stands for it, its other matches are
     # folded under it (Hit.folded) or, ranked on a later page, left out there.
     collapse_stories: bool = False
+    # Which facet values to count: a page asks for what it shows. ``facet_fields``: the filter
+    # groups (None: every one). ``facet_top``: field -> how many of its most frequent values
+    # (a field not named: every value). ``facet_values``: field -> values counted whatever
+    # their rank (the map's countries). Each group also reports how many distinct values it
+    # has (FacetCounts.distinct), and the values the request selects (include, require) are
+    # always counted.
+    facet_fields: tuple[str, ...] | None = None
+    facet_top: Mapping[str, int] = field(default_factory=lambda: _EMPTY)
+    facet_values: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _EMPTY)
 
 
 @dataclass
@@ -62,16 +71,37 @@ class FacetCount:
 
 
 class FacetCounts(Sequence):
-    """Every value of one facet with count > 0, count desc then value, as FacetCount.
+    """The values of one facet with count > 0, count desc then value, as FacetCount: every
+    value, or the most frequent ones a search asked for (SearchRequest.facet_top).
 
-    Items are made when read: a page slices the top ones and asks for ``len``; only the
-    page listing all values of one filter walks them all.
+    ``len`` and iteration cover the values held; ``distinct`` is how many values the results
+    have in all (``distinct_exact`` False when the engine could only estimate it: a sharded
+    SolrCloud collection past a few hundred values); ``counts_for`` also answers for the
+    values asked for by name (SearchRequest.facet_values, the selected ones), held or not.
+
+    Items are made when read: a page slices the top ones; only the page listing all values
+    of one filter walks them all.
     """
 
-    __slots__ = ("_pairs",)
+    __slots__ = ("_pairs", "_distinct", "_counted", "distinct_exact")
 
-    def __init__(self, pairs: Sequence[tuple[str, int]]):
+    def __init__(
+        self,
+        pairs: Sequence[tuple[str, int]],
+        *,
+        distinct: int | None = None,
+        counted: Mapping[str, int] | None = None,
+        distinct_exact: bool = True,
+    ):
         self._pairs = pairs
+        self._distinct = distinct
+        self._counted = counted or {}
+        self.distinct_exact = distinct_exact
+
+    @property
+    def distinct(self) -> int:
+        """How many distinct values the results have (the values held, and those left off)."""
+        return len(self._pairs) if self._distinct is None else max(self._distinct, len(self))
 
     def __len__(self) -> int:
         return len(self._pairs)
@@ -85,13 +115,21 @@ class FacetCounts(Sequence):
         return (FacetCount(v, c) for v, c in self._pairs)
 
     def counts_for(self, values) -> dict[str, int]:
-        """value -> count for those of ``values`` that have articles (a map shades 200
-        countries out of 30,000 places: engines that can look a value up say so)."""
+        """value -> count for those of ``values`` that have articles among the values held
+        and those counted by name (a map shades 200 countries out of 30,000 places: engines
+        that can look a value up say so)."""
+        values = list(values)
         lookup = getattr(self._pairs, "counts_for", None)
         if lookup is not None:
-            return lookup(values)
-        wanted = set(values)
-        return {v: c for v, c in self._pairs if v in wanted}
+            found = lookup(values)
+        else:
+            wanted = set(values)
+            found = {v: c for v, c in self._pairs if v in wanted}
+        for value in values:
+            count = self._counted.get(value)
+            if count:
+                found[value] = count
+        return found
 
     def __eq__(self, other) -> bool:
         if isinstance(other, (FacetCounts, list, tuple)):
@@ -102,6 +140,12 @@ class FacetCounts(Sequence):
 
     def __repr__(self) -> str:
         return f"FacetCounts({list(self[:5])!r}{', …' if len(self) > 5 else ''})"
+
+
+def as_facet_counts(counted) -> FacetCounts:
+    """An engine's facet of one field as FacetCounts: (value, count) pairs of every value, or
+    the FacetCounts an engine made under FacetLimits."""
+    return counted if isinstance(counted, FacetCounts) else FacetCounts(counted or ())
 
 
 @dataclass(frozen=True)
@@ -127,10 +171,14 @@ class Timeline:
 class SearchResponse:
     total: int
     hits: list[Hit]
-    facets: dict[str, FacetCounts]  # every value with count > 0, count desc then value
+    # Every value with count > 0, count desc then value; the top ones when the request said
+    # how many (SearchRequest.facet_top), with the number of distinct values.
+    facets: dict[str, FacetCounts]
     suggestion: str | None = None  # "did you mean" query string
     notes: list[str] = field(default_factory=list)
     timeline: Timeline | None = None  # when the request asked for one
+    # The query could not be read or searched: nothing was searched (articles.search.query).
+    query_error: QueryError | None = None
     facets_within: dict[str, FacetCounts] = field(default_factory=dict)
     # Collapsed stories: matches ranked on this page whose story a result of an earlier page
     # stands for (shown there), and how many matches this page covers in all (its rank span:
@@ -177,17 +225,55 @@ class EngineQuery:
     require: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _EMPTY)
 
 
+@dataclass(frozen=True)
+class FacetLimits:
+    """Which facet values a search counts (SearchEngine.search ``facet_limits``; None there:
+    every value of every filter group, as (value, count) pairs).
+
+    Under limits an engine reports, for each field of ``fields``, a FacetCounts: the ``top``
+    most frequent values (every value for a field not in ``top``), count desc then value;
+    how many distinct values there are; and the counts of the values in ``values`` (the
+    selected ones among them), whatever their rank."""
+
+    fields: tuple[str, ...]
+    top: Mapping[str, int] = field(default_factory=lambda: _EMPTY)
+    values: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _EMPTY)
+
+    def limit(self, name: str) -> int | None:
+        """How many values of ``name`` to report; None: every value."""
+        top = self.top.get(name)
+        return None if top is None else max(0, int(top))
+
+    def trim(self, name: str, pairs: Sequence[tuple[str, int]]) -> FacetCounts:
+        """FacetCounts of one field under these limits, from every value's count in order
+        (engines that count every value anyway: the generic one; Whoosh's partial sort)."""
+        top = self.limit(name)
+        if top is None:
+            return FacetCounts(pairs)
+        asked = self.values.get(name, ())
+        lookup = getattr(pairs, "counts_for", None)
+        if lookup is not None:
+            counted = lookup(asked) if asked else {}
+        else:
+            wanted = set(asked)
+            counted = {v: c for v, c in pairs if v in wanted} if wanted else {}
+        return FacetCounts(list(pairs[:top]), distinct=len(pairs), counted=counted)
+
+
 @dataclass
 class EngineResult:
     total: int
     hits: list[tuple[int, float]]  # (article id, score), one page
-    facets: Mapping[str, Sequence[tuple[str, int]]]  # every value, count desc then value
+    # Field -> (value, count) pairs of every value, count desc then value; under FacetLimits
+    # a FacetCounts of the values asked for.
+    facets: Mapping[str, Sequence[tuple[str, int]] | FacetCounts]
     # Folded query word -> the likelier indexed word (engines that correct word by word)...
     corrections: dict[str, str] = field(default_factory=dict)
     # ...or a whole suggested query (engines whose own spelling suggester answers).
     suggestion: str | None = None
-    # Query words and phrases that have no index terms, each with why: "common" or "short".
-    unsearchable: list[tuple[Phrase, str]] = field(default_factory=list)
     timeline: Timeline | None = None  # when asked for (``timeline=`` of SearchEngine.search)
-    # Fields asked for in ``facets_within=``, counted over the matches themselves.
-    facets_within: Mapping[str, Sequence[tuple[str, int]]] = field(default_factory=dict)
+    # Fields asked for in ``facets_within=``, counted over the matches themselves (under
+    # FacetLimits as ``facets`` are).
+    facets_within: Mapping[str, Sequence[tuple[str, int]] | FacetCounts] = field(
+        default_factory=dict
+    )

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from articles.forms import CompareParams, SearchParams
+from articles.forms.compare import CompareParams
+from articles.forms.search import SearchParams
 from articles.pages.article import body_blocks
 from articles.pages.compare import compare_url
 from articles.pages.entity import entity_url

@@ -7,7 +7,7 @@ do. One bad file (or one bad record of a multi-document file) never stops the re
 Formats are told apart by content first, file name second:
 
 - "text": a web page saved as text (headline, caption, body, site boilerplate); parsed later
-  by ``pages.parse_document``.
+  by ``article_fields.parse_document``.
 - "html": an HTML page, kept whole in ``text``; trafilatura extracts it later.
 - "jsonl" / "csv": one article per line or row, with the common field names (see
   ``FIELD_NAMES``); HuffPost and Tehran Times dumps are JSON Lines of this kind.

@@ -91,6 +91,11 @@ class SolrAdmin:
             waitForFinalState="true",
         )
 
+    def add_replica(self, collection: str, shard: str) -> None:
+        """One more copy of ``shard``, on a node Solr chooses; answers once it is made (it
+        may still be recovering: wait_for_replicas)."""
+        self.collections(action="ADDREPLICA", collection=collection, shard=shard)
+
     def point_alias(self, alias: str, collection: str) -> None:
         """Point ``alias`` at ``collection`` in one step (ZooKeeper updates it atomically)."""
         self.collections(action="CREATEALIAS", name=alias, collections=collection)

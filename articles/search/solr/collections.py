@@ -53,6 +53,7 @@ class Collections:
     def __init__(self, admin: SolrAdmin, alias: str, shards: int, replicas: int):
         self.admin, self.alias = admin, alias
         self.shards, self.replicas = shards, replicas
+        self.live_shards: int | None = None  # of the live collection, once check() saw it
 
     def live(self) -> str | None:
         """The collection the alias points at, None before the first build."""
@@ -67,6 +68,7 @@ class Collections:
                 f"the Solr alias {self.alias!r} points at no collection: run {FIX_COMMAND}"
             )
         status = self.admin.cluster_status()["collections"].get(collection, {})
+        self.live_shards = len(status.get("shards") or {}) or None
         found, expected = status.get("configName"), configset_name()
         if found != expected:
             raise ConfigsetMismatch(
@@ -75,16 +77,27 @@ class Collections:
             )
         return collection
 
-    def create(self) -> str:
+    def create(self, replicas: int | None = None) -> str:
         """A new, empty collection from this code's configset (uploaded if new); collections
-        of earlier builds that never went live (a killed rebuild) are deleted first."""
+        of earlier builds that never went live (a killed rebuild) are deleted first.
+        ``replicas``: copies of each shard to start with (``add_replicas`` adds the rest)."""
         name = configset_name()
         if name not in self.admin.configsets():
             self.admin.upload_configset(name, configset_zip())
         self.drop_orphans()
         collection = f"{self.alias}_{datetime.now(UTC):%Y%m%d_%H%M%S_%f}"
-        self.admin.create_collection(collection, name, self.shards, self.replicas)
+        self.admin.create_collection(collection, name, self.shards, replicas or self.replicas)
         return collection
+
+    def add_replicas(self, collection: str) -> None:
+        """Copies of each shard of ``collection`` until it has ``replicas`` of each (Solr puts
+        each on a node without one; a new copy takes the leader's index files), and wait
+        until every copy is active."""
+        shards = self.admin.cluster_status()["collections"][collection]["shards"]
+        for shard, state in sorted(shards.items()):
+            for _ in range(self.replicas - len(state["replicas"])):
+                self.admin.add_replica(collection, shard)
+        self.admin.wait_for_replicas(collection, timeout=3600)
 
     def ensure(self) -> str:
         """The live collection, created and aliased if there is none."""

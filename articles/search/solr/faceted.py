@@ -14,13 +14,14 @@ are written here, so they can be tagged.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date, datetime
 
 from haystack.inputs import Exact
 
-from ..timeline import UNITS, choose_unit, filled, next_period, period_start
-from ..types import EngineQuery, EngineResult, Timeline
+from ..periods import UNITS, choose_unit, filled, next_period, period_start
+from ..types import EngineQuery, EngineResult, FacetCounts, FacetLimits, Timeline
 from ..vocabulary import DATES_INFERRED, FILTER_FIELDS
 
 _GAPS = {"day": "+1DAY", "month": "+1MONTH", "year": "+1YEAR"}
@@ -41,16 +42,27 @@ def translated(engine, query: EngineQuery, sort: str) -> tuple[str, list[str], s
 
 
 def search(
-    engine, query: EngineQuery, sort, offset, limit, facets, timeline, facets_within=()
+    engine,
+    query: EngineQuery,
+    sort,
+    offset,
+    limit,
+    facets,
+    timeline,
+    facets_within=(),
+    limits: FacetLimits | None = None,
 ) -> EngineResult:
     """``engine``: the SolrSearchEngine (its translation of the query and its client).
-    ``facets_within``: selected fields also counted with their own selection applied."""
+    ``facets_within``: selected fields also counted with their own selection applied.
+    ``limits``: only the values a page shows (``_limited``); None: every value."""
     within = [name for name in facets_within if name in query.include] if facets else []
     q, fq, order = translated(engine, query, sort)
     request: dict = {"fq": fq, "start": offset, "rows": limit}
     if order:
         request["sort"] = order
-    if facets:
+    if facets and limits is not None:
+        request.update(_limited(query, limits, within))
+    elif facets:
         request.update(
             {
                 "facet": "true",
@@ -72,12 +84,19 @@ def search(
     raw = found.raw_response
     hits = [(int(d["article_id"]), float(d.get("score") or 0.0)) for d in found.docs]
     counts = {}
-    if facets:
+    if facets and limits is not None:
+        exact = engine.live_shards() == 1
+        counts = {name: _limited_counts(raw, name, limits, exact) for name in limits.fields}
+    elif facets:
         fields = raw.get("facet_counts", {}).get("facet_fields", {})
         for name in FILTER_FIELDS:
             counts[name] = _pairs(fields.get(f"{name}_exact"))
     result = EngineResult(int(found.hits), hits, counts)
-    if within:  # EngineResult.facets_within, where the engine interface has it
+    if within and limits is not None:
+        result.facets_within = {
+            name: _limited_counts(raw, name, limits, exact, WITHIN) for name in within
+        }
+    elif within:  # EngineResult.facets_within, where the engine interface has it
         result.facets_within = {name: _pairs(fields.get(f"{name}_within")) for name in within}
     if timeline:
         undated = 0
@@ -86,6 +105,78 @@ def search(
         stats = raw.get("stats", {}).get("stats_fields", {}).get("published") or {}
         result.timeline = _timeline(engine, q, fq, query, timeline, stats, undated)
     return result
+
+
+WITHIN = "__within"  # key suffix of a field counted within the matches (facets_within)
+ASKED = "__asked"  # key suffix of the values counted by name
+# Solr's distributed numBuckets is a HyperLogLog (log2m 13, regwidth 6) whose explicit
+# representation (every value's 64-bit hash, so exact) holds up to this many values.
+EXACT_HLL_VALUES = 768
+
+
+def _limited(query: EngineQuery, limits: FacetLimits, within: list[str]) -> dict:
+    """Request parameters for FacetLimits: each field's top values through the JSON Facet
+    API (its own limit per field, refined on a sharded collection so the counts shown are
+    exact, the number of distinct values as numBuckets); the values asked for by name
+    through classic field facets restricted to those terms (``{!terms=...}``). A field with a
+    selection is counted without it (``excludeTags``), as on every engine."""
+    json_facets: dict = {}
+    fields: list[str] = []
+    params: dict = {}
+    for name in limits.fields:
+        for key, excluded in ((name, name in query.include), (name + WITHIN, False)):
+            if key != name and name not in within:
+                continue
+            top = limits.limit(name)
+            facet: dict = {
+                "type": "terms",
+                "field": f"{name}_exact",
+                "limit": -1 if top is None else top,
+                "mincount": 1,
+                "refine": True,
+                "numBuckets": top is not None,
+            }
+            if excluded:
+                facet["domain"] = {"excludeTags": name}
+            json_facets[key] = facet
+            asked = limits.values.get(name, ())
+            if asked and top is not None:
+                params[f"{name}{ASKED}_terms"] = ",".join(_escape_term(v) for v in asked)
+                ex = f" ex={name}" if excluded else ""
+                fields.append(f"{{!key={key}{ASKED}{ex} terms=${name}{ASKED}_terms}}{name}_exact")
+                params[f"f.{name}_exact.facet.limit"] = -1
+    out: dict = {"json.facet": json.dumps(json_facets, separators=(",", ":"))}
+    if fields:
+        out.update({"facet": "true", "facet.field": fields, "facet.mincount": 1, **params})
+    return out
+
+
+def _limited_counts(
+    raw: dict, name: str, limits: FacetLimits, exact: bool, suffix: str = ""
+) -> FacetCounts:
+    """FacetCounts of one field from the answer to ``_limited``. ``exact``: numBuckets was
+    counted on one shard (a sharded collection estimates it past EXACT_HLL_VALUES)."""
+    facet = (raw.get("facets") or {}).get(name + suffix) or {}
+    buckets = facet.get("buckets") or []
+    pairs = sorted(
+        ((str(b["val"]), int(b["count"])) for b in buckets if b.get("count")),
+        key=lambda p: (-p[1], p[0]),
+    )
+    top = limits.limit(name)
+    if top is None:
+        return FacetCounts(pairs)
+    fields = raw.get("facet_counts", {}).get("facet_fields", {})
+    counted = dict(_pairs(fields.get(f"{name}{suffix}{ASKED}")))
+    if len(pairs) < top:  # every value came back: none to estimate
+        return FacetCounts(pairs, counted=counted)
+    distinct = int(facet.get("numBuckets") or 0)
+    exact = exact or distinct <= EXACT_HLL_VALUES
+    return FacetCounts(pairs[:top], distinct=distinct, counted=counted, distinct_exact=exact)
+
+
+def _escape_term(value: str) -> str:
+    """One value in the comma-separated list of a ``{!terms=...}`` local parameter."""
+    return value.replace("\\", "\\\\").replace(",", "\\,")
 
 
 def _timeline(engine, q, fq, query, unit, stats, undated) -> Timeline:

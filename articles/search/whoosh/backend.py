@@ -22,18 +22,20 @@ from haystack.constants import ID
 from haystack.utils import get_identifier
 from whoosh import columns
 from whoosh import fields as wf
-from whoosh.analysis import StandardAnalyzer
 from whoosh.filedb.filestore import FileStorage
 
-from ..analysis import text_analyzer
+from ..analysis import text_analyzer, unstemmed_analyzer
 from ..engine import DeclaresSearchEngine
-from ..vocabulary import FILTER_FIELDS
+from ..haystack_engine import ListsWordForms
+from ..vocabulary import FILTER_FIELDS, TEXT_FIELDS
 from .engine import WhooshSearchEngine
 from .fast import FastSearch
 from .generations import IndexLocation
+from .parser import teach_lucene_phrases
 from .segment_arrays import prebuild
 from .snapshot import LiveSearcher
 from .values import whoosh_document
+from .word_forms import prefix_forms
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +93,7 @@ def _write(ix, documents: Iterable[dict], delete_ids: list[int], timeout: float)
     prebuild(ix)  # the new segment's arrays, so searchers only map files
 
 
-class NewsroomWhooshSearchBackend(WhooshSearchBackend):
+class NewsroomWhooshSearchBackend(WhooshSearchBackend, ListsWordForms):
     """Whoosh with generations, a bounded writer lock and the fast read path."""
 
     # haystack's Whoosh backend takes no facet options (the fast path counts every value).
@@ -112,6 +114,7 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
         self.path = str(live)
         self._generation = live.name
         super().setup()
+        teach_lucene_phrases(self.parser)
 
     def code_schema(self):
         """The schema this code writes, without setting up (setup creates an empty index
@@ -132,8 +135,11 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
         # The text is only searched: storing it (haystack's default) doubles the index.
         # Highlighting is done by articles.search from the database.
         names[content_field_name] = wf.TEXT(stored=False, analyzer=text_analyzer(), phrase=True)
-        if "headline" in names:  # unstemmed words: the "did you mean" vocabulary
-            names["headline"] = wf.TEXT(stored=False, analyzer=StandardAnalyzer(), phrase=False)
+        for name in TEXT_FIELDS.values():  # positions for phrases and NEAR in each
+            if name in names and name != content_field_name:
+                unstemmed = name.endswith("_unstemmed")
+                analyzer = unstemmed_analyzer() if unstemmed else text_analyzer()
+                names[name] = wf.TEXT(stored=False, analyzer=analyzer, phrase=True)
         # Column-only values (no index terms): a 64-bit NUMERIC adds 16 terms per document.
         if "article_id" in names:
             names["article_id"] = wf.COLUMN(columns.NumericColumn("q"))
@@ -156,6 +162,12 @@ class NewsroomWhooshSearchBackend(WhooshSearchBackend):
     def more_like_this(self, model_instance, **kwargs):
         self._sync()
         return super().more_like_this(model_instance, **kwargs)
+
+    def word_forms(self, fieldname: str, prefix: str, limit: int) -> tuple[list[str], int]:
+        """For the generic engine run on Whoosh (the embedded engine asks its snapshot)."""
+        self._sync()
+        with self.index.refresh().searcher() as searcher:
+            return prefix_forms(searcher.reader(), fieldname, prefix, limit)
 
     def fast(self) -> FastSearch:
         """The query side over this process's long-lived searcher of the live generation."""

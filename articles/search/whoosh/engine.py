@@ -34,6 +34,9 @@ class WhooshSearchEngine(SearchEngine):
     def iter_ids(self, query: EngineQuery, sort: str) -> Iterator[int]:
         return self.fast.iter_ids(query, sort)
 
+    def word_forms(self, fieldname: str, prefix: str, limit: int) -> tuple[list[str], int]:
+        return self.fast.word_forms(fieldname, prefix, limit)
+
     def more_like_this(self, article_id: int, limit: int) -> list[int]:
         docs = list(self.article_index.build_documents([article_id]))
         if not docs:

@@ -12,13 +12,14 @@ from datetime import date, datetime
 
 import numpy as np
 
-from ..timeline import UNITS, choose_unit, period_starts
-from ..types import EngineQuery, EngineResult, Timeline
+from ..periods import UNITS, choose_unit, period_starts
+from ..types import EngineQuery, EngineResult, FacetLimits, Timeline
 from ..vocabulary import DATES_INFERRED
 from . import spelling
-from .matching import analyze, phrase_docs, text_scores, unsearchable
+from .matching import text_scores
 from .snapshot import BM25_B, BM25_K1, NO_DATE, LiveSearcher, Snapshot, numeric_column
 from .values import from_epoch_micros
+from .word_forms import prefix_forms
 
 UNDATED_LAST = 1 << 60  # above any (day << 32 | article id) sort key
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -60,15 +61,8 @@ class FastSearch:
         else:
             mask, scores = scored
             mask &= snap.live
-        for words in parsed.excluded:
-            terms = analyze(snap.schema, words)
-            if terms:
-                docs = (
-                    snap.postings("text", terms[0])[0]
-                    if len(terms) == 1
-                    else phrase_docs(snap, terms)
-                )
-                mask[docs] = False
+            if not parsed.ranks:  # NOTs and outlets only: nothing to rank by
+                scores = None
         groups: dict[str, np.ndarray] = {}
         for name, values in include.items():
             column = snap.facets.get(name)
@@ -129,8 +123,12 @@ class FastSearch:
         suggest,
         timeline="",
         facets_within=(),
+        facet_limits: FacetLimits | None = None,
     ) -> EngineResult:
-        """SearchEngine.search (articles.search.engine) over this process's snapshot."""
+        """SearchEngine.search (articles.search.engine) over this process's snapshot.
+
+        Every value is counted (numpy over the matches); under ``facet_limits`` only the
+        fields asked for, and only the top values are put in order (TopCounts)."""
         snap = self.live.snapshot()
         parsed = query.parsed
         scores, base, groups = self.match_masks(snap, query)
@@ -150,34 +148,37 @@ class FastSearch:
                 hits = [(int(snap.article_id[d]), 0.0) for d in top]
         facet_counts = {}
         if facets:
-            unfiltered = scores is None and not (
-                parsed.excluded
-                or query.include
-                or query.exclude
-                or query.require
-                or query.date_from
-                or query.date_to
+            unfiltered = parsed.root is None and not (
+                query.include or query.exclude or query.require or query.date_from or query.date_to
             )
+            wanted = facet_limits.fields if facet_limits else tuple(snap.facets)
             if unfiltered and snap.all_facets is not None:  # the landing page, cached
                 facet_counts = snap.all_facets
             else:
                 facet_counts = {
                     name: col.count(*self._facet_scope(name, base, groups, mask, docs))
                     for name, col in snap.facets.items()
+                    if unfiltered or name in wanted
                 }
                 if unfiltered:
                     snap.all_facets = facet_counts
+            facet_counts = {n: c for n, c in facet_counts.items() if n in wanted}
+            if facet_limits:
+                facet_counts = {n: facet_limits.trim(n, c) for n, c in facet_counts.items()}
         corrections = {}
-        if suggest and total <= 3 and parsed.required:
+        if suggest and total <= 3 and parsed.ranks:
             corrections = spelling.corrections(snap, parsed)
-        dropped = unsearchable(snap.schema, parsed) if parsed.required or parsed.excluded else []
-        result = EngineResult(total, hits, facet_counts, corrections, unsearchable=dropped)
+        result = EngineResult(total, hits, facet_counts, corrections)
         if facets:
             result.facets_within = {
                 name: snap.facets[name].count(mask, docs)
                 for name in facets_within
                 if name in snap.facets
             }
+            if facet_limits:
+                result.facets_within = {
+                    n: facet_limits.trim(n, c) for n, c in result.facets_within.items()
+                }
         if timeline:
             dates = snap.facets.get("dates")
             inferred = np.zeros(snap.n, dtype=bool)
@@ -226,6 +227,17 @@ class FastSearch:
         else:
             ordered = self._sorted_docs(snap, docs, sort != "oldest", None)
         yield from snap.article_id[ordered].tolist()
+
+    def word_forms(self, fieldname: str, prefix: str, limit: int) -> tuple[list[str], int]:
+        """SearchEngine.word_forms over this process's snapshot (kept with it)."""
+        snap = self.live.snapshot()
+        key = (fieldname, prefix)
+        found = snap.word_forms.get(key)
+        if found is None or len(found[0]) < min(limit, found[1]):
+            if len(snap.word_forms) > 1000:
+                snap.word_forms.clear()
+            found = snap.word_forms[key] = prefix_forms(snap.searcher.reader(), *key, limit)
+        return found[0][:limit], found[1]
 
     def more_like_this(self, article_id: int, text: str, limit: int) -> list[int]:
         """The articles scoring highest for the text's key terms, as Whoosh's Or query of

@@ -1,72 +1,121 @@
-"""Which documents a parsed query matches, and their BM25 scores, over a Snapshot."""
+"""Which documents a query tree matches, and their BM25 scores, over a Snapshot.
+
+Each node gives a mask over all documents and the scores of the documents it matches:
+AND and OR add up the scores of the children that match (as Whoosh's And and Or score), a
+phrase scores the sum of its words, NOT and outlets match without scoring.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..analysis import MIN_WORD_LENGTH
-from ..query import ParsedQuery, Phrase
-from . import phrases
+from ..query import (
+    VALUE_FIELDS,
+    And,
+    Node,
+    Not,
+    Or,
+    ParsedQuery,
+    Phrase,
+    Prefix,
+    Word,
+    Words,
+)
+from ..vocabulary import TEXT_FIELDS
+from .phrases import phrase_docs
 from .snapshot import Snapshot
 
+Scored = tuple[np.ndarray, np.ndarray | None]  # (mask, scores or None)
 
-def analyze(schema, words: Phrase, fieldname: str = "text") -> list[str]:
-    """The index terms of a folded phrase (stop words dropped, stemmed)."""
+
+def analyze(schema, words: Words, fieldname: str = "text") -> list[str]:
+    """The index terms of folded words in a field (stop words dropped; stemmed in the
+    stemmed fields)."""
     return [t.text for t in schema[fieldname].analyzer(" ".join(words))]
 
 
-def phrase_docs(snap: Snapshot, terms: list[str], fieldname: str = "text") -> np.ndarray:
-    """Global doc numbers (sorted) containing ``terms`` as a phrase."""
-    return phrases.phrase_docs(snap, terms, fieldname)
-
-
-def phrase_postings(snap: Snapshot, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(docs, scores) of one word or phrase; a phrase scores the sum of its words."""
-    if len(terms) == 1:
-        ids, tfs = snap.postings("text", terms[0])
-        return ids, snap.bm25(ids, tfs)
-    docs = phrase_docs(snap, terms)
-    scores = np.zeros(len(docs), dtype=np.float32)
-    for term in dict.fromkeys(terms):
-        ids, tfs = snap.postings("text", term)
-        pos = np.searchsorted(ids, docs)
-        pos[pos >= len(ids)] = 0
-        found = ids[pos] == docs if len(ids) else np.zeros(len(docs), bool)
-        scores[found] += snap.bm25(ids[pos[found]], tfs[pos[found]])
-    return docs, scores
-
-
 def text_scores(snap: Snapshot, parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray] | None:
-    """(mask, BM25 scores) of the positive query over all docs, or None for "everything".
-
-    Clauses are ANDed, alternatives ORed with summed scores (as Whoosh's And/Or score).
-    """
-    schema = snap.schema
-    mask = None
-    total = np.zeros(snap.n, dtype=np.float32)
-    for clause in parsed.required:
-        alts = [terms for terms in (analyze(schema, alt) for alt in clause.alternatives) if terms]
-        if not alts:
-            continue  # only stop words or one-letter words (reported by `unsearchable`)
-        clause_mask = np.zeros(snap.n, dtype=bool)
-        for terms in alts:
-            docs, scores = phrase_postings(snap, terms)
-            clause_mask[docs] = True
-            total[docs] += scores  # docs are unique within one posting list
-        mask = clause_mask if mask is None else (mask & clause_mask)
-    if mask is None:
-        if parsed.required:  # words were asked for and none can be searched: none match
-            return np.zeros(snap.n, dtype=bool), total
+    """(mask, BM25 scores) of the query over all docs, or None for "every document"."""
+    if parsed.root is None:
         return None
-    return mask, total
+    mask, scores = _evaluate(snap, parsed.root, scored=True)
+    if scores is None:
+        scores = np.zeros(snap.n, dtype=np.float32)
+    return mask, scores
 
 
-def unsearchable(schema, parsed: ParsedQuery) -> list[tuple[Phrase, str]]:
-    """Query words and phrases with no index terms, each with why: "common" or "short"."""
-    out: dict[Phrase, str] = {}
-    phrases = [alt for c in parsed.required for alt in c.alternatives] + list(parsed.excluded)
-    for phrase in phrases:
-        if phrase not in out and not analyze(schema, phrase):
-            short = all(len(w) < MIN_WORD_LENGTH for w in phrase)
-            out[phrase] = "short" if short else "common"
-    return list(out.items())
+def _evaluate(snap: Snapshot, node: Node, scored: bool) -> Scored:
+    if isinstance(node, And):
+        mask, total = np.ones(snap.n, dtype=bool), None
+        for child in node.children:
+            child_mask, child_scores = _evaluate(snap, child, scored)
+            mask &= child_mask
+            total = _add(total, child_scores)
+        return mask, (total * mask if total is not None else None)
+    if isinstance(node, Or):
+        mask, total = np.zeros(snap.n, dtype=bool), None
+        for child in node.children:
+            child_mask, child_scores = _evaluate(snap, child, scored)
+            mask |= child_mask
+            total = _add(total, child_scores)
+        return mask, total
+    if isinstance(node, Not):
+        return ~_evaluate(snap, node.child, False)[0], None
+    if isinstance(node, tuple(VALUE_FIELDS)):
+        name = VALUE_FIELDS[type(node)]
+        column = snap.facets.get(name)
+        if column is not None:
+            return _docs_mask(snap, column.docs_with(node.slug)), None
+        # A field without a facet column (authors): its keyword postings.
+        return _docs_mask(snap, snap.postings(f"{name}_exact", node.slug)[0]), None
+    return _leaf(snap, node, scored)
+
+
+def _add(total, scores):
+    if scores is None:
+        return total
+    return scores.copy() if total is None else total + scores
+
+
+def _docs_mask(snap: Snapshot, docs) -> np.ndarray:
+    mask = np.zeros(snap.n, dtype=bool)
+    mask[docs] = True
+    return mask
+
+
+def _leaf(snap: Snapshot, leaf: Word | Phrase | Prefix, scored: bool) -> Scored:
+    """A word, phrase or prefix: its documents, scored by the BM25 of its words there."""
+    if isinstance(leaf, Prefix):
+        fieldname, terms = TEXT_FIELDS[(leaf.field, True)], list(leaf.forms or ())
+        groups = [[term] for term in terms]
+    else:
+        fieldname = TEXT_FIELDS[(leaf.field, leaf.exact)]
+        words = (leaf.text,) if isinstance(leaf, Word) else leaf.words
+        terms = analyze(snap.schema, words, fieldname)
+        groups = [terms] if terms else []
+        if isinstance(leaf, Phrase) and not leaf.ordered and len(terms) == 2:
+            groups.append(terms[::-1])  # NEAR/n: either order
+    if isinstance(leaf, Word) or isinstance(leaf, Prefix) or len(terms) < 2:
+        docs = _union(snap.postings(fieldname, term)[0] for term in terms)
+    else:
+        slop = leaf.slop
+        docs = _union(phrase_docs(snap, group, fieldname, slop) for group in groups)
+    mask = _docs_mask(snap, docs)
+    if not scored:
+        return mask, None
+    scores = np.zeros(snap.n, dtype=np.float32)
+    for term in dict.fromkeys(terms):
+        ids, tfs = snap.postings(fieldname, term)
+        bm25 = snap.bm25(ids, tfs, fieldname)
+        if isinstance(leaf, Phrase):  # only where the phrase is
+            keep = mask[ids]
+            ids, bm25 = ids[keep], bm25[keep]
+        scores[ids] += bm25
+    return mask, scores
+
+
+def _union(parts) -> np.ndarray:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return np.empty(0, dtype=np.int64)
+    return parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))

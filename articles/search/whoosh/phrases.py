@@ -8,7 +8,8 @@ snapshot), and only their positions are read: sliced from the segment's decoded 
 that hold a candidate. A document matches when, for some position p, the phrase's k-th word
 is at p + k: one numpy intersection per word. Positions are those of the analysed text
 (stop words removed and renumbered), exactly what Whoosh's ``Phrase`` query (slop 1)
-compares.
+compares. Sloppy phrases (``"a b"~5``, ``NEAR/5``) read the same positions
+(articles.search.whoosh.proximity).
 """
 
 from __future__ import annotations
@@ -16,16 +17,16 @@ from __future__ import annotations
 from functools import reduce
 
 import numpy as np
-from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import WrappingMatcher
-from whoosh.searching import Searcher
 
+from .proximity import sloppy_docs
 from .text_postings import decode_positions
 
 
-def phrase_docs(snap, terms: list[str], fieldname: str = "text") -> np.ndarray:
-    """Global doc numbers (sorted) whose ``fieldname`` holds ``terms`` as a phrase."""
+def phrase_docs(snap, terms: list[str], fieldname: str = "text", slop: int = 0) -> np.ndarray:
+    """Global doc numbers (sorted) whose ``fieldname`` holds ``terms`` as a phrase, or
+    within ``slop`` moves of one (articles.search.whoosh.proximity)."""
     candidates = reduce(
         lambda a, b: np.intersect1d(a, b, assume_unique=True),
         (snap.postings(fieldname, term)[0] for term in dict.fromkeys(terms)),
@@ -36,25 +37,26 @@ def phrase_docs(snap, terms: list[str], fieldname: str = "text") -> np.ndarray:
         if lo == hi:
             continue
         local = candidates[lo:hi] - offset
-        text = arrays.text if fieldname == "text" else None
-        docs = _phrase_in_segment(reader, text, fieldname, terms, local)
-        if docs is None:  # a codec without block access: Whoosh's own matcher
-            docs = _whoosh_phrase(reader, fieldname, terms)
-        found.append(docs + offset)
+        decoded = arrays.postings.get(fieldname)
+        found.append(segment_phrase_docs(reader, decoded, fieldname, terms, local, slop) + offset)
     return np.concatenate(found) if found else np.empty(0, dtype=np.int64)
 
 
-def _phrase_in_segment(reader, text, fieldname, terms, local: np.ndarray) -> np.ndarray | None:
+def segment_phrase_docs(reader, decoded, fieldname, terms, local: np.ndarray, slop: int = 0):
+    """The docs of ``local`` (sorted local doc numbers, each holding every term) that hold
+    the phrase; positions from the segment's decoded files where it has them."""
+
+    def locate(term: str):
+        located = None
+        if decoded is not None:
+            located = decoded.positions_in(reader.term_info(fieldname, term), local)
+        return located if located is not None else _positions(reader, fieldname, term, local)
+
+    if slop:
+        return sloppy_docs(terms, slop, local, locate)
     keys = None  # (candidate number << 32) | position of the phrase's first word
     for k, term in enumerate(terms):
-        located = None
-        if text is not None:  # the segment's decoded positions
-            located = text.positions_in(reader.term_info(fieldname, term), local)
-        if located is None:
-            located = _positions(reader, fieldname, term, local)
-        if located is None:
-            return None
-        which, positions = located
+        which, positions = locate(term)
         start = positions - k
         ok = start >= 0
         term_keys = np.unique((which[ok] << 32) | start[ok])
@@ -66,16 +68,15 @@ def _phrase_in_segment(reader, text, fieldname, terms, local: np.ndarray) -> np.
 
 def _positions(reader, fieldname, term, local: np.ndarray):
     """(candidate number, position) of every occurrence of ``term`` in the candidates
-    ``local`` (sorted local doc numbers), read from Whoosh's blocks (a small segment);
-    None when the postings cannot be read by block."""
+    ``local`` (sorted local doc numbers), read from Whoosh's blocks (a small segment)."""
     try:
         matcher = reader.postings(fieldname, term)
     except Exception:  # TermNotFound: the candidates all have it, so this cannot happen
         return np.empty(0, np.int64), np.empty(0, np.int64)
     while isinstance(matcher, WrappingMatcher):
         matcher = matcher.child
-    if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
-        return None
+    if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:  # pragma: no cover
+        return _positions_one_by_one(matcher, local)
     owners, values = [], []
     nxt = 0  # the first candidate not yet passed
     while matcher.is_active() and nxt < len(local):
@@ -97,8 +98,14 @@ def _positions(reader, fieldname, term, local: np.ndarray):
     return np.repeat(np.concatenate(owners), lengths), positions
 
 
-def _whoosh_phrase(reader, fieldname, terms) -> np.ndarray:  # pragma: no cover
-    matcher = wq.Phrase(fieldname, terms).matcher(Searcher(reader))
-    if not matcher.is_active():
-        return np.empty(0, dtype=np.int64)
-    return np.fromiter(matcher.all_ids(), dtype=np.int64)
+def _positions_one_by_one(matcher, local: np.ndarray):  # pragma: no cover - other codecs
+    owners, positions = [], []
+    for n, doc in enumerate(local.tolist()):
+        matcher.skip_to(doc)
+        if not matcher.is_active():
+            break
+        if matcher.id() == doc:
+            found = matcher.value_as("positions")
+            owners.extend([n] * len(found))
+            positions.extend(found)
+    return np.asarray(owners, np.int64), np.asarray(positions, np.int64)

@@ -1,10 +1,10 @@
 """What the query side needs from one Whoosh segment, as numpy files every process maps.
 
 A segment never changes once written (deletions are kept apart from it), so its article ids,
-publication days, text lengths (BM25) and facet doc → value lists are read from Whoosh once,
-written beside the segment as ``.npy`` files, and mapped read-only by every worker: one copy
-in the page cache for all of them instead of one per worker, and a worker that starts, or
-follows a new commit, reads only files, never the whole index again.
+publication days, text and headline lengths (BM25) and facet doc → value lists are read
+from Whoosh once, written beside the segment as ``.npy`` files, and mapped read-only by
+every worker: one copy in the page cache for all of them instead of one per worker, and a
+worker that starts, or follows a new commit, reads only files, never the whole index again.
 
 The files are named after their segment (``MAIN_<segment>.newsroom<FORMAT>_….npy``), so
 Whoosh's own clean-up deletes them with the segment when a merge or a new generation drops
@@ -32,7 +32,7 @@ from .text_postings import TextPostings, leaf_postings
 
 __all__ = ["NO_DATE", "FacetPart", "SegmentArrays", "leaf_postings", "load_segment", "prebuild"]
 
-FORMAT = 5  # bump when what the files hold changes: older files are then ignored
+FORMAT = 7  # bump when what the files hold changes: older files are then ignored
 NO_DATE = -1
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _DONE = "done.json"  # written last: a segment's files are complete once it exists
@@ -62,9 +62,15 @@ class SegmentArrays:
     size: int
     article_id: np.ndarray  # int64
     published: np.ndarray  # int64 day number (date.toordinal()), NO_DATE when undated
-    text_len: np.ndarray  # float32, decoded length of `text` (BM25)
+    text_len: np.ndarray  # float32, decoded length of `text` (BM25), also `text_unstemmed`'s
+    headline_len: np.ndarray  # float32, of `headline` and `headline_unstemmed`
     facets: dict[str, FacetPart]
-    text: TextPostings | None = None
+    # Decoded postings of text_postings.FIELDS (none in a small segment).
+    postings: dict[str, TextPostings]
+
+    @property
+    def text(self) -> TextPostings | None:
+        return self.postings.get("text")
 
 
 def load_segment(reader, folder: str | Path) -> SegmentArrays:
@@ -120,11 +126,18 @@ def _as_segment(arrays: dict, array=None) -> SegmentArrays:
             array(f"{name}_postings_ptr"),
             array(f"{name}_postings"),
         )
-    text = None
-    if meta.get("text"):
-        text = TextPostings(*(array(f"text_{name}") for name in text_postings.NAMES))
+    postings = {
+        name: TextPostings(*(array(f"{name}_{part}") for part in text_postings.NAMES))
+        for name in meta["postings"]
+    }
     return SegmentArrays(
-        meta["size"], array("article_id"), array("published"), array("text_len"), facets, text
+        meta["size"],
+        array("article_id"),
+        array("published"),
+        array("text_len"),
+        array("headline_len"),
+        facets,
+        postings,
     )
 
 
@@ -157,20 +170,27 @@ def _compute(reader, scratch: Path | None = None) -> dict:
         raw = numeric_column(reader.column_reader("published", translate=False), size)
         # Whoosh stores microseconds since datetime.min; day number = toordinal().
         out["published"] = np.where(raw > 0, raw // 86_400_000_000 + 1, NO_DATE)
-    out["text_len"] = np.zeros(size, dtype=np.float32)
-    lengths_field = _lenfield("text")
-    perdoc = getattr(reader, "_perdoc", None)
-    if perdoc is not None and perdoc.has_column(lengths_field):
-        raw = numeric_column(perdoc.column_reader(lengths_field, LENGTHS_COLUMN), size)
-        out["text_len"] = _BYTE_TO_LENGTH[raw]
+    for name in ("text", "headline"):
+        out[f"{name}_len"] = _lengths(reader, name, size)
     values = {}
     for name in FILTER_FIELDS:
         values[name] = _facet(reader, f"{name}_exact", size, name, out)
-    has_text = "text" in reader.schema and size >= TEXT_POSTINGS_MIN_DOCS and scratch is not None
-    if has_text:
-        out.update(text_postings.build(reader, f"{scratch}-text_positions.npy"))
-    out["meta"] = {"size": size, "values": values, "text": has_text}
+    decoded = []
+    if size >= TEXT_POSTINGS_MIN_DOCS and scratch is not None:
+        decoded = [name for name in text_postings.FIELDS if name in reader.schema]
+    for name in decoded:
+        out.update(text_postings.build(reader, name, f"{scratch}-{name}_positions.npy"))
+    out["meta"] = {"size": size, "values": values, "postings": decoded}
     return out
+
+
+def _lengths(reader, fieldname: str, size: int) -> np.ndarray:
+    """Each document's number of words in a field, as Whoosh stores it for BM25."""
+    perdoc = getattr(reader, "_perdoc", None)
+    column = _lenfield(fieldname)
+    if perdoc is None or not perdoc.has_column(column):
+        return np.zeros(size, dtype=np.float32)
+    return _BYTE_TO_LENGTH[numeric_column(perdoc.column_reader(column, LENGTHS_COLUMN), size)]
 
 
 def _facet(reader, fieldname: str, size: int, name: str, out: dict) -> list[str]:

@@ -73,8 +73,18 @@ class Snapshot:
         self.article_id = self._cat([s.article_id for s, _ in parts], np.int64)
         self.published = self._cat([s.published for s, _ in parts], np.int64)
         self.text_len = self._cat([s.text_len for s, _ in parts], np.float32)
+        self.headline_len = self._cat([s.headline_len for s, _ in parts], np.float32)
         n_docs = max(1, self.searcher.doc_count_all())
         self.avg_text_len = max(1.0, self.searcher.field_length("text") / n_docs)
+        avg_headline = max(1.0, self.searcher.field_length("headline") / n_docs)
+        # BM25's document lengths per field: an unstemmed field has its stemmed twin's words.
+        self._lengths = {
+            "text": (self.text_len, self.avg_text_len),
+            "text_unstemmed": (self.text_len, self.avg_text_len),
+            "headline": (self.headline_len, avg_headline),
+            "headline_unstemmed": (self.headline_len, avg_headline),
+        }
+        self.word_forms: dict[tuple[str, str], tuple[list[str], int]] = {}  # prefix -> forms
         self._postings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._postings_bytes = 0
         self.facets: dict[str, FacetColumn] = {
@@ -117,12 +127,12 @@ class Snapshot:
             self._postings_bytes += size
         return cached
 
-    def bm25(self, ids: np.ndarray, tfs: np.ndarray) -> np.ndarray:
+    def bm25(self, ids: np.ndarray, tfs: np.ndarray, fieldname: str = "text") -> np.ndarray:
         if not len(ids):  # also an empty index, where n / 1 = 0 has no logarithm
             return np.empty(0, dtype=np.float32)
         idf = np.log(self.n / (len(ids) + 1)) + 1
-        lengths = self.text_len[ids]
-        norm = BM25_K1 * ((1 - BM25_B) + BM25_B * lengths / self.avg_text_len)
+        lengths, average = self._lengths[fieldname]
+        norm = BM25_K1 * ((1 - BM25_B) + BM25_B * lengths[ids] / average)
         return idf * (tfs * (BM25_K1 + 1)) / (tfs + norm)
 
     def doc_of_article(self, article_id: int) -> int | None:
@@ -144,12 +154,13 @@ class Snapshot:
 def _segment_postings(reader, arrays: SegmentArrays, fieldname: str, term: str):
     """(local doc numbers, term frequencies) of a term in one segment: sliced from the
     segment's files for the searched text, decoded from Whoosh's blocks otherwise."""
-    if fieldname == "text" and arrays.text is not None:
+    decoded = arrays.postings.get(fieldname)
+    if decoded is not None:
         try:
             info = reader.term_info(fieldname, term)
         except TermNotFound:
             return np.empty(0, np.int64), np.empty(0, np.float32)
-        found = arrays.text.find(info)
+        found = decoded.find(info)
         if found is not None:
             return found
     return _leaf_postings(reader, fieldname, term)

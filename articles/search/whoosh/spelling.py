@@ -64,7 +64,7 @@ def _spelling_table(snap: Snapshot) -> tuple[dict[str, list[str]], dict[str, int
         return snap.spelling
     freq: dict[str, int] = {}
     for sub, _ in snap.searcher.leaf_searchers():
-        for raw, info in sub.reader().iter_field("headline"):
+        for raw, info in sub.reader().iter_field("headline_unstemmed"):
             term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
             if 3 <= len(term) <= 24 and not term.isdigit():
                 freq[term] = freq.get(term, 0) + info.doc_frequency()

@@ -1,5 +1,7 @@
 """The searched text's posting lists and word positions, decoded once per segment.
 
+Both text fields (``FIELDS``: stemmed, and the exact forms) are laid out alike.
+
 Whoosh keeps postings as pickled blocks: reading a common word's list unpickles hundreds of
 blocks (most of a search's time), and a phrase needs every candidate's positions unpickled
 one by one. Once per segment (articles.search.whoosh.segment_arrays writes the files) each
@@ -25,7 +27,8 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import WrappingMatcher
 
 _COUNT_SIZE = 4  # a Positions value: the number of positions (uint), then pickled deltas
-FIELD = "text"
+# The searched text, stemmed and as typed: the fields common words and phrases read.
+FIELDS = ("text", "text_unstemmed")
 MIN_TERM_DOCS = 32
 NAMES = ("offsets", "starts", "docs", "tfs", "positions", "position_starts")
 
@@ -71,20 +74,20 @@ class TextPostings:
         return i if i < len(self.offsets) and self.offsets[i] == offset else None
 
 
-def build(reader, temporary_path) -> dict:
-    """Every non-inlined term's postings and positions in ``reader``'s segment, as arrays to
-    store under the names ``text_<name>``; positions are written straight to a file at
-    ``temporary_path`` (a million articles have 200 million of them)."""
-    bound = max(1, int(reader.field_length(FIELD)))  # positions of every term, inlined too
-    wide = reader.max_field_length(FIELD) >= 2**16
+def build(reader, field: str, temporary_path) -> dict:
+    """Every non-inlined term's postings and positions of ``field`` in ``reader``'s segment,
+    as arrays to store under the names ``<field>_<name>``; positions are written straight to
+    a file at ``temporary_path`` (a million articles have 200 million of them)."""
+    bound = max(1, int(reader.field_length(field)))  # positions of every term, inlined too
+    wide = reader.max_field_length(field) >= 2**16
     positions = open_memmap(temporary_path, "w+", np.uint32 if wide else np.uint16, (bound,))
     offsets, docs, tfs, position_starts = [], [], [], [0]
     filled = 0
-    for term in reader.field_terms(FIELD):
-        info = reader.term_info(FIELD, term)
+    for term in reader.field_terms(field):
+        info = reader.term_info(field, term)
         if info.is_inlined() or info.doc_frequency() < MIN_TERM_DOCS:
             continue
-        ids, weights, values = leaf_postings(reader, FIELD, term, values=True)
+        ids, weights, values = leaf_postings(reader, field, term, values=True)
         counts, term_positions = decode_positions(values)
         if not np.array_equal(counts, weights):
             raise ValueError(f"positions of {term!r} do not match its frequencies")
@@ -101,12 +104,12 @@ def build(reader, temporary_path) -> dict:
     fits = len(weights) == 0 or (weights.max() < 2**16 and np.all(weights == np.round(weights)))
     positions.flush()
     return {
-        "text_offsets": np.array(offsets, dtype=np.int64),  # terms in order: offsets ascend
-        "text_starts": starts,
-        "text_docs": np.concatenate(docs) if docs else np.empty(0, np.int32),
-        "text_tfs": weights.astype(np.uint16) if fits else weights,
-        "text_positions": positions,
-        "text_position_starts": np.array(position_starts, dtype=np.int64),
+        f"{field}_offsets": np.array(offsets, dtype=np.int64),  # terms in order: offsets ascend
+        f"{field}_starts": starts,
+        f"{field}_docs": np.concatenate(docs) if docs else np.empty(0, np.int32),
+        f"{field}_tfs": weights.astype(np.uint16) if fits else weights,
+        f"{field}_positions": positions,
+        f"{field}_position_starts": np.array(position_starts, dtype=np.int64),
     }
 
 

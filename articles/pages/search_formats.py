@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from .. import search, selectors
-from ..forms import SearchParams
+from ..forms.search import SearchParams
 from ..search.vocabulary import PER_PAGE
 from .dates import date_json
 from .search import SearchPage, search_request
@@ -129,6 +129,7 @@ def search_json(
             else None
         ),
         "suggestion": page.suggestion,
+        "query_error": _query_error(page, absolute),
         "undated_left_out": page.undated_left_out,
         "notes": [*notes, *messages, *_undated_note(page.undated_left_out)],
         "links": links,
@@ -157,6 +158,22 @@ def story_summary_json(row, absolute_uri: AbsoluteURI) -> dict | None:
             }
         )
     return out
+
+
+def _query_error(page: SearchPage, absolute: Callable[[SearchParams], str]) -> dict | None:
+    """What could not be read, where (0-based character), and the search offered instead."""
+    error = page.query_error
+    if error is None:
+        return None
+    offered = page.params.edited(q=error.offered, page=1) if error.offered else None
+    return {
+        "message": error.message,
+        "position": error.position,
+        "near": error.near,
+        "offered_query": error.offered,
+        "offered_url": absolute(offered) if offered else None,
+        "offered_html": absolute(offered.edited(format="html")) if offered else None,
+    }
 
 
 def counted_json(page: SearchPage) -> dict:

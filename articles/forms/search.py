@@ -13,13 +13,14 @@ requires it as well (``place=iraq&place=%2Bbaghdad``: articles naming Iraq and B
 links of the entity pages' "mentioned with" lists; a ``+`` typed unencoded arrives as a space
 and counts too).
 
-Parameters, in canonical order: ``q``, ``place``, ``org``, ``person`` (entity slugs),
-``source`` (outlet slug), ``section`` (slugified section), ``year`` (four digits, or
+Parameters, in canonical order: ``q``; the filters, one per group of
+articles.search.vocabulary.FILTER_GROUPS in its order: ``place``, ``org``, ``person`` (entity
+slugs), ``source`` (outlet slug), ``section`` (slugified section), ``year`` (four digits, or
 ``undated`` for articles without a date), ``dates`` (``published``: dates their sources state
 or an editor gave; ``inferred``: dates the archive inferred; ``dates=-inferred`` leaves those
-out), ``from``
-and ``to`` (YYYY-MM-DD), ``sort`` (relevance, newest, oldest), ``page``, ``format`` (json,
-atom, csv) and ``facets=off`` (JSON without filter counts).
+out), ``author`` (author slug); ``from`` and ``to`` (YYYY-MM-DD), ``sort`` (relevance, newest,
+oldest), ``page``, ``format`` (json, atom, csv) and ``facets=off`` (JSON without filter
+counts).
 
 Filter values are looked up by slug, old slug, name and other names
 (articles.filter_lookup): an old or other spelling redirects to the canonical link. A value
@@ -30,26 +31,26 @@ finds nothing and says why: a filter never silently vanishes (issue 18).
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass, field, replace
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import urlencode
 
 from django import forms
 
-from .extraction.text import strip_control_characters
-from .filter_lookup import look_up
-from .search.vocabulary import (
-    FILTER_FIELDS,
-    FILTER_LABELS,
-    SORTS,
-    UNDATED,
+from ..filter_lookup import look_up
+from ..search.vocabulary import FILTER_NAMES, FILTERS, SORTS
+from .parameters import (
+    MAX_PAGE,
+    LenientDateField,
+    cut_query,
+    whole_number,
+    without_control_characters,
 )
 
 FORMATS = ("html", "json", "atom", "csv")
 # The one order parameters are written in, so one view has one URL.
 CANONICAL_ORDER = (
     "q",
-    *FILTER_FIELDS,
+    *FILTER_NAMES,
     "from",
     "to",
     "sort",
@@ -58,24 +59,7 @@ CANONICAL_ORDER = (
     "facets",
     "stories",
 )
-MAX_QUERY_CHARS = 1000
-# Every link of a results page repeats the search words: 670 emoji (8 KB in a link) made a
-# 1.6 MB page (issue 17). As written in a link: UTF-8, percent-encoded.
-MAX_QUERY_LINK_BYTES = 1000
-MAX_PAGE = 500
 MAX_VALUE_CHARS = 100  # a value that names nothing is kept this long in the search's link
-_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def whole_number(text: str) -> int | None:
-    """The number ``text`` writes in ASCII digits (at most nine), or None.
-
-    Every number read from a URL goes through here: ``str.isdigit()`` says yes to
-    superscripts and circled digits that ``int()`` refuses, ``int()`` reads Arabic-Indic and
-    full-width digits, and a thousand-digit page number is no page either.
-    """
-    return int(text) if _WHOLE_NUMBER.fullmatch(text) else None
 
 
 @dataclass(frozen=True)
@@ -104,7 +88,7 @@ class SearchParams:
         out: list[tuple[str, str]] = []
         if self.q:
             out.append(("q", self.q))
-        for name in FILTER_FIELDS:
+        for name in FILTER_NAMES:
             out += [(name, v) for v in self.include.get(name, ())]
             out += [(name, f"+{v}") for v in self.require.get(name, ())]
             out += [(name, f"-{v}") for v in self.exclude.get(name, ())]
@@ -154,7 +138,7 @@ class SearchParams:
         """Every active filter value as (field, slug, mark): mark "" included (any of),
         "+" required (all of), "-" excluded."""
         out = []
-        for name in FILTER_FIELDS:
+        for name in FILTER_NAMES:
             out += [(name, v, "") for v in self.include.get(name, ())]
             out += [(name, v, "+") for v in self.require.get(name, ())]
             out += [(name, v, "-") for v in self.exclude.get(name, ())]
@@ -235,21 +219,6 @@ class FilterValuesField(forms.Field):
         return [f"+{v.strip()}" if v[:1] == " " else v.strip() for v in value if v and v.strip()]
 
 
-class LenientDateField(forms.DateField):
-    input_formats = ["%Y-%m-%d"]
-    default_error_messages = {
-        "invalid": "Dates are written YYYY-MM-DD, for example 2020-03-29.",
-    }
-
-    def to_python(self, value):
-        if isinstance(value, str) and not value.strip():
-            return None  # "from= " is no date asked for, as "from=" is not
-        # strptime's %Y reads any Unicode decimal digits ("٢٠٢٠"); the API takes ASCII only.
-        if isinstance(value, str) and not _ISO_DATE.fullmatch(value.strip()):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
-
-
 class SearchForm(forms.Form):
     """Parses ``request.GET`` into SearchParams plus the notes the page shows.
 
@@ -259,13 +228,6 @@ class SearchForm(forms.Form):
     """
 
     q = forms.CharField(required=False, strip=True)
-    place = FilterValuesField(required=False)
-    org = FilterValuesField(required=False)
-    person = FilterValuesField(required=False)
-    source = FilterValuesField(required=False)
-    section = FilterValuesField(required=False)
-    year = FilterValuesField(required=False)
-    dates = FilterValuesField(required=False)
     sort = forms.CharField(required=False)
     page = forms.CharField(required=False)
     format = forms.CharField(required=False)
@@ -273,9 +235,12 @@ class SearchForm(forms.Form):
     stories = forms.CharField(required=False)
 
     def __init__(self, data, *, default_format: str = "html", **kwargs):
-        data, controls = _without_control_characters(data)
+        data, controls = without_control_characters(data)
         data = _last_dates_given(data)
         super().__init__(data, **kwargs)
+        # One field per filter group (articles.search.vocabulary.FILTER_GROUPS).
+        for name in FILTER_NAMES:
+            self.fields[name] = FilterValuesField(required=False)
         # "from" is a Python keyword, so these two cannot be class attributes.
         self.fields["from"] = LenientDateField(required=False)
         self.fields["to"] = LenientDateField(required=False)
@@ -378,7 +343,7 @@ class SearchForm(forms.Form):
         roles: dict[str, dict[str, set[str]]] = {"": {}, "+": {}, "-": {}}
         wanted: dict[str, set[str]] = {}
         raw: list[tuple[str, str, str]] = []
-        for name in FILTER_FIELDS:
+        for name in FILTER_NAMES:
             for value in data.get(name) or []:
                 mark = value[0] if value[:1] in ("-", "+") else ""
                 slug = value[1:].strip() if mark else value
@@ -446,21 +411,6 @@ def _last_dates_given(data):
     return data
 
 
-def _without_control_characters(data):
-    """``data`` without control characters (a NUL byte from a pasted link) in any value,
-    and the names of the parameters that had one."""
-    changed: set[str] = set()
-    if not hasattr(data, "lists"):
-        return data, changed
-    cleaned = data.copy()  # a QueryDict's copy is mutable
-    for name, values in data.lists():
-        stripped = [strip_control_characters(v) for v in values]
-        if stripped != values:
-            cleaned.setlist(name, stripped)
-            changed.add(name)
-    return cleaned, changed
-
-
 def unmatched_message(name: str, value: str) -> str:
     """What the page says about a filter value that names nothing, or a date that is none."""
     if name in ("from", "to"):
@@ -469,19 +419,7 @@ def unmatched_message(name: str, value: str) -> str:
             f"The {label} {value!r} is not a date, so no article matches. "
             f"{LenientDateField.default_error_messages['invalid']}"
         )
-    if name == "year":
-        return (
-            f"{value!r} is not a year, so no article matches: years are written as four "
-            f"digits, for example 2020 (or {UNDATED} for articles without a date)."
-        )
-    if name == "dates":
-        shown = value if len(value) <= 30 else value[:30] + "…"
-        return (
-            f"{shown!r} is not a kind of date, so no article matches: dates=published keeps "
-            "the dates sources state, dates=inferred the inferred ones."
-        )
-    shown = value if len(value) <= 60 else value[:60] + "…"
-    return f"No {FILTER_LABELS[name][0]} called {shown!r} in this archive, so no article matches."
+    return FILTERS[name].not_found_message(value)
 
 
 def _canonical_order(pairs: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
@@ -493,164 +431,3 @@ def parse_search(querydict, *, default_format: str = "html") -> tuple[SearchPara
     form = SearchForm(querydict, default_format=default_format)
     form.is_valid()
     return form.params(), form
-
-
-def parse_page_format(querydict, formats: tuple[str, ...] = ("html", "json")) -> tuple[str, list]:
-    """(format, notes) of a page whose only parameter is ``format`` (an entity's page).
-
-    Unknown parameters and formats are ignored with a note, like the search's."""
-    notes = []
-    unknown = [name for name in querydict if name != "format"]
-    for name in unknown[:5]:
-        shown = name if len(name) <= 40 else name[:40] + "…"
-        notes.append(f"Unknown parameter {shown!r} was ignored.")
-    fmt = strip_control_characters(querydict.get("format", "")).strip().lower() or formats[0]
-    if fmt not in formats:
-        shown = fmt if len(fmt) <= 20 else fmt[:20] + "…"
-        notes.append(f"Unknown format {shown!r} was ignored: use {' or '.join(formats[1:])}.")
-        fmt = formats[0]
-    return fmt, notes
-
-
-def parse_listing_page(querydict) -> tuple[str, int, list]:
-    """(format, page, notes) of a paged listing (what an entity is mentioned with): like
-    ``parse_page_format``, with ``page`` (1 to MAX_PAGE) too."""
-    rest = querydict.copy()  # a QueryDict: its pop gives every value
-    raw = strip_control_characters((rest.pop("page", None) or [""])[-1]).strip()
-    fmt, notes = parse_page_format(rest)
-    page = whole_number(raw) if raw else 1
-    if page is None or not 1 <= page <= MAX_PAGE:
-        notes.append(f"Page {raw[:20]!r} does not exist: showing the first page.")
-        page = 1
-    return fmt, page, notes
-
-
-# --- /compare/: up to four searches on one timeline -----------------------------------------
-
-MAX_COMPARED = 4
-COMPARE_FORMATS = ("html", "json", "csv")
-# One line per search, or one per outlet of one search (``by=source``).
-COMPARE_BY = ("search", "source")
-# The period each point counts; "" chooses it from the span (day, month or year).
-COMPARE_PERIODS = ("day", "week", "month", "year")
-_NOT_FOR_COMPARE = ("sort", "page", "facets", "stories")
-
-
-@dataclass(frozen=True)
-class CompareParams:
-    """A valid comparison: the searches' words in the reader's order (their order is the
-    legend's), the filters every one of them shares (a SearchParams without words), what
-    a line is (``by``: a search, or an outlet of the one search) and the period counted."""
-
-    queries: tuple[str, ...] = ()
-    filters: SearchParams = field(default_factory=SearchParams)
-    format: str = "html"
-    by: str = "search"
-    period: str = ""
-
-    def pairs(self, *, with_format: bool = True) -> list[tuple[str, str]]:
-        out = [("q", q) for q in self.queries]
-        out += self.filters.pairs(with_page=False, with_format=False)
-        if self.by != "search":
-            out.append(("by", self.by))
-        if self.period:
-            out.append(("period", self.period))
-        if with_format and self.format != "html":
-            out.append(("format", self.format))
-        return out
-
-    def querystring(self, **kwargs) -> str:
-        pairs = self.pairs(**kwargs)
-        return "?" + urlencode(pairs) if pairs else ""
-
-    def edited(self, **changes) -> CompareParams:
-        return replace(self, **changes)
-
-
-def cut_query(q: str) -> tuple[str, str]:
-    """The search words within MAX_QUERY_CHARS characters and MAX_QUERY_LINK_BYTES bytes as a
-    link writes them, cut after a whole word where there is one; and the note saying so, or
-    "" when nothing was cut."""
-    if len(q) <= MAX_QUERY_CHARS and len(quote_plus(q)) <= MAX_QUERY_LINK_BYTES:
-        return q, ""
-    size = end = 0
-    for end, char in enumerate(q[:MAX_QUERY_CHARS], start=1):
-        size += len(quote_plus(char))
-        if size > MAX_QUERY_LINK_BYTES:
-            end -= 1
-            break
-    cut = q[:end]
-    if q[end : end + 1] not in ("", " ") and " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    cut = cut.strip()
-    return cut, (
-        f"The search words were cut to their first {len(cut):,} characters: a search keeps at "
-        f"most {MAX_QUERY_CHARS:,} characters, or {MAX_QUERY_LINK_BYTES:,} bytes once written "
-        "in a link."
-    )
-
-
-def parse_compare(querydict) -> tuple[CompareParams, SearchForm]:
-    """Parse /compare/'s querystring: repeated ``q``, the search's filters and dates, ``by``
-    (search, source), ``period`` (day, week, month, year) and ``format`` (html, json, csv).
-    A fifth search, bad dates, unknown values or parameters become messages on the page;
-    never raises on user input."""
-    data, _ = _without_control_characters(querydict)
-    queries: list[str] = []
-    notes = []
-    for raw in data.getlist("q") if hasattr(data, "getlist") else []:
-        q, note = cut_query(" ".join(raw.split()))
-        notes += [note] if note else []
-        if q and q.casefold() not in {seen.casefold() for seen in queries}:
-            queries.append(q)
-    rest = data.copy() if hasattr(data, "copy") else dict(data)
-    for name in ("q", "format", "by", "period", *_NOT_FOR_COMPARE):
-        rest.pop(name, None)
-    form = SearchForm(rest)
-    form.is_valid()
-    filters = form.params()
-    form.notes.extend(dict.fromkeys(notes))
-    if len(queries) > MAX_COMPARED:
-        left_out = ", ".join(f"“{q[:40]}”" for q in queries[MAX_COMPARED:])
-        form.errors_shown.append(
-            f"Compare up to four searches at once: {left_out} "
-            f"{'was' if len(queries) == MAX_COMPARED + 1 else 'were'} left out."
-        )
-        queries = queries[:MAX_COMPARED]
-    for name in _NOT_FOR_COMPARE:
-        if name in data:
-            form.notes.append(f"“{name}” does not apply to a comparison and was ignored.")
-    fmt = (data.get("format") or "").strip().lower() or "html"
-    if fmt not in COMPARE_FORMATS:
-        form.notes.append(f"Unknown format {fmt[:20]!r} was ignored: use json or csv.")
-        fmt = "html"
-    by = _compare_by(data, queries, form)
-    period = (data.get("period") or "").strip().lower()
-    if period not in ("", *COMPARE_PERIODS):
-        form.errors_shown.append(
-            f"Unknown period {period[:20]!r}: use day, week, month or year. "
-            "Shown in a period chosen from the span instead."
-        )
-        period = ""
-    return CompareParams(tuple(queries), filters, fmt, by, period), form
-
-
-def _compare_by(data, queries: list[str], form: SearchForm) -> str:
-    """``by``: "search" (a line per search) or "source" (a line per outlet of one search;
-    "outlet" is taken for it)."""
-    by = (data.get("by") or "").strip().lower() or "search"
-    by = "source" if by == "outlet" else by
-    if by not in COMPARE_BY:
-        form.errors_shown.append(
-            f"Unknown line {by[:20]!r}: use by=source for a line per outlet. "
-            "Shown a line per search instead."
-        )
-        return "search"
-    if by == "source" and len(queries) > 1:
-        left_out = ", ".join(f"“{q[:40]}”" for q in queries[1:])
-        form.errors_shown.append(
-            f"A line per outlet splits one search: {left_out} "
-            f"{'was' if len(queries) == 2 else 'were'} left out."
-        )
-        del queries[1:]
-    return by
