@@ -226,9 +226,12 @@ def test_the_admin_sign_in_page_has_a_heading(client):
     assert "<h1>Sign in</h1>" in page
 
 
-def test_the_search_page_stays_under_a_thousand_elements(client, archive):
+def test_the_search_page_stays_under_1100_elements(client, archive):
+    # Lighthouse's DOM-size audit warns past 800 elements and fails past 1,400; most of the
+    # page is its eight filter groups (four of 30 values, authors of ten). A new group or a
+    # heavier value shows up here first (1,045 with authors; 972 before them).
     page = client.get("/search/").content.decode()
-    assert len(re.findall(r"<[a-zA-Z]", page)) < 1000
+    assert len(re.findall(r"<[a-zA-Z]", page)) < 1100
 
 
 # --- Sharing and search engines --------------------------------------------------------------

@@ -22,13 +22,12 @@ from ..extraction.names import name_slug
 from ..filter_lookup import value_names
 from ..forms.search import SearchParams
 from ..models import Article
-from ..search.vocabulary import FILTER_GROUPS, FILTERS, PER_PAGE, UNDATED
+from ..search.vocabulary import FILTER_GROUPS, FILTERS, PER_PAGE, UNDATED, FilterGroup
 from .story import StoryPreview, story_previews
 from .timeline import TimelineChart, timeline_chart
 from .worldmap import WorldMap, country_slugs, world_map
 
 FACETS_SHOWN = 10  # values in view in each filter group
-FACETS_ON_PAGE = 30  # values in its "All N places" list (the values page and JSON have more)
 FACETS_LISTED = 50
 VALUES_PER_PAGE = 50  # on the values page (/search/values/<field>/)
 
@@ -86,6 +85,7 @@ class FacetGroup:
     # being what this value alone finds with the other filters.
     counted_apart: bool = False
     value_count_exact: bool = True  # False: the engine estimated it (a sharded cluster)
+    on_page: int = FilterGroup.on_page  # values listed on the page
 
     @property
     def value_count_text(self) -> str:
@@ -113,7 +113,7 @@ class FacetGroup:
         """The next values, under "All N places"; any left-out value stays on the page, so
         that its "not" box is sent with the form."""
         more = self.values[FACETS_SHOWN:]
-        kept = more[: FACETS_ON_PAGE - FACETS_SHOWN]
+        kept = more[: max(0, self.on_page - FACETS_SHOWN)]
         return kept + [v for v in more[len(kept) :] if v.excluded or v.selected]
 
     @property
@@ -473,6 +473,7 @@ def _facet_group(
         value_count=counts.distinct,
         counted_apart=bool(anyof),
         value_count_exact=counts.distinct_exact,
+        on_page=group.on_page,
     )
 
 

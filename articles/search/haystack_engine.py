@@ -26,7 +26,7 @@ from haystack.query import SearchQuerySet
 from ..models import Article
 from .engine import QueryNotSupported, SearchEngine
 from .lucene import to_lucene
-from .periods import UNITS, choose_unit, filled, next_period, period_start
+from .periods import UNITS, filled, timeline_span
 from .types import (
     SEARCH_UNAVAILABLE,
     EngineQuery,
@@ -282,10 +282,7 @@ class HaystackSearchEngine(SearchEngine):
         )
         if first is None or last is None:
             return Timeline(unit if unit in UNITS else "year", (), undated)
-        if unit not in UNITS:
-            unit = choose_unit(first, last, query.date_from, query.date_to)
-        start = period_start(first, unit)
-        end = next_period(period_start(last, unit), unit) or date.max
+        unit, start, end = timeline_span(first, last, unit, query.date_from, query.date_to)
 
         def per_period(part: SearchQuerySet) -> list[tuple[date, int]]:
             faceted = part.date_facet("published", start_date=start, end_date=end, gap_by=unit)
@@ -297,13 +294,10 @@ class HaystackSearchEngine(SearchEngine):
         periods = tuple(filled(per_period(dated), unit))
         # What the dates filter already settles is not asked (haystack's Whoosh backend takes
         # two narrowings that leave nothing for no narrowing at all).
-        kinds = set(query.include.get("dates", ())) - set(query.exclude.get("dates", ()))
-        if DATES_INFERRED in query.exclude.get("dates", ()) or (
-            kinds and DATES_INFERRED not in kinds
-        ):
-            return Timeline(unit, periods, undated, (0,) * len(periods))
-        if kinds == {DATES_INFERRED}:
-            return Timeline(unit, periods, undated, tuple(count for _, count in periods))
+        settled = query.inferred_settled()
+        if settled is not None:
+            counts = tuple(count if settled else 0 for _, count in periods)
+            return Timeline(unit, periods, undated, counts)
         narrowed = dated.narrow(self._narrow_values(dated, "dates", (DATES_INFERRED,)))
         inferred = dict(filled(per_period(narrowed), unit))
         guessed = tuple(inferred.get(start, 0) for start, _ in periods)

@@ -36,6 +36,18 @@ def choose_unit(
     return "year"
 
 
+def timeline_span(
+    first: date, last: date, unit: str, date_from: date | None, date_to: date | None
+) -> tuple[str, date, date]:
+    """The unit (``unit`` when an engine counts in it, else the one the span calls for) and
+    the days a timeline's periods run from and up to (exclusive) for matches dated
+    ``first`` to ``last``."""
+    if unit not in UNITS:
+        unit = choose_unit(first, last, date_from, date_to)
+    start = period_start(first, unit)
+    return unit, start, next_period(period_start(last, unit), unit) or date.max
+
+
 def period_start(day: date, unit: str) -> date:
     if unit == "week":  # ISO weeks, from Monday
         return day - timedelta(days=day.weekday())

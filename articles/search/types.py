@@ -10,6 +10,7 @@ from datetime import date
 from types import MappingProxyType
 
 from .query import ParsedQuery, QueryError
+from .vocabulary import DATES_INFERRED
 
 _EMPTY: Mapping[str, tuple[str, ...]] = MappingProxyType({})
 
@@ -223,6 +224,18 @@ class EngineQuery:
     date_from: date | None = None
     date_to: date | None = None
     require: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _EMPTY)
+
+    def inferred_settled(self) -> bool | None:
+        """What the dates filter already says of inferred dates, so a timeline need not
+        count them: False when it leaves them out, True when it keeps only them, None when
+        the matches hold both kinds."""
+        left_out = self.exclude.get("dates", ())
+        kinds = set(self.include.get("dates", ())) - set(left_out)
+        if DATES_INFERRED in left_out or (kinds and DATES_INFERRED not in kinds):
+            return False
+        if kinds == {DATES_INFERRED}:
+            return True
+        return None
 
 
 @dataclass(frozen=True)

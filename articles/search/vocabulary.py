@@ -46,6 +46,10 @@ class FilterGroup:
     # The order of the group's values on the page: most articles first ("count"), or the
     # newest first with undated articles last ("newest": years).
     order: str = "count"
+    # Values listed on the search page: the first ten in view, the rest under "All N"; the
+    # values page lists every one. A long tail of names a reader rarely scans (authors)
+    # keeps the page light with ten.
+    on_page: int = 30
     # Where the words describing a search name its values: with the search words
     # ("subject": "troops, Pentagon"), after them ("where": "troops in Iraq"), or in a part
     # of their own ("part": "· Press TV").
@@ -137,6 +141,7 @@ FILTER_GROUPS: tuple[FilterGroup, ...] = (
         label_plural="authors",
         values="author",
         preposition="by",
+        on_page=10,
     ),
 )
 

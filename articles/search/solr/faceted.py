@@ -20,7 +20,7 @@ from datetime import date, datetime
 
 from haystack.inputs import Exact
 
-from ..periods import UNITS, choose_unit, filled, next_period, period_start
+from ..periods import UNITS, filled, timeline_span
 from ..types import EngineQuery, EngineResult, FacetCounts, FacetLimits, Timeline
 from ..vocabulary import DATES_INFERRED, FILTER_FIELDS
 
@@ -183,10 +183,7 @@ def _timeline(engine, q, fq, query, unit, stats, undated) -> Timeline:
     first, last = _day(stats.get("min")), _day(stats.get("max"))
     if first is None or last is None:
         return Timeline(unit if unit in UNITS else "year", (), undated)
-    if unit not in UNITS:
-        unit = choose_unit(first, last, query.date_from, query.date_to)
-    start = period_start(first, unit)
-    end = next_period(period_start(last, unit), unit) or date.max
+    unit, start, end = timeline_span(first, last, unit, query.date_from, query.date_to)
 
     def per_period(filters: list[str]) -> list[tuple[date, int]]:
         found = engine.backend.conn.search(
@@ -207,12 +204,9 @@ def _timeline(engine, q, fq, query, unit, stats, undated) -> Timeline:
         return filled([(d, c) for d, c in counts if d], unit)
 
     periods = tuple(per_period(fq))
-    # As the generic engine: what the dates filter already settles is not asked again.
-    kinds = set(query.include.get("dates", ())) - set(query.exclude.get("dates", ()))
-    if DATES_INFERRED in query.exclude.get("dates", ()) or (kinds and DATES_INFERRED not in kinds):
-        return Timeline(unit, periods, undated, (0,) * len(periods))
-    if kinds == {DATES_INFERRED}:
-        return Timeline(unit, periods, undated, tuple(count for _, count in periods))
+    settled = query.inferred_settled()  # what the dates filter settles is not asked again
+    if settled is not None:
+        return Timeline(unit, periods, undated, tuple(c if settled else 0 for _, c in periods))
     inferred = dict(per_period([*fq, f"dates_exact:{DATES_INFERRED}"]))
     return Timeline(unit, periods, undated, tuple(inferred.get(day, 0) for day, _ in periods))
 
