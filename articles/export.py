@@ -14,7 +14,10 @@
   was obtained, its ``"authors"`` (names, in byline order) and its ``"mentions"`` embedded,
   editors' corrections included (``origin``, ``suppressed``,
   ``changed_by`` as a user name, linked again on restore when that account exists; the
-  restore report counts the corrections whose editor has no account there).
+  restore report counts the corrections whose editor has no account there), and its story:
+  ``"story"`` (the story's id), ``"story_lead"`` (true for the article lists show for it),
+  ``"copy_of"`` (the id of the article it is a copy of) and ``"story_decision"`` (an
+  editor's split, move or merge: its ``group``, ``note`` and ``decided_by``).
 
 Every stored column is written (new columns are picked up without changing this module);
 relations are written as natural keys (outlet name, entity kind and slug), so the file can
@@ -44,6 +47,7 @@ from django.utils import timezone
 
 from .ingest import ImportReport
 from .ingest.authors import AuthorResolver, set_authors
+from .ingest.stories import group_new_articles_safely, recount_stories
 from .models import (
     Article,
     Authorship,
@@ -54,6 +58,8 @@ from .models import (
     Mention,
     Source,
     SourceRedirect,
+    Story,
+    StoryDecision,
 )
 from .search import queue
 
@@ -145,8 +151,9 @@ def archive_records(*, chunk_size: int = 500) -> Iterator[dict[str, Any]]:
             **_values(decision),
             "decided_by": decision.decided_by.get_username() if decision.decided_by_id else None,
         }
+    leads = set(Story.objects.exclude(lead=None).values_list("lead_id", flat=True))
     articles = (
-        Article.objects.select_related("source")
+        Article.objects.select_related("source", "story_decision__decided_by")
         .prefetch_related(
             models.Prefetch(
                 "mentions",
@@ -173,7 +180,24 @@ def archive_records(*, chunk_size: int = 500) -> Iterator[dict[str, Any]]:
                 }
                 for mention in article.mentions.all()
             ],
+            "story": article.story_id,
+            "story_lead": article.id in leads,
+            "copy_of": article.copy_of_id,
+            "story_decision": _story_decision(article),
         }
+
+
+def _story_decision(article: Article) -> dict[str, Any] | None:
+    try:
+        decision = article.story_decision
+    except StoryDecision.DoesNotExist:
+        return None
+    return {
+        "group": decision.group,
+        "note": decision.note,
+        "decided_by": decision.decided_by.get_username() if decision.decided_by_id else None,
+        "decided_at": decision.decided_at,
+    }
 
 
 @contextlib.contextmanager
@@ -271,6 +295,9 @@ class _Restorer:
         self.explicit_ids = False
         self.article_ids: list[int] = []
         self.authors = AuthorResolver()
+        self.exported_ids: dict[int, int] = {}  # exported article id -> id here
+        self.stories: dict[int, int] = {}  # exported story id -> story here
+        self.copies: list[tuple[int, int]] = []  # (article here, exported id of its original)
 
     def source_id(self, name: str | None) -> int | None:
         if not name:
@@ -367,6 +394,8 @@ class _Restorer:
         existing = Article.objects.filter(fingerprint=values["fingerprint"]).first()
         if existing is not None:
             self.report.duplicates.append((label, existing.id))
+            if isinstance(record.get("id"), int):
+                self.exported_ids[record["id"]] = existing.id
             return
         mentions, unlinked = [], []
         for m in record.get("mentions") or []:
@@ -396,12 +425,64 @@ class _Restorer:
         for editor in unlinked:
             self.report.unlinked_editors[editor] = self.report.unlinked_editors.get(editor, 0) + 1
         self.article_ids.append(article.id)
+        if isinstance(wanted_id, int):
+            self.exported_ids[wanted_id] = article.id
+        self.article_story(article, record)
+
+    def article_story(self, article: Article, record: dict[str, Any]) -> None:
+        """The restored article's story (a story of its own id when that is free), its copy
+        link and an editor's decision about it."""
+        exported = record.get("story")
+        if isinstance(exported, int):
+            story_id = self.stories.get(exported)
+            if story_id is None:
+                story = (
+                    Story(id=exported)
+                    if not Story.objects.filter(id=exported).exists()
+                    else Story()
+                )
+                story.save(force_insert=True)
+                self.explicit_ids |= story.id == exported
+                story_id = self.stories[exported] = story.id
+            Article.objects.filter(pk=article.pk).update(story_id=story_id)
+            if record.get("story_lead"):
+                Story.objects.filter(pk=story_id).update(lead=article)
+        if isinstance(record.get("copy_of"), int):
+            self.copies.append((article.id, record["copy_of"]))
+        decision = record.get("story_decision")
+        if isinstance(decision, dict) and decision.get("group"):
+            made = StoryDecision.objects.create(
+                article=article,
+                group=str(decision["group"])[:32],
+                note=str(decision.get("note") or "")[:300],
+                decided_by_id=self.user_id(decision.get("decided_by")),
+            )
+            if decision.get("decided_at"):
+                StoryDecision.objects.filter(pk=made.pk).update(
+                    decided_at=StoryDecision._meta.get_field("decided_at").to_python(
+                        decision["decided_at"]
+                    )
+                )
+
+    def finish_stories(self) -> None:
+        """Copy links to the articles' ids here, each restored story's counts, and a story
+        for the restored articles an export without stories brought."""
+        for article_id, original in self.copies:
+            if original in self.exported_ids:
+                Article.objects.filter(pk=article_id).update(copy_of_id=self.exported_ids[original])
+        recount_stories(self.stories.values())
+        ungrouped = list(
+            Article.objects.filter(id__in=self.article_ids, story__isnull=True).values_list(
+                "id", flat=True
+            )
+        )
+        group_new_articles_safely(ungrouped)
 
     def reset_sequences(self) -> None:
         """After inserting explicit ids, PostgreSQL's id sequence must move past them."""
         if not self.explicit_ids:
             return
-        statements = connection.ops.sequence_reset_sql(no_style(), [Article])
+        statements = connection.ops.sequence_reset_sql(no_style(), [Article, Story])
         if statements:
             with connection.cursor() as cursor:
                 for sql in statements:
@@ -466,6 +547,7 @@ def restore_records(records: Iterable[dict[str, Any]], *, index: bool = True) ->
                 report.failed.append((label, f"could not be restored: {exc}"))
             drains.added(len(report.created) - created_before)
     restorer.reset_sequences()
+    restorer.finish_stories()
     drains.finish()
     return report
 

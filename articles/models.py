@@ -311,6 +311,14 @@ class Article(models.Model):
     # What the source gave that extraction dropped, and why ("a byline of 5,000 characters
     # is text, not a byline").
     extraction_notes = models.JSONField(default=list, blank=True)
+    # The story it reports (articles.ingest.stories); every grouped article has one.
+    story = models.ForeignKey(
+        "Story", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    # An exact or near-exact copy of this earlier article (shown once, with its copies).
+    copy_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -374,6 +382,77 @@ class Authorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} of {self.article_id}"
+
+
+class Story(models.Model):
+    """Articles reporting one specific event or development, across outlets and wording.
+
+    Grouped by articles.ingest.stories (on import, and for a whole archive by ``manage.py
+    group_stories``); editors split, move and merge with StoryDecision, which regrouping
+    keeps. The counts, dates and lead are kept with the story so lists need no aggregate.
+    """
+
+    # The article closest to the story's centre: its title on lists and pages.
+    lead = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    article_count = models.PositiveIntegerField(default=0)
+    outlet_count = models.PositiveIntegerField(default=0)
+    first_date = models.DateField(null=True, blank=True)
+    last_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_date", "-id"]
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        title = self.lead.headline if self.lead_id else "(no articles)"
+        return f"Story {self.pk}: {title[:80]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:story", kwargs={"pk": self.pk})
+
+
+class StoryDecision(models.Model):
+    """An editor's decision about which story an article belongs to, kept by regrouping:
+    articles with one ``group`` are one story, articles with different groups never are.
+
+    An editor's split, move or merge (articles.ingest.story_edits) gives every article of the
+    stories it touched a group. Keyed by article, it travels with the article in an export.
+    """
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="story_decision")
+    group = models.CharField(max_length=32, db_index=True)
+    note = models.CharField(max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} in group {self.group}"
+
+
+class CopyKey(models.Model):
+    """One LSH band of an article's body MinHash (articles.similarity.copies): articles that
+    share a key are candidate copies, so a new article's copies are found by lookup."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="copy_keys")
+    key = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} of {self.article_id}"
+
+
+class CommonWord(models.Model):
+    """A word many of this archive's articles use, with their share: weighed down when
+    grouping stories ("mln" in the Reuters wire). Refreshed by ``manage.py group_stories``."""
+
+    word = models.CharField(max_length=64, primary_key=True)
+    share = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"{self.word} ({self.share:.1%})"
 
 
 class Mention(models.Model):

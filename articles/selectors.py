@@ -32,6 +32,7 @@ from .models import (
     Mention,
     Source,
     SourceRedirect,
+    Story,
 )
 
 
@@ -510,6 +511,7 @@ def articles_for_hits(ids: list[int]) -> dict[int, Article]:
             "section",
             "url",
             "updated_at",  # the feed's <updated>
+            "story_id",
             "source__name",
             "source__slug",
         )
@@ -596,3 +598,73 @@ def example_sentences(entity: Entity, limit: int = 2) -> list[str]:
         if len(out) >= limit:
             break
     return out
+
+
+# --- stories ---------------------------------------------------------------------------------
+
+STORY_ARTICLE_FIELDS = (
+    "id",
+    "slug",
+    "headline",
+    *DATE_COLUMNS,
+    "section",
+    "story_id",
+    "copy_of_id",
+    "source__name",
+    "source__slug",
+)
+
+
+def stories_by_id(ids: Iterable[int]) -> dict[int, Story]:
+    return Story.objects.filter(id__in=set(ids)).in_bulk()
+
+
+def story_articles(story_ids: Iterable[int], *, limit: int | None = None) -> dict[int, list]:
+    """Story id -> its published articles (no bodies), by outlet name, date and id;
+    ``limit`` articles at most per story (a search page previews a few)."""
+    out: dict[int, list[Article]] = {}
+    rows = (
+        Article.objects.filter(story_id__in=set(story_ids), is_published=True)
+        .select_related("source")
+        .only(*STORY_ARTICLE_FIELDS)
+        .order_by("source__name", "date", "id")
+    )
+    for article in rows:
+        listed = out.setdefault(article.story_id, [])
+        if limit is None or len(listed) < limit:
+            listed.append(article)
+    return out
+
+
+def story_outlets(story_ids: Iterable[int]) -> dict[int, list[tuple[str, int]]]:
+    """Story id -> (outlet name, articles) for its published articles, most articles first
+    ("" for articles of no known outlet)."""
+    out: dict[int, list[tuple[str, int]]] = {}
+    for story_id, name, n in (
+        Article.objects.filter(story_id__in=set(story_ids), is_published=True)
+        .values_list("story_id", "source__name")
+        .annotate(n=Count("id"))
+        .order_by("story_id", "-n", "source__name")
+    ):
+        out.setdefault(story_id, []).append((name or "", n))
+    return out
+
+
+def story_entities(story_id: int, limit: int = 12) -> dict[str, list[tuple[Entity, int]]]:
+    """Entity kind -> (entity, articles of the story naming it), most named first."""
+    rows = (
+        Mention.objects.filter(
+            article__story_id=story_id, article__is_published=True, suppressed=False
+        )
+        .values("entity_id")
+        .annotate(n=Count("article_id", distinct=True))
+        .order_by("-n", "entity_id")
+    )
+    counts = {r["entity_id"]: r["n"] for r in rows}
+    out: dict[str, list[tuple[Entity, int]]] = {kind: [] for kind in Entity.Kind.values}
+    for entity in Entity.objects.filter(id__in=counts).order_by("name"):
+        out[entity.kind].append((entity, counts[entity.id]))
+    return {
+        kind: sorted(found, key=lambda pair: (-pair[1], pair[0].name.casefold()))[:limit]
+        for kind, found in out.items()
+    }

@@ -8,11 +8,13 @@ Editors' changes to outlets, entities, aliases and mentions also retire the cach
 counts of the reader's pages (articles.aggregate_cache.catalog_changed).
 """
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .aggregate_cache import catalog_changed
 from .corrections import articles_changed, country_articles, entity_articles
+from .ingest.stories import recount_stories
 from .models import Article, Entity, EntityAlias, IndexTask, Mention, Source
 from .search.queue import enqueue
 
@@ -28,6 +30,8 @@ def article_saved(sender, instance: Article, raw: bool = False, **kwargs) -> Non
 @receiver(post_delete, sender=Article, dispatch_uid="newsroom_index_article_deleted")
 def article_deleted(sender, instance: Article, **kwargs) -> None:
     enqueue([instance.pk], IndexTask.Action.REMOVE)
+    if instance.story_id:  # its story counts one article less (or goes, left empty)
+        transaction.on_commit(lambda: recount_stories([instance.story_id]))
 
 
 @receiver(post_save, sender=Mention, dispatch_uid="newsroom_index_mention_saved")

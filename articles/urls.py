@@ -45,4 +45,5 @@ urlpatterns = [
     ),
     path("articles/<int:pk>/<slug:slug>/", views.article_detail, name="detail"),
     path("articles/<int:pk>/", views.article_detail, name="detail-short"),
+    path("stories/<int:pk>/", views.story_detail, name="story"),
 ]

@@ -44,6 +44,7 @@ from .pages.entity import (
 )
 from .pages.search import SearchPage, describe, facet_value_listing, search_page, search_url
 from .pages.search_help import LIMITS, help_examples
+from .pages.story import other_coverage, story_json, story_page
 from .pages.unmatched import unmatched_json, unmatched_values
 from .pages.zero_results import zero_result_changes
 from .search import SearchUnavailable, check_query
@@ -294,7 +295,27 @@ def article_detail(request, pk, slug=None):
             "mentions": page.mentions,
             "entity_groups": page.entity_groups,
             "related": page.related,
+            "coverage": other_coverage(page.article),
         },
+    )
+
+
+def story_detail(request, pk):
+    """A story: every article of it by outlet and date, with its places, organizations and
+    people; ``?format=json`` gives the same as JSON."""
+    fmt, notes = parse_page_format(request.GET)
+    page = story_page(pk)
+    if page is None:
+        if fmt == "json":
+            return JsonResponse({"error": "No story with this number."}, status=404)
+        raise Http404("No story with this number.")
+    if fmt == "json":
+        return JsonResponse(story_json(page, request.build_absolute_uri))
+    canonical = request.build_absolute_uri(reverse("articles:story", kwargs={"pk": pk}))
+    return render(
+        request,
+        "articles/story_detail.html",
+        {"page": page, "notes": notes, "canonical_url": canonical},
     )
 
 

@@ -25,6 +25,8 @@ from articles.models import (
     EntityRedirect,
     IndexTask,
     SourceRedirect,
+    Story,
+    StoryDecision,
 )
 
 from .conftest import CORPUS, SEED
@@ -67,6 +69,7 @@ def archive(shared, clean_index, viewer):
         score=0.6,
     )
     uploads.create_batch([SimpleUploadedFile("seed.txt", SEED.read_bytes())])
+    StoryDecision.objects.create(article=article, group="editors-1", note="split")
     Group.objects.create(name="editors")
     assert IndexTask.objects.exists()
     for model in admin.site._registry:
@@ -134,7 +137,7 @@ def test_a_view_only_user_is_offered_no_action_and_running_one_changes_nothing(
             assert response.status_code in (200, 302, 403), (name, response.status_code)
             assert snapshot() == before, f"{model._meta.label}: a viewer ran “{name}”"
             walked += 1
-    assert walked >= 8  # merge, not entities, real entities, re-extract, publish, ...
+    assert walked >= 11  # merge, not entities, re-extract, publish, split, move, merge stories...
 
 
 def test_a_view_only_user_changes_nothing_through_any_admin_url(archive, viewer_client):
@@ -158,8 +161,16 @@ def test_a_view_only_user_changes_nothing_through_any_admin_url(archive, viewer_
         (
             ["change_article"],
             Article,
-            {"reextract_selected", "publish_selected", "unpublish_selected"},
+            {
+                "reextract_selected",
+                "publish_selected",
+                "unpublish_selected",
+                "split_off_selected",
+                "move_selected",
+            },
         ),
+        (["change_story"], Story, {"merge_selected"}),
+        (["view_story", "delete_story"], Story, set()),  # stories are merged, never deleted
         (["change_entity"], Entity, {"keep_selected"}),
         (["delete_entity"], Entity, {"delete_selected"}),
         (

@@ -17,6 +17,7 @@ from django.db import OperationalError, connection, connections, models, transac
 from django.utils import timezone
 
 from articles import export, search
+from articles.ingest.stories import recount_stories
 from articles.models import (
     Article,
     Entity,
@@ -26,6 +27,8 @@ from articles.models import (
     Mention,
     Source,
     SourceRedirect,
+    Story,
+    StoryDecision,
 )
 from articles.search import queue
 
@@ -33,7 +36,17 @@ from .conftest import CORPUS, SEED
 
 pytestmark = pytest.mark.django_db
 
-ARCHIVE_MODELS = [Source, SourceRedirect, Entity, EntityAlias, EntityRedirect, Article, Mention]
+ARCHIVE_MODELS = [
+    Source,
+    SourceRedirect,
+    Entity,
+    EntityAlias,
+    EntityRedirect,
+    Story,
+    Article,
+    Mention,
+    StoryDecision,
+]
 
 
 def seed_text() -> str:
@@ -122,6 +135,14 @@ def archive():
         created_at=datetime.datetime(2019, 5, 6, 7, 8, 9, 123456, tzinfo=datetime.UTC),
         updated_at=datetime.datetime(2021, 1, 2, 3, 4, 5, 654321, tzinfo=datetime.UTC),
     )
+    # One story of both, the withdrawn one a copy of the other, grouped so by an editor.
+    story = Story.objects.create(lead=seeded)
+    Article.objects.filter(pk__in=[seeded.pk, withdrawn.pk]).update(story=story)
+    Article.objects.filter(pk=withdrawn.pk).update(copy_of=seeded)
+    recount_stories([story.pk])
+    StoryDecision.objects.create(
+        article=withdrawn, group="editors-1", note="moved", decided_by=editor
+    )
     return editor
 
 
@@ -132,6 +153,8 @@ def natural_key(target):
         return target.name
     if isinstance(target, Article):
         return target.fingerprint
+    if isinstance(target, Story):
+        return ("story", target.pk)  # a restore keeps a story's id where it is free
     return target.get_username()
 
 

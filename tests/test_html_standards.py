@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.models import Article, Entity
+from articles.models import Article, Entity, Story
 
 from .test_pictures import HUFFPOST
 from .test_search_page import corpus_slice, imported
@@ -61,6 +61,7 @@ def page_types() -> list[str]:
         f"/search/?q=said&place={place.slug}",
         f"/search/?q=zzzqqqxxnothing&place={place.slug}",
         article.get_absolute_url(),
+        story_page(),
         f"/places/{place.slug}/",
         "/places/nowhere-at-all/",
         "/sources/",
@@ -74,6 +75,12 @@ def page_types() -> list[str]:
         "/no-such-page/",
         "/admin/login/",
     ]
+
+
+def story_page() -> str:
+    """The page of the story of most articles (a story of one if none has more)."""
+    story = Story.objects.order_by("-article_count", "id").first()
+    return story.get_absolute_url()
 
 
 def local(url: str) -> str:

@@ -444,8 +444,14 @@ def test_the_page_with_every_filter_group_needs_a_handful_of_queries(
     client, archive, django_assert_max_num_queries
 ):
     client.get("/search/?q=troops")  # warm the outlet and section caches
+    url = "/search/?q=troops&place=iraq&org=pentagon&source=-bbc-news"
     with django_assert_max_num_queries(6):
-        response = client.get("/search/?q=troops&place=iraq&org=pentagon&source=-bbc-news")
+        response = client.get(url + "&stories=off")
+    assert response.status_code == 200
+    # Stories collapsed (the default) add two, whatever the page: each match's story, and
+    # the outlets of the stories shown (a third, their other articles, when one has any).
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
     assert response.status_code == 200
 
 

@@ -8,7 +8,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE
 from django.db import transaction
-from django.urls import path
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.csrf import csrf_exempt
@@ -18,10 +19,12 @@ from ..extraction.bylines import MAX_BYLINE_CHARS, read_byline
 from ..extraction.dates import FIRST_YEAR, plausible
 from ..ingest import EXTRACTED_FIELDS, reextract_articles
 from ..ingest.authors import set_authors
+from ..ingest.story_edits import move_articles, split_off
 from ..models import (
     Article,
     IndexTask,
     Mention,
+    Story,
 )
 from ..search.queue import enqueue
 from . import upload_views
@@ -51,6 +54,16 @@ def plausible_date(value):
             "today, or empty when it has none."
         )
     return value
+
+
+class MoveForm(forms.Form):
+    story = forms.ModelChoiceField(
+        queryset=Story.objects.all(),
+        widget=forms.NumberInput,
+        label="Story number",
+        help_text="The number of the story they belong to (in its address: /stories/<number>/).",
+        error_messages={"invalid_choice": "No story has this number."},
+    )
 
 
 class ArticleForm(forms.ModelForm):
@@ -192,7 +205,59 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    actions = ["reextract_selected", "unpublish_selected", "publish_selected"]
+    actions = [
+        "reextract_selected",
+        "unpublish_selected",
+        "publish_selected",
+        "split_off_selected",
+        "move_selected",
+    ]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # A story's "its articles" link lists them here, to split or move.
+        return lookup == "story__id__exact" or super().lookup_allowed(lookup, value, request)
+
+    @admin.action(description="Split into a new story of their own", permissions=["change"])
+    def split_off_selected(self, request, queryset):
+        story = split_off(queryset.values_list("id", flat=True), request.user)
+        self.message_user(
+            request,
+            format_html(
+                'The {} articles are <a href="{}">story {}</a> now; regrouping keeps them apart.',
+                story.article_count,
+                reverse("admin:articles_story_change", args=[story.pk]),
+                story.pk,
+            ),
+        )
+
+    @admin.action(description="Move to another story…", permissions=["change"])
+    def move_selected(self, request, queryset):
+        form = MoveForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            target = move_articles(
+                queryset.values_list("id", flat=True), form.cleaned_data["story"], request.user
+            )
+            self.message_user(
+                request,
+                format_html(
+                    'Moved to <a href="{}">story {}</a>; regrouping keeps them there.',
+                    reverse("admin:articles_story_change", args=[target.pk]),
+                    target.pk,
+                ),
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/articles/article/move_to_story.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Move articles to another story",
+                "articles": list(queryset.select_related("source", "story")[:200]),
+                "form": form,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     @admin.display(description="Public page")
     def view_link(self, obj):

@@ -19,7 +19,7 @@ COMPARE_FORMATS = ("html", "json", "csv")
 COMPARE_BY = ("search", "source")
 # The period each point counts; "" chooses it from the span (day, month or year).
 COMPARE_PERIODS = ("day", "week", "month", "year")
-_NOT_FOR_COMPARE = ("sort", "page", "facets")
+_NOT_FOR_COMPARE = ("sort", "page", "facets", "stories")
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,17 @@ from .parameters import (
 
 FORMATS = ("html", "json", "atom", "csv")
 # The one order parameters are written in, so one view has one URL.
-CANONICAL_ORDER = ("q", *FILTER_NAMES, "from", "to", "sort", "page", "format", "facets")
+CANONICAL_ORDER = (
+    "q",
+    *FILTER_NAMES,
+    "from",
+    "to",
+    "sort",
+    "page",
+    "format",
+    "facets",
+    "stories",
+)
 MAX_VALUE_CHARS = 100  # a value that names nothing is kept this long in the search's link
 
 
@@ -67,6 +77,8 @@ class SearchParams:
     page: int = 1
     format: str = "html"
     facets: bool = True  # facets=off: JSON without filter counts, for speed
+    # stories=off: every matching article a result of its own (no story collapsed).
+    stories: bool = True
     # (parameter, value as written, "-"/"+" kept) for filter values that name nothing and
     # dates that are no date: kept in the link, and the search finds nothing.
     unmatched: tuple[tuple[str, str], ...] = ()
@@ -92,6 +104,8 @@ class SearchParams:
             out.append(("format", self.format))
         if with_format and not self.facets:
             out.append(("facets", "off"))
+        if not self.stories:  # a way of reading the results, kept in every link
+            out.append(("stories", "off"))
         return out
 
     def querystring(self, **kwargs) -> str:
@@ -218,6 +232,7 @@ class SearchForm(forms.Form):
     page = forms.CharField(required=False)
     format = forms.CharField(required=False)
     facets = forms.CharField(required=False)
+    stories = forms.CharField(required=False)
 
     def __init__(self, data, *, default_format: str = "html", **kwargs):
         data, controls = without_control_characters(data)
@@ -301,6 +316,11 @@ class SearchForm(forms.Form):
         if facets not in ("", "on", "off"):
             self.notes.append(f"Unknown facets value {facets!r} was ignored: use on or off.")
 
+        stories = (data.get("stories") or "").strip().lower()
+        if stories not in ("", "on", "off"):
+            shown = stories if len(stories) <= 20 else stories[:20] + "…"
+            self.notes.append(f"Unknown stories value {shown!r} was ignored: use on or off.")
+
         return SearchParams(
             q=q,
             include={k: tuple(sorted(v)) for k, v in include.items()},
@@ -312,6 +332,7 @@ class SearchForm(forms.Form):
             page=page,
             format=fmt,
             facets=facets != "off",
+            stories=stories != "off",
             unmatched=_canonical_order(self.unmatched),
         )
 

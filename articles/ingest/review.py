@@ -16,6 +16,7 @@ from ..extraction.names import name_key
 from ..extraction.types import ExtractedArticle, RawDocument, ReadFailure
 from .checks import read_upload
 from .resolution import SourceResolver
+from .stories import group_new_articles_safely
 from .storing import extract_with_settings, store_article
 
 REVIEWED_KINDS = (("place", "places"), ("organization", "organizations"), ("person", "people"))
@@ -111,4 +112,5 @@ def create_reviewed_article(extracted: ExtractedArticle, reviewed: dict, user=No
         if locked or changed_entities:
             message += " Editor corrected: " + ", ".join([*locked, *changed_entities]) + "."
         corrections.record(user, article, message, ADDITION)
+    group_new_articles_safely([article.id])
     return article, True

@@ -25,6 +25,7 @@ from .authors import AuthorResolver, write_authors
 from .columns import article_fingerprint, fit, stored_url
 from .dating import ArchiveCalibration, date_article
 from .resolution import EntityResolver, SourceResolver
+from .stories import GROUP_EVERY, group_new_articles_safely
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +172,8 @@ def import_documents(
     entities, sources = EntityResolver(preload=True), SourceResolver()
     calibration, authors = ArchiveCalibration(), AuthorResolver()
     drains = queue.BatchedDrain(enabled=index)
+    ungrouped: list[int] = []  # new articles waiting for their story
+    weighed: dict = {}  # articles grouping has read, for the next batches (stories._Entry)
     with queue.deferred():
         for result in extract_with_settings(items, n_process=n_process):
             if isinstance(result, ReadFailure):
@@ -208,9 +211,14 @@ def import_documents(
                     if created:
                         report.created.append((label, article.id))
                         drains.added()
+                        ungrouped.append(article.id)
+                        if len(ungrouped) >= GROUP_EVERY:
+                            group_new_articles_safely(ungrouped, weighed)
+                            ungrouped = []
                     else:
                         report.duplicates.append((label, article.id))
             if on_progress:
                 on_progress(1)
+        group_new_articles_safely(ungrouped, weighed)
         drains.finish()
     return report

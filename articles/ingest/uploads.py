@@ -35,6 +35,7 @@ from .authors import AuthorResolver
 from .checks import archive_refusal, inline_limit_bytes, is_archive, read_upload, refusal_for_size
 from .dating import ArchiveCalibration
 from .resolution import EntityResolver, SourceResolver
+from .stories import group_new_articles_safely
 from .storing import document_label, extract_with_settings, store_article
 
 logger = logging.getLogger(__name__)
@@ -88,6 +89,8 @@ def store_documents(
                         )
                         if record:
                             record(outcome, result)
+                    if created:  # its story, once the article and its report are stored
+                        group_new_articles_safely([article.id])
                     break
                 except IntegrityError:
                     # Another process stored the same article, or merged an entity we had

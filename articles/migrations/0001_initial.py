@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,119 +14,245 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('headline', models.CharField(max_length=500)),
-                ('slug', models.SlugField(max_length=200)),
-                ('body', models.TextField()),
-                ('caption', models.TextField(blank=True)),
-                ('section', models.CharField(blank=True, max_length=200)),
-                ('url', models.URLField(blank=True, max_length=1000)),
-                ('published', models.DateField(blank=True, db_index=True, null=True)),
-                ('language', models.CharField(default='en', max_length=8)),
-                ('original_text', models.TextField(blank=True)),
-                ('original_name', models.CharField(blank=True, max_length=500)),
-                ('original_format', models.CharField(blank=True, max_length=32)),
-                ('fingerprint', models.CharField(max_length=64, unique=True)),
-                ('is_published', models.BooleanField(db_index=True, default=True)),
-                ('locked_fields', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("headline", models.CharField(max_length=500)),
+                ("slug", models.SlugField(max_length=200)),
+                ("body", models.TextField()),
+                ("caption", models.TextField(blank=True)),
+                ("section", models.CharField(blank=True, max_length=200)),
+                ("url", models.URLField(blank=True, max_length=1000)),
+                ("published", models.DateField(blank=True, db_index=True, null=True)),
+                ("language", models.CharField(default="en", max_length=8)),
+                ("original_text", models.TextField(blank=True)),
+                ("original_name", models.CharField(blank=True, max_length=500)),
+                ("original_format", models.CharField(blank=True, max_length=32)),
+                ("fingerprint", models.CharField(max_length=64, unique=True)),
+                ("is_published", models.BooleanField(db_index=True, default=True)),
+                ("locked_fields", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
             ],
             options={
-                'ordering': ['-published', '-id'],
+                "ordering": ["-published", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('domains', models.JSONField(blank=True, default=list, help_text='Web domains, e.g. presstv.ir')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                (
+                    "domains",
+                    models.JSONField(
+                        blank=True, default=list, help_text="Web domains, e.g. presstv.ir"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Entity',
+            name="Entity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('place', 'Place'), ('organization', 'Organization'), ('person', 'Person')], db_index=True, max_length=16)),
-                ('name', models.CharField(max_length=300)),
-                ('slug', models.SlugField(max_length=300)),
-                ('key', models.CharField(max_length=300)),
-                ('country', models.CharField(blank=True, db_index=True, max_length=2)),
-                ('feature', models.CharField(blank=True, max_length=32)),
-                ('latitude', models.FloatField(blank=True, null=True)),
-                ('longitude', models.FloatField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("place", "Place"),
+                            ("organization", "Organization"),
+                            ("person", "Person"),
+                        ],
+                        db_index=True,
+                        max_length=16,
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                ("slug", models.SlugField(max_length=300)),
+                ("key", models.CharField(max_length=300)),
+                ("country", models.CharField(blank=True, db_index=True, max_length=2)),
+                ("feature", models.CharField(blank=True, max_length=32)),
+                ("latitude", models.FloatField(blank=True, null=True)),
+                ("longitude", models.FloatField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name_plural': 'entities',
-                'ordering': ['kind', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'slug'), name='entity_unique_slug'), models.UniqueConstraint(fields=('kind', 'key'), name='entity_unique_key')],
+                "verbose_name_plural": "entities",
+                "ordering": ["kind", "name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "slug"), name="entity_unique_slug"),
+                    models.UniqueConstraint(fields=("kind", "key"), name="entity_unique_key"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Mention',
+            name="Mention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('count', models.PositiveIntegerField(default=1)),
-                ('surface_forms', models.JSONField(blank=True, default=list)),
-                ('origin', models.CharField(choices=[('extracted', 'Extracted'), ('editor', 'Added by an editor')], default='extracted', max_length=16)),
-                ('suppressed', models.BooleanField(default=False)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='articles.article')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='articles.entity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("count", models.PositiveIntegerField(default=1)),
+                ("surface_forms", models.JSONField(blank=True, default=list)),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[("extracted", "Extracted"), ("editor", "Added by an editor")],
+                        default="extracted",
+                        max_length=16,
+                    ),
+                ),
+                ("suppressed", models.BooleanField(default=False)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentions",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentions",
+                        to="articles.entity",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='article',
-            name='entities',
-            field=models.ManyToManyField(related_name='articles', through='articles.Mention', to='articles.entity'),
+            model_name="article",
+            name="entities",
+            field=models.ManyToManyField(
+                related_name="articles", through="articles.Mention", to="articles.entity"
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='source',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='articles.source'),
+            model_name="article",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="articles",
+                to="articles.source",
+            ),
         ),
         migrations.CreateModel(
-            name='EntityAlias',
+            name="EntityAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('place', 'Place'), ('organization', 'Organization'), ('person', 'Person')], max_length=16)),
-                ('name', models.CharField(max_length=300)),
-                ('key', models.CharField(max_length=300)),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='articles.entity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("place", "Place"),
+                            ("organization", "Organization"),
+                            ("person", "Person"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                ("key", models.CharField(max_length=300)),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="articles.entity",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'entity aliases',
-                'constraints': [models.UniqueConstraint(fields=('kind', 'key'), name='alias_unique_key')],
+                "verbose_name_plural": "entity aliases",
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "key"), name="alias_unique_key")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='EntityRedirect',
+            name="EntityRedirect",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('place', 'Place'), ('organization', 'Organization'), ('person', 'Person')], max_length=16)),
-                ('old_slug', models.SlugField(max_length=300)),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='redirects', to='articles.entity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("place", "Place"),
+                            ("organization", "Organization"),
+                            ("person", "Person"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("old_slug", models.SlugField(max_length=300)),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="redirects",
+                        to="articles.entity",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('kind', 'old_slug'), name='redirect_unique_slug')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "old_slug"), name="redirect_unique_slug"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='mention',
-            constraint=models.UniqueConstraint(fields=('article', 'entity'), name='mention_unique'),
+            model_name="mention",
+            constraint=models.UniqueConstraint(fields=("article", "entity"), name="mention_unique"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['-published', '-id'], name='article_newest'),
+            model_name="article",
+            index=models.Index(fields=["-published", "-id"], name="article_newest"),
         ),
     ]

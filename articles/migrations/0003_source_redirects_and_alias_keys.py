@@ -28,18 +28,29 @@ def repair_alias_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0002_editor_uploads_and_index_queue'),
+        ("articles", "0002_editor_uploads_and_index_queue"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SourceRedirect',
+            name="SourceRedirect",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_slug', models.SlugField(max_length=200, unique=True)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='redirects', to='articles.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("old_slug", models.SlugField(max_length=200, unique=True)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="redirects",
+                        to="articles.source",
+                    ),
+                ),
             ],
         ),
         migrations.RunPython(repair_alias_keys, migrations.RunPython.noop, elidable=True),

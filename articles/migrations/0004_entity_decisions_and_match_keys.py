@@ -21,40 +21,102 @@ def fill_match_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0003_source_redirects_and_alias_keys'),
+        ("articles", "0003_source_redirects_and_alias_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='entity',
-            name='match_key',
+            model_name="entity",
+            name="match_key",
             field=models.CharField(blank=True, db_index=True, max_length=300),
         ),
         migrations.CreateModel(
-            name='EntityDecision',
+            name="EntityDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('place', 'Place'), ('organization', 'Organization'), ('person', 'Person')], max_length=16)),
-                ('key', models.CharField(max_length=300)),
-                ('name', models.CharField(max_length=300)),
-                ('verdict', models.CharField(choices=[('same', 'Same entity as'), ('different', 'Not the same as'), ('not_entity', 'Not an entity'), ('kind', 'Of another kind'), ('country', 'In another country'), ('entity', 'A real entity')], max_length=16)),
-                ('other_kind', models.CharField(blank=True, choices=[('place', 'Place'), ('organization', 'Organization'), ('person', 'Person')], max_length=16)),
-                ('other_key', models.CharField(blank=True, max_length=300)),
-                ('other_name', models.CharField(blank=True, max_length=300)),
-                ('country', models.CharField(blank=True, max_length=2)),
-                ('origin', models.CharField(choices=[('editor', 'Editor'), ('automatic', 'Archive evidence'), ('suggested', 'Suggested, undecided')], default='editor', max_length=16)),
-                ('score', models.FloatField(default=1.0)),
-                ('evidence', models.JSONField(blank=True, default=dict)),
-                ('decided_at', models.DateTimeField(auto_now=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("place", "Place"),
+                            ("organization", "Organization"),
+                            ("person", "Person"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("key", models.CharField(max_length=300)),
+                ("name", models.CharField(max_length=300)),
+                (
+                    "verdict",
+                    models.CharField(
+                        choices=[
+                            ("same", "Same entity as"),
+                            ("different", "Not the same as"),
+                            ("not_entity", "Not an entity"),
+                            ("kind", "Of another kind"),
+                            ("country", "In another country"),
+                            ("entity", "A real entity"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "other_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("place", "Place"),
+                            ("organization", "Organization"),
+                            ("person", "Person"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("other_key", models.CharField(blank=True, max_length=300)),
+                ("other_name", models.CharField(blank=True, max_length=300)),
+                ("country", models.CharField(blank=True, max_length=2)),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("editor", "Editor"),
+                            ("automatic", "Archive evidence"),
+                            ("suggested", "Suggested, undecided"),
+                        ],
+                        default="editor",
+                        max_length=16,
+                    ),
+                ),
+                ("score", models.FloatField(default=1.0)),
+                ("evidence", models.JSONField(blank=True, default=dict)),
+                ("decided_at", models.DateTimeField(auto_now=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-score', 'kind', 'key'],
-                'indexes': [models.Index(fields=['kind', 'key'], name='decision_name')],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'key', 'verdict', 'other_kind', 'other_key', 'origin'), name='decision_unique')],
+                "ordering": ["-score", "kind", "key"],
+                "indexes": [models.Index(fields=["kind", "key"], name="decision_name")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "key", "verdict", "other_kind", "other_key", "origin"),
+                        name="decision_unique",
+                    )
+                ],
             },
         ),
         migrations.RunPython(fill_match_keys, migrations.RunPython.noop),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_authors'),
+        ('articles', '0007_stories'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

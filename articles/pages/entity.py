@@ -469,6 +469,7 @@ def entity_json(page: EntityPage, absolute_uri: AbsoluteURI) -> dict:
                 "published": a.published.isoformat() if a.published else None,
                 "date": date_json(a),
                 "url": absolute_uri(a.get_absolute_url()),
+                "story": a.story_id,
             }
             for a in page.latest
         ],

@@ -31,6 +31,7 @@ from ..search.vocabulary import (
     UNDATED,
     FilterGroup,
 )
+from .story import StoryPreview, story_previews
 from .timeline import TimelineChart, timeline_chart
 from .worldmap import WorldMap, country_slugs, world_map
 
@@ -57,6 +58,8 @@ def search_request(params: SearchParams, **changes) -> search.SearchRequest:
         "per_page": PER_PAGE,
         "facets": params.facets,
         "finds_nothing": bool(params.unmatched),
+        # the page and its JSON show a story once; feeds and CSV list every article
+        "collapse_stories": params.stories and params.format in ("html", "json"),
     }
     return search.SearchRequest(**{**fields, **changes})
 
@@ -135,6 +138,8 @@ class ResultRow:
     headline_html: str
     snippet_html: str
     score: float | None = None
+    story: StoryPreview | None = None  # the story it stands for (stories collapsed)
+    folded: int = 0  # other matches on this page, of its story
 
 
 @dataclass
@@ -159,6 +164,10 @@ class SearchPage:
     world_map: WorldMap | None = None
     # Undated articles the search finds without its dates (from/to leave them out).
     undated_left_out: int = 0
+    # Matches this page covers (its rank span), and those of them whose story a result on
+    # an earlier page stands for (stories collapsed).
+    covered: int = 0
+    shown_earlier: int = 0
     # The query could not be read or searched: nothing was searched.
     query_error: search.QueryError | None = None
 
@@ -200,11 +209,35 @@ class SearchPage:
 
     @property
     def range_text(self) -> str:
-        """ "1–20 of 79" for the page shown (empty past the last page)."""
-        if not self.results:
+        """ "1–20 of 79" for the articles this page covers (empty past the last page)."""
+        covered = self.covered or len(self.results)
+        if not covered:
             return ""
-        last = self.first_number + len(self.results) - 1
+        last = self.first_number + covered - 1
         return f"{self.first_number:,}–{last:,} of {self.total:,}"
+
+    @property
+    def collapsed_text(self) -> str:
+        """What collapsing did to this page's count of results, "" when nothing."""
+        folded = sum(row.folded for row in self.results)
+        if not folded and not self.shown_earlier:
+            return ""
+        parts = []
+        if folded:
+            parts.append(
+                f"{folded:,} of them {'is' if folded == 1 else 'are'} listed under the result "
+                f"of {'its' if folded == 1 else 'their'} story"
+            )
+        if self.shown_earlier:
+            parts.append(
+                f"{self.shown_earlier:,} {'belongs' if self.shown_earlier == 1 else 'belong'} "
+                "to stories shown on an earlier page"
+            )
+        covered = self.covered or len(self.results)
+        return (
+            f"{covered:,} article{'s' if covered != 1 else ''} in {len(self.results):,} "
+            f"result{'s' if len(self.results) != 1 else ''}: " + "; ".join(parts) + "."
+        )
 
     @property
     def page_numbers(self) -> list[int | None]:
@@ -234,7 +267,7 @@ def search_page(
     """
     if params.is_empty and params.page == 1 and per_page == PER_PAGE and params.facets:
         return selectors.cached_until_changed(
-            f"landing-search:{params.sort}:{params.format}",
+            f"landing-search:{params.sort}:{params.format}:{params.stories}",
             lambda: _search_page(params, names=names, per_page=per_page),
             # The index is updated after the database commits, perhaps by a worker: a page
             # computed in between must not outlive the next half minute.
@@ -257,8 +290,16 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
     )
     response = search.search_articles(request)
     rows = selectors.articles_for_hits([hit.article_id for hit in response.hits])
+    previews = story_previews({h.article_id: h.story_id for h in response.hits if h.story_id})
     results = [
-        ResultRow(rows[hit.article_id], hit.headline_html, hit.snippet_html, hit.score)
+        ResultRow(
+            rows[hit.article_id],
+            hit.headline_html,
+            hit.snippet_html,
+            hit.score,
+            previews.get(hit.article_id),
+            len(hit.folded),
+        )
         for hit in response.hits
         if hit.article_id in rows
     ]
@@ -311,6 +352,8 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
             world_map(response.facets_within.get("place"), params, search_url) if pictures else None
         ),
         undated_left_out=undated,
+        covered=response.covered,
+        shown_earlier=response.shown_earlier,
         query_error=error,
     )
 

@@ -15,6 +15,7 @@ from ..forms.search import SearchParams
 from ..search.vocabulary import PER_PAGE
 from .dates import date_json
 from .search import SearchPage, search_request
+from .story import article_json
 from .timeline import TimelineChart
 
 AbsoluteURI = Callable[[str], str]  # request.build_absolute_uri
@@ -50,6 +51,7 @@ def search_json(
             "to": params.date_to.isoformat() if params.date_to else None,
             "sort": params.sort,
             "page": params.page,
+            "stories": "on" if params.stories else "off",
         },
         "summary": page.summary,
         "total": page.total,
@@ -82,9 +84,16 @@ def search_json(
                 ],
                 "section": row.article.section,
                 "original_url": row.article.original_link,
+                "story": story_summary_json(row, absolute_uri),
             }
             for row in page.results
         ],
+        # Collapsed stories: the matches of this page (``covered``) are the results, the
+        # other matches of their stories listed under them (``folded``), and those whose
+        # story a result of an earlier page stands for.
+        "covered": page.covered or len(page.results),
+        "folded": sum(row.folded for row in page.results),
+        "shown_earlier": page.shown_earlier,
         "facets": {
             group.field: [
                 {
@@ -126,6 +135,30 @@ def search_json(
         "notes": [*notes, *messages, *_undated_note(page.undated_left_out)],
         "links": links,
     }
+
+
+def story_summary_json(row, absolute_uri: AbsoluteURI) -> dict | None:
+    """A result's story: its id and page, and with stories collapsed how many articles it
+    holds, from which outlets, the first of the others and how many of this page's matches
+    are folded under the result."""
+    article = row.article
+    if not article.story_id:
+        return None
+    out = {
+        "id": article.story_id,
+        "url": absolute_uri(reverse("articles:story", kwargs={"pk": article.story_id})),
+    }
+    if row.story is not None:
+        out.update(
+            {
+                "article_count": row.story.article_count,
+                "more": row.story.more,
+                "more_from": row.story.outlets,
+                "others": [article_json(a, absolute_uri) for a in row.story.others],
+                "folded": row.folded,
+            }
+        )
+    return out
 
 
 def _query_error(page: SearchPage, absolute: Callable[[SearchParams], str]) -> dict | None:

@@ -4,7 +4,9 @@ Requests are normalised here (known filter fields and sorts, bounded pages), the
 by articles.search.query (never by an engine's parser, so odd input cannot raise) and
 prepared for every engine alike (articles.search.prepare), and the configured engine
 (articles.search.engine) answers. Headlines and snippets are highlighted
-here from the database (articles.search.highlight), so escaping is the same on every engine.
+here from the database (articles.search.highlight), so escaping is the same on every engine,
+and so are stories collapsed (``SearchRequest.collapse_stories``: one result per story, read
+from ``Article.story``, never from an engine).
 """
 
 from __future__ import annotations
@@ -65,11 +67,15 @@ def search_articles(request: SearchRequest) -> SearchResponse:
     # A field without a selection is counted within the matches anyway.
     within = tuple(n for n in request.facets_within if n in query.include and request.facets)
     limits = _facet_limits(request, query) if request.facets else None
+    offset = (page - 1) * per_page
+    # Collapsed stories need the matches ranked before this page: a story one of them
+    # stands for is not shown again.
+    lookback = min(offset, MAX_LOOKBACK) if request.collapse_stories and per_page else 0
     result = engine.search(
         query,
         sort=sort,
-        offset=(page - 1) * per_page,
-        limit=per_page,
+        offset=offset - lookback,
+        limit=per_page + lookback,
         facets=request.facets,
         suggest=per_page > 0,  # counts only: no page to suggest another search for
         timeline=request.timeline,
@@ -82,9 +88,19 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         for name in request.facets_within:
             counted = result.facets_within.get(name) if name in within else result.facets.get(name)
             facets_within[name] = as_facet_counts(counted)
+    ranked, shown_earlier = result.hits[lookback:], 0
+    stories, folded = {}, {}
+    if request.collapse_stories and ranked:
+        ranked, stories, folded, shown_earlier = _collapse(result.hits, lookback)
+    hits = _hits(ranked, parsed)
+    for hit in hits:
+        hit.story_id = stories.get(hit.article_id)
+        hit.folded = folded.get(hit.article_id, [])
     return SearchResponse(
         total=result.total,
-        hits=_hits(result.hits, parsed),
+        hits=hits,
+        shown_earlier=shown_earlier,
+        covered=max(0, len(result.hits) - lookback),
         facets=facets,
         suggestion=(
             parsed.suggestion or result.suggestion or _suggestion(request.q, result.corrections)
@@ -93,6 +109,40 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         timeline=result.timeline,
         facets_within=facets_within,
     )
+
+
+# Matches looked at before a page when collapsing stories (page 50 of 20 results); a story
+# whose best match ranks further back is shown again.
+MAX_LOOKBACK = 1000
+
+
+def _collapse(hits: list[tuple[int, float]], lookback: int):
+    """One hit per story among the page's hits (those after ``lookback``).
+
+    Returns the hits kept (each the best-ranked match of its story, or of no story),
+    {kept article id: story id}, {kept article id: its story's other matches on the page}
+    and how many of the page's matches belong to a story a hit before the page stands for.
+    Story membership is read from the database, so every engine collapses alike.
+    """
+    story_of = dict(
+        Article.objects.filter(id__in=[i for i, _ in hits]).values_list("id", "story_id")
+    )
+    earlier = {story_of.get(i) for i, _ in hits[:lookback]} - {None}
+    kept, stories, folded, lead = [], {}, {}, {}
+    shown_earlier = 0
+    for article_id, score in hits[lookback:]:
+        story = story_of.get(article_id)
+        if story is None:
+            kept.append((article_id, score))
+        elif story in earlier:
+            shown_earlier += 1
+        elif story in lead:
+            folded.setdefault(lead[story], []).append(article_id)
+        else:
+            lead[story] = article_id
+            stories[article_id] = story
+            kept.append((article_id, score))
+    return kept, stories, folded, shown_earlier
 
 
 def _facet_limits(request: SearchRequest, query: EngineQuery) -> FacetLimits | None:

@@ -40,6 +40,9 @@ class SearchRequest:
     # Fields also counted over the matches themselves, their own selection applied (the
     # map: countries among these results), in SearchResponse.facets_within.
     facets_within: tuple[str, ...] = ()
+    # One result per story: a story's best-ranked match stands for it, its other matches are
+    # folded under it (Hit.folded) or, ranked on a later page, left out there.
+    collapse_stories: bool = False
     # Which facet values to count: a page asks for what it shows. ``facet_fields``: the filter
     # groups (None: every one). ``facet_top``: field -> how many of its most frequent values
     # (a field not named: every value). ``facet_values``: field -> values counted whatever
@@ -57,6 +60,9 @@ class Hit:
     score: float
     headline_html: str  # escaped, with <mark>…</mark> around matched words
     snippet_html: str
+    story_id: int | None = None  # when stories are collapsed
+    # Other matches of its story on this page, folded under it (collapsed stories).
+    folded: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -175,6 +181,11 @@ class SearchResponse:
     # The query could not be read or searched: nothing was searched (articles.search.query).
     query_error: QueryError | None = None
     facets_within: dict[str, FacetCounts] = field(default_factory=dict)
+    # Collapsed stories: matches ranked on this page whose story a result of an earlier page
+    # stands for (shown there), and how many matches this page covers in all (its rank span:
+    # results plus folded plus these).
+    shown_earlier: int = 0
+    covered: int = 0
 
 
 class SearchUnavailable(RuntimeError):

@@ -48,6 +48,7 @@ def search_url(
     q: str | None = None,
     page: int | None = None,
     format: str = "",
+    stories: str = "",
 ) -> str:
     """The current search with one edit.
 
@@ -60,6 +61,7 @@ def search_url(
     {% search_url sort="newest" %}  {% search_url q="troops" %}
     {% search_url page=3 %}                        the only edit that keeps a page number
     {% search_url format="json" %}
+    {% search_url stories="off" %}                 every article its own result
     """
     params: SearchParams = context.get("params") or SearchParams()
     if add:
@@ -76,6 +78,8 @@ def search_url(
         params = params.edited(sort=sort)
     if q is not None:
         params = params.edited(q=q)
+    if stories:
+        params = params.edited(stories=stories != "off")
     if page is not None:
         params = params.edited(page=int(page))
     return _url(replace(params, format=format or "html"))

@@ -2,11 +2,14 @@
 in real headless Chromium.
 
 axe pages: home, a search with results, a search with none, a filter's values page, the four
-browse lists, an article, the admin sign-in and the upload page. One archive import for all.
+browse lists, an article, a story, the admin sign-in and the upload page. One archive import
+for all.
 """
 
 import pytest
 from playwright.sync_api import expect
+
+from articles.models import Story
 
 from .conftest import axe_problems
 
@@ -34,6 +37,9 @@ def test_every_page_type_passes_axe_and_phones_reach_the_filters(
     page.goto(base + "/search/?q=said")
     page.locator("ol.results h3 a").first.click()
     page.wait_for_url("**/articles/**")
+    problems += axe_problems(page)
+    story = Story.objects.order_by("-article_count", "id").first()
+    page.goto(base + story.get_absolute_url())
     problems += axe_problems(page)
 
     django_user_model.objects.create_superuser("editor", "editor@example.org", "a-long-passphrase")
