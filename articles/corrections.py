@@ -22,9 +22,19 @@ from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.db import transaction
 from django.utils import timezone
 
+from . import merge_history
 from .extraction.names import name_key, name_slug
 from .extraction.variants import match_key
-from .models import Article, Entity, EntityAlias, EntityRedirect, Mention, Source, SourceRedirect
+from .models import (
+    Article,
+    Entity,
+    EntityAlias,
+    EntityRedirect,
+    Mention,
+    MergeRecord,
+    Source,
+    SourceRedirect,
+)
 from .search.queue import enqueue
 
 
@@ -257,7 +267,13 @@ def rename_entity(entity: Entity, new_name: str, user=None) -> Entity:
 
 @transaction.atomic
 def merge_entities(
-    merged: Entity, survivor: Entity, user=None, *, keep_name: bool = True
+    merged: Entity,
+    survivor: Entity,
+    user=None,
+    *,
+    keep_name: bool = True,
+    origin: str = "",
+    reason: str = "",
 ) -> Entity:
     """Fold ``merged`` into ``survivor``: mentions move (counts summed), names become aliases,
     old slugs redirect, and future imports of either name resolve to the survivor.
@@ -265,6 +281,9 @@ def merge_entities(
     ``keep_name=False`` folds a name that is no name of the survivor ("TEHRAN- The Statistical
     Center of", debris of a dateline): it does not become a searchable alias, so the
     survivor's other articles are left as they are.
+
+    Every merge is written down first (a MergeRecord: ``origin`` "editor" or "automatic",
+    by default an editor's when there is a user), so :func:`unmerge` can undo it.
     """
     if merged.pk == survivor.pk:
         raise CorrectionError("Choose two different entities to merge.")
@@ -273,21 +292,32 @@ def merge_entities(
             f"“{merged.name}” is a {merged.get_kind_display().lower()} and “{survivor.name}” "
             f"a {survivor.get_kind_display().lower()}: only entities of one kind can be merged."
         )
-    return _fold(merged, survivor, user, keep_name=keep_name)
+    return _fold(merged, survivor, user, keep_name=keep_name, origin=origin, reason=reason)
 
 
 @transaction.atomic
-def merge_across_kinds(merged: Entity, survivor: Entity, user=None) -> Entity:
+def merge_across_kinds(
+    merged: Entity, survivor: Entity, user=None, *, origin: str = "", reason: str = ""
+) -> Entity:
     """Fold an entity the tagger filed under the wrong kind into the right one ("State Mike
     Pompeo", an organization, into the person Mike Pompeo). Its old slug redirects under
     its old kind, so ``?org=state-mike-pompeo`` finds the person."""
     if merged.pk == survivor.pk:
         raise CorrectionError("Choose two different entities to merge.")
-    return _fold(merged, survivor, user)
+    return _fold(merged, survivor, user, origin=origin, reason=reason)
 
 
-def _fold(merged: Entity, survivor: Entity, user, *, keep_name: bool = True) -> Entity:
+def _fold(
+    merged: Entity,
+    survivor: Entity,
+    user,
+    *,
+    keep_name: bool = True,
+    origin: str = "",
+    reason: str = "",
+) -> Entity:
     old_kind, kind = merged.kind, survivor.kind
+    state = merge_history.snapshot_fold(merged, survivor)
     # The survivor's own articles change too: its new aliases are indexed with its name.
     affected = set(
         entity_articles(merged.pk, survivor.pk) if keep_name else entity_articles(merged.pk)
@@ -309,8 +339,31 @@ def _fold(merged: Entity, survivor: Entity, user, *, keep_name: bool = True) -> 
         )
     _redirect(old_kind, old_slug, survivor)
     articles_changed(affected)
+    if not origin:
+        has_user = getattr(user, "pk", None)
+        origin = MergeRecord.Origin.EDITOR if has_user else MergeRecord.Origin.AUTOMATIC
+    merge_history.record_fold(state, survivor, origin=origin, user=user, reason=reason)
     record(user, survivor, f"Merged “{old_name}” into this entity.")
     return survivor
+
+
+@transaction.atomic
+def unmerge(merge: MergeRecord, user=None) -> Entity:
+    """Undo a merge or a short name's move from its record: the name is an entity again, its
+    articles, aliases and old links are its own as before, and every article concerned is
+    re-indexed. Returns the restored entity."""
+    merge = MergeRecord.objects.select_for_update().get(pk=merge.pk)
+    into = merge.entity
+    try:
+        restored, changed = merge_history.restore(merge, user)
+    except merge_history.RestoreError as exc:
+        raise CorrectionError(str(exc)) from exc
+    if merge.action == MergeRecord.Action.MERGE:
+        changed |= set(entity_articles(into.pk))  # its aliases, indexed with it, changed
+    articles_changed(changed)
+    record(user, restored, f"Unmerged from “{into.name}”: {merge.moved} article(s) back.")
+    record(user, into, f"Unmerged “{restored.name}”: {merge.moved} article(s) given back.")
+    return restored
 
 
 def _fold_mentions(merged: Entity, survivor: Entity, user) -> None:
@@ -361,12 +414,35 @@ def move_to_kind(entity: Entity, kind: str, user=None) -> Entity:
         else:
             EntityAlias.objects.filter(pk=alias.pk).update(kind=kind)
     entity.kind = kind
+    if old_kind == Entity.Kind.PLACE:  # a place's country and position are no one else's
+        entity.country, entity.feature, entity.latitude, entity.longitude = "", "", None, None
     entity.slug = free_slug(kind, entity.name, exclude=entity.pk)
     entity.match_key = match_key(kind, entity.name)[:300]
     entity.save()  # marks and queues every article that mentions it (articles.signals)
     _redirect(old_kind, old_slug, entity)
     record(user, entity, f"Filed as {entity.get_kind_display().lower()} (was {old_kind}).")
     return entity
+
+
+@transaction.atomic
+def merge_sources(merged: Source, survivor: Source, user=None) -> Source:
+    """One outlet under two names ("Huffingtonpost", "HuffPost"): its articles, domains and
+    old links go to ``survivor``, and the articles are re-indexed."""
+    if merged.pk == survivor.pk:
+        raise CorrectionError("Choose two different outlets to merge.")
+    article_ids = list(Article.objects.filter(source=merged).values_list("id", flat=True))
+    Article.objects.filter(source=merged).update(source=survivor)
+    survivor.domains = [
+        *survivor.domains,
+        *(d for d in merged.domains if d not in survivor.domains),
+    ]
+    survivor.save(update_fields=["domains"])
+    SourceRedirect.objects.filter(source=merged).update(source=survivor)
+    SourceRedirect.objects.update_or_create(old_slug=merged.slug, defaults={"source": survivor})
+    record(user, survivor, f"Merged the outlet “{merged.name}” into this one.")
+    merged.delete()
+    articles_changed(article_ids)
+    return survivor
 
 
 @transaction.atomic

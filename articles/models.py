@@ -45,6 +45,10 @@ class Entity(models.Model):
     feature = models.CharField(max_length=32, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    # Who it is, as the archive writes it ("Secretary of State · United States · 2018–2021 ·
+    # HuffPost, Tehran Times"), and what that was drawn from: articles.ingest.profiles.
+    description = models.CharField(max_length=300, blank=True)
+    profile = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -157,6 +161,73 @@ class EntityDecision(models.Model):
     def __str__(self) -> str:
         other = f" {self.other_name or self.other_key or self.other_kind}".rstrip()
         return f"{self.name}: {self.get_verdict_display().lower()}{other}"
+
+
+class MergeRecord(models.Model):
+    """What one merge moved, so that the entity's history lists the articles and an editor
+    can undo it exactly ("unmerge").
+
+    A merge folds one entity into another (an editor's, or resolve_entities' with its
+    reason and evidence); a short-name record gives the mentions of a one-word name in some
+    articles to the person each article means, or takes them back when the evidence no
+    longer holds. ``state`` holds what undoing needs: the merged entity's fields, aliases and
+    redirects, and every moved mention as it was (articles.merge_history).
+    """
+
+    class Action(models.TextChoices):
+        MERGE = "merge", "Merged"
+        SHORT_NAME = "short_name", "Short name given to the person"
+        SHORT_NAME_BACK = "short_name_back", "Short name taken back: the evidence does not hold"
+
+    class Origin(models.TextChoices):
+        EDITOR = "editor", "Editor"
+        AUTOMATIC = "automatic", "Archive evidence"
+
+    action = models.CharField(max_length=16, choices=Action.choices, default=Action.MERGE)
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.AUTOMATIC)
+    # The entity the articles went to (null once it is itself gone).
+    entity = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.SET_NULL, related_name="merges_in"
+    )
+    entity_kind = models.CharField(max_length=16, choices=Entity.Kind.choices)
+    entity_name = models.CharField(max_length=300)
+    # The name whose articles moved (merged away, or a one-word name that may remain).
+    kind = models.CharField(max_length=16, choices=Entity.Kind.choices)
+    name = models.CharField(max_length=300)
+    key = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=300)
+    old_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    reason = models.CharField(max_length=300, blank=True)
+    evidence = models.JSONField(default=dict, blank=True)
+    article_ids = models.JSONField(default=list, blank=True)  # the articles that moved
+    state = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["kind", "key"], name="merge_record_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.entity_name} ({self.get_action_display().lower()})"
+
+    @property
+    def moved(self) -> int:
+        return len(self.article_ids)
 
 
 class SourceRedirect(models.Model):

@@ -148,6 +148,27 @@ def entity_names(slugs_by_kind: dict[str, Iterable[str]]) -> dict[tuple[str, str
     }
 
 
+def entity_descriptions(slugs_by_kind: dict[str, Iterable[str]]) -> dict[tuple[str, str], str]:
+    """(kind, slug) -> description for current slugs of several kinds, in one query."""
+    condition = Q()
+    for kind, slugs in slugs_by_kind.items():
+        slugs = list(slugs)
+        if slugs:
+            condition |= Q(kind=kind, slug__in=slugs)
+    if not condition:
+        return {}
+    rows = Entity.objects.filter(condition).exclude(description="")
+    return {(k, s): d for k, s, d in rows.values_list("kind", "slug", "description")}
+
+
+def namesakes(entity: Entity) -> list[Entity]:
+    """Other entities shown under the same name (another kind, or a name differing only in
+    case or punctuation), to be told apart by their descriptions."""
+    return list(
+        Entity.objects.filter(key=entity.key).exclude(pk=entity.pk).order_by("kind", "pk")[:10]
+    )
+
+
 def entity_at(kind: str, slug: str) -> tuple[Entity | None, bool]:
     """(the entity a slug names, whether the slug is an old one: renamed or merged away)."""
     entity = Entity.objects.filter(kind=kind, slug=slug).first()

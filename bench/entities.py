@@ -15,6 +15,16 @@ that are NOT the resolver's own rules, so they can disagree with it:
   lower case (the extraction's common-words list) and that is neither a known place nor a
   given name, or an all-capital ordinary word.
 
+Also checked, outside the search (issue 19):
+
+- short-name merges without evidence: every mention whose surface forms are one word alone
+  on an entity whose name has more ("Mike" on Mike Pompeo), per kind; its evidence holds
+  when the article's text names the entity in full, or another article of the same outlet
+  and period does (the year; undated articles: the WINDOW articles before and after it in
+  the archive's order). Counted, not sampled; the failures are listed for a person to judge.
+- automatic merges, sampled (--sample, a fixed seed): the merged name, the entity, the
+  rule's reason, for a person to judge.
+
 Prints, per search and in all, how many values were shown, the suspect pairs and words,
 and the shares. Suspects are for a person to judge: the script decides nothing.
 """
@@ -58,6 +68,10 @@ NUMBER_WORDS = set(
     "billion first second third fourth fifth".split()
 )
 DROP = set("inc corp co ltd plc llc the of and mr mrs dr president seyed seyyed ayatollah".split())
+SMALL_END = {"of", "the", "and", "for", "to", "in"}
+GENERIC = set("agency ministry department company organization organisation office group".split())
+WATER = {"gulf", "sea", "strait", "bay"}
+WINDOW = 500  # undated articles of one outlet on either side, taken as one period
 
 
 def setup(data_dir: str) -> None:
@@ -104,6 +118,13 @@ def same_entity(a: str, b: str, kind: str) -> str | None:
         short, long = sorted((fa, fb), key=len)
         if " " not in short and short in (long.split()[0], long.split()[-1]):
             return "a short form"
+        wa, wb = fa.split(), fb.split()
+        if len(wa) >= 2 and len(wb) >= 2 and wa[-1] == wb[-1] and wa[0][0] == wb[0][0]:
+            return "one surname, one initial"  # "Mike Pompeo", "Michael Pompeo"
+    if kind == "place":
+        wa, wb = fa.split(), fb.split()
+        if wa[-1:] == wb[-1:] and {wa[0], wb[0]} <= WATER and len(wa) > 1 and len(wb) > 1:
+            return "one water, two words for it"  # "Gulf of Oman", "Sea of Oman"
     return None
 
 
@@ -113,6 +134,14 @@ def not_entity(name: str, ordinary: frozenset, given: frozenset) -> str | None:
     key = folded(name)
     if DATELINE.match(name.replace(" ", "")) or re.fullmatch(r"[a-z]{3}\d{1,2}", key):
         return "a dateline code"
+    raw = name.lower().split()
+    if len(raw) > 1 and raw[-1] in SMALL_END:
+        return "a name cut short"
+    if "," in name:
+        return "a comma inside"
+    words = [w for w in key.split() if w not in ("u", "s", "us")]
+    if len(words) == 1 and words[0] in GENERIC:
+        return "a generic word"
     if key in NUMBER_WORDS:
         return "a number word"
     if " " in key or not key.isalpha():
@@ -124,11 +153,175 @@ def not_entity(name: str, ordinary: frozenset, given: frozenset) -> str | None:
     return None
 
 
+def short_name_merges(show: int, seed: int) -> None:
+    """Mentions whose forms are one word alone, on entities named with more, per kind, and
+    whether their article or its outlet and period names the entity in full."""
+    import random
+    from bisect import bisect_left
+    from collections import Counter, defaultdict
+
+    from articles.extraction.names import name_key
+    from articles.extraction.places import gazetteer
+    from articles.ingest.reconcile.curated import curated
+    from articles.models import Article, Entity, EntityAlias, Mention
+
+    full_names: dict[int, set[str]] = defaultdict(set)
+    kinds: dict[int, str] = {}
+    own_names: dict[int, str] = {}
+    for pk, kind, name in Entity.objects.values_list("id", "kind", "name"):
+        if len(name_key(name).split()) >= 2:
+            full_names[pk].add(name)
+            kinds[pk] = kind
+            own_names[pk] = name
+    # a one-word alias the archive keeps (curated, an editor's, an acronym) is a decision,
+    # not a short name given by evidence
+    one_word_aliases: set[tuple[int, str]] = set()
+    for pk, name, key in EntityAlias.objects.values_list("entity_id", "name", "key"):
+        if pk in kinds and len(key.split()) >= 2:
+            full_names[pk].add(name)
+        elif pk in kinds:
+            one_word_aliases.add((pk, key))
+
+    # the curated table's names of an entity are its names too ("Imam Khomeini", "Rohani")
+    by_name = {(kinds[pk], name_key(own_names[pk])): pk for pk in kinds}
+    for entity in curated().entities:
+        pk = by_name.get((entity.kind, name_key(entity.name)))
+        for other in entity.other_names if pk else ():
+            if len(name_key(other).split()) >= 2:
+                full_names[pk].add(other)
+            else:
+                one_word_aliases.add((pk, name_key(other)))
+
+    def known_alias(entity_id: int, key: str, form: str) -> bool:
+        if (entity_id, key) in one_word_aliases:
+            return True
+        if kinds[entity_id] != "place":
+            return False
+        place, own = gazetteer().lookup(form), gazetteer().lookup(own_names[entity_id])
+        return place is not None and own is not None and place.name == own.name  # "Bosnia"
+
+    articles = {
+        pk: (source, published.year if published else 0)
+        for pk, source, published in Article.objects.filter(is_published=True).values_list(
+            "id", "source_id", "published"
+        )
+    }
+    undated: dict = defaultdict(list)
+    for pk, (source, year) in sorted(articles.items()):
+        if not year:
+            undated[source].append(pk)
+
+    def period(pk: int):
+        source, year = articles[pk]
+        if year:
+            return (source, year)
+        return (source, -bisect_left(undated[source], pk))  # a rank, compared within WINDOW
+
+    named: dict[int, list] = defaultdict(list)  # entity -> periods naming it in full
+    short = []
+    rows = Mention.objects.filter(suppressed=False).values_list(
+        "entity_id", "article_id", "surface_forms"
+    )
+    for entity_id, article_id, forms in rows.iterator(chunk_size=20_000):
+        if entity_id not in kinds or article_id not in articles:
+            continue
+        keys = [name_key(f) for f in forms if isinstance(f, str)]
+        if any(" " in k for k in keys):
+            named[entity_id].append(period(article_id))
+        elif keys:
+            words = set(name_key(own_names[entity_id]).split())
+            if all(k in words for k in keys) and not all(
+                known_alias(entity_id, k, f) for k, f in zip(keys, forms, strict=False)
+            ):
+                short.append((entity_id, article_id, forms))
+
+    def in_period(entity_id: int, article_id: int) -> bool:
+        source, when = period(article_id)
+        for other_source, other_when in named.get(entity_id, ()):
+            if other_source != source:
+                continue
+            if when > 0 and other_when == when:
+                return True
+            if when <= 0 and other_when <= 0 and abs(other_when - when) <= WINDOW:
+                return True
+        return False
+
+    texts = {}
+    ids = sorted({a for _, a, _ in short})
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        for pk, headline, body in Article.objects.filter(pk__in=chunk).values_list(
+            "id", "headline", "body"
+        ):
+            texts[pk] = f"{headline}\n{body}".casefold()
+    totals, by_text, by_period, failures = Counter(), Counter(), Counter(), defaultdict(list)
+    for entity_id, article_id, forms in short:
+        kind = kinds[entity_id]
+        totals[kind] += 1
+        if any(n.casefold() in texts.get(article_id, "") for n in full_names[entity_id]):
+            by_text[kind] += 1
+        elif in_period(entity_id, article_id):
+            by_period[kind] += 1
+        else:
+            failures[kind].append((entity_id, article_id, forms))
+    print("\nShort-name merges (a one-word form on an entity named with more), per kind:")
+    for kind in ("person", "organization", "place"):
+        print(
+            f"  {kind:12s} {totals[kind]:6d} merged; evidence: the article {by_text[kind]:6d}, "
+            f"its outlet and period {by_period[kind]:6d}; without evidence {len(failures[kind]):5d}"
+        )
+    names = dict(
+        Entity.objects.filter(pk__in={e for f in failures.values() for e, _, _ in f}).values_list(
+            "id", "name"
+        )
+    )
+    rng = random.Random(seed)
+    for kind, found in failures.items():
+        print(f"\n  without evidence, {kind} (a sample, judge them):")
+        for entity_id, article_id, forms in rng.sample(found, min(show, len(found))):
+            source, year = articles[article_id]
+            when = year or "undated"
+            print(
+                f"    {forms} -> {names.get(entity_id)!r}  article {article_id} ({source}, {when})"
+            )
+
+
+def merge_sample(n: int, seed: int) -> None:
+    """A sample of resolve_entities' own merges, with their reasons, for a person to judge."""
+    import random
+    from collections import Counter
+
+    from django.db import DatabaseError
+
+    from articles.models import MergeRecord
+
+    try:
+        MergeRecord.objects.exists()
+    except DatabaseError:
+        print("\nAutomatic merges on record: none (an archive from before merge records)")
+        return
+    records = list(
+        MergeRecord.objects.filter(origin="automatic", undone_at__isnull=True).values_list(
+            "action", "kind", "name", "entity_kind", "entity_name", "reason", "article_ids"
+        )
+    )
+    print(f"\nAutomatic merges on record: {len(records)}")
+    for (action, reason), count in Counter((r[0], r[5][:60]) for r in records).most_common(12):
+        print(f"  {count:6d}  {action}: {reason}")
+    print(f"\nA sample of {min(n, len(records))} (judge them):")
+    for action, kind, name, e_kind, e_name, reason, ids in random.Random(seed).sample(
+        records, min(n, len(records))
+    ):
+        print(f"  {action}: {name!r} ({kind}) -> {e_name!r} ({e_kind}), {len(ids)}: {reason}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--data-dir", default=os.environ.get("NEWSROOM_DATA_DIR", str(REPO / "var")))
     ap.add_argument("--top", type=int, default=50)
     ap.add_argument("--show", type=int, default=60, help="suspects listed")
+    ap.add_argument("--sample", type=int, default=40, help="automatic merges listed to judge")
+    ap.add_argument("--seed", type=int, default=2026, help="of the samples")
     args = ap.parse_args(argv)
     setup(args.data_dir)
     from articles.extraction.headlines import common_words
@@ -180,6 +373,8 @@ def main(argv=None) -> int:
     print("\nSuspect non-entities (judge them):")
     for (f, name), why in sorted(odd.items())[: args.show]:
         print(f"  {f:12s} {name!r}: {why}")
+    short_name_merges(args.show, args.seed)
+    merge_sample(args.sample, args.seed)
     return 0
 
 

@@ -156,3 +156,29 @@ def separate_site(tmp_path: Path):
     cleared = run("manage.py", "shell", "-c", "from articles import search; search.clear_index()")
     assert cleared.returncode == 0, cleared.stderr
     return run, start
+
+
+@pytest.fixture
+def pompeo_archive(shared, clean_index):
+    """Four Tehran Times stories, three naming Mike Pompeo in full and one calling him
+    "Pompeo" alone; a BBC sport story with a "Mike" alone and a BBC arts story naming Mike
+    Mills (issue 19: who a short name is). Returns the three stories the tests look at."""
+    from articles.extraction.readers import read_paths
+    from articles.ingest import import_documents
+    from articles.models import Article
+
+    wanted = {"12896", "12897", "12919", "13118"}
+    tehran_times = CORPUS / "tehran_times" / "tehran_times.jsonl"
+    raws = [r for r in read_paths([str(tehran_times)]) if r.ordinal in wanted]
+    bbc = CORPUS / "bbc_news"
+    raws += list(
+        read_paths([str(bbc / "sport" / "400.txt"), str(bbc / "entertainment" / "118.txt")])
+    )
+    report = import_documents(raws)
+    assert len(report.created) == 6, report.failed
+    by_label = {label: Article.objects.get(pk=pk) for label, pk in report.created}
+
+    def pick(end: str) -> Article:
+        return next(a for label, a in by_label.items() if label.endswith(end))
+
+    return {"pompeo_alone": pick("#13118"), "sevens": pick("400.txt"), "rem": pick("118.txt")}

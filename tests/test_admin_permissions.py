@@ -254,3 +254,62 @@ def test_the_suggestions_page_refuses_staff_who_may_not_see_decisions(archive, v
     viewer.user_permissions.remove(Permission.objects.get(codename="view_entitydecision"))
     client.force_login(viewer)
     assert client.get(SUGGESTIONS_URL).status_code == 403
+
+
+def test_unmerging_needs_the_permission_to_add_and_change_entities(
+    archive, client, django_user_model
+):
+    """An unmerge makes the merged entity again and moves its articles back: a viewer, or an
+    editor who may change entities but not add them, is refused and nothing moves."""
+    from articles.ingest.reconcile import editor
+    from articles.models import MergeRecord
+
+    absorbed, survivor = Entity.objects.filter(kind="person")[:2]
+    editor.same(absorbed, survivor)
+    record = MergeRecord.objects.get(name=absorbed.name, action=MergeRecord.Action.MERGE)
+    url = f"/admin/articles/entity/{survivor.pk}/unmerge/{record.pk}/"
+    user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_entity", "change_entity"])
+    )
+    for who in ("viewer", "editor"):
+        client.force_login(django_user_model.objects.get(username=who))
+        page = client.get(f"/admin/articles/entity/{survivor.pk}/change/").content.decode()
+        assert "Merge history" in page and "Unmerge:" not in page
+        before = snapshot()
+        assert client.post(url).status_code == 403
+        assert snapshot() == before
+
+    user.user_permissions.add(Permission.objects.get(codename="add_entity"))
+    client.force_login(django_user_model.objects.get(pk=user.pk))
+    assert (
+        "Unmerge:" in client.get(f"/admin/articles/entity/{survivor.pk}/change/").content.decode()
+    )
+    client.post(url)
+    assert Entity.objects.filter(kind="person", key=absorbed.key).exists()
+
+
+def test_a_decision_written_in_the_admin_needs_the_permissions_of_what_it_does(
+    archive, client, django_user_model
+):
+    """A decision is carried out when saved: one that merges entities needs the permission to
+    change and delete them, besides adding decisions."""
+    user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["view_entitydecision", "add_entitydecision", "change_entitydecision"]
+        )
+    )
+    client.force_login(user)
+    absorbed, survivor = Entity.objects.filter(kind="person")[:2]
+    form = {
+        "kind": "person",
+        "name": absorbed.name,
+        "verdict": "same",
+        "other_kind": "person",
+        "other_name": survivor.name,
+        "country": "",
+    }
+    before = snapshot()
+    assert client.post("/admin/articles/entitydecision/add/", form).status_code == 403
+    assert snapshot() == before

@@ -17,7 +17,7 @@ from articles.extraction.types import FoundEntity
 from articles.extraction.variants import match_key
 from articles.ingest import EntityResolver, import_documents
 from articles.ingest.reconcile import editor, evidence
-from articles.models import Article, Entity, EntityDecision, EntityRedirect, Mention
+from articles.models import Article, Entity, EntityDecision, EntityRedirect, Mention, Source
 
 from .conftest import CORPUS
 
@@ -194,8 +194,12 @@ def test_an_editors_not_an_entity_keeps_the_name_off_after_reextract_and_import(
     assert entity.name not in facet_names(client)
 
 
-def test_a_surname_alone_is_the_person_of_that_year():
-    """ "Clinton" in a 2016 story is Hillary; in a 1998 one Bill; "White" nobody's."""
+def test_a_surname_alone_is_the_person_its_outlet_and_year_name_in_full():
+    """ "Clinton" in a 2016 HuffPost story is Hillary, in a 1998 one Bill: HuffPost names each
+    in full that year and calls them "Clinton". Not in a BBC story (the BBC never names
+    them), nor in 2005 (nobody named that year), and "White" is nobody's."""
+    huffpost = Source.objects.create(name="HuffPost", slug="huffpost")
+    bbc = Source.objects.create(name="BBC News", slug="bbc-news")
     for name, year in (
         ("Hillary Clinton", 2016),
         ("Bill Clinton", 1998),
@@ -204,25 +208,29 @@ def test_a_surname_alone_is_the_person_of_that_year():
         person = Entity.objects.create(
             kind="person", name=name, slug=name_slug(name), key=name_key(name)
         )
-        n = 3 if "White" in name else 30
+        n = 1 if "White" in name else 30  # "White" is named in full in one story
         for i in range(n):
             article = Article.objects.create(
                 headline=f"{name} {i}",
                 slug="a",
-                body=f"{name} spoke.",
+                body=f"{name} spoke. {name.split()[-1]} said.",
                 fingerprint=f"{name}-{i}",
                 published=date(year, 1 + i % 12, 1),
+                source=huffpost,
             )
-            Mention.objects.create(article=article, entity=person, surface_forms=[name])
+            forms = [name, name.split()[-1]]
+            Mention.objects.create(article=article, entity=person, surface_forms=forms)
     resolver = EntityResolver()
 
-    def who(surname: str, year: int) -> str:
+    def who(surname: str, year: int, outlet: Source) -> str:
         found = FoundEntity(kind="person", name=surname, mentions={surname: 1})
-        return Entity.objects.get(pk=resolver.resolve(found, year=year)).name
+        return Entity.objects.get(pk=resolver.resolve(found, year=year, source_id=outlet.pk)).name
 
-    assert who("Clinton", 2016) == "Hillary Clinton"
-    assert who("Clinton", 1998) == "Bill Clinton"
-    assert who("White", 2016) == "White"
+    assert who("Clinton", 2016, huffpost) == "Hillary Clinton"
+    assert who("Clinton", 1998, huffpost) == "Bill Clinton"
+    assert who("Clinton", 2016, bbc) == "Clinton"
+    assert who("Clinton", 2005, huffpost) == "Clinton"
+    assert who("White", 2016, huffpost) == "White"
 
 
 def test_decisions_survive_an_export_and_a_restore(shared, clean_index):
@@ -372,14 +380,20 @@ def test_a_name_mostly_of_one_kind_follows_it_and_says_so_in_plain_english():
     white_house = name(2, "organization", "White House", 400)
     boston_org, boston = name(3, "organization", "Boston", 30), name(4, "place", "Boston", 900)
     by_key = {(n.kind, n.key): n for n in (white_house_place, white_house, boston_org, boston)}
-    proposal = _minority_kind(white_house_place, by_key)
+    proposal = _minority_kind(white_house_place, by_key, set())
     assert (proposal.verdict, proposal.target, proposal.reason) == (
         SAME,
         white_house,
         "mostly an organization",
     )
-    assert _minority_kind(boston_org, by_key).reason == "mostly a place"
-    assert _minority_kind(white_house, by_key) is None
+    assert proposal.automatic
+    assert _minority_kind(boston_org, by_key, set()).reason == "mostly a place"
+    assert _minority_kind(white_house, by_key, set()) is None
+    # "Chelsea" the person (Chelsea Manning's, Chelsea Clinton's) is no club: an editor decides
+    chelsea, club = name(5, "person", "Chelsea", 8), name(6, "organization", "Chelsea", 109)
+    by_key = {(n.kind, n.key): n for n in (chelsea, club)}
+    assert _minority_kind(chelsea, by_key, set()).automatic
+    assert not _minority_kind(chelsea, by_key, {"chelsea"}).automatic
 
 
 def test_places_get_the_gazetteers_country_or_their_right_kind():

@@ -2,6 +2,7 @@
 
 import io
 import json
+from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -258,12 +259,23 @@ def test_short_names_resolved_in_one_article_are_not_archive_aliases(clean_index
 HUFFPOST = CORPUS / "huffpost_2018_2022" / "News_Category_Dataset_v3.head.jsonl"
 
 
-def archive_with_person(name: str, n_articles: int, *, start: int = 0) -> Entity:
-    """A person the archive already names in ``n_articles`` stored articles."""
+JULY_2022 = date(2022, 7, 1)  # HuffPost line 342's month
+
+
+def archive_with_person(
+    name: str, n_articles: int, *, start: int = 0, outlet: str = "", published=None
+) -> Entity:
+    """A person the archive already names in ``n_articles`` stored articles (of ``outlet``,
+    published on ``published``, when given)."""
     from articles.extraction.names import name_key, name_slug
 
     person, _ = Entity.objects.get_or_create(
         kind="person", key=name_key(name), defaults={"name": name, "slug": name_slug(name)}
+    )
+    source = (
+        Source.objects.get_or_create(name=outlet, defaults={"slug": name_slug(outlet)})[0]
+        if outlet
+        else None
     )
     articles = Article.objects.bulk_create(
         Article(
@@ -271,6 +283,8 @@ def archive_with_person(name: str, n_articles: int, *, start: int = 0) -> Entity
             slug="story",
             body=f"{name} spoke on day {i}.",
             fingerprint=f"{name_key(name)} {i}",
+            source=source,
+            published=published,
         )
         for i in range(start, start + n_articles)
     )
@@ -295,9 +309,10 @@ def kinds_in(article: Article) -> dict[str, str]:
 
 def test_a_one_word_organization_that_is_a_well_known_persons_surname_is_that_person(shared):
     """HuffPost line 342, "Editorial Boards Condemn Trump": the tagger calls Trump an
-    organization twice, and the summary never names Donald Trump in full."""
-    trump = archive_with_person("Donald Trump", 25)
-    archive_with_person("Ivanka Trump", 3)
+    organization twice, and the summary never names Donald Trump in full; HuffPost names
+    him in full in 2022 (issue 19: the evidence is in the outlet and period)."""
+    trump = archive_with_person("Donald Trump", 25, outlet="HuffPost", published=JULY_2022)
+    archive_with_person("Ivanka Trump", 3, start=30, outlet="HuffPost", published=JULY_2022)
     article = import_huffpost_line("342")
     mention = article.mentions.get(entity__name="Donald Trump")
     assert mention.entity == trump and mention.surface_forms == ["Trump"]
@@ -306,6 +321,14 @@ def test_a_one_word_organization_that_is_a_well_known_persons_surname_is_that_pe
 
 def test_a_rare_or_shared_surname_leaves_the_tagger_alone(shared):
     archive_with_person("Donald Trump", 8)  # named in too few articles
+    article = import_huffpost_line("342")
+    assert kinds_in(article)["Trump"] == "organization"
+
+
+def test_a_surname_stays_where_its_outlet_and_period_never_name_the_person(shared):
+    """Issue 19: the archive names Donald Trump in full only in BBC stories of 2004: the
+    HuffPost 2022 summary's "Trump" stays as the tagger found it."""
+    archive_with_person("Donald Trump", 25, outlet="BBC News", published=date(2004, 5, 1))
     article = import_huffpost_line("342")
     assert kinds_in(article)["Trump"] == "organization"
 
@@ -364,7 +387,7 @@ def test_people_the_import_writes_count_at_once(preload):
 def test_reextract_applies_the_rule_to_articles_already_stored(shared):
     article = import_huffpost_line("342")
     assert kinds_in(article)["Trump"] == "organization"
-    trump = archive_with_person("Donald Trump", 30)
+    trump = archive_with_person("Donald Trump", 30, outlet="HuffPost", published=JULY_2022)
     call_command("reextract", str(article.pk), stdout=io.StringIO(), stderr=io.StringIO())
     assert article.mentions.get(surface_forms=["Trump"]).entity == trump
 

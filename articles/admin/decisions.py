@@ -1,6 +1,7 @@
 """Editors' decisions about names in the admin: the suggestions `resolve_entities` could not
 settle alone, each with its evidence and one-click answers, and every decision on record."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
@@ -9,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from .. import selectors
+from ..extraction.names import name_key
 from ..forms.parameters import whole_number
 from ..ingest.reconcile import editor
 from ..models import Entity, EntityDecision
@@ -20,6 +22,7 @@ ANSWERS = {
     "not_entity": "Not an entity: taken off its articles",
     "keep": "Kept as it is",
     "kind": "Refiled",
+    "refile": "Refiled",
 }
 # What an answer does to entities needs these entity permissions besides changing decisions.
 ENTITY_PERMISSIONS = {
@@ -27,8 +30,52 @@ ENTITY_PERMISSIONS = {
     "different": (),
     "not_entity": ("change", "delete"),
     "keep": (),
+    "country": ("change",),
     "kind": ("change", "delete"),  # refiling merges into an entity of that kind and name
+    "refile": ("change", "delete"),
 }
+# A decision written in the admin's form is carried out at once: what it does to entities
+# needs the same permissions as the suggestion answer that does the same.
+VERDICT_ANSWERS = {
+    EntityDecision.Verdict.SAME: "same",
+    EntityDecision.Verdict.DIFFERENT: "different",
+    EntityDecision.Verdict.NOT_ENTITY: "not_entity",
+    EntityDecision.Verdict.KIND: "kind",
+    EntityDecision.Verdict.COUNTRY: "country",
+    EntityDecision.Verdict.ENTITY: "keep",
+}
+
+
+class DecisionForm(forms.ModelForm):
+    """An editor's decision by names; the keys the archive looks names up by follow them."""
+
+    class Meta:
+        model = EntityDecision
+        fields = ["kind", "name", "verdict", "other_kind", "other_name", "country"]
+
+    def clean(self):
+        data = super().clean()
+        verdict, other_kind = data.get("verdict"), data.get("other_kind")
+        if not name_key(data.get("name") or ""):
+            self.add_error("name", "Give a name with at least one letter or digit.")
+        needs_other = verdict in (EntityDecision.Verdict.SAME, EntityDecision.Verdict.DIFFERENT)
+        if needs_other and not (other_kind and name_key(data.get("other_name") or "")):
+            self.add_error("other_name", "Name the other entity and its kind.")
+        if verdict == EntityDecision.Verdict.KIND and not other_kind:
+            self.add_error("other_kind", "Choose the kind it is.")
+        return data
+
+    def save(self, commit=True):
+        decision = super().save(commit=False)
+        decision.key = name_key(decision.name)[:300]
+        if decision.verdict == EntityDecision.Verdict.KIND:
+            decision.other_key = decision.key
+        elif decision.other_name:
+            decision.other_key = name_key(decision.other_name)[:300]
+        decision.origin = EntityDecision.Origin.EDITOR
+        if commit:
+            decision.save()
+        return decision
 
 
 @admin.register(EntityDecision)
@@ -47,6 +94,16 @@ class EntityDecisionAdmin(admin.ModelAdmin):
     list_filter = ["origin", "verdict", "kind"]
     search_fields = ["name", "other_name"]
     readonly_fields = ["evidence", "decided_by", "decided_at"]
+    form = DecisionForm
+
+    def save_model(self, request, obj, form, change):
+        """An editor's decision takes effect at once, not at the next resolve_entities; so it
+        needs the permissions on entities that carrying it out takes."""
+        if not self.may_answer(request, VERDICT_ANSWERS.get(obj.verdict, "keep")):
+            raise PermissionDenied
+        obj.decided_by = request.user
+        super().save_model(request, obj, form, change)
+        self.message_user(request, editor.carry_out(obj, request.user))
 
     def get_urls(self):
         return [
@@ -114,6 +171,7 @@ class EntityDecisionAdmin(admin.ModelAdmin):
             "title": "Entity suggestions",
             "rows": rows,
             "waiting": pending.count(),
+            "kinds": Entity.Kind.choices,
             "may": {answer: self.may_answer(request, answer) for answer in ANSWERS},
         }
         return TemplateResponse(request, "admin/articles/entitydecision/suggestions.html", context)
@@ -159,6 +217,12 @@ class EntityDecisionAdmin(admin.ModelAdmin):
             editor.not_an_entity(subject, request.user)
         elif answer == "keep":
             editor.is_an_entity(subject, request.user)
+        elif answer == "refile":
+            kind = request.POST.get("kind", "")
+            if kind not in Entity.Kind.values or kind == subject.kind:
+                messages.error(request, "Choose the kind to refile it under.")
+                return back
+            editor.of_kind(subject, kind, request.user)
         else:
             editor.of_kind(subject, suggestion.other_kind, request.user)
         suggestion.delete()

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from .. import corrections
@@ -18,6 +18,7 @@ from ..models import (
     Source,
     SourceRedirect,
 )
+from . import merge_history
 
 
 @admin.register(Source)
@@ -174,6 +175,31 @@ class EntityAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(n_articles=Count("mentions", filter=Q(mentions__suppressed=False)))
         )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:entity_id>/unmerge/<int:record_id>/",
+                self.admin_site.admin_view(self.unmerge_view),
+                name="articles_entity_unmerge",
+            ),
+            *super().get_urls(),
+        ]
+
+    def unmerge_view(self, request, entity_id: int, record_id: int):
+        return merge_history.unmerge_view(self, request, entity_id, record_id)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        entity = self.get_object(request, object_id)
+        extra = (
+            {
+                "merge_history": merge_history.history(entity),
+                "may_unmerge": merge_history.may_unmerge(self, request),
+            }
+            if entity
+            else {}
+        )
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 
     @admin.display(description="Articles", ordering="n_articles")
     def article_count(self, obj):

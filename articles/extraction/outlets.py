@@ -63,7 +63,7 @@ KNOWN_OUTLETS: tuple[Outlet, ...] = (
         "HuffPost",
         "huffpost.com",
         ("huffingtonpost.com", "huffingtonpost.co.uk", "huffingtonpost.ca", "huffpo.st"),
-        ("huffington post", "the huffington post", "huffpo"),
+        ("huffington post", "the huffington post", "huffpo", "huffingtonpost"),
     ),
     Outlet("Politico", "politico.com", ("politico.eu", "politi.co"), ("politico europe",)),
     Outlet(
@@ -120,6 +120,19 @@ _SUBDOMAIN_PREFIXES = ("www.", "www1.", "www2.", "m.", "mobile.", "amp.", "editi
 def fold(name: str) -> str:
     """'The Other 98%' and 'the-other-98' meet: lower case, letters and digits only."""
     return re.sub(r"[^0-9a-z]+", " ", name.lower()).strip()
+
+
+@lru_cache(maxsize=1)
+def _labels() -> dict[str, Outlet]:
+    """An outlet's own domain label, whatever the country suffix: "huffingtonpost" of
+    huffingtonpost.in as of huffingtonpost.co.uk (labels of five letters or more)."""
+    out: dict[str, Outlet] = {}
+    for outlet in KNOWN_OUTLETS:
+        for domain in (outlet.domain, *outlet.other_domains):
+            label = main_domain(domain).split(".")[0]
+            if len(label) >= 5:
+                out.setdefault(label, outlet)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -201,7 +214,7 @@ def outlet_for_host(host: str) -> Outlet | None:
         outlet = by_domain.get(".".join(labels[i:]))
         if outlet:
             return outlet
-    return None
+    return _labels().get(main_domain(host).split(".")[0])
 
 
 def name_from_domain(domain: str) -> str:

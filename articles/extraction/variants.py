@@ -114,6 +114,51 @@ GIVEN_NAME_VARIANTS = {
     "umar": "umar",
 }
 
+# English given names and their usual short forms ("Michael Pompeo", "Mike Pompeo"): the full
+# form first. Only a full form and one of its short forms are one name: "Willie Nelson" is not
+# "Bill Nelson". Who is one person is decided with evidence (reconcile.fragments).
+HYPOCORISMS = (
+    ("michael", "mike"),
+    ("william", "bill", "billy"),
+    ("robert", "bob", "bobby", "rob"),
+    ("james", "jim", "jimmy"),
+    ("joseph", "joe"),
+    ("thomas", "tom"),
+    ("richard", "dick", "rick"),
+    ("edward", "ted", "ed"),
+    ("christopher", "chris"),
+    ("david", "dave"),
+    ("stephen", "steve"),
+    ("anthony", "tony"),
+    ("andrew", "andy"),
+    ("nicholas", "nick"),
+    ("benjamin", "ben"),
+    ("samuel", "sam"),
+    ("daniel", "dan"),
+    ("matthew", "matt"),
+    ("patrick", "pat"),
+    ("ronald", "ron"),
+    ("donald", "don"),
+    ("jeffrey", "jeff"),
+    ("gregory", "greg"),
+    ("alexander", "alex"),
+    ("elizabeth", "liz"),
+    ("katherine", "kate"),
+    ("jennifer", "jenny"),
+    ("charles", "chuck"),
+    ("lawrence", "larry"),
+    ("kenneth", "ken"),
+    ("timothy", "tim"),
+    ("peter", "pete"),
+)
+_FULL_FORM = {short: group[0] for group in HYPOCORISMS for short in group[1:]}
+
+
+def full_given_name(word: str) -> str:
+    """The full form of a short given name ("mike" -> "michael"), or ""."""
+    return _FULL_FORM.get(word, "")
+
+
 _DOUBLE = re.compile(r"(.)\1+")
 
 

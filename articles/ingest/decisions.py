@@ -12,7 +12,6 @@ outlet. So a new upload's "UN" lands on the United Nations, its "JUL7" is no ent
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import replace
 
 from ..extraction.names import name_key
@@ -20,7 +19,8 @@ from ..extraction.types import FoundEntity
 from ..extraction.variants import ORG_FORMS, match_key
 from ..models import Entity, EntityDecision, Mention
 from .reconcile.curated import curated
-from .reconcile.short_names import MIN_ARTICLES, choose
+from .reconcile.evidence import undated_ranks
+from .reconcile.name_evidence import Choice, NameEvidence, UndatedRanks, name_words
 
 DATELINE_CODE = re.compile(r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\d{1,2}$")
 SKIP = None  # what `settle` answers for a name that is no entity
@@ -34,8 +34,9 @@ class ArchiveDecisions:
         self._preloaded = False
         self._by_match: dict[tuple[str, str], int] = {}
         self._different: set[tuple[str, str, str]] = set()  # (kind, key, other key)
-        self._people_by_word: dict[str, list[int]] = {}
-        self._short: dict[str, tuple[list[int], dict]] = {}
+        self._people_by_word: dict[str, list[tuple[int, str]]] = {}
+        self._short: dict[str, NameEvidence] = {}
+        self._ranks: UndatedRanks | None = None
         if preload:
             self.load()
 
@@ -48,11 +49,11 @@ class ArchiveDecisions:
         ):
             self._by_match[(kind, key)] = pk  # the oldest entity of a match key wins
         people = Entity.objects.filter(kind="person", key__contains=" ")
-        for pk, key in people.values_list("id", "key").iterator(chunk_size=10_000):
-            words = key.split()
-            self._people_by_word.setdefault(words[0], []).append(pk)
-            if words[-1] != words[0]:
-                self._people_by_word.setdefault(words[-1], []).append(pk)
+        for pk, name, key in people.values_list("id", "name", "key").iterator(chunk_size=10_000):
+            words = name_words(key)
+            if len(words) >= 2:
+                for word in {words[0], words[-1]}:
+                    self._people_by_word.setdefault(word, []).append((pk, name, key))
         self._preloaded = True
 
     def _keep(self, decision: EntityDecision) -> None:
@@ -120,54 +121,84 @@ class ArchiveDecisions:
         return candidate
 
     def remember(self, entity_id: int, kind: str, name: str) -> None:
-        """A new entity: later variants of its name in this import find it."""
+        """A new entity: later variants of its name in this import find it, and a new person
+        named in full is a candidate for their short name (read afresh when next asked)."""
         if self._preloaded:
             self._by_match.setdefault((kind, match_key(kind, name)), entity_id)
+        words = name_words(name)
+        if kind == "person" and len(words) >= 2:
+            for word in {words[0], words[-1]}:
+                if self._preloaded or word in self._people_by_word:
+                    self._people_by_word.setdefault(word, []).append(
+                        (entity_id, name, name_key(name))
+                    )
+                self._short.pop(word, None)
 
     def short_form_of(self, found: FoundEntity, year: int, source_id: int | None) -> int | None:
-        """The person a surname or given name alone means in this year and outlet."""
-        key = name_key(found.name)
-        if found.kind != "person" or " " in key or not key:
-            return None
-        candidates, cells = self._short_candidates(key)
-        if not candidates:
-            return None
-        contexts = [
-            cells["year_source"].get((year, source_id), Counter()) if year else Counter(),
-            cells["year"].get(year, Counter()) if year else Counter(),
-            cells["source"].get(source_id, Counter()),
-            cells["all"],
-        ]
-        return choose(candidates, contexts)
+        return self.short_form_choice(found, year, source_id).person
 
-    def _short_candidates(self, key: str) -> tuple[list[int], dict]:
-        cached = self._short.get(key)
+    def short_form_choice(self, found: FoundEntity, year: int, source_id: int | None) -> Choice:
+        """The person a surname or given name alone means in this outlet and period, where
+        they name that person in full and write the word alone for them
+        (reconcile.name_evidence); None when the evidence is not there."""
+        words = name_words(found.name)
+        if found.kind != "person" or len(words) != 1 or " " in name_key(found.name):
+            return Choice(None, {})
+        evidence = self._short_evidence(words[0])
+        if not evidence.ends:
+            return Choice(None, {})
+        # the article being imported is its outlet's newest: the period of its latest articles
+        ranks = self._undated_ranks()
+        period = ranks.period(NEWEST, source_id, year)
+        self._verdict(found.kind, name_key(found.name))  # reads "not the same" decisions
+        refused = {
+            pk
+            for pk, _, key in self._people_by_word.get(words[0], ())
+            if (found.kind, name_key(found.name), key) in self._different
+        }
+        also = ranks.undated_also(source_id, year)
+        choice = evidence.choose(words[0], 0, period, refused=refused, also=also)
+        if choice.evidence.get("context") == "period":
+            choice.evidence["period"] = period
+        return choice
+
+    def _short_evidence(self, word: str) -> NameEvidence:
+        cached = self._short.get(word)
         if cached is not None:
             return cached
         if self._preloaded:
-            people = self._people_by_word.get(key, [])
+            people = self._people_by_word.get(word, [])
         else:
-            rows = Entity.objects.filter(kind="person", key__contains=key).values_list("id", "key")
-            people = [
-                pk
-                for pk, full in rows
-                if " " in full and key in (full.split()[0], full.split()[-1])
-            ]
-        cells: dict = {"year_source": {}, "year": {}, "source": {}, "all": Counter()}
-        rows = (
-            Mention.objects.filter(entity_id__in=people, suppressed=False)
-            .values_list("entity_id", "article__published", "article__source_id")
-            .iterator(chunk_size=5000)
+            rows = Entity.objects.filter(kind="person", key__contains=word)
+            people = [r for r in rows.values_list("id", "name", "key") if word in _ends(r[2])]
+            self._people_by_word[word] = people
+        evidence = NameEvidence()
+        for pk, name, _ in people:
+            evidence.person(pk, name)
+        ranks = self._undated_ranks()
+        rows = Mention.objects.filter(
+            entity_id__in=[pk for pk, _, _ in people], suppressed=False, article__is_published=True
+        ).values_list(
+            "entity_id", "article_id", "article__published", "article__source_id", "surface_forms"
         )
-        for person, published, source_id in rows:
-            year = published.year if published else 0
-            cells["year_source"].setdefault((year, source_id), Counter())[person] += 1
-            cells["year"].setdefault(year, Counter())[person] += 1
-            cells["source"].setdefault(source_id, Counter())[person] += 1
-            cells["all"][person] += 1
-        candidates = [p for p in people if cells["all"][p] >= MIN_ARTICLES]
-        self._short[key] = (candidates, cells)
-        return self._short[key]
+        for person, article_id, published, source_id, forms in rows.iterator(chunk_size=5000):
+            period = ranks.period(article_id, source_id, published.year if published else 0)
+            evidence.mention(person, forms, article_id, period)
+        self._short[word] = evidence
+        return evidence
+
+    def _undated_ranks(self) -> UndatedRanks:
+        if self._ranks is None:
+            self._ranks = undated_ranks()
+        return self._ranks
+
+
+NEWEST = 2**62  # an article id after every stored one
+
+
+def _ends(key: str) -> tuple[str, ...]:
+    words = name_words(key)
+    return (words[0], words[-1]) if len(words) >= 2 else ()
 
 
 def _never_an_entity(found: FoundEntity, key: str) -> bool:

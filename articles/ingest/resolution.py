@@ -9,10 +9,12 @@ the archive already knows ("Trump" tagged as an organization is the person);
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
+from .. import merge_history
 from ..extraction.entities import WELL_KNOWN_CITY
 from ..extraction.names import is_short_form, name_key, name_slug
 from ..extraction.outlets import is_outlet_name
@@ -20,9 +22,11 @@ from ..extraction.person_names import person_shaped, surname
 from ..extraction.places import NAMED_FEATURES, gazetteer
 from ..extraction.types import FoundEntity
 from ..extraction.variants import match_key
-from ..models import Entity, EntityAlias, Mention, Source
+from ..models import Article, Entity, EntityAlias, Mention, MergeRecord, Source
+from . import profiles
 from .columns import entity_key, fit, max_lengths
 from .decisions import ArchiveDecisions
+from .reconcile.name_evidence import period_label, short_word
 
 PERSON, ORGANIZATION, PLACE = "person", "organization", "place"
 
@@ -232,6 +236,10 @@ class EntityResolver:
         # ``people``: counts another resolver keeps up to date (re-extraction's batches)
         self.people = people or ArchivePeople()
         self._shared_people = people is not None
+        # one-word names given to people in the article being written: (form, person, evidence)
+        self.short_names: list[tuple[str, int, dict]] = []
+        self._outlets: dict[int, str] | None = None
+        self.created: list[int] = []  # entities the article being written created
 
     def _load_all(self) -> None:
         for kind, key, alias_of in EntityAlias.objects.values_list("kind", "key", "entity_id"):
@@ -268,8 +276,15 @@ class EntityResolver:
             if " " not in key or person_shaped(found.name.split()):
                 self.people.load_for(found.kind, key)
                 person = self.people.person_for(found, key)
-                if person is not None:
+                if person is not None and " " in key:
                     return person
+                if person is not None:
+                    choice = self.decisions.short_form_choice(
+                        replace(found, kind=PERSON), year, source_id
+                    )
+                    if choice.person == person:
+                        self.short_names.append((found.name, person, choice.evidence))
+                        return person
         keys = [entity_key(found.name), *(entity_key(a) for a in archive_aliases(found))]
         keys = [k for k in dict.fromkeys(keys) if k]
         for key in keys:
@@ -281,14 +296,63 @@ class EntityResolver:
             entity_id = self.decisions.variant_of(found)
         if entity_id is None:
             # decided per article (year, outlet): not remembered for the next article
-            short = self.decisions.short_form_of(found, year, source_id)
-            if short is not None:
-                return short
+            choice = self.decisions.short_form_choice(found, year, source_id)
+            if choice.person is not None:
+                self.short_names.append((found.name, choice.person, choice.evidence))
+                return choice.person
             entity_id = self._create(found, keys[0] if keys else "unnamed")
             self.decisions.remember(entity_id, found.kind, found.name)
         for key in keys:
             self._by_key[(found.kind, key)] = entity_id
         return entity_id
+
+    def describe_new(self, article: Article, forms: dict[int, list[str]]) -> None:
+        """Describe the entities this article created, from it (resolve_entities describes
+        them again from the whole archive). ``forms``: entity id -> its surface forms."""
+        created, self.created = [i for i in self.created if i in forms], []
+        if not created:
+            return
+        entities = list(Entity.objects.filter(pk__in=created))
+        for entity in entities:
+            profiles.first_profile(entity, article, forms[entity.pk])
+        Entity.objects.bulk_update(entities, ["description", "profile"])
+
+    def record_short_names(self, article_id: int) -> None:
+        """Write down the one-word names this article's mentions gave to people (with the
+        evidence), as resolve_entities does for its own: the person's history lists them."""
+        if not self.short_names:
+            return
+        by_pair: dict[tuple[str, int], tuple[str, dict]] = {}
+        for form, person, evidence in self.short_names:
+            by_pair.setdefault((name_key(form), person), (form, evidence))
+        self.short_names = []
+        outlets = self._outlet_names()
+        for (word, person), (form, evidence) in by_pair.items():
+            mention = Mention.objects.filter(article_id=article_id, entity_id=person).first()
+            into = Entity.objects.filter(pk=person).first()
+            if mention is None or into is None or short_word(mention.surface_forms) != word:
+                continue  # the article names the person in full too: no merge to undo
+            period = evidence.get("period")
+            summary = {"word": word, "in_article": 0, "periods": [], "more_periods": 0}
+            if period:
+                details = {k: evidence[k] for k in ("named", "uses", "runner_up") if k in evidence}
+                summary["periods"] = [
+                    {"period": period_label(tuple(period), outlets), "articles": 1, **details}
+                ]
+            merge_history.record_moves(
+                MergeRecord.Action.SHORT_NAME,
+                Entity(kind=PERSON, name=form[:300], key=word, slug=name_slug(form)),
+                into,
+                merge_history.mention_states([mention]),
+                [],
+                reason="on import: the outlet and period name the person in full",
+                evidence=summary,
+            )
+
+    def _outlet_names(self) -> dict[int, str]:
+        if self._outlets is None:
+            self._outlets = dict(Source.objects.values_list("id", "name"))
+        return self._outlets
 
     def _lookup(self, kind: str, keys: list[str]) -> int | None:
         for key in keys:
@@ -339,6 +403,7 @@ class EntityResolver:
             self._preloaded = False  # the slug was taken meanwhile: ask the database
             return self._create(found, key, retry=False)
         self._slugs.add((found.kind, slug))
+        self.created.append(entity.id)
         self.people.add_entity(entity.id, found.kind, key)
         aliases = {}
         for alias in archive_aliases(found, with_mentions=True):

@@ -150,6 +150,8 @@ def write_mentions(
             mention.count += found.count
             mention.surface_forms = sorted({*mention.surface_forms, *found.mentions})
     Mention.objects.bulk_create(merged.values())
+    entities.record_short_names(article.pk)
+    entities.describe_new(article, {pk: m.surface_forms for pk, m in merged.items()})
 
 
 def import_documents(

@@ -84,6 +84,18 @@ class Outlet:
         return f"{self.count:,}"
 
 
+@dataclass(frozen=True)
+class Namesake:
+    """Another entity of the same name, with what tells it apart."""
+
+    entity: Entity
+    url: str
+
+    @property
+    def kind_label(self) -> str:
+        return FILTER_LABELS[KIND_FILTERS[self.entity.kind]][0]
+
+
 @dataclass
 class EntityPage:
     entity: Entity
@@ -96,6 +108,7 @@ class EntityPage:
     outlets: list[Outlet]
     latest: list[Article]
     search_url: str  # every article naming it, on the search page
+    namesakes: list[Namesake] = ()
 
     @property
     def kind_label(self) -> str:
@@ -120,7 +133,11 @@ class EntityPage:
     @property
     def description(self) -> str:
         """What a shared link says about the page (meta description, Open Graph)."""
-        return f"{self.entity.name}, {self.kind_label}, in the Newsroom archive: {self.count_text}."
+        who = f" ({self.entity.description})" if self.entity.description else ""
+        return (
+            f"{self.entity.name}, {self.kind_label}{who}, in the Newsroom archive: "
+            f"{self.count_text}."
+        )
 
 
 @dataclass(frozen=True)
@@ -222,6 +239,10 @@ def entity_page(entity: Entity) -> EntityPage:
         outlets=outlets,
         latest=selectors.articles_in_order([hit.article_id for hit in response.hits]),
         search_url=search_url(params),
+        namesakes=[
+            Namesake(other, entity_url(other.kind, other.slug))
+            for other in selectors.namesakes(entity)
+        ],
     )
 
 
@@ -393,6 +414,18 @@ def entity_json(page: EntityPage, absolute_uri: AbsoluteURI) -> dict:
         "kind": entity.kind,
         "slug": entity.slug,
         "name": entity.name,
+        "description": entity.description,
+        "profile": entity.profile,
+        "namesakes": [
+            {
+                "kind": n.entity.kind,
+                "slug": n.entity.slug,
+                "name": n.entity.name,
+                "description": n.entity.description,
+                "page": absolute_uri(n.url),
+            }
+            for n in page.namesakes
+        ],
         "other_names": page.other_names,
         "feature": entity.feature,
         "country": (

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,7 +23,14 @@ from ..extraction.names import name_slug
 from ..filter_lookup import value_names
 from ..forms.search import SearchParams
 from ..models import Article
-from ..search.vocabulary import FILTER_GROUPS, FILTERS, PER_PAGE, UNDATED, FilterGroup
+from ..search.vocabulary import (
+    ENTITY_FILTERS,
+    FILTER_GROUPS,
+    FILTERS,
+    PER_PAGE,
+    UNDATED,
+    FilterGroup,
+)
 from .story import StoryPreview, story_previews
 from .timeline import TimelineChart, timeline_chart
 from .worldmap import WorldMap, country_slugs, world_map
@@ -70,6 +78,8 @@ class FacetValue:
     excluded: bool = False
     required: bool = False  # selected with "+": every article has it (AND)
     url: str = ""  # the search its count is of: this value alone in its filter ("" for none)
+    description: str = ""  # who it is (entities), shown as the value's title
+    namesake: bool = False  # another value of the group has its name: the description shows
 
 
 @dataclass
@@ -313,6 +323,9 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         )
         for name in FILTERS
     ]
+    if params.format in ("html", "json"):  # who each value is: not in feeds and CSV
+        json = params.format == "json"  # JSON lists every value it has; the page on_page
+        describe_values({g.field: g.values if json else g.values[: g.on_page] for g in groups})
     chips = [
         Chip(field, f"{mark}{slug}", chip_text(field, name_of(field, slug), mark))
         for field, slug, mark in params.active()
@@ -343,6 +356,21 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         shown_earlier=response.shown_earlier,
         query_error=error,
     )
+
+
+def describe_values(values_by_field: dict[str, list[FacetValue]]) -> None:
+    """Give the listed entity values their descriptions (one query), and mark the values
+    that share a name within their list, so both show who they are."""
+    listed = {f: values for f, values in values_by_field.items() if f in ENTITY_FILTERS}
+    descriptions = selectors.entity_descriptions(
+        {ENTITY_FILTERS[f]: [v.slug for v in values] for f, values in listed.items()}
+    )
+    # "Chelsea" the club and "Chelsea" the person, "Jenin" the city and the person
+    names = Counter(v.name.casefold() for values in listed.values() for v in values)
+    for field, values in listed.items():
+        for value in values:
+            value.description = descriptions.get((ENTITY_FILTERS[field], value.slug), "")
+            value.namesake = names[value.name.casefold()] > 1
 
 
 def facets_shown(pictures: bool) -> dict:
@@ -624,6 +652,7 @@ def facet_value_listing(
     values = [
         FacetValue(fc.value, name_of(field, fc.value), fc.count, fc.value in included) for fc in top
     ]
+    describe_values({field: values})
     return FacetListing(
         FILTERS[field].label,
         FILTERS[field].label_plural,

@@ -103,6 +103,7 @@ def search_json(
                     "selected": v.selected,
                     "excluded": v.excluded,
                     "url": absolute_uri(v.url) if v.url else None,
+                    **({"description": v.description} if v.description else {}),
                 }
                 for v in group.values
             ]

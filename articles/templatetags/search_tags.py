@@ -223,12 +223,16 @@ def facet_values(group, values, exclude: bool = True) -> str:
             )
         elif value.count is not None:
             count = f' <span class="count">{value.count:,}</span>'
+        who = value.description
+        title = f' title="{html_escape(who)}"' if who else ""
+        if who and value.namesake:  # two values of one name: say who each is
+            shown_name += f'<span class="facet-description">{html_escape(who)}</span>'
         row = (
             f'<li class="facet-value{state}"{current}>'
             f'<input type="checkbox" name="{field}" value="{"+" if value.required else ""}{slug}" '
             f'id="f-{field}-{slug}"'
             f"{' checked' if value.selected else ''}>"
-            f'<label for="f-{field}-{slug}">{shown_name}</label>{count}'
+            f'<label for="f-{field}-{slug}"{title}>{shown_name}</label>{count}'
         )
         if exclude or value.excluded:
             # The visible word is the start of the box's name (WCAG 2.5.3, label in name).

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from ..types import FoundEntity
 from .building import typed_entities
 from .mention_passes import (
+    ampersand_firms,
     credit_mentions,
     dateline_mentions,
     join_split_names,
@@ -50,6 +51,7 @@ def entities_from_doc(doc, text: str | None = None) -> EntityResult:
     mentions += dateline_mentions(doc, text, mentions)
     mentions += credit_mentions(doc, text, mentions)
     mentions = join_split_names(doc, text, mentions)
+    mentions = ampersand_firms(doc, text, mentions)
     mentions = without_diseases(doc, mentions)
     people_by_shape(doc, mentions)
     if not mentions:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from ..names import name_key
 from ..outlets import is_outlet_name
 from ..person_names import person_shaped, surname
 from ..places import demonym_country, gazetteer
-from ..wordlists import DISEASE_NOUNS, PERSONAL_TITLES
+from ..wordlists import DISEASE_NOUNS, PERSONAL_TITLES, given_names
 from .mentions import Mention, all_caps
 
 _DATELINE = re.compile(
@@ -109,6 +110,77 @@ def join_split_names(doc, text: str, mentions: list[Mention]) -> list[Mention]:
             )
             out = [joined if x is m else x for x in out]
     return out
+
+
+# "Purvin & Gertz", "Procter & Gamble Co": names joined by an ampersand, a legal form after
+_AMPERSAND = re.compile(
+    r"\b[A-Z][\w'’-]* ?& ?[A-Z][\w'’-]*"
+    r"(?: (?:Co|Cos|Inc|Corp|Ltd|LLP|LLC|Plc|PLC|Partners|Associates)\b\.?)?"
+)
+
+
+# "an analyst with Purvin and Gertz": two surnames after "with", "at"... that the story
+# names nowhere else are one firm
+_SURNAME_PAIR = re.compile(r"\b(?:with|at|from|of) ([A-Z][a-z]+) and ([A-Z][a-z]+)\b(?! [A-Z])")
+
+
+def _firm_spans(text: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in _AMPERSAND.finditer(text)]
+    for match in _SURNAME_PAIR.finditer(text):
+        one, two = match.group(1), match.group(2)
+        if one.lower() in _given() or two.lower() in _given():
+            continue  # "with Bill and Hillary"
+        alone = len(re.findall(rf"\b(?:{one}|{two})\b", text))
+        pair = f"{one} and {two}"
+        if alone == 2 * text.count(pair):
+            spans.append((match.start(1), match.end(2)))
+    return spans
+
+
+def ampersand_firms(doc, text: str, mentions: list[Mention]) -> list[Mention]:
+    """ "Purvin & Gertz" is one firm, not the people Purvin and Gertz: a name joined to
+    another by "&" is an organization, and the mentions inside it go; so are two surnames
+    joined by "and" after "with", "at", "from" or "of" that the story names nowhere else.
+    Not places ("Bosnia & Herzegovina": the gazetteer knows both sides) nor capitals'
+    initials ("AT&T" has no name on either side)."""
+    found = []
+    for start, end in _firm_spans(text):
+        phrase = text[start:end]
+        inside = [m for m in mentions if m.start_char < end and m.end_char > start]
+        sides = [side.strip() for side in re.split(r"&| and ", phrase)]
+        if not inside or all(gazetteer().lookup(side) is not None for side in sides):
+            continue
+        # a name the tagger found across it ("Smith Barney & Co") stays whole
+        start = min(start, *(m.start_char for m in inside))
+        end = max(end, *(m.end_char for m in inside))
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        whole = text[span.start_char : span.end_char]
+        found.append(
+            (
+                inside,
+                Mention(
+                    whole,
+                    name_key(whole),
+                    "organization",
+                    span.start,
+                    span.end,
+                    span.start_char,
+                    span.end_char,
+                    2,
+                ),
+            )
+        )
+    if not found:
+        return mentions
+    gone = {id(m) for inside, _ in found for m in inside}
+    return [m for m in mentions if id(m) not in gone] + [firm for _, firm in found]
+
+
+@lru_cache(maxsize=1)
+def _given() -> frozenset[str]:
+    return frozenset(n.lower() for n in given_names())
 
 
 def without_diseases(doc, mentions: list[Mention]) -> list[Mention]:

@@ -15,8 +15,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
+from ... import merge_history
 from ...models import Article
-from . import apply, evidence, rules, short_names
+from .. import profiles
+from . import apply, evidence, outlets, rules, short_names
 from .curated import curated
 
 
@@ -63,13 +67,25 @@ def resolve_archive(
     plan = apply.make_plan(rules.propose(ev, curated()), ev.decisions, ev.names)
     lap("deciding")
     if dry_run:
-        moves = short_names.plan_moves()
+        moves = short_names.plan_moves(curated())
         lap("short names")
         return Outcome(plan, moves, seconds=seconds)
+    started = timezone.now()
     report = apply.carry_out(plan, progress=tick("applying decisions", plan.size))
+    report.outlets = outlets.carry_out(outlets.merges())
+    merge_history.explain(  # refiling into an entity of that kind and name merges too
+        {
+            p.subject.id: (p.reason, {**p.evidence, "score": p.score})
+            for p in (*plan.kinds, *plan.merges)
+        },
+        since=started,
+    )
     apply.record(plan)
     lap("carrying out")
-    moves = short_names.plan_moves()
+    moves = short_names.plan_moves(curated())
     report.reassigned = short_names.carry_out(moves, progress=tick("short names", len(moves)))
+    report.dropped += short_names.drop_given_names(short_names.kept_words(curated()))
     lap("short names")
+    report.described = profiles.update_all(progress=tick("descriptions", total_articles))
+    lap("descriptions")
     return Outcome(plan, moves, report, seconds)

@@ -18,7 +18,7 @@ from django.db import transaction
 from ... import corrections
 from ...models import Entity, EntityDecision, Mention
 from .evidence import Name
-from .rules import COUNTRY, DEBRIS, DIFFERENT, ENTITY, KIND, NOT_ENTITY, RENAME, SAME, Proposal
+from .proposals import COUNTRY, DEBRIS, DIFFERENT, ENTITY, KIND, NOT_ENTITY, RENAME, SAME, Proposal
 
 
 @dataclass
@@ -138,6 +138,8 @@ class Report:
     countries: int = 0
     renamed: int = 0
     reassigned: int = 0  # mentions of a one-word name given to the person it means
+    described: int = 0  # entities whose description changed
+    outlets: int = 0  # outlets merged into the known outlet they are
     skipped: list[str] = field(default_factory=list)  # gone meanwhile, or refused
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from ... import corrections
-from ...models import Entity, EntityDecision, Mention
+from ...models import Entity, EntityDecision, Mention, MergeRecord
 
 Verdict = EntityDecision.Verdict
 
@@ -44,9 +44,25 @@ def _remember(entity: Entity, verdict: str, user, *, other: Entity | None = None
 def same(entity: Entity, survivor: Entity, user=None) -> Entity:
     """``entity`` is ``survivor``: merged into it (across kinds if need be)."""
     _remember(entity, Verdict.SAME, user, other=survivor)
+    why = {"origin": MergeRecord.Origin.EDITOR, "reason": "an editor's decision"}
     if entity.kind == survivor.kind:
-        return corrections.merge_entities(entity, survivor, user)
-    return corrections.merge_across_kinds(entity, survivor, user)
+        return corrections.merge_entities(entity, survivor, user, **why)
+    return corrections.merge_across_kinds(entity, survivor, user, **why)
+
+
+@transaction.atomic
+def unmerge(merge: MergeRecord, user=None) -> Entity:
+    """Undo a merge (or a short name's move) exactly from its record, and remember that the
+    two are not the same, so no later run or import merges them again."""
+    restored = corrections.unmerge(merge, user)
+    into = merge.entity
+    # whoever decided it, imports would file the name under the survivor again
+    EntityDecision.objects.filter(
+        kind=restored.kind, key=restored.key, verdict__in=(Verdict.SAME, Verdict.KIND)
+    ).delete()
+    _remember(restored, Verdict.DIFFERENT, user, other=into)
+    _remember(into, Verdict.DIFFERENT, user, other=restored)
+    return restored
 
 
 @transaction.atomic
@@ -99,3 +115,36 @@ def in_country(entity: Entity, country: str, user=None) -> Entity:
     entity.save(update_fields=["country", "updated_at"])
     corrections.articles_changed(corrections.entity_articles(entity.pk))
     return entity
+
+
+def carry_out(decision: EntityDecision, user=None) -> str:
+    """Carry out a decision an editor wrote in the admin's form, at once: the entity it names
+    is merged, dropped, refiled or given its country now, not at the next resolve_entities.
+    Returns what happened, in words."""
+    entity = Entity.objects.filter(kind=decision.kind, key=decision.key).first()
+    if entity is None:
+        return (
+            f"No {decision.kind} “{decision.name}” in the archive now: imports and "
+            "resolve_entities will follow the decision."
+        )
+    verdict = decision.verdict
+    other = Entity.objects.filter(kind=decision.other_kind, key=decision.other_key).first()
+    if verdict in (Verdict.SAME, Verdict.DIFFERENT) and (other is None or other.pk == entity.pk):
+        return f"No {decision.other_kind} “{decision.other_name}” to compare it with: nothing done."
+    if verdict == Verdict.SAME:
+        survivor = same(entity, other, user)
+        return f"“{entity.name}” merged into “{survivor.name}”; its old links lead there."
+    if verdict == Verdict.DIFFERENT:
+        different(entity, other, user)
+        return f"“{entity.name}” and “{other.name}” will never be merged."
+    if verdict == Verdict.NOT_ENTITY:
+        n = not_an_entity(entity, user)
+        return f"“{entity.name}” taken off {n} article(s)."
+    if verdict == Verdict.KIND:
+        moved = of_kind(entity, decision.other_kind, user)
+        return f"“{entity.name}” is now the {moved.kind} “{moved.name}”; its old links lead there."
+    if verdict == Verdict.COUNTRY:
+        in_country(entity, decision.country, user)
+        return f"“{entity.name}” is now in {decision.country or 'no single country'}."
+    is_an_entity(entity, user)
+    return f"“{entity.name}” is kept as it is."

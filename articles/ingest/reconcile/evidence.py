@@ -11,11 +11,19 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Max, Min
 
 from ...extraction.names import name_key
 from ...extraction.variants import acronym_key, is_acronym_of, match_key
-from ...models import Article, Entity, EntityAlias, EntityDecision, Mention
+from ...models import Article, Entity, EntityAlias, EntityDecision, Mention, Source
+from .name_evidence import (
+    NameEvidence,
+    Period,
+    UndatedRanks,
+    name_words,
+    short_word,
+    window_of,
+)
 
 TEXT_CHARS = 3000  # of each article, for how words are written and acronyms defined
 CHUNK = 2000
@@ -47,6 +55,8 @@ class WordCase:
 
     lower: Counter = field(default_factory=Counter)
     capitalized: Counter = field(default_factory=Counter)
+    # capitalized after "at" or "in" ("at Anfield", "in Tehran"): a place's or a venue's use
+    located: Counter = field(default_factory=Counter)
 
     def lower_share(self, word: str) -> tuple[float, int]:
         """(share of the word's mid-sentence uses in lower case, number of uses)."""
@@ -68,6 +78,10 @@ class Evidence:
     place_countries: dict[int, Counter] = field(default_factory=dict)
     # entity id -> its match key as this release computes it, where the stored one differs
     stale_match_keys: dict[int, str] = field(default_factory=dict)
+    # name key -> times written after a ship's kind ("the tanker Stena Impero")
+    vessels: Counter = field(default_factory=Counter)
+    # person id -> articles naming them, by period (outlet and year; name_evidence.Period)
+    periods: dict[int, Counter] = field(default_factory=dict)
 
     def by_key(self) -> dict[tuple[str, str], Name]:
         return {(n.kind, n.key): n for n in self.names.values()}
@@ -76,14 +90,43 @@ class Evidence:
 def load(progress: Callable[[int], None] | None = None) -> Evidence:
     names, stale = _names()
     candidates = {n.key for n in names.values() if " " not in n.key and n.key.isalpha()}
-    case, acronyms, expansions = _read_text(candidates, progress)
+    case, acronyms, expansions, vessels = _read_text(candidates, progress)
     aliases = {
         (kind, key): entity_id
         for kind, key, entity_id in EntityAlias.objects.values_list("kind", "key", "entity_id")
     }
     decisions = list(EntityDecision.objects.filter(origin=EntityDecision.Origin.EDITOR))
     places = _place_countries(names)
-    return Evidence(names, aliases, case, acronyms, expansions, decisions, places, stale)
+    ev = Evidence(names, aliases, case, acronyms, expansions, decisions, places, stale, vessels)
+    ev.periods = _person_periods()
+    return ev
+
+
+def undated_ranks() -> UndatedRanks:
+    """Undated articles' places in their outlets, and outlets' dated spans."""
+    spans = (
+        Article.objects.filter(published__isnull=False)
+        .order_by()
+        .values("source_id")
+        .annotate(first=Min("published"), last=Max("published"))
+        .values_list("source_id", "first", "last")
+    )
+    undated = Article.objects.filter(published__isnull=True).values_list("id", "source_id")
+    return UndatedRanks(undated, spans)
+
+
+def _person_periods() -> dict[int, Counter]:
+    """Where and when each person is named (for telling a variant of their name from a
+    namesake: "Michael Pompeo" in Pompeo's outlets and years)."""
+    ranks = undated_ranks()
+    out: dict[int, Counter] = defaultdict(Counter)
+    rows = Mention.objects.filter(
+        entity__kind="person", suppressed=False, article__is_published=True
+    ).values_list("entity_id", "article_id", "article__published", "article__source_id")
+    for entity_id, article_id, published, source_id in rows.iterator(chunk_size=20_000):
+        period = ranks.period(article_id, source_id, published.year if published else 0)
+        out[entity_id][window_of(period)] += 1
+    return out
 
 
 def _place_countries(names: dict[int, Name]) -> dict[int, Counter]:
@@ -157,6 +200,15 @@ _LOWER_WORD = re.compile(r"(?<![\w'’.-])[a-z]+(?![\w'’-])")
 # a full stop), and not followed by another capitalized word: "the Army said" counts for
 # "Army", "the Syrian Army" and "the Army Corps" do not (there "Army" is part of a name).
 _MID_CAPITAL = re.compile(r"(?:(?<![\w'’.-])[a-z]+|[,;]) ([A-Z][a-z]+)(?![\w'’-]| [A-Z])")
+_LOCATED = re.compile(r"(?<![\w'’.-])(?:at|in) ([A-Z][a-z]+)(?![\w'’-]| [A-Z])")
+# "the tanker Stena Impero", "the destroyer Dena": what a ship's kind names
+_SHIP = r"(?:super)?(?:tanker|vessel|ship|destroyer|frigate|warship|boat|yacht|submarine|ferry)"
+_SHIP_NAME = r"[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|\d+))?"
+# "the tanker Stena Impero", "the vessel named “Stena Impero”", "the Stena Impero tanker"
+_VESSEL = re.compile(
+    rf"\b{_SHIP}\s+(?:the\s+|named\s+|called\s+)?[“\"']?({_SHIP_NAME})"
+    rf"|\b({_SHIP_NAME})[”\"']?\s+(?:oil\s+)?{_SHIP}s?\b"
+)
 _NAME_WORD = r"[A-Z][\w'’&.-]*"
 _SMALL = r"(?:of|for|and|the|on|in|to|de|du|al|el|&)"
 # "Islamic Revolution Guards Corps (IRGC)": up to eight capitalized words and small words.
@@ -169,10 +221,11 @@ _SHORT_THEN_LONG = re.compile(
 )
 
 
-def _read_text(candidates: set[str], progress) -> tuple[WordCase, Counter, dict[str, str]]:
+def _read_text(candidates: set[str], progress) -> tuple[WordCase, Counter, dict[str, str], Counter]:
     case = WordCase()
     acronyms: Counter = Counter()
     expansions: dict[str, str] = {}
+    vessels: Counter = Counter()
     texts = Article.objects.filter(is_published=True).values_list("headline", "body")
     for headline, body in texts.iterator(chunk_size=CHUNK):
         text = body[:TEXT_CHARS]
@@ -180,12 +233,18 @@ def _read_text(candidates: set[str], progress) -> tuple[WordCase, Counter, dict[
         case.capitalized.update(
             w.lower() for w in _MID_CAPITAL.findall(text) if w.lower() in candidates
         )
+        case.located.update(w.lower() for w in _LOCATED.findall(text) if w.lower() in candidates)
+        for after, before in _VESSEL.findall(text):
+            key = name_key(after or before)
+            vessels[key] += 1
+            if key.rsplit(" ", 1)[-1].isdigit():  # "Grace 1" is called "Grace" too
+                vessels[key.rsplit(" ", 1)[0]] += 1
         for short, long in _pairs(f"{headline}\n{text}"):
             acronyms[(acronym_key(short), name_key(long))] += 1
             expansions.setdefault(name_key(long), long)
         if progress:
             progress(1)
-    return case, acronyms, expansions
+    return case, acronyms, expansions, vessels
 
 
 def _pairs(text: str):
@@ -204,33 +263,108 @@ def _pairs(text: str):
 
 
 @dataclass
-class PersonContexts:
-    """People in the archive's articles, read in one pass over their mentions."""
+class ShortMention:
+    """A mention of a one-word name: on the one-word entity itself, or on a person named in
+    full to whom an earlier run or import gave it (``on_full``)."""
 
-    # person id -> articles naming them, by (year or 0, outlet id)
-    by_person: dict[int, Counter] = field(default_factory=lambda: defaultdict(Counter))
-    # every mention of a one-word person name: (mention id, entity id, article id, year, outlet)
-    short: list[tuple[int, int, int, int, int | None]] = field(default_factory=list)
-    # article id -> the people it names (only articles with a one-word name)
-    in_article: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    mention_id: int
+    entity_id: int
+    word: str
+    article_id: int
+    period: Period
+    form: str  # as written
+    on_full: bool
+    also: tuple[Period, ...] = ()  # periods an undated article may be from
 
 
-def person_contexts() -> PersonContexts:
-    out = PersonContexts()
-    everyone: dict[int, list[int]] = defaultdict(list)
+@dataclass
+class PersonNames:
+    evidence: NameEvidence
+    short: list[ShortMention]
+    outlets: dict[int, str]
+
+
+def one_of_its_words(forms: list[str], key: str, ends: tuple[str, str] | None) -> str:
+    """The word a person's mention stands for when its forms are all words of their name
+    written alone ("Zarif"; "Cameron" and "David": the surname; "Seyyed": a title), or ""."""
+    words = {name_key(f) for f in forms if isinstance(f, str)}
+    if not words or any(" " in w or not w for w in words) or not words <= set(key.split()):
+        return ""
+    for end in reversed(ends or ()):
+        if end in words:
+            return end
+    return min(words)
+
+
+def person_names(
+    decided: set[tuple[str, int]] = frozenset(), curated: dict[str, set[str]] | None = None
+) -> PersonNames:
+    """Every person mention, read once: who is named in full where, and every one-word name.
+
+    ``decided``: (word, person id) pairs the curated table or an editor settled; their
+    one-word mentions stay where they are. ``curated``: person key -> other names of theirs
+    that name them in full ("Imam Khomeini").
+    """
+    ranks = undated_ranks()
+    ev = NameEvidence()
+    one_word: dict[int, str] = {}  # bare one-word names ("Zarif", not "Mr Zarif")
+    titled: dict[int, str] = {}  # a title and one word ("Imam Hussein")
+    in_full: dict[int, tuple[str, set[str]]] = {}  # person -> own name, curated full names
+    keys: dict[int, str] = {}
+    for pk, name, key in Entity.objects.filter(kind="person").values_list("id", "name", "key"):
+        keys[pk] = key
+        if (curated or {}).get(key):
+            in_full[pk] = (name, curated[key])
+        if ev.person(pk, name):
+            continue
+        if " " not in key:
+            one_word[pk] = key
+        elif len(name_words(key)) == 1:
+            titled[pk] = name
     rows = Mention.objects.filter(
         entity__kind="person", suppressed=False, article__is_published=True
     ).values_list(
-        "id", "entity_id", "entity__key", "article_id", "article__published", "article__source_id"
+        "id",
+        "entity_id",
+        "article_id",
+        "article__published",
+        "article__source_id",
+        "surface_forms",
+        "origin",
     )
-    for mention_id, entity_id, key, article_id, published, source_id in rows.iterator(
+    short = []
+    for mention_id, entity_id, article_id, published, source_id, forms, origin in rows.iterator(
         chunk_size=10_000
     ):
+        period = ranks.period(article_id, source_id, published.year if published else 0)
+        if entity_id in titled:
+            # "Hajj Qassem": its one-word mentions ("Hajj", the pilgrimage, given to it by an
+            # older release) are decided afresh, the rest name someone by a title
+            word = short_word(forms)
+            if not word or word not in name_key(titled[entity_id]).split():
+                ev.titled_name(titled[entity_id], period)
+                continue
+            on_full = True
+        else:
+            word = one_word.get(entity_id)
+            on_full = False
+        if word is None:
+            own = in_full.get(entity_id)
+            if own and any(name_key(f) in own[1] for f in forms if isinstance(f, str)):
+                forms = [*forms, own[0]]
+            if ev.mention(entity_id, forms, article_id, period):
+                continue
+            word = one_of_its_words(forms, keys.get(entity_id, ""), ev.ends.get(entity_id))
+            on_full = bool(word)
+            if not on_full or (word, entity_id) in decided:
+                continue
+        if origin == Mention.Origin.EDITOR:
+            continue
+        form = next((f for f in forms if isinstance(f, str) and f.strip()), word)
         year = published.year if published else 0
-        out.by_person[entity_id][(year, source_id)] += 1
-        everyone[article_id].append(entity_id)
-        if " " not in key:
-            out.short.append((mention_id, entity_id, article_id, year, source_id))
-    for _, _, article_id, _, _ in out.short:
-        out.in_article[article_id] = set(everyone[article_id])
-    return out
+        also = ranks.undated_also(source_id, year)
+        short.append(
+            ShortMention(mention_id, entity_id, word, article_id, period, form, on_full, also)
+        )
+    outlets = dict(Source.objects.values_list("id", "name"))
+    return PersonNames(ev, short, outlets)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ...extraction.headlines import common_words
@@ -35,11 +35,17 @@ from ...extraction.places import NAMED_FEATURES, gazetteer
 from ...extraction.variants import ORG_FORMS, PERSON_PREFIXES, acronym_key, initials, org_words
 from .curated import Curated
 from .evidence import Evidence, Name
-
-AUTO = 0.85
-SUGGEST = 0.5
-SAME, DIFFERENT, NOT_ENTITY, KIND, COUNTRY = "same", "different", "not_entity", "kind", "country"
-ENTITY, RENAME = "entity", "rename"  # an editor's "this is an entity"; a better display name
+from .fragments import fragment_rules
+from .junk import junk_kinds, junk_names
+from .proposals import (
+    COUNTRY,
+    DEBRIS,
+    KIND,
+    NOT_ENTITY,
+    RENAME,
+    SAME,
+    Proposal,
+)
 
 DATELINE_CODE = re.compile(r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\d{1,2}$")
 ROLE_WORDS = frozenset(
@@ -54,27 +60,8 @@ ORG_WORDS = ORG_FORMS | frozenset(
 )
 # What a place the gazetteer does not know ends with when it is an organization.
 PLACE_ORG_WORDS = ORG_WORDS | {"railway", "railways"}
-DEBRIS = "a dateline's debris"  # "TEHRAN- The World Bank": merged, but no alias of Tehran
 MIN_ARTICLES = 3  # entities named in fewer articles are left to editors and later runs
 PART_ARTICLES = 20  # a person named this often makes their first and last names names
-
-
-@dataclass
-class Proposal:
-    verdict: str
-    subject: Name
-    target: Name | None = None  # SAME: the entity it is (any kind)
-    kind: str = ""  # KIND: the right kind
-    country: str = ""  # COUNTRY: ISO code, "" for a place spanning countries
-    feature: str = ""
-    rename: str = ""  # RENAME: the name to show
-    score: float = 1.0
-    reason: str = ""
-    evidence: dict = field(default_factory=dict)
-
-    @property
-    def automatic(self) -> bool:
-        return self.score >= AUTO
 
 
 def propose(ev: Evidence, cur: Curated) -> list[Proposal]:
@@ -86,11 +73,12 @@ def propose(ev: Evidence, cur: Curated) -> list[Proposal]:
     # A curated entity's survivor stays: no other rule merges it away.
     survivors = {p.target.id for p in curated_proposals if p.target is not None}
     survivors |= {p.subject.id for p in curated_proposals if p.verdict == RENAME}
+    parts = _name_parts(names)
     rounds = (
         curated_proposals,
-        not_entity_rules(names, ev, cur),
-        kind_rules(names, ev),
-        merge_rules(names, ev),
+        not_entity_rules(names, ev, cur) + junk_names(names, ev, parts),
+        kind_rules(names, ev) + junk_kinds(names, ev, parts),
+        merge_rules(names, ev) + fragment_rules(names, ev),
     )
     renames = []
     for proposals in rounds:
@@ -216,7 +204,7 @@ def kind_rules(names: list[Name], ev: Evidence) -> list[Proposal]:
             else _title_glued_to_person(name, people)
         )
         proposal = proposal or _person_filed_as_another_kind(name, by_key)
-        proposal = proposal or _minority_kind(name, by_key)
+        proposal = proposal or _minority_kind(name, by_key, parts)
         if proposal is not None:
             out.append(proposal)
     return out
@@ -271,9 +259,11 @@ def _person_filed_as_another_kind(name: Name, by_key) -> Proposal | None:
     )
 
 
-def _minority_kind(name: Name, by_key) -> Proposal | None:
+def _minority_kind(name: Name, by_key, parts: set[str]) -> Proposal | None:
     """One name mostly of one kind: the few others follow (not place/person homonyms:
-    "Jordan" the country and the player)."""
+    "Jordan" the country and the player; nor a word that is a first or last name of people
+    the archive names: "Chelsea" the club is not Chelsea Manning, whose "Chelsea" alone is
+    decided article by article)."""
     best = max(
         (
             by_key[(k, name.key)]
@@ -287,7 +277,11 @@ def _minority_kind(name: Name, by_key) -> Proposal | None:
     ratio = 2 if " " in name.key else 5
     if best.id == name.id or best.articles < 20 or best.articles < ratio * name.articles:
         return None
-    homonyms = {name.kind, best.kind} == {"place", "person"} and " " not in name.key
+    one_word = " " not in name.key
+    homonyms = one_word and (
+        {name.kind, best.kind} == {"place", "person"}
+        or ("person" in (name.kind, best.kind) and name.key in parts)
+    )
     score = 0.6 if homonyms else 0.9
     return Proposal(
         SAME,

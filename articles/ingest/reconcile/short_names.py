@@ -1,12 +1,11 @@
-"""A surname or given name alone ("Trump", "Clinton", "Hillary"), given to the person the
-archive means by it, article by article.
+"""A surname or given name alone ("Zarif", "Clinton", "Hillary"), given to the person each
+article means where the evidence is in that article's context (reconcile.name_evidence),
+and taken back where an earlier run or import gave it without that evidence.
 
-One article's "Clinton" is the Clinton that same article names in full; otherwise the one
-the archive names overwhelmingly in the same year and outlet (then the same year, then the
-same outlet, then ever): "Clinton" in a 2016 story is Hillary, in a 1998 one Bill. A name
-nobody dominates stays as it is, and "White" never becomes the Robert P. White one story
-named: a person must be named in at least MIN_ARTICLES articles to take anyone's short form.
-Ravin & Kazi (1999) on why this is decided per document, with evidence.
+Every run decides every one-word mention afresh, so a rule made stricter repairs what was
+merged before: "Mike" in BBC sport stories goes back to "Mike", off Mike Pompeo. Each move
+is written down with its evidence and articles (a MergeRecord), which the person's admin
+page lists and an editor can undo. Names the curated table or an editor settled stay.
 """
 
 from __future__ import annotations
@@ -17,130 +16,211 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from ... import corrections
-from ...models import Entity, EntityRedirect, Mention
-from .evidence import person_contexts
+from ... import corrections, merge_history
+from ...extraction.names import name_key
+from ...models import Entity, EntityDecision, EntityRedirect, Mention, MergeRecord
+from .curated import Curated
+from .evidence import PersonNames, person_names
+from .name_evidence import name_words, period_label
 
-MIN_ARTICLES = 20  # a person named less often takes nobody's short form
-FOLD = 4  # the chosen person is named this many times as often as the next one
-MIN_CELL = 5  # articles a (year, outlet) cell needs before it is evidence of its own
 EMPTY_REDIRECT_SHARE = 0.8  # a short name emptied mostly into one person redirects there
+EVIDENCE_SHOWN = 12  # periods listed in a record's evidence
 
 
 @dataclass(frozen=True)
 class Move:
     mention_id: int
-    short_id: int
+    from_id: int
     article_id: int
-    person_id: int
+    to_id: int | None  # None: back to the one-word name's own entity
+    word: str
+    form: str
+    evidence: dict
 
 
-def candidates_by_word(people: dict[int, tuple[str, int]]) -> dict[str, list[int]]:
-    """Word -> people (ids) named in full whose first or last word it is, often enough."""
-    out: dict[str, list[int]] = defaultdict(list)
-    for person_id, (key, articles) in people.items():
-        words = key.split()
-        if len(words) >= 2 and articles >= MIN_ARTICLES:
-            out[words[-1]].append(person_id)
-            if words[0] != words[-1]:
-                out[words[0]].append(person_id)
+def settled_pairs(cur: Curated) -> tuple[set[tuple[str, int]], dict[str, set[int]], set[str]]:
+    """(word, person) pairs the curated table ("Rohani") or an editor made one; word ->
+    people an editor said it is not; words an editor kept as entities of their own."""
+    people = dict(Entity.objects.filter(kind="person", key__contains=" ").values_list("key", "id"))
+    decided: set[tuple[str, int]] = set()
+    for entity in cur.entities:
+        person = people.get(name_key(entity.name))
+        if entity.kind != "person" or person is None:
+            continue
+        for other in entity.other_names:
+            if " " not in name_key(other):  # "Imam Khomeini" names him in full (evidence)
+                decided.add((name_key(other), person))
+    refused: dict[str, set[int]] = defaultdict(set)
+    kept: set[str] = set()
+    editor = EntityDecision.objects.filter(origin=EntityDecision.Origin.EDITOR, kind="person")
+    for d in editor:
+        words = name_words(d.key)
+        other = people.get(d.other_key)
+        if len(words) != 1:
+            continue
+        if d.verdict == EntityDecision.Verdict.SAME and other:
+            decided.add((words[0], other))
+        elif d.verdict == EntityDecision.Verdict.DIFFERENT and other:
+            refused[words[0]].add(other)
+        elif d.verdict == EntityDecision.Verdict.ENTITY:
+            kept.add(words[0])
+    return decided, refused, kept
+
+
+def plan_moves(cur: Curated) -> list[Move]:
+    decided, refused, kept = settled_pairs(cur)
+    names = person_names(decided, curated_names(cur))
+    return decide(names, refused, kept)
+
+
+def curated_names(cur: Curated) -> dict[str, set[str]]:
+    """Person key -> the keys of the curated table's other names of them of two words or
+    more ("Imam Khomeini" for Ruhollah Khomeini): writing one names them in full."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for entity in cur.entities:
+        if entity.kind == "person":
+            out[name_key(entity.name)] |= {
+                name_key(n) for n in entity.other_names if " " in name_key(n)
+            }
     return out
 
 
-def choose(candidates: list[int], contexts: list[Counter]) -> int | None:
-    """The candidate dominating the first context with enough evidence, or None."""
-    for counts in contexts:
-        ranked = sorted(((counts.get(c, 0), c) for c in candidates), reverse=True)
-        total = sum(n for n, _ in ranked)
-        if total < MIN_CELL:
-            continue
-        best, runner_up = ranked[0][0], ranked[1][0] if len(ranked) > 1 else 0
-        return ranked[0][1] if best >= FOLD * runner_up else None
-    return None
+def kept_words(cur: Curated) -> set[str]:
+    """One-word names an editor kept as entities of their own."""
+    return settled_pairs(cur)[2]
 
 
-def plan_moves() -> list[Move]:
-    contexts = person_contexts()
-    by_person, short = contexts.by_person, contexts.short
-    people = {
-        pk: (key, sum(by_person.get(pk, Counter()).values()))
-        for pk, key in Entity.objects.filter(kind="person").values_list("id", "key")
-        if " " in key
-    }
-    by_word = candidates_by_word(people)
-    keys = dict(Entity.objects.filter(kind="person").values_list("id", "key"))
-    short = [s for s in short if by_word.get(keys.get(s[1], ""))]
-    in_article = contexts.in_article
-    cells = _cells(by_person, {c for cands in by_word.values() for c in cands})
+def decide(names: PersonNames, refused: dict[str, set[int]], kept: set[str]) -> list[Move]:
     moves = []
-    for mention_id, short_id, article_id, year, source_id in short:
-        candidates = [c for c in by_word[keys[short_id]] if c != short_id]
-        named_here = [c for c in candidates if c in in_article.get(article_id, ())]
-        if len(named_here) == 1:
-            person = named_here[0]
-        else:
-            contexts = [
-                cells["year_source"][(year, source_id)] if year else Counter(),
-                cells["year"][year] if year else Counter(),
-                cells["source"][source_id],
-                cells["all"],
-            ]
-            person = choose(candidates, contexts)
-        if person is not None:
-            moves.append(Move(mention_id, short_id, article_id, person))
+    for sm in names.short:
+        if not sm.on_full and sm.word in kept:
+            continue
+        choice = names.evidence.choose(
+            sm.word, sm.article_id, sm.period, refused=refused.get(sm.word, ()), also=sm.also
+        )
+        evidence = dict(choice.evidence)
+        if evidence.get("context") == "period":
+            evidence["period"] = period_label(sm.period, names.outlets)
+            if choice.person is not None and evidence.get("named") and sm.also:
+                years = ", ".join(str(p[1]) for p in sm.also)
+                evidence["period"] += f" (its dated articles: {years})"
+        if sm.on_full and choice.person == sm.entity_id:
+            continue
+        if not sm.on_full and choice.person is None:
+            continue
+        moves.append(
+            Move(
+                sm.mention_id,
+                sm.entity_id,
+                sm.article_id,
+                choice.person,
+                sm.word,
+                sm.form,
+                evidence,
+            )
+        )
     return moves
 
 
-def _cells(by_person: dict[int, Counter], wanted: set[int]) -> dict:
-    cells = {
-        "year_source": defaultdict(Counter),
-        "year": defaultdict(Counter),
-        "source": defaultdict(Counter),
-        "all": Counter(),
-    }
-    for person_id in wanted:
-        for (year, source_id), n in by_person.get(person_id, Counter()).items():
-            cells["year_source"][(year, source_id)][person_id] += n
-            cells["year"][year][person_id] += n
-            cells["source"][source_id][person_id] += n
-            cells["all"][person_id] += n
-    return cells
-
-
 def carry_out(moves: list[Move], progress: Callable[[int], None] | None = None) -> int:
-    """Give each mention to its person (one transaction per short name); a short name left
-    with no mention is deleted, its slug redirecting to the person it mostly meant."""
-    by_short: dict[int, list[Move]] = defaultdict(list)
+    """Move each mention (one transaction per name and person), write each group down
+    (MergeRecord) and retire one-word names left with no mention."""
+    groups: dict[tuple[int, int | None, str], list[Move]] = defaultdict(list)
     for move in moves:
-        by_short[move.short_id].append(move)
+        groups[(move.from_id, move.to_id, move.word if move.to_id is None else "")].append(move)
     done = 0
+    emptied: dict[int, Counter] = defaultdict(Counter)
     with corrections.changes_collected():  # each article marked and queued once
-        for short_id, group in by_short.items():
+        for (from_id, to_id, word), group in groups.items():
             with transaction.atomic():
-                done += _move_mentions(group)
-                _retire_if_empty(short_id, group)
+                source = Entity.objects.filter(pk=from_id).first()
+                target = _target(to_id, word, group)
+                if source is None or target is None:
+                    continue
+                done += _move(source, target, group)
+                if to_id is not None:
+                    emptied[from_id][to_id] += len(group)
             if progress:
                 progress(len(group))
+        for short_id, into in emptied.items():
+            with transaction.atomic():
+                _retire_if_empty(short_id, into)
     return done
 
 
-def _move_mentions(group: list[Move]) -> int:
+def drop_given_names(kept: set[str]) -> int:
+    """A given name alone that no evidence gave to anyone ("Ali", "David" in a story naming
+    no Ali or David in full) names no one: taken off the articles extraction put it on.
+    A given name is the first word of two people the archive names in full and the last
+    word of none ("Ali" is no given name while Muhammad Ali is named). Returns how many."""
+    firsts: Counter = Counter()
+    lasts: set[str] = set()
+    for name in Entity.objects.filter(kind="person", key__contains=" ").values_list(
+        "name", flat=True
+    ):
+        words = name_words(name)
+        if len(words) >= 2:
+            firsts[words[0]] += 1
+            lasts.add(words[-1])
+    alone = [
+        pk
+        for pk, key in Entity.objects.filter(kind="person")
+        .exclude(key__contains=" ")
+        .values_list("id", "key")
+        if firsts[key] >= 2 and key not in lasts and key not in kept
+    ]
+    dropped = 0
+    with corrections.changes_collected():
+        for pk in alone:
+            with transaction.atomic():
+                extracted = Mention.objects.filter(
+                    entity_id=pk, origin=Mention.Origin.EXTRACTED, suppressed=False
+                )
+                corrections.articles_changed(list(extracted.values_list("article_id", flat=True)))
+                extracted.delete()
+                if not Mention.objects.filter(entity_id=pk).exists():
+                    Entity.objects.filter(pk=pk).delete()
+                dropped += 1
+    return dropped
+
+
+def _target(to_id: int | None, word: str, group: list[Move]) -> Entity | None:
+    if to_id is not None:
+        return Entity.objects.filter(pk=to_id).first()
+    existing = Entity.objects.filter(kind="person", key=word).first()
+    if existing is not None:
+        return existing
+    name = Counter(m.form for m in group if name_key(m.form) == word).most_common(1)
+    name = name[0][0] if name else word.title()
+    entity = Entity.objects.create(
+        kind="person",
+        name=name[:300],
+        key=word,
+        slug=corrections.free_slug("person", name),
+        match_key=word,
+    )
+    # A live entity owns its slug: the redirect left when it was emptied would shadow it.
+    EntityRedirect.objects.filter(kind="person", old_slug=entity.slug).delete()
+    return entity
+
+
+def _move(source: Entity, target: Entity, group: list[Move]) -> int:
+    mentions = {
+        m.id: m for m in Mention.objects.filter(id__in=[g.mention_id for g in group], entity=source)
+    }
     existing = {
-        (m.article_id, m.entity_id): m
+        m.article_id: m
         for m in Mention.objects.filter(
-            article_id__in=[g.article_id for g in group],
-            entity_id__in={g.person_id for g in group},
+            entity=target, article_id__in=[m.article_id for m in mentions.values()]
         )
     }
-    short_mentions = {m.id: m for m in Mention.objects.filter(id__in=[g.mention_id for g in group])}
+    moved_states = merge_history.mention_states(mentions.values())
+    kept_states = merge_history.mention_states(existing.values())
     updated, deleted = [], []
-    for move in group:
-        mention = short_mentions.get(move.mention_id)
-        if mention is None:
-            continue
-        kept = existing.get((move.article_id, move.person_id))
+    for mention in mentions.values():
+        kept = existing.get(mention.article_id)
         if kept is None:
-            mention.entity_id = move.person_id
+            mention.entity_id = target.pk
             updated.append(mention)
         else:
             kept.count += mention.count
@@ -149,16 +229,61 @@ def _move_mentions(group: list[Move]) -> int:
             deleted.append(mention.id)
     Mention.objects.bulk_update(updated, ["entity", "count", "surface_forms"])
     Mention.objects.filter(id__in=deleted).delete()
-    corrections.articles_changed([g.article_id for g in group])
-    return len(group)
+    corrections.articles_changed([m.article_id for m in mentions.values()])
+    if mentions:
+        back = len(name_words(target.key)) < 2
+        merge_history.record_moves(
+            MergeRecord.Action.SHORT_NAME_BACK if back else MergeRecord.Action.SHORT_NAME,
+            source,
+            target,
+            moved_states,
+            kept_states,
+            reason=_reason(back, group),
+            evidence=_summary([g for g in group if g.mention_id in mentions]),
+        )
+    return len(mentions)
 
 
-def _retire_if_empty(short_id: int, group: list[Move]) -> None:
+def _reason(back: bool, group: list[Move]) -> str:
+    if back:
+        return "no article or outlet and period names the person in full as this one-word name"
+    contexts = Counter(m.evidence.get("context") for m in group)
+    parts = []
+    if contexts["article"]:
+        parts.append(f"{contexts['article']} named in full in the same article")
+    if contexts["period"]:
+        parts.append(f"{contexts['period']} by the outlet and period naming them in full")
+    return "; ".join(parts)
+
+
+def _summary(group: list[Move]) -> dict:
+    """Per context, how many articles and what the period's evidence was."""
+    in_article = sum(1 for m in group if m.evidence.get("context") == "article")
+    periods: dict[str, dict] = {}
+    counts = Counter(m.evidence.get("period") for m in group if m.evidence.get("period"))
+    for m in group:
+        label = m.evidence.get("period")
+        if label and label not in periods:
+            periods[label] = {
+                k: m.evidence[k] for k in ("named", "uses", "runner_up") if k in m.evidence
+            }
+    shown = dict(counts.most_common(EVIDENCE_SHOWN))
+    return {
+        "word": group[0].word,
+        "in_article": in_article,
+        "periods": [{"period": p, "articles": n, **periods[p]} for p, n in shown.items()],
+        "more_periods": max(0, len(counts) - EVIDENCE_SHOWN),
+    }
+
+
+def _retire_if_empty(short_id: int, into: Counter) -> None:
     short = Entity.objects.filter(pk=short_id).first()
-    if short is None or Mention.objects.filter(entity_id=short_id).exists():
+    if short is None or len(name_words(short.key)) != 1:
         return
-    person_id, n = Counter(g.person_id for g in group).most_common(1)[0]
-    if n >= EMPTY_REDIRECT_SHARE * len(group):
+    if Mention.objects.filter(entity_id=short_id).exists():
+        return
+    person_id, n = into.most_common(1)[0]
+    if n >= EMPTY_REDIRECT_SHARE * sum(into.values()):
         EntityRedirect.objects.update_or_create(
             kind=short.kind, old_slug=short.slug, defaults={"entity_id": person_id}
         )

@@ -62,7 +62,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{report.merged} merged, {report.dropped} dropped, {report.moved} refiled, "
             f"{report.countries} countries corrected, {report.renamed} renamed, "
-            f"{report.reassigned} short names given to the person they mean; "
+            f"{report.reassigned} short names given to the person they mean (or taken back), "
+            f"{report.described} descriptions updated, {report.outlets} outlets merged; "
             f"{len(outcome.plan.suggestions)} suggestions wait for an editor"
         )
         for line in report.skipped[: options["limit"]]:

@@ -1,0 +1,287 @@
+"""A person's name written a little wrong: the value joins the person it is (pure).
+
+- a full name and a stray word ("Mohammad Javad Zarif Expecting"): the person;
+- a surname and stray words, as headlines without their punctuation run them together
+  ("Zarif U.S.", "Zarif Iran", "Sanctioning Zarif", "Zarif We"): the surname alone, which
+  short_names then gives, article by article, to the person its context names; two
+  surnames run together ("Zarif Lavrov", "Rouhani Zarif") name no one entity;
+- a misspelling ("Mohamamd Javad Zarif"), a short given name ("Mike Pompeo" / "Michael
+  Pompeo"), a middle name left out ("Mohammad Zarif"): the person, when the variant is named
+  in the same outlets and periods as the person (Michael Johnson the sprinter of BBC 2004 is
+  not Mike Johnson of HuffPost 2023).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from functools import lru_cache
+
+from ...extraction.headlines import common_words
+from ...extraction.names import name_key
+from ...extraction.person_names import ORG_PLACE_WORDS, person_shaped, surname
+from ...extraction.places import demonym_country, gazetteer
+from ...extraction.variants import HYPOCORISMS, full_given_name, person_words
+from ...extraction.wordlists import given_names
+from .evidence import Evidence, Name
+from .proposals import NOT_ENTITY, RENAME, SAME, Proposal
+
+WELL_KNOWN = 10  # articles naming a person in full, to be what a fragment means
+FOLD = 5  # a misspelling is named this many times less than the person
+SHARED_PERIODS = 0.5  # of the variant's articles, in periods that also name the person
+NAMED_WHERE = 0.8  # ... for another given name or a middle name, in periods naming them twice
+FAMOUS = 50  # articles: a surname run into another name makes two names, not a stray word
+_TOKENS = re.compile(r"\s+|(?<=[a-z])-(?=[A-Z])")  # "Zarif-Borrell" is two names
+
+
+def fragment_rules(names: list[Name], ev: Evidence) -> list[Proposal]:
+    people = [n for n in names if n.kind == "person" and len(_words(n)) >= 2]
+    # well-known people with a real name ("Zarif Iran", in 27 headlines, is no one's name)
+    known = {
+        _key(n): n
+        for n in people
+        if n.articles >= WELL_KNOWN and not any(_stray(t, "after") for t in _tokens(n))
+    }
+    surnames: dict[str, list[Name]] = defaultdict(list)
+    for person in known.values():
+        surnames[surname(_key(person))].append(person)  # "Trump" of "Donald Trump Jr."
+    # every stored one-word name, even one no article names now (a rename would collide)
+    one_word = {n.key: n for n in ev.names.values() if n.kind == "person" and " " not in n.key}
+    # a word some known person is called by first is a given name ("Abbas", "Paul", "Ali"),
+    # whoever else has it as a surname
+    firsts = {_words(p)[0] for p in known.values()} | _given()
+    famous = {w for w, people in surnames.items() if max(p.articles for p in people) >= FAMOUS}
+    but_one = _but_one_index(known)
+    out = []
+    renamed: dict[str, Name] = {}  # surname -> the fragment renamed to it this run
+    for name in people:
+        if _key(name) in known:
+            continue
+        proposal = _misspelt(name, but_one, ev)  # "Qassemi Soleimani": a typo, not two names
+        proposal = proposal or _stray_words(name, known, surnames, one_word, firsts, famous)
+        if proposal is not None and proposal.verdict == RENAME:
+            first = renamed.setdefault(name_key(proposal.rename), name)
+            if first is not name:  # "Zarif Iran" joins "Zarif U.S.", renamed "Zarif"
+                proposal = Proposal(SAME, name, first, score=proposal.score, reason=proposal.reason)
+        if proposal is not None:
+            out.append(proposal)
+    out += _given_name_forms(people, known, ev)
+    out += _middle_name_left_out(people, known, ev)
+    return out
+
+
+def _words(name: Name) -> list[str]:
+    return person_words(name.name)
+
+
+def _key(name: Name) -> str:
+    return " ".join(_words(name))
+
+
+def _tokens(name: Name) -> list[str]:
+    return [t for t in _TOKENS.split(name.name) if t]
+
+
+def _stray_words(name: Name, known, surnames, one_word, firsts, famous) -> Proposal | None:
+    tokens = _tokens(name)
+    keys = [name_key(t) for t in tokens]
+    if len(tokens) < 2 or not all(keys) or any(k in ORG_PLACE_WORDS for k in keys):
+        return None  # "Fox Business", "Blood Money Organization": not a person's name
+
+    def stray(i: int, after: bool) -> bool:
+        """Token i runs into the name: another famous surname, or a stray word (an acronym
+        or a region only after the name: "Zarif UN", not "GH Miller", "Kent Gates")."""
+        if keys[i] in firsts:
+            return False
+        return keys[i] in famous or _stray(tokens[i], "after" if after else "before")
+
+    n = len(tokens)
+    for cut in range(1, n):
+        for head, rest, after in (
+            (range(cut), range(cut, n), True),
+            (range(cut, n), range(cut), False),
+        ):
+            person = known.get(" ".join(keys[i] for i in head))
+            if person is not None and len(head) >= 2 and all(stray(i, after) for i in rest):
+                if any(keys[i] in famous for i in rest):
+                    return _two_names(name)
+                return Proposal(
+                    SAME, name, person, score=0.9, reason="a full name and a stray word"
+                )
+    if person_shaped(name.name.split()):
+        return None  # "Graham Hand", "Warren Davidson": a name as people have them
+    for at, rest, after in ((0, range(1, n), True), (n - 1, range(n - 1), False)):
+        word = keys[at]
+        if word not in surnames or not all(stray(i, after) for i in rest):
+            continue
+        if at == 0 and word in firsts:
+            continue  # "Paul McCartney", "Abdullah Gul": a given name first
+        if any(keys[i] in famous for i in rest):
+            if word in famous:
+                return _two_names(name)  # "Rouhani Merkel", "Zarif Lavrov"
+            continue
+        alone = one_word.get(word)
+        shown = _as_written(surnames[word][0].name, word)
+        reason = "a surname and a stray word"
+        if alone is not None:
+            return Proposal(SAME, name, alone, score=0.9, reason=reason)
+        return Proposal(RENAME, name, rename=shown, score=0.9, reason=reason)
+    return None
+
+
+def _two_names(name: Name) -> Proposal:
+    return Proposal(NOT_ENTITY, name, score=0.9, reason="two names run together")
+
+
+# Words headlines run into a name once their punctuation is gone ("Zarif: We ...").
+HEADLINE_WORDS = frozenset(
+    """we there here this that these those it he she they you i our their his her its a an
+    the and but or because does do did is are was were has have had will would should can
+    could may might must not no yes why how what when where who whom which watch says said
+    say tells told asks asked meets met calls called urges urged warns warned slams slammed
+    visits visited vows vowed rejects rejected denies denied hails hailed blasts blasted
+    among amid after before over against with without between on in at to from by for of""".split()
+)
+
+
+def _stray(token: str, where: str) -> bool:
+    """A word a headline runs into a name: a country or nationality, a headline's function
+    word or verb; after the name also an acronym ("UN", "IAEA"; not an initial, "B.J.") or
+    a region ("Zarif Persian Gulf")."""
+    key = name_key(token)
+    if key in HEADLINE_WORDS or demonym_country(key):
+        return True
+    if key.endswith("ing") and key in common_words():  # "Sanctioning Zarif"
+        return True
+    place = gazetteer().lookup(token)
+    features = ("country", "us-state") if where == "before" else ("country", "us-state", "region")
+    if place is not None and place.feature in (*features, "continent"):
+        return True
+    letters = token.replace(".", "")
+    return where == "after" and token.isupper() and len(letters) >= 2 and "." not in token
+
+
+@lru_cache(maxsize=1)
+def _given() -> frozenset[str]:
+    return frozenset(n.lower() for n in given_names())
+
+
+def _as_written(full: str, word: str) -> str:
+    for token in full.split():
+        if name_key(token) == word:
+            return token
+    return word.title()
+
+
+# --- variants named in the person's own outlets and periods --------------------------------
+
+
+def shared_periods(variant: Name, person: Name, ev: Evidence) -> float:
+    """The share of the variant's articles in periods (outlet and year) naming the person."""
+    mine, theirs = ev.periods.get(variant.id, Counter()), ev.periods.get(person.id, Counter())
+    total = sum(mine.values())
+    return sum(n for period, n in mine.items() if theirs.get(period)) / total if total else 0.0
+
+
+def _but_one_index(known: dict[str, Name]) -> dict[tuple, list[tuple[str, Name]]]:
+    """(number of words, position, the other words) -> (the word there, person)."""
+    index: dict[tuple, list[tuple[str, Name]]] = defaultdict(list)
+    for key, person in known.items():
+        words = key.split()
+        for i, word in enumerate(words):
+            index[(len(words), i, *words[:i], *words[i + 1 :])].append((word, person))
+    return index
+
+
+def _misspelt(name: Name, but_one, ev: Evidence) -> Proposal | None:
+    words = _words(name)
+    for i, word in enumerate(words):
+        if len(word) < 5:
+            continue
+        for other, person in but_one.get((len(words), i, *words[:i], *words[i + 1 :]), ()):
+            limit = 1 if len(word) <= 6 else 2
+            if (
+                other != word
+                and len(other) >= 5
+                and _distance(word, other) <= limit
+                and person.articles >= FOLD * name.articles
+                and shared_periods(name, person, ev) >= SHARED_PERIODS
+            ):
+                return Proposal(SAME, name, person, score=0.9, reason="a misspelling")
+    return None
+
+
+VOWELS = frozenset("aeiouy")
+
+
+def _distance(a: str, b: str) -> int:
+    """Edit distance counting a swap of two letters as one ("Mohamamd", "Mohammad") and a
+    changed vowel as one ("Parvez", "Pervez": transliterations differ in vowels), a changed
+    consonant as two ("Salari" is not "Salami")."""
+    rows = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        rows[i][0] = i
+    for j in range(len(b) + 1):
+        rows[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            x, y = a[i - 1], b[j - 1]
+            cost = 0 if x == y else 1 if x in VOWELS and y in VOWELS else 2
+            rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
+    return rows[-1][-1]
+
+
+def _given_name_forms(people: list[Name], known: dict[str, Name], ev: Evidence):
+    """ "Michael Pompeo" and "Mike Pompeo": a given name and its short form, when the less
+    named one is named where the well-known one is."""
+    out = []
+    for name in people:
+        words = _words(name)
+        full = full_given_name(words[0])
+        candidates = [known.get(" ".join([full, *words[1:]]))] if full else []
+        shorts = [
+            known.get(" ".join([short, *words[1:]])) for short in _SHORT_FORMS.get(words[0], ())
+        ]
+        for other in [c for c in (*candidates, *shorts) if c is not None]:
+            if other.articles > name.articles and _named_where(name, other, ev):
+                out.append(Proposal(SAME, name, other, score=0.9, reason="a short given name"))
+                break
+    return out
+
+
+_SHORT_FORMS = {group[0]: group[1:] for group in HYPOCORISMS}
+
+
+def _named_where(variant: Name, person: Name, ev: Evidence) -> bool:
+    """Nearly all of the variant's articles are in periods naming the person twice or more."""
+    mine, theirs = ev.periods.get(variant.id, Counter()), ev.periods.get(person.id, Counter())
+    total = sum(mine.values())
+    shared = sum(n for period, n in mine.items() if theirs.get(period, 0) >= 2)
+    return bool(total) and shared >= NAMED_WHERE * total
+
+
+def _middle_name_left_out(people: list[Name], known: dict[str, Name], ev: Evidence):
+    """ "Mohammad Zarif" is Mohammad Javad Zarif when no other Mohammad ... Zarif is named;
+    "Vladimir Vladimirovich Putin" is Vladimir Putin when he is the only Vladimir ... Putin."""
+    ends: dict[tuple[str, str], list[Name]] = defaultdict(list)
+    for person in people:
+        words = _words(person)
+        ends[(words[0], words[-1])].append(person)
+    out = []
+    for name in people:
+        words = _words(name)
+        same_ends = [p for p in ends[(words[0], words[-1])] if p.id != name.id]
+        wanted = [p for p in same_ends if _key(p) in known and p.articles > name.articles]
+        if len(words) == 2:  # left out: one longer well-known name with these ends
+            wanted = [p for p in wanted if len(_words(p)) >= 3]
+            if len(wanted) != 1 or len([p for p in same_ends if len(_words(p)) >= 3]) != 1:
+                continue
+        elif len(words) >= 3:  # added: the ends are one well-known two-word name, no other
+            if [len(_words(p)) for p in same_ends if p.articles >= name.articles] != [2]:
+                continue
+            wanted = [p for p in wanted if len(_words(p)) == 2]
+        if len(wanted) == 1 and _named_where(name, wanted[0], ev):
+            out.append(Proposal(SAME, name, wanted[0], score=0.9, reason="a middle name"))
+    return out

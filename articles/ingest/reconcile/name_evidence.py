@@ -1,0 +1,253 @@
+"""Who a first name or surname alone means, and the evidence for it (pure: no database).
+
+A one-word name ("Zarif", "Mike", "Khan", "Chelsea") is given to a person only where the
+evidence is in its own context (Ravin & Kazi 1999: within one document a short form means
+one full name; across documents it is many-to-many):
+
+1. the same article names the person in full, and no other person of that name; or
+2. the same outlet in the same period names the person in full, far more often than anyone
+   else of that name: "Tehran Times, 2018" names Mohammad Javad Zarif in hundreds of articles.
+   A first name needs more, since few are called by it: the outlet must also write it alone
+   for them ("Hillary" in HuffPost 2016; not "Mike" for Mike Pompeo in Tehran Times).
+
+Only people with a real name qualify: person-shaped ("Mike Leigh") or named in full in
+WELL_KNOWN articles ("Qassem Soleimani"), not the tagger's "Trump Iran" or "Obama White
+House".
+
+Never across outlets or decades: "Mike" in BBC sport is nobody's when the BBC never names
+Mike Pompeo, and "Zhao" in Reuters 1987 is not a spokesman of 2020. A period is the year for
+a dated article; for an undated one, the HALF_WINDOW undated articles of its outlet on either
+side of it in archive order (an outlet's feed arrives in order).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ...extraction.names import name_key
+from ...extraction.person_names import person_shaped
+from ...extraction.variants import person_words
+
+HALF_WINDOW = 500  # an undated article's period: its outlet's undated articles this near
+WINDOW = 2 * HALF_WINDOW  # undated articles grouped by their outlet's order (fragments)
+MIN_NAMED = 2  # articles of the period naming the person in full
+MIN_USES = 2  # for a first name: of those, articles also writing it alone for them
+MIN_USE_SHARE = 0.1  # ... and that share of them ("Ali" is seldom Ali Khamenei)
+FOLD = 4  # named this many times as often as anyone else of that name in the period
+WELL_KNOWN = 10  # articles naming a person in full, when the name's shape does not say
+NARROW_YEARS = 3  # an outlet dated within this many years dates its undated articles too
+
+# (outlet id, year); an undated article's "year" is -1 - its place among the outlet's undated
+Period = tuple[int | None, int]
+
+
+def period_of(source_id: int | None, year: int, undated_rank: int = 0) -> Period:
+    return (source_id, year if year else -1 - undated_rank)
+
+
+def window_of(period: Period) -> Period:
+    """A period coarse enough to compare two names' periods by equality (fragments)."""
+    source_id, year = period
+    return period if year > 0 else (source_id, -1 - (-1 - year) // WINDOW)
+
+
+def period_label(period: Period, outlets: dict[int, str]) -> str:
+    source_id, year = period
+    outlet = outlets.get(source_id, "no outlet") if source_id else "no outlet"
+    if year > 0:
+        return f"{outlet} {year}"
+    return f"{outlet}, undated (its {HALF_WINDOW} undated articles either side of no. {-1 - year})"
+
+
+class Periods(Counter):
+    """Articles by period, counted around a period: the year itself, or the undated
+    articles of the outlet within HALF_WINDOW places of it."""
+
+    def around(self, period: Period) -> int:
+        source_id, year = period
+        if year > 0:
+            return self.get(period, 0)
+        ranks = self._ranks().get(source_id)
+        if not ranks:
+            return 0
+        rank = -1 - year
+        return bisect_right(ranks, rank + HALF_WINDOW) - bisect_left(ranks, rank - HALF_WINDOW)
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        self.__dict__.pop("_by_source", None)  # counted afresh when next asked
+
+    def _ranks(self) -> dict:
+        cached = self.__dict__.get("_by_source")
+        if cached is None:
+            cached = defaultdict(list)
+            for (source_id, year), n in self.items():
+                if year < 0:
+                    cached[source_id].extend([-1 - year] * n)
+            for ranks in cached.values():
+                ranks.sort()
+            self.__dict__["_by_source"] = cached
+        return cached
+
+
+class UndatedRanks:
+    """Each undated article's place among its outlet's undated articles (by id), and the
+    years of an outlet whose dated articles all fall within NARROW_YEARS (its undated ones
+    are from then too: a 2016 collection with a few dates missing)."""
+
+    def __init__(self, rows: Iterable[tuple[int, int | None]], spans: Iterable = ()) -> None:
+        self.ids: dict[int | None, list[int]] = defaultdict(list)
+        for article_id, source_id in rows:
+            self.ids[source_id].append(article_id)
+        for ids in self.ids.values():
+            ids.sort()
+        self.years: dict[int | None, tuple[int, ...]] = {
+            source_id: tuple(range(first.year, last.year + 1))
+            for source_id, first, last in spans
+            if first and last and last.year - first.year < NARROW_YEARS
+        }
+
+    def period(self, article_id: int, source_id: int | None, year: int) -> Period:
+        if year:
+            return period_of(source_id, year)
+        return period_of(source_id, 0, bisect_left(self.ids.get(source_id, []), article_id))
+
+    def undated_also(self, source_id: int | None, year: int) -> tuple[Period, ...]:
+        """The periods an undated article of a narrowly dated outlet may be from."""
+        if year:
+            return ()
+        return tuple(period_of(source_id, y) for y in self.years.get(source_id, ()))
+
+
+@lru_cache(maxsize=200_000)
+def name_words(name: str) -> tuple[str, ...]:
+    """A person's name words without honorifics: "Mr. Zarif" is one word, a short form."""
+    return tuple(person_words(name))
+
+
+def short_word(forms: Iterable[str]) -> str:
+    """The one word a mention's surface forms all are, written alone ("Zarif"), or "".
+
+    A title makes a name of its own: "Imam Hussein" is not a short form of Saddam Hussein."""
+    words = {name_key(f) for f in forms if isinstance(f, str)}
+    if len(words) == 1:
+        (only,) = words
+        if only and " " not in only:
+            return only
+    return ""
+
+
+@dataclass(frozen=True)
+class Choice:
+    person: int | None
+    evidence: dict
+
+
+@dataclass
+class NameEvidence:
+    """The people the archive names in full, where, and which words it writes for them."""
+
+    named: dict[int, Periods] = field(default_factory=lambda: defaultdict(Periods))
+    uses: dict[tuple[str, int], Periods] = field(default_factory=lambda: defaultdict(Periods))
+    in_article: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    by_word: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    ends: dict[int, tuple[str, str]] = field(default_factory=dict)  # person -> first, last
+    shaped: set[int] = field(default_factory=set)  # people whose name is person-shaped
+    # word -> period -> articles naming someone by a title and that word ("Imam Hussein"):
+    # a person never named in full, whom the word alone may mean too
+    titled: dict[str, Periods] = field(default_factory=lambda: defaultdict(Periods))
+
+    def person(self, person_id: int, name: str) -> bool:
+        """Note a person named in full (two words or more); False for a one-word name."""
+        words = name_words(name)
+        if len(words) < 2:
+            return False
+        self.ends[person_id] = (words[0], words[-1])
+        self.by_word[words[0]].add(person_id)
+        self.by_word[words[-1]].add(person_id)
+        if person_shaped(name.split()):
+            self.shaped.add(person_id)
+        return True
+
+    def titled_name(self, name: str, period: Period) -> None:
+        """An article names someone by a title and one word ("Imam Hussein", "Mr Zarif")."""
+        words = name_words(name)
+        if len(words) == 1 and words[0] != name_key(name):
+            self.titled[words[0]][period] += 1
+
+    def qualified(self, person_id: int) -> bool:
+        if person_id in self.shaped:
+            return True
+        return sum(self.named.get(person_id, Counter()).values()) >= WELL_KNOWN
+
+    def mention(self, person_id: int, forms: list[str], article_id: int, period: Period) -> bool:
+        """One article's mention of a person named in full; False when every form is one
+        word alone (a short form given to them: evidence of nothing)."""
+        ends = self.ends.get(person_id)
+        if ends is None:
+            return False
+        shapes = [name_words(f) for f in forms if isinstance(f, str)]
+        if not any(len(words) >= 2 for words in shapes):
+            return False
+        self.named[person_id][period] += 1
+        self.in_article[article_id].add(person_id)
+        for word in {words[0] for words in shapes if len(words) == 1}:
+            if word in ends:
+                self.uses[(word, person_id)][period] += 1
+        return True
+
+    def choose(
+        self,
+        word: str,
+        article_id: int,
+        period: Period,
+        *,
+        refused: Iterable[int] = (),
+        also: tuple[Period, ...] = (),
+    ) -> Choice:
+        """The person ``word`` alone means in this article, with the evidence, or None.
+        ``also``: the periods an undated article may be from, asked when its own window
+        says nothing (UndatedRanks.undated_also)."""
+        choice = self._choose(word, article_id, (period,), refused)
+        if choice.person is None and also and choice.evidence.get("context") == "period":
+            if choice.evidence["named"] == 0:
+                return self._choose(word, article_id, also, refused)
+        return choice
+
+    def _choose(
+        self, word: str, article_id: int, periods: tuple[Period, ...], refused: Iterable[int]
+    ) -> Choice:
+        everyone = self.by_word.get(word, set()) - set(refused)
+        candidates = {p for p in everyone if self.qualified(p)}
+        if not candidates:
+            return Choice(None, {})
+        here = candidates & self.in_article.get(article_id, set())
+        if len(here) == 1:
+            return Choice(next(iter(here)), {"context": "article"})
+        if here:
+            return Choice(None, {"context": "article", "ambiguous": len(here)})
+
+        def count(counts: Periods | None) -> int:
+            return sum(counts.around(period) for period in periods) if counts else 0
+
+        ranked = sorted(((count(self.named[p]), p) for p in everyone), key=lambda x: (-x[0], x[1]))
+        named, best = ranked[0]
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0
+        titled = count(self.titled.get(word))
+        uses = count(self.uses.get((word, best)))
+        given_name = word != self.ends[best][-1]
+        evidence = {"context": "period", "named": named, "uses": uses, "runner_up": runner_up}
+        if titled:
+            evidence["titled"] = titled
+        if (
+            best in candidates
+            and named >= MIN_NAMED
+            and named >= FOLD * max(runner_up, titled)
+            and (not given_name or (uses >= MIN_USES and uses >= MIN_USE_SHARE * named))
+        ):
+            return Choice(best, evidence)
+        return Choice(None, evidence)
