@@ -133,13 +133,19 @@ def entities_by_key(
     return found
 
 
-def entity_names(slugs_by_kind: dict[str, Iterable[str]]) -> dict[tuple[str, str], str]:
-    """(kind, slug) -> name for current slugs of several kinds, in one query."""
+def _of_kinds(slugs_by_kind: dict[str, Iterable[str]]) -> Q:
+    """Entities with these current slugs of these kinds (an empty Q: none asked)."""
     condition = Q()
     for kind, slugs in slugs_by_kind.items():
         slugs = list(slugs)
         if slugs:
             condition |= Q(kind=kind, slug__in=slugs)
+    return condition
+
+
+def entity_names(slugs_by_kind: dict[str, Iterable[str]]) -> dict[tuple[str, str], str]:
+    """(kind, slug) -> name for current slugs of several kinds, in one query."""
+    condition = _of_kinds(slugs_by_kind)
     if not condition:
         return {}
     return {
@@ -150,11 +156,7 @@ def entity_names(slugs_by_kind: dict[str, Iterable[str]]) -> dict[tuple[str, str
 
 def entity_descriptions(slugs_by_kind: dict[str, Iterable[str]]) -> dict[tuple[str, str], str]:
     """(kind, slug) -> description for current slugs of several kinds, in one query."""
-    condition = Q()
-    for kind, slugs in slugs_by_kind.items():
-        slugs = list(slugs)
-        if slugs:
-            condition |= Q(kind=kind, slug__in=slugs)
+    condition = _of_kinds(slugs_by_kind)
     if not condition:
         return {}
     rows = Entity.objects.filter(condition).exclude(description="")

@@ -7,9 +7,9 @@ nothing is written for what did not change. The search index is not touched.
 """
 
 from django.core.management.base import BaseCommand
-from tqdm import tqdm
 
 from articles.ingest.stories import group_archive
+from articles.management.progress import stage_bars, stage_times
 
 
 class Command(BaseCommand):
@@ -19,21 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="group, count, write nothing")
 
     def handle(self, *args, **options):
-        bars: dict[str, tqdm] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            bar = bars.get(stage)
-            if bar is None:
-                bar = bars[stage] = tqdm(
-                    total=total, desc=stage, unit=" articles", file=self.stderr._out, disable=None
-                )
-            bar.update(done - bar.n)
-
-        report = group_archive(dry_run=options["dry_run"], progress=progress)
-        for bar in bars.values():
-            bar.close()
-        self.stderr.write(
-            "time: " + ", ".join(f"{stage} {s:.0f} s" for stage, s in report.seconds.items())
-        )
+        with stage_bars(self.stderr._out, unit=" articles") as progress:
+            report = group_archive(dry_run=options["dry_run"], progress=progress)
+        self.stderr.write(stage_times(report.seconds))
         prefix = "would be: " if options["dry_run"] else ""
         self.stdout.write(prefix + report.summary)

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from articles.ingest.reconcile import resolve_archive
+from articles.management.progress import stage_bars, stage_times
 from articles.models import Article
 from articles.search import queue
 
@@ -38,24 +39,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        bars: dict[str, tqdm] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            bar = bars.get(stage)
-            if bar is None:
-                bar = bars[stage] = tqdm(
-                    total=total, desc=stage, unit="", file=self.stderr._out, disable=None
-                )
-            bar.update(done - bar.n)
-
-        with queue.deferred():
+        with stage_bars(self.stderr._out) as progress, queue.deferred():
             outcome = resolve_archive(dry_run=options["dry_run"], progress=progress)
-        for bar in bars.values():
-            bar.close()
         self.list_plan(outcome, options["limit"], options["dry_run"])
-        self.stderr.write(
-            "time: " + ", ".join(f"{stage} {s:.0f} s" for stage, s in outcome.seconds.items())
-        )
+        self.stderr.write(stage_times(outcome.seconds))
         if options["dry_run"]:
             return
         report = outcome.report
