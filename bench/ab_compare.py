@@ -76,31 +76,54 @@ def concurrent_rate(port: int, paths: list[str], clients: int, seconds: float) -
     return len(done) / (time.monotonic() - started)
 
 
-def http_rounds(codes: dict[str, Path], data_dir: Path, workers: int) -> None:
-    """Each page asked of every checkout's gunicorn in turn (the order alternating)."""
+def with_extra(path: str, extra: str) -> str:
+    """``path`` with the contender's extra parameters, on search pages only."""
+    if not extra or not path.startswith("/search/"):
+        return path
+    return path + ("&" if "?" in path else "?") + extra
+
+
+def http_rounds(
+    codes: dict[str, Path],
+    data_dir: Path,
+    workers: int,
+    extras: dict[str, str] | None = None,
+    only: list[str] | None = None,
+) -> None:
+    """Each page asked of every checkout's gunicorn in turn (the order alternating).
+
+    ``extras``: contender -> query parameters added to its search pages (``stories=off``), so
+    one checkout can run twice, as two contenders. ``only``: the kinds of page whose name
+    contains one of these (all when empty)."""
     env = dict(os.environ, NEWSROOM_DATA_DIR=str(data_dir))
+    extras = extras or {}
     servers = {}
     try:
         for port, (name, code) in enumerate(codes.items(), start=8931):
             servers[name] = (port, bench.start_gunicorn(env, port, workers, 900, code))
         bench.django_setup(data_dir)
         paths = bench.page_paths(load_queries(), bench.bench_filters(), bench.entity_paths())
+        if only:
+            paths = {k: v for k, v in paths.items() if any(o in k for o in only)}
         names = list(servers)
         times = {name: {} for name in names}
         failed = {name: {} for name in names}  # kind -> answers other than 200
         for kind, kind_paths in paths.items():
             for i, path in enumerate(kind_paths[:4] + kind_paths):  # the first 4 warm up
                 for name in names if i % 2 else names[::-1]:
-                    ms, status = bench.fetch(f"http://127.0.0.1:{servers[name][0]}{path}")
+                    target = with_extra(path, extras.get(name, ""))
+                    url = f"http://127.0.0.1:{servers[name][0]}{target}"
+                    ms, status = bench.fetch(url)
                     if i >= 4:
                         times[name].setdefault(kind, []).append(ms)
                         if status != 200:
                             failed[name][kind] = failed[name].get(kind, 0) + 1
         rates = {name: [] for name in names}
-        mixed = paths["full page (all filter groups)"] + paths["page with filters"]
-        for turn in range(4):  # 4 clients for 15 s, each checkout twice, in turn
+        mixed = paths.get("full page (all filter groups)", []) + paths.get("page with filters", [])
+        for turn in range(2 * len(names) if mixed else 0):  # 4 clients for 15 s, each twice
             name = names[turn % len(names)]
-            rates[name].append(concurrent_rate(servers[name][0], mixed, 4, 15))
+            own = [with_extra(p, extras.get(name, "")) for p in mixed]
+            rates[name].append(concurrent_rate(servers[name][0], own, 4, 15))
         for name in names:
             print(f"{name} over HTTP (load average {os.getloadavg()[0]:.1f}):")
             print(f"  4 clients: {', '.join(f'{r:.1f}' for r in rates[name])} requests/s")
@@ -123,6 +146,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--http", action="store_true")
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--extra",
+        action="append",
+        default=[],
+        help="name=params: query parameters added to that contender's search pages over HTTP "
+        "(e.g. --code off=. --extra off=stories=off)",
+    )
+    parser.add_argument(
+        "--only", action="append", default=[], help="HTTP: only kinds of page containing this"
+    )
     args = parser.parse_args()
     data_dir = Path(args.data_dir).resolve()
     codes = dict(c.split("=", 1) for c in args.code)
@@ -146,7 +179,14 @@ def main() -> None:
     summary = {n: {k: percentiles(v) for k, v in kinds.items()} for n, kinds in times.items()}
     print(json.dumps({"loads": loads, "figures": summary}), file=sys.stderr)
     if args.http:
-        http_rounds({n: Path(c).resolve() for n, c in codes.items()}, data_dir, args.workers)
+        extras = dict(e.split("=", 1) for e in args.extra)
+        http_rounds(
+            {n: Path(c).resolve() for n, c in codes.items()},
+            data_dir,
+            args.workers,
+            extras,
+            args.only,
+        )
 
 
 if __name__ == "__main__":
