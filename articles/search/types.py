@@ -61,6 +61,7 @@ class Hit:
     headline_html: str  # escaped, with <mark>…</mark> around matched words
     snippet_html: str
     story_id: int | None = None  # when stories are collapsed
+    story_size: int = 0  # its story's articles (Story.article_count), when collapsed
     # Other matches of its story on this page, folded under it (collapsed stories).
     folded: list[int] = field(default_factory=list)
 
