@@ -350,6 +350,26 @@ def grow_archive_count(data_dir: Path) -> int:
     return n
 
 
+def prepare_archive(args, data_dir: Path) -> dict:
+    """The archive migrated with its static files collected, a free port unless ``--port``
+    named one, and the environment of the servers and commands measured: Whoosh here and in
+    this process, the cluster only where --search-url says."""
+    args.data_dir = str(data_dir)
+    if not getattr(args, "port", 0):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            args.port = probe.getsockname()[1]
+    env = dict(
+        os.environ, NEWSROOM_DATA_DIR=args.data_dir, DJANGO_SETTINGS_MODULE="newsroom.settings"
+    )
+    env.pop("SEARCH_URL", None)
+    os.environ.pop("SEARCH_URL", None)
+    search_bench.django_setup(data_dir)
+    search_bench.manage(env, "migrate", "--no-input", "-v0")
+    search_bench.manage(env, "collectstatic", "--no-input", "-v0")
+    return env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", required=True, help="a COPY of an archive: it grows")
@@ -387,20 +407,7 @@ def main() -> None:
     data_dir = Path(args.data_dir).resolve()
     if data_dir == Path("/work/bench-data/full") or not (data_dir / "newsroom.sqlite3").exists():
         sys.exit("--data-dir must be a copy of an archive (it grows); see the docstring")
-    args.data_dir = str(data_dir)
-    if not args.port:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            args.port = probe.getsockname()[1]
-    env = dict(
-        os.environ, NEWSROOM_DATA_DIR=args.data_dir, DJANGO_SETTINGS_MODULE="newsroom.settings"
-    )
-    # Whoosh here and in this process; the cluster only where --search-url says.
-    env.pop("SEARCH_URL", None)
-    os.environ.pop("SEARCH_URL", None)
-    search_bench.django_setup(data_dir)
-    search_bench.manage(env, "migrate", "--no-input", "-v0")
-    search_bench.manage(env, "collectstatic", "--no-input", "-v0")
+    env = prepare_archive(args, data_dir)
     log(f"[env] {os.cpu_count()} cores, {machine()}, disk free {shutil.disk_usage(data_dir)}")
     queries = search_bench.load_queries()
     for size in (int(s) for s in args.sizes.split(",")):

@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import sys
 import time
 from pathlib import Path
@@ -50,18 +49,7 @@ def main() -> None:
     args = parser.parse_args()
     args.clients = [int(n) for n in args.clients.split(",")]
     data_dir = Path(args.data_dir).resolve()
-    args.data_dir = str(data_dir)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        args.port = probe.getsockname()[1]
-    env = dict(
-        os.environ, NEWSROOM_DATA_DIR=args.data_dir, DJANGO_SETTINGS_MODULE="newsroom.settings"
-    )
-    env.pop("SEARCH_URL", None)
-    os.environ.pop("SEARCH_URL", None)
-    search_bench.django_setup(data_dir)
-    search_bench.manage(env, "migrate", "--no-input", "-v0")
-    search_bench.manage(env, "collectstatic", "--no-input", "-v0")
+    env = scale.prepare_archive(args, data_dir)
 
     def write(step: str, row: dict) -> None:
         row = dict(row, step=step, at=time.strftime("%Y-%m-%d %H:%M:%S"), machine=scale.machine())
