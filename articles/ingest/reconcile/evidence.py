@@ -82,6 +82,8 @@ class Evidence:
     vessels: Counter = field(default_factory=Counter)
     # person id -> articles naming them, by period (outlet and year; name_evidence.Period)
     periods: dict[int, Counter] = field(default_factory=dict)
+    # one-word people the archive writes role words beside ("President Assad"): people
+    roled: set[int] = field(default_factory=set)
 
     def by_key(self) -> dict[tuple[str, str], Name]:
         return {(n.kind, n.key): n for n in self.names.values()}
@@ -99,7 +101,14 @@ def load(progress: Callable[[int], None] | None = None) -> Evidence:
     places = _place_countries(names)
     ev = Evidence(names, aliases, case, acronyms, expansions, decisions, places, stale, vessels)
     ev.periods = _person_periods()
+    ev.roled = _roled_one_word_people()
     return ev
+
+
+def _roled_one_word_people() -> set[int]:
+    """One-word people whose stored description has role words (the last run's profiles)."""
+    rows = Entity.objects.filter(kind="person").exclude(key__contains=" ")
+    return {pk for pk, profile in rows.values_list("id", "profile") if (profile or {}).get("roles")}
 
 
 def undated_ranks() -> UndatedRanks:
@@ -360,6 +369,9 @@ def person_names(
                 continue
         if origin == Mention.Origin.EDITOR:
             continue
+        ev.alone_in[article_id].update(
+            w for w in (name_key(f) for f in forms if isinstance(f, str)) if w and " " not in w
+        )
         form = next((f for f in forms if isinstance(f, str) and f.strip()), word)
         year = published.year if published else 0
         also = ranks.undated_also(source_id, year)

@@ -22,14 +22,17 @@ side of it in archive order (an outlet's feed arrives in order).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ...extraction.headlines import common_words
 from ...extraction.names import name_key
 from ...extraction.person_names import person_shaped
+from ...extraction.places import demonym_country, gazetteer
 from ...extraction.variants import person_words
 
 HALF_WINDOW = 500  # an undated article's period: its outlet's undated articles this near
@@ -141,6 +144,32 @@ def short_word(forms: Iterable[str]) -> str:
     return ""
 
 
+# "Bashar al-Assad", "Abu Muhammad al-Adnani", "Hamdan bin Zayed al-Nahyan": a given name or
+# a kunya, then a family name with its article (the given-name list knows few Arabic names)
+_GIVEN = re.compile(r"^[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*$")
+_FAMILY = re.compile(r"^(?:[Aa]l|[Ee]l)[-‑][A-Z][a-z]+(?:-[A-Z][a-z]+)*$")
+_JOINING = frozenset({"bin", "ibn", "bint", "abu", "al", "el"})
+
+
+def family_name_shaped(name: str) -> bool:
+    """Could this be a full name ending in a family name with its article ("Bashar
+    al-Assad")? Not when a word before it is a country, a nationality, an ordinary word or a
+    known place ("Syria al-Assad", "Says al-Assad": headline fragments)."""
+    tokens = name.split()
+    if not 2 <= len(tokens) <= 5 or not _FAMILY.match(tokens[-1]):
+        return False
+    for token in tokens[:-1]:
+        low = token.lower()
+        if low in _JOINING or _FAMILY.match(token):
+            continue
+        if not _GIVEN.match(token) or demonym_country(low) or low in common_words():
+            return False
+        place = gazetteer().lookup(token)
+        if place is not None and (place.feature != "city" or place.population >= 100_000):
+            return False
+    return _GIVEN.match(tokens[0]) is not None and tokens[0].lower() not in _JOINING - {"abu"}
+
+
 @dataclass(frozen=True)
 class Choice:
     person: int | None
@@ -160,6 +189,9 @@ class NameEvidence:
     # word -> period -> articles naming someone by a title and that word ("Imam Hussein"):
     # a person never named in full, whom the word alone may mean too
     titled: dict[str, Periods] = field(default_factory=lambda: defaultdict(Periods))
+    # article -> the one-word names written in it ("Saddam" and "Hussein"): the other word of
+    # a namesake's name, written alone in the same article, says which one it means
+    alone_in: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def person(self, person_id: int, name: str) -> bool:
         """Note a person named in full (two words or more); False for a one-word name."""
@@ -169,7 +201,7 @@ class NameEvidence:
         self.ends[person_id] = (words[0], words[-1])
         self.by_word[words[0]].add(person_id)
         self.by_word[words[-1]].add(person_id)
-        if person_shaped(name.split()):
+        if person_shaped(name.split()) or family_name_shaped(name):
             self.shaped.add(person_id)
         return True
 
@@ -229,7 +261,13 @@ class NameEvidence:
         if len(here) == 1:
             return Choice(next(iter(here)), {"context": "article"})
         if here:
-            return Choice(None, {"context": "article", "ambiguous": len(here)})
+            return Choice(
+                None, {"context": "article", "ambiguous": len(here), "between": sorted(here)}
+            )
+        partly = self._other_word_written(word, article_id, candidates)
+        if len(partly) == 1:
+            ((person, other),) = partly.items()
+            return Choice(person, {"context": "article", "also_written": other})
 
         def count(counts: Periods | None) -> int:
             return sum(counts.around(period) for period in periods) if counts else 0
@@ -250,4 +288,21 @@ class NameEvidence:
             and (not given_name or (uses >= MIN_USES and uses >= MIN_USE_SHARE * named))
         ):
             return Choice(best, evidence)
+        if best in candidates and named >= MIN_NAMED and runner_up:
+            # namesakes the period names ("Bush": George W. and George H. W.)
+            evidence["between"] = [p for n, p in ranked[:3] if n and p in candidates]
         return Choice(None, evidence)
+
+    def _other_word_written(
+        self, word: str, article_id: int, candidates: set[int]
+    ) -> dict[int, str]:
+        """Namesakes whose other name word the article also writes alone ("Saddam" beside
+        "Hussein"): person -> that word."""
+        written = self.alone_in.get(article_id, set()) - {word}
+        out = {}
+        for person in candidates:
+            first, last = self.ends[person]
+            other = first if word == last else last if word == first else ""
+            if other and other in written:
+                out[person] = other
+        return out
