@@ -67,6 +67,8 @@ def fragment_rules(names: list[Name], ev: Evidence) -> list[Proposal]:
             out.append(proposal)
     out += _given_name_forms(people, known, ev)
     out += _middle_name_left_out(people, known, ev)
+    out += _middle_initial_for_name(people, ev)
+    out += _surname_one_letter_apart(people, ev)
     return out
 
 
@@ -284,4 +286,70 @@ def _middle_name_left_out(people: list[Name], known: dict[str, Name], ev: Eviden
             wanted = [p for p in wanted if len(_words(p)) == 2]
         if len(wanted) == 1 and _named_where(name, wanted[0], ev):
             out.append(Proposal(SAME, name, wanted[0], score=0.9, reason="a middle name"))
+    return out
+
+
+def _middles(name: Name) -> list[str]:
+    """A person's middle words, initials written together split ("George HW Bush": h, w)."""
+    tokens = [t for t in name.name.replace(".", ". ").split() if name_key(t)]
+    words = _words(name)
+    if len(tokens) != len(words):  # an honorific or suffix dropped: take the folded words
+        return words[1:-1]
+    out = []
+    for token, word in zip(tokens[1:-1], words[1:-1], strict=True):
+        letters = token.replace(".", "")
+        out += list(word) if letters.isupper() and 2 <= len(letters) <= 3 else [word]
+    return out
+
+
+def _same_middles(a: list[str], b: list[str]) -> bool:
+    """Middle names that agree, an initial standing for a name ("W", "Walker")."""
+    return len(a) == len(b) and all(
+        x == y or (min(len(x), len(y)) == 1 and x[0] == y[0]) for x, y in zip(a, b, strict=True)
+    )
+
+
+def _middle_initial_for_name(people: list[Name], ev: Evidence) -> list[Proposal]:
+    """ "George Walker Bush" is George W Bush, and "George HW Bush" George H. W. Bush: the
+    same given name and surname, the middle initials agreeing with the middle names, the one
+    person of that name the less named one could be, named where that person is."""
+    ends: dict[tuple[str, str], list[Name]] = defaultdict(list)
+    for person in people:
+        words = _words(person)
+        if len(words) >= 3:
+            ends[(words[0], words[-1])].append(person)
+    out = []
+    for group in ends.values():
+        for name in group:
+            mine = _middles(name)
+            agree = [p for p in group if p.id != name.id and _same_middles(mine, _middles(p))]
+            if len(agree) != 1 or agree[0].articles <= name.articles:
+                continue
+            person = agree[0]
+            if _named_where(name, person, ev):
+                out.append(Proposal(SAME, name, person, score=0.9, reason="a middle initial"))
+    return out
+
+
+def _surname_one_letter_apart(people: list[Name], ev: Evidence) -> list[Proposal]:
+    """ "George Schultz" is George Shultz: the same given names, a surname of five letters or
+    more with one consonant more inside it (not a changed letter: Salari is not Salami; not
+    a vowel: Davies and Davis; not at its end: Clark and Clarke are two families), named in
+    the same outlets and periods."""
+    by_rest: dict[tuple, list[tuple[str, Name]]] = defaultdict(list)
+    for person in people:
+        words = _words(person)
+        last = words[-1]
+        if len(last) < 5:
+            continue
+        for i in range(1, len(last) - 1):  # the surname without one inner consonant
+            if last[i] in VOWELS:
+                continue  # "Davies" and "Davis" are two families
+            by_rest[(*words[:-1], last[:i] + last[i + 1 :])].append((last, person))
+    out = []
+    for shorter in people:
+        for _, longer in by_rest.get(tuple(_words(shorter)), ()):
+            name, target = sorted((shorter, longer), key=lambda n: (n.articles, -n.id))
+            if shared_periods(name, target, ev) >= SHARED_PERIODS:
+                out.append(Proposal(SAME, name, target, score=0.9, reason="a misspelling"))
     return out
