@@ -107,6 +107,10 @@ def test_a_family_name_with_its_article_is_a_persons_name_and_its_namesakes_are_
     assert ev.choose("assad", 100, TT_2018).person == 1
     assert ev.choose("assad", 9, TT_2018).person == 2
     assert not ev.qualified(3)  # a headline fragment
+    # named once, in the story itself (the demo's "Gil Dezer"): there, not elsewhere
+    ev = evidence_of([(4, "Gil Dezer", ["Gil Dezer"], 60, TT_2018)])
+    assert ev.choose("dezer", 60, TT_2018).person == 4
+    assert ev.choose("dezer", 61, TT_2018).person is None
 
 
 def test_the_other_word_of_a_namesakes_name_in_the_story_says_which_one():

@@ -152,7 +152,8 @@ HEADLINE_WORDS = frozenset(
     could may might must not no yes why how what when where who whom which watch says said
     say tells told asks asked meets met calls called urges urged warns warned slams slammed
     visits visited vows vowed rejects rejected denies denied hails hailed blasts blasted
-    among amid after before over against with without between on in at to from by for of""".split()
+    among amid after before over against with without between on in at to from by for of
+    dear""".split()
 )
 
 
@@ -286,9 +287,11 @@ class NameEvidence:
     ) -> Choice:
         everyone = self.by_word.get(word, set()) - set(refused)
         candidates = {p for p in everyone if self.qualified(p)}
-        if not candidates:
+        # in its own article, a name of name words named once is enough ("Gil Dezer")
+        local = candidates | (everyone & self.name_like)
+        if not local:
             return Choice(None, {})
-        here = candidates & self.in_article.get(article_id, set())
+        here = local & self.in_article.get(article_id, set())
         if len(here) == 1:
             return Choice(next(iter(here)), {"context": "article"})
         if here:
@@ -301,6 +304,8 @@ class NameEvidence:
 
         ranked = sorted(((count(self.named[p]), p) for p in everyone), key=lambda x: (-x[0], x[1]))
         named, best = ranked[0]
+        if not candidates:
+            return Choice(None, {})
         partly = self._other_word_written(word, article_id, candidates)
         if len(partly) == 1:
             # named in full in the period too, and not dwarfed there by a namesake (a tagging
