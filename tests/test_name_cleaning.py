@@ -264,13 +264,17 @@ def test_a_middle_initial_for_a_middle_name_joins_where_the_person_is_named():
 
 def test_a_surname_one_consonant_longer_is_a_misspelling_where_both_are_named():
     """Reuters 1987 writes both "George Shultz" and "George Schultz" for the Secretary of
-    State; "David Davies" (the FA's) is not "David Davis" (a vowel), "Clarke" not "Clark"."""
+    State; "David Davies" (the FA's) is not "David Davis" (a vowel), "Clarke" not "Clark",
+    "Johnston" (a surname of many) not "Johnson"."""
     shultz, schultz = name(1, "person", "George Shultz", 5), name(2, "person", "George Schultz", 1)
     davis, davies = name(3, "person", "David Davis", 6), name(4, "person", "David Davies", 2)
     clark, clarke = name(5, "person", "Kenneth Clark", 4), name(6, "person", "Kenneth Clarke", 3)
     elsewhere = name(7, "person", "George Schulttz", 1)  # named where Shultz is not
-    people = [shultz, schultz, davis, davies, clark, clarke, elsewhere]
-    periods = {pk: {BBC_2004: 1} for pk in (3, 4, 5, 6)}
+    # the corpus's Paul Johnson (7 stories) and Paul Johnston (1): ten other Johnstons
+    johnsons = [name(8, "person", "Paul Johnson", 7), name(9, "person", "Paul Johnston", 1)]
+    johnsons += [name(10 + i, "person", f"{g} Johnston", 2) for i, g in enumerate("ABCD")]
+    people = [shultz, schultz, davis, davies, clark, clarke, elsewhere, *johnsons]
+    periods = {pk: {BBC_2004: 1} for pk in (3, 4, 5, 6, 8, 9)}
     periods |= {1: {REUTERS_1987: 5}, 2: {REUTERS_1987: 1}, 7: {TEHRAN_2019: 1}}
     found = verdicts(fragment_rules(people, evidence(people, periods)))
     assert found == {"George Schultz": ("same", "George Shultz")}

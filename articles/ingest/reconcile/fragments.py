@@ -34,6 +34,8 @@ FOLD = 5  # a misspelling is named this many times less than the person
 SHARED_PERIODS = 0.5  # of the variant's articles, in periods that also name the person
 NAMED_WHERE = 0.8  # ... for another given name or a middle name, in periods naming them twice
 FAMOUS = 50  # articles: a surname run into another name makes two names, not a stray word
+RARE_SPELLING = 3  # a surname one consonant apart: the other spelling this many times as named
+SURNAME_BEARERS = 3  # ... and the rare spelling the surname of no more people than this
 _TOKENS = re.compile(r"\s+|(?<=[a-z])-(?=[A-Z])")  # "Zarif-Borrell" is two names
 
 
@@ -322,12 +324,15 @@ def _middle_initial_for_name(people: list[Name], ev: Evidence) -> list[Proposal]
 def _surname_one_letter_apart(people: list[Name], ev: Evidence) -> list[Proposal]:
     """ "George Schultz" is George Shultz: the same given names, a surname of five letters or
     more with one consonant more inside it (not a changed letter: Salari is not Salami; not
-    a vowel: Davies and Davis; not at its end: Clark and Clarke are two families), named in
-    the same outlets and periods."""
+    a vowel: Davies and Davis; not at its end: Clark and Clarke are two families), the one
+    spelling rare beside the other and a surname of few others (Paul Johnston is not Paul
+    Johnson: the archive names ten other Johnstons), named in the same outlets and periods."""
     by_rest: dict[tuple, list[tuple[str, Name]]] = defaultdict(list)
+    bearers: Counter = Counter()  # surname -> people of that surname
     for person in people:
         words = _words(person)
         last = words[-1]
+        bearers[last] += 1
         if len(last) < 5:
             continue
         for i in range(1, len(last) - 1):  # the surname without one inner consonant
@@ -338,6 +343,10 @@ def _surname_one_letter_apart(people: list[Name], ev: Evidence) -> list[Proposal
     for shorter in people:
         for _, longer in by_rest.get(tuple(_words(shorter)), ()):
             name, target = sorted((shorter, longer), key=lambda n: (n.articles, -n.id))
-            if shared_periods(name, target, ev) >= SHARED_PERIODS:
+            if (
+                target.articles >= RARE_SPELLING * name.articles
+                and bearers[_words(name)[-1]] <= SURNAME_BEARERS
+                and shared_periods(name, target, ev) >= SHARED_PERIODS
+            ):
                 out.append(Proposal(SAME, name, target, score=0.9, reason="a misspelling"))
     return out
