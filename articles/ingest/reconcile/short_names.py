@@ -3,7 +3,9 @@ article means where the evidence is in that article's context (reconcile.name_ev
 and taken back where an earlier run or import gave it without that evidence.
 
 Every run decides every one-word mention afresh, so a rule made stricter repairs what was
-merged before: "Mike" in BBC sport stories goes back to "Mike", off Mike Pompeo. Each move
+merged before: "Mike" in BBC sport stories goes back to "Mike", off Mike Pompeo. A headline
+fragment ("Cuba Rouhani") is its surname alone here: each of its articles goes to the person
+the article's context names in full, else to the surname's own value. Each move
 is written down with its evidence and articles (a MergeRecord), which the person's admin
 page lists and an editor can undo. Names the curated table or an editor settled stay.
 """
