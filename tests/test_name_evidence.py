@@ -111,6 +111,10 @@ def test_a_family_name_with_its_article_is_a_persons_name_and_its_namesakes_are_
     ev = evidence_of([(4, "Gil Dezer", ["Gil Dezer"], 60, TT_2018)])
     assert ev.choose("dezer", 60, TT_2018).person == 4
     assert ev.choose("dezer", 61, TT_2018).person is None
+    # but a headline's "Trump Grifts" (HuffPost) takes no "Trump" from Donald Trump
+    rows = [(5, "Donald Trump", ["Donald Trump"], a, TT_2018) for a in range(1, 5)]
+    ev = evidence_of([*rows, (6, "Trump Grifts", ["Trump Grifts"], 70, TT_2018)])
+    assert ev.choose("trump", 70, TT_2018).person == 5
 
 
 def test_the_other_word_of_a_namesakes_name_in_the_story_says_which_one():

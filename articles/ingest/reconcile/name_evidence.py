@@ -242,6 +242,12 @@ class NameEvidence:
         if len(words) == 1 and words[0] != name_key(name):
             self.titled[words[0]][period] += 1
 
+    def is_surname(self, word: str) -> bool:
+        """The last word of someone qualified ("trump" of Donald Trump)."""
+        return any(
+            self.ends[p][-1] == word and self.qualified(p) for p in self.by_word.get(word, ())
+        )
+
     def qualified(self, person_id: int) -> bool:
         if person_id in self.shaped:
             return True
@@ -287,8 +293,13 @@ class NameEvidence:
     ) -> Choice:
         everyone = self.by_word.get(word, set()) - set(refused)
         candidates = {p for p in everyone if self.qualified(p)}
-        # in its own article, a name of name words named once is enough ("Gil Dezer")
-        local = candidates | (everyone & self.name_like)
+        # in its own article, a name of name words named once is enough for its surname
+        # ("Dezer" beside "Gil Dezer"; not "Trump" beside a headline's "Trump Grifts")
+        local = candidates | {
+            p
+            for p in everyone & self.name_like
+            if word == self.ends[p][-1] and not self.is_surname(self.ends[p][0])
+        }
         if not local:
             return Choice(None, {})
         here = local & self.in_article.get(article_id, set())
