@@ -33,6 +33,7 @@ from ...extraction.person_names import person_shaped
 from ...extraction.place_names import SINGLE_COUNTRY_PLACES
 from ...extraction.places import NAMED_FEATURES, gazetteer
 from ...extraction.variants import ORG_FORMS, PERSON_PREFIXES, acronym_key, initials, org_words
+from . import org_short_names
 from .curated import Curated
 from .evidence import Evidence, Name
 from .fragments import fragment_rules
@@ -333,7 +334,9 @@ def _same_match_key(names: list[Name]) -> list[Proposal]:
             continue  # a surname or given name alone is resolved per article (short_names)
         groups[(name.kind, name.match_key)].append(name)
     out = []
-    for group in groups.values():
+    for (kind, _), group in groups.items():
+        if kind == "organization":
+            group = org_short_names.without_short_forms(group)
         if len(group) < 2:
             continue
         survivor = _survivor(group)
