@@ -38,6 +38,7 @@ from .curated import Curated
 from .evidence import Evidence, Name
 from .fragments import fragment_rules
 from .junk import junk_kinds, junk_names
+from .org_rules import organization_rules
 from .proposals import (
     COUNTRY,
     DEBRIS,
@@ -79,7 +80,7 @@ def propose(ev: Evidence, cur: Curated) -> list[Proposal]:
         curated_proposals,
         not_entity_rules(names, ev, cur) + junk_names(names, ev, parts),
         kind_rules(names, ev) + junk_kinds(names, ev, parts),
-        merge_rules(names, ev) + fragment_rules(names, ev),
+        merge_rules(names, ev) + fragment_rules(names, ev) + organization_rules(names, ev),
     )
     renames = []
     for proposals in rounds:
