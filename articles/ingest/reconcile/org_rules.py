@@ -4,19 +4,27 @@
   Monetary Fund): the one organization its words begin, when that one is named far more and
   the cut name ends in a word no other organization ends with (a modifier, not a name:
   "Federal Reserve" ends in a word names end with, and stays);
-- one name filed as a person and as an organization ("al-Nusra" / "al Nusra", "Kamal
-  Kharrazi"), spelt alike once hyphens and spaces are folded, whose words say neither kind
-  (no given name first, no organization word): the far less named reading joins the other.
-  A person-shaped name is rules._person_filed_as_another_kind's to decide.
+- one name filed as a person and as an organization, spelt alike once hyphens and spaces
+  are folded, the far less named reading joining the other only where the archive's names
+  agree: an organization "Kamal Kharrazi" is the person when it has no organization word
+  and starts with a given name (of the word list, or the first word of GIVEN_NAME_PEOPLE
+  people the archive names in full; not a common word or a well-known place: "Green Zone",
+  "Tehran Zoo"); a person "al Nusra" is the organization "al-Nusra" when it starts with an
+  Arabic article, an organization named in full contains it ("al-Nusra Front") and no
+  person's name ends with it ("al-Sudani" of Mohammed Shia al-Sudani stays a person).
+  Tagger counts alone decide nothing: "Staffan de Mistura" filed mostly as an organization
+  stays a person.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
+from ...extraction.headlines import common_words
 from ...extraction.outlets import is_outlet_name
 from ...extraction.person_names import ORG_PLACE_WORDS, person_shaped
-from ...extraction.variants import ORG_FORMS
+from ...extraction.places import gazetteer
+from ...extraction.variants import ORG_FORMS, person_words
 from .evidence import Evidence, Name
 from .junk import GENERIC_ORGANIZATION
 from .org_short_names import full_name
@@ -30,11 +38,17 @@ HEAD_WORDS = (
         """fund bank banks union council party front movement army corps force forces guard
         guards service services court assembly parliament congress senate alliance league
         federation network center centre institute university college association society
-        foundation exchange ministry nations organisation organization reserve""".split()
+        foundation exchange ministry nations organisation organization reserve police admin
+        venture zoo""".split()
     )
 )
 FOLD = 2  # the whole name is named this many times as often as the cut one
 MIN_ARTICLES = 2  # the more named reading of a name filed under two kinds
+GIVEN_NAME_PEOPLE = 5  # people named in full starting with a word: it is a given name
+ARTICLES = frozenset("al el ad an as ash at az".split())  # "al-Nusra": no one's given name
+NOT_GIVEN = frozenset(
+    "le la de du st saint cie compagnie martyr shahid prophet ansar majlis jabhat jaish".split()
+)
 
 
 def organization_rules(names: list[Name], ev: Evidence) -> list[Proposal]:
@@ -73,38 +87,68 @@ def _cut_before_its_head(names: list[Name]) -> list[Proposal]:
 
 def _one_name_two_kinds(names: list[Name]) -> list[Proposal]:
     by_key: dict[str, dict[str, Name]] = defaultdict(dict)
+    firsts: Counter = Counter()
+    in_org_names: set[str] = set()  # "al nusra" of "al nusra front", "jabhat al nusra"
+    person_tails: set[str] = set()  # "al sudani" of "mohammed shia al sudani"
     for name in names:
         if name.kind in ("person", "organization") and full_name(name.key):
             by_key[name.key][name.kind] = name
+        words = name.words
+        starts = [i for i, w in enumerate(words) if w in ARTICLES]
+        if name.kind == "organization":
+            in_org_names |= {
+                " ".join(words[i:j]) for i in starts for j in range(i + 2, len(words) + 1)
+            }
+        elif name.kind == "person":
+            person_tails |= {" ".join(words[i:]) for i in starts if i > 0}
+            given = person_words(name.name)
+            if len(given) >= 2:
+                firsts[given[0]] += 1
+    learned = {w for w, n in firsts.items() if n >= GIVEN_NAME_PEOPLE and len(w) > 1}
     out = []
-    for readings in by_key.values():
+    for key, readings in by_key.items():
         person, org = readings.get("person"), readings.get("organization")
-        if person is None or org is None or _says_its_kind(person) or _says_its_kind(org):
+        if person is None or org is None or _organization_word(person) or _organization_word(org):
             continue
-        less, more = sorted((person, org), key=lambda n: n.articles)
+        first = person.words[0]
+        if _given_name_first(person, learned):
+            less, more = org, person
+        elif first in ARTICLES and key in in_org_names and key not in person_tails:
+            less, more = person, org
+        else:
+            continue
         if more.articles >= MIN_ARTICLES and more.articles >= FOLD * less.articles:
-            as_more, as_less = (_filed_as(n) for n in (more, less))
             out.append(
                 Proposal(
                     SAME,
                     less,
                     more,
                     score=0.9,
-                    reason=f"one name filed as {as_more} and as {as_less}",
+                    reason=f"one name filed as {_filed_as(more)} and as {_filed_as(less)}",
                     evidence={"articles": less.articles, "as_" + more.kind: more.articles},
                 )
             )
     return out
 
 
+def _given_name_first(name: Name, learned: set[str]) -> bool:
+    first = name.words[0]
+    if first in ARTICLES or first in NOT_GIVEN or first in common_words():
+        return False
+    place = gazetteer().lookup(first)
+    if place is not None and (place.feature != "city" or place.population >= 100_000):
+        return False  # "Tehran Zoo", "Dallas Mavericks"
+    return first in learned or person_shaped(name.name.replace("-", " ").split())
+
+
 def _filed_as(name: Name) -> str:
     return "a person" if name.kind == "person" else "an organization"
 
 
-def _says_its_kind(name: Name) -> bool:
-    """A given name first (a person's), or an organization's word, acronym, outlet or "&"."""
+def _organization_word(name: Name) -> bool:
+    """An organization's word, acronym, outlet, "&" or number in the name."""
     tokens = name.name.split()
-    if person_shaped(tokens) or is_outlet_name(name.name) or "&" in name.name:
+    if is_outlet_name(name.name) or "&" in name.name:
         return True
     if any(t.isupper() and len(t.strip(".,")) >= 2 for t in tokens):
         return True
