@@ -191,5 +191,6 @@ def test_a_name_filed_as_a_person_and_an_organization_moves_only_where_its_words
         name(5, "person", "al Sudani", 1),
         name(6, "organization", "al-Sudani", 3),
         name(7, "person", "Mohammed Shia al-Sudani", 30),
+        name(8, "person", "Ahmed Hussein al-Sudani", 2),  # "Ahmed": no one else's given name
     ]
     assert organization_rules(names, None) == []

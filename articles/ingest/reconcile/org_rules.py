@@ -97,14 +97,20 @@ def _one_name_two_kinds(names: list[Name]) -> list[Proposal]:
         starts = [i for i, w in enumerate(words) if w in ARTICLES]
         if name.kind == "organization":
             in_org_names |= {
-                " ".join(words[i:j]) for i in starts for j in range(i + 2, len(words) + 1)
+                " ".join(words[i:j])
+                for i in starts
+                for j in range(i + 2, len(words) + 1)
+                if j - i < len(words)  # a longer name around it, not itself
             }
         elif name.kind == "person":
-            person_tails |= {" ".join(words[i:]) for i in starts if i > 0}
             given = person_words(name.name)
             if len(given) >= 2:
                 firsts[given[0]] += 1
     learned = {w for w, n in firsts.items() if n >= GIVEN_NAME_PEOPLE and len(w) > 1}
+    for name in names:  # a person's name: a given name first ("Jabhat al-Nusra" is none)
+        if name.kind == "person" and len(name.words) > 2 and _given_name_first(name, learned):
+            words = name.words
+            person_tails |= {" ".join(words[i:]) for i, w in enumerate(words) if w in ARTICLES}
     out = []
     for key, readings in by_key.items():
         person, org = readings.get("person"), readings.get("organization")
