@@ -47,6 +47,14 @@ class Found:
 Wanted = dict[str, set[str]]  # filter -> values (as written, or slugs to name)
 
 
+@dataclass(frozen=True)
+class Label:
+    """What a page shows of a value: its name, and who it is (entities' descriptions)."""
+
+    name: str
+    description: str = ""
+
+
 class ValueLookup:
     """How the values of one kind of filter (FilterGroup.values) are found in the archive,
     named, and offered instead of a value that names nothing. Each method takes the values
@@ -59,6 +67,10 @@ class ValueLookup:
     def names(self, wanted: Wanted) -> dict[tuple[str, str], str]:
         """(filter, slug) -> the value's name, for the slugs the archive has a name for."""
         raise NotImplementedError
+
+    def labels(self, wanted: Wanted) -> dict[tuple[str, str], Label]:
+        """(filter, slug) -> the value's name and description (none but for entities)."""
+        return {key: Label(name) for key, name in self.names(wanted).items()}
 
     def closest(self, field: str, value: str, limit: int) -> list[Found]:
         """The archive's values nearest to ``value``, best first."""
@@ -77,10 +89,15 @@ def look_up(wanted: dict[str, Iterable[str]]) -> dict[tuple[str, str], Found]:
 def value_names(wanted: dict[str, Iterable[str]]) -> dict[tuple[str, str], str]:
     """(filter, slug) -> name for the slugs of ``wanted`` (filter -> slugs) the archive names:
     entities and authors in a query each, outlets and sections from their caches."""
-    names: dict[tuple[str, str], str] = {}
+    return {key: label.name for key, label in value_labels(wanted).items()}
+
+
+def value_labels(wanted: dict[str, Iterable[str]]) -> dict[tuple[str, str], Label]:
+    """``value_names`` with entities' descriptions, from the same queries."""
+    labels: dict[tuple[str, str], Label] = {}
     for lookup, values in _by_lookup(wanted).items():
-        names.update(lookup.names(values))
-    return names
+        labels.update(lookup.labels(values))
+    return labels
 
 
 def closest_values(field: str, value: str, limit: int = CLOSEST) -> list[Found]:
@@ -142,8 +159,11 @@ class EntityValues(ValueLookup):
         return found
 
     def names(self, wanted: Wanted) -> dict[tuple[str, str], str]:
-        names = selectors.entity_names({ENTITY_FILTERS[name]: s for name, s in wanted.items()})
-        return {(KIND_FILTERS[kind], slug): name for (kind, slug), name in names.items()}
+        return {key: label.name for key, label in self.labels(wanted).items()}
+
+    def labels(self, wanted: Wanted) -> dict[tuple[str, str], Label]:
+        rows = selectors.entity_labels({ENTITY_FILTERS[name]: s for name, s in wanted.items()})
+        return {(KIND_FILTERS[kind], slug): Label(*row) for (kind, slug), row in rows.items()}
 
     def closest(self, field: str, value: str, limit: int) -> list[Found]:
         others = {name: {value} for name in ENTITY_FILTERS if name != field}

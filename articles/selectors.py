@@ -145,22 +145,19 @@ def _of_kinds(slugs_by_kind: dict[str, Iterable[str]]) -> Q:
 
 def entity_names(slugs_by_kind: dict[str, Iterable[str]]) -> dict[tuple[str, str], str]:
     """(kind, slug) -> name for current slugs of several kinds, in one query."""
+    return {key: name for key, (name, _) in entity_labels(slugs_by_kind).items()}
+
+
+def entity_labels(
+    slugs_by_kind: dict[str, Iterable[str]],
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """(kind, slug) -> (name, description) for current slugs of several kinds, in one query
+    (a search page names its values and says who they are with the same rows)."""
     condition = _of_kinds(slugs_by_kind)
     if not condition:
         return {}
-    return {
-        (kind, slug): name
-        for kind, slug, name in Entity.objects.filter(condition).values_list("kind", "slug", "name")
-    }
-
-
-def entity_descriptions(slugs_by_kind: dict[str, Iterable[str]]) -> dict[tuple[str, str], str]:
-    """(kind, slug) -> description for current slugs of several kinds, in one query."""
-    condition = _of_kinds(slugs_by_kind)
-    if not condition:
-        return {}
-    rows = Entity.objects.filter(condition).exclude(description="")
-    return {(k, s): d for k, s, d in rows.values_list("kind", "slug", "description")}
+    rows = Entity.objects.filter(condition).values_list("kind", "slug", "name", "description")
+    return {(kind, slug): (name, description) for kind, slug, name, description in rows}
 
 
 def namesakes(entity: Entity) -> list[Entity]:
@@ -635,20 +632,6 @@ def story_articles(story_ids: Iterable[int], *, limit: int | None = None) -> dic
         listed = out.setdefault(article.story_id, [])
         if limit is None or len(listed) < limit:
             listed.append(article)
-    return out
-
-
-def story_outlets(story_ids: Iterable[int]) -> dict[int, list[tuple[str, int]]]:
-    """Story id -> (outlet name, articles) for its published articles, most articles first
-    ("" for articles of no known outlet)."""
-    out: dict[int, list[tuple[str, int]]] = {}
-    for story_id, name, n in (
-        Article.objects.filter(story_id__in=set(story_ids), is_published=True)
-        .values_list("story_id", "source__name")
-        .annotate(n=Count("id"))
-        .order_by("story_id", "-n", "source__name")
-    ):
-        out.setdefault(story_id, []).append((name or "", n))
     return out
 
 

@@ -84,12 +84,12 @@ def setup(data_dir: str) -> None:
 
 
 def top_values(q: str, top: int) -> dict[str, list[tuple[str, str, int]]]:
-    from articles.pages.search import _namer
+    from articles.pages.search import Namer
     from articles.search import SearchRequest, search_articles
 
     response = search_articles(SearchRequest(q=q, per_page=1))
     wanted = {f: {fc.value for fc in response.facets[f][:top]} for f in KINDS}
-    name_of = _namer(wanted)
+    name_of = Namer(wanted)
     return {
         f: [(fc.value, name_of(f, fc.value), fc.count) for fc in response.facets[f][:top]]
         for f in KINDS

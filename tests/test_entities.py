@@ -400,6 +400,32 @@ def test_name_key_folds_variants():
     assert name_slug("Kata'ib Hezbollah") == "kataib-hezbollah"
 
 
+def test_fold_text_spells_only_what_is_not_ascii_and_the_same_as_spelling_it_all():
+    """fold_text transliterates the runs outside ASCII only (speed); the result must be the
+    one anyascii gives for the whole text, on real text in several scripts."""
+    import re
+    import unicodedata
+
+    from anyascii import anyascii
+
+    def whole(text: str) -> str:
+        text = unicodedata.normalize("NFKC", text)
+        text = re.sub(r"[\u0027\u2018\u2019\u201b\u02bc\u02bb\u02be\u02bf\u0060\u00b4]", "", text)
+        return anyascii(text).lower()
+
+    texts = [
+        SEED.read_text(encoding="utf-8"),
+        "Ирана “Hormuz” — Zarif’s 1½ ﬁnal İstanbul ß",
+        "قال وزير الخارجية محمد جواد ظريف",
+        "中国 外交部 and 日本",
+        "ascii only, with 'quotes' and `ticks`",
+        "",
+    ]
+    for text in texts:
+        assert fold_text(text) == whole(text)
+    assert fold_text("Ирана") == "irana"
+
+
 def test_short_forms_are_told_from_other_names():
     assert is_short_form("White", "Robert P. White")
     assert is_short_form("al-Anbari", "Qusay al-Anbari")

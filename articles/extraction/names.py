@@ -14,13 +14,16 @@ from anyascii import anyascii
 # Apostrophes and the letters transliterations use for ayn/hamza: dropped, not spaced.
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u201b\u02bc\u02bb\u02be\u02bf\u0060\u00b4]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def fold_text(text: str) -> str:
     """Lower-case ASCII with apostrophes removed; other punctuation kept."""
     text = unicodedata.normalize("NFKC", text)
     text = _APOSTROPHES.sub("", text)
-    return anyascii(text).lower()
+    # anyascii spells each character on its own: only the runs outside ASCII need it (an
+    # article's lead with one curly quote is otherwise walked character by character).
+    return _NON_ASCII.sub(lambda run: anyascii(run.group()), text).lower()
 
 
 def name_key(name: str) -> str:

@@ -18,6 +18,7 @@ from ..extraction.names import name_key
 from ..extraction.types import FoundEntity
 from ..extraction.variants import ORG_FORMS, match_key
 from ..models import Entity, EntityDecision, Mention
+from .reconcile import org_short_names
 from .reconcile.curated import curated
 from .reconcile.evidence import undated_ranks
 from .reconcile.name_evidence import Choice, NameEvidence, UndatedRanks, name_words
@@ -44,10 +45,10 @@ class ArchiveDecisions:
         for decision in EntityDecision.objects.exclude(origin=EntityDecision.Origin.SUGGESTED):
             self._keep(decision)
         rows = Entity.objects.exclude(match_key="").order_by("-id")
-        for pk, kind, key in rows.values_list("id", "kind", "match_key").iterator(
+        for pk, kind, key, own in rows.values_list("id", "kind", "match_key", "key").iterator(
             chunk_size=10_000
         ):
-            self._by_match[(kind, key)] = pk  # the oldest entity of a match key wins
+            self._by_match[_match(kind, key, own)] = pk  # the oldest entity of a match key wins
         people = Entity.objects.filter(kind="person", key__contains=" ")
         for pk, name, key in people.values_list("id", "name", "key").iterator(chunk_size=10_000):
             words = name_words(key)
@@ -102,18 +103,21 @@ class ArchiveDecisions:
         key = match_key(found.kind, found.name)
         if not key or (found.kind == "person" and " " not in key):
             return None
+        own = name_key(found.name)
         if self._preloaded:
-            candidate = self._by_match.get((found.kind, key))
+            candidate = self._by_match.get(_match(found.kind, key, own))
         else:
-            candidate = (
-                Entity.objects.filter(kind=found.kind, match_key=key)
-                .order_by("id")
-                .values_list("id", flat=True)
-                .first()
+            rows = Entity.objects.filter(kind=found.kind, match_key=key).order_by("id")
+            candidate = next(
+                (
+                    pk
+                    for pk, other in rows.values_list("id", "key")
+                    if _match(found.kind, key, other) == _match(found.kind, key, own)
+                ),
+                None,
             )
         if candidate is None:
             return None
-        own = name_key(found.name)
         self._verdict(found.kind, own)  # reads this name's decisions when not preloaded
         other = Entity.objects.filter(pk=candidate).values_list("key", flat=True).first()
         if (found.kind, own, other) in self._different:
@@ -124,7 +128,8 @@ class ArchiveDecisions:
         """A new entity: later variants of its name in this import find it, and a new person
         named in full is a candidate for their short name (read afresh when next asked)."""
         if self._preloaded:
-            self._by_match.setdefault((kind, match_key(kind, name)), entity_id)
+            own = _match(kind, match_key(kind, name), name_key(name))
+            self._by_match.setdefault(own, entity_id)
         words = name_words(name)
         if kind == "person" and len(words) >= 2:
             for word in {words[0], words[-1]}:
@@ -194,6 +199,15 @@ class ArchiveDecisions:
 
 
 NEWEST = 2**62  # an article id after every stored one
+
+
+def _match(kind: str, key: str, own_key: str) -> tuple:
+    """Where a name meets its variants: an organization's one-word name ("Senate") does not
+    meet the names in full of its match key ("US Senate"); resolve_entities gives it to them
+    article by article, where the evidence is (reconcile.org_short_names)."""
+    if kind == "organization":
+        return (kind, key, org_short_names.full_name(own_key))
+    return (kind, key)
 
 
 def _ends(key: str) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ from django.utils.dateformat import format as date_format
 
 from .. import search, selectors
 from ..extraction.names import name_slug
-from ..filter_lookup import value_names
+from ..filter_lookup import value_labels
 from ..forms.search import SearchParams
 from ..models import Article
 from ..search.vocabulary import (
@@ -314,7 +314,7 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
         name: {fc.value for fc in counts[:FACETS_LISTED]} | _active(params, name)
         for name, counts in facet_counts.items()
     }
-    name_of = _namer(wanted, names)
+    name_of = Namer(wanted, names)
     groups = [
         _facet_group(
             name,
@@ -329,7 +329,9 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
     ]
     if params.format in ("html", "json"):  # who each value is: not in feeds and CSV
         json = params.format == "json"  # JSON lists every value it has; the page on_page
-        describe_values({g.field: g.values if json else g.values[: g.on_page] for g in groups})
+        describe_values(
+            {g.field: g.values if json else g.values[: g.on_page] for g in groups}, name_of
+        )
     chips = [
         Chip(field, f"{mark}{slug}", chip_text(field, name_of(field, slug), mark))
         for field, slug, mark in params.active()
@@ -362,18 +364,15 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
     )
 
 
-def describe_values(values_by_field: dict[str, list[FacetValue]]) -> None:
-    """Give the listed entity values their descriptions (one query), and mark the values
-    that share a name within their list, so both show who they are."""
+def describe_values(values_by_field: dict[str, list[FacetValue]], namer: Namer) -> None:
+    """Give the listed entity values their descriptions (looked up with their names), and
+    mark the values that share a name within their list, so both show who they are."""
     listed = {f: values for f, values in values_by_field.items() if f in ENTITY_FILTERS}
-    descriptions = selectors.entity_descriptions(
-        {ENTITY_FILTERS[f]: [v.slug for v in values] for f, values in listed.items()}
-    )
     # "Chelsea" the club and "Chelsea" the person, "Jenin" the city and the person
     names = Counter(v.name.casefold() for values in listed.values() for v in values)
     for field, values in listed.items():
         for value in values:
-            value.description = descriptions.get((ENTITY_FILTERS[field], value.slug), "")
+            value.description = namer.description(field, value.slug)
             value.namesake = names[value.name.casefold()] > 1
 
 
@@ -427,20 +426,25 @@ def _active(params: SearchParams, field: str) -> set[str]:
 
 def name_lookup(params: SearchParams) -> NameOf:
     """name_of(field, slug) for the values a search state names (a query or two)."""
-    return _namer({name: _active(params, name) for name in FILTERS})
+    return Namer({name: _active(params, name) for name in FILTERS})
 
 
-def _namer(wanted: dict[str, set[str]], known: dict | None = None) -> NameOf:
-    """name_of(field, slug) for a page: the names of ``wanted`` (filter -> slugs), looked up
-    together (articles.filter_lookup.value_names); ``known`` fills in, the slug is the last
-    resort."""
-    names = value_names(wanted)
-    known = known or {}
+class Namer:
+    """name_of(field, slug) for a page, and who a value is (``description``): the values of
+    ``wanted`` (filter -> slugs) looked up together (articles.filter_lookup.value_labels);
+    ``known`` fills in names, the slug is the last resort."""
 
-    def name_of(field: str, slug: str) -> str:
-        return names.get((field, slug)) or known.get((field, slug)) or slug
+    def __init__(self, wanted: dict[str, set[str]], known: dict | None = None):
+        self.labels = value_labels(wanted)
+        self.known = known or {}
 
-    return name_of
+    def __call__(self, field: str, slug: str) -> str:
+        label = self.labels.get((field, slug))
+        return (label and label.name) or self.known.get((field, slug)) or slug
+
+    def description(self, field: str, slug: str) -> str:
+        label = self.labels.get((field, slug))
+        return label.description if label else ""
 
 
 def _alone_url(params: SearchParams, field: str) -> Callable[[str], str]:
@@ -651,12 +655,12 @@ def facet_value_listing(
     top = matching[(page - 1) * VALUES_PER_PAGE : page * VALUES_PER_PAGE]
     wanted = {name: _active(params, name) for name in FILTERS}
     wanted[field] |= {fc.value for fc in top}
-    name_of = _namer(wanted)
+    name_of = Namer(wanted)
     included = set(params.include.get(field, ()))
     values = [
         FacetValue(fc.value, name_of(field, fc.value), fc.count, fc.value in included) for fc in top
     ]
-    describe_values({field: values})
+    describe_values({field: values}, name_of)
     return FacetListing(
         FILTERS[field].label,
         FILTERS[field].label_plural,

@@ -99,17 +99,16 @@ def story_url(story_id: int) -> str:
 
 def story_previews(shown: dict[int, int]) -> dict[int, StoryPreview]:
     """Article id -> the preview of its story, for results (article id -> story id) whose
-    story holds other published articles. Two queries, whatever the page."""
-    outlets = selectors.story_outlets(shown.values())
-    several = {s for s, counts in outlets.items() if sum(n for _, n in counts) > 1}
-    if not several:
+    story holds other published articles. One query, whatever the page; none for a page
+    without stories (``stories=off``, feeds)."""
+    if not shown:
         return {}
-    articles = selectors.story_articles(several)
+    articles = selectors.story_articles(set(shown.values()))
     previews = {}
     for article_id, story_id in shown.items():
-        if story_id not in several:
-            continue
         others = [a for a in articles.get(story_id, ()) if a.id != article_id]
+        if not others:  # the story's other articles were unpublished since it was counted
+            continue
         other_outlets: dict[str, int] = {}
         for a in others:
             name = a.source.name if a.source_id else ""

@@ -5,8 +5,9 @@ reads what the archive says (counts, aliases, how words are written, acronyms it
 ``rules`` proposes merges, drops, kind moves and country fixes with a score (pure),
 ``apply`` carries out what is sure and what editors decided and remembers it, the rest
 waiting as suggestions in the admin; ``short_names`` gives a surname alone to the person
-each article means. `manage.py resolve_entities` runs it all; imports follow the
-decisions it records (articles.ingest.resolution).
+each article means, ``org_short_names`` a one-word organization ("Senate") to the
+organization named in full where its context does. `manage.py resolve_entities` runs it
+all; imports follow the decisions it records (articles.ingest.resolution).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.utils import timezone
 from ... import merge_history
 from ...models import Article
 from .. import profiles
-from . import apply, evidence, outlets, rules, short_names
+from . import apply, evidence, org_short_names, outlets, rules, short_names
 from .curated import curated
 from .fragments import surname_fragments
 
@@ -69,7 +70,7 @@ def resolve_archive(
     fragments = surname_fragments([n for n in ev.names.values() if n.articles], ev)
     lap("deciding")
     if dry_run:
-        moves = short_names.plan_moves(curated(), fragments)
+        moves = short_names.plan_moves(curated(), fragments) + org_short_names.plan_moves(curated())
         lap("short names")
         return Outcome(plan, moves, seconds=seconds)
     started = timezone.now()
@@ -88,6 +89,11 @@ def resolve_archive(
     moves = short_names.plan_moves(curated(), fragments, between)
     report.reassigned = short_names.carry_out(moves, progress=tick("short names", len(moves)))
     report.dropped += short_names.drop_given_names(short_names.kept_words(curated()))
+    org_moves = org_short_names.plan_moves(curated())
+    report.reassigned += short_names.carry_out(
+        org_moves, progress=tick("organizations' short names", len(org_moves))
+    )
+    moves += org_moves
     lap("short names")
     report.described = profiles.update_all(
         progress=tick("descriptions", total_articles), namesakes=short_names.namesakes(between)

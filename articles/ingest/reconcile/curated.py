@@ -46,6 +46,8 @@ class Curated:
         found = self.by_key.get(key)
         if found is None:
             found = self.by_match_key.get((kind, match_key(kind, name)))
+            if found is not None and kind == "organization" and " " not in key:
+                found = found if _one_word_name(found, kind, name) else None
         return found
 
     def not_entity_class(self, name: str, kind: str = "") -> str | None:
@@ -55,6 +57,13 @@ class Curated:
         if found is None and kind:
             found = self.not_entity_match_keys.get((kind, match_key(kind, name)))
         return found
+
+
+def _one_word_name(entity: CuratedEntity, kind: str, name: str) -> bool:
+    """Does the curated entity have a one-word name of this match key? "Treasury" alone is
+    not the U.S. Treasury wherever it is written: its context decides (org_short_names)."""
+    wanted = match_key(kind, name)
+    return any(" " not in name_key(n) and match_key(kind, n) == wanted for n in entity.names)
 
 
 @cache

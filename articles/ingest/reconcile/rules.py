@@ -34,10 +34,12 @@ from ...extraction.place_names import SINGLE_COUNTRY_PLACES
 from ...extraction.places import NAMED_FEATURES, gazetteer
 from ...extraction.variants import ORG_FORMS, PERSON_PREFIXES, acronym_key, initials, org_words
 from ...extraction.wordlists import given_names
+from . import org_short_names
 from .curated import Curated
 from .evidence import Evidence, Name
 from .fragments import fragment_rules
 from .junk import junk_kinds, junk_names
+from .org_rules import organization_rules
 from .proposals import (
     COUNTRY,
     DEBRIS,
@@ -79,7 +81,7 @@ def propose(ev: Evidence, cur: Curated) -> list[Proposal]:
         curated_proposals,
         not_entity_rules(names, ev, cur) + junk_names(names, ev, parts),
         kind_rules(names, ev) + junk_kinds(names, ev, parts),
-        merge_rules(names, ev) + fragment_rules(names, ev),
+        merge_rules(names, ev) + fragment_rules(names, ev) + organization_rules(names, ev),
     )
     renames = []
     for proposals in rounds:
@@ -364,7 +366,9 @@ def _same_match_key(names: list[Name]) -> list[Proposal]:
             continue  # a surname or given name alone is resolved per article (short_names)
         groups[(name.kind, name.match_key)].append(name)
     out = []
-    for group in groups.values():
+    for (kind, _), group in groups.items():
+        if kind == "organization":
+            group = org_short_names.without_short_forms(group)
         if len(group) < 2:
             continue
         survivor = _survivor(group)

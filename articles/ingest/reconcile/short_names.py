@@ -20,6 +20,7 @@ from django.db import transaction
 
 from ... import corrections, merge_history
 from ...extraction.names import name_key
+from ...extraction.variants import match_key
 from ...models import Entity, EntityDecision, EntityRedirect, Mention, MergeRecord
 from .curated import Curated
 from .evidence import PersonNames, person_names
@@ -39,6 +40,7 @@ class Move:
     form: str
     evidence: dict
     fragment: bool = False  # from a headline fragment of the word ("Cuba Rouhani")
+    kind: str = "person"  # of the one-word name's own entity (org_short_names: organization)
 
 
 def settled_pairs(cur: Curated) -> tuple[set[tuple[str, int]], dict[str, set[int]], set[str]]:
@@ -233,7 +235,8 @@ def drop_given_names(kept: set[str]) -> int:
 def _target(to_id: int | None, word: str, group: list[Move]) -> Entity | None:
     if to_id is not None:
         return Entity.objects.filter(pk=to_id).first()
-    existing = Entity.objects.filter(kind="person", key=word).first()
+    kind = group[0].kind
+    existing = Entity.objects.filter(kind=kind, key=word).first()
     if existing is not None:
         return existing
     # as written, alone or in a headline fragment ("Cuba Rouhani": "Rouhani")
@@ -241,14 +244,14 @@ def _target(to_id: int | None, word: str, group: list[Move]) -> Entity | None:
     name = Counter(t for t in tokens if name_key(t) == word).most_common(1)
     name = name[0][0] if name else word.title()
     entity = Entity.objects.create(
-        kind="person",
+        kind=kind,
         name=name[:300],
         key=word,
-        slug=corrections.free_slug("person", name),
-        match_key=word,
+        slug=corrections.free_slug(kind, name),
+        match_key=match_key(kind, name) if kind != "person" else word,
     )
     # A live entity owns its slug: the redirect left when it was emptied would shadow it.
-    EntityRedirect.objects.filter(kind="person", old_slug=entity.slug).delete()
+    EntityRedirect.objects.filter(kind=kind, old_slug=entity.slug).delete()
     return entity
 
 
@@ -279,7 +282,7 @@ def _move(source: Entity, target: Entity, group: list[Move]) -> int:
     Mention.objects.filter(id__in=deleted).delete()
     corrections.articles_changed([m.article_id for m in mentions.values()])
     if mentions:
-        back = len(name_words(target.key)) < 2
+        back = len(name_words(target.key)) < 2 if target.kind == "person" else " " not in target.key
         merge_history.record_moves(
             MergeRecord.Action.SHORT_NAME_BACK if back else MergeRecord.Action.SHORT_NAME,
             source,
@@ -299,7 +302,8 @@ def _reason(back: bool, group: list[Move]) -> str:
             "the person in full"
         )
     if back:
-        return "no article or outlet and period names the person in full as this one-word name"
+        whom = "the person" if group[0].kind == "person" else "the organization"
+        return f"no article or outlet and period names {whom} in full as this one-word name"
     contexts = Counter(m.evidence.get("context") for m in group)
     parts = []
     if contexts["article"]:
