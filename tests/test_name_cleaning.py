@@ -15,14 +15,15 @@ from articles.extraction.readers import read_paths
 from articles.extraction.variants import match_key
 from articles.ingest import import_documents
 from articles.ingest.reconcile.evidence import Evidence, Name, WordCase
-from articles.ingest.reconcile.fragments import fragment_rules
+from articles.ingest.reconcile.fragments import fragment_rules, surname_fragments
 from articles.ingest.reconcile.junk import junk_kinds, junk_names
 from articles.ingest.reconcile.name_evidence import period_of
-from articles.models import Article, Entity, Source
+from articles.models import Article, Entity, MergeRecord, Source
 
 from .conftest import CORPUS
 
 TEHRAN_2019, BBC_2004, HUFFPOST_2022 = period_of(1, 2019), period_of(2, 2004), period_of(3, 2022)
+REUTERS_1987 = period_of(4, 1987)
 
 
 def name(pk: int, kind: str, text: str, articles: int) -> Name:
@@ -68,20 +69,31 @@ def test_headline_fragments_join_the_person_or_name_no_one():
         name(13, "person", "Trump Jr.", 4),  # his son, not two names
     ]
     found = verdicts(fragment_rules(people, evidence(people)))
-    assert found["Zarif U.S."] == ("same", "Zarif")
-    assert found["Zarif Iran"] == ("same", "Zarif")
-    assert found["Sanctioning Zarif"] == ("same", "Zarif")
+    # a surname and stray words: decided article by article (short_names), merged nowhere
+    assert surname_fragments(people, evidence(people)) == {3: "zarif", 4: "zarif", 5: "zarif"}
+    assert not {"Zarif U.S.", "Zarif Iran", "Sanctioning Zarif"} & set(found)
     assert found["Zarif Lavrov"] == ("not_entity", "")
     assert found["Mohammad Javad Zarif Expecting"] == ("same", "Mohammad Javad Zarif")
     assert "Graham Hand" not in found and "B.J. Zarif" not in found
     assert "Trump Jr." not in found
 
 
-def test_a_surname_and_a_stray_word_without_the_surname_alone_becomes_it():
-    people = [ZARIF, name(3, "person", "Zarif U.S.", 37), name(4, "person", "Zarif Iran", 27)]
-    found = verdicts(fragment_rules(people, evidence(people)))
-    assert found["Zarif U.S."] == ("rename", "Zarif")
-    assert found["Zarif Iran"] == ("same", "Zarif U.S.")  # which is renamed "Zarif" first
+def test_a_headline_fragment_never_joins_another_fragment():
+    """ "Cuba Rouhani" once joined "Congratulating Rouhani" (renamed "Rouhani" afterwards),
+    "How Charles" the one-word "Charles": each is now its surname alone, decided per article."""
+    rouhani = name(1, "person", "Hassan Rouhani", 3000)
+    charles = name(2, "person", "Ray Charles", 12)
+    people = [
+        rouhani,
+        charles,
+        name(3, "person", "Congratulating Rouhani", 2),
+        name(4, "person", "Cuba Rouhani", 1),
+        name(5, "person", "How Charles", 1),
+        name(6, "person", "Charles", 40),
+    ]
+    ev = evidence(people)
+    assert fragment_rules(people, ev) == []
+    assert surname_fragments(people, ev) == {3: "rouhani", 4: "rouhani", 5: "charles"}
 
 
 def test_misspellings_short_given_names_and_middle_names_join_where_the_person_is_named():
@@ -221,3 +233,71 @@ def test_resolve_entities_cleans_a_real_archive(client, shared, clean_index):
         Entity.objects.filter(kind="place").values_list("name", flat=True)
     )
     assert not {"Zarif U.S.", "Zarif Iran", "Mohamamd Javad Zarif"} & people
+    # a headline fragment goes, story by story, to the person named in full, never into
+    # another fragment or the surname alone first
+    fragments = MergeRecord.objects.filter(kind="person", name__in=["Zarif U.S.", "Zarif Iran"])
+    assert fragments.exists()
+    assert set(fragments.values_list("entity_name", flat=True)) == {"Mohammad Javad Zarif"}
+
+
+def test_a_middle_initial_for_a_middle_name_joins_where_the_person_is_named():
+    """The demo archive's "George Walker Bush" (one Politico story of George W. Bush's years)
+    and "George HW Bush"; George H. W. Bush is not George W Bush (another middle)."""
+    w = name(1, "person", "George W Bush", 46)
+    walker = name(2, "person", "George Walker Bush", 1)
+    hw, h_w = name(3, "person", "George HW Bush", 3), name(4, "person", "George H. W. Bush", 14)
+    herbert = name(5, "person", "George Herbert Bush", 1)  # named where neither is
+    people = [w, walker, hw, h_w, herbert]
+    periods = {
+        w.id: {HUFFPOST_2022: 40},
+        walker.id: {HUFFPOST_2022: 1},
+        hw.id: {BBC_2004: 3},
+        h_w.id: {BBC_2004: 14},
+        herbert.id: {TEHRAN_2019: 1},
+    }
+    found = verdicts(fragment_rules(people, evidence(people, periods)))
+    assert found["George Walker Bush"] == ("same", "George W Bush")
+    assert found["George HW Bush"] == ("same", "George H. W. Bush")
+    assert "George H. W. Bush" not in found and "George W Bush" not in found
+    assert "George Herbert Bush" not in found
+
+
+def test_a_surname_one_consonant_longer_is_a_misspelling_where_both_are_named():
+    """Reuters 1987 writes both "George Shultz" and "George Schultz" for the Secretary of
+    State; "David Davies" (the FA's) is not "David Davis" (a vowel), "Clarke" not "Clark",
+    "Johnston" (a surname of many) not "Johnson"."""
+    shultz, schultz = name(1, "person", "George Shultz", 5), name(2, "person", "George Schultz", 1)
+    davis, davies = name(3, "person", "David Davis", 6), name(4, "person", "David Davies", 2)
+    clark, clarke = name(5, "person", "Kenneth Clark", 4), name(6, "person", "Kenneth Clarke", 3)
+    elsewhere = name(7, "person", "George Schulttz", 1)  # named where Shultz is not
+    # the corpus's Paul Johnson (7 stories) and Paul Johnston (1): ten other Johnstons
+    johnsons = [name(8, "person", "Paul Johnson", 7), name(9, "person", "Paul Johnston", 1)]
+    johnsons += [name(10 + i, "person", f"{g} Johnston", 2) for i, g in enumerate("ABCD")]
+    people = [shultz, schultz, davis, davies, clark, clarke, elsewhere, *johnsons]
+    periods = {pk: {BBC_2004: 1} for pk in (3, 4, 5, 6, 8, 9)}
+    periods |= {1: {REUTERS_1987: 5}, 2: {REUTERS_1987: 1}, 7: {TEHRAN_2019: 1}}
+    found = verdicts(fragment_rules(people, evidence(people, periods)))
+    assert found == {"George Schultz": ("same", "George Shultz")}
+
+
+def test_a_one_word_person_that_is_a_place_and_no_ones_name_is_the_place():
+    """Tehran Times files "Jenin" (the West Bank city) as a person in a few stories and as a
+    place in more; "Bush" (also a town in Egypt) is George W. Bush's surname, "Assad" has
+    role words beside it ("President Assad"), "Fernandez" is filed as no place."""
+    from articles.ingest.reconcile.rules import kind_rules
+
+    values = [
+        name(1, "person", "Jenin", 3),
+        name(2, "place", "Jenin", 25),
+        name(3, "person", "Bush", 40),
+        name(4, "place", "Bush", 2),
+        name(5, "person", "George W Bush", 900),
+        name(6, "person", "Assad", 30),
+        name(7, "place", "Assad", 40),
+        name(8, "person", "Fernandez", 3),
+    ]
+    ev = evidence(values)
+    ev.roled = {6}
+    found = verdicts(p for p in kind_rules(values, ev) if p.subject.kind == "person")
+    assert found.get("Jenin") == ("kind", "place")
+    assert not {"Bush", "Assad", "Fernandez"} & set(found)

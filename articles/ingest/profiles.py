@@ -87,9 +87,17 @@ class Profile:
         return ""
 
 
+NAMESAKES_SHOWN = 3
+
+
 def describe(kind: str, feature: str, profile: dict) -> str:
-    """The description shown for an entity, from its stored profile."""
+    """The description shown for an entity, from its stored profile. A one-word name its
+    articles leave ambiguous says between whom ("may mean George W Bush or George H. W.
+    Bush")."""
     parts = []
+    namesakes = profile.get("namesakes", ())[:NAMESAKES_SHOWN]
+    if namesakes:
+        parts.append("may mean " + " or ".join(namesakes))
     if kind == "place" and feature:
         parts.append(feature.replace("-", " "))
     roles = [text for text, _ in profile.get("roles", ())]
@@ -130,16 +138,19 @@ def year_runs(years: Iterable[int]) -> str:
 # --- the whole archive (resolve_entities) ----------------------------------------------------
 
 
-def update_all(progress: Callable[[int], None] | None = None) -> int:
+def update_all(
+    progress: Callable[[int], None] | None = None, namesakes: dict[int, list[str]] | None = None
+) -> int:
     """Recompute every entity's profile and description; store those that changed.
 
     Role words are read again only for entities named in two articles or more: one named
-    once keeps what its import read."""
+    once keeps what its import read. ``namesakes``: one-word person -> the people its
+    articles leave it between (reconcile.short_names.namesakes)."""
     profiles: dict[int, Profile] = defaultdict(Profile)
     _count_articles(profiles)
     people = set(Entity.objects.filter(kind="person").values_list("id", flat=True))
     _read_roles(profiles, people, progress)
-    return _store(profiles)
+    return _store(profiles, namesakes or {})
 
 
 def _count_articles(profiles: dict[int, Profile]) -> None:
@@ -183,7 +194,7 @@ def _read_roles(profiles: dict[int, Profile], people: set[int], progress) -> Non
 STORE_CHUNK = 2000  # entities compared and written at a time
 
 
-def _store(profiles: dict[int, Profile]) -> int:
+def _store(profiles: dict[int, Profile], namesakes: dict[int, list[str]]) -> int:
     ids = list(Entity.objects.order_by("id").values_list("id", flat=True))
     changed = 0
     for start in range(0, len(ids), STORE_CHUNK):
@@ -195,6 +206,8 @@ def _store(profiles: dict[int, Profile]) -> int:
             profile = profiles.get(pk)
             own = country if kind == "place" else ""
             data = profile.as_json(kind, own, (stored or {}).get("roles")) if profile else {}
+            if data and namesakes.get(pk):
+                data["namesakes"] = namesakes[pk]
             text = describe(kind, feature, data) if data else ""
             if (text, data) != (description, stored):
                 batch.append(Entity(pk=pk, description=text, profile=data))

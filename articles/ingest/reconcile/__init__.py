@@ -23,6 +23,7 @@ from ...models import Article
 from .. import profiles
 from . import apply, evidence, org_short_names, outlets, rules, short_names
 from .curated import curated
+from .fragments import surname_fragments
 
 
 @dataclass
@@ -66,9 +67,10 @@ def resolve_archive(
         evidence.store_match_keys(ev)  # imports match new names by the stored keys
     lap("reading the archive")
     plan = apply.make_plan(rules.propose(ev, curated()), ev.decisions, ev.names)
+    fragments = surname_fragments([n for n in ev.names.values() if n.articles], ev)
     lap("deciding")
     if dry_run:
-        moves = short_names.plan_moves(curated()) + org_short_names.plan_moves(curated())
+        moves = short_names.plan_moves(curated(), fragments) + org_short_names.plan_moves(curated())
         lap("short names")
         return Outcome(plan, moves, seconds=seconds)
     started = timezone.now()
@@ -83,7 +85,8 @@ def resolve_archive(
     )
     apply.record(plan)
     lap("carrying out")
-    moves = short_names.plan_moves(curated())
+    between: dict = {}
+    moves = short_names.plan_moves(curated(), fragments, between)
     report.reassigned = short_names.carry_out(moves, progress=tick("short names", len(moves)))
     report.dropped += short_names.drop_given_names(short_names.kept_words(curated()))
     org_moves = org_short_names.plan_moves(curated())
@@ -92,6 +95,8 @@ def resolve_archive(
     )
     moves += org_moves
     lap("short names")
-    report.described = profiles.update_all(progress=tick("descriptions", total_articles))
+    report.described = profiles.update_all(
+        progress=tick("descriptions", total_articles), namesakes=short_names.namesakes(between)
+    )
     lap("descriptions")
     return Outcome(plan, moves, report, seconds)

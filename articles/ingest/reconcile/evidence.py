@@ -82,6 +82,8 @@ class Evidence:
     vessels: Counter = field(default_factory=Counter)
     # person id -> articles naming them, by period (outlet and year; name_evidence.Period)
     periods: dict[int, Counter] = field(default_factory=dict)
+    # one-word people the archive writes role words beside ("President Assad"): people
+    roled: set[int] = field(default_factory=set)
 
     def by_key(self) -> dict[tuple[str, str], Name]:
         return {(n.kind, n.key): n for n in self.names.values()}
@@ -99,7 +101,14 @@ def load(progress: Callable[[int], None] | None = None) -> Evidence:
     places = _place_countries(names)
     ev = Evidence(names, aliases, case, acronyms, expansions, decisions, places, stale, vessels)
     ev.periods = _person_periods()
+    ev.roled = _roled_one_word_people()
     return ev
+
+
+def _roled_one_word_people() -> set[int]:
+    """One-word people whose stored description has role words (the last run's profiles)."""
+    rows = Entity.objects.filter(kind="person").exclude(key__contains=" ")
+    return {pk for pk, profile in rows.values_list("id", "profile") if (profile or {}).get("roles")}
 
 
 def undated_ranks() -> UndatedRanks:
@@ -275,6 +284,7 @@ class ShortMention:
     form: str  # as written
     on_full: bool
     also: tuple[Period, ...] = ()  # periods an undated article may be from
+    fragment: bool = False  # on a headline fragment of the word ("Cuba Rouhani")
 
 
 @dataclass
@@ -297,14 +307,18 @@ def one_of_its_words(forms: list[str], key: str, ends: tuple[str, str] | None) -
 
 
 def person_names(
-    decided: set[tuple[str, int]] = frozenset(), curated: dict[str, set[str]] | None = None
+    decided: set[tuple[str, int]] = frozenset(),
+    curated: dict[str, set[str]] | None = None,
+    fragments: dict[int, str] | None = None,
 ) -> PersonNames:
     """Every person mention, read once: who is named in full where, and every one-word name.
 
     ``decided``: (word, person id) pairs the curated table or an editor settled; their
     one-word mentions stay where they are. ``curated``: person key -> other names of theirs
-    that name them in full ("Imam Khomeini").
+    that name them in full ("Imam Khomeini"). ``fragments``: person id -> the surname a
+    headline fragment is of ("Cuba Rouhani": rouhani); their mentions are that word alone.
     """
+    fragments = fragments or {}
     ranks = undated_ranks()
     ev = NameEvidence()
     one_word: dict[int, str] = {}  # bare one-word names ("Zarif", not "Mr Zarif")
@@ -313,6 +327,8 @@ def person_names(
     keys: dict[int, str] = {}
     for pk, name, key in Entity.objects.filter(kind="person").values_list("id", "name", "key"):
         keys[pk] = key
+        if pk in fragments:
+            continue  # no one's full name
         if (curated or {}).get(key):
             in_full[pk] = (name, curated[key])
         if ev.person(pk, name):
@@ -337,7 +353,10 @@ def person_names(
         chunk_size=10_000
     ):
         period = ranks.period(article_id, source_id, published.year if published else 0)
-        if entity_id in titled:
+        fragment = entity_id in fragments
+        if fragment:
+            word, on_full = fragments[entity_id], False
+        elif entity_id in titled:
             # "Hajj Qassem": its one-word mentions ("Hajj", the pilgrimage, given to it by an
             # older release) are decided afresh, the rest name someone by a title
             word = short_word(forms)
@@ -360,11 +379,16 @@ def person_names(
                 continue
         if origin == Mention.Origin.EDITOR:
             continue
+        ev.alone_in[article_id].update(
+            w for w in (name_key(f) for f in forms if isinstance(f, str)) if w and " " not in w
+        )
         form = next((f for f in forms if isinstance(f, str) and f.strip()), word)
         year = published.year if published else 0
         also = ranks.undated_also(source_id, year)
         short.append(
-            ShortMention(mention_id, entity_id, word, article_id, period, form, on_full, also)
+            ShortMention(
+                mention_id, entity_id, word, article_id, period, form, on_full, also, fragment
+            )
         )
     outlets = dict(Source.objects.values_list("id", "name"))
     return PersonNames(ev, short, outlets)

@@ -2,10 +2,12 @@
 
 - a full name and a stray word ("Mohammad Javad Zarif Expecting"): the person;
 - a surname and stray words, as headlines without their punctuation run them together
-  ("Zarif U.S.", "Zarif Iran", "Sanctioning Zarif", "Zarif We"): the surname alone, which
-  short_names then gives, article by article, to the person its context names; two
-  surnames run together ("Zarif Lavrov", "Rouhani Zarif") name no one entity;
-- a misspelling ("Mohamamd Javad Zarif"), a short given name ("Mike Pompeo" / "Michael
+  ("Zarif U.S.", "Zarif Iran", "Sanctioning Zarif", "Zarif We"): not merged into another
+  value; short_names gives each article's mention to the person that article's context
+  names in full, else to the surname alone (surname_fragments); two surnames run together
+  ("Zarif Lavrov", "Rouhani Zarif") name no one entity;
+- a misspelling ("Mohamamd Javad Zarif", "George Schultz"), a middle initial for a middle
+  name ("George Walker Bush" / "George W Bush"), a short given name ("Mike Pompeo" / "Michael
   Pompeo"), a middle name left out ("Mohammad Zarif"): the person, when the variant is named
   in the same outlets and periods as the person (Michael Johnson the sprinter of BBC 2004 is
   not Mike Johnson of HuffPost 2023).
@@ -24,17 +26,31 @@ from ...extraction.places import demonym_country, gazetteer
 from ...extraction.variants import HYPOCORISMS, full_given_name, person_words
 from ...extraction.wordlists import given_names
 from .evidence import Evidence, Name
-from .proposals import NOT_ENTITY, RENAME, SAME, Proposal
+from .name_evidence import HEADLINE_WORDS
+from .proposals import NOT_ENTITY, SAME, Proposal
 
 WELL_KNOWN = 10  # articles naming a person in full, to be what a fragment means
 FOLD = 5  # a misspelling is named this many times less than the person
 SHARED_PERIODS = 0.5  # of the variant's articles, in periods that also name the person
 NAMED_WHERE = 0.8  # ... for another given name or a middle name, in periods naming them twice
 FAMOUS = 50  # articles: a surname run into another name makes two names, not a stray word
+RARE_SPELLING = 3  # a surname one consonant apart: the other spelling this many times as named
+SURNAME_BEARERS = 3  # ... and the rare spelling the surname of no more people than this
 _TOKENS = re.compile(r"\s+|(?<=[a-z])-(?=[A-Z])")  # "Zarif-Borrell" is two names
 
 
 def fragment_rules(names: list[Name], ev: Evidence) -> list[Proposal]:
+    return _scan(names, ev)[0]
+
+
+def surname_fragments(names: list[Name], ev: Evidence) -> dict[int, str]:
+    """Person id -> the surname a headline ran stray words into ("Cuba Rouhani": rouhani).
+    Not merged here: short_names gives each of their articles to the person the article's
+    context names in full, or to the surname alone, never to another fragment."""
+    return _scan(names, ev)[1]
+
+
+def _scan(names: list[Name], ev: Evidence) -> tuple[list[Proposal], dict[int, str]]:
     people = [n for n in names if n.kind == "person" and len(_words(n)) >= 2]
     # well-known people with a real name ("Zarif Iran", in 27 headlines, is no one's name)
     known = {
@@ -45,29 +61,27 @@ def fragment_rules(names: list[Name], ev: Evidence) -> list[Proposal]:
     surnames: dict[str, list[Name]] = defaultdict(list)
     for person in known.values():
         surnames[surname(_key(person))].append(person)  # "Trump" of "Donald Trump Jr."
-    # every stored one-word name, even one no article names now (a rename would collide)
-    one_word = {n.key: n for n in ev.names.values() if n.kind == "person" and " " not in n.key}
     # a word some known person is called by first is a given name ("Abbas", "Paul", "Ali"),
     # whoever else has it as a surname
     firsts = {_words(p)[0] for p in known.values()} | _given()
     famous = {w for w, people in surnames.items() if max(p.articles for p in people) >= FAMOUS}
     but_one = _but_one_index(known)
     out = []
-    renamed: dict[str, Name] = {}  # surname -> the fragment renamed to it this run
+    fragments: dict[int, str] = {}
     for name in people:
         if _key(name) in known:
             continue
         proposal = _misspelt(name, but_one, ev)  # "Qassemi Soleimani": a typo, not two names
-        proposal = proposal or _stray_words(name, known, surnames, one_word, firsts, famous)
-        if proposal is not None and proposal.verdict == RENAME:
-            first = renamed.setdefault(name_key(proposal.rename), name)
-            if first is not name:  # "Zarif Iran" joins "Zarif U.S.", renamed "Zarif"
-                proposal = Proposal(SAME, name, first, score=proposal.score, reason=proposal.reason)
-        if proposal is not None:
+        proposal = proposal or _stray_words(name, known, surnames, firsts, famous)
+        if isinstance(proposal, str):
+            fragments[name.id] = proposal
+        elif proposal is not None:
             out.append(proposal)
     out += _given_name_forms(people, known, ev)
     out += _middle_name_left_out(people, known, ev)
-    return out
+    out += _middle_initial_for_name(people, ev)
+    out += _surname_one_letter_apart(people, ev)
+    return out, fragments
 
 
 def _words(name: Name) -> list[str]:
@@ -82,7 +96,8 @@ def _tokens(name: Name) -> list[str]:
     return [t for t in _TOKENS.split(name.name) if t]
 
 
-def _stray_words(name: Name, known, surnames, one_word, firsts, famous) -> Proposal | None:
+def _stray_words(name: Name, known, surnames, firsts, famous) -> Proposal | str | None:
+    """A proposal, or the surname a fragment is of (decided article by article)."""
     tokens = _tokens(name)
     keys = [name_key(t) for t in tokens]
     if len(tokens) < 2 or not all(keys) or any(k in ORG_PLACE_WORDS for k in keys):
@@ -120,28 +135,12 @@ def _stray_words(name: Name, known, surnames, one_word, firsts, famous) -> Propo
             if word in famous:
                 return _two_names(name)  # "Rouhani Merkel", "Zarif Lavrov"
             continue
-        alone = one_word.get(word)
-        shown = _as_written(surnames[word][0].name, word)
-        reason = "a surname and a stray word"
-        if alone is not None:
-            return Proposal(SAME, name, alone, score=0.9, reason=reason)
-        return Proposal(RENAME, name, rename=shown, score=0.9, reason=reason)
+        return word
     return None
 
 
 def _two_names(name: Name) -> Proposal:
     return Proposal(NOT_ENTITY, name, score=0.9, reason="two names run together")
-
-
-# Words headlines run into a name once their punctuation is gone ("Zarif: We ...").
-HEADLINE_WORDS = frozenset(
-    """we there here this that these those it he she they you i our their his her its a an
-    the and but or because does do did is are was were has have had will would should can
-    could may might must not no yes why how what when where who whom which watch says said
-    say tells told asks asked meets met calls called urges urged warns warned slams slammed
-    visits visited vows vowed rejects rejected denies denied hails hailed blasts blasted
-    among amid after before over against with without between on in at to from by for of""".split()
-)
 
 
 def _stray(token: str, where: str) -> bool:
@@ -164,13 +163,6 @@ def _stray(token: str, where: str) -> bool:
 @lru_cache(maxsize=1)
 def _given() -> frozenset[str]:
     return frozenset(n.lower() for n in given_names())
-
-
-def _as_written(full: str, word: str) -> str:
-    for token in full.split():
-        if name_key(token) == word:
-            return token
-    return word.title()
 
 
 # --- variants named in the person's own outlets and periods --------------------------------
@@ -284,4 +276,77 @@ def _middle_name_left_out(people: list[Name], known: dict[str, Name], ev: Eviden
             wanted = [p for p in wanted if len(_words(p)) == 2]
         if len(wanted) == 1 and _named_where(name, wanted[0], ev):
             out.append(Proposal(SAME, name, wanted[0], score=0.9, reason="a middle name"))
+    return out
+
+
+def _middles(name: Name) -> list[str]:
+    """A person's middle words, initials written together split ("George HW Bush": h, w)."""
+    tokens = [t for t in name.name.replace(".", ". ").split() if name_key(t)]
+    words = _words(name)
+    if len(tokens) != len(words):  # an honorific or suffix dropped: take the folded words
+        return words[1:-1]
+    out = []
+    for token, word in zip(tokens[1:-1], words[1:-1], strict=True):
+        letters = token.replace(".", "")
+        out += list(word) if letters.isupper() and 2 <= len(letters) <= 3 else [word]
+    return out
+
+
+def _same_middles(a: list[str], b: list[str]) -> bool:
+    """Middle names that agree, an initial standing for a name ("W", "Walker")."""
+    return len(a) == len(b) and all(
+        x == y or (min(len(x), len(y)) == 1 and x[0] == y[0]) for x, y in zip(a, b, strict=True)
+    )
+
+
+def _middle_initial_for_name(people: list[Name], ev: Evidence) -> list[Proposal]:
+    """ "George Walker Bush" is George W Bush, and "George HW Bush" George H. W. Bush: the
+    same given name and surname, the middle initials agreeing with the middle names, the one
+    person of that name the less named one could be, named where that person is."""
+    ends: dict[tuple[str, str], list[Name]] = defaultdict(list)
+    for person in people:
+        words = _words(person)
+        if len(words) >= 3:
+            ends[(words[0], words[-1])].append(person)
+    out = []
+    for group in ends.values():
+        for name in group:
+            mine = _middles(name)
+            agree = [p for p in group if p.id != name.id and _same_middles(mine, _middles(p))]
+            if len(agree) != 1 or agree[0].articles <= name.articles:
+                continue
+            person = agree[0]
+            if _named_where(name, person, ev):
+                out.append(Proposal(SAME, name, person, score=0.9, reason="a middle initial"))
+    return out
+
+
+def _surname_one_letter_apart(people: list[Name], ev: Evidence) -> list[Proposal]:
+    """ "George Schultz" is George Shultz: the same given names, a surname of five letters or
+    more with one consonant more inside it (not a changed letter: Salari is not Salami; not
+    a vowel: Davies and Davis; not at its end: Clark and Clarke are two families), the one
+    spelling rare beside the other and a surname of few others (Paul Johnston is not Paul
+    Johnson: the archive names ten other Johnstons), named in the same outlets and periods."""
+    by_rest: dict[tuple, list[tuple[str, Name]]] = defaultdict(list)
+    bearers: Counter = Counter()  # surname -> people of that surname
+    for person in people:
+        words = _words(person)
+        last = words[-1]
+        bearers[last] += 1
+        if len(last) < 5:
+            continue
+        for i in range(1, len(last) - 1):  # the surname without one inner consonant
+            if last[i] in VOWELS:
+                continue  # "Davies" and "Davis" are two families
+            by_rest[(*words[:-1], last[:i] + last[i + 1 :])].append((last, person))
+    out = []
+    for shorter in people:
+        for _, longer in by_rest.get(tuple(_words(shorter)), ()):
+            name, target = sorted((shorter, longer), key=lambda n: (n.articles, -n.id))
+            if (
+                target.articles >= RARE_SPELLING * name.articles
+                and bearers[_words(name)[-1]] <= SURNAME_BEARERS
+                and shared_periods(name, target, ev) >= SHARED_PERIODS
+            ):
+                out.append(Proposal(SAME, name, target, score=0.9, reason="a misspelling"))
     return out

@@ -10,8 +10,9 @@ one full name; across documents it is many-to-many):
    A first name needs more, since few are called by it: the outlet must also write it alone
    for them ("Hillary" in HuffPost 2016; not "Mike" for Mike Pompeo in Tehran Times).
 
-Only people with a real name qualify: person-shaped ("Mike Leigh") or named in full in
-WELL_KNOWN articles ("Qassem Soleimani"), not the tagger's "Trump Iran" or "Obama White
+Only people with a real name qualify: person-shaped ("Mike Leigh", "Bashar al-Assad"), made
+of name words and named in full in MIN_NAMED articles ("Ariel Sharon"), or named in full in
+WELL_KNOWN articles ("Qassem Soleimani"); not the tagger's "Trump Iran" or "Obama White
 House".
 
 Never across outlets or decades: "Mike" in BBC sport is nobody's when the BBC never names
@@ -22,14 +23,17 @@ side of it in archive order (an outlet's feed arrives in order).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ...extraction.headlines import common_words
 from ...extraction.names import name_key
-from ...extraction.person_names import person_shaped
+from ...extraction.person_names import ORG_PLACE_WORDS, person_shaped
+from ...extraction.places import demonym_country, gazetteer
 from ...extraction.variants import person_words
 
 HALF_WINDOW = 500  # an undated article's period: its outlet's undated articles this near
@@ -141,6 +145,59 @@ def short_word(forms: Iterable[str]) -> str:
     return ""
 
 
+# Words headlines run into a name once their punctuation is gone ("Zarif: We ...").
+HEADLINE_WORDS = frozenset(
+    """we there here this that these those it he she they you i our their his her its a an
+    the and but or because does do did is are was were has have had will would should can
+    could may might must not no yes why how what when where who whom which watch says said
+    say tells told asks asked meets met calls called urges urged warns warned slams slammed
+    visits visited vows vowed rejects rejected denies denied hails hailed blasts blasted
+    among amid after before over against with without between on in at to from by for of
+    dear""".split()
+)
+
+
+# "Bashar al-Assad", "Abu Muhammad al-Adnani", "Hamdan bin Zayed al-Nahyan": a given name or
+# a kunya, then a family name with its article (the given-name list knows few Arabic names)
+_GIVEN = re.compile(r"^[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*$")
+_FAMILY = re.compile(r"^(?:[Aa]l|[Ee]l)[-‑][A-Z][a-z]+(?:-[A-Z][a-z]+)*$")
+_JOINING = frozenset({"bin", "ibn", "bint", "abu", "al", "el"})
+
+
+def family_name_shaped(name: str) -> bool:
+    """Could this be a full name ending in a family name with its article ("Bashar
+    al-Assad")? Not when a word of it is no name's ("Syria al-Assad", "Says al-Assad":
+    headline fragments; name_like)."""
+    tokens = name.split()
+    if not tokens or _FAMILY.match(tokens[-1]) is None or not name_like(name):
+        return False
+    places = (gazetteer().lookup(t) for t in tokens[:-1])
+    return not any(p is not None and p.population >= 100_000 for p in places)  # "Damascus"
+
+
+def name_like(name: str) -> bool:
+    """Capitalized name words only ("Ariel Sharon", "Abu Muhammad al-Adnani"), none of them a
+    country, region or nationality, an ordinary word, a headline's word or an organization's
+    or a place's word ("Trump Iran", "Obama White House", "Slams Trump" are not)."""
+    tokens = name.split()
+    if not 2 <= len(tokens) <= 5 or tokens[0].lower() in _JOINING - {"abu"}:
+        return False
+    if tokens[-1].lower() in _JOINING:
+        return False
+    for token in tokens:
+        low = token.lower()
+        if low in _JOINING or _FAMILY.match(token):
+            continue
+        if not _GIVEN.match(token) or low in common_words() or low in HEADLINE_WORDS:
+            return False
+        if low in ORG_PLACE_WORDS or demonym_country(low):
+            return False
+        place = gazetteer().lookup(token)
+        if place is not None and place.feature != "city":
+            return False  # a country, a state, a region: "Trump Iran"
+    return True
+
+
 @dataclass(frozen=True)
 class Choice:
     person: int | None
@@ -157,9 +214,13 @@ class NameEvidence:
     by_word: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     ends: dict[int, tuple[str, str]] = field(default_factory=dict)  # person -> first, last
     shaped: set[int] = field(default_factory=set)  # people whose name is person-shaped
+    name_like: set[int] = field(default_factory=set)  # ... or made of name words (name_like)
     # word -> period -> articles naming someone by a title and that word ("Imam Hussein"):
     # a person never named in full, whom the word alone may mean too
     titled: dict[str, Periods] = field(default_factory=lambda: defaultdict(Periods))
+    # article -> the one-word names written in it ("Saddam" and "Hussein"): the other word of
+    # a namesake's name, written alone in the same article, says which one it means
+    alone_in: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def person(self, person_id: int, name: str) -> bool:
         """Note a person named in full (two words or more); False for a one-word name."""
@@ -169,8 +230,10 @@ class NameEvidence:
         self.ends[person_id] = (words[0], words[-1])
         self.by_word[words[0]].add(person_id)
         self.by_word[words[-1]].add(person_id)
-        if person_shaped(name.split()):
+        if person_shaped(name.split()) or family_name_shaped(name):
             self.shaped.add(person_id)
+        elif name_like(name):
+            self.name_like.add(person_id)
         return True
 
     def titled_name(self, name: str, period: Period) -> None:
@@ -179,10 +242,17 @@ class NameEvidence:
         if len(words) == 1 and words[0] != name_key(name):
             self.titled[words[0]][period] += 1
 
+    def is_surname(self, word: str) -> bool:
+        """The last word of someone qualified ("trump" of Donald Trump)."""
+        return any(
+            self.ends[p][-1] == word and self.qualified(p) for p in self.by_word.get(word, ())
+        )
+
     def qualified(self, person_id: int) -> bool:
         if person_id in self.shaped:
             return True
-        return sum(self.named.get(person_id, Counter()).values()) >= WELL_KNOWN
+        named = sum(self.named.get(person_id, Counter()).values())
+        return named >= WELL_KNOWN or (person_id in self.name_like and named >= MIN_NAMED)
 
     def mention(self, person_id: int, forms: list[str], article_id: int, period: Period) -> bool:
         """One article's mention of a person named in full; False when every form is one
@@ -223,19 +293,38 @@ class NameEvidence:
     ) -> Choice:
         everyone = self.by_word.get(word, set()) - set(refused)
         candidates = {p for p in everyone if self.qualified(p)}
-        if not candidates:
+        # in its own article, a name of name words named once is enough for its surname
+        # ("Dezer" beside "Gil Dezer"; not "Trump" beside a headline's "Trump Grifts")
+        local = candidates | {
+            p
+            for p in everyone & self.name_like
+            if word == self.ends[p][-1] and not self.is_surname(self.ends[p][0])
+        }
+        if not local:
             return Choice(None, {})
-        here = candidates & self.in_article.get(article_id, set())
+        here = local & self.in_article.get(article_id, set())
         if len(here) == 1:
             return Choice(next(iter(here)), {"context": "article"})
         if here:
-            return Choice(None, {"context": "article", "ambiguous": len(here)})
+            return Choice(
+                None, {"context": "article", "ambiguous": len(here), "between": sorted(here)}
+            )
 
         def count(counts: Periods | None) -> int:
             return sum(counts.around(period) for period in periods) if counts else 0
 
         ranked = sorted(((count(self.named[p]), p) for p in everyone), key=lambda x: (-x[0], x[1]))
         named, best = ranked[0]
+        if not candidates:
+            return Choice(None, {})
+        partly = self._other_word_written(word, article_id, candidates)
+        if len(partly) == 1:
+            # named in full in the period too, and not dwarfed there by a namesake (a tagging
+            # slip "Hillary Clinton-Donald Trump" does not take "Trump" beside "Hillary")
+            ((person, other),) = partly.items()
+            here_named = count(self.named.get(person))
+            if here_named and FOLD * here_named >= named:
+                return Choice(person, {"context": "article", "also_written": other})
         runner_up = ranked[1][0] if len(ranked) > 1 else 0
         titled = count(self.titled.get(word))
         uses = count(self.uses.get((word, best)))
@@ -250,4 +339,21 @@ class NameEvidence:
             and (not given_name or (uses >= MIN_USES and uses >= MIN_USE_SHARE * named))
         ):
             return Choice(best, evidence)
+        if best in candidates and named >= MIN_NAMED and runner_up:
+            # namesakes the period names ("Bush": George W. and George H. W.)
+            evidence["between"] = [p for n, p in ranked[:3] if n and p in candidates]
         return Choice(None, evidence)
+
+    def _other_word_written(
+        self, word: str, article_id: int, candidates: set[int]
+    ) -> dict[int, str]:
+        """Namesakes whose other name word the article also writes alone ("Saddam" beside
+        "Hussein"): person -> that word."""
+        written = self.alone_in.get(article_id, set()) - {word}
+        out = {}
+        for person in candidates:
+            first, last = self.ends[person]
+            other = first if word == last else last if word == first else ""
+            if other and other in written:
+                out[person] = other
+        return out

@@ -33,6 +33,7 @@ from ...extraction.person_names import person_shaped
 from ...extraction.place_names import SINGLE_COUNTRY_PLACES
 from ...extraction.places import NAMED_FEATURES, gazetteer
 from ...extraction.variants import ORG_FORMS, PERSON_PREFIXES, acronym_key, initials, org_words
+from ...extraction.wordlists import given_names
 from . import org_short_names
 from .curated import Curated
 from .evidence import Evidence, Name
@@ -196,12 +197,14 @@ def kind_rules(names: list[Name], ev: Evidence) -> list[Proposal]:
     by_key = ev.by_key()
     people = {n.key: n for n in names if n.kind == "person" and " " in n.key}
     parts = _name_parts(names)
+    every_part = {w for key in people for w in (key.split()[0], key.split()[-1])}
     out = []
     for name in names:
         if name.edited:
             continue
         proposal = (
             _person_of_another_kind(name, parts)
+            or _place_named_as_no_one(name, every_part, ev.roled, by_key)
             if name.kind == "person"
             else _title_glued_to_person(name, people)
         )
@@ -225,6 +228,34 @@ def _person_of_another_kind(name: Name, parts: set[str]) -> Proposal | None:
     if place is not None and place.feature in (*NAMED_FEATURES, "continent"):
         return Proposal(KIND, name, kind="place", score=0.9, reason=f"a {place.feature}")
     return None
+
+
+def _place_named_as_no_one(
+    name: Name, name_parts: set[str], roled: set[int], by_key
+) -> Proposal | None:
+    """ "Jenin" the person: one word the gazetteer knows as a place and the archive files as
+    a place more often, that is no word of any person's name the archive writes in full, no
+    given name, and that no role word is written beside ("President Assad" would be): the
+    place. Not "Bush" (a city in Egypt, and George W. Bush's surname), "Chelsea" (Chelsea
+    Clinton) or "Fernandez" (a surname and a town, never filed as a place)."""
+    key = name.key
+    if " " in key or not key.isalpha() or key in name_parts or name.id in roled:
+        return None
+    if key in _given_name_keys() or key in common_words():
+        return None
+    as_place = by_key.get(("place", key))
+    if as_place is None or as_place.articles < name.articles:
+        return None
+    place = gazetteer().lookup(name.name)
+    if place is None:
+        return None
+    reason = f"a {place.feature} named as no one"
+    return Proposal(KIND, name, kind="place", score=0.9, reason=reason)
+
+
+@lru_cache(maxsize=1)
+def _given_name_keys() -> frozenset[str]:
+    return frozenset(n.lower() for n in given_names())
 
 
 def _title_glued_to_person(name: Name, people: dict[str, Name]) -> Proposal | None:

@@ -3,7 +3,9 @@ article means where the evidence is in that article's context (reconcile.name_ev
 and taken back where an earlier run or import gave it without that evidence.
 
 Every run decides every one-word mention afresh, so a rule made stricter repairs what was
-merged before: "Mike" in BBC sport stories goes back to "Mike", off Mike Pompeo. Each move
+merged before: "Mike" in BBC sport stories goes back to "Mike", off Mike Pompeo. A headline
+fragment ("Cuba Rouhani") is its surname alone here: each of its articles goes to the person
+the article's context names in full, else to the surname's own value. Each move
 is written down with its evidence and articles (a MergeRecord), which the person's admin
 page lists and an editor can undo. Names the curated table or an editor settled stay.
 """
@@ -37,6 +39,7 @@ class Move:
     word: str
     form: str
     evidence: dict
+    fragment: bool = False  # from a headline fragment of the word ("Cuba Rouhani")
     kind: str = "person"  # of the one-word name's own entity (org_short_names: organization)
 
 
@@ -69,10 +72,38 @@ def settled_pairs(cur: Curated) -> tuple[set[tuple[str, int]], dict[str, set[int
     return decided, refused, kept
 
 
-def plan_moves(cur: Curated) -> list[Move]:
+def plan_moves(
+    cur: Curated, fragments: dict[int, str] | None = None, namesakes: dict | None = None
+) -> list[Move]:
+    """``fragments``: person id -> the surname a headline fragment is of
+    (reconcile.fragments.surname_fragments). ``namesakes``, when given, hears for each word
+    the people its undecided articles were between (word -> Counter of person ids)."""
     decided, refused, kept = settled_pairs(cur)
-    names = person_names(decided, curated_names(cur))
-    return decide(names, refused, kept)
+    names = person_names(decided, curated_names(cur), fragments)
+    return decide(names, refused, kept, namesakes)
+
+
+NAMESAKE_SHARE = 0.2  # of a word's undecided articles, between a person and others
+
+
+def namesakes(between: dict[str, Counter]) -> dict[int, list[str]]:
+    """One-word person entity -> the full names its undecided articles were between, most
+    often first ("Bush": George W Bush, George H. W. Bush), for its description."""
+    words = {w: c for w, c in between.items() if c}
+    entities = dict(
+        Entity.objects.filter(kind="person", key__in=list(words)).values_list("key", "id")
+    )
+    people = {c for counts in words.values() for c in counts}
+    names = dict(Entity.objects.filter(pk__in=people).values_list("id", "name"))
+    out = {}
+    for word, counts in words.items():
+        total = counts.total()
+        shown = [
+            names[p] for p, n in counts.most_common() if p in names and n >= NAMESAKE_SHARE * total
+        ]
+        if word in entities and len(shown) >= 2:
+            out[entities[word]] = shown
+    return out
 
 
 def curated_names(cur: Curated) -> dict[str, set[str]]:
@@ -92,10 +123,21 @@ def kept_words(cur: Curated) -> set[str]:
     return settled_pairs(cur)[2]
 
 
-def decide(names: PersonNames, refused: dict[str, set[int]], kept: set[str]) -> list[Move]:
+def decide(
+    names: PersonNames,
+    refused: dict[str, set[int]],
+    kept: set[str],
+    namesakes: dict | None = None,
+) -> list[Move]:
     moves = []
     for sm in names.short:
         if not sm.on_full and sm.word in kept:
+            if sm.fragment:  # to the one-word name an editor kept
+                moves.append(
+                    Move(
+                        sm.mention_id, sm.entity_id, sm.article_id, None, sm.word, sm.form, {}, True
+                    )
+                )
             continue
         choice = names.evidence.choose(
             sm.word, sm.article_id, sm.period, refused=refused.get(sm.word, ()), also=sm.also
@@ -108,7 +150,9 @@ def decide(names: PersonNames, refused: dict[str, set[int]], kept: set[str]) -> 
                 evidence["period"] += f" (its dated articles: {years})"
         if sm.on_full and choice.person == sm.entity_id:
             continue
-        if not sm.on_full and choice.person is None:
+        if choice.person is None and namesakes is not None and choice.evidence.get("between"):
+            namesakes.setdefault(sm.word, Counter()).update(choice.evidence["between"])
+        if not sm.on_full and not sm.fragment and choice.person is None:
             continue
         moves.append(
             Move(
@@ -119,6 +163,7 @@ def decide(names: PersonNames, refused: dict[str, set[int]], kept: set[str]) -> 
                 sm.word,
                 sm.form,
                 evidence,
+                sm.fragment,
             )
         )
     return moves
@@ -126,7 +171,7 @@ def decide(names: PersonNames, refused: dict[str, set[int]], kept: set[str]) -> 
 
 def carry_out(moves: list[Move], progress: Callable[[int], None] | None = None) -> int:
     """Move each mention (one transaction per name and person), write each group down
-    (MergeRecord) and retire one-word names left with no mention."""
+    (MergeRecord) and retire one-word names and headline fragments left with no mention."""
     groups: dict[tuple[int, int | None, str], list[Move]] = defaultdict(list)
     for move in moves:
         groups[(move.from_id, move.to_id, move.word if move.to_id is None else "")].append(move)
@@ -140,13 +185,14 @@ def carry_out(moves: list[Move], progress: Callable[[int], None] | None = None) 
                 if source is None or target is None:
                     continue
                 done += _move(source, target, group)
-                if to_id is not None:
-                    emptied[from_id][to_id] += len(group)
+                if to_id is not None or group[0].fragment:
+                    emptied[from_id][target.pk] += len(group)
             if progress:
                 progress(len(group))
+        fragments = {m.from_id for m in moves if m.fragment}
         for short_id, into in emptied.items():
             with transaction.atomic():
-                _retire_if_empty(short_id, into)
+                _retire_if_empty(short_id, into, fragment=short_id in fragments)
     return done
 
 
@@ -193,7 +239,9 @@ def _target(to_id: int | None, word: str, group: list[Move]) -> Entity | None:
     existing = Entity.objects.filter(kind=kind, key=word).first()
     if existing is not None:
         return existing
-    name = Counter(m.form for m in group if name_key(m.form) == word).most_common(1)
+    # as written, alone or in a headline fragment ("Cuba Rouhani": "Rouhani")
+    tokens = (t for m in group for t in (m.form, *m.form.split()))
+    name = Counter(t for t in tokens if name_key(t) == word).most_common(1)
     name = name[0][0] if name else word.title()
     entity = Entity.objects.create(
         kind=kind,
@@ -248,6 +296,11 @@ def _move(source: Entity, target: Entity, group: list[Move]) -> int:
 
 
 def _reason(back: bool, group: list[Move]) -> str:
+    if back and group[0].fragment:
+        return (
+            "a surname and stray words of a headline; no article or outlet and period names "
+            "the person in full"
+        )
     if back:
         whom = "the person" if group[0].kind == "person" else "the organization"
         return f"no article or outlet and period names {whom} in full as this one-word name"
@@ -280,9 +333,9 @@ def _summary(group: list[Move]) -> dict:
     }
 
 
-def _retire_if_empty(short_id: int, into: Counter) -> None:
+def _retire_if_empty(short_id: int, into: Counter, *, fragment: bool = False) -> None:
     short = Entity.objects.filter(pk=short_id).first()
-    if short is None or len(name_words(short.key)) != 1:
+    if short is None or (len(name_words(short.key)) != 1 and not fragment):
         return
     if Mention.objects.filter(entity_id=short_id).exists():
         return
