@@ -134,6 +134,41 @@ def test_a_stricter_rule_takes_back_an_organizations_short_form_and_says_why(
 
 
 @pytestmark_db
+def test_one_run_settles_the_short_forms_it_takes_back(shared, clean_index):
+    """Five BBC politics stories writing "the Commission" alone, none naming the Law
+    Commission. Taken back, "Commission" is a one-word organization again, which is no name
+    ("a kind of organization"): the same run drops it, and a second run finds nothing to do."""
+    politics = CORPUS / "bbc_news" / "politics"
+    stories = import_items(
+        [
+            (politics / f"{n}.txt", None)
+            for n in ("024", "037", "119", "138", "220", "232", "318", "358", "366")
+        ]
+    )
+    alone = Entity.objects.get(kind="organization", key="commission")
+    law = Entity.objects.get(kind="organization", name="Law Commission")
+    written_alone = sorted(alone.mentions.values_list("article_id", flat=True))
+    assert len(written_alone) == 5
+    # As an older release left it: "Commission" alone filed under the Law Commission.
+    Mention.objects.filter(entity=alone).update(entity=law)
+    alone.delete()
+
+    resolve()
+    record = MergeRecord.objects.get(action=MergeRecord.Action.SHORT_NAME_BACK)
+    assert (record.name, record.article_ids) == ("Law Commission", written_alone)
+
+    records = MergeRecord.objects.count()
+    again = resolve()
+    assert "0 merged, 0 dropped, 0 refiled, 0 countries corrected, 0 renamed, 0 short" in again
+    assert "0 descriptions updated" in again
+    assert MergeRecord.objects.count() == records
+    assert not Entity.objects.filter(kind="organization", key="commission").exists()
+    for story in stories.values():
+        if story.pk in written_alone:
+            assert not {"Commission", "Law Commission"} & names_of(story, "organization")
+
+
+@pytestmark_db
 def test_a_name_cut_before_its_head_word_joins_the_whole_name(shared, clean_index):
     """Reuters, 1 March 1987: "... the International Monetary" (the tagger's cut) beside
     stories naming the International Monetary Fund in full."""

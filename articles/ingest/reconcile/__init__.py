@@ -8,22 +8,30 @@ waiting as suggestions in the admin; ``short_names`` gives a surname alone to th
 each article means, ``org_short_names`` a one-word organization ("Senate") to the
 organization named in full where its context does. `manage.py resolve_entities` runs it
 all; imports follow the decisions it records (articles.ingest.resolution).
+
+One run settles: a pass that takes one-word short forms back ("News" off News Corp) makes
+or fills one-word entities the rules have not seen yet, so another pass reads the archive
+again and decides about them (at most MAX_PASSES), and a second run finds nothing to do.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db.models import Max
 from django.utils import timezone
 
 from ... import merge_history
-from ...models import Article
+from ...models import Article, Entity
 from .. import profiles
 from . import apply, evidence, org_short_names, outlets, rules, short_names
 from .curated import curated
 from .fragments import surname_fragments
+
+MAX_PASSES = 3  # evidence -> plan -> carry-out -> short names, until a pass leaves nothing new
 
 
 @dataclass
@@ -32,49 +40,96 @@ class Outcome:
     moves: list[short_names.Move]
     report: apply.Report | None = None  # None on a dry run
     seconds: dict[str, float] = field(default_factory=dict)  # stage -> wall-clock seconds
+    passes: int = 1
+
+
+class Stages:
+    """Wall-clock seconds per stage, and a progress callback per long stage."""
+
+    def __init__(self, progress: Callable[[str, int, int], None] | None):
+        self.progress = progress
+        self.seconds: dict[str, float] = {}
+        self.clock = time.monotonic()
+        self.suffix = ""  # " (pass 2)" from the second pass on
+
+    def lap(self, stage: str) -> None:
+        now = time.monotonic()
+        self.seconds[stage + self.suffix] = round(now - self.clock, 1)
+        self.clock = now
+
+    def tick(self, stage: str, total: int) -> Callable[[int], None]:
+        done = 0
+        stage += self.suffix
+
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
+            if self.progress:
+                self.progress(stage, done, total)
+
+        return step
+
+
+@dataclass
+class Pass:
+    plan: apply.Plan
+    moves: list[short_names.Move]
+    report: apply.Report
+    between: dict  # word -> the people its undecided articles were between
+    left_new: bool  # took short forms back or made entities: the next pass may act on them
 
 
 def resolve_archive(
     *, dry_run: bool = False, progress: Callable[[str, int, int], None] | None = None
 ) -> Outcome:
-    """Read the evidence, decide, and (unless ``dry_run``) carry it out.
+    """Read the evidence, decide, and (unless ``dry_run``) carry it out, pass after pass
+    until a pass leaves nothing new for the next (at most MAX_PASSES).
 
-    ``progress(stage, done, total)`` hears of long stages ("text", "apply", "short names").
+    ``progress(stage, done, total)`` hears of long stages ("text", "apply", "short names";
+    from the second pass on, "... (pass 2)").
     """
     total_articles = Article.objects.filter(is_published=True).count()
-    seconds: dict[str, float] = {}
-    clock = time.monotonic()
+    stages = Stages(progress)
+    if dry_run:
+        ev = evidence.load(progress=stages.tick("reading the archive", total_articles))
+        stages.lap("reading the archive")
+        plan = apply.make_plan(rules.propose(ev, curated()), ev.decisions, ev.names)
+        fragments = surname_fragments([n for n in ev.names.values() if n.articles], ev)
+        stages.lap("deciding")
+        moves = short_names.plan_moves(curated(), fragments) + org_short_names.plan_moves(curated())
+        stages.lap("short names")
+        return Outcome(plan, moves, seconds=stages.seconds)
+    plan, moves, report = apply.Plan(), [], apply.Report()
+    for number in range(1, MAX_PASSES + 1):
+        stages.suffix = f" (pass {number})" if number > 1 else ""
+        this = resolve_once(stages, total_articles)
+        _add_plan(plan, this.plan)
+        apply.record(plan)  # this run's decisions so far, every pass's
+        _add_report(report, this.report)
+        moves += this.moves
+        if not this.left_new:
+            break
+    stages.suffix = ""
+    report.described = profiles.update_all(
+        progress=stages.tick("descriptions", total_articles),
+        namesakes=short_names.namesakes(this.between),
+    )
+    stages.lap("descriptions")
+    return Outcome(plan, moves, report, stages.seconds, passes=number)
 
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.monotonic()
-        seconds[stage] = round(now - clock, 1)
-        clock = now
 
-    def tick(stage: str, total: int):
-        done = 0
-
-        def step(n: int) -> None:
-            nonlocal done
-            done += n
-            if progress:
-                progress(stage, done, total)
-
-        return step
-
-    ev = evidence.load(progress=tick("reading the archive", total_articles))
-    if not dry_run:
-        evidence.store_match_keys(ev)  # imports match new names by the stored keys
-    lap("reading the archive")
+def resolve_once(stages: Stages, total_articles: int) -> Pass:
+    """One pass: read the archive, decide, carry out, then give one-word names to whom each
+    article means (or take them back)."""
+    newest = _newest_entity()
+    ev = evidence.load(progress=stages.tick("reading the archive", total_articles))
+    evidence.store_match_keys(ev)  # imports match new names by the stored keys
+    stages.lap("reading the archive")
     plan = apply.make_plan(rules.propose(ev, curated()), ev.decisions, ev.names)
     fragments = surname_fragments([n for n in ev.names.values() if n.articles], ev)
-    lap("deciding")
-    if dry_run:
-        moves = short_names.plan_moves(curated(), fragments) + org_short_names.plan_moves(curated())
-        lap("short names")
-        return Outcome(plan, moves, seconds=seconds)
+    stages.lap("deciding")
     started = timezone.now()
-    report = apply.carry_out(plan, progress=tick("applying decisions", plan.size))
+    report = apply.carry_out(plan, progress=stages.tick("applying decisions", plan.size))
     report.outlets = outlets.carry_out(outlets.merges())
     merge_history.explain(  # refiling into an entity of that kind and name merges too
         {
@@ -83,20 +138,34 @@ def resolve_archive(
         },
         since=started,
     )
-    apply.record(plan)
-    lap("carrying out")
+    stages.lap("carrying out")
     between: dict = {}
     moves = short_names.plan_moves(curated(), fragments, between)
-    report.reassigned = short_names.carry_out(moves, progress=tick("short names", len(moves)))
+    report.reassigned = short_names.carry_out(
+        moves, progress=stages.tick("short names", len(moves))
+    )
     report.dropped += short_names.drop_given_names(short_names.kept_words(curated()))
     org_moves = org_short_names.plan_moves(curated())
     report.reassigned += short_names.carry_out(
-        org_moves, progress=tick("organizations' short names", len(org_moves))
+        org_moves, progress=stages.tick("organizations' short names", len(org_moves))
     )
     moves += org_moves
-    lap("short names")
-    report.described = profiles.update_all(
-        progress=tick("descriptions", total_articles), namesakes=short_names.namesakes(between)
-    )
-    lap("descriptions")
-    return Outcome(plan, moves, report, seconds)
+    stages.lap("short names")
+    took_back = any(m.to_id is None for m in moves)
+    return Pass(plan, moves, report, between, took_back or _newest_entity() > newest)
+
+
+def _newest_entity() -> int:
+    return Entity.objects.aggregate(newest=Max("pk"))["newest"] or 0
+
+
+def _add_plan(total: apply.Plan, plan: apply.Plan) -> None:
+    """Every pass's decisions; the suggestions of the last (earlier ones may be settled)."""
+    for name in ("merges", "drops", "kinds", "countries", "renames"):
+        getattr(total, name).extend(getattr(plan, name))
+    total.suggestions = plan.suggestions
+
+
+def _add_report(total: apply.Report, report: apply.Report) -> None:
+    for f in dataclasses.fields(apply.Report):
+        setattr(total, f.name, getattr(total, f.name) + getattr(report, f.name))
