@@ -111,6 +111,23 @@ def _roled_one_word_people() -> set[int]:
     return {pk for pk, profile in rows.values_list("id", "profile") if (profile or {}).get("roles")}
 
 
+def mention_rows(kind: str):
+    """(mention, entity, article, published, outlet, surface forms, origin) of every
+    published mention of an entity of ``kind``, streamed: what short names are decided on."""
+    rows = Mention.objects.filter(
+        entity__kind=kind, suppressed=False, article__is_published=True
+    ).values_list(
+        "id",
+        "entity_id",
+        "article_id",
+        "article__published",
+        "article__source_id",
+        "surface_forms",
+        "origin",
+    )
+    return rows.iterator(chunk_size=10_000)
+
+
 def undated_ranks() -> UndatedRanks:
     """Undated articles' places in their outlets, and outlets' dated spans."""
     spans = (
@@ -337,20 +354,9 @@ def person_names(
             one_word[pk] = key
         elif len(name_words(key)) == 1:
             titled[pk] = name
-    rows = Mention.objects.filter(
-        entity__kind="person", suppressed=False, article__is_published=True
-    ).values_list(
-        "id",
-        "entity_id",
-        "article_id",
-        "article__published",
-        "article__source_id",
-        "surface_forms",
-        "origin",
-    )
     short = []
-    for mention_id, entity_id, article_id, published, source_id, forms, origin in rows.iterator(
-        chunk_size=10_000
+    for mention_id, entity_id, article_id, published, source_id, forms, origin in mention_rows(
+        "person"
     ):
         period = ranks.period(article_id, source_id, published.year if published else 0)
         fragment = entity_id in fragments

@@ -28,7 +28,7 @@ from ...extraction.names import name_key
 from ...extraction.variants import match_key
 from ...models import Entity, EntityAlias, EntityDecision, Mention, Source
 from .curated import Curated
-from .evidence import ShortMention, undated_ranks
+from .evidence import ShortMention, mention_rows, undated_ranks
 from .name_evidence import FOLD, MIN_NAMED, Choice, Period, Periods, period_label, short_word
 from .short_names import Move
 
@@ -165,20 +165,9 @@ def org_names(decided: set[tuple[str, int]] = frozenset()) -> OrgNames:
         keys[pk] = key
         if full_name(key):
             ev.organization(pk, key)
-    rows = Mention.objects.filter(
-        entity__kind=KIND, suppressed=False, article__is_published=True
-    ).values_list(
-        "id",
-        "entity_id",
-        "article_id",
-        "article__published",
-        "article__source_id",
-        "surface_forms",
-        "origin",
-    )
     short = []
-    for mention_id, entity_id, article_id, published, source_id, forms, origin in rows.iterator(
-        chunk_size=10_000
+    for mention_id, entity_id, article_id, published, source_id, forms, origin in mention_rows(
+        KIND
     ):
         year = published.year if published else 0
         period = ranks.period(article_id, source_id, year)
