@@ -148,6 +148,22 @@ def test_search_shows_a_story_once_with_its_other_coverage_and_counts_articles(n
     assert "format=json&amp;stories=off" in every
 
 
+def test_a_collapsed_page_reads_its_stories_in_one_query(newsroom, client):
+    """Collapsing costs the page one query however many stories it shows: each match's story
+    read with the other articles of the stories shown (their preview and outlets)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/search/?q=tulsa OR chubb")  # warm the outlet and section caches
+    with CaptureQueriesContext(connection) as every:
+        client.get("/search/?q=tulsa OR chubb&stories=off")
+    with CaptureQueriesContext(connection) as collapsed:
+        page = client.get("/search/?q=tulsa OR chubb").content.decode()
+    assert page.count('<details class="story-more">') == 2
+    assert "and 1 more from Politico" in page or "and 1 more from CNN" in page
+    assert len(collapsed.captured_queries) == len(every.captured_queries) + 1
+
+
 def test_search_json_carries_each_result_story(newsroom, client):
     data = client.get("/search/?q=tulsa&format=json").json()
     assert data["total"] == 2 and data["covered"] == 2 and data["folded"] == 1

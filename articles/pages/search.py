@@ -290,10 +290,11 @@ def _search_page(params: SearchParams, *, names: dict | None, per_page: int) -> 
     )
     response = search.search_articles(request)
     rows = selectors.articles_for_hits([hit.article_id for hit in response.hits])
-    # Only a story of several articles has other coverage to preview: a page of one-article
-    # stories (most of an archive) asks the database nothing more.
+    # Only a story of several articles has other coverage to preview; the search read their
+    # articles with the results' stories.
     previews = story_previews(
-        {h.article_id: h.story_id for h in response.hits if h.story_id and h.story_size > 1}
+        {h.article_id: h.story_id for h in response.hits if h.story_id and h.story_size > 1},
+        response.story_articles,
     )
     results = [
         ResultRow(

@@ -97,13 +97,14 @@ def story_url(story_id: int) -> str:
     return reverse("articles:story", kwargs={"pk": story_id})
 
 
-def story_previews(shown: dict[int, int]) -> dict[int, StoryPreview]:
+def story_previews(
+    shown: dict[int, int], articles: dict[int, list[Article]]
+) -> dict[int, StoryPreview]:
     """Article id -> the preview of its story, for results (article id -> story id) whose
-    story holds other published articles. One query, whatever the page; none for a page
-    without stories (``stories=off``, feeds)."""
+    story holds other published articles (``articles``: story id -> its published articles,
+    by outlet and date, as the search read them with the results' stories)."""
     if not shown:
         return {}
-    articles = selectors.story_articles(set(shown.values()))
     previews = {}
     for article_id, story_id in shown.items():
         others = [a for a in articles.get(story_id, ()) if a.id != article_id]

@@ -20,6 +20,7 @@ from haystack import connections
 
 from ..extraction.names import fold_text
 from ..models import Article
+from .collapsing import hit_stories
 from .engine import DeclaresSearchEngine, SearchEngine
 from .haystack_engine import HaystackSearchEngine
 from .highlight import highlight, query_marks, snippet
@@ -89,9 +90,9 @@ def search_articles(request: SearchRequest) -> SearchResponse:
             counted = result.facets_within.get(name) if name in within else result.facets.get(name)
             facets_within[name] = as_facet_counts(counted)
     ranked, shown_earlier = result.hits[lookback:], 0
-    stories, folded = {}, {}
+    stories, folded, members = {}, {}, {}
     if request.collapse_stories and ranked:
-        ranked, stories, folded, shown_earlier = _collapse(result.hits, lookback)
+        ranked, stories, folded, shown_earlier, members = _collapse(result.hits, lookback)
     hits = _hits(ranked, parsed)
     for hit in hits:
         hit.story_id, hit.story_size = stories.get(hit.article_id, (None, 0))
@@ -108,6 +109,7 @@ def search_articles(request: SearchRequest) -> SearchResponse:
         notes=list(parsed.notes),
         timeline=result.timeline,
         facets_within=facets_within,
+        story_articles=members,
     )
 
 
@@ -121,16 +123,12 @@ def _collapse(hits: list[tuple[int, float]], lookback: int):
 
     Returns the hits kept (each the best-ranked match of its story, or of no story),
     {kept article id: (story id, the story's articles)}, {kept article id: its story's other
-    matches on the page} and how many of the page's matches belong to a story a hit before
-    the page stands for. Story membership is read from the database (one query, the stories'
-    sizes joined in), so every engine collapses alike.
+    matches on the page}, how many of the page's matches belong to a story a hit before
+    the page stands for, and the published articles of the page's stories of several
+    (articles.search.collapsing: one query, which every engine collapses alike by).
     """
-    story_of, size_of = {}, {}
-    for article_id, story_id, size in Article.objects.filter(
-        id__in=[i for i, _ in hits]
-    ).values_list("id", "story_id", "story__article_count"):
-        story_of[article_id] = story_id
-        size_of[story_id] = size or 0
+    read = hit_stories([i for i, _ in hits], [i for i, _ in hits[lookback:]])
+    story_of, size_of = read.story_of, read.size_of
     earlier = {story_of.get(i) for i, _ in hits[:lookback]} - {None}
     kept, stories, folded, lead = [], {}, {}, {}
     shown_earlier = 0
@@ -146,7 +144,7 @@ def _collapse(hits: list[tuple[int, float]], lookback: int):
             lead[story] = article_id
             stories[article_id] = (story, size_of.get(story, 0))
             kept.append((article_id, score))
-    return kept, stories, folded, shown_earlier
+    return kept, stories, folded, shown_earlier, read.members
 
 
 def _facet_limits(request: SearchRequest, query: EngineQuery) -> FacetLimits | None:
