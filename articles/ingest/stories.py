@@ -172,15 +172,25 @@ _counts: dict[int, int] = {}
 _counts_since = 0.0
 
 
-def recent_entity_counts(entity_ids: Iterable[int]) -> dict[int, int]:
+def recent_entity_counts(
+    entity_ids: Iterable[int], *, just_stored: Iterable[frozenset[int]] = ()
+) -> dict[int, int]:
     """``entity_counts`` kept by this process for a few minutes: a weight needs the order of
-    magnitude, and an upload's articles name the same places again and again."""
+    magnitude, and an upload's articles name the same places again and again.
+
+    ``just_stored``: the entities of each article stored since the last call (the articles
+    being grouped). A count read now includes them; a count kept from before does not, and
+    is raised by them: an import into a young archive would otherwise weigh a place it first
+    met in its first batch, and has since met in thousands of articles, as rare."""
     global _counts_since
     if time.monotonic() - _counts_since > COUNTS_KEPT_SECONDS:
         _counts.clear()
         _counts_since = time.monotonic()
     wanted = set(entity_ids)
     missing = wanted - _counts.keys()
+    for entities in just_stored:
+        for entity in entities & _counts.keys():
+            _counts[entity] += 1
     if missing:
         found = entity_counts(missing)
         _counts.update({e: found.get(e, 0) for e in missing})
@@ -403,7 +413,7 @@ def group_new_articles(
         return {}
     weights = word_weights()
     placed = {}
-    new = _load_items(ids, weights, rules)
+    new = _load_items(ids, weights, rules, just_stored=True)
     if seen is None:
         seen = {}
     elif len(seen) > SEEN_KEPT:
@@ -430,8 +440,15 @@ class _Loaded:
 
 
 def _load_items(
-    ids: list[int], weights: WordWeights, rules: Rules, signed: set[int] | None = None
+    ids: list[int],
+    weights: WordWeights,
+    rules: Rules,
+    signed: set[int] | None = None,
+    *,
+    just_stored: bool = False,
 ) -> _Loaded:
+    """The articles as grouping weighs them; ``just_stored``: they are the new articles
+    being grouped (their entities' kept counts are raised by them)."""
     pins = _pins(ids)
     entries = {}
     for row in _rows(ids, pins, signed):
@@ -439,7 +456,8 @@ def _load_items(
         source_id = row.item.outlet
         entries[row.item.id] = _Entry(row.item, row.keys, vector, row.date, source_id)
     wanted = {e for entry in entries.values() for e in entry.item.entities}
-    return _Loaded(entries, recent_entity_counts(wanted))
+    stored = [entry.item.entities for entry in entries.values()] if just_stored else ()
+    return _Loaded(entries, recent_entity_counts(wanted, just_stored=stored))
 
 
 def _place_one(
