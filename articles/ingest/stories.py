@@ -103,9 +103,14 @@ def _rows(article_ids: list[int], pins: dict[int, str], signed: set[int] | None 
             articles = articles.annotate(lead=Substr("body", 1, LEAD_CHARS))
         body = "body" if signed is None else "lead"
         fields = ("id", "source_id", "date", "date_precision", "headline", body)
+        # The possible copies' whole bodies (their copy signature), in one query.
+        bodies = (
+            dict(Article.objects.filter(id__in=signed & set(chunk)).values_list("id", "body"))
+            if signed
+            else {}
+        )
         for article_id, source_id, date, precision, headline, body in articles.values_list(*fields):
-            if signed is not None and article_id in signed:
-                body = Article.objects.values_list("body", flat=True).get(pk=article_id)
+            body = bodies.get(article_id, body)
             sign = signed is None or article_id in signed
             signature = copies.signature(body) if sign else None
             text = lead(headline, body)
@@ -418,8 +423,9 @@ def group_new_articles(
         seen = {}
     elif len(seen) > SEEN_KEPT:
         seen.clear()
+    total = Article.objects.count()  # these articles are stored: placing them adds none
     for item in processing_order(entry.item for entry in new.entries.values()):
-        placed[item.id] = _place_one(new.entries[item.id], new, weights, rules, seen)
+        placed[item.id] = _place_one(new.entries[item.id], new, weights, rules, seen, total)
         seen[item.id] = new.entries[item.id]
     return placed
 
@@ -461,10 +467,14 @@ def _load_items(
 
 
 def _place_one(
-    entry: _Entry, new: _Loaded, weights: WordWeights, rules: Rules, seen: dict[int, _Entry]
+    entry: _Entry,
+    new: _Loaded,
+    weights: WordWeights,
+    rules: Rules,
+    seen: dict[int, _Entry],
+    total: int,
 ) -> int:
     item = entry.item
-    total = Article.objects.count()
     weight = EntityWeights(new.counts, total, rules)
     candidate_ids, copy_candidates = _candidate_ids(item, entry.keys, weight, rules)
     stories = dict(
