@@ -100,6 +100,18 @@ def segment_postings_as_in_a_large_archive(monkeypatch):
     monkeypatch.setattr(text_postings, "MIN_TERM_DOCS", 1)
 
 
+@pytest.fixture(autouse=True)
+def stories_weigh_each_test_afresh(monkeypatch):
+    """Grouping keeps the entity counts and word weights it read in the process (articles.
+    ingest.stories); a test's archive is rolled back and its ids used again by the next, so
+    each test starts with none kept."""
+    from articles.ingest import stories
+
+    monkeypatch.setattr(stories, "_counts", {})
+    monkeypatch.setattr(stories, "_counts_since", 0.0)
+    monkeypatch.setattr(stories, "_weights", None)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

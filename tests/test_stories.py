@@ -97,6 +97,23 @@ def test_an_import_in_batches_groups_the_same_keeping_what_it_weighed(clean_inde
     assert len(set(got.values())) == len(REFS) - 3
 
 
+def test_an_import_keeps_its_entity_counts_true_between_batches(clean_index, monkeypatch):
+    """The counts grouping weighs entities by are kept by the process between batches: each
+    batch raises those it names, so that after the import they are the archive's (a place
+    met in the first batch and named in every later one is not weighed as rare)."""
+    from articles.ingest import stories, storing
+
+    monkeypatch.setattr(storing, "GROUP_EVERY", 2)
+    monkeypatch.setattr(stories, "_counts", {})
+    monkeypatch.setattr(stories, "_counts_since", 0.0)
+    import_documents(corpus_documents(REFS))
+    kept = dict(stories._counts)
+    true = stories.entity_counts(kept)
+    assert kept, "grouping kept the counts it weighed"
+    assert any(n > 1 for n in true.values()), "some entity is named in several batches"
+    assert kept == {e: true.get(e, 0) for e in kept}
+
+
 def test_an_exact_copy_is_marked_and_shown_once_with_its_copy(newsroom, client):
     first, again = newsroom[VETO], newsroom[VETO_AGAIN]
     assert Article.objects.get(pk=again.pk).copy_of_id == first.pk

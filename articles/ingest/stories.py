@@ -103,9 +103,14 @@ def _rows(article_ids: list[int], pins: dict[int, str], signed: set[int] | None 
             articles = articles.annotate(lead=Substr("body", 1, LEAD_CHARS))
         body = "body" if signed is None else "lead"
         fields = ("id", "source_id", "date", "date_precision", "headline", body)
+        # The possible copies' whole bodies (their copy signature), in one query.
+        bodies = (
+            dict(Article.objects.filter(id__in=signed & set(chunk)).values_list("id", "body"))
+            if signed
+            else {}
+        )
         for article_id, source_id, date, precision, headline, body in articles.values_list(*fields):
-            if signed is not None and article_id in signed:
-                body = Article.objects.values_list("body", flat=True).get(pk=article_id)
+            body = bodies.get(article_id, body)
             sign = signed is None or article_id in signed
             signature = copies.signature(body) if sign else None
             text = lead(headline, body)
@@ -172,15 +177,25 @@ _counts: dict[int, int] = {}
 _counts_since = 0.0
 
 
-def recent_entity_counts(entity_ids: Iterable[int]) -> dict[int, int]:
+def recent_entity_counts(
+    entity_ids: Iterable[int], *, just_stored: Iterable[frozenset[int]] = ()
+) -> dict[int, int]:
     """``entity_counts`` kept by this process for a few minutes: a weight needs the order of
-    magnitude, and an upload's articles name the same places again and again."""
+    magnitude, and an upload's articles name the same places again and again.
+
+    ``just_stored``: the entities of each article stored since the last call (the articles
+    being grouped). A count read now includes them; a count kept from before does not, and
+    is raised by them: an import into a young archive would otherwise weigh a place it first
+    met in its first batch, and has since met in thousands of articles, as rare."""
     global _counts_since
     if time.monotonic() - _counts_since > COUNTS_KEPT_SECONDS:
         _counts.clear()
         _counts_since = time.monotonic()
     wanted = set(entity_ids)
     missing = wanted - _counts.keys()
+    for entities in just_stored:
+        for entity in entities & _counts.keys():
+            _counts[entity] += 1
     if missing:
         found = entity_counts(missing)
         _counts.update({e: found.get(e, 0) for e in missing})
@@ -403,13 +418,14 @@ def group_new_articles(
         return {}
     weights = word_weights()
     placed = {}
-    new = _load_items(ids, weights, rules)
+    new = _load_items(ids, weights, rules, just_stored=True)
     if seen is None:
         seen = {}
     elif len(seen) > SEEN_KEPT:
         seen.clear()
+    total = Article.objects.count()  # these articles are stored: placing them adds none
     for item in processing_order(entry.item for entry in new.entries.values()):
-        placed[item.id] = _place_one(new.entries[item.id], new, weights, rules, seen)
+        placed[item.id] = _place_one(new.entries[item.id], new, weights, rules, seen, total)
         seen[item.id] = new.entries[item.id]
     return placed
 
@@ -430,8 +446,15 @@ class _Loaded:
 
 
 def _load_items(
-    ids: list[int], weights: WordWeights, rules: Rules, signed: set[int] | None = None
+    ids: list[int],
+    weights: WordWeights,
+    rules: Rules,
+    signed: set[int] | None = None,
+    *,
+    just_stored: bool = False,
 ) -> _Loaded:
+    """The articles as grouping weighs them; ``just_stored``: they are the new articles
+    being grouped (their entities' kept counts are raised by them)."""
     pins = _pins(ids)
     entries = {}
     for row in _rows(ids, pins, signed):
@@ -439,14 +462,19 @@ def _load_items(
         source_id = row.item.outlet
         entries[row.item.id] = _Entry(row.item, row.keys, vector, row.date, source_id)
     wanted = {e for entry in entries.values() for e in entry.item.entities}
-    return _Loaded(entries, recent_entity_counts(wanted))
+    stored = [entry.item.entities for entry in entries.values()] if just_stored else ()
+    return _Loaded(entries, recent_entity_counts(wanted, just_stored=stored))
 
 
 def _place_one(
-    entry: _Entry, new: _Loaded, weights: WordWeights, rules: Rules, seen: dict[int, _Entry]
+    entry: _Entry,
+    new: _Loaded,
+    weights: WordWeights,
+    rules: Rules,
+    seen: dict[int, _Entry],
+    total: int,
 ) -> int:
     item = entry.item
-    total = Article.objects.count()
     weight = EntityWeights(new.counts, total, rules)
     candidate_ids, copy_candidates = _candidate_ids(item, entry.keys, weight, rules)
     stories = dict(
