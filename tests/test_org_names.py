@@ -229,3 +229,48 @@ def test_a_name_filed_as_a_person_and_an_organization_moves_only_where_its_words
         name(8, "person", "Ahmed Hussein al-Sudani", 2),  # "Ahmed": no one else's given name
     ]
     assert organization_rules(names, None) == []
+
+
+# --- legal forms, plurals, cut names, one word under two kinds ------------------------------
+
+
+@pytestmark_db
+def test_a_legal_form_joins_the_name_written_without_it(shared, clean_index):
+    """Reuters, 1 and 2 March 1987: "Gulf International Bank BSC" (Bahrain's legal form)
+    and "Gulf International Bank": one bank."""
+    stories = import_items([(REUTERS, {"247", "288"})])
+    with_form, without = stories["reut2-000.sgm#247"], stories["reut2-000.sgm#288"]
+    resolve()
+    shown = names_of(with_form, "organization") & names_of(without, "organization")
+    assert shown & {"Gulf International Bank", "Gulf International Bank BSC"}
+    assert (
+        Entity.objects.filter(kind="organization", key__startswith="gulf international").count()
+        == 1
+    )
+
+
+@pytestmark_db
+def test_a_plural_headline_word_is_no_variant_of_a_name(shared, clean_index):
+    """Reuters, 2 March 1987: "... BONDS" in a headline (filed as a person, then as an
+    organization) is not the rapper's "Bond" of a HuffPost story."""
+    stories = import_items([(REUTERS, {"292"}), (HUFFPOST, {"199"})])
+    resolve()  # refiles "BONDS" as an organization
+    resolve()
+    assert "Bond" not in names_of(stories["reut2-000.sgm#292"], "organization")
+
+
+REUTERS_1987_APRIL = CORPUS / "reuters21578" / "reut2-016.sgm"
+
+
+@pytestmark_db
+def test_two_legal_forms_are_two_companies_of_a_group(shared, clean_index):
+    """Reuters 1987: "Rothmans Inc" (Canada) in one story; "ROTHMANS DENIES ..." in
+    another, whose "ROTHMANS" the first run gives to Rothmans Holdings, named there in full.
+    A second run does not take the holding company for Rothmans Inc."""
+    stories = import_items(
+        [(CORPUS / "reuters21578" / "reut2-002.sgm", {"2818"}), (REUTERS_1987_APRIL, {"16136"})]
+    )
+    resolve()
+    resolve()
+    assert "Rothmans Inc" in names_of(stories["reut2-002.sgm#2818"], "organization")
+    assert "Rothmans Holdings" in names_of(stories["reut2-016.sgm#16136"], "organization")
