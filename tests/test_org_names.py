@@ -228,7 +228,15 @@ def test_a_name_filed_as_a_person_and_an_organization_moves_only_where_its_words
         name(7, "person", "Mohammed Shia al-Sudani", 30),
         name(8, "person", "Ahmed Hussein al-Sudani", 2),  # "Ahmed": no one else's given name
     ]
-    assert organization_rules(names, None) == []
+    assert organization_rules(names, _no_text()) == []
+
+
+def _no_text():
+    from collections import Counter
+
+    from articles.ingest.reconcile.evidence import Evidence, WordCase
+
+    return Evidence({}, {}, WordCase(), Counter(), {}, [])
 
 
 # --- legal forms, plurals, cut names, one word under two kinds ------------------------------
@@ -274,3 +282,32 @@ def test_two_legal_forms_are_two_companies_of_a_group(shared, clean_index):
     resolve()
     assert "Rothmans Inc" in names_of(stories["reut2-002.sgm#2818"], "organization")
     assert "Rothmans Holdings" in names_of(stories["reut2-016.sgm#16136"], "organization")
+
+
+@pytestmark_db
+def test_a_place_is_no_name_cut_before_its_head_word(shared, clean_index):
+    """BuzzFeed 2016: the St. Cloud Police in two stories, the city of St. Cloud (filed once
+    as an organization) in others: the city is no cut "St. Cloud Police"."""
+    stories = import_items(
+        [(BUZZFEED / f"{n}.xml", None) for n in ("0011", "0108", "0113", "0297", "0542")]
+    )
+    city = stories["0542.xml"]
+    assert "St. Cloud" in names_of(city, "organization")
+    resolve()
+    assert "St. Cloud Police" not in names_of(city, "organization")
+
+
+@pytestmark_db
+def test_one_word_written_as_a_thing_is_the_organization_not_a_person(shared, clean_index):
+    """BBC sport, 2004-05: "the Balco doping scandal", "the Balco investigation": the
+    steroid lab, filed as a person in four stories and as an organization in one."""
+    sport = CORPUS / "bbc_news" / "sport"
+    stories = import_items(
+        [(sport / f"{n}.txt", None) for n in ("026", "034", "035", "044", "045")]
+    )
+    assert "Balco" in names_of(stories["026.txt"], "person")
+    resolve()
+    assert not Entity.objects.filter(kind="person", key="balco").exists()
+    assert "Balco" in names_of(stories["026.txt"], "organization")
+    record = MergeRecord.objects.get(name="Balco", kind="person")
+    assert record.evidence["after_the"] >= 2

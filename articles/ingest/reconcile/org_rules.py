@@ -13,18 +13,26 @@
   Arabic article, an organization named in full contains it ("al-Nusra Front") and no
   person's name ends with it ("al-Sudani" of Mohammed Shia al-Sudani stays a person).
   Tagger counts alone decide nothing: "Staffan de Mistura" filed mostly as an organization
-  stays a person.
+  stays a person;
+- one word filed as a person and as an organization ("Balco", the steroid lab) is the
+  organization when the archive writes it as a thing ("the Balco scandal", MIN_THE times)
+  and it is no given name and no word of a person the archive names in full ("the Trump
+  administration" is Donald Trump's).
+A name is not cut when its words are a place or another kind's name of their own ("St.
+Cloud" beside the "St. Cloud Police" is the city).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from ...extraction.headlines import common_words
 from ...extraction.outlets import is_outlet_name
 from ...extraction.person_names import ORG_PLACE_WORDS, person_shaped
 from ...extraction.places import gazetteer
 from ...extraction.variants import ORG_FORMS, person_words
+from ...extraction.wordlists import given_names
 from .evidence import Evidence, Name
 from .junk import GENERIC_ORGANIZATION
 from .org_short_names import full_name
@@ -51,8 +59,12 @@ NOT_GIVEN = frozenset(
 )
 
 
+MIN_THE = 2  # times written after "the" as a thing ("the Balco investigation")
+THE_SHARE = 0.3  # of its capitalized uses inside sentences
+
+
 def organization_rules(names: list[Name], ev: Evidence) -> list[Proposal]:
-    return _cut_before_its_head(names) + _one_name_two_kinds(names)
+    return _cut_before_its_head(names) + _one_name_two_kinds(names) + _one_word_two_kinds(names, ev)
 
 
 def _cut_before_its_head(names: list[Name]) -> list[Proposal]:
@@ -64,12 +76,15 @@ def _cut_before_its_head(names: list[Name]) -> list[Proposal]:
         if words[-1] in HEAD_WORDS:
             by_head[words[:-1]].append(org)
         endings[words[-1]] += 1
+    other_kinds = {n.key for n in names if n.kind != "organization"}
     out = []
     for org in orgs:
         words = tuple(org.words)
         wholes = by_head.get(words, [])
         if len(wholes) != 1 or words[-1] in HEAD_WORDS or endings[words[-1]] > 1:
             continue
+        if org.key in other_kinds or gazetteer().lookup(org.name) is not None:
+            continue  # "St. Cloud" (the city) is no cut "St. Cloud Police"
         whole = wholes[0]
         if whole.articles >= FOLD * org.articles:
             out.append(
@@ -135,6 +150,42 @@ def _one_name_two_kinds(names: list[Name]) -> list[Proposal]:
                 )
             )
     return out
+
+
+def _one_word_two_kinds(names: list[Name], ev: Evidence) -> list[Proposal]:
+    """ "Balco" the person beside "Balco" the organization: the archive writes "the Balco
+    doping scandal", "the Balco investigation", as no one writes a person's name."""
+    orgs = {n.key: n for n in names if n.kind == "organization" and " " not in n.key}
+    parts = set()
+    for name in names:
+        if name.kind == "person" and len(name.words) > 1:
+            parts |= {name.words[0], name.words[-1]}
+    out = []
+    for person in names:
+        key = person.key
+        org = orgs.get(key)
+        if person.kind != "person" or org is None or person.edited or not key.isalpha():
+            continue
+        if key in parts or key in _given_names() or key in common_words():
+            continue
+        the, capitalized = ev.case.after_the[key], ev.case.capitalized[key]
+        if the >= MIN_THE and the >= THE_SHARE * capitalized:
+            out.append(
+                Proposal(
+                    SAME,
+                    person,
+                    org,
+                    score=0.9,
+                    reason="one word filed as a person and as an organization, written as a thing",
+                    evidence={"after_the": the, "capitalized": capitalized},
+                )
+            )
+    return out
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    return frozenset(n.lower() for n in given_names())
 
 
 def _given_name_first(name: Name, learned: set[str]) -> bool:
