@@ -282,6 +282,36 @@ def acronym_key(name: str) -> str:
     return key if key.isalpha() and 2 <= len(key) <= 10 else ""
 
 
+def spells(short: str, long: str) -> bool:
+    """Is ``short`` an acronym of ``long`` as Schwartz & Hearst (2003) read a definition:
+    its letters in order, the first of every word of ``long`` among them (small words may
+    give theirs or not) and the others from inside the word they follow? "ASEAN",
+    "Association of Southeast Asian Nations"; "IRGC", "Islamic Revolution Guards Corps";
+    not "CBC", "Black Caucus"."""
+    letters = acronym_key(short)
+    words = name_key(long.replace("&", " and ")).split()
+    return bool(letters) and len(words) >= 2 and _spelled(letters, words)
+
+
+def _spelled(letters: str, words: list[str]) -> bool:
+    if not words:
+        return not letters
+    word, rest = words[0], words[1:]
+    if word in ORG_SMALL_WORDS and _spelled(letters, rest):
+        return True
+    if not letters or letters[0] != word[0]:
+        return False
+    inside, at = word[1:], 0
+    for taken in range(1, len(letters) + 1):
+        if taken > 1:  # letters[taken - 1] from inside the word, after the one before it
+            at = inside.find(letters[taken - 1], at) + 1
+            if at == 0:
+                return False
+        if _spelled(letters[taken:], rest):
+            return True
+    return False
+
+
 def is_acronym_of(short: str, long: str) -> bool:
     """Is ``short`` written as the initials of ``long``? ("IRGC", "Islamic Revolution
     Guards Corps"; "U.N.", "United Nations"; "USDA", "United States Department of
