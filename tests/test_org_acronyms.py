@@ -76,3 +76,16 @@ def test_an_acronym_alone_stays_whatever_its_outlet_and_period_use_it_for(shared
     assert "Commodity Credit Corporation" in names_of(grain, "organization")
     assert "Commodity Credit Corporation" not in names_of(ticker, "organization")
     assert "Commodity Credit Corporation" not in names_of(rating, "organization")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_asean_cut_and_misspelled_is_one_organization(shared, clean_index):
+    """Tehran Times: "the Association of South East Asian nations (ASEAN)" (the tagger cuts
+    it before "nations") and "the Association of South East Asia Nations (ASEAN)" in one
+    story; another writes "Association of Southeast Asian Nations (ASEAN)"."""
+    stories = import_items([(TEHRAN_TIMES, {"352", "493"})])
+    resolve()
+    for story in stories.values():
+        shown = names_of(story, "organization")
+        assert "ASEAN" in shown
+        assert not {n for n in shown if n.startswith("Association of South")}
