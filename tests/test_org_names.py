@@ -311,3 +311,20 @@ def test_one_word_written_as_a_thing_is_the_organization_not_a_person(shared, cl
     assert "Balco" in names_of(stories["026.txt"], "organization")
     record = MergeRecord.objects.get(name="Balco", kind="person")
     assert record.evidence["after_the"] >= 2
+
+
+@pytestmark_db
+def test_a_title_is_no_organization(shared, clean_index):
+    """ "U.S. National Security Advisor" (Tehran Times) and "National Security Adviser"
+    (Reuters, 1987), filed as organizations: posts, not the NSA or any organization."""
+    stories = import_items(
+        [
+            (TEHRAN_TIMES, {"13849"}),
+            (CORPUS / "reuters21578" / "reut2-006.sgm", {"6071"}),
+        ]
+    )
+    written = {n for s in stories.values() for n in names_of(s, "organization")}
+    assert written & {"U.S. National Security Advisor", "National Security Adviser"}
+    resolve()
+    for story in stories.values():
+        assert not {n for n in names_of(story, "organization") if "Security Advis" in n}

@@ -31,16 +31,12 @@ from ...extraction.variants import acronym_key, spells
 from ...models import Entity, EntityAlias, EntityDecision, Mention
 from .curated import Curated
 from .evidence import mention_rows
+from .junk import TITLE_ENDS
 from .org_short_names import full_name
 from .short_names import Move
 
 KIND = "organization"
 MIN_LETTERS = 3
-# A name ending in one of these is a title, not an organization ("National Security Advisor").
-TITLE_ENDS = frozenset(
-    """adviser advisor secretary minister spokesman spokeswoman spokesperson ambassador envoy
-    president chairman chairwoman director governor""".split()
-)
 
 
 def written_as_acronym(name: str) -> str:
