@@ -16,8 +16,8 @@
   stays a person;
 - one word filed as a person and as an organization ("Balco", the steroid lab) is the
   organization when the archive writes it as a thing ("the Balco scandal", MIN_THE times)
-  and it is no given name and no word of a person the archive names in full ("the Trump
-  administration" is Donald Trump's).
+  and it is no given name, no place ("the Kent athlete") and no word of a person the archive
+  names in full ("the Trump administration" is Donald Trump's).
 A name is not cut when its words are a place or another kind's name of their own ("St.
 Cloud" beside the "St. Cloud Police" is the city).
 """
@@ -35,6 +35,7 @@ from ...extraction.variants import ORG_FORMS, person_words
 from ...extraction.wordlists import given_names
 from .evidence import Evidence, Name
 from .junk import GENERIC_ORGANIZATION
+from .name_evidence import name_like
 from .org_short_names import full_name
 from .proposals import SAME, Proposal
 
@@ -156,9 +157,9 @@ def _one_word_two_kinds(names: list[Name], ev: Evidence) -> list[Proposal]:
     """ "Balco" the person beside "Balco" the organization: the archive writes "the Balco
     doping scandal", "the Balco investigation", as no one writes a person's name."""
     orgs = {n.key: n for n in names if n.kind == "organization" and " " not in n.key}
-    parts = set()
+    parts = set()  # of people named in full ("Balco boss Victor Conte" is no one's name)
     for name in names:
-        if name.kind == "person" and len(name.words) > 1:
+        if name.kind == "person" and len(name.words) > 1 and name_like(name.name):
             parts |= {name.words[0], name.words[-1]}
     out = []
     for person in names:
@@ -168,6 +169,8 @@ def _one_word_two_kinds(names: list[Name], ev: Evidence) -> list[Proposal]:
             continue
         if key in parts or key in _given_names() or key in common_words():
             continue
+        if gazetteer().lookup(person.name) is not None:
+            continue  # "the Kent athlete": the county
         the, capitalized = ev.case.after_the[key], ev.case.capitalized[key]
         if the >= MIN_THE and the >= THE_SHARE * capitalized:
             out.append(
