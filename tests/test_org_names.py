@@ -300,11 +300,12 @@ def test_a_place_is_no_name_cut_before_its_head_word(shared, clean_index):
 @pytestmark_db
 def test_one_word_written_as_a_thing_is_the_organization_not_a_person(shared, clean_index):
     """BBC sport, 2004-05: "the Balco doping scandal", "the Balco investigation": the
-    steroid lab, filed as a person in four stories and as an organization in one; another
-    story's "Balco boss Victor Conte" (one name to the tagger) is no person called Balco."""
+    steroid lab, filed as a person in four stories and as an organization in one, named in
+    full as Balco Laboratories in another; "Balco boss Victor Conte" (one name to the tagger)
+    is no person called Balco."""
     sport = CORPUS / "bbc_news" / "sport"
     stories = import_items(
-        [(sport / f"{n}.txt", None) for n in ("026", "034", "035", "044", "045", "049")]
+        [(sport / f"{n}.txt", None) for n in ("026", "034", "035", "036", "044", "045", "049")]
     )
     assert "Balco" in names_of(stories["026.txt"], "person")
     resolve()
@@ -312,6 +313,7 @@ def test_one_word_written_as_a_thing_is_the_organization_not_a_person(shared, cl
     assert "Balco" in names_of(stories["026.txt"], "organization")
     record = MergeRecord.objects.get(name="Balco", kind="person")
     assert record.evidence["after_the"] >= 2
+    assert record.evidence["named_in_full"] == "Balco Laboratories"
 
 
 @pytestmark_db
