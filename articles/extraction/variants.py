@@ -6,7 +6,8 @@
 - people: honorifics and titles dropped (Seyed, Seyyed, Ayatollah, Sheikh, Dr, President),
   transliterations folded (Araghchi / Araqchi, Qalibaf / Ghalibaf, Sergei / Sergey,
   Mohammad / Muhammad);
-- organizations: "U.S." / "US" / "United States" prefixes, legal forms (Inc, Corp, Co, Ltd),
+- organizations: "U.S." / "US" / "United States" prefixes, legal forms (Inc, Corp, Co, Ltd,
+  BSC; not "Holdings" or "Group", another company of a group),
   British / American spelling (Organisation, Defence, Centre), "&" / "and", small words and
   word order ("Department of Agriculture" / "Agriculture Department");
 - places: a leading "the" and stray punctuation.
@@ -48,6 +49,17 @@ ORG_FORMS = frozenset(
     lp llp group holdings holding
     """.split()
 )
+# Words naming one company of a group ("Rothmans Holdings" beside "Rothmans Inc"): not a
+# legal form to leave out of the match key, a different company.
+GROUP_WORDS = frozenset({"group", "holdings", "holding"})
+# Legal forms written as letters, left out only at the end of a longer name ("Gulf
+# International Bank BSC", "Volvo AB"); alone they may be acronyms, so not in ORG_FORMS.
+# cleanco 2.3 has no Gulf forms (BSC, KSC, QSC, SAOG) and rigour 2.6.1's remove_org_types
+# leaves "BSC", "Corp" and "Co" and cuts "B.S.C." to "b.": a table of our own.
+LETTER_FORMS = frozenset(
+    "bsc ksc kscp qsc qpsc pjsc saog saoc sae sal ab asa oyj kgaa sarl bhd pty pte".split()
+)
+LEGAL_FORMS = (ORG_FORMS - GROUP_WORDS) | LETTER_FORMS
 ORG_SMALL_WORDS = frozenset({"of", "the", "for", "and", "de", "du", "des", "la", "le", "al"})
 US_PREFIXES = (("u", "s"), ("us",), ("united", "states"), ("usa",))
 
@@ -200,6 +212,7 @@ _POSSESSIVE = re.compile(r"['\u2019]s\b")
 # An acronym in brackets after the name, closed or cut off: "Organization of Islamic
 # Cooperation (OIC)", "... (OIC".
 _TRAILING_ACRONYM = re.compile(r"\s*\(\s*[A-Z][A-Za-z.&]{1,10}\s*\)?\s*$")
+_CLOSED = re.compile(r"\s*\(c\)\s*$", re.I)  # "BSC(c)": a closed company, no word of its name
 
 
 def _singular(word: str) -> str:
@@ -209,21 +222,30 @@ def _singular(word: str) -> str:
     return word
 
 
+def _org_name_words(name: str) -> list[str]:
+    name = _CLOSED.sub("", name) or name
+    name = _TRAILING_ACRONYM.sub("", name) or name
+    key = name_key(_POSSESSIVE.sub("", name.replace("&", " and ")))
+    return _strip_us([SPELLING.get(w, w) for w in key.split()])
+
+
 def org_words(name: str) -> list[str]:
     """An organization's name words for matching: no US prefix, legal form, possessive or
     small words, British spellings made American."""
-    name = _TRAILING_ACRONYM.sub("", name) or name
-    key = name_key(_POSSESSIVE.sub("", name.replace("&", " and ")))
-    words = [SPELLING.get(w, w) for w in key.split()]
-    words = _strip_us(words)
-    while len(words) > 1 and words[-1] in ORG_FORMS:
+    words = _org_name_words(name)
+    while len(words) > 1 and words[-1] in LEGAL_FORMS:
         words = words[:-1]
     kept = [w for w in words if w not in ORG_SMALL_WORDS]
     return kept or words
 
 
 def org_key(name: str) -> str:
-    return " ".join(sorted(_singular(w) for w in org_words(name)))
+    """Sorted, singular name words; a one-word name keeps its plural ("BONDS" in a headline
+    is not the name "Bond")."""
+    words = org_words(name)
+    if len(words) == 1:
+        return words[0]
+    return " ".join(sorted(_singular(w) for w in words))
 
 
 def place_key(name: str) -> str:
@@ -258,6 +280,36 @@ def acronym_key(name: str) -> str:
     "un", "nato"), or "" when the name is not one word of letters."""
     key = name_key(name).replace(" ", "")
     return key if key.isalpha() and 2 <= len(key) <= 10 else ""
+
+
+def spells(short: str, long: str) -> bool:
+    """Is ``short`` an acronym of ``long`` as Schwartz & Hearst (2003) read a definition:
+    its letters in order, the first of every word of ``long`` among them (small words may
+    give theirs or not) and the others from inside the word they follow? "ASEAN",
+    "Association of Southeast Asian Nations"; "IRGC", "Islamic Revolution Guards Corps";
+    not "CBC", "Black Caucus"."""
+    letters = acronym_key(short)
+    words = name_key(long.replace("&", " and ")).split()
+    return bool(letters) and len(words) >= 2 and _spelled(letters, words)
+
+
+def _spelled(letters: str, words: list[str]) -> bool:
+    if not words:
+        return not letters
+    word, rest = words[0], words[1:]
+    if word in ORG_SMALL_WORDS and _spelled(letters, rest):
+        return True
+    if not letters or letters[0] != word[0]:
+        return False
+    inside, at = word[1:], 0
+    for taken in range(1, len(letters) + 1):
+        if taken > 1:  # letters[taken - 1] from inside the word, after the one before it
+            at = inside.find(letters[taken - 1], at) + 1
+            if at == 0:
+                return False
+        if _spelled(letters[taken:], rest):
+            return True
+    return False
 
 
 def is_acronym_of(short: str, long: str) -> bool:

@@ -57,6 +57,9 @@ class WordCase:
     capitalized: Counter = field(default_factory=Counter)
     # capitalized after "at" or "in" ("at Anfield", "in Tehran"): a place's or a venue's use
     located: Counter = field(default_factory=Counter)
+    # capitalized after "the", no capitalized word after it ("the Balco scandal"): a thing's
+    # use, not a person's (unless a word of a person named in full: "the Trump campaign")
+    after_the: Counter = field(default_factory=Counter)
 
     def lower_share(self, word: str) -> tuple[float, int]:
         """(share of the word's mid-sentence uses in lower case, number of uses)."""
@@ -227,6 +230,7 @@ _LOWER_WORD = re.compile(r"(?<![\w'’.-])[a-z]+(?![\w'’-])")
 # "Army", "the Syrian Army" and "the Army Corps" do not (there "Army" is part of a name).
 _MID_CAPITAL = re.compile(r"(?:(?<![\w'’.-])[a-z]+|[,;]) ([A-Z][a-z]+)(?![\w'’-]| [A-Z])")
 _LOCATED = re.compile(r"(?<![\w'’.-])(?:at|in) ([A-Z][a-z]+)(?![\w'’-]| [A-Z])")
+_AFTER_THE = re.compile(r"(?<![\w'’.-])the ([A-Z][a-z]+)(?![\w'’-]| [A-Z])")
 # "the tanker Stena Impero", "the destroyer Dena": what a ship's kind names
 _SHIP = r"(?:super)?(?:tanker|vessel|ship|destroyer|frigate|warship|boat|yacht|submarine|ferry)"
 _SHIP_NAME = r"[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|\d+))?"
@@ -260,6 +264,9 @@ def _read_text(candidates: set[str], progress) -> tuple[WordCase, Counter, dict[
             w.lower() for w in _MID_CAPITAL.findall(text) if w.lower() in candidates
         )
         case.located.update(w.lower() for w in _LOCATED.findall(text) if w.lower() in candidates)
+        case.after_the.update(
+            w.lower() for w in _AFTER_THE.findall(text) if w.lower() in candidates
+        )
         for after, before in _VESSEL.findall(text):
             key = name_key(after or before)
             vessels[key] += 1

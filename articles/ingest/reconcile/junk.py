@@ -6,7 +6,9 @@ Not entities:
   word list of words English writes in lower case and, where the archive has any, by how
   its own articles write it;
 - a treaty or agreement ("Non-Proliferation Treaty", "Additional Protocol"), a ship ("the
-  tanker Stena Impero"): not organizations, and this archive files no other kind.
+  tanker Stena Impero"), a title ("National Security Advisor", "Foreign Ministry
+  Spokesman"; not the "Office of the Special Envoy"): not organizations, and this archive
+  files no other kind.
 Another kind: a building or venue filed as a person ("Ganjali Khan Bathhouse", "at
 Anfield") is a place. Debris: a name cut after a small word ("Board of Governors of the") or
 with a source glued on after a comma ("Strait of Hormuz, Tasnim") is the name before it.
@@ -38,6 +40,11 @@ BUILDING_WORDS = frozenset(
     gardens bazaar caravanserai castle fort fortress cathedral church temple shrine mausoleum
     tomb airport station arena theatre theater library monument gate dam""".split()
 )
+# What a title ends with: filed as an organization, it names someone's post.
+TITLE_ENDS = frozenset(
+    """adviser advisor secretary minister spokesman spokeswoman spokesperson ambassador envoy
+    president chairman chairwoman director governor""".split()
+)
 SMALL_TAIL = frozenset({"of", "the", "and", "for", "to", "in", "on", "at", "a", "an"})
 MIN_VESSEL = 2  # times written after "tanker", "vessel"...
 VESSEL_SHARE = 0.2  # of its articles
@@ -58,6 +65,7 @@ def junk_names(names: list[Name], ev: Evidence, parts: set[str]) -> list[Proposa
         proposal = (
             _debris(name, by_key)
             or _treaty(name)
+            or _title(name)
             or _vessel(name, ev)
             or _generic_organization(name)
             or _ordinary_word(name, ev, parts)
@@ -131,6 +139,14 @@ def _treaty(name: Name) -> Proposal | None:
     words = name.words
     if len(words) > 1 and words[-1] in TREATY_WORDS and name.kind != "person":
         return Proposal(NOT_ENTITY, name, score=0.9, reason="a treaty, agreement or convention")
+    return None
+
+
+def _title(name: Name) -> Proposal | None:
+    words = name.words
+    if name.kind == "organization" and len(words) > 1 and words[-1] in TITLE_ENDS:
+        if "office" not in words:
+            return Proposal(NOT_ENTITY, name, score=0.9, reason="a title, no organization")
     return None
 
 

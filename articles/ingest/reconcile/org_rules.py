@@ -13,20 +13,31 @@
   Arabic article, an organization named in full contains it ("al-Nusra Front") and no
   person's name ends with it ("al-Sudani" of Mohammed Shia al-Sudani stays a person).
   Tagger counts alone decide nothing: "Staffan de Mistura" filed mostly as an organization
-  stays a person.
+  stays a person;
+- one word filed as a person and as an organization ("Balco", the steroid lab) is the
+  organization when the archive writes it as a thing ("the Balco scandal", MIN_THE times)
+  and names the organization in full ("Balco Laboratories"; without that an editor decides:
+  "the Fordo facility" is a place)
+  and it is no given name, no place ("the Kent athlete"), people ("the Greeks") or ordinary
+  word, and no word of a person the archive names in full ("the Trump administration").
+A name is not cut when its words are a place or another kind's name of their own ("St.
+Cloud" beside the "St. Cloud Police" is the city).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from ...extraction.headlines import common_words
 from ...extraction.outlets import is_outlet_name
 from ...extraction.person_names import ORG_PLACE_WORDS, person_shaped
-from ...extraction.places import gazetteer
+from ...extraction.places import demonym_country, gazetteer
 from ...extraction.variants import ORG_FORMS, person_words
+from ...extraction.wordlists import given_names
 from .evidence import Evidence, Name
 from .junk import GENERIC_ORGANIZATION
+from .name_evidence import name_like
 from .org_short_names import full_name
 from .proposals import SAME, Proposal
 
@@ -39,7 +50,7 @@ HEAD_WORDS = (
         guards service services court assembly parliament congress senate alliance league
         federation network center centre institute university college association society
         foundation exchange ministry nations organisation organization reserve police admin
-        venture zoo""".split()
+        venture zoo laboratory laboratories lab labs""".split()
     )
 )
 FOLD = 2  # the whole name is named this many times as often as the cut one
@@ -51,8 +62,12 @@ NOT_GIVEN = frozenset(
 )
 
 
+MIN_THE = 2  # times written after "the" as a thing ("the Balco investigation")
+THE_SHARE = 0.3  # of its capitalized uses inside sentences
+
+
 def organization_rules(names: list[Name], ev: Evidence) -> list[Proposal]:
-    return _cut_before_its_head(names) + _one_name_two_kinds(names)
+    return _cut_before_its_head(names) + _one_name_two_kinds(names) + _one_word_two_kinds(names, ev)
 
 
 def _cut_before_its_head(names: list[Name]) -> list[Proposal]:
@@ -64,12 +79,15 @@ def _cut_before_its_head(names: list[Name]) -> list[Proposal]:
         if words[-1] in HEAD_WORDS:
             by_head[words[:-1]].append(org)
         endings[words[-1]] += 1
+    other_kinds = {n.key for n in names if n.kind != "organization"}
     out = []
     for org in orgs:
         words = tuple(org.words)
         wholes = by_head.get(words, [])
         if len(wholes) != 1 or words[-1] in HEAD_WORDS or endings[words[-1]] > 1:
             continue
+        if org.key in other_kinds or gazetteer().lookup(org.name) is not None:
+            continue  # "St. Cloud" (the city) is no cut "St. Cloud Police"
         whole = wholes[0]
         if whole.articles >= FOLD * org.articles:
             out.append(
@@ -135,6 +153,66 @@ def _one_name_two_kinds(names: list[Name]) -> list[Proposal]:
                 )
             )
     return out
+
+
+def _one_word_two_kinds(names: list[Name], ev: Evidence) -> list[Proposal]:
+    """ "Balco" the person beside "Balco" the organization: the archive writes "the Balco
+    doping scandal", "the Balco investigation", as no one writes a person's name."""
+    orgs = {n.key: n for n in names if n.kind == "organization" and " " not in n.key}
+    parts = set()  # of people named in full ("Balco boss Victor Conte" is no one's name)
+    for name in names:
+        if name.kind == "person" and len(name.words) > 1 and name_like(name.name):
+            parts |= {name.words[0], name.words[-1]}
+    # "Balco Laboratories", "Aramco Oil Company": the word names an organization in full
+    heads = {
+        n.words[0]: n.name
+        for n in names
+        if n.kind == "organization" and full_name(n.key) and n.words[-1] in HEAD_WORDS
+    }
+    out = []
+    for person in names:
+        key = person.key
+        org = orgs.get(key)
+        if person.kind != "person" or org is None or person.edited or not key.isalpha():
+            continue
+        if key in parts or key in _given_names() or key in common_words():
+            continue
+        if _not_one_organization(person, org, ev):
+            continue
+        the, capitalized = ev.case.after_the[key], ev.case.capitalized[key]
+        if the >= MIN_THE and the >= THE_SHARE * capitalized:
+            evidence = {"after_the": the, "capitalized": capitalized}
+            if key in heads:
+                evidence["named_in_full"] = heads[key]
+            out.append(
+                Proposal(
+                    SAME,
+                    person,
+                    org,
+                    score=0.9 if key in heads else 0.6,  # else an editor decides ("Fordo")
+                    reason="one word filed as a person and as an organization, written as a thing",
+                    evidence=evidence,
+                )
+            )
+    return out
+
+
+def _not_one_organization(person: Name, org: Name, ev: Evidence) -> bool:
+    """A place ("the Kent athlete": the county; "in Fordo"), a people ("the Greeks",
+    "Hindus"), a word the archive mostly writes in lower case ("the Kingdom", "the Sea") or an
+    acronym beside a word ("SEA", "Sea"): written as a thing, yet no one organization."""
+    key = person.key
+    if gazetteer().lookup(person.name) is not None or demonym_country(key) or key.endswith("s"):
+        return True
+    if 2 * ev.case.located[key] >= max(ev.case.after_the[key], 1):
+        return True
+    share, uses = ev.case.lower_share(key)
+    return (uses >= MIN_THE and share >= 0.5) or org.name.isupper() != person.name.isupper()
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    return frozenset(n.lower() for n in given_names())
 
 
 def _given_name_first(name: Name, learned: set[str]) -> bool:

@@ -32,7 +32,14 @@ from ...extraction.outlets import is_outlet_name
 from ...extraction.person_names import person_shaped
 from ...extraction.place_names import SINGLE_COUNTRY_PLACES
 from ...extraction.places import NAMED_FEATURES, gazetteer
-from ...extraction.variants import ORG_FORMS, PERSON_PREFIXES, acronym_key, initials, org_words
+from ...extraction.variants import (
+    LEGAL_FORMS,
+    ORG_FORMS,
+    PERSON_PREFIXES,
+    acronym_key,
+    initials,
+    org_words,
+)
 from ...extraction.wordlists import given_names
 from . import org_short_names
 from .curated import Curated
@@ -355,7 +362,7 @@ def _plain(name: Name) -> bool:
     if name.kind == "person":
         return bool(words) and words[0] not in PERSON_PREFIXES
     if name.kind == "organization":
-        return bool(words) and words[-1] not in ORG_FORMS
+        return bool(words) and words[-1] not in LEGAL_FORMS
     return True
 
 

@@ -305,6 +305,10 @@ def _reason(back: bool, group: list[Move]) -> str:
         whom = "the person" if group[0].kind == "person" else "the organization"
         return f"no article or outlet and period names {whom} in full as this one-word name"
     contexts = Counter(m.evidence.get("context") for m in group)
+    if group[0].evidence.get("acronym"):
+        parts = [f"an acronym ({group[0].evidence['acronym']})"]
+        parts.append(f"{contexts['article']} named in full in the same article")
+        return "; ".join(parts)
     parts = []
     if contexts["article"]:
         parts.append(f"{contexts['article']} named in full in the same article")
