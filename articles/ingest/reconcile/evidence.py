@@ -84,6 +84,9 @@ class Evidence:
     periods: dict[int, Counter] = field(default_factory=dict)
     # one-word people the archive writes role words beside ("President Assad"): people
     roled: set[int] = field(default_factory=set)
+    # (person id, person id) -> articles naming both, for people whose names differ only by
+    # their given name's spelling ("Dave Collins" and "David Collins"; given_names)
+    together: Counter = field(default_factory=Counter)
 
     def by_key(self) -> dict[tuple[str, str], Name]:
         return {(n.kind, n.key): n for n in self.names.values()}
@@ -100,7 +103,7 @@ def load(progress: Callable[[int], None] | None = None) -> Evidence:
     decisions = list(EntityDecision.objects.filter(origin=EntityDecision.Origin.EDITOR))
     places = _place_countries(names)
     ev = Evidence(names, aliases, case, acronyms, expansions, decisions, places, stale, vessels)
-    ev.periods = _person_periods()
+    ev.periods, ev.together = _person_periods()
     ev.roled = _roled_one_word_people()
     return ev
 
@@ -141,18 +144,48 @@ def undated_ranks() -> UndatedRanks:
     return UndatedRanks(undated, spans)
 
 
-def _person_periods() -> dict[int, Counter]:
+def _person_periods() -> tuple[dict[int, Counter], Counter]:
     """Where and when each person is named (for telling a variant of their name from a
-    namesake: "Michael Pompeo" in Pompeo's outlets and years)."""
+    namesake: "Michael Pompeo" in Pompeo's outlets and years), and which people whose names
+    differ only in the given name one article names together."""
     ranks = undated_ranks()
     out: dict[int, Counter] = defaultdict(Counter)
-    rows = Mention.objects.filter(
-        entity__kind="person", suppressed=False, article__is_published=True
-    ).values_list("entity_id", "article_id", "article__published", "article__source_id")
-    for entity_id, article_id, published, source_id in rows.iterator(chunk_size=20_000):
+    rows = (
+        Mention.objects.filter(entity__kind="person", suppressed=False, article__is_published=True)
+        .order_by("article_id")
+        .values_list(
+            "entity_id", "article_id", "article__published", "article__source_id", "entity__key"
+        )
+    )
+    together: Counter = Counter()
+    buckets: dict[tuple, set[int]] = defaultdict(set)  # of the article being read
+    current = None
+    for entity_id, article_id, published, source_id, key in rows.iterator(chunk_size=20_000):
         period = ranks.period(article_id, source_id, published.year if published else 0)
         out[entity_id][window_of(period)] += 1
-    return out
+        if article_id != current:
+            _count_together(buckets, together)
+            buckets.clear()
+            current = article_id
+        buckets[given_name_bucket(key)].add(entity_id)
+    _count_together(buckets, together)
+    return out, together
+
+
+def _count_together(buckets: dict[tuple, set[int]], together: Counter) -> None:
+    for people in buckets.values():
+        if len(people) > 1:
+            ordered = sorted(people)
+            together.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
+
+
+def given_name_bucket(key: str) -> tuple:
+    """What two names differing only by the given name's spelling share: the rest of the
+    name ("collins" of Dave and David Collins), or a one-word name without a final h."""
+    words = name_words(key)
+    if len(words) >= 2:
+        return words[1:]
+    return (words[0].removesuffix("h"),) if words else ()
 
 
 def _place_countries(names: dict[int, Name]) -> dict[int, Counter]:
