@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from articles.extraction.readers import read_paths
 from articles.ingest import import_documents
-from articles.models import Article, MergeRecord
+from articles.models import Article, Entity, Mention, MergeRecord
 
 from .conftest import CORPUS
 
@@ -83,3 +83,11 @@ def test_nicknames_come_from_the_pinned_table_and_need_a_shared_story_to_join_at
     assert one_given_name("khadija", "khadijah") == "final h"
     assert one_given_name("noa", "noah") == ""  # too short to tell
     assert one_given_name("donald", "trump") == ""
+
+
+def test_a_holy_day_of_ramazan_is_no_person(shared, clean_index):
+    """Tehran Times 14: "Ramazan Jom'at al-Veda" (the last Friday of Ramazan), tagged a
+    person, "Ramazan" alone given to it."""
+    story = load(TEHRAN_TIMES, {"14"})["#14"]
+    resolve()
+    assert not {p for p in people_of(story) if p.startswith("Ramazan")}
