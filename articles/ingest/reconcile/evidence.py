@@ -16,11 +16,13 @@ from django.db.models import Count, Max, Min
 from ...extraction.names import name_key
 from ...extraction.variants import acronym_key, is_acronym_of, match_key
 from ...models import Article, Entity, EntityAlias, EntityDecision, Mention, Source
+from .initials import initialled_namesakes
 from .name_evidence import (
     NameEvidence,
     Period,
     UndatedRanks,
     name_words,
+    religious_figure,
     short_word,
     window_of,
 )
@@ -82,6 +84,9 @@ class Evidence:
     vessels: Counter = field(default_factory=Counter)
     # person id -> articles naming them, by period (outlet and year; name_evidence.Period)
     periods: dict[int, Counter] = field(default_factory=dict)
+    # (person id, person id) -> articles naming both, for people whose names differ only by
+    # their given name's spelling ("Dave Collins" and "David Collins"; given_names)
+    together: Counter = field(default_factory=Counter)
     # one-word people the archive writes role words beside ("President Assad"): people
     roled: set[int] = field(default_factory=set)
     # (person id, person id) -> articles naming both, for people whose names differ only by
@@ -342,6 +347,10 @@ class PersonNames:
     evidence: NameEvidence
     short: list[ShortMention]
     outlets: dict[int, str]
+    # mentions of a name without the middle initials of its namesakes ("George Bush"), and
+    # person -> those namesakes (reconcile.initials)
+    plain: list[ShortMention] = field(default_factory=list)
+    namesakes: dict[int, set[int]] = field(default_factory=dict)
 
 
 def one_of_its_words(forms: list[str], key: str, ends: tuple[str, str] | None) -> str:
@@ -387,7 +396,8 @@ def person_names(
             one_word[pk] = key
         elif len(name_words(key)) == 1:
             titled[pk] = name
-    short = []
+    namesakes = initialled_namesakes(keys)
+    short, plain = [], []
     for mention_id, entity_id, article_id, published, source_id, forms, origin in mention_rows(
         "person"
     ):
@@ -411,8 +421,25 @@ def person_names(
             if own and any(name_key(f) in own[1] for f in forms if isinstance(f, str)):
                 forms = [*forms, own[0]]
             if ev.mention(entity_id, forms, article_id, period):
+                if entity_id in namesakes and origin != Mention.Origin.EDITOR:
+                    also = ranks.undated_also(source_id, published.year if published else 0)
+                    form = next((f for f in forms if isinstance(f, str)), "")
+                    plain.append(
+                        ShortMention(
+                            mention_id,
+                            entity_id,
+                            keys[entity_id],
+                            article_id,
+                            period,
+                            form,
+                            False,
+                            also,
+                        )
+                    )
                 continue
             word = one_of_its_words(forms, keys.get(entity_id, ""), ev.ends.get(entity_id))
+            # "Imam Hussein" given to Saddam Hussein by an older release: a person of his own
+            word = word or religious_figure(forms)
             on_full = bool(word)
             if not on_full or (word, entity_id) in decided:
                 continue
@@ -430,4 +457,4 @@ def person_names(
             )
         )
     outlets = dict(Source.objects.values_list("id", "name"))
-    return PersonNames(ev, short, outlets)
+    return PersonNames(ev, short, outlets, plain, namesakes)

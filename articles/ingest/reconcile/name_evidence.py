@@ -45,6 +45,21 @@ FOLD = 4  # named this many times as often as anyone else of that name in the pe
 WELL_KNOWN = 10  # articles naming a person in full, when the name's shape does not say
 NARROW_YEARS = 3  # an outlet dated within this many years dates its undated articles too
 
+# Names of the Prophet's family and the Shia Imams. In Iranian outlets the word alone is
+# usually the religious figure ("chanting Ali, Ali", "Imam Hussein (AS)", Fatima, Zeinab), so
+# it names a living person only where its own article names them in full before it, never
+# on its outlet and period alone (issue 19: "Ali" in a Fajr festival story is not Ali
+# Moradkhani; "Hussein" in Muharram stories is not Saddam Hussein).
+RELIGIOUS_NAMES = frozenset(
+    """ali hussein hossein husain hosein hassan hasan mohammad muhammad mohammed fatima
+    fatemeh zeinab zainab zaynab mahdi mehdi""".split()
+)
+# Titles that make a religious figure of one name ("Imam Hussein", "Prophet Mohammad").
+RELIGIOUS_TITLES = frozenset({"imam", "prophet", "hazrat", "saint"})
+# Ruling families: "al-Sabah" alone names the family (or Malaysia's state of Sabah), not one
+# of the sheikhs whose full names end with it.
+ROYAL_HOUSES = frozenset({"sabah", "saud", "thani", "khalifa", "nahyan", "maktoum"})
+
 # (outlet id, year); an undated article's "year" is -1 - its place among the outlet's undated
 Period = tuple[int | None, int]
 
@@ -145,6 +160,43 @@ def short_word(forms: Iterable[str]) -> str:
     return ""
 
 
+def family_name_of_house(words: tuple[str, ...] | list[str]) -> bool:
+    """Does a name end with a ruling family's name and its article ("... al-Sabah")?"""
+    return len(words) >= 3 and words[-1] in ROYAL_HOUSES and words[-2] in ("al", "el")
+
+
+def religious_figure(forms: Iterable[str]) -> str:
+    """The key of the religious figure every form names by a title and one word ("Imam
+    Hussein": "imam hussein"), or "": a name of its own, never a short form of a namesake."""
+    keys = {name_key(f) for f in forms if isinstance(f, str)}
+    if len(keys) != 1:
+        return ""
+    (key,) = keys
+    words = key.split()
+    return key if len(words) == 2 and words[0] in RELIGIOUS_TITLES else ""
+
+
+_AFTER_NAME_WORD = r"(?![\w'’-])(?!\s+(?:[A-Z]|[ae]l-|bin\b|ibn\b))"
+
+
+_HONORIFIC = r"\s*\((?:AS|as|A\.S\.|SA|sa|S|s|PBUH|pbuh|ra|RA)\)"  # "Ali (AS)", "Zahra (SA)"
+
+
+def named_before(text: str, full_name: str, form: str) -> bool:
+    """Does ``text`` name ``full_name`` before it first writes ``form`` alone, and never
+    write ``form`` as a religious figure ("Imam Ali", "Ali (AS)")? "chanting Ali, Ali"
+    before "Ali Moradkhani, the head of the Music Center" is not him."""
+    start = text.find(full_name)
+    if start < 0 or not form:
+        return False
+    word = re.escape(form)
+    titles = "|".join(t.title() for t in RELIGIOUS_TITLES)
+    if re.search(rf"\b(?:{titles})\s+{word}\b|\b{word}{_HONORIFIC}", text):
+        return False
+    alone = re.search(rf"(?<![\w'’-]){word}{_AFTER_NAME_WORD}", text)
+    return alone is None or alone.start() > start
+
+
 # Words headlines run into a name once their punctuation is gone ("Zarif: We ...").
 HEADLINE_WORDS = frozenset(
     """we there here this that these those it he she they you i our their his her its a an
@@ -221,6 +273,7 @@ class NameEvidence:
     # article -> the one-word names written in it ("Saddam" and "Hussein"): the other word of
     # a namesake's name, written alone in the same article, says which one it means
     alone_in: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    full: dict[int, str] = field(default_factory=dict)  # person -> their name in full
 
     def person(self, person_id: int, name: str) -> bool:
         """Note a person named in full (two words or more); False for a one-word name."""
@@ -228,8 +281,10 @@ class NameEvidence:
         if len(words) < 2:
             return False
         self.ends[person_id] = (words[0], words[-1])
+        self.full[person_id] = name
         self.by_word[words[0]].add(person_id)
-        self.by_word[words[-1]].add(person_id)
+        if not family_name_of_house(words):
+            self.by_word[words[-1]].add(person_id)
         if person_shaped(name.split()) or family_name_shaped(name):
             self.shaped.add(person_id)
         elif name_like(name):
@@ -295,10 +350,14 @@ class NameEvidence:
         candidates = {p for p in everyone if self.qualified(p)}
         # in its own article, a name of name words named once is enough for its surname
         # ("Dezer" beside "Gil Dezer"; not "Trump" beside a headline's "Trump Grifts")
+        # and a family name written first ("Lim" beside "Lim Keng Yaik") or a name Malay and
+        # Indonesian stories call someone by ("Baihaki" beside "Baihaki Hakim"), where the
+        # word is nobody's surname ("Trump" of "Trump Grifts" is)
         local = candidates | {
             p
             for p in everyone & self.name_like
-            if word == self.ends[p][-1] and not self.is_surname(self.ends[p][0])
+            if (word == self.ends[p][-1] and not self.is_surname(self.ends[p][0]))
+            or (word == self.ends[p][0] and not self.is_surname(word))
         }
         if not local:
             return Choice(None, {})
@@ -325,6 +384,8 @@ class NameEvidence:
             here_named = count(self.named.get(person))
             if here_named and FOLD * here_named >= named:
                 return Choice(person, {"context": "article", "also_written": other})
+        if word in RELIGIOUS_NAMES:
+            return Choice(None, {"context": "period", "named": named, "religious": True})
         runner_up = ranked[1][0] if len(ranked) > 1 else 0
         titled = count(self.titled.get(word))
         uses = count(self.uses.get((word, best)))
