@@ -183,3 +183,22 @@ def test_sabah_alone_is_not_a_sheikh_of_the_al_sabah_family(shared, clean_index)
     assert stories
     resolve()
     assert "Ali al-Khalifa al-Sabah" not in people_of(malaysia)
+
+
+def test_a_province_is_not_the_palace_named_after_it(shared, clean_index):
+    """Tehran Times 27490: rice "in the provinces of Gilan, Mazandaran, and parts of Golestan";
+    513 names Golestan Palace. A mention an older import left on the palace goes back to the
+    province the gazetteer knows."""
+    province = load(TEHRAN_TIMES, {"27490"})["#27490"]
+    load(TEHRAN_TIMES, {"513"})
+    palace = Entity.objects.get(kind="place", name="Golestan Palace")
+    # as an older import left it (the tagger calls it a person here, the corpus a place)
+    moved = Mention.objects.filter(article=province, entity__key="golestan").update(entity=palace)
+    assert moved == 1
+    resolve()
+    places = set(
+        province.mentions.filter(entity__kind="place").values_list("entity__name", flat=True)
+    )
+    assert "Golestan" in places and "Golestan Palace" not in places
+    record = MergeRecord.objects.get(name="Golestan Palace", entity_name="Golestan")
+    assert record.reason == "a place's own name, not the building named after it"

@@ -6,8 +6,10 @@ reads what the archive says (counts, aliases, how words are written, acronyms it
 ``apply`` carries out what is sure and what editors decided and remembers it, the rest
 waiting as suggestions in the admin; ``short_names`` gives a surname alone to the person
 each article means, ``org_short_names`` a one-word organization ("Senate") to the
-organization named in full where its context does. `manage.py resolve_entities` runs it
-all; imports follow the decisions it records (articles.ingest.resolution).
+organization named in full where its context does, ``site_names`` a place's name back off
+the building named after it ("Golestan" off "Golestan Palace"). `manage.py
+resolve_entities` runs it all; imports follow the decisions it records
+(articles.ingest.resolution).
 
 One run settles: a pass that takes one-word short forms back ("News" off News Corp) makes
 or fills one-word entities the rules have not seen yet, so another pass reads the archive
@@ -27,7 +29,7 @@ from django.utils import timezone
 from ... import merge_history
 from ...models import Article, Entity
 from .. import profiles
-from . import apply, evidence, org_short_names, outlets, rules, short_names
+from . import apply, evidence, org_short_names, outlets, rules, short_names, site_names
 from .curated import curated
 from .fragments import surname_fragments
 
@@ -97,6 +99,7 @@ def resolve_archive(
         fragments = surname_fragments([n for n in ev.names.values() if n.articles], ev)
         stages.lap("deciding")
         moves = short_names.plan_moves(curated(), fragments) + org_short_names.plan_moves(curated())
+        moves += site_names.plan_moves()
         stages.lap("short names")
         return Outcome(plan, moves, seconds=stages.seconds)
     plan, moves, report = apply.Plan(), [], apply.Report()
@@ -150,6 +153,9 @@ def resolve_once(stages: Stages, total_articles: int) -> Pass:
         org_moves, progress=stages.tick("organizations' short names", len(org_moves))
     )
     moves += org_moves
+    site_moves = site_names.plan_moves()
+    report.reassigned += short_names.carry_out(site_moves)
+    moves += site_moves
     stages.lap("short names")
     took_back = any(m.to_id is None for m in moves)
     return Pass(plan, moves, report, between, took_back or _newest_entity() > newest)
