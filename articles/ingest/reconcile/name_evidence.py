@@ -48,8 +48,9 @@ NARROW_YEARS = 3  # an outlet dated within this many years dates its undated art
 # Names of the Prophet's family and the Shia Imams. In Iranian outlets the word alone is
 # usually the religious figure ("chanting Ali, Ali", "Imam Hussein (AS)", Fatima, Zeinab), so
 # it names a living person only where its own article names them in full before it, never
-# on its outlet and period alone (issue 19: "Ali" in a Fajr festival story is not Ali
-# Moradkhani; "Hussein" in Muharram stories is not Saddam Hussein).
+# on its outlet and period alone as a given name, and never in a story that writes it as the
+# figure (issue 19: "Ali" in a Fajr festival story is not Ali Moradkhani; "Hussein" in
+# Muharram stories is not Saddam Hussein).
 RELIGIOUS_NAMES = frozenset(
     """ali hussein hossein husain hosein hassan hasan mohammad muhammad mohammed fatima
     fatemeh zeinab zainab zaynab mahdi mehdi""".split()
@@ -187,14 +188,17 @@ def named_before(text: str, full_name: str, form: str) -> bool:
     write ``form`` as a religious figure ("Imam Ali", "Ali (AS)")? "chanting Ali, Ali"
     before "Ali Moradkhani, the head of the Music Center" is not him."""
     start = text.find(full_name)
-    if start < 0 or not form:
+    if start < 0 or not form or religious_use(text, form):
         return False
+    alone = re.search(rf"(?<![\w'’-]){re.escape(form)}{_AFTER_NAME_WORD}", text)
+    return alone is None or alone.start() > start
+
+
+def religious_use(text: str, form: str) -> bool:
+    """Does ``text`` write ``form`` as a religious figure ("Imam Hussein", "Hussein (AS)")?"""
     word = re.escape(form)
     titles = "|".join(t.title() for t in RELIGIOUS_TITLES)
-    if re.search(rf"\b(?:{titles})\s+{word}\b|\b{word}{_HONORIFIC}", text):
-        return False
-    alone = re.search(rf"(?<![\w'’-]){word}{_AFTER_NAME_WORD}", text)
-    return alone is None or alone.start() > start
+    return re.search(rf"\b(?:{titles})\s+{word}\b|\b{word}{_HONORIFIC}", text) is not None
 
 
 # Words headlines run into a name once their punctuation is gone ("Zarif: We ...").
@@ -384,7 +388,9 @@ class NameEvidence:
             here_named = count(self.named.get(person))
             if here_named and FOLD * here_named >= named:
                 return Choice(person, {"context": "article", "also_written": other})
-        if word in RELIGIOUS_NAMES:
+        if word in RELIGIOUS_NAMES and word != self.ends[best][-1]:
+            # a religious figure's name as a given name ("Ali" of Ali Khamenei); as a surname
+            # ("Hussein" of Saddam Hussein) its story's text decides (short_names.decide)
             return Choice(None, {"context": "period", "named": named, "religious": True})
         runner_up = ranked[1][0] if len(ranked) > 1 else 0
         titled = count(self.titled.get(word))

@@ -25,7 +25,14 @@ from ...models import Article, Entity, EntityDecision, EntityRedirect, Mention, 
 from .curated import Curated
 from .evidence import PersonNames, person_names
 from .initials import choose_namesake
-from .name_evidence import RELIGIOUS_NAMES, Choice, name_words, named_before, period_label
+from .name_evidence import (
+    RELIGIOUS_NAMES,
+    Choice,
+    name_words,
+    named_before,
+    period_label,
+    religious_use,
+)
 
 EMPTY_REDIRECT_SHARE = 0.8  # a short name emptied mostly into one person redirects there
 EVIDENCE_SHOWN = 12  # periods listed in a record's evidence
@@ -168,7 +175,7 @@ def decide(
     texts: dict[int, str] | None = None,
 ) -> list[Move]:
     """``texts``: article id -> text of the articles writing a religious figure's name alone
-    (religious_texts); without it, such a name joins no one on its article's evidence."""
+    (religious_texts); without it, such a name joins no one."""
     moves = []
     for sm in names.short:
         if not sm.on_full and sm.word in kept:
@@ -195,17 +202,14 @@ def decide(
                 )
             )
             continue
-        if (
-            choice.person is not None
-            and sm.word in RELIGIOUS_NAMES
-            and choice.evidence.get("context") == "article"
-            and not named_before(
-                (texts or {}).get(sm.article_id, ""),
-                names.evidence.full.get(choice.person, ""),
-                sm.form,
-            )
-        ):
-            choice = Choice(None, {"context": "article", "religious": True})
+        if choice.person is not None and sm.word in RELIGIOUS_NAMES:
+            text = (texts or {}).get(sm.article_id, "")
+            if choice.evidence.get("context") == "article":
+                full = names.evidence.full.get(choice.person, "")
+                if not named_before(text, full, sm.form):
+                    choice = Choice(None, {"context": "article", "religious": True})
+            elif not text or religious_use(text, sm.form):
+                choice = Choice(None, {**choice.evidence, "religious": True})
         evidence = dict(choice.evidence)
         if evidence.get("context") == "period":
             evidence["period"] = period_label(sm.period, names.outlets)
