@@ -220,6 +220,13 @@ _FAMILY = re.compile(r"^(?:[Aa]l|[Ee]l)[-‑][A-Z][a-z]+(?:-[A-Z][a-z]+)*$")
 _JOINING = frozenset({"bin", "ibn", "bint", "abu", "al", "el"})
 
 
+@lru_cache(maxsize=20_000)
+def _has_large_place(name: str) -> bool:
+    """Is a word of the name a place of 100,000 people or more ("Providence")?"""
+    places = (gazetteer().lookup(t) for t in name.split())
+    return any(p is not None and p.population >= 100_000 for p in places)
+
+
 def family_name_shaped(name: str) -> bool:
     """Could this be a full name ending in a family name with its article ("Bashar
     al-Assad")? Not when a word of it is no name's ("Syria al-Assad", "Says al-Assad":
@@ -307,6 +314,17 @@ class NameEvidence:
             self.ends[p][-1] == word and self.qualified(p) for p in self.by_word.get(word, ())
         )
 
+    def _better_known_surname(self, word: str, person_id: int) -> bool:
+        """Is ``word`` the surname of someone qualified named more often than this person?"""
+        mine = sum(self.named.get(person_id, Counter()).values())
+        return any(
+            self.ends[p][-1] == word
+            and self.qualified(p)
+            and sum(self.named.get(p, Counter()).values()) > mine
+            for p in self.by_word.get(word, ())
+            if p != person_id
+        )
+
     def qualified(self, person_id: int) -> bool:
         if person_id in self.shaped:
             return True
@@ -356,12 +374,16 @@ class NameEvidence:
         # ("Dezer" beside "Gil Dezer"; not "Trump" beside a headline's "Trump Grifts")
         # and a family name written first ("Lim" beside "Lim Keng Yaik") or a name Malay and
         # Indonesian stories call someone by ("Baihaki" beside "Baihaki Hakim"), where the
-        # word is nobody's surname ("Trump" of "Trump Grifts" is)
+        # word is the surname of no one better known ("Trump" of "Trump Grifts" is)
         local = candidates | {
             p
             for p in everyone & self.name_like
             if (word == self.ends[p][-1] and not self.is_surname(self.ends[p][0]))
-            or (word == self.ends[p][0] and not self.is_surname(word))
+            or (
+                word == self.ends[p][0]
+                and not self._better_known_surname(word, p)
+                and not _has_large_place(self.full.get(p, ""))  # "Kurdestan Providence"
+            )
         }
         if not local:
             return Choice(None, {})
