@@ -285,12 +285,15 @@ class NameEvidence:
     # a namesake's name, written alone in the same article, says which one it means
     alone_in: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     full: dict[int, str] = field(default_factory=dict)  # person -> their name in full
+    # surname -> articles naming its best-known qualified bearer in full (read once asked)
+    _surname_fame: dict[str, int] = field(default_factory=dict, repr=False)
 
     def person(self, person_id: int, name: str) -> bool:
         """Note a person named in full (two words or more); False for a one-word name."""
         words = name_words(name)
         if len(words) < 2:
             return False
+        self._surname_fame.clear()
         self.ends[person_id] = (words[0], words[-1])
         self.full[person_id] = name
         self.by_word[words[0]].add(person_id)
@@ -316,14 +319,18 @@ class NameEvidence:
 
     def _better_known_surname(self, word: str, person_id: int) -> bool:
         """Is ``word`` the surname of someone qualified named more often than this person?"""
-        mine = sum(self.named.get(person_id, Counter()).values())
-        return any(
-            self.ends[p][-1] == word
-            and self.qualified(p)
-            and sum(self.named.get(p, Counter()).values()) > mine
-            for p in self.by_word.get(word, ())
-            if p != person_id
-        )
+        best = self._surname_fame.get(word)
+        if best is None:
+            best = max(
+                (
+                    sum(self.named.get(p, Counter()).values())
+                    for p in self.by_word.get(word, ())
+                    if self.ends[p][-1] == word and self.qualified(p)
+                ),
+                default=-1,
+            )
+            self._surname_fame[word] = best
+        return best > sum(self.named.get(person_id, Counter()).values())
 
     def qualified(self, person_id: int) -> bool:
         if person_id in self.shaped:
@@ -341,6 +348,7 @@ class NameEvidence:
         if not any(len(words) >= 2 for words in shapes):
             return False
         self.named[person_id][period] += 1
+        self._surname_fame.clear()
         self.in_article[article_id].add(person_id)
         for word in {words[0] for words in shapes if len(words) == 1}:
             if word in ends:
