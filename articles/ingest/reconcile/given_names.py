@@ -53,7 +53,8 @@ def given_name_rules(names: list[Name], ev: Evidence) -> list[Proposal]:
             continue
         words = name_words(name.name)
         if words and words[0].isalpha():
-            by_rest[words[1:]].append((words[0], name))
+            # one-word names meet only their final-h spelling (evidence.given_name_bucket)
+            by_rest[words[1:] or ("", words[0].removesuffix("h"))].append((words[0], name))
     out = []
     for group in by_rest.values():
         if len(group) < 2:
