@@ -155,33 +155,37 @@ def _person_periods() -> tuple[dict[int, Counter], Counter]:
     differ only in the given name one article names together."""
     ranks = undated_ranks()
     out: dict[int, Counter] = defaultdict(Counter)
-    rows = (
-        Mention.objects.filter(entity__kind="person", suppressed=False, article__is_published=True)
-        .order_by("article_id")
-        .values_list(
-            "entity_id", "article_id", "article__published", "article__source_id", "entity__key"
-        )
-    )
-    together: Counter = Counter()
-    buckets: dict[tuple, set[int]] = defaultdict(set)  # of the article being read
-    current = None
-    for entity_id, article_id, published, source_id, key in rows.iterator(chunk_size=20_000):
+    bucket_of = _given_name_buckets()
+    by_article: dict[int, set[int]] = defaultdict(set)
+    rows = Mention.objects.filter(
+        entity__kind="person", suppressed=False, article__is_published=True
+    ).values_list("entity_id", "article_id", "article__published", "article__source_id")
+    for entity_id, article_id, published, source_id in rows.iterator(chunk_size=20_000):
         period = ranks.period(article_id, source_id, published.year if published else 0)
         out[entity_id][window_of(period)] += 1
-        if article_id != current:
-            _count_together(buckets, together)
-            buckets.clear()
-            current = article_id
-        buckets[given_name_bucket(key)].add(entity_id)
-    _count_together(buckets, together)
+        if entity_id in bucket_of:
+            by_article[article_id].add(entity_id)
+    together: Counter = Counter()
+    for people in by_article.values():
+        buckets: dict[tuple, list[int]] = defaultdict(list)
+        for person in sorted(people):
+            buckets[bucket_of[person]].append(person)
+        for ids in buckets.values():
+            together.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :])
     return out, together
 
 
-def _count_together(buckets: dict[tuple, set[int]], together: Counter) -> None:
-    for people in buckets.values():
-        if len(people) > 1:
-            ordered = sorted(people)
-            together.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
+def _given_name_buckets() -> dict[int, tuple]:
+    """Person id -> given_name_bucket, for people who share one with someone of another
+    given name (the only ones whose articles together are counted)."""
+    firsts: dict[tuple, set[str]] = defaultdict(set)
+    bucket_of = {}
+    for pk, key in Entity.objects.filter(kind="person").values_list("id", "key"):
+        words = name_words(key)
+        if words:
+            bucket_of[pk] = given_name_bucket(key)
+            firsts[bucket_of[pk]].add(words[0])
+    return {pk: b for pk, b in bucket_of.items() if len(firsts[b]) > 1}
 
 
 def given_name_bucket(key: str) -> tuple:
