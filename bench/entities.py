@@ -302,16 +302,31 @@ def merge_sample(n: int, seed: int) -> None:
         return
     records = list(
         MergeRecord.objects.filter(origin="automatic", undone_at__isnull=True).values_list(
-            "action", "kind", "name", "entity_kind", "entity_name", "reason", "article_ids"
+            "action",
+            "kind",
+            "name",
+            "entity_kind",
+            "entity_name",
+            "reason",
+            "article_ids",
+            "evidence",
         )
     )
     print(f"\nAutomatic merges on record: {len(records)}")
     for (action, reason), count in Counter((r[0], r[5][:60]) for r in records).most_common(12):
         print(f"  {count:6d}  {action}: {reason}")
     print(f"\nA sample of {min(n, len(records))} (judge them):")
-    for action, kind, name, e_kind, e_name, reason, ids in random.Random(seed).sample(
+    for action, kind, name, e_kind, e_name, reason, ids, evidence in random.Random(seed).sample(
         records, min(n, len(records))
     ):
+        word = (evidence or {}).get("word") if isinstance(evidence, dict) else None
+        if action == "short_name_back" and word:
+            # the one-word mentions moved, never the entity named in full
+            print(
+                f"  {action}: {word!r} taken off {name!r} ({kind}) back to {e_name!r} "
+                f"({e_kind}), {len(ids)}: {reason}"
+            )
+            continue
         print(f"  {action}: {name!r} ({kind}) -> {e_name!r} ({e_kind}), {len(ids)}: {reason}")
 
 

@@ -117,6 +117,23 @@ def test_a_family_name_with_its_article_is_a_persons_name_and_its_namesakes_are_
     assert ev.choose("trump", 70, TT_2018).person == 5
 
 
+def test_a_first_word_alone_is_whom_its_story_names_in_full_unless_a_better_known_surname():
+    """The demo's Tehran Times story 1230: "Primary Industry Minister Lim Keng Yaik ... Lim
+    said" ("Naomi Lim" is named once elsewhere); story 1452's tagger slip "Kurdestan
+    Providence" (Kurdestan Province) takes no "Kurdestan"; a headline's "Trump Grifts" no
+    "Trump" while Donald Trump is better known."""
+    rows = [(1, "Lim Keng Yaik", ["Lim Keng Yaik"], 1230, TT_2004)]
+    rows += [(2, "Naomi Lim", ["Naomi Lim"], 900, BBC_2004)]
+    rows += [(3, "Kurdestan Providence", ["Kurdestan Providence"], 1452, TT_2004)]
+    rows += [(5, "Donald Trump", ["Donald Trump"], a, TT_2018) for a in range(1, 5)]
+    rows += [(6, "Trump Grifts", ["Trump Grifts"], 70, TT_2018)]
+    ev = evidence_of(rows)
+    assert ev.choose("lim", 1230, TT_2004).person == 1
+    assert ev.choose("lim", 1231, TT_2004).person is None  # another story
+    assert ev.choose("kurdestan", 1452, TT_2004).person is None
+    assert ev.choose("trump", 70, TT_2018).person == 5
+
+
 def test_the_other_word_of_a_namesakes_name_in_the_story_says_which_one():
     """Tehran Times names Saddam Hussein and Iraq's foreign minister Fuad Hussein in the same
     period (29 and 11 stories): "Hussein" alone is neither's, unless the story also writes

@@ -7,7 +7,8 @@ reads what the archive says (counts, aliases, how words are written, acronyms it
 waiting as suggestions in the admin; ``short_names`` gives a surname alone to the person
 each article means, ``org_short_names`` a one-word organization ("Senate") to the
 organization named in full where its context does, ``acronym_mentions`` an acronym ("IOM")
-to the organization its article or outlet and period spell it for. `manage.py
+to the organization its own article spells it for, ``site_names`` a place's name back off
+the building named after it ("Golestan" off "Golestan Palace"). `manage.py
 resolve_entities` runs it all; imports follow the decisions it records
 (articles.ingest.resolution).
 
@@ -29,7 +30,16 @@ from django.utils import timezone
 from ... import merge_history
 from ...models import Article, Entity
 from .. import profiles
-from . import acronym_mentions, apply, evidence, org_short_names, outlets, rules, short_names
+from . import (
+    acronym_mentions,
+    apply,
+    evidence,
+    org_short_names,
+    outlets,
+    rules,
+    short_names,
+    site_names,
+)
 from .curated import curated
 from .fragments import surname_fragments
 
@@ -100,6 +110,7 @@ def resolve_archive(
         stages.lap("deciding")
         moves = short_names.plan_moves(curated(), fragments) + org_short_names.plan_moves(curated())
         moves += acronym_mentions.plan_moves(curated())
+        moves += site_names.plan_moves()
         stages.lap("short names")
         return Outcome(plan, moves, seconds=stages.seconds)
     plan, moves, report = apply.Plan(), [], apply.Report()
@@ -158,6 +169,9 @@ def resolve_once(stages: Stages, total_articles: int) -> Pass:
         acronym_moves, progress=stages.tick("acronyms", len(acronym_moves))
     )
     moves += acronym_moves
+    site_moves = site_names.plan_moves()
+    report.reassigned += short_names.carry_out(site_moves)
+    moves += site_moves
     stages.lap("short names")
     took_back = any(m.to_id is None for m in moves)
     return Pass(plan, moves, report, between, took_back or _newest_entity() > newest)

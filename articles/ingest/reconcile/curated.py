@@ -19,6 +19,10 @@ from ...extraction.names import name_key
 from ...extraction.variants import match_key
 
 DATA = Path(__file__).resolve().parent.parent / "data"
+# Words that make a day of a month or feast ("Ramazan Jom'at al-Veda", "Eid al-Ghadir").
+DAY_WORDS = frozenset(
+    "jomat jomeh juma jumah jumaa jumuah jummah friday fitr adha ghadir qadr mubarak".split()
+)
 
 
 @dataclass(frozen=True)
@@ -52,10 +56,15 @@ class Curated:
 
     def not_entity_class(self, name: str, kind: str = "") -> str | None:
         """The class of word a name is ("unit", "religion"...), if it names no entity;
-        spelling variants count ("Prophet Mohammad")."""
+        spelling variants count ("Prophet Mohammad"), and so does a holy day of a month the
+        table lists ("Ramazan Jom'at al-Veda": the last Friday of Ramadan, no person)."""
         found = self.not_entities.get(name_key(name))
         if found is None and kind:
             found = self.not_entity_match_keys.get((kind, match_key(kind, name)))
+        words = name_key(name).split()
+        if found is None and len(words) > 1 and DAY_WORDS & set(words[1:]):
+            if self.not_entities.get(words[0]) == "calendar":
+                found = "calendar"
         return found
 
 

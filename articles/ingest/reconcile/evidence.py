@@ -16,11 +16,13 @@ from django.db.models import Count, Max, Min
 from ...extraction.names import name_key
 from ...extraction.variants import acronym_key, is_acronym_of, match_key
 from ...models import Article, Entity, EntityAlias, EntityDecision, Mention, Source
+from .initials import initialled_namesakes
 from .name_evidence import (
     NameEvidence,
     Period,
     UndatedRanks,
     name_words,
+    religious_figure,
     short_word,
     window_of,
 )
@@ -85,8 +87,14 @@ class Evidence:
     vessels: Counter = field(default_factory=Counter)
     # person id -> articles naming them, by period (outlet and year; name_evidence.Period)
     periods: dict[int, Counter] = field(default_factory=dict)
+    # (person id, person id) -> articles naming both, for people whose names differ only by
+    # their given name's spelling ("Dave Collins" and "David Collins"; given_names)
+    together: Counter = field(default_factory=Counter)
     # one-word people the archive writes role words beside ("President Assad"): people
     roled: set[int] = field(default_factory=set)
+    # (person id, person id) -> articles naming both, for people whose names differ only by
+    # their given name's spelling ("Dave Collins" and "David Collins"; given_names)
+    together: Counter = field(default_factory=Counter)
 
     def by_key(self) -> dict[tuple[str, str], Name]:
         return {(n.kind, n.key): n for n in self.names.values()}
@@ -103,7 +111,7 @@ def load(progress: Callable[[int], None] | None = None) -> Evidence:
     decisions = list(EntityDecision.objects.filter(origin=EntityDecision.Origin.EDITOR))
     places = _place_countries(names)
     ev = Evidence(names, aliases, case, acronyms, expansions, decisions, places, stale, vessels)
-    ev.periods = _person_periods()
+    ev.periods, ev.together = _person_periods()
     ev.roled = _roled_one_word_people()
     return ev
 
@@ -144,18 +152,52 @@ def undated_ranks() -> UndatedRanks:
     return UndatedRanks(undated, spans)
 
 
-def _person_periods() -> dict[int, Counter]:
+def _person_periods() -> tuple[dict[int, Counter], Counter]:
     """Where and when each person is named (for telling a variant of their name from a
-    namesake: "Michael Pompeo" in Pompeo's outlets and years)."""
+    namesake: "Michael Pompeo" in Pompeo's outlets and years), and which people whose names
+    differ only in the given name one article names together."""
     ranks = undated_ranks()
     out: dict[int, Counter] = defaultdict(Counter)
+    bucket_of = _given_name_buckets()
+    by_article: dict[int, set[int]] = defaultdict(set)
     rows = Mention.objects.filter(
         entity__kind="person", suppressed=False, article__is_published=True
     ).values_list("entity_id", "article_id", "article__published", "article__source_id")
     for entity_id, article_id, published, source_id in rows.iterator(chunk_size=20_000):
         period = ranks.period(article_id, source_id, published.year if published else 0)
         out[entity_id][window_of(period)] += 1
-    return out
+        if entity_id in bucket_of:
+            by_article[article_id].add(entity_id)
+    together: Counter = Counter()
+    for people in by_article.values():
+        buckets: dict[tuple, list[int]] = defaultdict(list)
+        for person in sorted(people):
+            buckets[bucket_of[person]].append(person)
+        for ids in buckets.values():
+            together.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :])
+    return out, together
+
+
+def _given_name_buckets() -> dict[int, tuple]:
+    """Person id -> given_name_bucket, for people who share one with someone of another
+    given name (the only ones whose articles together are counted)."""
+    firsts: dict[tuple, set[str]] = defaultdict(set)
+    bucket_of = {}
+    for pk, key in Entity.objects.filter(kind="person").values_list("id", "key"):
+        words = name_words(key)
+        if words:
+            bucket_of[pk] = given_name_bucket(key)
+            firsts[bucket_of[pk]].add(words[0])
+    return {pk: b for pk, b in bucket_of.items() if len(firsts[b]) > 1}
+
+
+def given_name_bucket(key: str) -> tuple:
+    """What two names differing only by the given name's spelling share: the rest of the
+    name ("collins" of Dave and David Collins), or a one-word name without a final h."""
+    words = name_words(key)
+    if len(words) >= 2:
+        return words[1:]
+    return (words[0].removesuffix("h"),) if words else ()
 
 
 def _place_countries(names: dict[int, Name]) -> dict[int, Counter]:
@@ -316,6 +358,10 @@ class PersonNames:
     evidence: NameEvidence
     short: list[ShortMention]
     outlets: dict[int, str]
+    # mentions of a name without the middle initials of its namesakes ("George Bush"), and
+    # person -> those namesakes (reconcile.initials)
+    plain: list[ShortMention] = field(default_factory=list)
+    namesakes: dict[int, set[int]] = field(default_factory=dict)
 
 
 def one_of_its_words(forms: list[str], key: str, ends: tuple[str, str] | None) -> str:
@@ -361,7 +407,8 @@ def person_names(
             one_word[pk] = key
         elif len(name_words(key)) == 1:
             titled[pk] = name
-    short = []
+    namesakes = initialled_namesakes(keys)
+    short, plain = [], []
     for mention_id, entity_id, article_id, published, source_id, forms, origin in mention_rows(
         "person"
     ):
@@ -385,8 +432,25 @@ def person_names(
             if own and any(name_key(f) in own[1] for f in forms if isinstance(f, str)):
                 forms = [*forms, own[0]]
             if ev.mention(entity_id, forms, article_id, period):
+                if entity_id in namesakes and origin != Mention.Origin.EDITOR:
+                    also = ranks.undated_also(source_id, published.year if published else 0)
+                    form = next((f for f in forms if isinstance(f, str)), "")
+                    plain.append(
+                        ShortMention(
+                            mention_id,
+                            entity_id,
+                            keys[entity_id],
+                            article_id,
+                            period,
+                            form,
+                            False,
+                            also,
+                        )
+                    )
                 continue
             word = one_of_its_words(forms, keys.get(entity_id, ""), ev.ends.get(entity_id))
+            # "Imam Hussein" given to Saddam Hussein by an older release: a person of his own
+            word = word or religious_figure(forms)
             on_full = bool(word)
             if not on_full or (word, entity_id) in decided:
                 continue
@@ -404,4 +468,4 @@ def person_names(
             )
         )
     outlets = dict(Source.objects.values_list("id", "name"))
-    return PersonNames(ev, short, outlets)
+    return PersonNames(ev, short, outlets, plain, namesakes)

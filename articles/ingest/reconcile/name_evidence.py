@@ -45,6 +45,22 @@ FOLD = 4  # named this many times as often as anyone else of that name in the pe
 WELL_KNOWN = 10  # articles naming a person in full, when the name's shape does not say
 NARROW_YEARS = 3  # an outlet dated within this many years dates its undated articles too
 
+# Names of the Prophet's family and the Shia Imams. In Iranian outlets the word alone is
+# usually the religious figure ("chanting Ali, Ali", "Imam Hussein (AS)", Fatima, Zeinab), so
+# it names a living person only where its own article names them in full before it, never
+# on its outlet and period alone as a given name, and never in a story that writes it as the
+# figure (issue 19: "Ali" in a Fajr festival story is not Ali Moradkhani; "Hussein" in
+# Muharram stories is not Saddam Hussein).
+RELIGIOUS_NAMES = frozenset(
+    """ali hussein hossein husain hosein hassan hasan mohammad muhammad mohammed fatima
+    fatemeh zeinab zainab zaynab mahdi mehdi""".split()
+)
+# Titles that make a religious figure of one name ("Imam Hussein", "Prophet Mohammad").
+RELIGIOUS_TITLES = frozenset({"imam", "prophet", "hazrat", "saint"})
+# Ruling families: "al-Sabah" alone names the family (or Malaysia's state of Sabah), not one
+# of the sheikhs whose full names end with it.
+ROYAL_HOUSES = frozenset({"sabah", "saud", "thani", "khalifa", "nahyan", "maktoum"})
+
 # (outlet id, year); an undated article's "year" is -1 - its place among the outlet's undated
 Period = tuple[int | None, int]
 
@@ -145,6 +161,46 @@ def short_word(forms: Iterable[str]) -> str:
     return ""
 
 
+def family_name_of_house(words: tuple[str, ...] | list[str]) -> bool:
+    """Does a name end with a ruling family's name and its article ("... al-Sabah")?"""
+    return len(words) >= 3 and words[-1] in ROYAL_HOUSES and words[-2] in ("al", "el")
+
+
+def religious_figure(forms: Iterable[str]) -> str:
+    """The key of the religious figure every form names by a title and one word ("Imam
+    Hussein": "imam hussein"), or "": a name of its own, never a short form of a namesake."""
+    keys = {name_key(f) for f in forms if isinstance(f, str)}
+    if len(keys) != 1:
+        return ""
+    (key,) = keys
+    words = key.split()
+    return key if len(words) == 2 and words[0] in RELIGIOUS_TITLES else ""
+
+
+_AFTER_NAME_WORD = r"(?![\w'’-])(?!\s+(?:[A-Z]|[ae]l-|bin\b|ibn\b))"
+
+
+_HONORIFIC = r"\s*\((?:AS|as|A\.S\.|SA|sa|S|s|PBUH|pbuh|ra|RA)\)"  # "Ali (AS)", "Zahra (SA)"
+
+
+def named_before(text: str, full_name: str, form: str) -> bool:
+    """Does ``text`` name ``full_name`` before it first writes ``form`` alone, and never
+    write ``form`` as a religious figure ("Imam Ali", "Ali (AS)")? "chanting Ali, Ali"
+    before "Ali Moradkhani, the head of the Music Center" is not him."""
+    start = text.find(full_name)
+    if start < 0 or not form or religious_use(text, form):
+        return False
+    alone = re.search(rf"(?<![\w'’-]){re.escape(form)}{_AFTER_NAME_WORD}", text)
+    return alone is None or alone.start() > start
+
+
+def religious_use(text: str, form: str) -> bool:
+    """Does ``text`` write ``form`` as a religious figure ("Imam Hussein", "Hussein (AS)")?"""
+    word = re.escape(form)
+    titles = "|".join(t.title() for t in RELIGIOUS_TITLES)
+    return re.search(rf"\b(?:{titles})\s+{word}\b|\b{word}{_HONORIFIC}", text) is not None
+
+
 # Words headlines run into a name once their punctuation is gone ("Zarif: We ...").
 HEADLINE_WORDS = frozenset(
     """we there here this that these those it he she they you i our their his her its a an
@@ -162,6 +218,13 @@ HEADLINE_WORDS = frozenset(
 _GIVEN = re.compile(r"^[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*$")
 _FAMILY = re.compile(r"^(?:[Aa]l|[Ee]l)[-‑][A-Z][a-z]+(?:-[A-Z][a-z]+)*$")
 _JOINING = frozenset({"bin", "ibn", "bint", "abu", "al", "el"})
+
+
+@lru_cache(maxsize=20_000)
+def _has_large_place(name: str) -> bool:
+    """Is a word of the name a place of 100,000 people or more ("Providence")?"""
+    places = (gazetteer().lookup(t) for t in name.split())
+    return any(p is not None and p.population >= 100_000 for p in places)
 
 
 def family_name_shaped(name: str) -> bool:
@@ -221,15 +284,21 @@ class NameEvidence:
     # article -> the one-word names written in it ("Saddam" and "Hussein"): the other word of
     # a namesake's name, written alone in the same article, says which one it means
     alone_in: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    full: dict[int, str] = field(default_factory=dict)  # person -> their name in full
+    # surname -> articles naming its best-known qualified bearer in full (read once asked)
+    _surname_fame: dict[str, int] = field(default_factory=dict, repr=False)
 
     def person(self, person_id: int, name: str) -> bool:
         """Note a person named in full (two words or more); False for a one-word name."""
         words = name_words(name)
         if len(words) < 2:
             return False
+        self._surname_fame.clear()
         self.ends[person_id] = (words[0], words[-1])
+        self.full[person_id] = name
         self.by_word[words[0]].add(person_id)
-        self.by_word[words[-1]].add(person_id)
+        if not family_name_of_house(words):
+            self.by_word[words[-1]].add(person_id)
         if person_shaped(name.split()) or family_name_shaped(name):
             self.shaped.add(person_id)
         elif name_like(name):
@@ -248,6 +317,21 @@ class NameEvidence:
             self.ends[p][-1] == word and self.qualified(p) for p in self.by_word.get(word, ())
         )
 
+    def _better_known_surname(self, word: str, person_id: int) -> bool:
+        """Is ``word`` the surname of someone qualified named more often than this person?"""
+        best = self._surname_fame.get(word)
+        if best is None:
+            best = max(
+                (
+                    sum(self.named.get(p, Counter()).values())
+                    for p in self.by_word.get(word, ())
+                    if self.ends[p][-1] == word and self.qualified(p)
+                ),
+                default=-1,
+            )
+            self._surname_fame[word] = best
+        return best > sum(self.named.get(person_id, Counter()).values())
+
     def qualified(self, person_id: int) -> bool:
         if person_id in self.shaped:
             return True
@@ -264,6 +348,7 @@ class NameEvidence:
         if not any(len(words) >= 2 for words in shapes):
             return False
         self.named[person_id][period] += 1
+        self._surname_fame.clear()
         self.in_article[article_id].add(person_id)
         for word in {words[0] for words in shapes if len(words) == 1}:
             if word in ends:
@@ -295,10 +380,18 @@ class NameEvidence:
         candidates = {p for p in everyone if self.qualified(p)}
         # in its own article, a name of name words named once is enough for its surname
         # ("Dezer" beside "Gil Dezer"; not "Trump" beside a headline's "Trump Grifts")
+        # and a family name written first ("Lim" beside "Lim Keng Yaik") or a name Malay and
+        # Indonesian stories call someone by ("Baihaki" beside "Baihaki Hakim"), where the
+        # word is the surname of no one better known ("Trump" of "Trump Grifts" is)
         local = candidates | {
             p
             for p in everyone & self.name_like
-            if word == self.ends[p][-1] and not self.is_surname(self.ends[p][0])
+            if (word == self.ends[p][-1] and not self.is_surname(self.ends[p][0]))
+            or (
+                word == self.ends[p][0]
+                and not self._better_known_surname(word, p)
+                and not _has_large_place(self.full.get(p, ""))  # "Kurdestan Providence"
+            )
         }
         if not local:
             return Choice(None, {})
@@ -325,6 +418,10 @@ class NameEvidence:
             here_named = count(self.named.get(person))
             if here_named and FOLD * here_named >= named:
                 return Choice(person, {"context": "article", "also_written": other})
+        if word in RELIGIOUS_NAMES and word != self.ends[best][-1]:
+            # a religious figure's name as a given name ("Ali" of Ali Khamenei); as a surname
+            # ("Hussein" of Saddam Hussein) its story's text decides (short_names.decide)
+            return Choice(None, {"context": "period", "named": named, "religious": True})
         runner_up = ranked[1][0] if len(ranked) > 1 else 0
         titled = count(self.titled.get(word))
         uses = count(self.uses.get((word, best)))

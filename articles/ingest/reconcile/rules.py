@@ -45,6 +45,7 @@ from . import org_short_names
 from .curated import Curated
 from .evidence import Evidence, Name
 from .fragments import fragment_rules
+from .given_names import given_name_rules
 from .junk import junk_kinds, junk_names
 from .org_rules import organization_rules
 from .proposals import (
@@ -342,6 +343,7 @@ def merge_rules(names: list[Name], ev: Evidence) -> list[Proposal]:
     out += _learned_acronyms(names, ev)
     out += _initials_family(names)
     out += _dropped_initials(names)
+    out += given_name_rules(names, ev)
     return out
 
 

@@ -21,10 +21,18 @@ from django.db import transaction
 from ... import corrections, merge_history
 from ...extraction.names import name_key
 from ...extraction.variants import match_key
-from ...models import Entity, EntityDecision, EntityRedirect, Mention, MergeRecord
+from ...models import Article, Entity, EntityDecision, EntityRedirect, Mention, MergeRecord
 from .curated import Curated
 from .evidence import PersonNames, person_names
-from .name_evidence import name_words, period_label
+from .initials import choose_namesake
+from .name_evidence import (
+    RELIGIOUS_NAMES,
+    Choice,
+    name_words,
+    named_before,
+    period_label,
+    religious_use,
+)
 
 EMPTY_REDIRECT_SHARE = 0.8  # a short name emptied mostly into one person redirects there
 EVIDENCE_SHOWN = 12  # periods listed in a record's evidence
@@ -80,7 +88,43 @@ def plan_moves(
     the people its undecided articles were between (word -> Counter of person ids)."""
     decided, refused, kept = settled_pairs(cur)
     names = person_names(decided, curated_names(cur), fragments)
-    return decide(names, refused, kept, namesakes)
+    moves = decide(names, refused, kept, namesakes, texts=religious_texts(names))
+    return moves + plain_name_moves(names)
+
+
+def plain_name_moves(names: PersonNames) -> list[Move]:
+    """ "George Bush" to the namesake with middle initials each article means, where its
+    context says which (reconcile.initials)."""
+    moves = []
+    for sm in names.plain:
+        choice = choose_namesake(
+            names.evidence, names.namesakes[sm.entity_id], sm.article_id, sm.period, sm.also
+        )
+        if choice.person is None:
+            continue
+        evidence = dict(choice.evidence)
+        if evidence.get("context") == "period":
+            evidence["period"] = period_label(sm.period, names.outlets)
+        moves.append(
+            Move(
+                sm.mention_id,
+                sm.entity_id,
+                sm.article_id,
+                choice.person,
+                sm.word,
+                sm.form,
+                evidence,
+            )
+        )
+    return moves
+
+
+def religious_texts(names: PersonNames) -> dict[int, str]:
+    """Article id -> text, for the articles writing a religious figure's name alone ("Ali"):
+    there the person must be named in full before it (name_evidence.named_before)."""
+    ids = {sm.article_id for sm in names.short if sm.word in RELIGIOUS_NAMES}
+    rows = Article.objects.filter(pk__in=ids).values_list("id", "body")
+    return dict(rows.iterator(chunk_size=2000))
 
 
 NAMESAKE_SHARE = 0.2  # of a word's undecided articles, between a person and others
@@ -128,7 +172,10 @@ def decide(
     refused: dict[str, set[int]],
     kept: set[str],
     namesakes: dict | None = None,
+    texts: dict[int, str] | None = None,
 ) -> list[Move]:
+    """``texts``: article id -> text of the articles writing a religious figure's name alone
+    (religious_texts); without it, such a name joins no one."""
     moves = []
     for sm in names.short:
         if not sm.on_full and sm.word in kept:
@@ -142,6 +189,27 @@ def decide(
         choice = names.evidence.choose(
             sm.word, sm.article_id, sm.period, refused=refused.get(sm.word, ()), also=sm.also
         )
+        if " " in sm.word:  # "Imam Hussein" on Saddam Hussein (name_evidence.religious_figure)
+            moves.append(
+                Move(
+                    sm.mention_id,
+                    sm.entity_id,
+                    sm.article_id,
+                    None,
+                    sm.word,
+                    sm.form,
+                    {"titled": True},
+                )
+            )
+            continue
+        if choice.person is not None and sm.word in RELIGIOUS_NAMES:
+            text = (texts or {}).get(sm.article_id, "")
+            if choice.evidence.get("context") == "article":
+                full = names.evidence.full.get(choice.person, "")
+                if not named_before(text, full, sm.form):
+                    choice = Choice(None, {"context": "article", "religious": True})
+            elif not text or religious_use(text, sm.form):
+                choice = Choice(None, {**choice.evidence, "religious": True})
         evidence = dict(choice.evidence)
         if evidence.get("context") == "period":
             evidence["period"] = period_label(sm.period, names.outlets)
@@ -301,6 +369,10 @@ def _reason(back: bool, group: list[Move]) -> str:
             "a surname and stray words of a headline; no article or outlet and period names "
             "the person in full"
         )
+    if back and group[0].evidence.get("site"):
+        return "a place's own name, not the building named after it"
+    if back and group[0].evidence.get("titled"):
+        return "a religious figure named by a title and one word: a person of their own"
     if back:
         whom = "the person" if group[0].kind == "person" else "the organization"
         return f"no article or outlet and period names {whom} in full as this one-word name"
