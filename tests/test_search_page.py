@@ -14,6 +14,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Author, Entity, EntityAlias, EntityRedirect, Mention, Source
 
@@ -450,12 +452,16 @@ def test_the_page_with_every_filter_group_needs_a_handful_of_queries(
     with django_assert_max_num_queries(5):
         response = client.get(url + "&stories=off")
     assert response.status_code == 200
-    # Stories collapsed (the default) add one, however many stories the page shows: each
-    # match's story and its size, read with the other articles of the stories it shows
-    # (which give their outlets too).
-    with django_assert_max_num_queries(6):
+    # Stories collapsed (the default) add one: each match's story and its size. A page
+    # showing stories of several articles adds one more, however many it shows (their other
+    # articles, which give their outlets too). Which stories the fixture's articles form
+    # depends on the word weights grouping has seen in this process, so the page says which
+    # it is.
+    with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
+    shows_a_story = 'class="story-more"' in response.content.decode()
+    assert len(queries.captured_queries) <= 6 + (1 if shows_a_story else 0)
 
 
 # --- Odd queries --------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from .. import selectors
 from ..models import Article, Entity, Story
+from ..search.collapsing import StoryArticle
 from ..search.vocabulary import KIND_FILTERS
 
 PREVIEWED = 10  # a search result lists this many of its story's other articles
@@ -77,7 +78,7 @@ class StoryPreview:
     url: str
     article_count: int  # every published article of the story, this one included
     outlets: list[str]  # of the other articles, most articles first
-    others: list[Article]  # the first PREVIEWED other articles, by outlet and date
+    others: list[StoryArticle]  # the first PREVIEWED other articles, by outlet and date
 
     @property
     def more(self) -> int:
@@ -98,7 +99,7 @@ def story_url(story_id: int) -> str:
 
 
 def story_previews(
-    shown: dict[int, int], articles: dict[int, list[Article]]
+    shown: dict[int, int], articles: dict[int, list[StoryArticle]]
 ) -> dict[int, StoryPreview]:
     """Article id -> the preview of its story, for results (article id -> story id) whose
     story holds other published articles (``articles``: story id -> its published articles,

@@ -1,32 +1,75 @@
 """Collapsed stories' rows: each hit's story, and the articles of the stories a page shows.
 
 Story membership is in the database, never in an engine's index (regrouping never
-re-indexes), so every engine collapses alike by what this module reads.
+re-indexes), so every engine collapses alike by what this module reads. Both reads are lean
+(values, no model instances): they are most of what collapsing costs a search page.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from ..models import Article
 
-from ..models import Article, Source
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    name: str
+    slug: str
+
+
+@dataclass(slots=True)
+class StoryArticle:
+    """A published article of a story a result stands for, as its preview lists it: what
+    an Article without its body shows, read without building one."""
+
+    id: int
+    slug: str
+    headline: str
+    published: datetime.datetime | None
+    date: datetime.date | None
+    date_source: str
+    date_precision: str
+    date_evidence: str
+    section: str
+    copy_of_id: int | None
+    story_id: int
+    source_id: int | None
+    source: Outlet | None
+
+    STATED_DATES = Article.STATED_DATES
+    # An article's own: its page's address and whether its date was inferred.
+    get_absolute_url = Article.get_absolute_url
+    date_inferred = Article.date_inferred
+
+    @property
+    def pk(self) -> int:
+        return self.id
 
 
 @dataclass
 class HitStories:
-    """The stories of a search's hits, read in one query (articles.search.service collapses
-    them; a result's preview lists its story's other articles)."""
-
     story_of: dict[int, int | None]  # hit id -> its story
     size_of: dict[int, int]  # story id -> its articles (Story.article_count)
-    # Story id -> its published articles (no bodies), by outlet name, date and id: for the
-    # stories of several articles that the page's hits belong to.
-    members: dict[int, list[Article]]
 
 
-_HIT_STORY_FIELDS = ("id", "story_id", "story__article_count", "is_published")
-_MEMBER_FIELDS = (
+def hit_stories(hit_ids: list[int]) -> HitStories:
+    """Each hit's story and the story's size: one query."""
+    story_of, size_of = {}, {}
+    for article_id, story_id, size in (
+        Article.objects.filter(id__in=hit_ids)
+        .order_by()
+        .values_list("id", "story_id", "story__article_count")
+    ):
+        story_of[article_id] = story_id
+        if story_id is not None:
+            size_of[story_id] = size or 0
+    return HitStories(story_of, size_of)
+
+
+_FIELDS = (
+    "id",
     "slug",
     "headline",
     "published",
@@ -36,59 +79,33 @@ _MEMBER_FIELDS = (
     "date_evidence",
     "section",
     "copy_of_id",
+    "story_id",
     "source_id",
     "source__name",
     "source__slug",
 )
 
 
-def hit_stories(hit_ids: list[int], page_ids: list[int]) -> HitStories:
-    """Each hit's story and its size, and the published articles of the stories of several
-    articles the hits ``page_ids`` belong to: one query, where reading the stories and then
-    their articles took two (a tenth of a search page's time)."""
-    several = Article.objects.filter(id__in=page_ids, story__article_count__gt=1).values("story_id")
+def story_articles(story_ids: set[int]) -> dict[int, list[StoryArticle]]:
+    """Story id -> its published articles by outlet name, date and id (unknown outlets and
+    undated last): one query, none without stories."""
+    if not story_ids:
+        return {}
+    out: dict[int, list[StoryArticle]] = {}
     rows = (
-        Article.objects.filter(Q(id__in=hit_ids) | Q(story_id__in=several, is_published=True))
+        Article.objects.filter(story_id__in=story_ids, is_published=True)
         .order_by()
-        .values_list(*_HIT_STORY_FIELDS, *_MEMBER_FIELDS)
+        .values_list(*_FIELDS)
     )
-    wanted, story_of, size_of, found = set(hit_ids), {}, {}, []
-    for row in rows:
-        article_id, story_id, size, published = row[:4]
-        if article_id in wanted:
-            story_of[article_id] = story_id
-        if story_id is not None:
-            size_of[story_id] = size or 0
-        if published and story_id is not None:
-            found.append(row)
-    shown = {story_of.get(i) for i in page_ids} - {None}
-    members: dict[int, list[Article]] = {}
-    for row in found:
-        if row[1] in shown and size_of[row[1]] > 1:
-            members.setdefault(row[1], []).append(_member(row))
-    for articles in members.values():
+    for *fields, source_name, source_slug in rows:
+        outlet = Outlet(source_name, source_slug) if fields[-1] else None
+        article = StoryArticle(*fields, outlet)
+        out.setdefault(article.story_id, []).append(article)
+    for articles in out.values():
         articles.sort(key=_listed_order)
-    return HitStories(story_of, size_of, members)
+    return out
 
 
-def _member(row: tuple) -> Article:
-    values = dict(zip(_MEMBER_FIELDS, row[4:], strict=True))
-    source = (
-        Source(id=values["source_id"], name=values["source__name"], slug=values["source__slug"])
-        if values["source_id"]
-        else None
-    )
-    article = Article(
-        id=row[0],
-        story_id=row[1],
-        is_published=True,
-        **{k: v for k, v in values.items() if "__" not in k and k != "source_id"},
-    )
-    article.source = source
-    return article
-
-
-def _listed_order(article: Article) -> tuple:
-    """A story's articles by outlet name, date and id (unknown outlets and undated last)."""
-    name = article.source.name if article.source_id else None
+def _listed_order(article: StoryArticle) -> tuple:
+    name = article.source.name if article.source else None
     return (name is None, name or "", article.date is None, article.date or "", article.id)

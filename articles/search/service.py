@@ -20,7 +20,7 @@ from haystack import connections
 
 from ..extraction.names import fold_text
 from ..models import Article
-from .collapsing import hit_stories
+from .collapsing import hit_stories, story_articles
 from .engine import DeclaresSearchEngine, SearchEngine
 from .haystack_engine import HaystackSearchEngine
 from .highlight import highlight, query_marks, snippet
@@ -125,9 +125,9 @@ def _collapse(hits: list[tuple[int, float]], lookback: int):
     {kept article id: (story id, the story's articles)}, {kept article id: its story's other
     matches on the page}, how many of the page's matches belong to a story a hit before
     the page stands for, and the published articles of the page's stories of several
-    (articles.search.collapsing: one query, which every engine collapses alike by).
+    (articles.search.collapsing: a query each, which every engine collapses alike by).
     """
-    read = hit_stories([i for i, _ in hits], [i for i, _ in hits[lookback:]])
+    read = hit_stories([i for i, _ in hits])
     story_of, size_of = read.story_of, read.size_of
     earlier = {story_of.get(i) for i, _ in hits[:lookback]} - {None}
     kept, stories, folded, lead = [], {}, {}, {}
@@ -144,7 +144,8 @@ def _collapse(hits: list[tuple[int, float]], lookback: int):
             lead[story] = article_id
             stories[article_id] = (story, size_of.get(story, 0))
             kept.append((article_id, score))
-    return kept, stories, folded, shown_earlier, read.members
+    shown = {story for story, size in stories.values() if size > 1}
+    return kept, stories, folded, shown_earlier, story_articles(shown)
 
 
 def _facet_limits(request: SearchRequest, query: EngineQuery) -> FacetLimits | None:

@@ -187,8 +187,8 @@ class SearchResponse:
     # results plus folded plus these).
     shown_earlier: int = 0
     covered: int = 0
-    # Collapsed stories: story id -> its published articles (articles.models.Article, no
-    # bodies), for the stories of several articles this page's results stand for.
+    # Collapsed stories: story id -> its published articles (articles.search.collapsing.
+    # StoryArticle), for the stories of several articles this page's results stand for.
     story_articles: dict[int, list] = field(default_factory=dict)
 
 
