@@ -215,16 +215,5 @@ def decide(names: OrgNames, refused: dict[str, set[int]], kept: set[str]) -> lis
         evidence = dict(choice.evidence)
         if evidence.get("context") == "period":
             evidence["period"] = period_label(sm.period, names.outlets)
-        moves.append(
-            Move(
-                sm.mention_id,
-                sm.entity_id,
-                sm.article_id,
-                choice.person,
-                sm.word,
-                sm.form,
-                evidence,
-                kind=KIND,
-            )
-        )
+        moves.append(Move.of(sm, choice.person, evidence, kind=KIND))
     return moves

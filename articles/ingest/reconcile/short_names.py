@@ -50,6 +50,13 @@ class Move:
     fragment: bool = False  # from a headline fragment of the word ("Cuba Rouhani")
     kind: str = "person"  # of the one-word name's own entity (org_short_names: organization)
 
+    @classmethod
+    def of(cls, sm, to_id: int | None, evidence: dict, **extra) -> Move:
+        """The move of one short mention (its id, entity, article, word and form)."""
+        return cls(
+            sm.mention_id, sm.entity_id, sm.article_id, to_id, sm.word, sm.form, evidence, **extra
+        )
+
 
 def settled_pairs(cur: Curated) -> tuple[set[tuple[str, int]], dict[str, set[int]], set[str]]:
     """(word, person) pairs the curated table ("Rohani") or an editor made one; word ->
@@ -105,17 +112,7 @@ def plain_name_moves(names: PersonNames) -> list[Move]:
         evidence = dict(choice.evidence)
         if evidence.get("context") == "period":
             evidence["period"] = period_label(sm.period, names.outlets)
-        moves.append(
-            Move(
-                sm.mention_id,
-                sm.entity_id,
-                sm.article_id,
-                choice.person,
-                sm.word,
-                sm.form,
-                evidence,
-            )
-        )
+        moves.append(Move.of(sm, choice.person, evidence))
     return moves
 
 
@@ -222,18 +219,7 @@ def decide(
             namesakes.setdefault(sm.word, Counter()).update(choice.evidence["between"])
         if not sm.on_full and not sm.fragment and choice.person is None:
             continue
-        moves.append(
-            Move(
-                sm.mention_id,
-                sm.entity_id,
-                sm.article_id,
-                choice.person,
-                sm.word,
-                sm.form,
-                evidence,
-                sm.fragment,
-            )
-        )
+        moves.append(Move.of(sm, choice.person, evidence, fragment=sm.fragment))
     return moves
 
 
