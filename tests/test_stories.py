@@ -6,6 +6,7 @@ Real articles of the shared corpus, a real database and a real Whoosh index."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -14,12 +15,14 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles import export
 from articles.extraction.readers import read_paths
 from articles.ingest import import_documents, uploads
 from articles.ingest.stories import group_new_articles
-from articles.models import Article, CopyKey, Story, StoryDecision
+from articles.models import Article, CopyKey, Entity, Mention, Source, Story, StoryDecision
 from articles.search import SearchRequest, search_articles
 
 from .conftest import CORPUS
@@ -112,6 +115,56 @@ def test_an_import_keeps_its_entity_counts_true_between_batches(clean_index, mon
     assert kept, "grouping kept the counts it weighed"
     assert any(n > 1 for n in true.values()), "some entity is named in several batches"
     assert kept == {e: true.get(e, 0) for e in kept}
+
+
+def test_a_batch_of_new_articles_is_grouped_in_a_few_queries(newsroom):
+    """An import's batch is read and written in a few queries, plus two per article (its
+    candidates): placing each article on its own took about twenty."""
+    Article.objects.update(story=None, copy_of=None)
+    Story.objects.all().delete()
+    CopyKey.objects.all().delete()
+    with CaptureQueriesContext(connection) as queries:
+        placed = group_new_articles([a.pk for a in newsroom.values()])
+    assert len(placed) == len(REFS)
+    assert len(queries) <= 2 * len(REFS) + 16, [q["sql"][:80] for q in queries]
+    assert placed[newsroom[TULSA_CNN].pk] == placed[newsroom[TULSA_POLITICO].pk]
+    assert placed[newsroom[CHUBB].pk] == placed[newsroom[CHUBB_AGAIN].pk]
+    assert placed[newsroom[SUN].pk] != placed[newsroom[PHILLIPS].pk]
+    assert len(set(placed.values())) == len(REFS) - 3
+    assert Article.objects.get(pk=newsroom[VETO_AGAIN].pk).copy_of_id == newsroom[VETO].pk
+    chubb = Story.objects.get(pk=placed[newsroom[CHUBB].pk])
+    assert (chubb.article_count, chubb.lead_id) == (2, newsroom[CHUBB].pk) or (
+        chubb.article_count == 2 and chubb.lead_id == newsroom[CHUBB_AGAIN].pk
+    )
+
+
+def test_an_undated_article_meets_only_its_outlets_neighbours_on_both_sides():
+    """Undated articles are weighed against their outlet's articles near them in import
+    order, before and after it: an article regrouped in the middle of its outlet's sequence
+    takes no candidates from articles stored long after it (they can never join it)."""
+    from articles.ingest import stories
+    from articles.similarity.grouping import RULES, EntityWeights
+
+    outlet = Source.objects.create(name="Okapi Wire", slug="okapi-wire")
+    trust = Entity.objects.create(
+        kind="organization", name="Okapi Trust", slug="okapi-trust", key="okapi trust"
+    )
+    made = []
+    for n in range(60):
+        headline, body = f"Okapi count {n}", f"The Okapi Trust counted okapis, note {n}."
+        article = Article.objects.create(
+            headline=headline, slug="a", body=body, source=outlet, fingerprint=f"okapi-{n}"
+        )
+        if n < 10 or n >= 50:  # rare: 20 articles name the trust
+            Mention.objects.create(article=article, entity=trust, count=1)
+        made.append(article.pk)
+    middle = made[5]
+    rules = dataclasses.replace(RULES, strict_rare=5)  # the trust is rare, not of the rarest
+    new = stories._load_items([middle], stories.word_weights(), rules)
+    weight = EntityWeights(new.counts, Article.objects.count(), rules)
+    entry = new.entries[middle]
+    found, _ = stories._candidate_ids(entry.item, entry.keys, weight, rules)
+    assert sorted(found) == [a for a in made[:10] if a != middle]
 
 
 def test_an_exact_copy_is_marked_and_shown_once_with_its_copy(newsroom, client):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import logging
 import time
+from bisect import insort
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from ..similarity.grouping import (
     EntityWeights,
     Grouper,
     Item,
+    Placement,
     Rules,
     Scorer,
     headline_subjects,
@@ -408,6 +410,10 @@ def group_new_articles(
     Returns article id -> story id. Articles that already have a story are left alone.
     ``seen``: the stored articles already weighed (a bulk import passes the same dict with
     each batch: its articles are one another's candidates).
+
+    The articles are placed one after another, each weighed against the archive and the
+    articles of this batch placed before it, as if each were added on its own; what they are
+    weighed against is read for the whole batch at once, and written in one transaction.
     """
     ids = list(
         Article.objects.filter(id__in=list(article_ids), story__isnull=True)
@@ -416,18 +422,11 @@ def group_new_articles(
     )
     if not ids:
         return {}
-    weights = word_weights()
-    placed = {}
-    new = _load_items(ids, weights, rules, just_stored=True)
     if seen is None:
         seen = {}
     elif len(seen) > SEEN_KEPT:
         seen.clear()
-    total = Article.objects.count()  # these articles are stored: placing them adds none
-    for item in processing_order(entry.item for entry in new.entries.values()):
-        placed[item.id] = _place_one(new.entries[item.id], new, weights, rules, seen, total)
-        seen[item.id] = new.entries[item.id]
-    return placed
+    return _NewArticles(ids, rules, seen).group()
 
 
 @dataclass
@@ -466,76 +465,157 @@ def _load_items(
     return _Loaded(entries, recent_entity_counts(wanted, just_stored=stored))
 
 
-def _place_one(
-    entry: _Entry,
-    new: _Loaded,
-    weights: WordWeights,
-    rules: Rules,
-    seen: dict[int, _Entry],
-    total: int,
-) -> int:
-    item = entry.item
-    weight = EntityWeights(new.counts, total, rules)
-    candidate_ids, copy_candidates = _candidate_ids(item, entry.keys, weight, rules)
-    stories = dict(
-        Article.objects.filter(id__in=candidate_ids, story__isnull=False).values_list(
-            "id", "story_id"
+class _NewArticles:
+    """One batch of new articles placed into stories (``group_new_articles``).
+
+    Stories created by the batch have negative numbers until they are written."""
+
+    def __init__(self, ids: list[int], rules: Rules, seen: dict[int, _Entry]):
+        self.rules, self.seen = rules, seen
+        self.weights = word_weights()
+        self.new = _load_items(ids, self.weights, rules, just_stored=True)
+        self.total = Article.objects.count()  # these articles are stored: placing adds none
+        self.story_of: dict[int, int] = {}  # article -> story, the stored and the placed
+        self.members: dict[int, list[int]] = defaultdict(list)  # story -> its articles by id
+        self.candidates: dict[int, list[int]] = {}
+
+    def entry(self, article_id: int) -> _Entry | None:
+        return self.new.entries.get(article_id) or self.seen.get(article_id)
+
+    def group(self) -> dict[int, int]:
+        order = processing_order(entry.item for entry in self.new.entries.values())
+        scorer = self._read(order)
+        created = 0
+        for item in order:
+            placement = self._place(item, scorer)
+            story = placement.story
+            if story is None:
+                created -= 1
+                story = created
+            item.copy_of = placement.copy_of
+            self.story_of[item.id] = story
+            insort(self.members[story], item.id)
+            self.seen[item.id] = self.new.entries[item.id]
+        return self._write(scorer)
+
+    def _read(self, order: list[Item]) -> Scorer:
+        """What the batch is weighed against, in a few queries: each article's candidates
+        (the stored archive holds the batch too), their stories and those stories' latest
+        articles, and a scorer holding them all."""
+        rules, entries = self.rules, self.new.entries
+        weight = EntityWeights(self.new.counts, self.total, rules)
+        signed: set[int] = set()
+        for item in order:
+            found, copy_candidates = _candidate_ids(item, entries[item.id].keys, weight, rules)
+            self.candidates[item.id] = found
+            signed |= copy_candidates
+        stored = {a for found in self.candidates.values() for a in found} - entries.keys()
+        self.story_of = dict(
+            Article.objects.filter(id__in=stored, story__isnull=False).values_list("id", "story_id")
         )
-    )
-    members: dict[int, list[int]] = defaultdict(list)
-    for article_id, story_id in (
-        Article.objects.filter(story_id__in=set(stories.values()))
-        .order_by("id")
-        .values_list("id", "story_id")
-    ):
-        members[story_id].append(article_id)
-    wanted = {a for ids in members.values() for a in ids[-MEMBERS_WEIGHED:]} | set(stories)
-    missing = {
-        a
-        for a in wanted
-        if a not in seen or (a in copy_candidates and seen[a].item.signature is None)
-    }
-    loaded = _load_items(sorted(missing), weights, rules, signed=copy_candidates)
-    for entity, n in loaded.counts.items():
-        new.counts.setdefault(entity, n)
-    seen.update(loaded.entries)
-    loaded.entries = {a: seen[a] for a in wanted if a in seen}
-    pins = _pins(loaded.entries)  # an editor may have decided since the article was weighed
-    for article_id, other in loaded.entries.items():
-        other.item.pin = pins.get(article_id, "")
-    weight = EntityWeights(new.counts, total, rules)
-    scorer = Scorer(weight, rules)
-    scorer.add(item.id, entry.vector, item.entities)
-    for other in loaded.entries.values():
-        if other.item.id != item.id:
-            scorer.add(other.item.id, other.vector, other.item.entities)
-    clusters: dict[int, Cluster] = {}
-    for story_id, article_ids in members.items():
-        cluster = clusters[story_id] = Cluster(story_id)
-        for article_id in article_ids[-MEMBERS_WEIGHED:]:
-            if article_id in loaded.entries:
-                cluster.add(loaded.entries[article_id].item)
-    copy_of = dict(
-        Article.objects.filter(id__in=list(loaded.entries), copy_of__isnull=False).values_list(
-            "id", "copy_of"
+        for article_id, story_id in (
+            Article.objects.filter(story_id__in=set(self.story_of.values()))
+            .order_by("id")
+            .values_list("id", "story_id")
+        ):
+            self.members[story_id].append(article_id)
+        wanted = {a for ids in self.members.values() for a in ids[-MEMBERS_WEIGHED:]}
+        wanted |= self.story_of.keys()
+        missing = {
+            a
+            for a in wanted
+            if a not in self.seen or (a in signed and self.seen[a].item.signature is None)
+        }
+        self.seen.update(_load_items(sorted(missing), self.weights, rules, signed=signed).entries)
+        weighed = {a: self.seen[a] for a in wanted if a in self.seen}
+        # an editor may have decided since an article was weighed; copies are followed to
+        # the article they copy
+        pins = _pins(weighed)
+        copy_of = dict(
+            Article.objects.filter(id__in=list(weighed), copy_of__isnull=False).values_list(
+                "id", "copy_of"
+            )
         )
+        for article_id, other in weighed.items():
+            other.item.pin = pins.get(article_id, "")
+            other.item.copy_of = copy_of.get(article_id)
+        named = {e for entry in [*entries.values(), *weighed.values()] for e in entry.item.entities}
+        counts = {**recent_entity_counts(named), **self.new.counts}
+        scorer = Scorer(EntityWeights(counts, self.total, rules), rules)
+        for entry in [*entries.values(), *weighed.values()]:
+            scorer.add(entry.item.id, entry.vector, entry.item.entities)
+        scorer.matrix  # noqa: B018 - built once, before placing
+        return scorer
+
+    def _place(self, item: Item, scorer: Scorer) -> Placement:
+        clusters: dict[int, Cluster] = {}
+        candidates = []
+        for article_id in self.candidates[item.id]:
+            story, other = self.story_of.get(article_id), self.entry(article_id)
+            if story is None or other is None or article_id not in scorer.row:
+                continue  # not placed yet (a later article of this batch), or not weighed
+            if story not in clusters:
+                cluster = clusters[story] = Cluster(story)
+                for member in self.members[story][-MEMBERS_WEIGHED:]:
+                    weighed = self.entry(member)
+                    if weighed is not None and member in scorer.row:
+                        cluster.add(weighed.item)
+            candidates.append(other.item)
+        return place(item, candidates, lambda a: clusters.get(self.story_of.get(a)), scorer)
+
+    def _write(self, scorer: Scorer) -> dict[int, int]:
+        new = self.new.entries
+        fresh = sorted({self.story_of[a] for a in new if self.story_of[a] < 0}, reverse=True)
+        with transaction.atomic():
+            touched = {self.story_of[a] for a in new} - set(fresh)
+            list(Story.objects.select_for_update().filter(id__in=touched).values_list("id"))
+            real = dict(
+                zip(fresh, Story.objects.bulk_create([Story() for _ in fresh]), strict=True)
+            )
+            story = {a: real[s].pk if s < 0 else s for a, s in self.story_of.items() if a in new}
+            _update_articles([(story[a], new[a].item.copy_of, a) for a in sorted(new)])
+            CopyKey.objects.bulk_create(
+                [CopyKey(article_id=a, key=k) for a in sorted(new) for k in new[a].keys]
+            )
+            leads = {
+                real[s].pk if s < 0 else s: self._lead(self.members[s], scorer)
+                for s in {self.story_of[a] for a in new}
+            }
+            _recount(leads)
+        return story
+
+    def _lead(self, article_ids: list[int], scorer: Scorer) -> int:
+        """The story's most representative article among those weighed (its latest), or
+        among its latest 200 read again."""
+        if len(article_ids) == 1:
+            return article_ids[0]
+        weighed = [a for a in article_ids if a in scorer.row and self.entry(a) is not None]
+        if len(weighed) < 2:
+            return _lead_read_again(article_ids)
+        dates = {a: self.entry(a).date for a in weighed}
+        members = [Item(a, None, dates[a].toordinal() if dates[a] else None, a) for a in weighed]
+        return scorer.representative(members)
+
+
+def _recount(leads: dict[int, int]) -> None:
+    """Counts, outlets, dates and the given lead of stories that gained articles, in one
+    query and one statement (the ORM's bulk_update builds a CASE per field and story)."""
+    stats = (
+        Article.objects.filter(story_id__in=list(leads))
+        .values("story_id")
+        .annotate(n=Count("id"), outlets=Count("source_id", distinct=True))
+        .annotate(first=Min("date"), last=Max("date"))
+        .values_list("story_id", "n", "outlets", "first", "last")
     )
-    candidates = []
-    for article_id in candidate_ids:
-        if article_id in loaded.entries and article_id in stories:
-            other = loaded.entries[article_id].item
-            other.copy_of = copy_of.get(article_id)
-            candidates.append(other)
-    placement = place(item, candidates, lambda a: clusters.get(stories.get(a)), scorer)
-    with transaction.atomic():
-        if placement.story is None:
-            story = Story.objects.create()
-        else:
-            story = Story.objects.select_for_update().get(pk=placement.story)
-        Article.objects.filter(pk=item.id).update(story=story, copy_of=placement.copy_of)
-        CopyKey.objects.bulk_create([CopyKey(article_id=item.id, key=k) for k in entry.keys])
-        refresh_story(story, scorer=scorer)
-    return story.pk
+    day = connection.ops.adapt_datefield_value
+    rows = [(n, outs, day(first), day(last), leads[s], s) for s, n, outs, first, last in stats]
+    table = connection.ops.quote_name(Story._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET article_count = %s, outlet_count = %s, first_date = %s, "
+        "last_date = %s, lead_id = %s WHERE id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _candidate_ids(item: Item, keys: list[int], weight: EntityWeights, rules: Rules):
@@ -559,9 +639,15 @@ def _candidate_ids(item: Item, keys: list[int], weight: EntityWeights, rules: Ru
                 article__date_precision=Article.DatePrecision.DAY,
             )
         else:
+            # Both bounds: an article re-grouped in the middle of its outlet's sequence would
+            # otherwise walk every later article of the outlet, and fill its candidates with
+            # articles too far away to join.
             near = Q(
                 article__source_id=item.outlet,
-                article__id__gte=item.sequence - rules.sequence_window,
+                article__id__range=(
+                    item.sequence - rules.sequence_window,
+                    item.sequence + rules.sequence_window,
+                ),
             ) & (Q(article__date=None) | ~Q(article__date_precision=Article.DatePrecision.DAY))
         strict = weight.rare(item.entities, strict=True)
         mentions = Mention.objects.filter(suppressed=False, entity_id__in=rare).filter(
@@ -610,36 +696,14 @@ def recount_stories(story_ids: Iterable[int]) -> None:
         Story.objects.filter(id__in=chunk).exclude(id__in=stats.keys()).delete()
 
 
-def refresh_story(story: Story, *, scorer: Scorer | None = None) -> None:
-    """Recount a story's articles, outlets and dates and choose its lead again."""
-    rows = list(story.articles.values_list("id", "source_id", "date"))
-    if not rows:
-        story.delete()
-        return
-    days = [p for _, _, p in rows if p]
-    story.article_count = len(rows)
-    story.outlet_count = len({s for _, s, _ in rows if s})
-    story.first_date = min(days) if days else None
-    story.last_date = max(days) if days else None
-    if len(rows) == 1:
-        story.lead_id = rows[0][0]
-    else:
-        story.lead_id = _lead_of([r[0] for r in rows], scorer)
-    story.save()
-
-
-def _lead_of(article_ids: list[int], scorer: Scorer | None) -> int:
-    """The story's most representative article among those the scorer weighed (a new
-    article's placement weighs the story's latest), or among its latest 200."""
-    weighed = [a for a in article_ids if scorer is not None and a in scorer.row]
-    if len(weighed) < 2:
-        weighed, scorer = article_ids[-200:], None
-    if scorer is None:
-        weights = word_weights()
-        scorer = Scorer(EntityWeights({}, 1))
-        for row in Article.objects.filter(id__in=weighed).values("id", "headline", "body"):
-            vector = text_vector(lead(row["headline"], row["body"]), weights)
-            scorer.add(row["id"], vector, frozenset())
-    dates = dict(Article.objects.filter(id__in=weighed).values_list("id", "date"))
+def _lead_read_again(article_ids: list[int]) -> int:
+    """The most representative of a story's latest 200 articles, their leads read again."""
+    weighed = article_ids[-200:]
+    weights = word_weights()
+    scorer = Scorer(EntityWeights({}, 1))
+    dates = {}
+    for row in Article.objects.filter(id__in=weighed).values("id", "headline", "body", "date"):
+        scorer.add(row["id"], text_vector(lead(row["headline"], row["body"]), weights), frozenset())
+        dates[row["id"]] = row["date"]
     members = [Item(a, None, dates[a].toordinal() if dates.get(a) else None, a) for a in weighed]
     return scorer.representative(members)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -217,12 +218,19 @@ def prominent_entities(subjects: frozenset[int], counts: Mapping[int, int]) -> f
 
 def headline_subjects(headline: str, forms: Mapping[int, Iterable[str]]) -> frozenset[int]:
     """The entities (id -> the forms the article names them by) its headline names."""
-    words = f" {' '.join(text_words(headline))} "
+    words = _padded_words(headline)
     return frozenset(
         entity
         for entity, names in forms.items()
-        if any(f" {' '.join(text_words(name))} " in words for name in names if name)
+        if any(_padded_words(name) in words for name in names if name)
     )
+
+
+@lru_cache(maxsize=50_000)
+def _padded_words(text: str) -> str:
+    """A text's words between spaces (so that one name is found in another by ``in``): the
+    same few thousand names are looked up in every headline of an archive."""
+    return f" {' '.join(text_words(text))} "
 
 
 def fits_span(cluster: Cluster, item: Item, rules: Rules = RULES) -> bool:
