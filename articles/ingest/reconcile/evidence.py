@@ -114,9 +114,8 @@ class Evidence:
     together: Counter = field(default_factory=Counter)
     # one-word people the archive writes role words beside ("President Assad"): people
     roled: set[int] = field(default_factory=set)
-    # (person id, person id) -> articles naming both, for people whose names differ only by
-    # their given name's spelling ("Dave Collins" and "David Collins"; given_names)
-    together: Counter = field(default_factory=Counter)
+    # what the pure rules work out of this evidence and ask for twice in a pass (fragments)
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     def by_key(self) -> dict[tuple[str, str], Name]:
         return {(n.kind, n.key): n for n in self.names.values()}

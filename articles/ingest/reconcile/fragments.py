@@ -51,6 +51,16 @@ def surname_fragments(names: list[Name], ev: Evidence) -> dict[int, str]:
 
 
 def _scan(names: list[Name], ev: Evidence) -> tuple[list[Proposal], dict[int, str]]:
+    """Both answers at once; a pass asks for each of them of the same names (rules.propose,
+    then resolve_once), so the second is the first's."""
+    ids = tuple(n.id for n in names)
+    found = ev.derived.get("fragments")
+    if found is None or found[0] != ids:
+        found = ev.derived["fragments"] = (ids, _scan_names(names, ev))
+    return found[1]
+
+
+def _scan_names(names: list[Name], ev: Evidence) -> tuple[list[Proposal], dict[int, str]]:
     people = [n for n in names if n.kind == "person" and len(_words(n)) >= 2]
     # well-known people with a real name ("Zarif Iran", in 27 headlines, is no one's name)
     known = {
