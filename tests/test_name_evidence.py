@@ -58,6 +58,16 @@ def test_a_surname_alone_is_whom_its_outlet_and_period_name_in_full_and_nobody_e
     assert ev.choose("mike", 50, BBC_2004).person == 8  # that article names Mike Tindall
 
 
+def test_a_generational_suffix_alone_is_no_ones_short_name():
+    """CNN's undated 2016 stories name Donald Trump Jr. in full; a "Jr" alone there (the
+    demo archive's "Jr") is not him."""
+    cnn = period_of(3, 0, 84)
+    rows = [(9, "Donald Trump Jr.", ["Donald Trump Jr."], a, cnn) for a in range(1, 6)]
+    ev = evidence_of(rows)
+    assert ev.choose("jr", 100, cnn).person is None
+    assert ev.choose("donald", 1, cnn).person == 9  # his own story still names him
+
+
 def test_a_first_name_joins_where_the_outlet_writes_it_alone_for_them():
     rows = [(3, "Hillary Clinton", ["Hillary Clinton", "Hillary"], a, TT_2018) for a in range(6)]
     rows += [(4, "Bill Clinton", ["Bill Clinton"], 9, TT_2018)]
