@@ -279,6 +279,25 @@ def test_a_names_suffix_alone_and_a_nationality_are_no_entities_but_namesakes_ar
     }
 
 
+@pytestmark_db
+def test_a_name_run_into_an_organizations_is_the_name_alone(shared, clean_index):
+    """A Tehran Times interview headed "Gilani Taleban Source of Shiite Sunni Division in
+    Afghanistan" ("Q: Mr. Gilani, ..."): the tagger's "Gilani Taleban" is no one, and
+    "Gilani" alone does not join it."""
+    tehran_times = CORPUS / "tehran_times" / "tehran_times.jsonl"
+    report = import_documents([r for r in read_paths([str(tehran_times)]) if r.ordinal == "93"])
+    assert len(report.created) == 1, report.failed
+    call_command("resolve_entities", stdout=io.StringIO(), stderr=io.StringIO())
+
+    article = Article.objects.get(pk=report.created[0][1])
+    people = set(
+        article.mentions.filter(entity__kind="person").values_list("entity__name", flat=True)
+    )
+    assert "Gilani" in people and "Gilani Taleban" not in people
+    people = [name(1, "person", "Gilani Taleban", 1), name(2, "person", "Hamas Haniyeh", 1)]
+    assert surname_fragments(people, evidence(people)) == {1: "gilani", 2: "haniyeh"}
+
+
 def test_a_middle_initial_for_a_middle_name_joins_where_the_person_is_named():
     """The demo archive's "George Walker Bush" (one Politico story of George W. Bush's years)
     and "George HW Bush"; George H. W. Bush is not George W Bush (another middle)."""
