@@ -10,7 +10,8 @@ organization named in full where its context does, ``acronym_mentions`` an acron
 to the organization its own article spells it for, ``site_names`` a place's name back off
 the building named after it ("Golestan" off "Golestan Palace"). `manage.py
 resolve_entities` runs it all; imports follow the decisions it records
-(articles.ingest.resolution).
+(articles.ingest.resolution). A merge an older release made on a spelling rule this one no
+longer holds is undone first (``stale_merges``).
 
 One run settles: a pass that takes one-word short forms back ("News" off News Corp) makes
 or fills one-word entities the rules have not seen yet, so another pass reads the names and
@@ -40,6 +41,7 @@ from . import (
     rules,
     short_names,
     site_names,
+    stale_merges,
 )
 from .curated import curated
 from .fragments import surname_fragments
@@ -119,6 +121,7 @@ def resolve_archive(
         stages.lap("short names")
         return Outcome(plan, moves, seconds=stages.seconds)
     plan, moves, report = apply.Plan(), [], apply.Report()
+    report.unmerged = stale_merges.undo(stale_merges.stale(), report.skipped)
     for number in range(1, MAX_PASSES + 1):
         stages.suffix = f" (pass {number})" if number > 1 else ""
         this = resolve_once(stages, text)
