@@ -359,3 +359,13 @@ def test_a_one_word_person_that_is_a_place_and_no_ones_name_is_the_place():
     found = verdicts(p for p in kind_rules(values, ev) if p.subject.kind == "person")
     assert found.get("Jenin") == ("kind", "place")
     assert not {"Bush", "Assad", "Fernandez"} & set(found)
+
+
+def test_a_peoples_name_in_a_newspapers_is_no_people_word():
+    """The curated peoples ("Bedouin", "Kurd") match by match key too, which drops "al-":
+    "Arab" is not among them, or Al Arab, the London daily, would be dropped with it."""
+    from articles.ingest.reconcile.curated import curated
+
+    assert curated().not_entity_class("Bedouin", "person") == "people"
+    assert curated().not_entity_class("Al Arab", "organization") is None
+    assert curated().not_entity_class("Al Arab", "person") is None
