@@ -331,3 +331,32 @@ def test_a_title_is_no_organization(shared, clean_index):
     resolve()
     for story in stories.values():
         assert not {n for n in names_of(story, "organization") if "Security Advis" in n}
+
+
+@pytestmark_db
+def test_an_older_releases_spelling_merge_this_release_keys_apart_is_undone(shared, clean_index):
+    """BuzzFeed 0145 cites an Ipsos poll; Tehran Times 184 quotes IPSO, an Iranian oil
+    agency (the demo archive's IPSO; the UK's press regulator is another). An older release
+    keyed a one-word name without its final s and merged Ipsos into IPSO as "a variant
+    spelling"; this one keys them apart, and the next run undoes the merge."""
+    from articles import corrections
+    from articles.models import EntityAlias
+
+    found = import_items([(BUZZFEED / "0145.xml", None), (TEHRAN_TIMES, {"184"})])
+    poll = found["0145.xml"]
+    ipsos = Entity.objects.get(kind="organization", key="ipsos")
+    # as the older release filed them ("IPSO said ...": this one's tagger makes a person of it)
+    ipso = corrections.move_to_kind(Entity.objects.get(key="ipso"), "organization")
+    corrections.merge_entities(ipsos, ipso, origin="automatic", reason="a variant spelling")
+    assert names_of(poll, "organization") >= {"IPSO"} and "Ipsos" not in names_of(
+        poll, "organization"
+    )
+
+    out = resolve()
+    assert "Ipsos" in names_of(poll, "organization")
+    assert "IPSO" not in names_of(poll, "organization")
+    assert "1 older merges undone" in out
+    assert MergeRecord.objects.get(name="Ipsos").undone_at is not None
+    # a newly imported "Ipsos" is no longer filed under IPSO by an alias
+    assert not EntityAlias.objects.filter(key="ipsos", entity=ipso).exists()
+    assert "older merges undone" not in resolve()  # a second run finds nothing to undo

@@ -70,6 +70,24 @@ def test_a_nickname_beside_the_given_name_in_one_story_is_one_person(shared, cle
     assert record.evidence["articles_together"] == 1
 
 
+def test_a_nickname_joins_only_where_its_name_is_named_beside_the_other(shared, clean_index):
+    """BBC sport 225 writes Hereford's Danny Williams "Daniel Williams" in the line-up; two
+    Reuters 1987 BankAmerica stories quote "Daniel Williams, analyst with Sutro Group", and
+    three 2016 stories on Tulsa "U.S. Attorney Danny Williams". One story naming both
+    spellings makes them one footballer, not the analyst and the attorney one person."""
+    match = load(CORPUS / "bbc_news" / "sport" / "225.txt")["225.txt"]
+    analysts = load(REUTERS / "reut2-000.sgm", {"4", "16"})
+    buzzfeed = CORPUS / "buzzfeed_webis_2016" / "articles"
+    tulsa = [load(buzzfeed / f"{n}.xml")[f"{n}.xml"] for n in ("0283", "1601", "1614")]
+    assert {"Danny Williams", "Daniel Williams"} <= people_of(match)
+    resolve()
+    for story in analysts.values():
+        assert "Daniel Williams" in people_of(story)
+    for story in tulsa:
+        assert "Daniel Williams" not in people_of(story)
+    assert not MergeRecord.objects.filter(name__in=["Daniel Williams", "Danny Williams"])
+
+
 def test_a_given_name_with_and_without_its_final_h_is_one_name(shared, clean_index):
     """Tehran Times 324 and 325 write the Prophet's wife "Khadija (SA)" and "Khadijah (SA)"."""
     stories = load(TEHRAN_TIMES, {"324", "325"})

@@ -10,11 +10,13 @@ organization named in full where its context does, ``acronym_mentions`` an acron
 to the organization its own article spells it for, ``site_names`` a place's name back off
 the building named after it ("Golestan" off "Golestan Palace"). `manage.py
 resolve_entities` runs it all; imports follow the decisions it records
-(articles.ingest.resolution).
+(articles.ingest.resolution). A merge an older release made on a spelling rule this one no
+longer holds is undone first (``stale_merges``).
 
 One run settles: a pass that takes one-word short forms back ("News" off News Corp) makes
-or fills one-word entities the rules have not seen yet, so another pass reads the archive
-again and decides about them (at most MAX_PASSES), and a second run finds nothing to do.
+or fills one-word entities the rules have not seen yet, so another pass reads the names and
+mentions again and decides about them (at most MAX_PASSES), and a second run finds nothing to
+do. The articles' text, which no pass changes, is read once for them all.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from . import (
     rules,
     short_names,
     site_names,
+    stale_merges,
 )
 from .curated import curated
 from .fragments import surname_fragments
@@ -97,13 +100,17 @@ def resolve_archive(
     """Read the evidence, decide, and (unless ``dry_run``) carry it out, pass after pass
     until a pass leaves nothing new for the next (at most MAX_PASSES).
 
-    ``progress(stage, done, total)`` hears of long stages ("text", "apply", "short names";
-    from the second pass on, "... (pass 2)").
+    The articles' text is read once, before the first pass; each pass reads the names and
+    mentions the pass before it left. ``progress(stage, done, total)`` hears of long stages
+    ("reading the text", "applying decisions", "short names"; from the second pass on,
+    "... (pass 2)").
     """
     total_articles = Article.objects.filter(is_published=True).count()
     stages = Stages(progress)
+    text = evidence.read_text(progress=stages.tick("reading the text", total_articles))
+    stages.lap("reading the text")
     if dry_run:
-        ev = evidence.load(progress=stages.tick("reading the archive", total_articles))
+        ev = evidence.load(text=text)
         stages.lap("reading the archive")
         plan = apply.make_plan(rules.propose(ev, curated()), ev.decisions, ev.names)
         fragments = surname_fragments([n for n in ev.names.values() if n.articles], ev)
@@ -114,9 +121,10 @@ def resolve_archive(
         stages.lap("short names")
         return Outcome(plan, moves, seconds=stages.seconds)
     plan, moves, report = apply.Plan(), [], apply.Report()
+    report.unmerged = stale_merges.undo(stale_merges.stale(), report.skipped)
     for number in range(1, MAX_PASSES + 1):
         stages.suffix = f" (pass {number})" if number > 1 else ""
-        this = resolve_once(stages, total_articles)
+        this = resolve_once(stages, text)
         _add_plan(plan, this.plan)
         apply.record(plan)  # this run's decisions so far, every pass's
         _add_report(report, this.report)
@@ -132,11 +140,12 @@ def resolve_archive(
     return Outcome(plan, moves, report, stages.seconds, passes=number)
 
 
-def resolve_once(stages: Stages, total_articles: int) -> Pass:
-    """One pass: read the archive, decide, carry out, then give one-word names to whom each
-    article means (or take them back)."""
+def resolve_once(stages: Stages, text: evidence.ArchiveText) -> Pass:
+    """One pass: read the names and mentions (the articles' ``text`` was read once for all
+    passes), decide, carry out, then give one-word names to whom each article means (or take
+    them back)."""
     newest = _newest_entity()
-    ev = evidence.load(progress=stages.tick("reading the archive", total_articles))
+    ev = evidence.load(text=text)
     evidence.store_match_keys(ev)  # imports match new names by the stored keys
     stages.lap("reading the archive")
     plan = apply.make_plan(rules.propose(ev, curated()), ev.decisions, ev.names)

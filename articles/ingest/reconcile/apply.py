@@ -140,6 +140,7 @@ class Report:
     reassigned: int = 0  # mentions of a one-word name given to the person it means
     described: int = 0  # entities whose description changed
     outlets: int = 0  # outlets merged into the known outlet they are
+    unmerged: int = 0  # an older release's merges this one's rules no longer make (stale_merges)
     skipped: list[str] = field(default_factory=list)  # gone meanwhile, or refused
 
 

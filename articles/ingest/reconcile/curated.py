@@ -4,8 +4,9 @@ other names, and words that name no entity.
 ``entities.csv``: kind, canonical name, other names separated by "|", why. Every name of a
 row is that entity, whatever kind the tagger gave it ("Houthis" tagged a person is the
 organization). ``not_entities.csv``: name, class (unit, calendar, religion, award, event,
-disease, abbreviation, group noun). Editors' decisions in the admin go further; these
-tables hold what is true of any news archive.
+disease, abbreviation, group noun, people: a people no country's name gives, "Bedouin").
+Editors' decisions in the admin go further; these tables hold what is true of any news
+archive.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """What the archive says about its names: counts, aliases, how words are written, acronyms.
 
-Read once per `resolve_entities` run in a few grouped queries and one pass over the text
-(about a minute at 66,000 articles), then handed to the pure rules (reconcile.rules).
+The text is read once per `resolve_entities` run (read_text: about half a minute at 66,000
+articles), the names and mentions once per pass in a few grouped queries (load), then handed to
+the pure rules (reconcile.rules).
 """
 
 from __future__ import annotations
@@ -69,6 +70,27 @@ class WordCase:
         total = low + cap
         return (low / total if total else 0.0), total
 
+    def of(self, words: set[str]) -> WordCase:
+        """The counts of ``words`` only (the one-word names a pass weighs)."""
+        return WordCase(
+            *(
+                Counter({w: n for w, n in counter.items() if w in words})
+                for counter in (self.lower, self.capitalized, self.located, self.after_the)
+            )
+        )
+
+
+@dataclass
+class ArchiveText:
+    """What the articles' text says, whatever the names: how every word is written, the
+    acronyms defined, the ships named. Resolution changes no text, so one run reads it once
+    for all its passes; each pass weighs the words of its own one-word names (WordCase.of)."""
+
+    case: WordCase
+    acronyms: Counter  # (acronym key, expansion key) -> times defined
+    expansions: dict[str, str]
+    vessels: Counter
+
 
 @dataclass
 class Evidence:
@@ -92,25 +114,38 @@ class Evidence:
     together: Counter = field(default_factory=Counter)
     # one-word people the archive writes role words beside ("President Assad"): people
     roled: set[int] = field(default_factory=set)
-    # (person id, person id) -> articles naming both, for people whose names differ only by
-    # their given name's spelling ("Dave Collins" and "David Collins"; given_names)
-    together: Counter = field(default_factory=Counter)
+    # what the pure rules work out of this evidence and ask for twice in a pass (fragments)
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     def by_key(self) -> dict[tuple[str, str], Name]:
         return {(n.kind, n.key): n for n in self.names.values()}
 
 
-def load(progress: Callable[[int], None] | None = None) -> Evidence:
+def load(
+    progress: Callable[[int], None] | None = None, text: ArchiveText | None = None
+) -> Evidence:
+    """What the archive says now; ``text``: its articles' text read earlier in the run
+    (read_text), or None to read it here (``progress`` then hears of each article)."""
     names, stale = _names()
     candidates = {n.key for n in names.values() if " " not in n.key and n.key.isalpha()}
-    case, acronyms, expansions, vessels = _read_text(candidates, progress)
+    text = text or read_text(progress)
     aliases = {
         (kind, key): entity_id
         for kind, key, entity_id in EntityAlias.objects.values_list("kind", "key", "entity_id")
     }
     decisions = list(EntityDecision.objects.filter(origin=EntityDecision.Origin.EDITOR))
     places = _place_countries(names)
-    ev = Evidence(names, aliases, case, acronyms, expansions, decisions, places, stale, vessels)
+    ev = Evidence(
+        names,
+        aliases,
+        text.case.of(candidates),
+        text.acronyms,
+        text.expansions,
+        decisions,
+        places,
+        stale,
+        text.vessels,
+    )
     ev.periods, ev.together = _person_periods()
     ev.roled = _roled_one_word_people()
     return ev
@@ -293,22 +328,19 @@ _SHORT_THEN_LONG = re.compile(
 )
 
 
-def _read_text(candidates: set[str], progress) -> tuple[WordCase, Counter, dict[str, str], Counter]:
-    case = WordCase()
+def read_text(progress: Callable[[int], None] | None = None) -> ArchiveText:
+    """One pass over the published articles' text (the first TEXT_CHARS of each body)."""
+    lower, capitalized, located, after_the = Counter(), Counter(), Counter(), Counter()
     acronyms: Counter = Counter()
     expansions: dict[str, str] = {}
     vessels: Counter = Counter()
     texts = Article.objects.filter(is_published=True).values_list("headline", "body")
     for headline, body in texts.iterator(chunk_size=CHUNK):
         text = body[:TEXT_CHARS]
-        case.lower.update(w for w in _LOWER_WORD.findall(text) if w in candidates)
-        case.capitalized.update(
-            w.lower() for w in _MID_CAPITAL.findall(text) if w.lower() in candidates
-        )
-        case.located.update(w.lower() for w in _LOCATED.findall(text) if w.lower() in candidates)
-        case.after_the.update(
-            w.lower() for w in _AFTER_THE.findall(text) if w.lower() in candidates
-        )
+        lower.update(_LOWER_WORD.findall(text))
+        capitalized.update(_MID_CAPITAL.findall(text))
+        located.update(_LOCATED.findall(text))
+        after_the.update(_AFTER_THE.findall(text))
         for after, before in _VESSEL.findall(text):
             key = name_key(after or before)
             vessels[key] += 1
@@ -319,7 +351,14 @@ def _read_text(candidates: set[str], progress) -> tuple[WordCase, Counter, dict[
             expansions.setdefault(name_key(long), long)
         if progress:
             progress(1)
-    return case, acronyms, expansions, vessels
+    case = WordCase(lower, *map(_lowered, (capitalized, located, after_the)))
+    return ArchiveText(case, acronyms, expansions, vessels)
+
+
+def _lowered(counter: Counter) -> Counter:
+    """Counts by the word in lower case: the words counted are one capital and lower-case
+    letters ("Army"), so no two of them fall together."""
+    return Counter({word.lower(): n for word, n in counter.items()})
 
 
 def _pairs(text: str):

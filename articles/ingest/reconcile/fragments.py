@@ -2,7 +2,8 @@
 
 - a full name and a stray word ("Mohammad Javad Zarif Expecting"): the person;
 - a surname and stray words, as headlines without their punctuation run them together
-  ("Zarif U.S.", "Zarif Iran", "Sanctioning Zarif", "Zarif We"): not merged into another
+  ("Zarif U.S.", "Zarif Iran", "Sanctioning Zarif", "Zarif We"), or one name and an
+  organization's ("Gilani Taleban"): not merged into another
   value; short_names gives each article's mention to the person that article's context
   names in full, else to the surname alone (surname_fragments); two surnames run together
   ("Zarif Lavrov", "Rouhani Zarif") name no one entity;
@@ -25,6 +26,7 @@ from ...extraction.person_names import ORG_PLACE_WORDS, person_shaped, surname
 from ...extraction.places import demonym_country, gazetteer
 from ...extraction.variants import HYPOCORISMS, full_given_name, person_words
 from ...extraction.wordlists import given_names
+from .curated import curated
 from .evidence import Evidence, Name
 from .name_evidence import HEADLINE_WORDS
 from .proposals import NOT_ENTITY, SAME, Proposal
@@ -51,6 +53,16 @@ def surname_fragments(names: list[Name], ev: Evidence) -> dict[int, str]:
 
 
 def _scan(names: list[Name], ev: Evidence) -> tuple[list[Proposal], dict[int, str]]:
+    """Both answers at once; a pass asks for each of them of the same names (rules.propose,
+    then resolve_once), so the second is the first's."""
+    ids = tuple(n.id for n in names)
+    found = ev.derived.get("fragments")
+    if found is None or found[0] != ids:
+        found = ev.derived["fragments"] = (ids, _scan_names(names, ev))
+    return found[1]
+
+
+def _scan_names(names: list[Name], ev: Evidence) -> tuple[list[Proposal], dict[int, str]]:
     people = [n for n in names if n.kind == "person" and len(_words(n)) >= 2]
     # well-known people with a real name ("Zarif Iran", in 27 headlines, is no one's name)
     known = {
@@ -125,6 +137,9 @@ def _stray_words(name: Name, known, surnames, firsts, famous) -> Proposal | str 
                 )
     if person_shaped(name.name.split()):
         return None  # "Graham Hand", "Warren Davidson": a name as people have them
+    named = [i for i in range(n) if not _organization(keys[i])]
+    if len(named) == 1:
+        return keys[named[0]]  # "Gilani Taleban": a name run into an organization's
     for at, rest, after in ((0, range(1, n), True), (n - 1, range(n - 1), False)):
         word = keys[at]
         if word not in surnames or not all(stray(i, after) for i in rest):
@@ -137,6 +152,12 @@ def _stray_words(name: Name, known, surnames, firsts, famous) -> Proposal | str 
             continue
         return word
     return None
+
+
+def _organization(key: str) -> bool:
+    """One word the curated table names an organization by ("taleban", "hamas")."""
+    entity = curated().by_key.get(key)
+    return entity is not None and entity.kind == "organization" and " " not in key
 
 
 def _two_names(name: Name) -> Proposal:

@@ -3,7 +3,8 @@
 
 Two people whose names differ only so, the rest of the name the same ("Donald Trump Jr." is
 not "Donnie Trump"), are one person where an article names both ("The appointment of David
-Collins" beside "Dave Collins" in one BBC story); where only an outlet and period name both,
+Collins" beside "Dave Collins" in one BBC story) and the other articles of the one joining
+are nearly all in outlets naming the other; where only an outlet and period name both,
 an editor decides (the table says "Willie" and "Bill" are one name: Willie Nelson is not Bill
 Nelson), and never across outlets or periods. Nicknames come from
 carltonnorthern's hand-curated table of English given names (PyPI ``nicknames``,
@@ -12,12 +13,13 @@ Apache-2.0). Pure: no database.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import lru_cache
 
 from nicknames import NickNamer
 
 from .evidence import Evidence, Name
+from .fragments import NAMED_WHERE
 from .name_evidence import name_words
 from .proposals import SAME, Proposal
 
@@ -80,13 +82,35 @@ def _into(first: str, name: Name, group: list[tuple[str, Name]], ev: Evidence) -
     shared = set(ev.periods.get(name.id, ())) & set(ev.periods.get(target.id, ()))
     if not together and not shared:
         return None  # Michael Johnson of BBC 2004 is not Mike Johnson of HuffPost 2022
+    named_where = _in_outlets_naming(name, target, ev)
+    # the period alone: Willie Nelson is not Bill Nelson; one story naming both, and the
+    # rest of the name's articles in outlets never naming the other: the footballer Danny
+    # Williams, "Daniel Williams" in his match's line-up, is not the analyst Daniel Williams
+    # of Reuters 1987
+    sure = together and named_where >= NAMED_WHERE
     return Proposal(
         SAME,
         name,
         target,
-        score=0.9 if together else 0.6,  # the period alone: Willie Nelson is not Bill Nelson
+        score=0.9 if sure else 0.6,
         reason=f"one given name ({how}: {first} / {other_first})",
-        evidence={"articles_together": together, "shared_periods": len(shared)},
+        evidence={
+            "articles_together": together,
+            "shared_periods": len(shared),
+            "named_where": round(named_where, 2),
+        },
+    )
+
+
+def _in_outlets_naming(variant: Name, person: Name, ev: Evidence) -> float:
+    """The share of the variant's articles in outlets that name the person."""
+    mine, theirs = ev.periods.get(variant.id, Counter()), ev.periods.get(person.id, Counter())
+    outlets = {source_id for source_id, _ in theirs}
+    total = sum(mine.values())
+    return (
+        sum(n for (source_id, _), n in mine.items() if source_id in outlets) / total
+        if total
+        else 0.0
     )
 
 

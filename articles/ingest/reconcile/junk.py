@@ -1,6 +1,8 @@
 """Values that are no place, organization or person as named, and what they are (pure).
 
 Not entities:
+- a nationality or a people ("Tajiks", "Britons"; "Bedouin" by the curated table), a name's
+  suffix alone ("Jr");
 - a generic word with no name ("Agency", the IAEA called "the Agency"; "U.S. Agency");
 - an ordinary word the tagger took for a name ("Nevertheless", "ESCROWED"), decided by the
   word list of words English writes in lower case and, where the archive has any, by how
@@ -21,6 +23,7 @@ from functools import lru_cache
 from ...extraction.headlines import common_words
 from ...extraction.names import name_key
 from ...extraction.outlets import is_outlet_name
+from ...extraction.person_names import PERSON_SUFFIXES
 from ...extraction.places import demonym_country, gazetteer
 from ...extraction.variants import org_words
 from ...extraction.wordlists import given_names
@@ -64,6 +67,8 @@ def junk_names(names: list[Name], ev: Evidence, parts: set[str]) -> list[Proposa
             continue
         proposal = (
             _debris(name, by_key)
+            or _suffix_alone(name)
+            or _nationality(name, parts)
             or _treaty(name)
             or _title(name)
             or _vessel(name, ev)
@@ -133,6 +138,24 @@ def _source_or_place(tail: str) -> bool:
 
 
 PLACE_FEATURES = ("country", "city", "region", "us-state", "continent")
+
+
+def _suffix_alone(name: Name) -> Proposal | None:
+    """ "Jr", "III": what follows a name, no name of its own."""
+    if name.kind == "person" and name.key in PERSON_SUFFIXES:
+        return Proposal(NOT_ENTITY, name, score=0.9, reason="a name's suffix alone")
+    return None
+
+
+def _nationality(name: Name, parts: set[str]) -> Proposal | None:
+    """A nationality or a people ("Tajiks", "Britons", "Bangladeshi") taken for a person or
+    an organization. Not a place of that name ("Fiji"), a given name ("Francis") or a word of
+    someone the archive names in full ("Welsh" of Irvine Welsh: short_names decides it)."""
+    if name.kind == "place" or " " in name.key or not demonym_country(name.key):
+        return None
+    if name.key in parts or name.key in _given() or gazetteer().lookup(name.name) is not None:
+        return None
+    return Proposal(NOT_ENTITY, name, score=0.9, reason="a nationality, no person or organization")
 
 
 def _treaty(name: Name) -> Proposal | None:

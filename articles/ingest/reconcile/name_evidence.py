@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from ...extraction.headlines import common_words
 from ...extraction.names import name_key
-from ...extraction.person_names import ORG_PLACE_WORDS, person_shaped
+from ...extraction.person_names import ORG_PLACE_WORDS, PERSON_SUFFIXES, person_shaped
 from ...extraction.places import demonym_country, gazetteer
 from ...extraction.variants import person_words
 
@@ -297,8 +297,8 @@ class NameEvidence:
         self.ends[person_id] = (words[0], words[-1])
         self.full[person_id] = name
         self.by_word[words[0]].add(person_id)
-        if not family_name_of_house(words):
-            self.by_word[words[-1]].add(person_id)
+        if not family_name_of_house(words) and words[-1] not in PERSON_SUFFIXES:
+            self.by_word[words[-1]].add(person_id)  # "Jr" alone is no one's name
         if person_shaped(name.split()) or family_name_shaped(name):
             self.shaped.add(person_id)
         elif name_like(name):

@@ -10,6 +10,7 @@ AUTO = 0.85
 SUGGEST = 0.5
 SAME, DIFFERENT, NOT_ENTITY, KIND, COUNTRY = "same", "different", "not_entity", "kind", "country"
 ENTITY, RENAME = "entity", "rename"  # an editor's "this is an entity"; a better display name
+VARIANT_SPELLING = "a variant spelling"  # one match key (stale_merges undoes an older one)
 DEBRIS = "a dateline's debris"  # "TEHRAN- The World Bank": merged, but no alias of Tehran
 
 

@@ -55,6 +55,7 @@ from .proposals import (
     NOT_ENTITY,
     RENAME,
     SAME,
+    VARIANT_SPELLING,
     Proposal,
 )
 
@@ -383,7 +384,7 @@ def _same_match_key(names: list[Name]) -> list[Proposal]:
         survivor = _survivor(group)
         for name in group:
             if name.id != survivor.id:
-                out.append(Proposal(SAME, name, survivor, score=0.95, reason="a variant spelling"))
+                out.append(Proposal(SAME, name, survivor, score=0.95, reason=VARIANT_SPELLING))
     return out
 
 

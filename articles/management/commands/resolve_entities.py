@@ -52,6 +52,7 @@ class Command(BaseCommand):
             f"{report.reassigned} short names given to the person they mean (or taken back), "
             f"{report.described} descriptions updated, {report.outlets} outlets merged; "
             f"{len(outcome.plan.suggestions)} suggestions wait for an editor"
+            + (f"; {report.unmerged} older merges undone" if report.unmerged else "")
         )
         for line in report.skipped[: options["limit"]]:
             self.stderr.write(f"skipped: {line}")
