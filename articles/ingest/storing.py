@@ -108,7 +108,7 @@ def store_article(
         )
         date_article(article, parsed, calibration)
         article.save(force_insert=True)
-        write_authors(article, parsed.authors, authors)
+        write_authors(article, parsed.authors, authors, fresh=True)
         write_mentions(article, extracted.entities, entities, fresh=True)
     return article, True
 
