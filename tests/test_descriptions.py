@@ -8,9 +8,13 @@ import io
 import pytest
 from django.core.management import call_command
 
+from articles.extraction.readers import read_paths
 from articles.extraction.roles import roles_beside
-from articles.ingest.profiles import describe, year_runs
-from articles.models import Entity, Mention
+from articles.ingest import import_documents
+from articles.ingest.profiles import describe, first_profile, year_runs
+from articles.models import Article, Entity, Mention
+
+from .conftest import CORPUS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -136,3 +140,46 @@ def test_two_entities_of_one_name_are_shown_with_their_descriptions_side_by_side
     search = client.get(f"/search/?q={rem.headline.split()[0]}").content.decode()
     assert f'<span class="facet-description">{person.description}</span>' in search
     assert '<span class="facet-description">textile firm · Pakistan</span>' in search
+
+
+def described_from_their_first_article() -> int:
+    """Assert that every entity named by an article is described as ``first_profile``
+    describes it from the article that named it first (the import that created it, before
+    any resolve_entities); returns how many were checked."""
+    checked = 0
+    for entity in Entity.objects.all():
+        first = entity.mentions.order_by("article_id").select_related("article__source").first()
+        if first is None:
+            continue
+        expected = Entity(kind=entity.kind, country=entity.country, feature=entity.feature)
+        first_profile(expected, first.article, first.surface_forms)
+        assert (entity.description, entity.profile) == (expected.description, expected.profile), (
+            entity.name
+        )
+        checked += 1
+    return checked
+
+
+def test_every_entity_an_import_creates_is_described_from_the_article_that_named_it(
+    pompeo_archive,
+):
+    assert described_from_their_first_article() > 30
+    assert Entity.objects.exclude(description="").count() > 30
+
+
+def test_an_import_stopped_early_has_described_every_entity_of_what_it_stored(shared):
+    bbc = CORPUS / "bbc_news"
+    paths = [bbc / "business" / f"{n:03d}.txt" for n in range(1, 7)]
+    raws = list(read_paths([str(p) for p in paths]))
+    done = []
+
+    def stop_after_three(n: int) -> None:
+        done.append(n)
+        if len(done) == 3:
+            raise KeyboardInterrupt  # an editor's Ctrl-C in the middle of the import
+
+    with pytest.raises(KeyboardInterrupt):
+        import_documents(raws, index=False, on_progress=stop_after_three)
+    assert Article.objects.count() == 3
+    assert described_from_their_first_article() > 5
+    assert not Entity.objects.filter(mentions__isnull=True).exists()

@@ -42,23 +42,35 @@ def _free_slug(name: str) -> str:
 
 
 def write_authors(
-    article: Article, names: Iterable[str], resolver: AuthorResolver | None = None
+    article: Article,
+    names: Iterable[str],
+    resolver: AuthorResolver | None = None,
+    *,
+    fresh: bool = False,
 ) -> None:
-    """The article's authors become ``names`` (in order), unless an editor set them."""
+    """The article's authors become ``names`` (in order), unless an editor set them.
+
+    ``fresh``: the article was just created, so it has no authors to compare or replace.
+    """
     if "authors" not in (article.locked_fields or []):
-        set_authors(article, names, resolver)
+        set_authors(article, names, resolver, fresh=fresh)
 
 
 def set_authors(
-    article: Article, names: Iterable[str], resolver: AuthorResolver | None = None
+    article: Article,
+    names: Iterable[str],
+    resolver: AuthorResolver | None = None,
+    *,
+    fresh: bool = False,
 ) -> None:
     """The article's authors become ``names``, in order (an editor's, a restore's)."""
     resolver = resolver or AuthorResolver()
     ids = list(dict.fromkeys(i for i in map(resolver.resolve, names) if i is not None))
-    current = list(article.authorships.order_by("position").values_list("author_id", flat=True))
-    if current == ids:
-        return
-    Authorship.objects.filter(article=article).delete()
+    if not fresh:
+        current = article.authorships.order_by("position").values_list("author_id", flat=True)
+        if list(current) == ids:
+            return
+        Authorship.objects.filter(article=article).delete()
     Authorship.objects.bulk_create(
         [Authorship(article=article, author_id=i, position=n) for n, i in enumerate(ids)]
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import replace
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 
 from .. import merge_history
@@ -239,7 +239,7 @@ class EntityResolver:
         # one-word names given to people in the article being written: (form, person, evidence)
         self.short_names: list[tuple[str, int, dict]] = []
         self._outlets: dict[int, str] | None = None
-        self.created: list[int] = []  # entities the article being written created
+        self.created: list[Entity] = []  # entities the article being written created
 
     def _load_all(self) -> None:
         for kind, key, alias_of in EntityAlias.objects.values_list("kind", "key", "entity_id"):
@@ -309,13 +309,37 @@ class EntityResolver:
     def describe_new(self, article: Article, forms: dict[int, list[str]]) -> None:
         """Describe the entities this article created, from it (resolve_entities describes
         them again from the whole archive). ``forms``: entity id -> its surface forms."""
-        created, self.created = [i for i in self.created if i in forms], []
-        if not created:
-            return
-        entities = list(Entity.objects.filter(pk__in=created))
-        for entity in entities:
+        created, self.created = [e for e in self.created if e.pk in forms], []
+        for entity in created:  # as _create wrote them: nothing to read back
             profiles.first_profile(entity, article, forms[entity.pk])
-        Entity.objects.bulk_update(entities, ["description", "profile"])
+        self._write_descriptions(created)
+
+    @staticmethod
+    def _write_descriptions(entities: list[Entity]) -> None:
+        """Store these entities' description and profile: one UPDATE statement run for each.
+
+        Per imported article, in its transaction: ``bulk_update`` builds a CASE per row and
+        field and was 0.75 ms a row, a query per row 0.4 ms; this is 0.03 ms (issue 19: import
+        speed). No save signal and no updated_at, as with bulk_update (the description is not
+        in the search index)."""
+        if not entities:
+            return
+        meta, name = Entity._meta, connection.ops.quote_name
+        description, profile = meta.get_field("description"), meta.get_field("profile")
+        sql = (
+            f"UPDATE {name(meta.db_table)} SET {name(description.column)} = %s, "
+            f"{name(profile.column)} = %s WHERE {name(meta.pk.column)} = %s"
+        )
+        rows = [
+            (
+                description.get_db_prep_save(e.description, connection),
+                profile.get_db_prep_save(e.profile, connection),
+                e.pk,
+            )
+            for e in entities
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
 
     def record_short_names(self, article_id: int) -> None:
         """Write down the one-word names this article's mentions gave to people (with the
@@ -403,7 +427,7 @@ class EntityResolver:
             self._preloaded = False  # the slug was taken meanwhile: ask the database
             return self._create(found, key, retry=False)
         self._slugs.add((found.kind, slug))
-        self.created.append(entity.id)
+        self.created.append(entity)
         self.people.add_entity(entity.id, found.kind, key)
         aliases = {}
         for alias in archive_aliases(found, with_mentions=True):

@@ -81,9 +81,10 @@ def store_article(
     calibration = calibration or ArchiveCalibration()
     parsed = extracted.parsed
     fingerprint = article_fingerprint(parsed.title, parsed.body)
-    existing = Article.objects.filter(fingerprint=fingerprint).first()
-    if existing:
-        return existing, False
+    # the id alone: most articles are new, and a whole row costs twice as much to ask for
+    existing = Article.objects.filter(fingerprint=fingerprint).values_list("pk", flat=True)
+    if existing_id := existing.first():
+        return Article.objects.get(pk=existing_id), False
     with transaction.atomic():
         article = Article(
             **fit(
@@ -107,7 +108,7 @@ def store_article(
         )
         date_article(article, parsed, calibration)
         article.save(force_insert=True)
-        write_authors(article, parsed.authors, authors)
+        write_authors(article, parsed.authors, authors, fresh=True)
         write_mentions(article, extracted.entities, entities, fresh=True)
     return article, True
 
