@@ -5,6 +5,7 @@ articles, a stricter rule repairs what an older release merged, and an editor ca
 Real articles from ../shared/corpus, a real database and a real Whoosh index."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -229,8 +230,10 @@ def test_a_run_of_several_passes_reads_the_articles_text_once(pompeo_archive):
     with CaptureQueriesContext(connection) as queries:
         outcome = resolve_archive()
     assert outcome.passes >= 2
-    read_all = 'SELECT "articles_article"."headline" AS "headline", "articles_article"."body"'
-    assert len([q for q in queries if q["sql"].startswith(read_all)]) == 1
+    # without SQLite's column aliases and PostgreSQL's server-side cursor
+    read_all = 'SELECT "articles_article"."headline", "articles_article"."body" FROM'
+    sql = [re.sub(r'^DECLARE .*? FOR | AS "\w+"', "", q["sql"]) for q in queries]
+    assert len([q for q in sql if q.startswith(read_all)]) == 1
     assert "Mike Pompeo" not in people_of(sevens)
 
 
